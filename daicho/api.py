@@ -1,0 +1,86 @@
+"""The REST API under /api/v1/: one NinjaAPI, token or session auth, errors as JSON per field."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import django_auth
+
+from daicho.core.api import BearerAuth
+from daicho.core.api import router as core_router
+from daicho.registry.api import router as registry_router
+
+api = NinjaAPI(
+    title="Daicho API",
+    version="1",
+    description=(
+        "The ledger of information systems, costs and contracts. Authenticate with "
+        "`Authorization: Bearer TOKEN` (tokens: `daicho token create USER`). List endpoints take "
+        "the same filters as the web lists and return `{count, items}`; `page` and `page_size` "
+        "page through them. Errors are `{detail, errors: {field: [messages]}}`."
+    ),
+    auth=[BearerAuth(), django_auth],
+    urls_namespace="api",
+)
+api.add_router("/", core_router)
+api.add_router("/", registry_router)
+
+
+def _errors_of(exc: DjangoValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {field: [str(m) for e in errs for m in e.messages] for field, errs in
+                exc.error_dict.items()}
+    return {"__all__": [str(m) for m in exc.messages]}
+
+
+@api.exception_handler(DjangoValidationError)
+def on_validation_error(request, exc):
+    return api.create_response(
+        request, {"detail": _("The data is not valid."), "errors": _errors_of(exc)}, status=400
+    )
+
+
+@api.exception_handler(NinjaValidationError)
+def on_schema_error(request, exc):
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "payload")]
+        errors.setdefault(".".join(loc) or "__all__", []).append(error.get("msg", ""))
+    return api.create_response(
+        request, {"detail": _("The request is not valid."), "errors": errors}, status=422
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc):
+    return api.create_response(
+        request, {"detail": str(exc) or _("You do not have permission to do this.")}, status=403
+    )
+
+
+@api.exception_handler(ObjectDoesNotExist)
+def on_not_found(request, exc):
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(Http404)
+def on_http404(request, exc):
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return api.create_response(
+        request, {"detail": _("Authentication required: send Authorization: Bearer TOKEN.")},
+        status=401,
+    )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)

@@ -1,0 +1,143 @@
+"""Who is writing, and through which channel: one context for web, API, CLI and imports.
+
+Web middleware, API authentication and the CLI each set the context; services read it when they
+write an AuditEvent, so every write is attributed whatever door it came through.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime
+import decimal
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from daicho.core.models import AuditEvent, Organisation, User
+
+
+class Channel(models.TextChoices):
+    """The door a write came through."""
+
+    WEB = "web", _("Web")
+    API = "api", _("API")
+    CLI = "cli", _("CLI")
+    IMPORT = "import", _("Import")
+    SYSTEM = "system", _("System")
+
+
+class Action(models.TextChoices):
+    """What a write did."""
+
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Updated")
+    DELETE = "delete", _("Deleted")
+
+
+@dataclass(frozen=True)
+class AuditContext:
+    """The actor, channel and request (or batch) id of the current unit of work."""
+
+    actor: User | None
+    channel: str
+    request_id: str
+
+
+_current: contextvars.ContextVar[AuditContext] = contextvars.ContextVar(
+    "daicho_audit_context",
+    default=AuditContext(actor=None, channel=Channel.SYSTEM, request_id=""),
+)
+
+
+@contextmanager
+def audit_context(*, actor: User | None, channel: str, request_id: str = "") -> Iterator[
+    AuditContext
+]:
+    """Attribute every write inside the block to ``actor`` through ``channel``."""
+    ctx = AuditContext(actor=actor, channel=channel, request_id=request_id or uuid.uuid4().hex)
+    token = _current.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _current.reset(token)
+
+
+def current() -> AuditContext:
+    """The audit context in force."""
+    return _current.get()
+
+
+def set_actor(actor: User | None) -> None:
+    """Replace the actor of the current context (used once a request has authenticated)."""
+    ctx = _current.get()
+    _current.set(AuditContext(actor=actor, channel=ctx.channel, request_id=ctx.request_id))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def snapshot(obj: models.Model) -> dict[str, Any]:
+    """The concrete field values of ``obj`` as JSON (foreign keys as ids, many-to-many as id lists)."""
+    data: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        data[field.attname] = _jsonable(field.value_from_object(obj))
+    if obj.pk:
+        for field in obj._meta.many_to_many:
+            data[field.name] = sorted(o.pk for o in field.value_from_object(obj))
+    return data
+
+
+def record(
+    *,
+    action: str,
+    obj: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    organisation: Organisation | None = None,
+    message: str = "",
+) -> AuditEvent | None:
+    """Write one AuditEvent for ``obj`` in the caller's transaction; None when nothing changed."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from daicho.core.models import AuditEvent
+
+    if action == Action.UPDATE and before is not None and after is not None:
+        changed = {k for k in after if before.get(k) != after.get(k)}
+        if not changed:
+            return None
+        before = {k: before.get(k) for k in sorted(changed)}
+        after = {k: after[k] for k in sorted(changed)}
+    ctx = current()
+    actor = ctx.actor if ctx.actor is not None and ctx.actor.pk else None
+    if organisation is None:
+        organisation = getattr(obj, "organisation", None)
+    root = obj.audit_root() if hasattr(obj, "audit_root") else obj
+    return AuditEvent.objects.create(
+        organisation=organisation,
+        actor=actor,
+        actor_name=actor.get_username() if actor else ctx.channel,
+        channel=ctx.channel,
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        root_type=ContentType.objects.get_for_model(root, for_concrete_model=True),
+        root_id=str(root.pk),
+        before=before,
+        after=after,
+        request_id=ctx.request_id,
+        message=message,
+    )

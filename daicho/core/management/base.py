@@ -1,0 +1,25 @@
+"""Shared behaviour of Daicho's commands: user errors become one clear line, never a traceback."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+
+def describe(exc: ValidationError) -> str:
+    if hasattr(exc, "error_dict"):
+        return "; ".join(f"{field}: {' '.join(m for e in errs for m in e.messages)}"
+                         for field, errs in exc.error_dict.items())
+    return " ".join(exc.messages)
+
+
+class DaichoCommand(BaseCommand):
+    """A command whose validation and permission errors exit non-zero with a message."""
+
+    def execute(self, *args, **options):
+        try:
+            return super().execute(*args, **options)
+        except ValidationError as exc:
+            raise CommandError(describe(exc)) from None
+        except PermissionDenied as exc:
+            raise CommandError(str(exc) or "permission denied") from None

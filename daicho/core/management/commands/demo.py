@@ -1,0 +1,23 @@
+"""`daicho demo`: load the demo organisation (idempotent) and print how to log in."""
+
+from __future__ import annotations
+
+from django.core.management import call_command
+from django.db import transaction
+
+from daicho.core import demo
+from daicho.core.management.base import DaichoCommand
+
+
+class Command(DaichoCommand):
+    help = "Load the demo organisation (岡山県) with its systems, costs and one user per role."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-migrate", action="store_true", help="do not migrate first")
+
+    def handle(self, *args, **options):
+        if not options["no_migrate"]:
+            call_command("migrate", interactive=False, verbosity=0)
+        with transaction.atomic():
+            for loader in demo.loaders():
+                loader.load(stdout=self.stdout)

@@ -1,0 +1,53 @@
+"""`daicho export KIND --format csv|xlsx|json [-o FILE]`: the ledger as a file."""
+
+from __future__ import annotations
+
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+
+from daicho.core import exports
+from daicho.core.management.base import DaichoCommand
+from daicho.core.models import User
+from daicho.core.permissions import TRUSTED
+
+
+class Command(DaichoCommand):
+    help = "Export a kind of record (systems, costs, units, vendors, contracts) as CSV, XLSX or JSON."
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", help="what to export: " + ", ".join(exports.kinds()))
+        parser.add_argument("--format", choices=exports.FORMATS, default=None,
+                            help="file format (default: from -o's extension, else json)")
+        parser.add_argument("-o", "--output", help="file to write (default: standard output)")
+        parser.add_argument("--as", dest="as_user",
+                            help="export only what this user may read (default: everything)")
+
+    def handle(self, *args, **options):
+        kinds = exports.kinds()
+        if options["kind"] not in kinds:
+            raise CommandError(_("Unknown kind %(kind)s; choose one of: %(kinds)s")
+                               % {"kind": options["kind"], "kinds": ", ".join(kinds)})
+        fmt = options["format"]
+        output = options["output"]
+        if fmt is None:
+            suffix = output.rsplit(".", 1)[-1].lower() if output and "." in output else "json"
+            fmt = suffix if suffix in exports.FORMATS else "json"
+        if fmt == "xlsx" and not output:
+            raise CommandError(_("XLSX is binary: give a file with -o."))
+        user = TRUSTED
+        if options["as_user"]:
+            user = User.objects.filter(username=options["as_user"]).first()
+            if user is None:
+                raise CommandError(_("No user %(name)s.") % {"name": options["as_user"]})
+        kind = kinds[options["kind"]]
+        data = exports.write(kind, kind.queryset(user), fmt)
+        if output:
+            try:
+                with open(output, "wb") as fh:
+                    fh.write(data)
+            except OSError as exc:
+                raise CommandError(_("Cannot write %(file)s: %(reason)s")
+                                   % {"file": output, "reason": exc.strerror}) from None
+            self.stderr.write(_("Wrote %(file)s.") % {"file": output})
+        else:
+            self.stdout.write(data.decode("utf-8"), ending="")

@@ -1,0 +1,67 @@
+"""`daicho user add USERNAME --role ROLE [--unit UNIT]`: add a person with a role."""
+
+from __future__ import annotations
+
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from daicho.core import services
+from daicho.core.management.base import DaichoCommand
+from daicho.core.models import Organisation, OrgUnit, Role, User
+
+
+class Command(DaichoCommand):
+    help = "Manage users: `user add NAME --role ROLE [--unit CODE_OR_NAME]`, `user list`."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        add = sub.add_parser("add", help="create a user (or give an existing one another role)")
+        add.add_argument("username")
+        add.add_argument("--role", required=True, choices=Role.values)
+        add.add_argument("--unit", help="unit code or name (needed for owner and sam_officer)")
+        add.add_argument("--org", help="organisation code or name (default: the only one)")
+        add.add_argument("--password", help="(default: generated and printed)")
+        add.add_argument("--email", default="")
+        sub.add_parser("list", help="list users and their roles")
+
+    def handle(self, *args, **options):
+        if options["action"] == "list":
+            for user in User.objects.prefetch_related("memberships__unit").order_by("username"):
+                roles = ", ".join(f"{m.role}@{m.unit.code if m.unit else '-'}"
+                                  for m in user.memberships.all())
+                self.stdout.write(f"{user.username}\t{roles}")
+            return
+        organisation = self._organisation(options["org"])
+        unit = self._unit(organisation, options["unit"]) if options["unit"] else None
+        with transaction.atomic():
+            user = User.objects.filter(username=options["username"]).first()
+            password = None
+            if user is None:
+                user, password = services.user_create(username=options["username"],
+                                                      password=options["password"],
+                                                      email=options["email"])
+            services.membership_grant(user=user, organisation=organisation, role=options["role"],
+                                      unit=unit)
+        self.stdout.write(_("User %(user)s: %(role)s in %(where)s") % {
+            "user": user.username, "role": options["role"], "where": unit or organisation})
+        if password:
+            self.stdout.write(_("Password (shown once): %(password)s") % {"password": password})
+
+    def _organisation(self, key):
+        organisations = Organisation.objects.all()
+        if key:
+            organisations = organisations.filter(Q(code=key) | Q(name=key))
+        found = list(organisations[:2])
+        if len(found) != 1:
+            raise CommandError(_("Name the organisation with --org (code or name).") if found
+                               else _("No such organisation; run `daicho init` first."))
+        return found[0]
+
+    def _unit(self, organisation, key):
+        units = list(OrgUnit.objects.filter(organisation=organisation)
+                     .filter(Q(code=key) | Q(name=key))[:2])
+        if len(units) != 1:
+            raise CommandError(_("No single unit with code or name %(unit)s.") % {"unit": key})
+        return units[0]

@@ -1,0 +1,27 @@
+"""Web requests carry their user into the audit context."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.utils.functional import SimpleLazyObject
+
+from daicho.core.audit import Channel, audit_context
+from daicho.core.permissions import current_organisation
+
+
+class AuditContextMiddleware:
+    """Attribute every write during a web request to the signed-in user, channel `web`.
+
+    API requests re-enter the context with channel `api` once their token is checked.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user if request.user.is_authenticated else None
+        request.organisation = SimpleLazyObject(lambda: current_organisation(request.user))
+        channel = Channel.API if request.path.startswith("/api/") else Channel.WEB
+        with audit_context(actor=user, channel=channel, request_id=uuid.uuid4().hex):
+            return self.get_response(request)

@@ -1,0 +1,337 @@
+"""Organisations, their unit tree, people and roles, the audit log, notes, attachments, tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from daicho.core.audit import Action, Channel
+
+
+class Role(models.TextChoices):
+    """What a membership lets its user do (DESIGN.md, "Who uses it")."""
+
+    IT_POLICY = "it_policy", _("IT policy division")
+    OWNER = "owner", _("System owner section")
+    SAM_OFFICER = "sam_officer", _("SAM officer")
+    VIEWER = "viewer", _("Viewer")
+    AUDITOR = "auditor", _("Auditor")
+
+
+class User(AbstractUser):
+    """A person who signs in; what they may do comes from their memberships."""
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        db_table = "core_user"
+
+
+class OrganisationKind(models.TextChoices):
+    PREFECTURE = "prefecture", _("Prefecture")
+    MUNICIPALITY = "municipality", _("Municipality")
+    AGENCY = "agency", _("Agency")
+
+
+class Organisation(models.Model):
+    """A public body whose ledger this is (a prefecture, a municipality, an agency)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(
+        _("local government code"),
+        max_length=6,
+        blank=True,
+        help_text=_("全国地方公共団体コード, six digits with the check digit (e.g. 330001)."),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=OrganisationKind.choices, default=OrganisationKind.PREFECTURE
+    )
+    cost_base_year = models.PositiveSmallIntegerField(
+        _("cost base fiscal year"),
+        default=2008,
+        help_text=_("The fiscal year that cost reductions are measured against."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["code", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=~Q(code=""), name="core_organisation_unique_code"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitKind(models.TextChoices):
+    DEPARTMENT = "department", _("Department")
+    SECTION = "section", _("Section")
+    BRANCH = "branch", _("Branch office")
+    OTHER = "other", _("Other")
+
+
+class OrgUnitQuerySet(models.QuerySet):
+    def visible_to(self, user) -> OrgUnitQuerySet:
+        from daicho.core.permissions import scope_of
+
+        return self.filter(organisation_id__in=scope_of(user).read_org_ids)
+
+    def editable_by(self, user) -> OrgUnitQuerySet:
+        from daicho.core.permissions import scope_of
+
+        return self.filter(organisation_id__in=scope_of(user).policy_org_ids)
+
+
+class OrgUnit(models.Model):
+    """A department (部局), section (課室/所属) or branch office (出先機関) in the unit tree."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="units", verbose_name=_("organisation")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent unit"),
+    )
+    code = models.CharField(_("code"), max_length=30)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices, default=UnitKind.SECTION)
+    sort_order = models.IntegerField(_("sort order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    # Materialised path of primary keys ("12/57/"): a unit's scope is every unit below it.
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    # The top-level unit (部局) above this one (itself for a department); kept with the path.
+    department = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+",
+        verbose_name=_("department"),
+    )
+
+    objects = OrgUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="core_orgunit_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return max(self.path.count("/") - 1, 0)
+
+
+class Membership(models.Model):
+    """A role a user holds in a unit; `owner` scope reaches every unit below it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
+    )
+    unit = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("unit"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "unit", "role"], name="core_membership_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.unit or self.organisation}"
+
+
+class AuditEvent(models.Model):
+    """One write to the ledger: who, when, through which channel, what before and after."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    time = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    actor_name = models.CharField(_("actor"), max_length=150)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(_("object"), max_length=200)
+    # The record whose history (カルテ) this event belongs to, e.g. the system of a cost line.
+    root_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    root_id = models.CharField(max_length=64, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    request_id = models.CharField(_("request or batch id"), max_length=64, blank=True)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-time", "-pk"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "time"]),
+            models.Index(fields=["root_type", "root_id", "time"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.time:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+    def changes(self) -> list[tuple[str, object, object]]:
+        """(field, before, after) for every field this event changed."""
+        keys = sorted(set(self.before or {}) | set(self.after or {}))
+        return [(k, (self.before or {}).get(k), (self.after or {}).get(k)) for k in keys]
+
+
+class NoteKind(models.TextChoices):
+    INFO = "info", _("Information")
+    DECISION = "decision", _("Decision")
+    WARNING = "warning", _("Warning")
+    INCIDENT = "incident", _("Incident")
+
+
+class JournalEntry(models.Model):
+    """A dated note on any ledger record: part of the system カルテ."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.CharField(max_length=64)
+    target = GenericForeignKey("content_type", "object_id")
+    kind = models.CharField(_("kind"), max_length=10, choices=NoteKind.choices, default=NoteKind.INFO)
+    text = models.TextField(_("note"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("journal note")
+        verbose_name_plural = _("journal notes")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return self.text[:50]
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"attachments/{instance.organisation_id}/{timezone.now():%Y/%m}/{secrets.token_hex(8)}"
+
+
+class Attachment(models.Model):
+    """A document (system diagram, specification, quote…) attached to any ledger record."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.CharField(max_length=64)
+    target = GenericForeignKey("content_type", "object_id")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
+    name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size"))
+    mime_type = models.CharField(max_length=100, blank=True)
+    description = models.CharField(_("description"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["-uploaded_at", "-pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SavedView(models.Model):
+    """A named filter of a list page that a user can return to, and share with the organisation."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_views"
+    )
+    list_name = models.CharField(max_length=50)
+    name = models.CharField(_("name"), max_length=100)
+    query = models.CharField(_("filter"), max_length=2000, blank=True)
+    shared = models.BooleanField(_("shared with the organisation"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the REST API; only its SHA-256 digest is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    prefix = models.CharField(max_length=8)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+    @staticmethod
+    def digest_of(key: str) -> str:
+        return _digest(key)

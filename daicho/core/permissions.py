@@ -1,0 +1,114 @@
+"""What a user may read and edit, computed once per request from their memberships.
+
+Querysets call `scope_of(user)` in `visible_to` / `editable_by`, so the UI, the API, the CLI and
+every export agree on the same rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from daicho.core.models import Membership, Role
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The organisations a user reads, those it edits wholesale, and the unit subtrees it owns."""
+
+    read_org_ids: frozenset[int] = frozenset()
+    policy_org_ids: frozenset[int] = frozenset()
+    audit_org_ids: frozenset[int] = frozenset()
+    owner_paths: tuple[str, ...] = ()
+    sam_paths: tuple[str, ...] = ()
+    roles: frozenset[str] = field(default_factory=frozenset)
+    superuser: bool = False
+
+    @property
+    def can_write(self) -> bool:
+        return self.superuser or bool(self.policy_org_ids or self.owner_paths)
+
+    def unit_q(self, prefix: str, paths: tuple[str, ...]) -> Q:
+        """Rows whose unit (reached through ``prefix``) lies in one of the subtrees ``paths``."""
+        q = Q(pk__in=[])
+        for path in paths:
+            q |= Q(**{f"{prefix}path__startswith": path})
+        return q
+
+
+_EMPTY = Scope()
+
+
+class TrustedOperator:
+    """The person at the server's command line: reads and writes every organisation.
+
+    CLI commands act as this when no `--as USER` is given; the audit log records them as `cli`.
+    """
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    pk = None
+    username = "cli"
+
+    def get_username(self) -> str:
+        return self.username
+
+
+TRUSTED = TrustedOperator()
+
+
+def scope_of(user) -> Scope:
+    """The user's scope, cached on the user object for the rest of the request."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return _EMPTY
+    cached = getattr(user, "_daicho_scope", None)
+    if cached is not None:
+        return cached
+    rows = (
+        list(Membership.objects.filter(user=user).values_list("organisation_id", "role", "unit__path"))
+        if user.pk
+        else []
+    )
+    if user.is_superuser:
+        from daicho.core.models import Organisation
+
+        org_ids = frozenset(Organisation.objects.values_list("pk", flat=True))
+        scope = Scope(
+            read_org_ids=org_ids,
+            policy_org_ids=org_ids,
+            audit_org_ids=org_ids,
+            roles=frozenset(r for _, r, _ in rows) | {Role.IT_POLICY},
+            superuser=True,
+        )
+    else:
+        scope = Scope(
+            read_org_ids=frozenset(o for o, _, _ in rows),
+            policy_org_ids=frozenset(o for o, r, _ in rows if r == Role.IT_POLICY),
+            audit_org_ids=frozenset(
+                o for o, r, _ in rows if r in (Role.AUDITOR, Role.IT_POLICY)
+            ),
+            owner_paths=tuple(sorted({p for _, r, p in rows if r == Role.OWNER and p})),
+            sam_paths=tuple(sorted({p for _, r, p in rows if r == Role.SAM_OFFICER and p})),
+            roles=frozenset(r for _, r, _ in rows),
+        )
+    if user is not TRUSTED:
+        user._daicho_scope = scope
+    return scope
+
+
+def forget_scope(user) -> None:
+    """Drop the cached scope (after memberships change)."""
+    if hasattr(user, "_daicho_scope"):
+        del user._daicho_scope
+
+
+def current_organisation(user):
+    """The organisation the user works in (the first they belong to; a switcher comes later)."""
+    from daicho.core.models import Organisation
+
+    scope = scope_of(user)
+    if not scope.read_org_ids:
+        return None
+    return Organisation.objects.filter(pk__in=scope.read_org_ids).order_by("pk").first()

@@ -1,0 +1,282 @@
+"""Writes to the core ledger (units, people, notes, attachments, tokens) and the shared write path.
+
+Every service runs in one transaction and writes its AuditEvent inside it: a write that is not
+audited does not happen.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from daicho.core import audit
+from daicho.core.audit import Action
+from daicho.core.models import (
+    ApiToken,
+    Attachment,
+    JournalEntry,
+    Membership,
+    Organisation,
+    OrgUnit,
+    Role,
+    SavedView,
+    User,
+)
+from daicho.core.permissions import forget_scope, scope_of
+
+# ---------------------------------------------------------------------------------------------
+# The shared write path: validate, save, audit. Entity services add their permission checks.
+
+
+def object_create(*, obj: models.Model, m2m: dict[str, Iterable[Any]] | None = None) -> models.Model:
+    """Validate and insert ``obj`` (and its many-to-many values) with a `create` audit event."""
+    obj.full_clean()
+    obj.save()
+    for name, values in (m2m or {}).items():
+        getattr(obj, name).set(values)
+    audit.record(action=Action.CREATE, obj=obj, after=audit.snapshot(obj))
+    return obj
+
+
+def object_update(
+    *, obj: models.Model, data: dict[str, Any], m2m: dict[str, Iterable[Any]] | None = None
+) -> models.Model:
+    """Apply ``data`` to ``obj``, validate, save only what changed and audit the difference."""
+    before = audit.snapshot(obj)
+    for name, value in data.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    after = audit.snapshot(obj)
+    changed = [
+        f.name
+        for f in obj._meta.concrete_fields
+        if not f.primary_key and before.get(f.attname) != after.get(f.attname)
+    ]
+    if changed:
+        obj.save(update_fields=changed)
+    for name, values in (m2m or {}).items():
+        getattr(obj, name).set(values)
+    audit.record(action=Action.UPDATE, obj=obj, before=before, after=audit.snapshot(obj))
+    return obj
+
+
+def object_delete(*, obj: models.Model) -> None:
+    """Delete ``obj`` with a `delete` audit event that keeps its last state."""
+    before = audit.snapshot(obj)
+    audit.record(action=Action.DELETE, obj=obj, before=before)
+    obj.delete()
+
+
+def actor() -> User | None:
+    """The user the current audit context acts for (None for the CLI and the system)."""
+    return audit.current().actor
+
+
+def require(allowed: bool, message: str | None = None) -> None:
+    """Raise PermissionDenied unless ``allowed``; trusted channels (CLI, system) have no actor."""
+    if actor() is None and audit.current().channel in (audit.Channel.CLI, audit.Channel.SYSTEM):
+        return
+    if not allowed:
+        raise PermissionDenied(message or _("You do not have permission to do this."))
+
+
+def require_policy(organisation: Organisation) -> None:
+    """Only the IT policy division of ``organisation`` (or a superuser) may continue."""
+    require(organisation.pk in scope_of(actor()).policy_org_ids)
+
+
+# ---------------------------------------------------------------------------------------------
+# Organisation, units, people
+
+
+@transaction.atomic
+def organisation_create(*, name: str, code: str = "", cost_base_year: int = 2008) -> Organisation:
+    """Register a public body."""
+    require(actor() is not None and actor().is_superuser)
+    return object_create(obj=Organisation(name=name, code=code, cost_base_year=cost_base_year))
+
+
+def _set_path(unit: OrgUnit) -> None:
+    unit.path = f"{unit.parent.path if unit.parent else ''}{unit.pk}/"
+    unit.department_id = unit.parent.department_id if unit.parent else unit.pk
+    OrgUnit.objects.filter(pk=unit.pk).update(path=unit.path, department_id=unit.department_id)
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    organisation: Organisation,
+    code: str,
+    name: str,
+    kind: str,
+    parent: OrgUnit | None = None,
+    sort_order: int = 0,
+) -> OrgUnit:
+    """Add a unit to an organisation's tree."""
+    require_policy(organisation)
+    if parent is not None and parent.organisation_id != organisation.pk:
+        raise ValidationError({"parent": _("The parent unit belongs to another organisation.")})
+    unit = OrgUnit(
+        organisation=organisation, code=code, name=name, kind=kind, parent=parent, sort_order=sort_order
+    )
+    unit.full_clean()
+    unit.save()
+    _set_path(unit)
+    audit.record(action=Action.CREATE, obj=unit, after=audit.snapshot(unit))
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, unit: OrgUnit, data: dict[str, Any]) -> OrgUnit:
+    """Rename or move a unit; moving it moves its whole subtree."""
+    require_policy(unit.organisation)
+    old_path = unit.path
+    new_parent = data.get("parent", unit.parent)
+    if new_parent is not None and (new_parent.pk == unit.pk or new_parent.path.startswith(old_path)):
+        raise ValidationError({"parent": _("A unit cannot be placed below itself.")})
+    object_update(obj=unit, data=data)
+    _set_path(unit)
+    if unit.path != old_path:
+        for child in OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk):
+            OrgUnit.objects.filter(pk=child.pk).update(
+                path=unit.path + child.path[len(old_path) :], department_id=unit.department_id
+            )
+    return unit
+
+
+@transaction.atomic
+def unit_delete(*, unit: OrgUnit) -> None:
+    """Remove a unit that has no sub-units and nothing recorded against it."""
+    require_policy(unit.organisation)
+    object_delete(obj=unit)
+
+
+@transaction.atomic
+def user_create(*, username: str, password: str | None = None, email: str = "", full_name: str = "",
+                is_superuser: bool = False) -> tuple[User, str]:
+    """Create a user; returns the user and the password (generated when none is given)."""
+    if User.objects.filter(username=username).exists():
+        raise ValidationError({"username": _("A user with this name already exists.")})
+    password = password or secrets.token_urlsafe(12)
+    user = User(username=username, email=email, first_name=full_name, is_superuser=is_superuser,
+                is_staff=is_superuser)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    audit.record(action=Action.CREATE, obj=user, after={"username": username, "email": email})
+    return user, password
+
+
+@transaction.atomic
+def membership_grant(
+    *, user: User, organisation: Organisation, role: str, unit: OrgUnit | None = None
+) -> Membership:
+    """Give ``user`` a role in ``organisation`` (for `owner` and `sam_officer`, in ``unit``)."""
+    require_policy(organisation)
+    if role in (Role.OWNER, Role.SAM_OFFICER) and unit is None:
+        raise ValidationError({"unit": _("This role needs a unit.")})
+    if unit is not None and unit.organisation_id != organisation.pk:
+        raise ValidationError({"unit": _("The unit belongs to another organisation.")})
+    membership, created = Membership.objects.get_or_create(
+        user=user, organisation=organisation, unit=unit, role=role
+    )
+    if created:
+        audit.record(action=Action.CREATE, obj=membership, organisation=organisation,
+                     after=audit.snapshot(membership))
+    forget_scope(user)
+    return membership
+
+
+# ---------------------------------------------------------------------------------------------
+# Notes, attachments, saved views, tokens
+
+
+@transaction.atomic
+def note_add(*, target: models.Model, text: str, kind: str = "info") -> JournalEntry:
+    """Add a journal note to a ledger record the actor may edit."""
+    if not text.strip():
+        raise ValidationError({"text": _("Write the note first.")})
+    note = JournalEntry(
+        organisation=target.organisation, target=target, text=text.strip(), kind=kind, author=actor()
+    )
+    return object_create(obj=note)
+
+
+ALLOWED_ATTACHMENT_TYPES = (
+    ".pdf", ".xlsx", ".xls", ".docx", ".doc", ".pptx", ".ppt", ".csv", ".txt", ".png", ".jpg",
+    ".jpeg", ".gif", ".svg", ".vsdx", ".zip", ".odt", ".ods", ".odp", ".jtd", ".md",
+)
+
+
+@transaction.atomic
+def attachment_add(*, target: models.Model, upload, description: str = "") -> Attachment:
+    """Store a document against a ledger record, within the size limit and known file types."""
+    name = upload.name.rsplit("/", 1)[-1]
+    if upload.size > settings.DAICHO_MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            {"file": _("The file is too large (%(size)s MB; the limit is %(limit)s MB).")
+             % {"size": round(upload.size / 1048576, 1),
+                "limit": settings.DAICHO_MAX_UPLOAD_BYTES // 1048576}}
+        )
+    if not name.lower().endswith(ALLOWED_ATTACHMENT_TYPES):
+        raise ValidationError({"file": _("This type of file cannot be attached: %(name)s")
+                               % {"name": name}})
+    attachment = Attachment(
+        organisation=target.organisation, target=target, name=name, size=upload.size,
+        mime_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
+        description=description, uploaded_by=actor(),
+    )
+    attachment.file.save(name, upload, save=False)
+    return object_create(obj=attachment)
+
+
+@transaction.atomic
+def attachment_delete(*, attachment: Attachment) -> None:
+    """Remove an attachment and its file (after the transaction commits)."""
+    storage, path = attachment.file.storage, attachment.file.name
+    object_delete(obj=attachment)
+    transaction.on_commit(lambda: storage.delete(path))
+
+
+@transaction.atomic
+def saved_view_save(
+    *, owner: User, organisation: Organisation, list_name: str, name: str, query: str, shared: bool
+) -> SavedView:
+    """Save (or overwrite, by name) a filtered list as a named view."""
+    if not name.strip():
+        raise ValidationError({"name": _("Give the view a name.")})
+    view = SavedView.objects.filter(owner=owner, list_name=list_name, name=name.strip()).first()
+    if view:
+        return object_update(obj=view, data={"query": query, "shared": shared})
+    return object_create(
+        obj=SavedView(owner=owner, organisation=organisation, list_name=list_name,
+                      name=name.strip(), query=query, shared=shared)
+    )
+
+
+@transaction.atomic
+def saved_view_delete(*, view: SavedView) -> None:
+    """Delete a saved view (its owner or the IT policy division)."""
+    me = actor()
+    require(me is not None and (view.owner_id == me.pk
+                                or view.organisation_id in scope_of(me).policy_org_ids))
+    object_delete(obj=view)
+
+
+@transaction.atomic
+def token_create(*, user: User, name: str = "", expires_at=None) -> tuple[ApiToken, str]:
+    """Create an API token for ``user``; the clear key is returned once and never stored."""
+    key = "dch_" + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name, prefix=key[4:12], digest=ApiToken.digest_of(key),
+                     expires_at=expires_at)
+    token.save()
+    audit.record(action=Action.CREATE, obj=token, organisation=None,
+                 after={"user": user.username, "prefix": token.prefix, "name": name})
+    return token, key

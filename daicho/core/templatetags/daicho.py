@@ -1,0 +1,68 @@
+"""Template filters for Japanese public-sector figures: 年度, 和暦, 千円, △."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import template
+from django.utils.translation import get_language
+
+from daicho.core import money, wareki
+
+register = template.Library()
+
+
+def _japanese() -> bool:
+    return (get_language() or "ja").startswith("ja")
+
+
+@register.filter
+def fy(value, style: str = "both") -> str:
+    """2014 → 2014年度（平成26年度） in Japanese, FY2014 in English."""
+    if value in (None, ""):
+        return ""
+    return wareki.format_fiscal_year(int(value), style=style if _japanese() else "en")
+
+
+@register.filter
+def jdate(value) -> str:
+    """A date as 平成26年4月1日 (Japanese) or 2014-04-01."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    return wareki.format_date(value) if _japanese() else value.isoformat()
+
+
+@register.filter
+def yen(value) -> str:
+    """Integer yen with separators; negatives as △."""
+    return money.format_yen(None if value in (None, "") else int(value))
+
+
+@register.filter
+def kyen(value) -> str:
+    """Yen shown in 千円 (thousands), rounded half up; negatives as △."""
+    return money.format_yen(None if value in (None, "") else int(value), unit="thousand")
+
+
+@register.filter
+def percent(value, digits: int = 1) -> str:
+    return money.format_percent(value, digits)
+
+
+@register.simple_tag(takes_context=True)
+def query(context, **kwargs) -> str:
+    """The current query string with some parameters replaced (None removes one)."""
+    params = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return params.urlencode()
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

@@ -1,0 +1,388 @@
+"""Core pages (home, units, audit log, notes and attachments) and the generic list/edit/delete views
+that every ledger app builds its pages from."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_tables2 as tables
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+
+from daicho.core import exports, home, services
+from daicho.core.forms import AttachmentForm, NoteForm, SavedViewForm, UnitForm
+from daicho.core.models import Attachment, AuditEvent, OrgUnit, SavedView
+from daicho.core.permissions import scope_of
+
+
+def apply_errors(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: per field where the form has the field."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def get_visible_or_404(queryset, user, **lookup):
+    """A record the user may read (404 otherwise: records of others are not confirmed to exist)."""
+    return get_object_or_404(queryset.visible_to(user), **lookup)
+
+
+def require_editable(obj, user) -> None:
+    """403 unless the user may edit ``obj``."""
+    if not type(obj).objects.editable_by(user).filter(pk=obj.pk).exists():
+        raise PermissionDenied(_("You may read this record but not change it."))
+
+
+# --- generic views ----------------------------------------------------------------------------
+
+
+class ObjectListView(LoginRequiredMixin, View):
+    """A filtered, sorted, paginated table with column choice, saved views and exports."""
+
+    template_name = "core/object_list.html"
+    filterset_class: type | None = None
+    table_class: type[tables.Table]
+    list_name: str = ""
+    title = ""
+    create_url_name: str | None = None
+    export_kind: str | None = None
+    bulk_actions: list[tuple[str, str]] = []
+    per_page_choices = (25, 50, 100, 250)
+
+    def get_queryset(self):
+        raise NotImplementedError
+
+    def can_create(self) -> bool:
+        return scope_of(self.request.user).can_write
+
+    def get(self, request):
+        queryset = self.get_queryset()
+        filterset = None
+        if self.filterset_class is not None:
+            filterset = self.filterset_class(request.GET or None, queryset=queryset, request=request)
+            queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+        if request.GET.get("export") in exports.FORMATS and self.export_kind:
+            return export_response(self.export_kind, queryset, request.GET["export"])
+        optional = [n for n, c in self.table_class.base_columns.items() if c.visible and
+                    n not in getattr(self.table_class.Meta, "fixed", ())]
+        chosen = request.GET.getlist("cols") or list(
+            getattr(self.table_class.Meta, "default_columns", optional)
+        )
+        hidden = [n for n in optional if n not in chosen]
+        table = self.table_class(queryset, request=request, exclude=hidden)
+        per_page = request.GET.get("per_page", "50")
+        per_page = int(per_page) if per_page.isdigit() and int(per_page) in self.per_page_choices else 50
+        tables.RequestConfig(request, paginate={"per_page": per_page}).configure(table)
+        saved = SavedView.objects.filter(
+            Q(owner=request.user) | Q(shared=True, organisation_id__in=scope_of(request.user).read_org_ids),
+            list_name=self.list_name,
+        ).select_related("owner") if self.list_name else []
+        return render(request, self.template_name, {
+            "title": self.title,
+            "table": table,
+            "filterset": filterset,
+            "columns": [(n, self.table_class.base_columns[n].header, n in chosen) for n in optional],
+            "per_page_choices": self.per_page_choices,
+            "saved_views": saved,
+            "list_name": self.list_name,
+            "create_url": reverse(self.create_url_name) if self.create_url_name and self.can_create()
+            else None,
+            "export_formats": exports.FORMATS if self.export_kind else (),
+            "bulk_actions": self.bulk_actions if scope_of(request.user).can_write else [],
+            "saved_view_form": SavedViewForm(),
+            **self.extra_context(),
+        })
+
+    def extra_context(self) -> dict[str, Any]:
+        return {}
+
+
+def export_response(kind_name: str, queryset, fmt: str) -> HttpResponse:
+    """A download of ``queryset`` as the export kind's file."""
+    kind = exports.kinds()[kind_name]
+    response = HttpResponse(exports.write(kind, queryset, fmt), content_type=exports.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{kind_name}.{fmt}"'
+    return response
+
+
+class ObjectEditView(LoginRequiredMixin, View):
+    """Create (no pk) or edit a record through its services, with the form's validation."""
+
+    template_name = "core/object_edit.html"
+    model: type
+    form_class: type
+
+    def get_object(self, pk):
+        obj = get_visible_or_404(self.model.objects, self.request.user, pk=pk)
+        require_editable(obj, self.request.user)
+        return obj
+
+    def form_kwargs(self, obj) -> dict[str, Any]:
+        return {"instance": obj, "user": self.request.user}
+
+    def get(self, request, pk=None):
+        obj = self.get_object(pk) if pk else None
+        if obj is None and not scope_of(request.user).can_write:
+            raise PermissionDenied
+        return self.render(obj, self.form_class(**self.form_kwargs(obj), initial=request.GET.dict()))
+
+    def post(self, request, pk=None):
+        obj = self.get_object(pk) if pk else None
+        if obj is None and not scope_of(request.user).can_write:
+            raise PermissionDenied
+        form = self.form_class(request.POST, **self.form_kwargs(obj))
+        if form.is_valid():
+            try:
+                saved = self.save(form, obj)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Saved: %(obj)s") % {"obj": saved})
+                return redirect(self.success_url(saved))
+        return self.render(obj, form, status=400)
+
+    def render(self, obj, form, status=200):
+        return render(self.request, self.template_name, {
+            "object": obj, "form": form, "model_name": self.model._meta.verbose_name,
+            "cancel_url": self.success_url(obj) if obj else self.cancel_url(),
+        }, status=status)
+
+    def save(self, form, obj):
+        raise NotImplementedError
+
+    def success_url(self, obj) -> str:
+        return obj.get_absolute_url()
+
+    def cancel_url(self) -> str:
+        return reverse("home")
+
+
+class ObjectDeleteView(LoginRequiredMixin, View):
+    """Confirm, then delete a record through its service."""
+
+    template_name = "core/object_delete.html"
+    model: type
+
+    def get_object(self, pk):
+        obj = get_visible_or_404(self.model.objects, self.request.user, pk=pk)
+        require_editable(obj, self.request.user)
+        return obj
+
+    def get(self, request, pk):
+        obj = self.get_object(pk)
+        return render(request, self.template_name, {"object": obj,
+                                                    "model_name": self.model._meta.verbose_name})
+
+    def post(self, request, pk):
+        obj = self.get_object(pk)
+        try:
+            self.delete(obj)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(obj.get_absolute_url())
+        messages.success(request, _("Deleted: %(obj)s") % {"obj": obj})
+        return redirect(self.success_url)
+
+    def delete(self, obj):
+        raise NotImplementedError
+
+    success_url = "/"
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+class HomeView(LoginRequiredMixin, View):
+    """The organisation at a glance: each app contributes panels."""
+
+    def get(self, request):
+        panels = [(p, p.context(request)) for p in home.panels()]
+        return render(request, "core/home.html", {"panels": panels})
+
+
+class UnitListView(LoginRequiredMixin, View):
+    """The unit tree with the number of systems each unit owns."""
+
+    def get(self, request):
+        units = (
+            OrgUnit.objects.visible_to(request.user)
+            .annotate(system_count=Count("systems", distinct=True))
+            .order_by("organisation_id", "path")
+        )
+        editable = scope_of(request.user).policy_org_ids
+        return render(request, "core/unit_list.html", {"units": units, "editable_orgs": editable})
+
+
+class UnitEditView(ObjectEditView):
+    model = OrgUnit
+    form_class = UnitForm
+
+    def get_object(self, pk):
+        obj = get_visible_or_404(OrgUnit.objects, self.request.user, pk=pk)
+        if obj.organisation_id not in scope_of(self.request.user).policy_org_ids:
+            raise PermissionDenied
+        return obj
+
+    def get(self, request, pk=None):
+        if pk is None and not scope_of(request.user).policy_org_ids:
+            raise PermissionDenied
+        return super().get(request, pk)
+
+    def post(self, request, pk=None):
+        if pk is None and not scope_of(request.user).policy_org_ids:
+            raise PermissionDenied
+        return super().post(request, pk)
+
+    def save(self, form, obj):
+        data = form.cleaned_data
+        if obj is None:
+            return services.unit_create(organisation=self.request.organisation, **data)
+        return services.unit_update(unit=obj, data=data)
+
+    def success_url(self, obj) -> str:
+        return reverse("unit_list")
+
+    def cancel_url(self) -> str:
+        return reverse("unit_list")
+
+
+class AuditListView(LoginRequiredMixin, View):
+    """Every write in the organisation, newest first (IT policy division and auditors)."""
+
+    def get(self, request):
+        org_ids = scope_of(request.user).audit_org_ids
+        if not org_ids:
+            raise PermissionDenied
+        events = AuditEvent.objects.filter(organisation_id__in=org_ids).select_related("content_type")
+        for key in ("channel", "action"):
+            if request.GET.get(key):
+                events = events.filter(**{key: request.GET[key]})
+        if request.GET.get("actor"):
+            events = events.filter(actor_name__icontains=request.GET["actor"])
+        if request.GET.get("q"):
+            events = events.filter(object_repr__icontains=request.GET["q"])
+        table = AuditEventTable(events, request=request)
+        tables.RequestConfig(request, paginate={"per_page": 100}).configure(table)
+        return render(request, "core/audit_list.html", {"table": table})
+
+
+class AuditEventTable(tables.Table):
+    time = tables.DateTimeColumn(format="Y-m-d H:i:s", orderable=False)
+    actor_name = tables.Column(orderable=False)
+    channel = tables.Column(orderable=False)
+    action = tables.Column(orderable=False)
+    object_repr = tables.Column(orderable=False)
+    changes = tables.TemplateColumn(template_name="core/_audit_changes.html", orderable=False,
+                                    verbose_name=_("Changes"))
+
+    class Meta:
+        model = AuditEvent
+        fields = ("time", "actor_name", "channel", "action", "object_repr")
+        attrs = {"class": "table table-sm table-striped bg-white"}
+
+
+def _target(request, ct_id: int, object_id: str, *, edit: bool):
+    """The ledger record a note or attachment hangs on, if the user may read (or edit) it."""
+    content_type = get_object_or_404(ContentType, pk=ct_id)
+    model = content_type.model_class()
+    if model is None or not hasattr(model.objects, "visible_to"):
+        raise Http404
+    obj = get_visible_or_404(model.objects, request.user, pk=object_id)
+    if edit:
+        require_editable(obj, request.user)
+    return obj
+
+
+def _back(request, obj) -> HttpResponseRedirect:
+    url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else reverse("home")
+    return redirect(f"{url}#history")
+
+
+class NoteAddView(LoginRequiredMixin, View):
+    def post(self, request, ct_id, object_id):
+        obj = _target(request, ct_id, object_id, edit=True)
+        form = NoteForm(request.POST)
+        if form.is_valid():
+            try:
+                services.note_add(target=obj, **form.cleaned_data)
+                messages.success(request, _("Note added."))
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+        else:
+            messages.error(request, _("Write the note first."))
+        return _back(request, obj)
+
+
+class AttachmentAddView(LoginRequiredMixin, View):
+    def post(self, request, ct_id, object_id):
+        obj = _target(request, ct_id, object_id, edit=True)
+        form = AttachmentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.attachment_add(target=obj, upload=form.cleaned_data["file"],
+                                        description=form.cleaned_data["description"])
+                messages.success(request, _("File attached."))
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+        else:
+            messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect(f"{obj.get_absolute_url()}#attachments")
+
+
+class AttachmentDownloadView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        attachment = get_object_or_404(Attachment, pk=pk)
+        _target(request, attachment.content_type_id, attachment.object_id, edit=False)
+        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+
+
+class AttachmentDeleteView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        attachment = get_object_or_404(Attachment, pk=pk)
+        obj = _target(request, attachment.content_type_id, attachment.object_id, edit=True)
+        services.attachment_delete(attachment=attachment)
+        messages.success(request, _("Attachment deleted."))
+        return redirect(f"{obj.get_absolute_url()}#attachments")
+
+
+class SavedViewSaveView(LoginRequiredMixin, View):
+    def post(self, request, list_name):
+        form = SavedViewForm(request.POST)
+        url = safe_next(request, reverse("home"))
+        if form.is_valid() and request.organisation:
+            try:
+                services.saved_view_save(owner=request.user, organisation=request.organisation,
+                                         list_name=list_name, **form.cleaned_data)
+                messages.success(request, _("View saved."))
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+        else:
+            messages.error(request, _("Give the view a name."))
+        return redirect(url)
+
+
+class SavedViewDeleteView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        view = get_object_or_404(SavedView, pk=pk, owner=request.user)
+        services.saved_view_delete(view=view)
+        messages.success(request, _("View deleted."))
+        return redirect(safe_next(request))
+
+
+def safe_next(request, default: str = "/") -> str:
+    """The `next` URL of a form if it points inside this site."""
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return url
+    return default

@@ -1,0 +1,416 @@
+"""REST endpoints of the registry: systems, costs, vendors, contracts."""
+
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+from ninja.responses import Status
+from ninja.pagination import paginate
+
+from daicho.core.api import Pagination, filtered, filterset_schema
+from daicho.core.models import OrgUnit
+from daicho.core.permissions import current_organisation
+from daicho.registry import selectors, services
+from daicho.registry.filters import (
+    ContractFilterSet,
+    CostLineFilterSet,
+    SystemFilterSet,
+    VendorFilterSet,
+)
+from daicho.registry.models import Contract, CostItem, CostLine, InformationSystem, Vendor
+
+router = Router()
+
+
+def _organisation(request):
+    organisation = current_organisation(request.user)
+    if organisation is None:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(_("You are not a member of any organisation."))
+    return organisation
+
+
+def _unit(request, code: str, field: str = "owner_unit") -> OrgUnit:
+    unit = OrgUnit.objects.visible_to(request.user).filter(code=code).first()
+    if unit is None:
+        raise ValidationError({field: _("No unit with code %(code)s.") % {"code": code}})
+    return unit
+
+
+def _resolve(request, data: dict[str, Any]) -> dict[str, Any]:
+    """Turn codes in a payload into the records they name."""
+    if data.get("owner_unit") is not None:
+        data["owner_unit"] = _unit(request, data["owner_unit"])
+    if data.get("vendor") is not None:
+        vendor = Vendor.objects.visible_to(request.user).filter(code=data["vendor"]).first()
+        if vendor is None:
+            raise ValidationError({"vendor": _("No vendor with ID %(code)s.") % {"code": data["vendor"]}})
+        data["vendor"] = vendor
+    if data.get("item") is not None:
+        item = CostItem.objects.visible_to(request.user).filter(code=data["item"]).first()
+        if item is None:
+            raise ValidationError({"item": _("No cost item %(code)s.") % {"code": data["item"]}})
+        data["item"] = item
+    return data
+
+
+def _systems(request, codes: list[str] | None) -> list[InformationSystem] | None:
+    if codes is None:
+        return None
+    found = {s.code: s for s in InformationSystem.objects.visible_to(request.user).filter(code__in=codes)}
+    missing = [c for c in codes if c not in found]
+    if missing:
+        raise ValidationError({"systems": _("Unknown system IDs: %(codes)s") % {"codes": ", ".join(missing)}})
+    return [found[c] for c in codes]
+
+
+# --- systems ------------------------------------------------------------------------------------
+
+
+class SystemOut(Schema):
+    id: int
+    code: str
+    name: str
+    owner_unit: str
+    owner_unit_name: str
+    department: str | None
+    status: str
+    in_service_on: datetime.date | None
+    retired_on: datetime.date | None
+    hosting: str
+    confidentiality: str
+    integrity: str
+    availability: str
+    users: str
+    personal_data: bool
+    my_number: bool
+    standard_business: str
+    sso_integrated: bool
+    description: str
+    updated_at: datetime.datetime
+
+    @staticmethod
+    def resolve_owner_unit(obj) -> str:
+        return obj.owner_unit.code
+
+    @staticmethod
+    def resolve_owner_unit_name(obj) -> str:
+        return obj.owner_unit.name
+
+    @staticmethod
+    def resolve_department(obj) -> str | None:
+        return getattr(obj, "department_name", None)
+
+
+class SystemPatch(Schema):
+    code: str | None = None
+    name: str | None = None
+    owner_unit: str | None = None
+    status: str | None = None
+    in_service_on: datetime.date | None = None
+    retired_on: datetime.date | None = None
+    hosting: str | None = None
+    confidentiality: str | None = None
+    integrity: str | None = None
+    availability: str | None = None
+    users: str | None = None
+    personal_data: bool | None = None
+    my_number: bool | None = None
+    standard_business: str | None = None
+    sso_integrated: bool | None = None
+    description: str | None = None
+
+
+class SystemIn(SystemPatch):
+    code: str
+    name: str
+    owner_unit: str
+
+
+class Message(Schema):
+    detail: str
+
+
+SystemQuery = filterset_schema(SystemFilterSet, "SystemQuery")
+
+
+@router.get("/systems", response=list[SystemOut], tags=["systems"], summary="List systems")
+@paginate(Pagination)
+def list_systems(request, filters: Query[SystemQuery]):
+    return filtered(request, SystemFilterSet, selectors.system_list(user=request.user).order_by("code"))
+
+
+@router.get("/systems/{system_id}", response=SystemOut, tags=["systems"], summary="One system")
+def get_system(request, system_id: int):
+    return selectors.system_detail(user=request.user, pk=system_id)
+
+
+@router.post("/systems", response={201: SystemOut}, tags=["systems"], summary="Register a system")
+def create_system(request, payload: SystemIn):
+    data = _resolve(request, payload.dict(exclude_none=True))
+    system = services.system_create(organisation=_organisation(request), **data)
+    return Status(201, selectors.system_detail(user=request.user, pk=system.pk))
+
+
+@router.patch("/systems/{system_id}", response=SystemOut, tags=["systems"], summary="Change a system")
+def update_system(request, system_id: int, payload: SystemPatch):
+    system = get_object_or_404(InformationSystem.objects.visible_to(request.user), pk=system_id)
+    services.system_update(system=system, data=_resolve(request, payload.dict(exclude_unset=True)))
+    return selectors.system_detail(user=request.user, pk=system.pk)
+
+
+@router.delete("/systems/{system_id}", response={204: None}, tags=["systems"],
+               summary="Delete a system")
+def delete_system(request, system_id: int):
+    system = get_object_or_404(InformationSystem.objects.visible_to(request.user), pk=system_id)
+    services.system_delete(system=system)
+    return Status(204, None)
+
+
+# --- costs --------------------------------------------------------------------------------------
+
+
+class CostOut(Schema):
+    id: int
+    system: str
+    system_id: int
+    fiscal_year: int
+    basis: str
+    category: str
+    item: str
+    amount: int
+    note: str
+
+    @staticmethod
+    def resolve_system(obj) -> str:
+        return obj.system.code
+
+    @staticmethod
+    def resolve_item(obj) -> str:
+        return obj.item.code
+
+
+class CostPatch(Schema):
+    fiscal_year: int | None = None
+    basis: str | None = None
+    category: str | None = None
+    item: str | None = None
+    amount: int | None = None
+    note: str | None = None
+
+
+class CostIn(Schema):
+    system: str
+    fiscal_year: int
+    basis: str
+    category: str
+    item: str
+    amount: int
+    note: str = ""
+
+
+CostQuery = filterset_schema(CostLineFilterSet, "CostQuery")
+
+
+def _costs(request):
+    return CostLine.objects.visible_to(request.user).select_related("system", "item")
+
+
+@router.get("/costs", response=list[CostOut], tags=["costs"], summary="List cost lines")
+@paginate(Pagination)
+def list_costs(request, filters: Query[CostQuery]):
+    return filtered(request, CostLineFilterSet, _costs(request).order_by(
+        "system__code", "fiscal_year", "basis", "category", "item__sort_order"))
+
+
+@router.get("/costs/{cost_id}", response=CostOut, tags=["costs"], summary="One cost line")
+def get_cost(request, cost_id: int):
+    return _costs(request).get(pk=cost_id)
+
+
+@router.post("/costs", response={201: CostOut}, tags=["costs"], summary="Record a cost")
+def create_cost(request, payload: CostIn):
+    data = _resolve(request, payload.dict())
+    system = InformationSystem.objects.visible_to(request.user).filter(code=data.pop("system")).first()
+    if system is None:
+        raise ValidationError({"system": _("No system with ID %(code)s.") % {"code": payload.system}})
+    line = services.cost_line_create(system=system, **data)
+    return Status(201, _costs(request).get(pk=line.pk))
+
+
+@router.patch("/costs/{cost_id}", response=CostOut, tags=["costs"], summary="Correct a cost")
+def update_cost(request, cost_id: int, payload: CostPatch):
+    line = get_object_or_404(_costs(request), pk=cost_id)
+    services.cost_line_update(line=line, data=_resolve(request, payload.dict(exclude_unset=True)))
+    return _costs(request).get(pk=cost_id)
+
+
+@router.delete("/costs/{cost_id}", response={204: None}, tags=["costs"], summary="Delete a cost")
+def delete_cost(request, cost_id: int):
+    services.cost_line_delete(line=get_object_or_404(_costs(request), pk=cost_id))
+    return Status(204, None)
+
+
+# --- vendors ------------------------------------------------------------------------------------
+
+
+class VendorOut(Schema):
+    id: int
+    code: str
+    name: str
+    corporate_number: str
+    phone: str
+    email: str
+    note: str
+
+
+class VendorPatch(Schema):
+    code: str | None = None
+    name: str | None = None
+    corporate_number: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    note: str | None = None
+
+
+class VendorIn(VendorPatch):
+    code: str
+    name: str
+
+
+VendorQuery = filterset_schema(VendorFilterSet, "VendorQuery")
+
+
+@router.get("/vendors", response=list[VendorOut], tags=["vendors"], summary="List vendors")
+@paginate(Pagination)
+def list_vendors(request, filters: Query[VendorQuery]):
+    return filtered(request, VendorFilterSet, Vendor.objects.visible_to(request.user))
+
+
+@router.get("/vendors/{vendor_id}", response=VendorOut, tags=["vendors"], summary="One vendor")
+def get_vendor(request, vendor_id: int):
+    return Vendor.objects.visible_to(request.user).get(pk=vendor_id)
+
+
+@router.post("/vendors", response={201: VendorOut}, tags=["vendors"], summary="Add a vendor")
+def create_vendor(request, payload: VendorIn):
+    vendor = services.vendor_create(organisation=_organisation(request),
+                                    **payload.dict(exclude_none=True))
+    return Status(201, vendor)
+
+
+@router.patch("/vendors/{vendor_id}", response=VendorOut, tags=["vendors"], summary="Change a vendor")
+def update_vendor(request, vendor_id: int, payload: VendorPatch):
+    vendor = get_object_or_404(Vendor.objects.visible_to(request.user), pk=vendor_id)
+    return services.vendor_update(vendor=vendor, data=payload.dict(exclude_unset=True))
+
+
+@router.delete("/vendors/{vendor_id}", response={204: None}, tags=["vendors"],
+               summary="Delete a vendor")
+def delete_vendor(request, vendor_id: int):
+    services.vendor_delete(vendor=get_object_or_404(Vendor.objects.visible_to(request.user),
+                                                    pk=vendor_id))
+    return Status(204, None)
+
+
+# --- contracts ----------------------------------------------------------------------------------
+
+
+class ContractOut(Schema):
+    id: int
+    code: str
+    title: str
+    vendor: str
+    owner_unit: str
+    systems: list[str]
+    kind: str
+    start_on: datetime.date
+    end_on: datetime.date
+    yearly_amount: int
+    note: str
+
+    @staticmethod
+    def resolve_vendor(obj) -> str:
+        return obj.vendor.code
+
+    @staticmethod
+    def resolve_owner_unit(obj) -> str:
+        return obj.owner_unit.code
+
+    @staticmethod
+    def resolve_systems(obj) -> list[str]:
+        return [s.code for s in obj.systems.all()]
+
+
+class ContractPatch(Schema):
+    code: str | None = None
+    title: str | None = None
+    vendor: str | None = None
+    owner_unit: str | None = None
+    systems: list[str] | None = None
+    kind: str | None = None
+    start_on: datetime.date | None = None
+    end_on: datetime.date | None = None
+    yearly_amount: int | None = None
+    note: str | None = None
+
+
+class ContractIn(ContractPatch):
+    code: str
+    title: str
+    vendor: str
+    owner_unit: str
+    kind: str
+    start_on: datetime.date
+    end_on: datetime.date
+
+
+ContractQuery = filterset_schema(ContractFilterSet, "ContractQuery")
+
+
+def _contracts(request):
+    return (Contract.objects.visible_to(request.user).select_related("vendor", "owner_unit")
+            .prefetch_related("systems"))
+
+
+@router.get("/contracts", response=list[ContractOut], tags=["contracts"], summary="List contracts")
+@paginate(Pagination)
+def list_contracts(request, filters: Query[ContractQuery]):
+    return filtered(request, ContractFilterSet, _contracts(request))
+
+
+@router.get("/contracts/{contract_id}", response=ContractOut, tags=["contracts"],
+            summary="One contract")
+def get_contract(request, contract_id: int):
+    return _contracts(request).get(pk=contract_id)
+
+
+@router.post("/contracts", response={201: ContractOut}, tags=["contracts"],
+             summary="Record a contract")
+def create_contract(request, payload: ContractIn):
+    data = _resolve(request, payload.dict(exclude_none=True))
+    systems = _systems(request, data.pop("systems", []))
+    contract = services.contract_create(organisation=_organisation(request), systems=systems, **data)
+    return Status(201, _contracts(request).get(pk=contract.pk))
+
+
+@router.patch("/contracts/{contract_id}", response=ContractOut, tags=["contracts"],
+              summary="Change a contract")
+def update_contract(request, contract_id: int, payload: ContractPatch):
+    contract = get_object_or_404(_contracts(request), pk=contract_id)
+    data = _resolve(request, payload.dict(exclude_unset=True))
+    systems = _systems(request, data.pop("systems", None))
+    services.contract_update(contract=contract, data=data, systems=systems)
+    return _contracts(request).get(pk=contract_id)
+
+
+@router.delete("/contracts/{contract_id}", response={204: None}, tags=["contracts"],
+               summary="Delete a contract")
+def delete_contract(request, contract_id: int):
+    services.contract_delete(contract=get_object_or_404(_contracts(request), pk=contract_id))
+    return Status(204, None)

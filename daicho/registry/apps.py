@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistryConfig(AppConfig):
+    """The information systems, vendors, contracts and yearly costs (情報システム台帳)."""
+
+    name = "daicho.registry"
+    label = "registry"
+    verbose_name = _("Registry")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from daicho.core import demo, exports, home
+        from daicho.registry import demo as registry_demo
+        from daicho.registry import exports as registry_exports
+        from daicho.registry import views
+
+        demo.register("registry", registry_demo.load, order=10)
+        registry_exports.register(exports)
+        views.register_home_panels(home)

@@ -1,0 +1,373 @@
+"""The ledger of information systems (情報システム台帳): systems, vendors, contracts, costs."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from daicho.core.models import Organisation, OrgUnit
+from daicho.core.permissions import scope_of
+
+
+class Status(models.TextChoices):
+    PLANNING = "planning", _("Planning")
+    DEVELOPMENT = "development", _("In development")
+    OPERATING = "operating", _("In operation")
+    RETIRED = "retired", _("Retired")
+
+
+class Hosting(models.TextChoices):
+    ON_PREMISES = "on_premises", _("On premises")
+    VIRTUALIZED = "virtualized", _("Virtualization platform")
+    CLOUD = "cloud", _("Cloud")
+    GOV_CLOUD = "gov_cloud", _("Government cloud")
+    SHARED_USE = "shared_use", _("Shared use")
+
+
+class Confidentiality(models.TextChoices):
+    LEVEL_1 = "1", _("Confidentiality 1")
+    LEVEL_2 = "2", _("Confidentiality 2")
+    LEVEL_3 = "3", _("Confidentiality 3")
+
+
+class Integrity(models.TextChoices):
+    LEVEL_1 = "1", _("Integrity 1")
+    LEVEL_2 = "2", _("Integrity 2")
+
+
+class Availability(models.TextChoices):
+    LEVEL_1 = "1", _("Availability 1")
+    LEVEL_2 = "2", _("Availability 2")
+
+
+class UserBase(models.TextChoices):
+    STAFF = "staff", _("Staff")
+    RESIDENTS = "residents", _("Residents")
+    BOTH = "both", _("Staff and residents")
+
+
+class StandardBusiness(models.TextChoices):
+    """The 20 business areas of the local government system standardisation (標準化対象業務)."""
+
+    JUKI = "juki", _("Basic resident register")
+    SENKYO = "senkyo", _("Electoral register")
+    KOTEI_SHISAN = "kotei_shisan", _("Fixed asset tax")
+    KOJIN_JUMINZEI = "kojin_juminzei", _("Individual resident tax")
+    HOJIN_JUMINZEI = "hojin_juminzei", _("Corporate resident tax")
+    KEI_JIDOSHA = "kei_jidosha", _("Light vehicle tax")
+    KOSEKI = "koseki", _("Family register")
+    KOSEKI_FUHYO = "koseki_fuhyo", _("Family register annex")
+    INKAN = "inkan", _("Seal registration")
+    SHUGAKU = "shugaku", _("School enrolment")
+    KENKO_KANRI = "kenko_kanri", _("Health management")
+    JIDO_FUYO = "jido_fuyo", _("Child rearing allowance")
+    SEIKATSU_HOGO = "seikatsu_hogo", _("Public assistance")
+    SHOGAI_FUKUSHI = "shogai_fukushi", _("Disability welfare")
+    KAIGO = "kaigo", _("Long-term care insurance")
+    KOKUHO = "kokuho", _("National health insurance")
+    KOKI_KOREISHA = "koki_koreisha", _("Late-stage elderly medical care")
+    KOKUMIN_NENKIN = "kokumin_nenkin", _("National pension")
+    KODOMO_KOSODATE = "kodomo_kosodate", _("Child and child-rearing support")
+    JIDO_TEATE = "jido_teate", _("Child allowance")
+
+
+class OrgScopedQuerySet(models.QuerySet):
+    """Rows of one organisation, owned by a unit: read by members, edited by owners and policy.
+
+    ``unit_path`` is the lookup from the row to its owning unit's materialised path.
+    """
+
+    unit_path = "owner_unit__"
+
+    def visible_to(self, user):
+        return self.filter(organisation_id__in=scope_of(user).read_org_ids)
+
+    def editable_by(self, user):
+        scope = scope_of(user)
+        return self.filter(
+            Q(organisation_id__in=scope.policy_org_ids)
+            | (scope.unit_q(self.unit_path, scope.owner_paths) & Q(organisation_id__in=scope.read_org_ids))
+        )
+
+
+class SystemQuerySet(OrgScopedQuerySet):
+    """Information systems as the user may see and edit them."""
+
+
+class SharedRecordQuerySet(models.QuerySet):
+    """Records the whole organisation shares (vendors, the list of cost items): policy edits."""
+
+    def visible_to(self, user):
+        return self.filter(organisation_id__in=scope_of(user).read_org_ids)
+
+    def editable_by(self, user):
+        return self.filter(organisation_id__in=scope_of(user).policy_org_ids)
+
+
+code_validator = RegexValidator(r"^[0-9A-Za-z_.\-]+$", _("Use letters, digits, '-', '_' or '.'."))
+
+
+class InformationSystem(models.Model):
+    """One information system of the organisation: who owns it, where it runs, what it holds."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="systems", verbose_name=_("organisation")
+    )
+    code = models.CharField(_("system ID"), max_length=30, validators=[code_validator])
+    name = models.CharField(_("name"), max_length=200)
+    owner_unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="systems", verbose_name=_("owner section")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPERATING
+    )
+    in_service_on = models.DateField(_("in service since"), null=True, blank=True)
+    retired_on = models.DateField(_("retired on"), null=True, blank=True)
+    hosting = models.CharField(
+        _("hosting"), max_length=20, choices=Hosting.choices, default=Hosting.ON_PREMISES
+    )
+    confidentiality = models.CharField(
+        _("confidentiality"), max_length=2, choices=Confidentiality.choices, blank=True
+    )
+    integrity = models.CharField(_("integrity"), max_length=2, choices=Integrity.choices, blank=True)
+    availability = models.CharField(
+        _("availability"), max_length=2, choices=Availability.choices, blank=True
+    )
+    users = models.CharField(_("users"), max_length=10, choices=UserBase.choices, default=UserBase.STAFF)
+    personal_data = models.BooleanField(_("personal data"), default=False)
+    my_number = models.BooleanField(_("uses the individual number (My Number)"), default=False)
+    standard_business = models.CharField(
+        _("standardisation business area"), max_length=20, choices=StandardBusiness.choices, blank=True
+    )
+    sso_integrated = models.BooleanField(_("single sign-on integrated"), default=False)
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = SystemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("information system")
+        verbose_name_plural = _("information systems")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="registry_system_unique_code")
+        ]
+        indexes = [models.Index(fields=["organisation", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:system_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        errors = {}
+        if self.owner_unit_id and self.organisation_id and (
+            self.owner_unit.organisation_id != self.organisation_id
+        ):
+            errors["owner_unit"] = _("The owner section belongs to another organisation.")
+        if self.retired_on and self.in_service_on and self.retired_on < self.in_service_on:
+            errors["retired_on"] = _("The retirement date is before the in-service date.")
+        if self.status == Status.RETIRED and not self.retired_on:
+            errors["retired_on"] = _("Give the date the system was retired.")
+        if self.my_number and not self.personal_data:
+            errors["personal_data"] = _("A system that uses the individual number holds personal data.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Vendor(models.Model):
+    """A company that builds, maintains, leases or hosts systems."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="vendors", verbose_name=_("organisation")
+    )
+    code = models.CharField(_("vendor ID"), max_length=30, validators=[code_validator])
+    name = models.CharField(_("name"), max_length=200)
+    corporate_number = models.CharField(
+        _("corporate number"),
+        max_length=13,
+        blank=True,
+        validators=[RegexValidator(r"^\d{13}$", _("A corporate number has 13 digits."))],
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = SharedRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("vendor")
+        verbose_name_plural = _("vendors")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="registry_vendor_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:vendor_detail", args=[self.pk])
+
+
+class ContractKind(models.TextChoices):
+    DEVELOPMENT = "development", _("Development")
+    MAINTENANCE = "maintenance", _("Operation and maintenance")
+    LEASE = "lease", _("Lease")
+    CLOUD = "cloud", _("Cloud service")
+    LINE = "line", _("Network line")
+
+
+class Contract(models.Model):
+    """A contract with a vendor for one or more systems, with its period and yearly amount."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="contracts", verbose_name=_("organisation")
+    )
+    code = models.CharField(_("contract ID"), max_length=30, validators=[code_validator])
+    title = models.CharField(_("title"), max_length=200)
+    vendor = models.ForeignKey(
+        Vendor, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("vendor")
+    )
+    owner_unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("owner section")
+    )
+    systems = models.ManyToManyField(
+        InformationSystem, related_name="contracts", blank=True, verbose_name=_("systems")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ContractKind.choices)
+    start_on = models.DateField(_("start"))
+    end_on = models.DateField(_("end"))
+    yearly_amount = models.BigIntegerField(
+        _("yearly amount (yen)"), default=0, validators=[MinValueValidator(0)]
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    objects = OrgScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        ordering = ["-start_on", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="registry_contract_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:contract_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.start_on and self.end_on and self.end_on < self.start_on:
+            raise ValidationError({"end_on": _("The contract ends before it starts.")})
+        if self.vendor_id and self.organisation_id and self.vendor.organisation_id != self.organisation_id:
+            raise ValidationError({"vendor": _("The vendor belongs to another organisation.")})
+
+
+class CostItem(models.Model):
+    """An expense item (費目) from the organisation's editable list, e.g. 委託料."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="cost_items", verbose_name=_("organisation")
+    )
+    code = models.CharField(_("code"), max_length=30, validators=[code_validator])
+    name = models.CharField(_("name"), max_length=100)
+    sort_order = models.IntegerField(_("sort order"), default=0)
+
+    objects = SharedRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cost item")
+        verbose_name_plural = _("cost items")
+        ordering = ["sort_order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="registry_costitem_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Basis(models.TextChoices):
+    BUDGET = "budget", _("Budget")
+    ACTUAL = "actual", _("Actual")
+
+
+class Category(models.TextChoices):
+    INITIAL = "initial", _("Development and build")
+    OPERATION = "operation", _("Operation")
+
+
+class CostLineQuerySet(OrgScopedQuerySet):
+    unit_path = "system__owner_unit__"
+
+    def visible_to(self, user):
+        return self.filter(system__organisation_id__in=scope_of(user).read_org_ids)
+
+    def editable_by(self, user):
+        scope = scope_of(user)
+        return self.filter(
+            Q(system__organisation_id__in=scope.policy_org_ids)
+            | (
+                scope.unit_q(self.unit_path, scope.owner_paths)
+                & Q(system__organisation_id__in=scope.read_org_ids)
+            )
+        )
+
+
+class CostLine(models.Model):
+    """What a system costs in a fiscal year: budget or actual, build or operation, by item."""
+
+    system = models.ForeignKey(
+        InformationSystem, on_delete=models.CASCADE, related_name="cost_lines", verbose_name=_("system")
+    )
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("fiscal year"), validators=[MinValueValidator(1950)]
+    )
+    basis = models.CharField(_("basis"), max_length=10, choices=Basis.choices)
+    category = models.CharField(_("category"), max_length=10, choices=Category.choices)
+    item = models.ForeignKey(
+        CostItem, on_delete=models.PROTECT, related_name="cost_lines", verbose_name=_("cost item")
+    )
+    amount = models.BigIntegerField(_("amount (yen)"), validators=[MinValueValidator(0)])
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    objects = CostLineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cost line")
+        verbose_name_plural = _("cost lines")
+        ordering = ["system", "fiscal_year", "basis", "category", "item"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["system", "fiscal_year", "basis", "category", "item"],
+                name="registry_costline_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["fiscal_year", "basis", "category"])]
+
+    def __str__(self) -> str:
+        return f"{self.system.code} FY{self.fiscal_year} {self.get_basis_display()} {self.item}"
+
+    @property
+    def organisation(self) -> Organisation:
+        return self.system.organisation
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:system_costs", args=[self.system_id])
+
+    def audit_root(self) -> InformationSystem:
+        """A cost line's history belongs to its system's カルテ."""
+        return self.system
+
+    def clean(self) -> None:
+        if self.item_id and self.system_id and self.item.organisation_id != self.system.organisation_id:
+            raise ValidationError({"item": _("The cost item belongs to another organisation.")})

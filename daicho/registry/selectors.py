@@ -1,0 +1,171 @@
+"""Reads of the registry: lists, a system's costs by year, totals per fiscal year."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+
+from daicho.core.models import Organisation, OrgUnit
+from daicho.registry.models import (
+    Basis,
+    Category,
+    Contract,
+    CostLine,
+    InformationSystem,
+    Status,
+)
+
+
+def system_list(*, user) -> QuerySet[InformationSystem]:
+    """Systems the user may read, with what a list row shows in the same query."""
+    return (
+        InformationSystem.objects.visible_to(user)
+        .select_related("owner_unit", "owner_unit__department")
+        .annotate(department_name=F("owner_unit__department__name"))
+    )
+
+
+def system_detail(*, user, pk: int) -> InformationSystem:
+    return system_list(user=user).select_related("organisation").get(pk=pk)
+
+
+@dataclass
+class YearCosts:
+    """One fiscal year of a system's (or an organisation's) costs, in yen."""
+
+    fiscal_year: int
+    budget_initial: int = 0
+    budget_operation: int = 0
+    actual_initial: int = 0
+    actual_operation: int = 0
+    operation_change: int | None = None  # budget operation cost against the previous year
+
+    @property
+    def budget_total(self) -> int:
+        return self.budget_initial + self.budget_operation
+
+    @property
+    def actual_total(self) -> int:
+        return self.actual_initial + self.actual_operation
+
+
+def _years(rows) -> list[YearCosts]:
+    years: dict[int, YearCosts] = {}
+    for fy, basis, category, total in rows:
+        year = years.setdefault(fy, YearCosts(fiscal_year=fy))
+        setattr(year, f"{basis}_{category}", total or 0)
+    result = [years[fy] for fy in sorted(years)]
+    for previous, year in zip(result, result[1:], strict=False):
+        if previous.fiscal_year == year.fiscal_year - 1:
+            year.operation_change = year.budget_operation - previous.budget_operation
+    return result
+
+
+def system_costs_by_year(*, system: InformationSystem) -> list[YearCosts]:
+    """The system's costs per fiscal year (budget and actual, build and operation)."""
+    rows = (
+        CostLine.objects.filter(system=system)
+        .values_list("fiscal_year", "basis", "category")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    return _years(rows)
+
+
+def organisation_costs_by_year(*, user, organisation: Organisation) -> list[YearCosts]:
+    """The organisation's total costs per fiscal year, as the user may read them."""
+    rows = (
+        CostLine.objects.visible_to(user)
+        .filter(system__organisation=organisation)
+        .values_list("fiscal_year", "basis", "category")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    return _years(rows)
+
+
+def operation_cost_reduction(
+    *, years: list[YearCosts], base_year: int, basis: str = Basis.BUDGET
+) -> dict[int, float | None]:
+    """Reduction of 運用等経費 against the base year, per fiscal year: (base − year) / base."""
+    by_year = {y.fiscal_year: getattr(y, f"{basis}_operation") for y in years}
+    base = by_year.get(base_year)
+    return {
+        fy: (None if not base or value is None else (base - value) / base)
+        for fy, value in by_year.items()
+    }
+
+
+def systems_per_department(*, user, organisation: Organisation) -> list[dict]:
+    """Each department with how many of its systems are in each status."""
+    rows = (
+        InformationSystem.objects.visible_to(user)
+        .filter(organisation=organisation)
+        .values("owner_unit__department_id", "owner_unit__department__name",
+                "owner_unit__department__code")
+        .annotate(
+            total=Count("pk", filter=~Q(status=Status.RETIRED)),
+            operating=Count("pk", filter=Q(status=Status.OPERATING)),
+            planned=Count("pk", filter=Q(status__in=[Status.PLANNING, Status.DEVELOPMENT])),
+            retired=Count("pk", filter=Q(status=Status.RETIRED)),
+        )
+        .order_by("owner_unit__department__sort_order", "owner_unit__department__code")
+    )
+    return [
+        {
+            "id": r["owner_unit__department_id"],
+            "code": r["owner_unit__department__code"],
+            "name": r["owner_unit__department__name"],
+            "total": r["total"],
+            "operating": r["operating"],
+            "planned": r["planned"],
+            "retired": r["retired"],
+        }
+        for r in rows
+    ]
+
+
+def system_contracts(*, system: InformationSystem) -> QuerySet[Contract]:
+    return system.contracts.select_related("vendor", "owner_unit").order_by("-start_on")
+
+
+def cost_sheet_rows(
+    *, user, organisation: Organisation, fiscal_year: int, basis: str, item_id: int,
+    department: OrgUnit | None = None,
+) -> list[dict]:
+    """One row per system for the cost entry sheet: this year's amounts and last year's."""
+    systems = (
+        system_list(user=user)
+        .filter(organisation=organisation)
+        .exclude(status=Status.RETIRED, retired_on__lt=f"{fiscal_year}-04-01")
+        .order_by("owner_unit__department__sort_order", "owner_unit__department__code", "code")
+    )
+    if department is not None:
+        systems = systems.filter(owner_unit__department=department)
+    systems = list(systems)
+    amounts: dict[tuple[int, int, str], int] = defaultdict(int)
+    lines = CostLine.objects.filter(
+        system__in=[s.pk for s in systems],
+        fiscal_year__in=[fiscal_year, fiscal_year - 1],
+        basis=basis,
+        item_id=item_id,
+    ).values_list("system_id", "fiscal_year", "category", "amount")
+    for system_id, fy, category, amount in lines:
+        amounts[(system_id, fy, category)] += amount
+    editable = set(
+        InformationSystem.objects.editable_by(user).filter(pk__in=[s.pk for s in systems])
+        .values_list("pk", flat=True)
+    )
+    return [
+        {
+            "system": s,
+            "editable": s.pk in editable,
+            "initial": amounts.get((s.pk, fiscal_year, Category.INITIAL)),
+            "operation": amounts.get((s.pk, fiscal_year, Category.OPERATION)),
+            "previous_initial": amounts.get((s.pk, fiscal_year - 1, Category.INITIAL)),
+            "previous_operation": amounts.get((s.pk, fiscal_year - 1, Category.OPERATION)),
+        }
+        for s in systems
+    ]

@@ -1,0 +1,232 @@
+"""Writes to the registry. Views, the API, importers and the CLI all call these."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from daicho.core.models import Organisation, OrgUnit
+from daicho.core.permissions import scope_of
+from daicho.core.services import actor, object_create, object_delete, object_update, require
+from daicho.registry.models import (
+    Contract,
+    CostItem,
+    CostLine,
+    InformationSystem,
+    Vendor,
+)
+
+
+def _may_own(unit: OrgUnit) -> bool:
+    """Whether the actor may record things owned by ``unit`` (policy, or an owner above it)."""
+    scope = scope_of(actor())
+    return unit.organisation_id in scope.policy_org_ids or (
+        unit.organisation_id in scope.read_org_ids
+        and any(unit.path.startswith(p) for p in scope.owner_paths)
+    )
+
+
+def _may_edit(obj, model) -> bool:
+    return model.objects.editable_by(actor()).filter(pk=obj.pk).exists()
+
+
+# --- systems ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def system_create(*, organisation: Organisation, owner_unit: OrgUnit, code: str, name: str,
+                  **fields: Any) -> InformationSystem:
+    """Register an information system in the ledger."""
+    require(_may_own(owner_unit))
+    if InformationSystem.objects.filter(organisation=organisation, code=code).exists():
+        raise ValidationError({"code": _("System ID %(code)s is already used.") % {"code": code}})
+    system = InformationSystem(organisation=organisation, owner_unit=owner_unit, code=code,
+                               name=name, **fields)
+    return object_create(obj=system)
+
+
+@transaction.atomic
+def system_update(*, system: InformationSystem, data: dict[str, Any]) -> InformationSystem:
+    """Change a system's record; moving it to another section needs rights over both."""
+    require(_may_edit(system, InformationSystem))
+    if "owner_unit" in data and data["owner_unit"] != system.owner_unit:
+        require(_may_own(data["owner_unit"]))
+    code = data.get("code", system.code)
+    if (
+        code != system.code
+        and InformationSystem.objects.filter(organisation=system.organisation, code=code).exists()
+    ):
+        raise ValidationError({"code": _("System ID %(code)s is already used.") % {"code": code}})
+    return object_update(obj=system, data=data)
+
+
+@transaction.atomic
+def system_delete(*, system: InformationSystem) -> None:
+    """Remove a system and its cost lines (each cost line is audited too)."""
+    require(_may_edit(system, InformationSystem))
+    for line in system.cost_lines.select_related("item", "system"):
+        object_delete(obj=line)
+    object_delete(obj=system)
+
+
+@transaction.atomic
+def system_bulk_update(*, systems: list[InformationSystem], data: dict[str, Any]) -> int:
+    """Set the same fields on many systems: all or none, one audit event per system."""
+    for system in systems:
+        system_update(system=system, data=data)
+    return len(systems)
+
+
+@transaction.atomic
+def system_bulk_delete(*, systems: list[InformationSystem]) -> int:
+    """Delete many systems: all or none, one audit event per record."""
+    for system in systems:
+        system_delete(system=system)
+    return len(systems)
+
+
+# --- costs --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def cost_line_create(*, system: InformationSystem, fiscal_year: int, basis: str, category: str,
+                     item: CostItem, amount: int, note: str = "") -> CostLine:
+    """Record one cost of a system for a fiscal year."""
+    require(_may_edit(system, InformationSystem))
+    if CostLine.objects.filter(system=system, fiscal_year=fiscal_year, basis=basis,
+                               category=category, item=item).exists():
+        raise ValidationError(
+            _("This system already has a %(item)s line for that year, basis and category.")
+            % {"item": item.name}
+        )
+    return object_create(obj=CostLine(system=system, fiscal_year=fiscal_year, basis=basis,
+                                      category=category, item=item, amount=amount, note=note))
+
+
+@transaction.atomic
+def cost_line_update(*, line: CostLine, data: dict[str, Any]) -> CostLine:
+    """Correct a cost line."""
+    require(_may_edit(line, CostLine))
+    if "system" in data:
+        require(_may_edit(data["system"], InformationSystem))
+    return object_update(obj=line, data=data)
+
+
+@transaction.atomic
+def cost_line_delete(*, line: CostLine) -> None:
+    """Remove a cost line."""
+    require(_may_edit(line, CostLine))
+    object_delete(obj=line)
+
+
+@transaction.atomic
+def cost_sheet_save(
+    *, organisation: Organisation, fiscal_year: int, basis: str, item: CostItem,
+    amounts: dict[tuple[int, str], int | None],
+) -> dict[str, int]:
+    """Save a cost entry sheet: {(system id, category): yen or None to clear}; all or nothing.
+
+    Only lines that change are written (and audited); returns counts created/updated/deleted.
+    """
+    system_ids = {system_id for system_id, _category in amounts}
+    systems = {
+        s.pk: s for s in InformationSystem.objects.filter(organisation=organisation, pk__in=system_ids)
+    }
+    editable = set(
+        InformationSystem.objects.editable_by(actor()).filter(pk__in=system_ids)
+        .values_list("pk", flat=True)
+    ) if actor() is not None else set(systems)
+    existing = {
+        (line.system_id, line.category): line
+        for line in CostLine.objects.filter(system_id__in=system_ids, fiscal_year=fiscal_year,
+                                            basis=basis, item=item).select_related("system", "item")
+    }
+    counts = {"created": 0, "updated": 0, "deleted": 0}
+    for (system_id, category), amount in sorted(amounts.items()):
+        line = existing.get((system_id, category))
+        if (line.amount if line else None) == amount:
+            continue
+        system = systems.get(system_id)
+        if system is None:
+            raise ValidationError(_("Unknown system %(id)s.") % {"id": system_id})
+        require(system_id in editable, _("You may not edit the costs of %(system)s.")
+                % {"system": system})
+        if line is None:
+            object_create(obj=CostLine(system=system, fiscal_year=fiscal_year, basis=basis,
+                                       category=category, item=item, amount=amount))
+            counts["created"] += 1
+        elif amount is None:
+            object_delete(obj=line)
+            counts["deleted"] += 1
+        else:
+            object_update(obj=line, data={"amount": amount})
+            counts["updated"] += 1
+    return counts
+
+
+# --- vendors, contracts, cost items ------------------------------------------------------------
+
+
+@transaction.atomic
+def vendor_create(*, organisation: Organisation, code: str, name: str, **fields: Any) -> Vendor:
+    """Add a vendor (any member who records systems may add one)."""
+    scope = scope_of(actor())
+    require(organisation.pk in scope.policy_org_ids or bool(scope.owner_paths))
+    return object_create(obj=Vendor(organisation=organisation, code=code, name=name, **fields))
+
+
+@transaction.atomic
+def vendor_update(*, vendor: Vendor, data: dict[str, Any]) -> Vendor:
+    """Correct a vendor's record (IT policy division)."""
+    require(_may_edit(vendor, Vendor))
+    return object_update(obj=vendor, data=data)
+
+
+@transaction.atomic
+def vendor_delete(*, vendor: Vendor) -> None:
+    """Remove a vendor that has no contracts."""
+    require(_may_edit(vendor, Vendor))
+    if vendor.contracts.exists():
+        raise ValidationError(_("This vendor still has contracts; delete or move them first."))
+    object_delete(obj=vendor)
+
+
+@transaction.atomic
+def contract_create(*, organisation: Organisation, owner_unit: OrgUnit, vendor: Vendor, code: str,
+                    title: str, systems: list[InformationSystem] | None = None,
+                    **fields: Any) -> Contract:
+    """Record a contract for the systems it covers."""
+    require(_may_own(owner_unit))
+    contract = Contract(organisation=organisation, owner_unit=owner_unit, vendor=vendor, code=code,
+                        title=title, **fields)
+    return object_create(obj=contract, m2m={"systems": systems or []})
+
+
+@transaction.atomic
+def contract_update(*, contract: Contract, data: dict[str, Any],
+                    systems: list[InformationSystem] | None = None) -> Contract:
+    """Change a contract (and, if given, the systems it covers)."""
+    require(_may_edit(contract, Contract))
+    if "owner_unit" in data and data["owner_unit"] != contract.owner_unit:
+        require(_may_own(data["owner_unit"]))
+    return object_update(obj=contract, data=data,
+                         m2m={"systems": systems} if systems is not None else None)
+
+
+@transaction.atomic
+def contract_delete(*, contract: Contract) -> None:
+    """Remove a contract."""
+    require(_may_edit(contract, Contract))
+    object_delete(obj=contract)
+
+
+@transaction.atomic
+def cost_item_create(*, organisation: Organisation, code: str, name: str,
+                     sort_order: int = 0) -> CostItem:
+    """Add an expense item (費目) to the organisation's list."""
+    require(organisation.pk in scope_of(actor()).policy_org_ids)
+    return object_create(obj=CostItem(organisation=organisation, code=code, name=name,
+                                      sort_order=sort_order))

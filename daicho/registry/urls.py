@@ -1,0 +1,29 @@
+from django.urls import path
+
+from daicho.registry import views
+
+app_name = "registry"
+
+urlpatterns = [
+    path("systems/", views.SystemListView.as_view(), name="system_list"),
+    path("systems/new/", views.SystemEditView.as_view(), name="system_create"),
+    path("systems/bulk-edit/", views.SystemBulkEditView.as_view(), name="system_bulk_edit"),
+    path("systems/bulk-delete/", views.SystemBulkDeleteView.as_view(), name="system_bulk_delete"),
+    path("systems/<int:pk>/", views.SystemDetailView.as_view(), name="system_detail"),
+    path("systems/<int:pk>/edit/", views.SystemEditView.as_view(), name="system_edit"),
+    path("systems/<int:pk>/delete/", views.SystemDeleteView.as_view(), name="system_delete"),
+    path("systems/<int:pk>/costs/", views.SystemCostsView.as_view(), name="system_costs"),
+    path("costs/sheet/", views.CostSheetView.as_view(), name="cost_sheet"),
+    path("costs/<int:pk>/edit/", views.CostLineEditView.as_view(), name="cost_edit"),
+    path("costs/<int:pk>/delete/", views.CostLineDeleteView.as_view(), name="cost_delete"),
+    path("vendors/", views.VendorListView.as_view(), name="vendor_list"),
+    path("vendors/new/", views.VendorEditView.as_view(), name="vendor_create"),
+    path("vendors/<int:pk>/", views.VendorDetailView.as_view(), name="vendor_detail"),
+    path("vendors/<int:pk>/edit/", views.VendorEditView.as_view(), name="vendor_edit"),
+    path("vendors/<int:pk>/delete/", views.VendorDeleteView.as_view(), name="vendor_delete"),
+    path("contracts/", views.ContractListView.as_view(), name="contract_list"),
+    path("contracts/new/", views.ContractEditView.as_view(), name="contract_create"),
+    path("contracts/<int:pk>/", views.ContractDetailView.as_view(), name="contract_detail"),
+    path("contracts/<int:pk>/edit/", views.ContractEditView.as_view(), name="contract_edit"),
+    path("contracts/<int:pk>/delete/", views.ContractDeleteView.as_view(), name="contract_delete"),
+]

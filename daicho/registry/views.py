@@ -1,0 +1,488 @@
+"""Pages of the registry: systems, their costs and history, the cost entry sheet, vendors,
+contracts."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.utils import timezone
+from django.views import View
+
+from daicho.core import money, wareki
+from daicho.core.forms import AttachmentForm, NoteForm
+from daicho.core.models import Attachment, AuditEvent, JournalEntry
+from daicho.core.views import (
+    ObjectDeleteView,
+    ObjectEditView,
+    ObjectListView,
+    apply_errors,
+    get_visible_or_404,
+    require_editable,
+    safe_next,
+)
+from daicho.registry import selectors, services
+from daicho.registry.filters import ContractFilterSet, SystemFilterSet, VendorFilterSet
+from daicho.registry.forms import (
+    ContractForm,
+    CostLineForm,
+    CostSheetForm,
+    SystemBulkEditForm,
+    SystemForm,
+    VendorForm,
+)
+from daicho.registry.models import (
+    Basis,
+    Category,
+    Contract,
+    CostItem,
+    CostLine,
+    InformationSystem,
+    Vendor,
+)
+from daicho.registry.tables import ContractTable, SystemTable, VendorTable
+
+# --- systems ------------------------------------------------------------------------------------
+
+
+class SystemListView(ObjectListView):
+    filterset_class = SystemFilterSet
+    table_class = SystemTable
+    list_name = "systems"
+    title = gettext_lazy("Information systems")
+    create_url_name = "registry:system_create"
+    export_kind = "systems"
+    bulk_actions = [
+        (reverse_lazy("registry:system_bulk_edit"), gettext_lazy("Edit selected")),
+        (reverse_lazy("registry:system_bulk_delete"), gettext_lazy("Delete selected")),
+    ]
+
+    def get_queryset(self):
+        return selectors.system_list(user=self.request.user)
+
+
+def _history(obj, limit: int = 200) -> list[dict]:
+    """The カルテ: audit events of the record (and of what belongs to it) and its notes."""
+    content_type = ContentType.objects.get_for_model(obj)
+    events = AuditEvent.objects.filter(
+        Q(root_type=content_type, root_id=str(obj.pk))
+        | Q(content_type=content_type, object_id=str(obj.pk))
+    ).select_related("content_type")[:limit]
+    notes = JournalEntry.objects.filter(content_type=content_type, object_id=str(obj.pk)) \
+        .select_related("author")[:limit]
+    items = [{"time": e.time, "kind": "event", "event": e} for e in events]
+    items += [{"time": n.created_at, "kind": "note", "note": n} for n in notes]
+    return sorted(items, key=lambda i: i["time"], reverse=True)[:limit]
+
+
+class SystemDetailView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        system = get_visible_or_404(
+            InformationSystem.objects, request.user, pk=pk
+        )
+        system = selectors.system_detail(user=request.user, pk=system.pk)
+        years = selectors.system_costs_by_year(system=system)
+        content_type = ContentType.objects.get_for_model(system)
+        return render(request, "registry/system_detail.html", {
+            "system": system,
+            "years": years,
+            "contracts": selectors.system_contracts(system=system),
+            "history": _history(system),
+            "attachments": Attachment.objects.filter(content_type=content_type,
+                                                     object_id=str(system.pk)),
+            "content_type": content_type,
+            "can_edit": InformationSystem.objects.editable_by(request.user).filter(pk=pk).exists(),
+            "note_form": NoteForm(),
+            "attachment_form": AttachmentForm(),
+        })
+
+
+class SystemEditView(ObjectEditView):
+    model = InformationSystem
+    form_class = SystemForm
+
+    def save(self, form, obj):
+        data = form.cleaned_data
+        if obj is None:
+            return services.system_create(organisation=data["owner_unit"].organisation, **data)
+        return services.system_update(system=obj, data=data)
+
+    def cancel_url(self):
+        return reverse("registry:system_list")
+
+
+class SystemDeleteView(ObjectDeleteView):
+    model = InformationSystem
+    success_url = reverse_lazy("registry:system_list")
+
+    def delete(self, obj):
+        services.system_delete(system=obj)
+
+
+def _selected_systems(request) -> list[InformationSystem]:
+    pks = [int(pk) for pk in request.POST.getlist("pk") if pk.isdigit()]
+    systems = list(InformationSystem.objects.editable_by(request.user).filter(pk__in=pks)
+                   .select_related("owner_unit").order_by("code"))
+    if len(systems) != len(set(pks)):
+        raise PermissionDenied(_("Some of the selected systems may not be changed by you."))
+    return systems
+
+
+class SystemBulkEditView(LoginRequiredMixin, View):
+    """Set fields on many systems at once: all or none, one audited change per system."""
+
+    def post(self, request):
+        systems = _selected_systems(request)
+        back = safe_next(request, reverse("registry:system_list"))
+        if not systems:
+            messages.warning(request, _("Select the systems first."))
+            return redirect(back)
+        form = SystemBulkEditForm(request.POST if "_apply" in request.POST else None,
+                                  user=request.user)
+        if form.is_bound and form.is_valid():
+            changes = form.changes()
+            if not changes:
+                form.add_error(None, _("Choose at least one field to change."))
+            else:
+                try:
+                    count = services.system_bulk_update(systems=systems, data=changes)
+                except ValidationError as exc:
+                    problems = "; ".join(exc.messages)
+                    form.add_error(None, _("Nothing was changed: %(problems)s")
+                                   % {"problems": problems})
+                else:
+                    messages.success(request, _("%(count)d systems updated.") % {"count": count})
+                    return redirect(back)
+        return render(request, "registry/system_bulk_edit.html",
+                      {"form": form, "systems": systems, "next": back})
+
+
+class SystemBulkDeleteView(LoginRequiredMixin, View):
+    """Delete many systems at once after a confirmation."""
+
+    def post(self, request):
+        systems = _selected_systems(request)
+        back = safe_next(request, reverse("registry:system_list"))
+        if not systems:
+            messages.warning(request, _("Select the systems first."))
+            return redirect(back)
+        if "_confirm" in request.POST:
+            count = services.system_bulk_delete(systems=systems)
+            messages.success(request, _("%(count)d systems deleted.") % {"count": count})
+            return redirect(back)
+        return render(request, "registry/system_bulk_delete.html",
+                      {"systems": systems, "next": back})
+
+
+# --- costs --------------------------------------------------------------------------------------
+
+
+class SystemCostsView(LoginRequiredMixin, View):
+    """A system's cost lines, with a form to add one."""
+
+    def get(self, request, pk):
+        system = get_visible_or_404(InformationSystem.objects, request.user, pk=pk)
+        return self.render(system, CostLineForm(user=request.user, system=system))
+
+    def post(self, request, pk):
+        system = get_visible_or_404(InformationSystem.objects, request.user, pk=pk)
+        require_editable(system, request.user)
+        form = CostLineForm(request.POST, user=request.user, system=system)
+        if form.is_valid():
+            try:
+                services.cost_line_create(system=system, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Cost recorded."))
+                return redirect("registry:system_costs", pk=system.pk)
+        return self.render(system, form, status=400)
+
+    def render(self, system, form, status=200):
+        lines = (CostLine.objects.filter(system=system).select_related("item")
+                 .order_by("-fiscal_year", "basis", "category", "item__sort_order"))
+        return render(self.request, "registry/system_costs.html", {
+            "system": system, "lines": lines, "form": form,
+            "can_edit": InformationSystem.objects.editable_by(self.request.user)
+            .filter(pk=system.pk).exists(),
+        }, status=status)
+
+
+class CostLineEditView(ObjectEditView):
+    model = CostLine
+
+    form_class = CostLineForm
+
+    def form_kwargs(self, obj):
+        return {"instance": obj, "user": self.request.user, "system": obj.system}
+
+    def get(self, request, pk=None):
+        if pk is None:
+            raise PermissionDenied
+        return super().get(request, pk)
+
+    def post(self, request, pk=None):
+        if pk is None:
+            raise PermissionDenied
+        return super().post(request, pk)
+
+    def save(self, form, obj):
+        return services.cost_line_update(line=obj, data=form.cleaned_data)
+
+
+class CostLineDeleteView(ObjectDeleteView):
+    model = CostLine
+
+    def delete(self, obj):
+        self.success_url = reverse("registry:system_costs", args=[obj.system_id])
+        services.cost_line_delete(line=obj)
+
+
+class CostSheetView(LoginRequiredMixin, View):
+    """One fiscal year's costs of many systems on one sheet: how budget season works."""
+
+    def _form(self, request, data):
+        organisation = request.organisation
+        if organisation is None:
+            raise PermissionDenied(_("You are not a member of any organisation."))
+        initial = {"fy": wareki.fiscal_year_of(timezone.localdate()),
+                   "basis": Basis.BUDGET}
+        item = CostItem.objects.filter(organisation=organisation).first()
+        if item:
+            initial["item"] = item.code
+        params = {**initial, **data.dict()} if data else initial
+        return CostSheetForm(params, user=request.user, organisation=organisation), organisation
+
+    def get(self, request):
+        form, organisation = self._form(request, request.GET)
+        return self.render(form, organisation)
+
+    def post(self, request):
+        form, organisation = self._form(request, request.POST)
+        errors: dict[str, str] = {}
+        if form.is_valid():
+            amounts: dict[tuple[int, str], int | None] = {}
+            for key, raw in request.POST.items():
+                if not key.startswith("amt-"):
+                    continue
+                _prefix, system_id, category = key.split("-", 2)
+                if category not in Category.values or not system_id.isdigit():
+                    continue
+                if raw.strip() == request.POST.get(f"orig-{system_id}-{category}", "").strip():
+                    continue  # untouched cells are not written (nor checked for permission)
+                try:
+                    amounts[(int(system_id), category)] = money.parse_yen(raw)
+                except money.MoneyError:
+                    errors[key] = _("Not an amount in yen: %(value)s") % {"value": raw}
+                else:
+                    if amounts[(int(system_id), category)] is not None and \
+                            amounts[(int(system_id), category)] < 0:
+                        errors[key] = _("An amount cannot be negative.")
+            if not errors:
+                try:
+                    with transaction.atomic():
+                        counts = services.cost_sheet_save(
+                            organisation=organisation, fiscal_year=form.cleaned_data["fy"],
+                            basis=form.cleaned_data["basis"], item=form.cleaned_data["item"],
+                            amounts=amounts,
+                        )
+                except (ValidationError, PermissionDenied) as exc:
+                    messages.error(request, _("Nothing was saved: %(problem)s")
+                                   % {"problem": " ".join(getattr(exc, "messages", [str(exc)]))})
+                else:
+                    messages.success(request, _(
+                        "Saved: %(created)d added, %(updated)d changed, %(deleted)d cleared."
+                    ) % counts)
+                    return redirect(f"{reverse('registry:cost_sheet')}?{request.GET.urlencode()}"
+                                    if request.GET else self._url(form))
+            else:
+                messages.error(request, _("Nothing was saved: correct the highlighted cells."))
+        return self.render(form, organisation, errors=errors, posted=request.POST, status=400)
+
+    def _url(self, form):
+        from urllib.parse import urlencode
+
+        data = form.cleaned_data
+        query = {"fy": data["fy"], "basis": data["basis"], "item": data["item"].code}
+        if data.get("department"):
+            query["department"] = data["department"].code
+        return f"{reverse('registry:cost_sheet')}?{urlencode(query)}"
+
+    def render(self, form, organisation, errors=None, posted=None, status=200):
+        rows = []
+        totals = {"initial": 0, "operation": 0, "previous_initial": 0, "previous_operation": 0}
+        if form.is_valid():
+            data = form.cleaned_data
+            rows = selectors.cost_sheet_rows(
+                user=self.request.user, organisation=organisation, fiscal_year=data["fy"],
+                basis=data["basis"], item_id=data["item"].pk, department=data.get("department"),
+            )
+            for row in rows:
+                for key in totals:
+                    totals[key] += row[key] or 0
+                for category in Category.values:
+                    name = f"amt-{row['system'].pk}-{category}"
+                    row[f"{category}_error"] = (errors or {}).get(name)
+                    row[f"{category}_value"] = (
+                        posted.get(name) if posted is not None and name in posted
+                        else ("" if row[category] is None else f"{row[category]:,}")
+                    )
+                    row[f"{category}_orig"] = "" if row[category] is None else f"{row[category]:,}"
+        return render(self.request, "registry/cost_sheet.html", {
+            "form": form, "rows": rows, "totals": totals,
+            "any_editable": any(r["editable"] for r in rows),
+        }, status=status)
+
+
+# --- vendors and contracts ------------------------------------------------------------------------
+
+
+class VendorListView(ObjectListView):
+    filterset_class = VendorFilterSet
+    table_class = VendorTable
+    list_name = "vendors"
+    title = gettext_lazy("Vendors")
+    create_url_name = "registry:vendor_create"
+    export_kind = "vendors"
+
+    def get_queryset(self):
+        return Vendor.objects.visible_to(self.request.user).annotate(
+            contract_count=Count("contracts"))
+
+
+class VendorDetailView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        vendor = get_visible_or_404(Vendor.objects, request.user, pk=pk)
+        return render(request, "registry/vendor_detail.html", {
+            "vendor": vendor,
+            "contracts": vendor.contracts.select_related("owner_unit").prefetch_related("systems"),
+            "can_edit": Vendor.objects.editable_by(request.user).filter(pk=pk).exists(),
+            "history": _history(vendor),
+        })
+
+
+class VendorEditView(ObjectEditView):
+    model = Vendor
+    form_class = VendorForm
+
+    def save(self, form, obj):
+        if obj is None:
+            return services.vendor_create(organisation=self.request.organisation,
+                                          **form.cleaned_data)
+        return services.vendor_update(vendor=obj, data=form.cleaned_data)
+
+    def cancel_url(self):
+        return reverse("registry:vendor_list")
+
+
+class VendorDeleteView(ObjectDeleteView):
+    model = Vendor
+    success_url = reverse_lazy("registry:vendor_list")
+
+    def delete(self, obj):
+        services.vendor_delete(vendor=obj)
+
+
+class ContractListView(ObjectListView):
+    filterset_class = ContractFilterSet
+    table_class = ContractTable
+    list_name = "contracts"
+    title = gettext_lazy("Contracts")
+    create_url_name = "registry:contract_create"
+    export_kind = "contracts"
+
+    def get_queryset(self):
+        return Contract.objects.visible_to(self.request.user).select_related("vendor", "owner_unit")
+
+
+class ContractDetailView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        contract = get_visible_or_404(Contract.objects, request.user, pk=pk)
+        return render(request, "registry/contract_detail.html", {
+            "contract": contract,
+            "systems": contract.systems.select_related("owner_unit"),
+            "can_edit": Contract.objects.editable_by(request.user).filter(pk=pk).exists(),
+            "history": _history(contract),
+        })
+
+
+class ContractEditView(ObjectEditView):
+    model = Contract
+    form_class = ContractForm
+
+    def save(self, form, obj):
+        data = dict(form.cleaned_data)
+        systems = list(data.pop("systems"))
+        if obj is None:
+            return services.contract_create(organisation=data["owner_unit"].organisation,
+                                            systems=systems, **data)
+        return services.contract_update(contract=obj, data=data, systems=systems)
+
+    def cancel_url(self):
+        return reverse("registry:contract_list")
+
+
+class ContractDeleteView(ObjectDeleteView):
+    model = Contract
+    success_url = reverse_lazy("registry:contract_list")
+
+    def delete(self, obj):
+        services.contract_delete(contract=obj)
+
+
+# --- home panels --------------------------------------------------------------------------------
+
+
+def departments_panel(request) -> dict:
+    organisation = request.organisation
+    if not organisation:
+        return {"rows": []}
+    rows = selectors.systems_per_department(user=request.user, organisation=organisation)
+    return {"rows": rows, "total": sum(r["total"] for r in rows)}
+
+
+def costs_panel(request) -> dict:
+    organisation = request.organisation
+    if not organisation:
+        return {"years": []}
+    years = selectors.organisation_costs_by_year(user=request.user, organisation=organisation)
+    base = organisation.cost_base_year
+    reduction_budget = selectors.operation_cost_reduction(years=years, base_year=base)
+    reduction_actual = selectors.operation_cost_reduction(years=years, base_year=base,
+                                                          basis=Basis.ACTUAL)
+    chart = {
+        "labels": [wareki.format_fiscal_year(y.fiscal_year, style="western") for y in years],
+        "budget": [round(y.budget_operation / 1_000_000, 1) for y in years],
+        "actual": [round(y.actual_operation / 1_000_000, 1) if y.actual_operation else None
+                   for y in years],
+        "reduction": [None if reduction_budget.get(y.fiscal_year) is None
+                      else round(reduction_budget[y.fiscal_year] * 100, 1) for y in years],
+        "budget_label": _("Operation costs, budget (million yen)"),
+        "actual_label": _("Operation costs, actual (million yen)"),
+        "reduction_label": _("Reduction vs FY%(year)s, budget (%%)") % {"year": base},
+    }
+    return {
+        "years": years,
+        "base_year": base,
+        "reduction_budget": reduction_budget,
+        "reduction_actual": reduction_actual,
+        "chart_json": json.dumps(chart, ensure_ascii=False),
+    }
+
+
+def register_home_panels(home) -> None:
+    home.register("registry.departments", template="registry/_panel_departments.html",
+                  context=departments_panel, order=10, width=5)
+    home.register("registry.costs", template="registry/_panel_costs.html",
+                  context=costs_panel, order=20, width=7)
+
+

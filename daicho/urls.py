@@ -1,0 +1,14 @@
+"""Top-level URLs: the web UI, the REST API and the language switch."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from daicho.api import api
+
+urlpatterns = [
+    path("", include("daicho.core.urls")),
+    path("", include("daicho.registry.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
