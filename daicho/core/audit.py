@@ -141,3 +141,33 @@ def record(
         request_id=ctx.request_id,
         message=message,
     )
+
+
+def record_created_many(objs: list[models.Model], *, organisation: Organisation | None = None
+                        ) -> int:
+    """One `create` AuditEvent per object, inserted in bulk (for loads of many ledger rows)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from daicho.core.models import AuditEvent
+
+    ctx = current()
+    actor = ctx.actor if ctx.actor is not None and ctx.actor.pk else None
+    events = []
+    for obj in objs:
+        root = obj.audit_root() if hasattr(obj, "audit_root") else obj
+        events.append(AuditEvent(
+            organisation=organisation or getattr(obj, "organisation", None),
+            actor=actor,
+            actor_name=actor.get_username() if actor else ctx.channel,
+            channel=ctx.channel,
+            action=Action.CREATE,
+            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+            object_id=str(obj.pk),
+            object_repr=str(obj)[:200],
+            root_type=ContentType.objects.get_for_model(root, for_concrete_model=True),
+            root_id=str(root.pk),
+            after=snapshot(obj),
+            request_id=ctx.request_id,
+        ))
+    AuditEvent.objects.bulk_create(events, batch_size=2000)
+    return len(events)

@@ -71,6 +71,7 @@ class ObjectListView(LoginRequiredMixin, View):
         filterset = None
         if self.filterset_class is not None:
             filterset = self.filterset_class(request.GET or None, queryset=queryset, request=request)
+            style_filter_form(filterset.form)
             queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
         if request.GET.get("export") in exports.FORMATS and self.export_kind:
             return export_response(self.export_kind, queryset, request.GET["export"])
@@ -106,6 +107,20 @@ class ObjectListView(LoginRequiredMixin, View):
 
     def extra_context(self) -> dict[str, Any]:
         return {}
+
+
+def style_filter_form(form) -> None:
+    """Compact Bootstrap widgets for a filter form."""
+    from django import forms
+
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.SelectMultiple):
+            widget.attrs.update({"class": "form-select form-select-sm", "size": 3})
+        elif isinstance(widget, forms.Select):
+            widget.attrs["class"] = "form-select form-select-sm"
+        else:
+            widget.attrs["class"] = "form-control form-control-sm"
 
 
 def export_response(kind_name: str, queryset, fmt: str) -> HttpResponse:

@@ -19,9 +19,9 @@ class Command(DaichoCommand):
     def handle(self, *args, **options):
         from waitress import serve
 
-        from daicho.wsgi import application
-
         call_command("collectstatic", interactive=False, verbosity=0)
+        from daicho.wsgi import application  # after collectstatic: WhiteNoise indexes at start
+
         url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(_("Daicho is serving on %(url)s (Ctrl+C to stop)") % {"url": url})
         self.stdout.flush()
