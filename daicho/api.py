@@ -33,8 +33,10 @@ api.add_router("/", registry_router)
 
 def _errors_of(exc: DjangoValidationError) -> dict[str, list[str]]:
     if hasattr(exc, "error_dict"):
-        return {field: [str(m) for e in errs for m in e.messages] for field, errs in
-                exc.error_dict.items()}
+        return {
+            field: [str(m) for e in errs for m in e.messages]
+            for field, errs in exc.error_dict.items()
+        }
     return {"__all__": [str(m) for m in exc.messages]}
 
 
@@ -49,7 +51,9 @@ def on_validation_error(request, exc):
 def on_schema_error(request, exc):
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "payload")]
+        loc = [
+            str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "payload")
+        ]
         errors.setdefault(".".join(loc) or "__all__", []).append(error.get("msg", ""))
     return api.create_response(
         request, {"detail": _("The request is not valid."), "errors": errors}, status=422
@@ -76,7 +80,8 @@ def on_http404(request, exc):
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
     return api.create_response(
-        request, {"detail": _("Authentication required: send Authorization: Bearer TOKEN.")},
+        request,
+        {"detail": _("Authentication required: send Authorization: Bearer TOKEN.")},
         status=401,
     )
 

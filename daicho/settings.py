@@ -1,4 +1,4 @@
-"""Daicho's one settings module: everything that differs between machines comes from the environment.
+"""Daicho's one settings module: what differs between machines comes from the environment.
 
 Variables (all optional on a workstation):
   DATABASE_URL        sqlite:////abs/path.sqlite3 or postgres://user@host:5432/name
@@ -7,7 +7,7 @@ Variables (all optional on a workstation):
   DAICHO_SECRET_KEY   the secret key; on the embedded default one is generated and kept in var/
   DAICHO_DEBUG        1 = Django's debug pages (never in production)
   DAICHO_ALLOWED_HOSTS  comma-separated host names (default: localhost,127.0.0.1,[::1])
-  DAICHO_VAR_DIR      where the embedded database, media and the generated secret live (default: ./var)
+  DAICHO_VAR_DIR      embedded database, media and generated secret (default: ./var)
   DAICHO_MEDIA_ROOT   where attachments are stored (default: $DAICHO_VAR_DIR/media)
   DAICHO_MAX_UPLOAD_MB  largest attachment accepted (default: 20)
   DAICHO_LANGUAGE     default language, ja or en (default: ja)
@@ -46,7 +46,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-ALLOWED_HOSTS = env.list("DAICHO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
+ALLOWED_HOSTS = env.list(
+    "DAICHO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"]
+)
 CSRF_TRUSTED_ORIGINS = env.list("DAICHO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -100,9 +102,7 @@ TEMPLATES = [
 
 # The embedded default is SQLite in WAL mode (see daicho.core.apps for the PRAGMAs).
 DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'daicho.sqlite3'}"
-    )
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'daicho.sqlite3'}")
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(

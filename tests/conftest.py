@@ -41,9 +41,16 @@ class World:
     system_other: InformationSystem
 
     def user(self, role: str) -> User | None:
-        return {"anonymous": None, "policy": self.policy, "owner_a": self.owner_a,
-                "owner_b": self.owner_b, "viewer": self.viewer, "auditor": self.auditor,
-                "sam": self.sam, "outsider": self.outsider}[role]
+        return {
+            "anonymous": None,
+            "policy": self.policy,
+            "owner_a": self.owner_a,
+            "owner_b": self.owner_b,
+            "viewer": self.viewer,
+            "auditor": self.auditor,
+            "sam": self.sam,
+            "outsider": self.outsider,
+        }[role]
 
 
 @pytest.fixture
@@ -53,18 +60,24 @@ def world(db) -> World:
     dept_a = OrgUnitFactory(organisation=org, code="D01", name="総務部", kind="department")
     section_a = OrgUnitFactory(organisation=org, code="D01-S01", name="情報政策課", parent=dept_a)
     dept_b = OrgUnitFactory(organisation=org, code="D02", name="県民生活部", kind="department")
-    section_b = OrgUnitFactory(organisation=org, code="D02-S01", name="くらし安全安心課",
-                               parent=dept_b)
+    section_b = OrgUnitFactory(
+        organisation=org, code="D02-S01", name="くらし安全安心課", parent=dept_b
+    )
     other_unit = OrgUnitFactory(organisation=other, code="X01", name="情報課")
     item = CostItemFactory(organisation=org)
     system_a = SystemFactory(owner_unit=section_a, code="S0001", name="税務システム")
-    system_b = SystemFactory(owner_unit=section_b, code="S0002", name="公共施設予約システム",
-                             hosting="cloud")
+    system_b = SystemFactory(
+        owner_unit=section_b, code="S0002", name="公共施設予約システム", hosting="cloud"
+    )
     system_other = SystemFactory(owner_unit=other_unit, code="S0001", name="よその市のシステム")
     CostLineFactory(system=system_a, fiscal_year=2013, amount=12_000_000, item=item)
     CostLineFactory(system=system_a, fiscal_year=2014, amount=10_500_000, item=item)
     return World(
-        org=org, other_org=other, dept_a=dept_a, section_a=section_a, dept_b=dept_b,
+        org=org,
+        other_org=other,
+        dept_a=dept_a,
+        section_a=section_a,
+        dept_b=dept_b,
         section_b=section_b,
         policy=member(UserFactory(username="policy"), Role.IT_POLICY, section_a),
         owner_a=member(UserFactory(username="owner_a"), Role.OWNER, dept_a),
@@ -73,7 +86,10 @@ def world(db) -> World:
         auditor=member(UserFactory(username="auditor"), Role.AUDITOR, None, org),
         sam=member(UserFactory(username="sam"), Role.SAM_OFFICER, section_b),
         outsider=member(UserFactory(username="outsider"), Role.IT_POLICY, other_unit),
-        item=item, system_a=system_a, system_b=system_b, system_other=system_other,
+        item=item,
+        system_a=system_a,
+        system_b=system_b,
+        system_other=system_other,
     )
 
 

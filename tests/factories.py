@@ -57,10 +57,12 @@ class UserFactory(DjangoModelFactory):
         obj.save()
 
 
-def member(user: User, role: str, unit: OrgUnit | None = None,
-           organisation: Organisation | None = None) -> User:
-    Membership.objects.create(user=user, role=role, unit=unit,
-                              organisation=organisation or unit.organisation)
+def member(
+    user: User, role: str, unit: OrgUnit | None = None, organisation: Organisation | None = None
+) -> User:
+    Membership.objects.create(
+        user=user, role=role, unit=unit, organisation=organisation or unit.organisation
+    )
     return user
 
 

@@ -24,17 +24,52 @@ def _status(client, world, role, method, url, data=None):
     return response.status_code
 
 
-READ = {"anonymous": 302, "viewer": 200, "owner_a": 200, "owner_b": 200, "policy": 200,
-        "auditor": 200, "outsider": 200}
+READ = {
+    "anonymous": 302,
+    "viewer": 200,
+    "owner_a": 200,
+    "owner_b": 200,
+    "policy": 200,
+    "auditor": 200,
+    "outsider": 200,
+}
 READ_OBJECT = {**READ, "outsider": 404}
-EDIT_A = {"anonymous": 302, "viewer": 403, "owner_a": 200, "owner_b": 403, "policy": 200,
-          "auditor": 403, "outsider": 404}
-CREATE = {"anonymous": 302, "viewer": 403, "owner_a": 200, "owner_b": 200, "policy": 200,
-          "auditor": 403, "outsider": 200}
-POLICY_ONLY = {"anonymous": 302, "viewer": 403, "owner_a": 403, "owner_b": 403, "policy": 200,
-               "auditor": 403, "outsider": 404}
-AUDIT = {"anonymous": 302, "viewer": 403, "owner_a": 403, "owner_b": 403, "policy": 200,
-         "auditor": 200, "outsider": 200}
+EDIT_A = {
+    "anonymous": 302,
+    "viewer": 403,
+    "owner_a": 200,
+    "owner_b": 403,
+    "policy": 200,
+    "auditor": 403,
+    "outsider": 404,
+}
+CREATE = {
+    "anonymous": 302,
+    "viewer": 403,
+    "owner_a": 200,
+    "owner_b": 200,
+    "policy": 200,
+    "auditor": 403,
+    "outsider": 200,
+}
+POLICY_ONLY = {
+    "anonymous": 302,
+    "viewer": 403,
+    "owner_a": 403,
+    "owner_b": 403,
+    "policy": 200,
+    "auditor": 403,
+    "outsider": 404,
+}
+AUDIT = {
+    "anonymous": 302,
+    "viewer": 403,
+    "owner_a": 403,
+    "owner_b": 403,
+    "policy": 200,
+    "auditor": 200,
+    "outsider": 200,
+}
 
 
 def page_cases(world):
@@ -87,21 +122,35 @@ def test_every_page_answers_each_role_as_expected(client, world, role):
 
 @pytest.mark.parametrize(
     ("role", "expected", "changed"),
-    [("anonymous", 302, False), ("viewer", 403, False), ("owner_a", 302, True),
-     ("owner_b", 403, False), ("policy", 302, True), ("auditor", 403, False),
-     ("outsider", 404, False)],
+    [
+        ("anonymous", 302, False),
+        ("viewer", 403, False),
+        ("owner_a", 302, True),
+        ("owner_b", 403, False),
+        ("policy", 302, True),
+        ("auditor", 403, False),
+        ("outsider", 404, False),
+    ],
 )
-def test_editing_a_system_is_allowed_to_its_owner_and_policy_only(client, world, role, expected,
-                                                                  changed):
+def test_editing_a_system_is_allowed_to_its_owner_and_policy_only(
+    client, world, role, expected, changed
+):
     url = reverse("registry:system_edit", args=[world.system_a.pk])
-    data = {"code": "S0001", "name": "税務システム（改）", "owner_unit": world.section_a.pk,
-            "status": "operating", "hosting": "virtualized", "users": "staff",
-            "in_service_on": "平成22年4月1日"}
+    data = {
+        "code": "S0001",
+        "name": "税務システム（改）",
+        "owner_unit": world.section_a.pk,
+        "status": "operating",
+        "hosting": "virtualized",
+        "users": "staff",
+        "in_service_on": "平成22年4月1日",
+    }
     assert _status(client, world, role, "post", url, data) == expected
     system = InformationSystem.objects.get(pk=world.system_a.pk)
     assert (system.name == "税務システム（改）") is changed
-    events = AuditEvent.objects.filter(object_id=str(system.pk), action="update",
-                                       content_type__model="informationsystem")
+    events = AuditEvent.objects.filter(
+        object_id=str(system.pk), action="update", content_type__model="informationsystem"
+    )
     assert events.count() == (1 if changed else 0)
     if changed:
         event = events.get()
@@ -113,16 +162,24 @@ def test_editing_a_system_is_allowed_to_its_owner_and_policy_only(client, world,
 
 @pytest.mark.parametrize(
     ("role", "expected"),
-    [("viewer", 403), ("owner_a", 302), ("owner_b", 403), ("policy", 302), ("auditor", 403),
-     ("outsider", 404)],
+    [
+        ("viewer", 403),
+        ("owner_a", 302),
+        ("owner_b", 403),
+        ("policy", 302),
+        ("auditor", 403),
+        ("outsider", 404),
+    ],
 )
 def test_adding_a_note_needs_edit_rights(client, world, role, expected):
     from django.contrib.contenttypes.models import ContentType
 
     ct = ContentType.objects.get_for_model(InformationSystem)
     url = reverse("note_add", args=[ct.pk, world.system_a.pk])
-    assert _status(client, world, role, "post", url, {"text": "ベンダーと打合せ", "kind": "info"}) \
+    assert (
+        _status(client, world, role, "post", url, {"text": "ベンダーと打合せ", "kind": "info"})
         == expected
+    )
 
 
 # --- API ------------------------------------------------------------------------------------------
@@ -140,11 +197,25 @@ def _api(client, world, role, method, path, body=None):
     return getattr(client, method)(f"/api/v1{path}", **kwargs, **headers)
 
 
-API_READ = {"anonymous": 401, "viewer": 200, "owner_a": 200, "owner_b": 200, "policy": 200,
-            "auditor": 200, "outsider": 200}
+API_READ = {
+    "anonymous": 401,
+    "viewer": 200,
+    "owner_a": 200,
+    "owner_b": 200,
+    "policy": 200,
+    "auditor": 200,
+    "outsider": 200,
+}
 API_READ_OBJECT = {**API_READ, "outsider": 404}
-API_EDIT_A = {"anonymous": 401, "viewer": 403, "owner_a": 200, "owner_b": 403, "policy": 200,
-              "auditor": 403, "outsider": 404}
+API_EDIT_A = {
+    "anonymous": 401,
+    "viewer": 403,
+    "owner_a": 200,
+    "owner_b": 403,
+    "policy": 200,
+    "auditor": 403,
+    "outsider": 404,
+}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -153,11 +224,16 @@ def test_every_api_read_answers_each_role_as_expected(client, world, role):
     vendor = VendorFactory(organisation=world.org)
     contract = ContractFactory(vendor=vendor, owner_unit=world.section_a)
     cases = [
-        ("/units", API_READ), (f"/units/{world.section_a.pk}", API_READ_OBJECT),
-        ("/systems", API_READ), (f"/systems/{world.system_a.pk}", API_READ_OBJECT),
-        ("/costs", API_READ), (f"/costs/{line.pk}", API_READ_OBJECT),
-        ("/vendors", API_READ), (f"/vendors/{vendor.pk}", API_READ_OBJECT),
-        ("/contracts", API_READ), (f"/contracts/{contract.pk}", API_READ_OBJECT),
+        ("/units", API_READ),
+        (f"/units/{world.section_a.pk}", API_READ_OBJECT),
+        ("/systems", API_READ),
+        (f"/systems/{world.system_a.pk}", API_READ_OBJECT),
+        ("/costs", API_READ),
+        (f"/costs/{line.pk}", API_READ_OBJECT),
+        ("/vendors", API_READ),
+        (f"/vendors/{vendor.pk}", API_READ_OBJECT),
+        ("/contracts", API_READ),
+        (f"/contracts/{contract.pk}", API_READ_OBJECT),
         ("/me", API_READ),
     ]
     failures = []
@@ -170,8 +246,9 @@ def test_every_api_read_answers_each_role_as_expected(client, world, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_api_patch_of_a_system_follows_the_matrix(client, world, role):
-    response = _api(client, world, role, "patch", f"/systems/{world.system_a.pk}",
-                    {"hosting": "cloud"})
+    response = _api(
+        client, world, role, "patch", f"/systems/{world.system_a.pk}", {"hosting": "cloud"}
+    )
     assert response.status_code == API_EDIT_A[role], response.content
     changed = InformationSystem.objects.get(pk=world.system_a.pk).hosting == "cloud"
     assert changed is (API_EDIT_A[role] == 200)
@@ -191,20 +268,37 @@ def test_api_delete_of_a_system_follows_the_matrix(client, world, role):
 
 @pytest.mark.parametrize(
     ("role", "expected"),
-    [("anonymous", 401), ("viewer", 403), ("owner_a", 201), ("owner_b", 403), ("policy", 201),
-     ("auditor", 403), ("outsider", 400)],
+    [
+        ("anonymous", 401),
+        ("viewer", 403),
+        ("owner_a", 201),
+        ("owner_b", 403),
+        ("policy", 201),
+        ("auditor", 403),
+        ("outsider", 400),
+    ],
 )
 def test_api_create_of_a_system_in_section_a(client, world, role, expected):
-    response = _api(client, world, role, "post", "/systems",
-                    {"code": "S0100", "name": "新システム", "owner_unit": "D01-S01"})
+    response = _api(
+        client,
+        world,
+        role,
+        "post",
+        "/systems",
+        {"code": "S0100", "name": "新システム", "owner_unit": "D01-S01"},
+    )
     assert response.status_code == expected, response.content
     assert InformationSystem.objects.filter(code="S0100").exists() is (expected == 201)
 
 
 def test_a_sam_officer_reads_but_does_not_edit_systems(client, world):
     assert _api(client, world, "sam", "get", "/systems").status_code == 200
-    assert _api(client, world, "sam", "patch", f"/systems/{world.system_b.pk}",
-                {"name": "x"}).status_code == 403
+    assert (
+        _api(
+            client, world, "sam", "patch", f"/systems/{world.system_b.pk}", {"name": "x"}
+        ).status_code
+        == 403
+    )
 
 
 def test_lists_never_show_another_organisations_records(client, world):
@@ -219,8 +313,9 @@ def test_an_expired_or_unknown_token_is_refused(client, world):
 
     from django.utils import timezone
 
-    _t, key = token_create(user=world.policy,
-                           expires_at=timezone.now() - datetime.timedelta(days=1))
+    _t, key = token_create(
+        user=world.policy, expires_at=timezone.now() - datetime.timedelta(days=1)
+    )
     r = client.get("/api/v1/systems", HTTP_AUTHORIZATION=f"Bearer {key}")
     assert r.status_code == 401
     r = client.get("/api/v1/systems", HTTP_AUTHORIZATION="Bearer nonsense")

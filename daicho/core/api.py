@@ -1,12 +1,12 @@
 """API plumbing shared by every app (token auth, filters as query parameters) and the unit API."""
 
-
 from datetime import timedelta
 
 import django_filters as df
 from django.db.models import QuerySet
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import HttpBearer
 from pydantic import create_model
@@ -22,9 +22,7 @@ class BearerAuth(HttpBearer):
 
     def authenticate(self, request, token: str):
         row = (
-            ApiToken.objects.select_related("user")
-            .filter(digest=ApiToken.digest_of(token))
-            .first()
+            ApiToken.objects.select_related("user").filter(digest=ApiToken.digest_of(token)).first()
         )
         now = timezone.now()
         if row is None or not row.user.is_active or (row.expires_at and row.expires_at < now):
@@ -48,14 +46,18 @@ def filterset_schema(filterset: type[df.FilterSet], name: str) -> type[Schema]:
 
 def filtered(request, filterset: type[df.FilterSet], queryset: QuerySet) -> QuerySet:
     """Apply the FilterSet to the request's query string; invalid values answer 422 per field."""
-    from django.core.exceptions import ValidationError
-
     params = request.GET.copy()
     for key in ("page", "page_size"):
         params.pop(key, None)
     fs = filterset(params, queryset=queryset, request=request)
     if not fs.is_valid():
-        raise ValidationError({k: list(v) for k, v in fs.errors.items()})
+        raise NinjaValidationError(
+            [
+                {"loc": ["query", field], "msg": message}
+                for field, messages in fs.errors.items()
+                for message in messages
+            ]
+        )
     return fs.qs
 
 
@@ -102,5 +104,8 @@ def get_unit(request, unit_id: int):
 @router.get("/me", response=MeOut, tags=["auth"], summary="Who the token belongs to")
 def me(request):
     scope = scope_of(request.user)
-    return {"username": request.user.username, "roles": sorted(scope.roles),
-            "organisations": sorted(scope.read_org_ids)}
+    return {
+        "username": request.user.username,
+        "roles": sorted(scope.roles),
+        "organisations": sorted(scope.read_org_ids),
+    }

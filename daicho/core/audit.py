@@ -51,14 +51,14 @@ class AuditContext:
 
 _current: contextvars.ContextVar[AuditContext] = contextvars.ContextVar(
     "daicho_audit_context",
-    default=AuditContext(actor=None, channel=Channel.SYSTEM, request_id=""),
+    default=AuditContext(actor=None, channel=Channel.SYSTEM, request_id=""),  # noqa: B039 (frozen)
 )
 
 
 @contextmanager
-def audit_context(*, actor: User | None, channel: str, request_id: str = "") -> Iterator[
-    AuditContext
-]:
+def audit_context(
+    *, actor: User | None, channel: str, request_id: str = ""
+) -> Iterator[AuditContext]:
     """Attribute every write inside the block to ``actor`` through ``channel``."""
     ctx = AuditContext(actor=actor, channel=channel, request_id=request_id or uuid.uuid4().hex)
     token = _current.set(ctx)
@@ -90,7 +90,7 @@ def _jsonable(value: Any) -> Any:
 
 
 def snapshot(obj: models.Model) -> dict[str, Any]:
-    """The concrete field values of ``obj`` as JSON (foreign keys as ids, many-to-many as id lists)."""
+    """The field values of ``obj`` as JSON (foreign keys as ids, many-to-many as id lists)."""
     data: dict[str, Any] = {}
     for field in obj._meta.concrete_fields:
         data[field.attname] = _jsonable(field.value_from_object(obj))
@@ -143,8 +143,9 @@ def record(
     )
 
 
-def record_created_many(objs: list[models.Model], *, organisation: Organisation | None = None
-                        ) -> int:
+def record_created_many(
+    objs: list[models.Model], *, organisation: Organisation | None = None
+) -> int:
     """One `create` AuditEvent per object, inserted in bulk (for loads of many ledger rows)."""
     from django.contrib.contenttypes.models import ContentType
 
@@ -155,19 +156,21 @@ def record_created_many(objs: list[models.Model], *, organisation: Organisation 
     events = []
     for obj in objs:
         root = obj.audit_root() if hasattr(obj, "audit_root") else obj
-        events.append(AuditEvent(
-            organisation=organisation or getattr(obj, "organisation", None),
-            actor=actor,
-            actor_name=actor.get_username() if actor else ctx.channel,
-            channel=ctx.channel,
-            action=Action.CREATE,
-            content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
-            object_id=str(obj.pk),
-            object_repr=str(obj)[:200],
-            root_type=ContentType.objects.get_for_model(root, for_concrete_model=True),
-            root_id=str(root.pk),
-            after=snapshot(obj),
-            request_id=ctx.request_id,
-        ))
+        events.append(
+            AuditEvent(
+                organisation=organisation or getattr(obj, "organisation", None),
+                actor=actor,
+                actor_name=actor.get_username() if actor else ctx.channel,
+                channel=ctx.channel,
+                action=Action.CREATE,
+                content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:200],
+                root_type=ContentType.objects.get_for_model(root, for_concrete_model=True),
+                root_id=str(root.pk),
+                after=snapshot(obj),
+                request_id=ctx.request_id,
+            )
+        )
     AuditEvent.objects.bulk_create(events, batch_size=2000)
     return len(events)

@@ -76,7 +76,9 @@ def write(kind: ExportKind, objects: Iterable[Any], fmt: str) -> bytes:
     """The rows as a file in ``fmt``: CSV and JSON keyed by canonical names, XLSX by labels."""
     names = [c.name for c in kind.columns]
     if fmt == "json":
-        data = [dict(zip(names, map(_json_value, row), strict=True)) for row in rows_of(kind, objects)]
+        data = [
+            dict(zip(names, map(_json_value, row), strict=True)) for row in rows_of(kind, objects)
+        ]
         return json.dumps(data, ensure_ascii=False, indent=1).encode()
     if fmt == "csv":
         out = io.StringIO()

@@ -25,7 +25,8 @@ class WarekiDateField(forms.DateField):
         except wareki.WarekiError:
             raise forms.ValidationError(
                 _("Not a date: %(value)s (write 2014-04-01, 平成26年4月1日 or H26.4.1)."),
-                code="invalid", params={"value": value},
+                code="invalid",
+                params={"value": value},
             ) from None
 
 
@@ -60,7 +61,8 @@ class FiscalYearField(forms.IntegerField):
         except wareki.WarekiError:
             raise forms.ValidationError(
                 _("Not a fiscal year: %(value)s (write 2014, 平成26年度 or FY2014)."),
-                code="invalid", params={"value": value},
+                code="invalid",
+                params={"value": value},
             ) from None
 
 
@@ -68,16 +70,20 @@ class UnitForm(forms.Form):
     code = forms.CharField(label=_("Code"), max_length=30)
     name = forms.CharField(label=_("Name"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=UnitKind.choices)
-    parent = forms.ModelChoiceField(label=_("Parent unit"), queryset=OrgUnit.objects.none(),
-                                    required=False)
+    parent = forms.ModelChoiceField(
+        label=_("Parent unit"), queryset=OrgUnit.objects.none(), required=False
+    )
     sort_order = forms.IntegerField(label=_("Sort order"), initial=0)
 
     def __init__(self, *args, instance=None, user=None, **kwargs):
         if instance is not None:
             kwargs.setdefault("initial", {})
             kwargs["initial"] = {
-                "code": instance.code, "name": instance.name, "kind": instance.kind,
-                "parent": instance.parent_id, "sort_order": instance.sort_order,
+                "code": instance.code,
+                "name": instance.name,
+                "kind": instance.kind,
+                "parent": instance.parent_id,
+                "sort_order": instance.sort_order,
                 **kwargs["initial"],
             }
         super().__init__(*args, **kwargs)

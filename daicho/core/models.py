@@ -9,12 +9,39 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from daicho.core.audit import Action, Channel
+
+
+class CodedModel(models.Model):
+    """A record with a `code` unique in its organisation: a duplicate is reported on `code`."""
+
+    class Meta:
+        abstract = True
+
+    def validate_constraints(self, exclude=None):
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict({})
+            general = errors.pop(NON_FIELD_ERRORS, [])
+            for error in general:
+                if getattr(error, "code", None) == "unique_together" and "code" not in errors:
+                    errors["code"] = [
+                        ValidationError(
+                            _("%(code)s is already used."),
+                            code="unique",
+                            params={"code": self.code},
+                        )
+                    ]
+                else:
+                    errors.setdefault(NON_FIELD_ERRORS, []).append(error)
+            raise ValidationError(errors) from None
 
 
 class Role(models.TextChoices):
@@ -53,7 +80,10 @@ class Organisation(models.Model):
         help_text=_("全国地方公共団体コード, six digits with the check digit (e.g. 330001)."),
     )
     kind = models.CharField(
-        _("kind"), max_length=20, choices=OrganisationKind.choices, default=OrganisationKind.PREFECTURE
+        _("kind"),
+        max_length=20,
+        choices=OrganisationKind.choices,
+        default=OrganisationKind.PREFECTURE,
     )
     cost_base_year = models.PositiveSmallIntegerField(
         _("cost base fiscal year"),
@@ -95,7 +125,7 @@ class OrgUnitQuerySet(models.QuerySet):
         return self.filter(organisation_id__in=scope_of(user).policy_org_ids)
 
 
-class OrgUnit(models.Model):
+class OrgUnit(CodedModel):
     """A department (部局), section (課室/所属) or branch office (出先機関) in the unit tree."""
 
     organisation = models.ForeignKey(
@@ -111,14 +141,21 @@ class OrgUnit(models.Model):
     )
     code = models.CharField(_("code"), max_length=30)
     name = models.CharField(_("name"), max_length=100)
-    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices, default=UnitKind.SECTION)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=UnitKind.choices, default=UnitKind.SECTION
+    )
     sort_order = models.IntegerField(_("sort order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
     # Materialised path of primary keys ("12/57/"): a unit's scope is every unit below it.
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
     # The top-level unit (部局) above this one (itself for a department); kept with the path.
     department = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
         verbose_name=_("department"),
     )
 
@@ -129,7 +166,9 @@ class OrgUnit(models.Model):
         verbose_name_plural = _("units")
         ordering = ["path"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "code"], name="core_orgunit_unique_code")
+            models.UniqueConstraint(
+                fields=["organisation", "code"], name="core_orgunit_unique_code"
+            )
         ]
 
     def __str__(self) -> str:
@@ -150,7 +189,10 @@ class Membership(models.Model):
         verbose_name=_("user"),
     )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
     )
     unit = models.ForeignKey(
         OrgUnit,
@@ -238,7 +280,9 @@ class JournalEntry(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.CharField(max_length=64)
     target = GenericForeignKey("content_type", "object_id")
-    kind = models.CharField(_("kind"), max_length=10, choices=NoteKind.choices, default=NoteKind.INFO)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=NoteKind.choices, default=NoteKind.INFO
+    )
     text = models.TextField(_("note"))
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -67,7 +67,11 @@ def scope_of(user) -> Scope:
     if cached is not None:
         return cached
     rows = (
-        list(Membership.objects.filter(user=user).values_list("organisation_id", "role", "unit__path"))
+        list(
+            Membership.objects.filter(user=user).values_list(
+                "organisation_id", "role", "unit__path"
+            )
+        )
         if user.pk
         else []
     )
@@ -86,9 +90,7 @@ def scope_of(user) -> Scope:
         scope = Scope(
             read_org_ids=frozenset(o for o, _, _ in rows),
             policy_org_ids=frozenset(o for o, r, _ in rows if r == Role.IT_POLICY),
-            audit_org_ids=frozenset(
-                o for o, r, _ in rows if r in (Role.AUDITOR, Role.IT_POLICY)
-            ),
+            audit_org_ids=frozenset(o for o, r, _ in rows if r in (Role.AUDITOR, Role.IT_POLICY)),
             owner_paths=tuple(sorted({p for _, r, p in rows if r == Role.OWNER and p})),
             sam_paths=tuple(sorted({p for _, r, p in rows if r == Role.SAM_OFFICER and p})),
             roles=frozenset(r for _, r, _ in rows),

@@ -35,7 +35,9 @@ from daicho.core.permissions import forget_scope, scope_of
 # The shared write path: validate, save, audit. Entity services add their permission checks.
 
 
-def object_create(*, obj: models.Model, m2m: dict[str, Iterable[Any]] | None = None) -> models.Model:
+def object_create(
+    *, obj: models.Model, m2m: dict[str, Iterable[Any]] | None = None
+) -> models.Model:
     """Validate and insert ``obj`` (and its many-to-many values) with a `create` audit event."""
     obj.full_clean()
     obj.save()
@@ -124,7 +126,12 @@ def unit_create(
     if parent is not None and parent.organisation_id != organisation.pk:
         raise ValidationError({"parent": _("The parent unit belongs to another organisation.")})
     unit = OrgUnit(
-        organisation=organisation, code=code, name=name, kind=kind, parent=parent, sort_order=sort_order
+        organisation=organisation,
+        code=code,
+        name=name,
+        kind=kind,
+        parent=parent,
+        sort_order=sort_order,
     )
     unit.full_clean()
     unit.save()
@@ -139,7 +146,9 @@ def unit_update(*, unit: OrgUnit, data: dict[str, Any]) -> OrgUnit:
     require_policy(unit.organisation)
     old_path = unit.path
     new_parent = data.get("parent", unit.parent)
-    if new_parent is not None and (new_parent.pk == unit.pk or new_parent.path.startswith(old_path)):
+    if new_parent is not None and (
+        new_parent.pk == unit.pk or new_parent.path.startswith(old_path)
+    ):
         raise ValidationError({"parent": _("A unit cannot be placed below itself.")})
     object_update(obj=unit, data=data)
     _set_path(unit)
@@ -159,14 +168,25 @@ def unit_delete(*, unit: OrgUnit) -> None:
 
 
 @transaction.atomic
-def user_create(*, username: str, password: str | None = None, email: str = "", full_name: str = "",
-                is_superuser: bool = False) -> tuple[User, str]:
+def user_create(
+    *,
+    username: str,
+    password: str | None = None,
+    email: str = "",
+    full_name: str = "",
+    is_superuser: bool = False,
+) -> tuple[User, str]:
     """Create a user; returns the user and the password (generated when none is given)."""
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": _("A user with this name already exists.")})
     password = password or secrets.token_urlsafe(12)
-    user = User(username=username, email=email, first_name=full_name, is_superuser=is_superuser,
-                is_staff=is_superuser)
+    user = User(
+        username=username,
+        email=email,
+        first_name=full_name,
+        is_superuser=is_superuser,
+        is_staff=is_superuser,
+    )
     user.set_password(password)
     user.full_clean()
     user.save()
@@ -188,8 +208,12 @@ def membership_grant(
         user=user, organisation=organisation, unit=unit, role=role
     )
     if created:
-        audit.record(action=Action.CREATE, obj=membership, organisation=organisation,
-                     after=audit.snapshot(membership))
+        audit.record(
+            action=Action.CREATE,
+            obj=membership,
+            organisation=organisation,
+            after=audit.snapshot(membership),
+        )
     forget_scope(user)
     return membership
 
@@ -204,14 +228,37 @@ def note_add(*, target: models.Model, text: str, kind: str = "info") -> JournalE
     if not text.strip():
         raise ValidationError({"text": _("Write the note first.")})
     note = JournalEntry(
-        organisation=target.organisation, target=target, text=text.strip(), kind=kind, author=actor()
+        organisation=target.organisation,
+        target=target,
+        text=text.strip(),
+        kind=kind,
+        author=actor(),
     )
     return object_create(obj=note)
 
 
 ALLOWED_ATTACHMENT_TYPES = (
-    ".pdf", ".xlsx", ".xls", ".docx", ".doc", ".pptx", ".ppt", ".csv", ".txt", ".png", ".jpg",
-    ".jpeg", ".gif", ".svg", ".vsdx", ".zip", ".odt", ".ods", ".odp", ".jtd", ".md",
+    ".pdf",
+    ".xlsx",
+    ".xls",
+    ".docx",
+    ".doc",
+    ".pptx",
+    ".ppt",
+    ".csv",
+    ".txt",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".svg",
+    ".vsdx",
+    ".zip",
+    ".odt",
+    ".ods",
+    ".odp",
+    ".jtd",
+    ".md",
 )
 
 
@@ -221,17 +268,26 @@ def attachment_add(*, target: models.Model, upload, description: str = "") -> At
     name = upload.name.rsplit("/", 1)[-1]
     if upload.size > settings.DAICHO_MAX_UPLOAD_BYTES:
         raise ValidationError(
-            {"file": _("The file is too large (%(size)s MB; the limit is %(limit)s MB).")
-             % {"size": round(upload.size / 1048576, 1),
-                "limit": settings.DAICHO_MAX_UPLOAD_BYTES // 1048576}}
+            {
+                "file": _("The file is too large (%(size)s MB; the limit is %(limit)s MB).")
+                % {
+                    "size": round(upload.size / 1048576, 1),
+                    "limit": settings.DAICHO_MAX_UPLOAD_BYTES // 1048576,
+                }
+            }
         )
     if not name.lower().endswith(ALLOWED_ATTACHMENT_TYPES):
-        raise ValidationError({"file": _("This type of file cannot be attached: %(name)s")
-                               % {"name": name}})
+        raise ValidationError(
+            {"file": _("This type of file cannot be attached: %(name)s") % {"name": name}}
+        )
     attachment = Attachment(
-        organisation=target.organisation, target=target, name=name, size=upload.size,
+        organisation=target.organisation,
+        target=target,
+        name=name,
+        size=upload.size,
         mime_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
-        description=description, uploaded_by=actor(),
+        description=description,
+        uploaded_by=actor(),
     )
     attachment.file.save(name, upload, save=False)
     return object_create(obj=attachment)
@@ -256,8 +312,14 @@ def saved_view_save(
     if view:
         return object_update(obj=view, data={"query": query, "shared": shared})
     return object_create(
-        obj=SavedView(owner=owner, organisation=organisation, list_name=list_name,
-                      name=name.strip(), query=query, shared=shared)
+        obj=SavedView(
+            owner=owner,
+            organisation=organisation,
+            list_name=list_name,
+            name=name.strip(),
+            query=query,
+            shared=shared,
+        )
     )
 
 
@@ -265,8 +327,10 @@ def saved_view_save(
 def saved_view_delete(*, view: SavedView) -> None:
     """Delete a saved view (its owner or the IT policy division)."""
     me = actor()
-    require(me is not None and (view.owner_id == me.pk
-                                or view.organisation_id in scope_of(me).policy_org_ids))
+    require(
+        me is not None
+        and (view.owner_id == me.pk or view.organisation_id in scope_of(me).policy_org_ids)
+    )
     object_delete(obj=view)
 
 
@@ -274,9 +338,18 @@ def saved_view_delete(*, view: SavedView) -> None:
 def token_create(*, user: User, name: str = "", expires_at=None) -> tuple[ApiToken, str]:
     """Create an API token for ``user``; the clear key is returned once and never stored."""
     key = "dch_" + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=name, prefix=key[4:12], digest=ApiToken.digest_of(key),
-                     expires_at=expires_at)
+    token = ApiToken(
+        user=user,
+        name=name,
+        prefix=key[4:12],
+        digest=ApiToken.digest_of(key),
+        expires_at=expires_at,
+    )
     token.save()
-    audit.record(action=Action.CREATE, obj=token, organisation=None,
-                 after={"user": user.username, "prefix": token.prefix, "name": name})
+    audit.record(
+        action=Action.CREATE,
+        obj=token,
+        organisation=None,
+        after={"user": user.username, "prefix": token.prefix, "name": name},
+    )
     return token, key

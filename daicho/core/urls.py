@@ -12,12 +12,21 @@ urlpatterns = [
     path("units/<int:pk>/edit/", views.UnitEditView.as_view(), name="unit_edit"),
     path("audit/", views.AuditListView.as_view(), name="audit_list"),
     path("notes/<int:ct_id>/<str:object_id>/", views.NoteAddView.as_view(), name="note_add"),
-    path("attachments/<int:ct_id>/<str:object_id>/", views.AttachmentAddView.as_view(),
-         name="attachment_add"),
-    path("attachments/<int:pk>/download/", views.AttachmentDownloadView.as_view(),
-         name="attachment_download"),
-    path("attachments/<int:pk>/delete/", views.AttachmentDeleteView.as_view(),
-         name="attachment_delete"),
+    path(
+        "attachments/<int:ct_id>/<str:object_id>/",
+        views.AttachmentAddView.as_view(),
+        name="attachment_add",
+    ),
+    path(
+        "attachments/<int:pk>/download/",
+        views.AttachmentDownloadView.as_view(),
+        name="attachment_download",
+    ),
+    path(
+        "attachments/<int:pk>/delete/",
+        views.AttachmentDeleteView.as_view(),
+        name="attachment_delete",
+    ),
     path("views/<str:list_name>/save/", views.SavedViewSaveView.as_view(), name="saved_view_save"),
     path("views/<int:pk>/delete/", views.SavedViewDeleteView.as_view(), name="saved_view_delete"),
 ]

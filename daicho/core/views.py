@@ -70,40 +70,59 @@ class ObjectListView(LoginRequiredMixin, View):
         queryset = self.get_queryset()
         filterset = None
         if self.filterset_class is not None:
-            filterset = self.filterset_class(request.GET or None, queryset=queryset, request=request)
+            filterset = self.filterset_class(
+                request.GET or None, queryset=queryset, request=request
+            )
             style_filter_form(filterset.form)
             queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
         if request.GET.get("export") in exports.FORMATS and self.export_kind:
             return export_response(self.export_kind, queryset, request.GET["export"])
-        optional = [n for n, c in self.table_class.base_columns.items() if c.visible and
-                    n not in getattr(self.table_class.Meta, "fixed", ())]
+        optional = [
+            n
+            for n, c in self.table_class.base_columns.items()
+            if c.visible and n not in getattr(self.table_class.Meta, "fixed", ())
+        ]
         chosen = request.GET.getlist("cols") or list(
             getattr(self.table_class.Meta, "default_columns", optional)
         )
         hidden = [n for n in optional if n not in chosen]
         table = self.table_class(queryset, request=request, exclude=hidden)
         per_page = request.GET.get("per_page", "50")
-        per_page = int(per_page) if per_page.isdigit() and int(per_page) in self.per_page_choices else 50
+        per_page = (
+            int(per_page) if per_page.isdigit() and int(per_page) in self.per_page_choices else 50
+        )
         tables.RequestConfig(request, paginate={"per_page": per_page}).configure(table)
-        saved = SavedView.objects.filter(
-            Q(owner=request.user) | Q(shared=True, organisation_id__in=scope_of(request.user).read_org_ids),
-            list_name=self.list_name,
-        ).select_related("owner") if self.list_name else []
-        return render(request, self.template_name, {
-            "title": self.title,
-            "table": table,
-            "filterset": filterset,
-            "columns": [(n, self.table_class.base_columns[n].header, n in chosen) for n in optional],
-            "per_page_choices": self.per_page_choices,
-            "saved_views": saved,
-            "list_name": self.list_name,
-            "create_url": reverse(self.create_url_name) if self.create_url_name and self.can_create()
-            else None,
-            "export_formats": exports.FORMATS if self.export_kind else (),
-            "bulk_actions": self.bulk_actions if scope_of(request.user).can_write else [],
-            "saved_view_form": SavedViewForm(),
-            **self.extra_context(),
-        })
+        saved = (
+            SavedView.objects.filter(
+                Q(owner=request.user)
+                | Q(shared=True, organisation_id__in=scope_of(request.user).read_org_ids),
+                list_name=self.list_name,
+            ).select_related("owner")
+            if self.list_name
+            else []
+        )
+        return render(
+            request,
+            self.template_name,
+            {
+                "title": self.title,
+                "table": table,
+                "filterset": filterset,
+                "columns": [
+                    (n, self.table_class.base_columns[n].header, n in chosen) for n in optional
+                ],
+                "per_page_choices": self.per_page_choices,
+                "saved_views": saved,
+                "list_name": self.list_name,
+                "create_url": reverse(self.create_url_name)
+                if self.create_url_name and self.can_create()
+                else None,
+                "export_formats": exports.FORMATS if self.export_kind else (),
+                "bulk_actions": self.bulk_actions if scope_of(request.user).can_write else [],
+                "saved_view_form": SavedViewForm(),
+                **self.extra_context(),
+            },
+        )
 
     def extra_context(self) -> dict[str, Any]:
         return {}
@@ -126,7 +145,9 @@ def style_filter_form(form) -> None:
 def export_response(kind_name: str, queryset, fmt: str) -> HttpResponse:
     """A download of ``queryset`` as the export kind's file."""
     kind = exports.kinds()[kind_name]
-    response = HttpResponse(exports.write(kind, queryset, fmt), content_type=exports.CONTENT_TYPES[fmt])
+    response = HttpResponse(
+        exports.write(kind, queryset, fmt), content_type=exports.CONTENT_TYPES[fmt]
+    )
     response["Content-Disposition"] = f'attachment; filename="{kind_name}.{fmt}"'
     return response
 
@@ -150,7 +171,9 @@ class ObjectEditView(LoginRequiredMixin, View):
         obj = self.get_object(pk) if pk else None
         if obj is None and not scope_of(request.user).can_write:
             raise PermissionDenied
-        return self.render(obj, self.form_class(**self.form_kwargs(obj), initial=request.GET.dict()))
+        return self.render(
+            obj, self.form_class(**self.form_kwargs(obj), initial=request.GET.dict())
+        )
 
     def post(self, request, pk=None):
         obj = self.get_object(pk) if pk else None
@@ -168,10 +191,17 @@ class ObjectEditView(LoginRequiredMixin, View):
         return self.render(obj, form, status=400)
 
     def render(self, obj, form, status=200):
-        return render(self.request, self.template_name, {
-            "object": obj, "form": form, "model_name": self.model._meta.verbose_name,
-            "cancel_url": self.success_url(obj) if obj else self.cancel_url(),
-        }, status=status)
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "object": obj,
+                "form": form,
+                "model_name": self.model._meta.verbose_name,
+                "cancel_url": self.success_url(obj) if obj else self.cancel_url(),
+            },
+            status=status,
+        )
 
     def save(self, form, obj):
         raise NotImplementedError
@@ -196,8 +226,11 @@ class ObjectDeleteView(LoginRequiredMixin, View):
 
     def get(self, request, pk):
         obj = self.get_object(pk)
-        return render(request, self.template_name, {"object": obj,
-                                                    "model_name": self.model._meta.verbose_name})
+        return render(
+            request,
+            self.template_name,
+            {"object": obj, "model_name": self.model._meta.verbose_name},
+        )
 
     def post(self, request, pk):
         obj = self.get_object(pk)
@@ -279,7 +312,9 @@ class AuditListView(LoginRequiredMixin, View):
         org_ids = scope_of(request.user).audit_org_ids
         if not org_ids:
             raise PermissionDenied
-        events = AuditEvent.objects.filter(organisation_id__in=org_ids).select_related("content_type")
+        events = AuditEvent.objects.filter(organisation_id__in=org_ids).select_related(
+            "content_type"
+        )
         for key in ("channel", "action"):
             if request.GET.get(key):
                 events = events.filter(**{key: request.GET[key]})
@@ -298,8 +333,9 @@ class AuditEventTable(tables.Table):
     channel = tables.Column(orderable=False)
     action = tables.Column(orderable=False)
     object_repr = tables.Column(orderable=False)
-    changes = tables.TemplateColumn(template_name="core/_audit_changes.html", orderable=False,
-                                    verbose_name=_("Changes"))
+    changes = tables.TemplateColumn(
+        template_name="core/_audit_changes.html", orderable=False, verbose_name=_("Changes")
+    )
 
     class Meta:
         model = AuditEvent
@@ -345,8 +381,11 @@ class AttachmentAddView(LoginRequiredMixin, View):
         form = AttachmentForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                services.attachment_add(target=obj, upload=form.cleaned_data["file"],
-                                        description=form.cleaned_data["description"])
+                services.attachment_add(
+                    target=obj,
+                    upload=form.cleaned_data["file"],
+                    description=form.cleaned_data["description"],
+                )
                 messages.success(request, _("File attached."))
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
@@ -359,7 +398,9 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
     def get(self, request, pk):
         attachment = get_object_or_404(Attachment, pk=pk)
         _target(request, attachment.content_type_id, attachment.object_id, edit=False)
-        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+        return FileResponse(
+            attachment.file.open("rb"), as_attachment=True, filename=attachment.name
+        )
 
 
 class AttachmentDeleteView(LoginRequiredMixin, View):
@@ -377,8 +418,12 @@ class SavedViewSaveView(LoginRequiredMixin, View):
         url = safe_next(request, reverse("home"))
         if form.is_valid() and request.organisation:
             try:
-                services.saved_view_save(owner=request.user, organisation=request.organisation,
-                                         list_name=list_name, **form.cleaned_data)
+                services.saved_view_save(
+                    owner=request.user,
+                    organisation=request.organisation,
+                    list_name=list_name,
+                    **form.cleaned_data,
+                )
                 messages.success(request, _("View saved."))
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))

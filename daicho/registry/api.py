@@ -1,6 +1,5 @@
 """REST endpoints of the registry: systems, costs, vendors, contracts."""
 
-
 import datetime
 from typing import Any
 
@@ -8,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from ninja.responses import Status
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 from daicho.core.api import Pagination, filtered, filterset_schema
 from daicho.core.models import OrgUnit
@@ -49,7 +48,9 @@ def _resolve(request, data: dict[str, Any]) -> dict[str, Any]:
     if data.get("vendor") is not None:
         vendor = Vendor.objects.visible_to(request.user).filter(code=data["vendor"]).first()
         if vendor is None:
-            raise ValidationError({"vendor": _("No vendor with ID %(code)s.") % {"code": data["vendor"]}})
+            raise ValidationError(
+                {"vendor": _("No vendor with ID %(code)s.") % {"code": data["vendor"]}}
+            )
         data["vendor"] = vendor
     if data.get("item") is not None:
         item = CostItem.objects.visible_to(request.user).filter(code=data["item"]).first()
@@ -62,10 +63,14 @@ def _resolve(request, data: dict[str, Any]) -> dict[str, Any]:
 def _systems(request, codes: list[str] | None) -> list[InformationSystem] | None:
     if codes is None:
         return None
-    found = {s.code: s for s in InformationSystem.objects.visible_to(request.user).filter(code__in=codes)}
+    found = {
+        s.code: s for s in InformationSystem.objects.visible_to(request.user).filter(code__in=codes)
+    }
     missing = [c for c in codes if c not in found]
     if missing:
-        raise ValidationError({"systems": _("Unknown system IDs: %(codes)s") % {"codes": ", ".join(missing)}})
+        raise ValidationError(
+            {"systems": _("Unknown system IDs: %(codes)s") % {"codes": ", ".join(missing)}}
+        )
     return [found[c] for c in codes]
 
 
@@ -142,7 +147,9 @@ SystemQuery = filterset_schema(SystemFilterSet, "SystemQuery")
 @router.get("/systems", response=list[SystemOut], tags=["systems"], summary="List systems")
 @paginate(Pagination)
 def list_systems(request, filters: Query[SystemQuery]):
-    return filtered(request, SystemFilterSet, selectors.system_list(user=request.user).order_by("code"))
+    return filtered(
+        request, SystemFilterSet, selectors.system_list(user=request.user).order_by("code")
+    )
 
 
 @router.get("/systems/{system_id}", response=SystemOut, tags=["systems"], summary="One system")
@@ -157,15 +164,18 @@ def create_system(request, payload: SystemIn):
     return Status(201, selectors.system_detail(user=request.user, pk=system.pk))
 
 
-@router.patch("/systems/{system_id}", response=SystemOut, tags=["systems"], summary="Change a system")
+@router.patch(
+    "/systems/{system_id}", response=SystemOut, tags=["systems"], summary="Change a system"
+)
 def update_system(request, system_id: int, payload: SystemPatch):
     system = get_object_or_404(InformationSystem.objects.visible_to(request.user), pk=system_id)
     services.system_update(system=system, data=_resolve(request, payload.dict(exclude_unset=True)))
     return selectors.system_detail(user=request.user, pk=system.pk)
 
 
-@router.delete("/systems/{system_id}", response={204: None}, tags=["systems"],
-               summary="Delete a system")
+@router.delete(
+    "/systems/{system_id}", response={204: None}, tags=["systems"], summary="Delete a system"
+)
 def delete_system(request, system_id: int):
     system = get_object_or_404(InformationSystem.objects.visible_to(request.user), pk=system_id)
     services.system_delete(system=system)
@@ -224,8 +234,13 @@ def _costs(request):
 @router.get("/costs", response=list[CostOut], tags=["costs"], summary="List cost lines")
 @paginate(Pagination)
 def list_costs(request, filters: Query[CostQuery]):
-    return filtered(request, CostLineFilterSet, _costs(request).order_by(
-        "system__code", "fiscal_year", "basis", "category", "item__sort_order"))
+    return filtered(
+        request,
+        CostLineFilterSet,
+        _costs(request).order_by(
+            "system__code", "fiscal_year", "basis", "category", "item__sort_order"
+        ),
+    )
 
 
 @router.get("/costs/{cost_id}", response=CostOut, tags=["costs"], summary="One cost line")
@@ -236,9 +251,13 @@ def get_cost(request, cost_id: int):
 @router.post("/costs", response={201: CostOut}, tags=["costs"], summary="Record a cost")
 def create_cost(request, payload: CostIn):
     data = _resolve(request, payload.dict())
-    system = InformationSystem.objects.visible_to(request.user).filter(code=data.pop("system")).first()
+    system = (
+        InformationSystem.objects.visible_to(request.user).filter(code=data.pop("system")).first()
+    )
     if system is None:
-        raise ValidationError({"system": _("No system with ID %(code)s.") % {"code": payload.system}})
+        raise ValidationError(
+            {"system": _("No system with ID %(code)s.") % {"code": payload.system}}
+        )
     line = services.cost_line_create(system=system, **data)
     return Status(201, _costs(request).get(pk=line.pk))
 
@@ -299,22 +318,27 @@ def get_vendor(request, vendor_id: int):
 
 @router.post("/vendors", response={201: VendorOut}, tags=["vendors"], summary="Add a vendor")
 def create_vendor(request, payload: VendorIn):
-    vendor = services.vendor_create(organisation=_organisation(request),
-                                    **payload.dict(exclude_none=True))
+    vendor = services.vendor_create(
+        organisation=_organisation(request), **payload.dict(exclude_none=True)
+    )
     return Status(201, vendor)
 
 
-@router.patch("/vendors/{vendor_id}", response=VendorOut, tags=["vendors"], summary="Change a vendor")
+@router.patch(
+    "/vendors/{vendor_id}", response=VendorOut, tags=["vendors"], summary="Change a vendor"
+)
 def update_vendor(request, vendor_id: int, payload: VendorPatch):
     vendor = get_object_or_404(Vendor.objects.visible_to(request.user), pk=vendor_id)
     return services.vendor_update(vendor=vendor, data=payload.dict(exclude_unset=True))
 
 
-@router.delete("/vendors/{vendor_id}", response={204: None}, tags=["vendors"],
-               summary="Delete a vendor")
+@router.delete(
+    "/vendors/{vendor_id}", response={204: None}, tags=["vendors"], summary="Delete a vendor"
+)
 def delete_vendor(request, vendor_id: int):
-    services.vendor_delete(vendor=get_object_or_404(Vendor.objects.visible_to(request.user),
-                                                    pk=vendor_id))
+    services.vendor_delete(
+        vendor=get_object_or_404(Vendor.objects.visible_to(request.user), pk=vendor_id)
+    )
     return Status(204, None)
 
 
@@ -374,8 +398,11 @@ ContractQuery = filterset_schema(ContractFilterSet, "ContractQuery")
 
 
 def _contracts(request):
-    return (Contract.objects.visible_to(request.user).select_related("vendor", "owner_unit")
-            .prefetch_related("systems"))
+    return (
+        Contract.objects.visible_to(request.user)
+        .select_related("vendor", "owner_unit")
+        .prefetch_related("systems")
+    )
 
 
 @router.get("/contracts", response=list[ContractOut], tags=["contracts"], summary="List contracts")
@@ -384,23 +411,31 @@ def list_contracts(request, filters: Query[ContractQuery]):
     return filtered(request, ContractFilterSet, _contracts(request))
 
 
-@router.get("/contracts/{contract_id}", response=ContractOut, tags=["contracts"],
-            summary="One contract")
+@router.get(
+    "/contracts/{contract_id}", response=ContractOut, tags=["contracts"], summary="One contract"
+)
 def get_contract(request, contract_id: int):
     return _contracts(request).get(pk=contract_id)
 
 
-@router.post("/contracts", response={201: ContractOut}, tags=["contracts"],
-             summary="Record a contract")
+@router.post(
+    "/contracts", response={201: ContractOut}, tags=["contracts"], summary="Record a contract"
+)
 def create_contract(request, payload: ContractIn):
     data = _resolve(request, payload.dict(exclude_none=True))
     systems = _systems(request, data.pop("systems", []))
-    contract = services.contract_create(organisation=_organisation(request), systems=systems, **data)
+    contract = services.contract_create(
+        organisation=_organisation(request), systems=systems, **data
+    )
     return Status(201, _contracts(request).get(pk=contract.pk))
 
 
-@router.patch("/contracts/{contract_id}", response=ContractOut, tags=["contracts"],
-              summary="Change a contract")
+@router.patch(
+    "/contracts/{contract_id}",
+    response=ContractOut,
+    tags=["contracts"],
+    summary="Change a contract",
+)
 def update_contract(request, contract_id: int, payload: ContractPatch):
     contract = get_object_or_404(_contracts(request), pk=contract_id)
     data = _resolve(request, payload.dict(exclude_unset=True))
@@ -409,8 +444,12 @@ def update_contract(request, contract_id: int, payload: ContractPatch):
     return _contracts(request).get(pk=contract_id)
 
 
-@router.delete("/contracts/{contract_id}", response={204: None}, tags=["contracts"],
-               summary="Delete a contract")
+@router.delete(
+    "/contracts/{contract_id}",
+    response={204: None},
+    tags=["contracts"],
+    summary="Delete a contract",
+)
 def delete_contract(request, contract_id: int):
     services.contract_delete(contract=get_object_or_404(_contracts(request), pk=contract_id))
     return Status(204, None)

@@ -79,19 +79,48 @@ CONTRACT_COLUMNS = [
 
 def register(exports) -> None:
     """Register the registry's kinds with the core export engine."""
-    exports.register(ExportKind("systems", _("Information systems"), SYSTEM_COLUMNS,
-                                lambda user: selectors.system_list(user=user)))
-    exports.register(ExportKind(
-        "costs", _("Costs"), COST_COLUMNS,
-        lambda user: CostLine.objects.visible_to(user).select_related("system", "item")
-        .order_by("system__code", "fiscal_year", "basis", "category", "item__sort_order"),
-    ))
-    exports.register(ExportKind("units", _("Units"), UNIT_COLUMNS,
-                                lambda user: OrgUnit.objects.visible_to(user).select_related("parent")))
-    exports.register(ExportKind("vendors", _("Vendors"), VENDOR_COLUMNS,
-                                lambda user: Vendor.objects.visible_to(user)))
-    exports.register(ExportKind(
-        "contracts", _("Contracts"), CONTRACT_COLUMNS,
-        lambda user: Contract.objects.visible_to(user).select_related("vendor", "owner_unit")
-        .prefetch_related("systems"),
-    ))
+    exports.register(
+        ExportKind(
+            "systems",
+            _("Information systems"),
+            SYSTEM_COLUMNS,
+            lambda user: selectors.system_list(user=user),
+        )
+    )
+    exports.register(
+        ExportKind(
+            "costs",
+            _("Costs"),
+            COST_COLUMNS,
+            lambda user: (
+                CostLine.objects.visible_to(user)
+                .select_related("system", "item")
+                .order_by("system__code", "fiscal_year", "basis", "category", "item__sort_order")
+            ),
+        )
+    )
+    exports.register(
+        ExportKind(
+            "units",
+            _("Units"),
+            UNIT_COLUMNS,
+            lambda user: OrgUnit.objects.visible_to(user).select_related("parent"),
+        )
+    )
+    exports.register(
+        ExportKind(
+            "vendors", _("Vendors"), VENDOR_COLUMNS, lambda user: Vendor.objects.visible_to(user)
+        )
+    )
+    exports.register(
+        ExportKind(
+            "contracts",
+            _("Contracts"),
+            CONTRACT_COLUMNS,
+            lambda user: (
+                Contract.objects.visible_to(user)
+                .select_related("vendor", "owner_unit")
+                .prefetch_related("systems")
+            ),
+        )
+    )

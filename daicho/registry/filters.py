@@ -64,11 +64,16 @@ class SystemFilterSet(df.FilterSet):
     q = df.CharFilter(method="search", label=_("Search"))
     code = df.CharFilter(field_name="code", lookup_expr="iexact", label=_("System ID"))
     department = df.ModelChoiceFilter(
-        field_name="owner_unit__department", queryset=_departments, to_field_name="code",
+        field_name="owner_unit__department",
+        queryset=_departments,
+        to_field_name="code",
         label=_("Department"),
     )
     owner_unit = df.ModelChoiceFilter(
-        method="in_unit", queryset=_units, to_field_name="code", label=_("Section"),
+        method="in_unit",
+        queryset=_units,
+        to_field_name="code",
+        label=_("Section"),
     )
     status = df.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
     hosting = df.MultipleChoiceFilter(choices=Hosting.choices, label=_("Hosting"))
@@ -82,9 +87,15 @@ class SystemFilterSet(df.FilterSet):
     my_number = BooleanChoiceFilter(field_name="my_number", label=_("Individual number"))
     sso_integrated = BooleanChoiceFilter(field_name="sso_integrated", label=_("SSO integrated"))
     ordering = df.OrderingFilter(
-        fields=(("code", "code"), ("name", "name"), ("owner_unit__path", "owner_unit"),
-                ("status", "status"), ("hosting", "hosting"), ("in_service_on", "in_service_on"),
-                ("updated_at", "updated_at")),
+        fields=(
+            ("code", "code"),
+            ("name", "name"),
+            ("owner_unit__path", "owner_unit"),
+            ("status", "status"),
+            ("hosting", "hosting"),
+            ("in_service_on", "in_service_on"),
+            ("updated_at", "updated_at"),
+        ),
         label=_("Order by"),
     )
 
@@ -95,7 +106,9 @@ class SystemFilterSet(df.FilterSet):
     def search(self, queryset, name, value):
         for word in value.split():
             queryset = queryset.filter(
-                Q(code__icontains=word) | Q(name__icontains=word) | Q(description__icontains=word)
+                Q(code__icontains=word)
+                | Q(name__icontains=word)
+                | Q(description__icontains=word)
                 | Q(owner_unit__name__icontains=word)
             )
         return queryset
@@ -109,15 +122,19 @@ class CostLineFilterSet(df.FilterSet):
 
     system = df.CharFilter(field_name="system__code", lookup_expr="iexact", label=_("System ID"))
     fiscal_year = df.NumberFilter(label=_("Fiscal year"))
-    fiscal_year_min = df.NumberFilter(field_name="fiscal_year", lookup_expr="gte",
-                                      label=_("From fiscal year"))
-    fiscal_year_max = df.NumberFilter(field_name="fiscal_year", lookup_expr="lte",
-                                      label=_("To fiscal year"))
+    fiscal_year_min = df.NumberFilter(
+        field_name="fiscal_year", lookup_expr="gte", label=_("From fiscal year")
+    )
+    fiscal_year_max = df.NumberFilter(
+        field_name="fiscal_year", lookup_expr="lte", label=_("To fiscal year")
+    )
     basis = df.ChoiceFilter(choices=Basis.choices, label=_("Basis"))
     category = df.ChoiceFilter(choices=Category.choices, label=_("Category"))
     item = df.ModelChoiceFilter(queryset=_items, to_field_name="code", label=_("Cost item"))
     department = df.ModelChoiceFilter(
-        field_name="system__owner_unit__department", queryset=_departments, to_field_name="code",
+        field_name="system__owner_unit__department",
+        queryset=_departments,
+        to_field_name="code",
         label=_("Department"),
     )
 
@@ -135,8 +152,9 @@ class VendorFilterSet(df.FilterSet):
         fields: list[str] = []
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value)
-                               | Q(corporate_number=value))
+        return queryset.filter(
+            Q(name__icontains=value) | Q(code__icontains=value) | Q(corporate_number=value)
+        )
 
 
 class ContractFilterSet(df.FilterSet):
@@ -144,8 +162,9 @@ class ContractFilterSet(df.FilterSet):
     code = df.CharFilter(field_name="code", lookup_expr="iexact", label=_("Contract ID"))
     vendor = df.ModelChoiceFilter(queryset=_vendors, to_field_name="code", label=_("Vendor"))
     kind = df.ChoiceFilter(choices=ContractKind.choices, label=_("Kind"))
-    system = df.CharFilter(field_name="systems__code", lookup_expr="iexact", label=_("System ID"),
-                           distinct=True)
+    system = df.CharFilter(
+        field_name="systems__code", lookup_expr="iexact", label=_("System ID"), distinct=True
+    )
     active_on = df.DateFilter(method="active", label=_("In force on"))
 
     class Meta:
@@ -153,8 +172,9 @@ class ContractFilterSet(df.FilterSet):
         fields: list[str] = []
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(title__icontains=value) | Q(code__icontains=value)
-                               | Q(vendor__name__icontains=value))
+        return queryset.filter(
+            Q(title__icontains=value) | Q(code__icontains=value) | Q(vendor__name__icontains=value)
+        )
 
     def active(self, queryset, name, value):
         return queryset.filter(start_on__lte=value, end_on__gte=value)

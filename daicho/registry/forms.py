@@ -27,9 +27,13 @@ from daicho.registry.models import (
 def ownable_units(user):
     """Units the user may record systems for: all of its organisations' for policy, else its own."""
     scope = scope_of(user)
-    return OrgUnit.objects.filter(
-        scope.unit_q("", scope.owner_paths) | Q(organisation_id__in=scope.policy_org_ids)
-    ).filter(organisation_id__in=scope.read_org_ids).order_by("path")
+    return (
+        OrgUnit.objects.filter(
+            scope.unit_q("", scope.owner_paths) | Q(organisation_id__in=scope.policy_org_ids)
+        )
+        .filter(organisation_id__in=scope.read_org_ids)
+        .order_by("path")
+    )
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -45,16 +49,29 @@ class SystemForm(forms.ModelForm):
     class Meta:
         model = InformationSystem
         fields = [
-            "code", "name", "owner_unit", "status", "in_service_on", "retired_on", "hosting",
-            "confidentiality", "integrity", "availability", "users", "standard_business",
-            "personal_data", "my_number", "sso_integrated", "description",
+            "code",
+            "name",
+            "owner_unit",
+            "status",
+            "in_service_on",
+            "retired_on",
+            "hosting",
+            "confidentiality",
+            "integrity",
+            "availability",
+            "users",
+            "standard_business",
+            "personal_data",
+            "my_number",
+            "sso_integrated",
+            "description",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner_unit"].queryset = ownable_units(user)
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             if isinstance(field.widget, forms.CheckboxInput):
                 field.widget.attrs["class"] = "form-check-input"
             elif isinstance(field.widget, forms.Select):
@@ -73,20 +90,29 @@ BLANK = [("", _("(unchanged)"))]
 class SystemBulkEditForm(forms.Form):
     """Fields to set on every selected system; blank ones stay as they are."""
 
-    owner_unit = UnitChoiceField(label=_("Owner section"), queryset=OrgUnit.objects.none(),
-                                 required=False, empty_label=_("(unchanged)"))
+    owner_unit = UnitChoiceField(
+        label=_("Owner section"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        empty_label=_("(unchanged)"),
+    )
     status = forms.ChoiceField(label=_("Status"), choices=BLANK + Status.choices, required=False)
     hosting = forms.ChoiceField(label=_("Hosting"), choices=BLANK + Hosting.choices, required=False)
-    confidentiality = forms.ChoiceField(label=_("Confidentiality"),
-                                        choices=BLANK + Confidentiality.choices, required=False)
-    integrity = forms.ChoiceField(label=_("Integrity"), choices=BLANK + Integrity.choices,
-                                  required=False)
-    availability = forms.ChoiceField(label=_("Availability"), choices=BLANK + Availability.choices,
-                                     required=False)
+    confidentiality = forms.ChoiceField(
+        label=_("Confidentiality"), choices=BLANK + Confidentiality.choices, required=False
+    )
+    integrity = forms.ChoiceField(
+        label=_("Integrity"), choices=BLANK + Integrity.choices, required=False
+    )
+    availability = forms.ChoiceField(
+        label=_("Availability"), choices=BLANK + Availability.choices, required=False
+    )
     sso_integrated = forms.NullBooleanField(
-        label=_("SSO integrated"), required=False,
-        widget=forms.Select(choices=[("unknown", _("(unchanged)")), ("true", _("Yes")),
-                                     ("false", _("No"))]),
+        label=_("SSO integrated"),
+        required=False,
+        widget=forms.Select(
+            choices=[("unknown", _("(unchanged)")), ("true", _("Yes")), ("false", _("No"))]
+        ),
     )
     retired_on = WarekiDateField(label=_("Retired on"), required=False)
 
@@ -128,19 +154,23 @@ class CostSheetForm(forms.Form):
 
     fy = FiscalYearField(label=_("Fiscal year"))
     basis = forms.ChoiceField(label=_("Basis"), choices=Basis.choices, initial=Basis.BUDGET)
-    item = forms.ModelChoiceField(label=_("Cost item"), queryset=CostItem.objects.none(),
-                                  to_field_name="code")
-    department = forms.ModelChoiceField(label=_("Department"), queryset=OrgUnit.objects.none(),
-                                        required=False, to_field_name="code")
+    item = forms.ModelChoiceField(
+        label=_("Cost item"), queryset=CostItem.objects.none(), to_field_name="code"
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=OrgUnit.objects.none(), required=False, to_field_name="code"
+    )
 
     def __init__(self, *args, user=None, organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = CostItem.objects.filter(organisation=organisation)
         self.fields["department"].queryset = OrgUnit.objects.filter(
-            organisation=organisation, parent=None).order_by("sort_order", "code")
+            organisation=organisation, parent=None
+        ).order_by("sort_order", "code")
         for field in self.fields.values():
             field.widget.attrs["class"] = (
-                "form-select form-select-sm" if isinstance(field.widget, forms.Select)
+                "form-select form-select-sm"
+                if isinstance(field.widget, forms.Select)
                 else "form-control form-control-sm"
             )
 
@@ -165,22 +195,36 @@ class ContractForm(forms.ModelForm):
     start_on = WarekiDateField(label=_("Start"))
     end_on = WarekiDateField(label=_("End"))
     yearly_amount = YenField(label=_("Yearly amount (yen)"), min_value=0, initial=0)
-    systems = forms.ModelMultipleChoiceField(label=_("Systems"),
-                                             queryset=InformationSystem.objects.none(),
-                                             required=False,
-                                             widget=forms.SelectMultiple(attrs={"size": 8}))
+    systems = forms.ModelMultipleChoiceField(
+        label=_("Systems"),
+        queryset=InformationSystem.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
 
     class Meta:
         model = Contract
-        fields = ["code", "title", "vendor", "owner_unit", "kind", "start_on", "end_on",
-                  "yearly_amount", "systems", "note"]
+        fields = [
+            "code",
+            "title",
+            "vendor",
+            "owner_unit",
+            "kind",
+            "start_on",
+            "end_on",
+            "yearly_amount",
+            "systems",
+            "note",
+        ]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner_unit"].queryset = ownable_units(user)
         self.fields["vendor"].queryset = Vendor.objects.visible_to(user)
-        self.fields["systems"].queryset = InformationSystem.objects.visible_to(user).order_by("code")
+        self.fields["systems"].queryset = InformationSystem.objects.visible_to(user).order_by(
+            "code"
+        )
         for field in self.fields.values():
             field.widget.attrs["class"] = (
                 "form-select" if isinstance(field.widget, forms.Select) else "form-control"

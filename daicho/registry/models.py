@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from daicho.core.models import Organisation, OrgUnit
+from daicho.core.models import CodedModel, Organisation, OrgUnit
 from daicho.core.permissions import scope_of
 
 
@@ -90,7 +90,10 @@ class OrgScopedQuerySet(models.QuerySet):
         scope = scope_of(user)
         return self.filter(
             Q(organisation_id__in=scope.policy_org_ids)
-            | (scope.unit_q(self.unit_path, scope.owner_paths) & Q(organisation_id__in=scope.read_org_ids))
+            | (
+                scope.unit_q(self.unit_path, scope.owner_paths)
+                & Q(organisation_id__in=scope.read_org_ids)
+            )
         )
 
 
@@ -111,11 +114,14 @@ class SharedRecordQuerySet(models.QuerySet):
 code_validator = RegexValidator(r"^[0-9A-Za-z_.\-]+$", _("Use letters, digits, '-', '_' or '.'."))
 
 
-class InformationSystem(models.Model):
+class InformationSystem(CodedModel):
     """One information system of the organisation: who owns it, where it runs, what it holds."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="systems", verbose_name=_("organisation")
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="systems",
+        verbose_name=_("organisation"),
     )
     code = models.CharField(_("system ID"), max_length=30, validators=[code_validator])
     name = models.CharField(_("name"), max_length=200)
@@ -133,15 +139,22 @@ class InformationSystem(models.Model):
     confidentiality = models.CharField(
         _("confidentiality"), max_length=2, choices=Confidentiality.choices, blank=True
     )
-    integrity = models.CharField(_("integrity"), max_length=2, choices=Integrity.choices, blank=True)
+    integrity = models.CharField(
+        _("integrity"), max_length=2, choices=Integrity.choices, blank=True
+    )
     availability = models.CharField(
         _("availability"), max_length=2, choices=Availability.choices, blank=True
     )
-    users = models.CharField(_("users"), max_length=10, choices=UserBase.choices, default=UserBase.STAFF)
+    users = models.CharField(
+        _("users"), max_length=10, choices=UserBase.choices, default=UserBase.STAFF
+    )
     personal_data = models.BooleanField(_("personal data"), default=False)
     my_number = models.BooleanField(_("uses the individual number (My Number)"), default=False)
     standard_business = models.CharField(
-        _("standardisation business area"), max_length=20, choices=StandardBusiness.choices, blank=True
+        _("standardisation business area"),
+        max_length=20,
+        choices=StandardBusiness.choices,
+        blank=True,
     )
     sso_integrated = models.BooleanField(_("single sign-on integrated"), default=False)
     description = models.TextField(_("description"), blank=True)
@@ -155,7 +168,9 @@ class InformationSystem(models.Model):
         verbose_name_plural = _("information systems")
         ordering = ["code"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "code"], name="registry_system_unique_code")
+            models.UniqueConstraint(
+                fields=["organisation", "code"], name="registry_system_unique_code"
+            )
         ]
         indexes = [models.Index(fields=["organisation", "status"])]
 
@@ -167,8 +182,10 @@ class InformationSystem(models.Model):
 
     def clean(self) -> None:
         errors = {}
-        if self.owner_unit_id and self.organisation_id and (
-            self.owner_unit.organisation_id != self.organisation_id
+        if (
+            self.owner_unit_id
+            and self.organisation_id
+            and (self.owner_unit.organisation_id != self.organisation_id)
         ):
             errors["owner_unit"] = _("The owner section belongs to another organisation.")
         if self.retired_on and self.in_service_on and self.retired_on < self.in_service_on:
@@ -176,16 +193,21 @@ class InformationSystem(models.Model):
         if self.status == Status.RETIRED and not self.retired_on:
             errors["retired_on"] = _("Give the date the system was retired.")
         if self.my_number and not self.personal_data:
-            errors["personal_data"] = _("A system that uses the individual number holds personal data.")
+            errors["personal_data"] = _(
+                "A system that uses the individual number holds personal data."
+            )
         if errors:
             raise ValidationError(errors)
 
 
-class Vendor(models.Model):
+class Vendor(CodedModel):
     """A company that builds, maintains, leases or hosts systems."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="vendors", verbose_name=_("organisation")
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="vendors",
+        verbose_name=_("organisation"),
     )
     code = models.CharField(_("vendor ID"), max_length=30, validators=[code_validator])
     name = models.CharField(_("name"), max_length=200)
@@ -206,7 +228,9 @@ class Vendor(models.Model):
         verbose_name_plural = _("vendors")
         ordering = ["code"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "code"], name="registry_vendor_unique_code")
+            models.UniqueConstraint(
+                fields=["organisation", "code"], name="registry_vendor_unique_code"
+            )
         ]
 
     def __str__(self) -> str:
@@ -224,11 +248,14 @@ class ContractKind(models.TextChoices):
     LINE = "line", _("Network line")
 
 
-class Contract(models.Model):
+class Contract(CodedModel):
     """A contract with a vendor for one or more systems, with its period and yearly amount."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="contracts", verbose_name=_("organisation")
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="contracts",
+        verbose_name=_("organisation"),
     )
     code = models.CharField(_("contract ID"), max_length=30, validators=[code_validator])
     title = models.CharField(_("title"), max_length=200)
@@ -256,7 +283,9 @@ class Contract(models.Model):
         verbose_name_plural = _("contracts")
         ordering = ["-start_on", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "code"], name="registry_contract_unique_code")
+            models.UniqueConstraint(
+                fields=["organisation", "code"], name="registry_contract_unique_code"
+            )
         ]
 
     def __str__(self) -> str:
@@ -268,15 +297,22 @@ class Contract(models.Model):
     def clean(self) -> None:
         if self.start_on and self.end_on and self.end_on < self.start_on:
             raise ValidationError({"end_on": _("The contract ends before it starts.")})
-        if self.vendor_id and self.organisation_id and self.vendor.organisation_id != self.organisation_id:
+        if (
+            self.vendor_id
+            and self.organisation_id
+            and self.vendor.organisation_id != self.organisation_id
+        ):
             raise ValidationError({"vendor": _("The vendor belongs to another organisation.")})
 
 
-class CostItem(models.Model):
+class CostItem(CodedModel):
     """An expense item (費目) from the organisation's editable list, e.g. 委託料."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="cost_items", verbose_name=_("organisation")
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="cost_items",
+        verbose_name=_("organisation"),
     )
     code = models.CharField(_("code"), max_length=30, validators=[code_validator])
     name = models.CharField(_("name"), max_length=100)
@@ -289,7 +325,9 @@ class CostItem(models.Model):
         verbose_name_plural = _("cost items")
         ordering = ["sort_order", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "code"], name="registry_costitem_unique_code")
+            models.UniqueConstraint(
+                fields=["organisation", "code"], name="registry_costitem_unique_code"
+            )
         ]
 
     def __str__(self) -> str:
@@ -327,7 +365,10 @@ class CostLine(models.Model):
     """What a system costs in a fiscal year: budget or actual, build or operation, by item."""
 
     system = models.ForeignKey(
-        InformationSystem, on_delete=models.CASCADE, related_name="cost_lines", verbose_name=_("system")
+        InformationSystem,
+        on_delete=models.CASCADE,
+        related_name="cost_lines",
+        verbose_name=_("system"),
     )
     fiscal_year = models.PositiveSmallIntegerField(
         _("fiscal year"), validators=[MinValueValidator(1950)]
@@ -357,17 +398,21 @@ class CostLine(models.Model):
     def __str__(self) -> str:
         return f"{self.system.code} FY{self.fiscal_year} {self.get_basis_display()} {self.item}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("registry:system_costs", args=[self.system_id])
+
     @property
     def organisation(self) -> Organisation:
         return self.system.organisation
-
-    def get_absolute_url(self) -> str:
-        return reverse("registry:system_costs", args=[self.system_id])
 
     def audit_root(self) -> InformationSystem:
         """A cost line's history belongs to its system's カルテ."""
         return self.system
 
     def clean(self) -> None:
-        if self.item_id and self.system_id and self.item.organisation_id != self.system.organisation_id:
+        if (
+            self.item_id
+            and self.system_id
+            and self.item.organisation_id != self.system.organisation_id
+        ):
             raise ValidationError({"item": _("The cost item belongs to another organisation.")})

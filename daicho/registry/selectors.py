@@ -103,8 +103,11 @@ def systems_per_department(*, user, organisation: Organisation) -> list[dict]:
     rows = (
         InformationSystem.objects.visible_to(user)
         .filter(organisation=organisation)
-        .values("owner_unit__department_id", "owner_unit__department__name",
-                "owner_unit__department__code")
+        .values(
+            "owner_unit__department_id",
+            "owner_unit__department__name",
+            "owner_unit__department__code",
+        )
         .annotate(
             total=Count("pk", filter=~Q(status=Status.RETIRED)),
             operating=Count("pk", filter=Q(status=Status.OPERATING)),
@@ -132,7 +135,12 @@ def system_contracts(*, system: InformationSystem) -> QuerySet[Contract]:
 
 
 def cost_sheet_rows(
-    *, user, organisation: Organisation, fiscal_year: int, basis: str, item_id: int,
+    *,
+    user,
+    organisation: Organisation,
+    fiscal_year: int,
+    basis: str,
+    item_id: int,
     department: OrgUnit | None = None,
 ) -> list[dict]:
     """One row per system for the cost entry sheet: this year's amounts and last year's."""
@@ -155,7 +163,8 @@ def cost_sheet_rows(
     for system_id, fy, category, amount in lines:
         amounts[(system_id, fy, category)] += amount
     editable = set(
-        InformationSystem.objects.editable_by(user).filter(pk__in=[s.pk for s in systems])
+        InformationSystem.objects.editable_by(user)
+        .filter(pk__in=[s.pk for s in systems])
         .values_list("pk", flat=True)
     )
     return [

@@ -37,14 +37,14 @@ def _may_edit(obj, model) -> bool:
 
 
 @transaction.atomic
-def system_create(*, organisation: Organisation, owner_unit: OrgUnit, code: str, name: str,
-                  **fields: Any) -> InformationSystem:
+def system_create(
+    *, organisation: Organisation, owner_unit: OrgUnit, code: str, name: str, **fields: Any
+) -> InformationSystem:
     """Register an information system in the ledger."""
     require(_may_own(owner_unit))
-    if InformationSystem.objects.filter(organisation=organisation, code=code).exists():
-        raise ValidationError({"code": _("System ID %(code)s is already used.") % {"code": code}})
-    system = InformationSystem(organisation=organisation, owner_unit=owner_unit, code=code,
-                               name=name, **fields)
+    system = InformationSystem(
+        organisation=organisation, owner_unit=owner_unit, code=code, name=name, **fields
+    )
     return object_create(obj=system)
 
 
@@ -54,12 +54,6 @@ def system_update(*, system: InformationSystem, data: dict[str, Any]) -> Informa
     require(_may_edit(system, InformationSystem))
     if "owner_unit" in data and data["owner_unit"] != system.owner_unit:
         require(_may_own(data["owner_unit"]))
-    code = data.get("code", system.code)
-    if (
-        code != system.code
-        and InformationSystem.objects.filter(organisation=system.organisation, code=code).exists()
-    ):
-        raise ValidationError({"code": _("System ID %(code)s is already used.") % {"code": code}})
     return object_update(obj=system, data=data)
 
 
@@ -92,18 +86,36 @@ def system_bulk_delete(*, systems: list[InformationSystem]) -> int:
 
 
 @transaction.atomic
-def cost_line_create(*, system: InformationSystem, fiscal_year: int, basis: str, category: str,
-                     item: CostItem, amount: int, note: str = "") -> CostLine:
+def cost_line_create(
+    *,
+    system: InformationSystem,
+    fiscal_year: int,
+    basis: str,
+    category: str,
+    item: CostItem,
+    amount: int,
+    note: str = "",
+) -> CostLine:
     """Record one cost of a system for a fiscal year."""
     require(_may_edit(system, InformationSystem))
-    if CostLine.objects.filter(system=system, fiscal_year=fiscal_year, basis=basis,
-                               category=category, item=item).exists():
+    if CostLine.objects.filter(
+        system=system, fiscal_year=fiscal_year, basis=basis, category=category, item=item
+    ).exists():
         raise ValidationError(
             _("This system already has a %(item)s line for that year, basis and category.")
             % {"item": item.name}
         )
-    return object_create(obj=CostLine(system=system, fiscal_year=fiscal_year, basis=basis,
-                                      category=category, item=item, amount=amount, note=note))
+    return object_create(
+        obj=CostLine(
+            system=system,
+            fiscal_year=fiscal_year,
+            basis=basis,
+            category=category,
+            item=item,
+            amount=amount,
+            note=note,
+        )
+    )
 
 
 @transaction.atomic
@@ -124,7 +136,11 @@ def cost_line_delete(*, line: CostLine) -> None:
 
 @transaction.atomic
 def cost_sheet_save(
-    *, organisation: Organisation, fiscal_year: int, basis: str, item: CostItem,
+    *,
+    organisation: Organisation,
+    fiscal_year: int,
+    basis: str,
+    item: CostItem,
     amounts: dict[tuple[int, str], int | None],
 ) -> dict[str, int]:
     """Save a cost entry sheet: {(system id, category): yen or None to clear}; all or nothing.
@@ -133,16 +149,23 @@ def cost_sheet_save(
     """
     system_ids = {system_id for system_id, _category in amounts}
     systems = {
-        s.pk: s for s in InformationSystem.objects.filter(organisation=organisation, pk__in=system_ids)
+        s.pk: s
+        for s in InformationSystem.objects.filter(organisation=organisation, pk__in=system_ids)
     }
-    editable = set(
-        InformationSystem.objects.editable_by(actor()).filter(pk__in=system_ids)
-        .values_list("pk", flat=True)
-    ) if actor() is not None else set(systems)
+    editable = (
+        set(
+            InformationSystem.objects.editable_by(actor())
+            .filter(pk__in=system_ids)
+            .values_list("pk", flat=True)
+        )
+        if actor() is not None
+        else set(systems)
+    )
     existing = {
         (line.system_id, line.category): line
-        for line in CostLine.objects.filter(system_id__in=system_ids, fiscal_year=fiscal_year,
-                                            basis=basis, item=item).select_related("system", "item")
+        for line in CostLine.objects.filter(
+            system_id__in=system_ids, fiscal_year=fiscal_year, basis=basis, item=item
+        ).select_related("system", "item")
     }
     counts = {"created": 0, "updated": 0, "deleted": 0}
     for (system_id, category), amount in sorted(amounts.items()):
@@ -152,11 +175,21 @@ def cost_sheet_save(
         system = systems.get(system_id)
         if system is None:
             raise ValidationError(_("Unknown system %(id)s.") % {"id": system_id})
-        require(system_id in editable, _("You may not edit the costs of %(system)s.")
-                % {"system": system})
+        require(
+            system_id in editable,
+            _("You may not edit the costs of %(system)s.") % {"system": system},
+        )
         if line is None:
-            object_create(obj=CostLine(system=system, fiscal_year=fiscal_year, basis=basis,
-                                       category=category, item=item, amount=amount))
+            object_create(
+                obj=CostLine(
+                    system=system,
+                    fiscal_year=fiscal_year,
+                    basis=basis,
+                    category=category,
+                    item=item,
+                    amount=amount,
+                )
+            )
             counts["created"] += 1
         elif amount is None:
             object_delete(obj=line)
@@ -195,25 +228,40 @@ def vendor_delete(*, vendor: Vendor) -> None:
 
 
 @transaction.atomic
-def contract_create(*, organisation: Organisation, owner_unit: OrgUnit, vendor: Vendor, code: str,
-                    title: str, systems: list[InformationSystem] | None = None,
-                    **fields: Any) -> Contract:
+def contract_create(
+    *,
+    organisation: Organisation,
+    owner_unit: OrgUnit,
+    vendor: Vendor,
+    code: str,
+    title: str,
+    systems: list[InformationSystem] | None = None,
+    **fields: Any,
+) -> Contract:
     """Record a contract for the systems it covers."""
     require(_may_own(owner_unit))
-    contract = Contract(organisation=organisation, owner_unit=owner_unit, vendor=vendor, code=code,
-                        title=title, **fields)
+    contract = Contract(
+        organisation=organisation,
+        owner_unit=owner_unit,
+        vendor=vendor,
+        code=code,
+        title=title,
+        **fields,
+    )
     return object_create(obj=contract, m2m={"systems": systems or []})
 
 
 @transaction.atomic
-def contract_update(*, contract: Contract, data: dict[str, Any],
-                    systems: list[InformationSystem] | None = None) -> Contract:
+def contract_update(
+    *, contract: Contract, data: dict[str, Any], systems: list[InformationSystem] | None = None
+) -> Contract:
     """Change a contract (and, if given, the systems it covers)."""
     require(_may_edit(contract, Contract))
     if "owner_unit" in data and data["owner_unit"] != contract.owner_unit:
         require(_may_own(data["owner_unit"]))
-    return object_update(obj=contract, data=data,
-                         m2m={"systems": systems} if systems is not None else None)
+    return object_update(
+        obj=contract, data=data, m2m={"systems": systems} if systems is not None else None
+    )
 
 
 @transaction.atomic
@@ -224,9 +272,11 @@ def contract_delete(*, contract: Contract) -> None:
 
 
 @transaction.atomic
-def cost_item_create(*, organisation: Organisation, code: str, name: str,
-                     sort_order: int = 0) -> CostItem:
+def cost_item_create(
+    *, organisation: Organisation, code: str, name: str, sort_order: int = 0
+) -> CostItem:
     """Add an expense item (費目) to the organisation's list."""
     require(organisation.pk in scope_of(actor()).policy_org_ids)
-    return object_create(obj=CostItem(organisation=organisation, code=code, name=name,
-                                      sort_order=sort_order))
+    return object_create(
+        obj=CostItem(organisation=organisation, code=code, name=name, sort_order=sort_order)
+    )

@@ -11,9 +11,9 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.utils import timezone
 from django.views import View
 
 from daicho.core import money, wareki
@@ -79,8 +79,9 @@ def _history(obj, limit: int = 200) -> list[dict]:
         Q(root_type=content_type, root_id=str(obj.pk))
         | Q(content_type=content_type, object_id=str(obj.pk))
     ).select_related("content_type")[: limit * 20]
-    notes = JournalEntry.objects.filter(content_type=content_type, object_id=str(obj.pk)) \
-        .select_related("author")[:limit]
+    notes = JournalEntry.objects.filter(
+        content_type=content_type, object_id=str(obj.pk)
+    ).select_related("author")[:limit]
     items: list[dict] = []
     for event in events:
         last = items[-1] if items else None
@@ -100,24 +101,29 @@ def _history(obj, limit: int = 200) -> list[dict]:
 
 class SystemDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
-        system = get_visible_or_404(
-            InformationSystem.objects, request.user, pk=pk
-        )
+        system = get_visible_or_404(InformationSystem.objects, request.user, pk=pk)
         system = selectors.system_detail(user=request.user, pk=system.pk)
         years = selectors.system_costs_by_year(system=system)
         content_type = ContentType.objects.get_for_model(system)
-        return render(request, "registry/system_detail.html", {
-            "system": system,
-            "years": years,
-            "contracts": selectors.system_contracts(system=system),
-            "history": _history(system),
-            "attachments": Attachment.objects.filter(content_type=content_type,
-                                                     object_id=str(system.pk)),
-            "content_type": content_type,
-            "can_edit": InformationSystem.objects.editable_by(request.user).filter(pk=pk).exists(),
-            "note_form": NoteForm(),
-            "attachment_form": AttachmentForm(),
-        })
+        return render(
+            request,
+            "registry/system_detail.html",
+            {
+                "system": system,
+                "years": years,
+                "contracts": selectors.system_contracts(system=system),
+                "history": _history(system),
+                "attachments": Attachment.objects.filter(
+                    content_type=content_type, object_id=str(system.pk)
+                ),
+                "content_type": content_type,
+                "can_edit": InformationSystem.objects.editable_by(request.user)
+                .filter(pk=pk)
+                .exists(),
+                "note_form": NoteForm(),
+                "attachment_form": AttachmentForm(),
+            },
+        )
 
 
 class SystemEditView(ObjectEditView):
@@ -144,8 +150,12 @@ class SystemDeleteView(ObjectDeleteView):
 
 def _selected_systems(request) -> list[InformationSystem]:
     pks = [int(pk) for pk in request.POST.getlist("pk") if pk.isdigit()]
-    systems = list(InformationSystem.objects.editable_by(request.user).filter(pk__in=pks)
-                   .select_related("owner_unit").order_by("code"))
+    systems = list(
+        InformationSystem.objects.editable_by(request.user)
+        .filter(pk__in=pks)
+        .select_related("owner_unit")
+        .order_by("code")
+    )
     if len(systems) != len(set(pks)):
         raise PermissionDenied(_("Some of the selected systems may not be changed by you."))
     return systems
@@ -160,8 +170,9 @@ class SystemBulkEditView(LoginRequiredMixin, View):
         if not systems:
             messages.warning(request, _("Select the systems first."))
             return redirect(back)
-        form = SystemBulkEditForm(request.POST if "_apply" in request.POST else None,
-                                  user=request.user)
+        form = SystemBulkEditForm(
+            request.POST if "_apply" in request.POST else None, user=request.user
+        )
         if form.is_bound and form.is_valid():
             changes = form.changes()
             if not changes:
@@ -171,13 +182,17 @@ class SystemBulkEditView(LoginRequiredMixin, View):
                     count = services.system_bulk_update(systems=systems, data=changes)
                 except ValidationError as exc:
                     problems = "; ".join(exc.messages)
-                    form.add_error(None, _("Nothing was changed: %(problems)s")
-                                   % {"problems": problems})
+                    form.add_error(
+                        None, _("Nothing was changed: %(problems)s") % {"problems": problems}
+                    )
                 else:
                     messages.success(request, _("%(count)d systems updated.") % {"count": count})
                     return redirect(back)
-        return render(request, "registry/system_bulk_edit.html",
-                      {"form": form, "systems": systems, "next": back})
+        return render(
+            request,
+            "registry/system_bulk_edit.html",
+            {"form": form, "systems": systems, "next": back},
+        )
 
 
 class SystemBulkDeleteView(LoginRequiredMixin, View):
@@ -193,8 +208,9 @@ class SystemBulkDeleteView(LoginRequiredMixin, View):
             count = services.system_bulk_delete(systems=systems)
             messages.success(request, _("%(count)d systems deleted.") % {"count": count})
             return redirect(back)
-        return render(request, "registry/system_bulk_delete.html",
-                      {"systems": systems, "next": back})
+        return render(
+            request, "registry/system_bulk_delete.html", {"systems": systems, "next": back}
+        )
 
 
 # --- costs --------------------------------------------------------------------------------------
@@ -222,13 +238,24 @@ class SystemCostsView(LoginRequiredMixin, View):
         return self.render(system, form, status=400)
 
     def render(self, system, form, status=200):
-        lines = (CostLine.objects.filter(system=system).select_related("item")
-                 .order_by("-fiscal_year", "basis", "category", "item__sort_order"))
-        return render(self.request, "registry/system_costs.html", {
-            "system": system, "lines": lines, "form": form,
-            "can_edit": InformationSystem.objects.editable_by(self.request.user)
-            .filter(pk=system.pk).exists(),
-        }, status=status)
+        lines = (
+            CostLine.objects.filter(system=system)
+            .select_related("item")
+            .order_by("-fiscal_year", "basis", "category", "item__sort_order")
+        )
+        return render(
+            self.request,
+            "registry/system_costs.html",
+            {
+                "system": system,
+                "lines": lines,
+                "form": form,
+                "can_edit": InformationSystem.objects.editable_by(self.request.user)
+                .filter(pk=system.pk)
+                .exists(),
+            },
+            status=status,
+        )
 
 
 class CostLineEditView(ObjectEditView):
@@ -268,8 +295,7 @@ class CostSheetView(LoginRequiredMixin, View):
         organisation = request.organisation
         if organisation is None:
             raise PermissionDenied(_("You are not a member of any organisation."))
-        initial = {"fy": wareki.fiscal_year_of(timezone.localdate()),
-                   "basis": Basis.BUDGET}
+        initial = {"fy": wareki.fiscal_year_of(timezone.localdate()), "basis": Basis.BUDGET}
         item = CostItem.objects.filter(organisation=organisation).first()
         if item:
             initial["item"] = item.code
@@ -298,26 +324,38 @@ class CostSheetView(LoginRequiredMixin, View):
                 except money.MoneyError:
                     errors[key] = _("Not an amount in yen: %(value)s") % {"value": raw}
                 else:
-                    if amounts[(int(system_id), category)] is not None and \
-                            amounts[(int(system_id), category)] < 0:
+                    if (
+                        amounts[(int(system_id), category)] is not None
+                        and amounts[(int(system_id), category)] < 0
+                    ):
                         errors[key] = _("An amount cannot be negative.")
             if not errors:
                 try:
                     with transaction.atomic():
                         counts = services.cost_sheet_save(
-                            organisation=organisation, fiscal_year=form.cleaned_data["fy"],
-                            basis=form.cleaned_data["basis"], item=form.cleaned_data["item"],
+                            organisation=organisation,
+                            fiscal_year=form.cleaned_data["fy"],
+                            basis=form.cleaned_data["basis"],
+                            item=form.cleaned_data["item"],
                             amounts=amounts,
                         )
                 except (ValidationError, PermissionDenied) as exc:
-                    messages.error(request, _("Nothing was saved: %(problem)s")
-                                   % {"problem": " ".join(getattr(exc, "messages", [str(exc)]))})
+                    messages.error(
+                        request,
+                        _("Nothing was saved: %(problem)s")
+                        % {"problem": " ".join(getattr(exc, "messages", [str(exc)]))},
+                    )
                 else:
-                    messages.success(request, _(
-                        "Saved: %(created)d added, %(updated)d changed, %(deleted)d cleared."
-                    ) % counts)
-                    return redirect(f"{reverse('registry:cost_sheet')}?{request.GET.urlencode()}"
-                                    if request.GET else self._url(form))
+                    messages.success(
+                        request,
+                        _("Saved: %(created)d added, %(updated)d changed, %(deleted)d cleared.")
+                        % counts,
+                    )
+                    return redirect(
+                        f"{reverse('registry:cost_sheet')}?{request.GET.urlencode()}"
+                        if request.GET
+                        else self._url(form)
+                    )
             else:
                 messages.error(request, _("Nothing was saved: correct the highlighted cells."))
         return self.render(form, organisation, errors=errors, posted=request.POST, status=400)
@@ -337,8 +375,12 @@ class CostSheetView(LoginRequiredMixin, View):
         if form.is_valid():
             data = form.cleaned_data
             rows = selectors.cost_sheet_rows(
-                user=self.request.user, organisation=organisation, fiscal_year=data["fy"],
-                basis=data["basis"], item_id=data["item"].pk, department=data.get("department"),
+                user=self.request.user,
+                organisation=organisation,
+                fiscal_year=data["fy"],
+                basis=data["basis"],
+                item_id=data["item"].pk,
+                department=data.get("department"),
             )
             for row in rows:
                 for key in totals:
@@ -347,14 +389,22 @@ class CostSheetView(LoginRequiredMixin, View):
                     name = f"amt-{row['system'].pk}-{category}"
                     row[f"{category}_error"] = (errors or {}).get(name)
                     row[f"{category}_value"] = (
-                        posted.get(name) if posted is not None and name in posted
+                        posted.get(name)
+                        if posted is not None and name in posted
                         else ("" if row[category] is None else f"{row[category]:,}")
                     )
                     row[f"{category}_orig"] = "" if row[category] is None else f"{row[category]:,}"
-        return render(self.request, "registry/cost_sheet.html", {
-            "form": form, "rows": rows, "totals": totals,
-            "any_editable": any(r["editable"] for r in rows),
-        }, status=status)
+        return render(
+            self.request,
+            "registry/cost_sheet.html",
+            {
+                "form": form,
+                "rows": rows,
+                "totals": totals,
+                "any_editable": any(r["editable"] for r in rows),
+            },
+            status=status,
+        )
 
 
 # --- vendors and contracts ------------------------------------------------------------------------
@@ -370,18 +420,25 @@ class VendorListView(ObjectListView):
 
     def get_queryset(self):
         return Vendor.objects.visible_to(self.request.user).annotate(
-            contract_count=Count("contracts"))
+            contract_count=Count("contracts")
+        )
 
 
 class VendorDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
         vendor = get_visible_or_404(Vendor.objects, request.user, pk=pk)
-        return render(request, "registry/vendor_detail.html", {
-            "vendor": vendor,
-            "contracts": vendor.contracts.select_related("owner_unit").prefetch_related("systems"),
-            "can_edit": Vendor.objects.editable_by(request.user).filter(pk=pk).exists(),
-            "history": _history(vendor),
-        })
+        return render(
+            request,
+            "registry/vendor_detail.html",
+            {
+                "vendor": vendor,
+                "contracts": vendor.contracts.select_related("owner_unit").prefetch_related(
+                    "systems"
+                ),
+                "can_edit": Vendor.objects.editable_by(request.user).filter(pk=pk).exists(),
+                "history": _history(vendor),
+            },
+        )
 
 
 class VendorEditView(ObjectEditView):
@@ -390,8 +447,9 @@ class VendorEditView(ObjectEditView):
 
     def save(self, form, obj):
         if obj is None:
-            return services.vendor_create(organisation=self.request.organisation,
-                                          **form.cleaned_data)
+            return services.vendor_create(
+                organisation=self.request.organisation, **form.cleaned_data
+            )
         return services.vendor_update(vendor=obj, data=form.cleaned_data)
 
     def cancel_url(self):
@@ -421,12 +479,16 @@ class ContractListView(ObjectListView):
 class ContractDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
         contract = get_visible_or_404(Contract.objects, request.user, pk=pk)
-        return render(request, "registry/contract_detail.html", {
-            "contract": contract,
-            "systems": contract.systems.select_related("owner_unit"),
-            "can_edit": Contract.objects.editable_by(request.user).filter(pk=pk).exists(),
-            "history": _history(contract),
-        })
+        return render(
+            request,
+            "registry/contract_detail.html",
+            {
+                "contract": contract,
+                "systems": contract.systems.select_related("owner_unit"),
+                "can_edit": Contract.objects.editable_by(request.user).filter(pk=pk).exists(),
+                "history": _history(contract),
+            },
+        )
 
 
 class ContractEditView(ObjectEditView):
@@ -437,8 +499,9 @@ class ContractEditView(ObjectEditView):
         data = dict(form.cleaned_data)
         systems = list(data.pop("systems"))
         if obj is None:
-            return services.contract_create(organisation=data["owner_unit"].organisation,
-                                            systems=systems, **data)
+            return services.contract_create(
+                organisation=data["owner_unit"].organisation, systems=systems, **data
+            )
         return services.contract_update(contract=obj, data=data, systems=systems)
 
     def cancel_url(self):
@@ -471,15 +534,21 @@ def costs_panel(request) -> dict:
     years = selectors.organisation_costs_by_year(user=request.user, organisation=organisation)
     base = organisation.cost_base_year
     reduction_budget = selectors.operation_cost_reduction(years=years, base_year=base)
-    reduction_actual = selectors.operation_cost_reduction(years=years, base_year=base,
-                                                          basis=Basis.ACTUAL)
+    reduction_actual = selectors.operation_cost_reduction(
+        years=years, base_year=base, basis=Basis.ACTUAL
+    )
     chart = {
         "labels": [wareki.format_fiscal_year(y.fiscal_year, style="western") for y in years],
         "budget": [round(y.budget_operation / 1_000_000, 1) for y in years],
-        "actual": [round(y.actual_operation / 1_000_000, 1) if y.actual_operation else None
-                   for y in years],
-        "reduction": [None if reduction_budget.get(y.fiscal_year) is None
-                      else round(reduction_budget[y.fiscal_year] * 100, 1) for y in years],
+        "actual": [
+            round(y.actual_operation / 1_000_000, 1) if y.actual_operation else None for y in years
+        ],
+        "reduction": [
+            None
+            if reduction_budget.get(y.fiscal_year) is None
+            else round(reduction_budget[y.fiscal_year] * 100, 1)
+            for y in years
+        ],
         "budget_label": _("Operation costs, budget (million yen)"),
         "actual_label": _("Operation costs, actual (million yen)"),
         "reduction_label": _("Reduction vs FY%(year)s, budget (%%)") % {"year": base},
@@ -494,9 +563,17 @@ def costs_panel(request) -> dict:
 
 
 def register_home_panels(home) -> None:
-    home.register("registry.departments", template="registry/_panel_departments.html",
-                  context=departments_panel, order=10, width=5)
-    home.register("registry.costs", template="registry/_panel_costs.html",
-                  context=costs_panel, order=20, width=7)
-
-
+    home.register(
+        "registry.departments",
+        template="registry/_panel_departments.html",
+        context=departments_panel,
+        order=10,
+        width=5,
+    )
+    home.register(
+        "registry.costs",
+        template="registry/_panel_costs.html",
+        context=costs_panel,
+        order=20,
+        width=7,
+    )

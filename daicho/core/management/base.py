@@ -8,8 +8,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 def describe(exc: ValidationError) -> str:
     if hasattr(exc, "error_dict"):
-        return "; ".join(f"{field}: {' '.join(m for e in errs for m in e.messages)}"
-                         for field, errs in exc.error_dict.items())
+        return "; ".join(
+            f"{field}: {' '.join(m for e in errs for m in e.messages)}"
+            for field, errs in exc.error_dict.items()
+        )
     return " ".join(exc.messages)
 
 

@@ -12,21 +12,30 @@ from daicho.core.permissions import TRUSTED
 
 
 class Command(DaichoCommand):
-    help = "Export a kind of record (systems, costs, units, vendors, contracts) as CSV, XLSX or JSON."
+    help = (
+        "Export a kind of record (systems, costs, units, vendors, contracts) as CSV, XLSX or JSON."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("kind", help="what to export: " + ", ".join(exports.kinds()))
-        parser.add_argument("--format", choices=exports.FORMATS, default=None,
-                            help="file format (default: from -o's extension, else json)")
+        parser.add_argument(
+            "--format",
+            choices=exports.FORMATS,
+            default=None,
+            help="file format (default: from -o's extension, else json)",
+        )
         parser.add_argument("-o", "--output", help="file to write (default: standard output)")
-        parser.add_argument("--as", dest="as_user",
-                            help="export only what this user may read (default: everything)")
+        parser.add_argument(
+            "--as", dest="as_user", help="export only what this user may read (default: everything)"
+        )
 
     def handle(self, *args, **options):
         kinds = exports.kinds()
         if options["kind"] not in kinds:
-            raise CommandError(_("Unknown kind %(kind)s; choose one of: %(kinds)s")
-                               % {"kind": options["kind"], "kinds": ", ".join(kinds)})
+            raise CommandError(
+                _("Unknown kind %(kind)s; choose one of: %(kinds)s")
+                % {"kind": options["kind"], "kinds": ", ".join(kinds)}
+            )
         fmt = options["format"]
         output = options["output"]
         if fmt is None:
@@ -46,8 +55,10 @@ class Command(DaichoCommand):
                 with open(output, "wb") as fh:
                     fh.write(data)
             except OSError as exc:
-                raise CommandError(_("Cannot write %(file)s: %(reason)s")
-                                   % {"file": output, "reason": exc.strerror}) from None
+                raise CommandError(
+                    _("Cannot write %(file)s: %(reason)s")
+                    % {"file": output, "reason": exc.strerror}
+                ) from None
             self.stderr.write(_("Wrote %(file)s.") % {"file": output})
         else:
             self.stdout.write(data.decode("utf-8"), ending="")

@@ -13,10 +13,14 @@ from daicho.core.models import Organisation, OrgUnit, Role, UnitKind, User
 
 
 class Command(DaichoCommand):
-    help = "Create the database schema, an organisation and its administrator (prints the password)."
+    help = (
+        "Create the database schema, an organisation and its administrator (prints the password)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--org-name", required=True, help="name of the organisation, e.g. 岡山県")
+        parser.add_argument(
+            "--org-name", required=True, help="name of the organisation, e.g. 岡山県"
+        )
         parser.add_argument("--org-code", default="", help="全国地方公共団体コード, e.g. 330001")
         parser.add_argument("--admin", required=True, help="user name of the administrator")
         parser.add_argument("--password", default=None, help="(default: generated and printed)")
@@ -28,15 +32,23 @@ class Command(DaichoCommand):
         with transaction.atomic():
             organisation = Organisation.objects.filter(name=options["org_name"]).first()
             if organisation is None:
-                organisation = services.object_create(obj=Organisation(
-                    name=options["org_name"], code=options["org_code"]))
-            policy = OrgUnit.objects.filter(organisation=organisation, code="it-policy").first() \
-                or services.unit_create(organisation=organisation, code="it-policy",
-                                        name=_("IT policy division"), kind=UnitKind.SECTION)
-            user, password = services.user_create(username=options["admin"],
-                                                  password=options["password"], is_superuser=True)
-            services.membership_grant(user=user, organisation=organisation, role=Role.IT_POLICY,
-                                      unit=policy)
+                organisation = services.object_create(
+                    obj=Organisation(name=options["org_name"], code=options["org_code"])
+                )
+            policy = OrgUnit.objects.filter(
+                organisation=organisation, code="it-policy"
+            ).first() or services.unit_create(
+                organisation=organisation,
+                code="it-policy",
+                name=_("IT policy division"),
+                kind=UnitKind.SECTION,
+            )
+            user, password = services.user_create(
+                username=options["admin"], password=options["password"], is_superuser=True
+            )
+            services.membership_grant(
+                user=user, organisation=organisation, role=Role.IT_POLICY, unit=policy
+            )
         self.stdout.write(_("Organisation: %(name)s") % {"name": organisation.name})
         self.stdout.write(_("Administrator: %(user)s") % {"user": user.username})
         self.stdout.write(_("Password (shown once): %(password)s") % {"password": password})

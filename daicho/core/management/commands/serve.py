@@ -25,5 +25,10 @@ class Command(DaichoCommand):
         url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(_("Daicho is serving on %(url)s (Ctrl+C to stop)") % {"url": url})
         self.stdout.flush()
-        serve(application, host=options["host"], port=options["port"], threads=options["threads"],
-              ident="daicho")
+        serve(
+            application,
+            host=options["host"],
+            port=options["port"],
+            threads=options["threads"],
+            ident="daicho",
+        )

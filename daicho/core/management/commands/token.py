@@ -14,7 +14,7 @@ from daicho.core.models import ApiToken, User
 
 
 class Command(DaichoCommand):
-    help = "API tokens: `token create USER [--days N] [--name NAME]`, `token list`, `token revoke PREFIX`."
+    help = "API tokens: `token create USER [--days N]`, `token list`, `token revoke PREFIX`."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -29,8 +29,10 @@ class Command(DaichoCommand):
     def handle(self, *args, **options):
         if options["action"] == "list":
             for t in ApiToken.objects.select_related("user").order_by("created_at"):
-                self.stdout.write(f"{t.prefix}\t{t.user.username}\t{t.name}\t"
-                                  f"{t.expires_at or '-'}\t{t.last_used_at or '-'}")
+                self.stdout.write(
+                    f"{t.prefix}\t{t.user.username}\t{t.name}\t"
+                    f"{t.expires_at or '-'}\t{t.last_used_at or '-'}"
+                )
             return
         if options["action"] == "revoke":
             deleted, _rows = ApiToken.objects.filter(prefix=options["prefix"]).delete()

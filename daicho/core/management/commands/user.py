@@ -29,8 +29,9 @@ class Command(DaichoCommand):
     def handle(self, *args, **options):
         if options["action"] == "list":
             for user in User.objects.prefetch_related("memberships__unit").order_by("username"):
-                roles = ", ".join(f"{m.role}@{m.unit.code if m.unit else '-'}"
-                                  for m in user.memberships.all())
+                roles = ", ".join(
+                    f"{m.role}@{m.unit.code if m.unit else '-'}" for m in user.memberships.all()
+                )
                 self.stdout.write(f"{user.username}\t{roles}")
             return
         organisation = self._organisation(options["org"])
@@ -39,13 +40,18 @@ class Command(DaichoCommand):
             user = User.objects.filter(username=options["username"]).first()
             password = None
             if user is None:
-                user, password = services.user_create(username=options["username"],
-                                                      password=options["password"],
-                                                      email=options["email"])
-            services.membership_grant(user=user, organisation=organisation, role=options["role"],
-                                      unit=unit)
-        self.stdout.write(_("User %(user)s: %(role)s in %(where)s") % {
-            "user": user.username, "role": options["role"], "where": unit or organisation})
+                user, password = services.user_create(
+                    username=options["username"],
+                    password=options["password"],
+                    email=options["email"],
+                )
+            services.membership_grant(
+                user=user, organisation=organisation, role=options["role"], unit=unit
+            )
+        self.stdout.write(
+            _("User %(user)s: %(role)s in %(where)s")
+            % {"user": user.username, "role": options["role"], "where": unit or organisation}
+        )
         if password:
             self.stdout.write(_("Password (shown once): %(password)s") % {"password": password})
 
@@ -55,13 +61,17 @@ class Command(DaichoCommand):
             organisations = organisations.filter(Q(code=key) | Q(name=key))
         found = list(organisations[:2])
         if len(found) != 1:
-            raise CommandError(_("Name the organisation with --org (code or name).") if found
-                               else _("No such organisation; run `daicho init` first."))
+            raise CommandError(
+                _("Name the organisation with --org (code or name).")
+                if found
+                else _("No such organisation; run `daicho init` first.")
+            )
         return found[0]
 
     def _unit(self, organisation, key):
-        units = list(OrgUnit.objects.filter(organisation=organisation)
-                     .filter(Q(code=key) | Q(name=key))[:2])
+        units = list(
+            OrgUnit.objects.filter(organisation=organisation).filter(Q(code=key) | Q(name=key))[:2]
+        )
         if len(units) != 1:
             raise CommandError(_("No single unit with code or name %(unit)s.") % {"unit": key})
         return units[0]

@@ -1,0 +1,609 @@
+"""Japanese catalogue for Daicho: the translations, and a tool that applies them.
+
+Run from anywhere:
+
+    .venv/bin/python scripts/translations_ja.py
+
+It runs ``makemessages -l ja --no-location --no-obsolete`` in the ``daicho`` package,
+fills daicho/locale/ja/LC_MESSAGES/django.po from TRANSLATIONS below, lists every msgid
+that has no translation yet, and compiles the catalogue (``compilemessages -l ja``).
+
+To add strings: run the script, copy the msgids it lists as missing into TRANSLATIONS,
+translate them, and run it again. Translations already in the .po file but not in
+TRANSLATIONS are kept (and listed, so they can be moved here); guesses that msgmerge
+marks ``#, fuzzy`` are discarded and the entry is listed as missing.
+
+Plural entries (``ngettext`` / ``{% blocktranslate count %}``) are keyed by the singular
+msgid; Japanese has a single plural form, so the value is one string.
+
+Vocabulary follows the usage of Japanese local-government IT administration
+(情報政策課, 所管課, 標準化対象業務, 整備経費/運用等経費, 予算/決算, …).
+The exit status is 1 when translations are missing or placeholders do not match.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = ROOT / "daicho"
+PO_PATH = PACKAGE_DIR / "locale" / "ja" / "LC_MESSAGES" / "django.po"
+MANAGE = ROOT / ".venv" / "bin" / "daicho"
+
+HEADER = {
+    "Project-Id-Version": "Daicho",
+    "Language-Team": "Japanese",
+    "Language": "ja",
+    "MIME-Version": "1.0",
+    "Content-Type": "text/plain; charset=UTF-8",
+    "Content-Transfer-Encoding": "8bit",
+    "Plural-Forms": "nplurals=1; plural=0;",
+}
+
+# fmt: off
+TRANSLATIONS: dict[str, str] = {
+    # --- API / common errors ------------------------------------------------------------
+    "The data is not valid.": "データの内容が正しくありません。",
+    "The request is not valid.": "リクエストの内容が正しくありません。",
+    "You do not have permission to do this.": "この操作を行う権限がありません。",
+    "Not found.": "見つかりません。",
+    "Authentication required: send Authorization: Bearer TOKEN.":
+        "認証が必要です。Authorization: Bearer TOKEN ヘッダーを付けて送信してください。",
+    # --- apps -----------------------------------------------------------------------------
+    "Core": "共通機能",
+    "Registry": "台帳管理",
+    # --- audit channels and actions -------------------------------------------------------
+    "Web": "Web",
+    "API": "API",
+    "CLI": "CLI",
+    "Import": "インポート",
+    "System": "システム",
+    "Created": "登録",
+    "Updated": "更新",
+    "Deleted": "削除",
+    # --- filters / forms (core) -----------------------------------------------------------
+    "Search": "検索",
+    "Code": "コード",
+    "Parent unit": "上位組織",
+    "Not a date: %(value)s (write 2014-04-01, 平成26年4月1日 or H26.4.1).":
+        "日付として読み取れません: %(value)s"
+        "（2014-04-01、平成26年4月1日、H26.4.1 のように入力してください）。",
+    "Not an amount in yen: %(value)s": "円単位の金額として読み取れません: %(value)s",
+    "Not a fiscal year: %(value)s (write 2014, 平成26年度 or FY2014).":
+        "年度として読み取れません: %(value)s"
+        "（2014、平成26年度、FY2014 のように入力してください）。",
+    "Name": "名称",
+    "Kind": "種別",
+    "Sort order": "表示順",
+    "Note": "備考",
+    "File": "ファイル",
+    "Description": "説明",
+    "Name of the view": "検索条件の名前",
+    "Share with the organisation": "団体内で共有する",
+    # --- command line ---------------------------------------------------------------------
+    "Unknown kind %(kind)s; choose one of: %(kinds)s":
+        "種類 %(kind)s は指定できません。次のいずれかを指定してください: %(kinds)s",
+    "XLSX is binary: give a file with -o.":
+        "XLSX はバイナリ形式のため、-o で出力先のファイルを指定してください。",
+    "No user %(name)s.": "ユーザー %(name)s は登録されていません。",
+    "Cannot write %(file)s: %(reason)s": "%(file)s に書き込めません: %(reason)s",
+    "Wrote %(file)s.": "%(file)s に出力しました。",
+    "User %(name)s already exists.": "ユーザー %(name)s は既に登録されています。",
+    "IT policy division": "情報政策課",
+    "Organisation: %(name)s": "団体: %(name)s",
+    "Administrator: %(user)s": "管理者: %(user)s",
+    "Password (shown once): %(password)s": "パスワード（この一度だけ表示します）: %(password)s",
+    "Daicho is serving on %(url)s (Ctrl+C to stop)":
+        "台帳を %(url)s で公開しています（Ctrl+C で停止します）",
+    "No token with prefix %(p)s.": "接頭辞が %(p)s のトークンはありません。",
+    "Revoked.": "トークンを失効させました。",
+    "User %(user)s: %(role)s in %(where)s": "ユーザー %(user)s: %(where)s の%(role)s",
+    "Name the organisation with --org (code or name).":
+        "--org で団体を指定してください（コードまたは名称）。",
+    "No such organisation; run `daicho init` first.":
+        "該当する団体がありません。先に `daicho init` を実行してください。",
+    "No single unit with code or name %(unit)s.":
+        "コードまたは名称が %(unit)s の組織を1つに特定できません。",
+    # --- roles ----------------------------------------------------------------------------
+    "System owner section": "システム所管課",
+    "SAM officer": "SAM担当者（セキュリティ担当者）",
+    "Viewer": "閲覧者",
+    "Auditor": "監査担当",
+    # --- core models ----------------------------------------------------------------------
+    "user": "ユーザー",
+    "users": "ユーザー",
+    "Prefecture": "都道府県",
+    "Municipality": "市区町村",
+    "Agency": "一部事務組合等",
+    "name": "名称",
+    "local government code": "地方公共団体コード",
+    "全国地方公共団体コード, six digits with the check digit (e.g. 330001).":
+        "全国地方公共団体コード（検査数字を含む6桁。例: 330001）。",
+    "kind": "種別",
+    "cost base fiscal year": "経費削減の基準年度",
+    "The fiscal year that cost reductions are measured against.":
+        "経費の削減率を算出する際の基準となる年度です。",
+    "created at": "登録日時",
+    "organisation": "団体",
+    "organisations": "団体",
+    "Department": "部局",
+    "Section": "課室・所属",
+    "Branch office": "出先機関",
+    "Other": "その他",
+    "parent unit": "上位組織",
+    "code": "コード",
+    "sort order": "表示順",
+    "active": "有効",
+    "department": "部局",
+    "unit": "組織",
+    "units": "組織",
+    "role": "役割",
+    "membership": "所属",
+    "memberships": "所属",
+    "time": "日時",
+    "actor": "操作者",
+    "channel": "経路",
+    "action": "操作",
+    "object": "対象",
+    "before": "変更前",
+    "after": "変更後",
+    "request or batch id": "リクエストID・バッチID",
+    "message": "メッセージ",
+    "audit event": "監査イベント",
+    "audit events": "監査イベント",
+    "Information": "情報",
+    "Decision": "決定事項",
+    "Warning": "注意",
+    "Incident": "インシデント",
+    "note": "メモ",
+    "journal note": "メモ",
+    "journal notes": "メモ",
+    "file": "ファイル",
+    "file name": "ファイル名",
+    "size": "サイズ",
+    "description": "説明",
+    "uploaded at": "アップロード日時",
+    "attachment": "添付資料",
+    "attachments": "添付資料",
+    "filter": "絞り込み条件",
+    "shared with the organisation": "団体内で共有",
+    "saved view": "保存した検索条件",
+    "saved views": "保存した検索条件",
+    "expires at": "有効期限",
+    "API token": "APIトークン",
+    "API tokens": "APIトークン",
+    "The parent unit belongs to another organisation.": "上位組織が別の団体に属しています。",
+    "A unit cannot be placed below itself.": "組織をその組織自身の下位に置くことはできません。",
+    "A user with this name already exists.": "このユーザー名は既に使用されています。",
+    "This role needs a unit.": "この役割には所属する組織の指定が必要です。",
+    "The unit belongs to another organisation.": "この組織は別の団体に属しています。",
+    "Write the note first.": "メモの内容を入力してください。",
+    "The file is too large (%(size)s MB; the limit is %(limit)s MB).":
+        "ファイルが大きすぎます（%(size)s MB。上限は %(limit)s MB です）。",
+    "This type of file cannot be attached: %(name)s":
+        "この種類のファイルは添付できません: %(name)s",
+    "Give the view a name.": "検索条件の名前を入力してください。",
+    # --- audit log ------------------------------------------------------------------------
+    "last state kept": "削除前の内容を記録済み",
+    "Audit log": "監査ログ（操作履歴）",
+    "Actor": "操作者",
+    "Object": "対象",
+    "Channel": "経路",
+    "Changes": "変更内容",
+    # --- generic views and templates ------------------------------------------------------
+    "Filter": "絞り込み",
+    "Home": "ホーム",
+    "IT ledger": "情報システム台帳",
+    "You are not a member of any organisation yet. Ask the IT policy division to add you.":
+        "まだどの団体にも所属していません。情報政策課に登録を依頼してください。",
+    "Delete": "削除",
+    "Delete %(model_name)s": "%(model_name)sの削除",
+    "Delete “%(object)s”? The deletion is recorded in the audit log.":
+        "「%(object)s」を削除しますか？削除の記録は監査ログに残ります。",
+    "Cancel": "キャンセル",
+    "New %(model_name)s": "%(model_name)sの新規登録",
+    "Edit %(model_name)s": "%(model_name)sの編集",
+    "Save": "保存",
+    "%(counter)s record": "%(counter)s件",
+    "Export": "出力",
+    "Add": "新規登録",
+    "Saved views": "保存した検索条件",
+    "Clear": "クリア",
+    "Columns": "表示列",
+    "Rows per page": "表示件数",
+    "Apply": "適用",
+    "Save this view": "検索条件を保存",
+    "Selected": "選択中",
+    "Units": "組織",
+    "Systems": "情報システム",
+    "Edit": "編集",
+    "You may read this record but not change it.":
+        "この記録は閲覧のみ可能です。変更する権限はありません。",
+    "Saved: %(obj)s": "保存しました: %(obj)s",
+    "Deleted: %(obj)s": "削除しました: %(obj)s",
+    "Note added.": "メモを追加しました。",
+    "File attached.": "添付資料を登録しました。",
+    "Attachment deleted.": "添付資料を削除しました。",
+    "View saved.": "検索条件を保存しました。",
+    "View deleted.": "保存した検索条件を削除しました。",
+    "You are not a member of any organisation.": "どの団体にも所属していません。",
+    # --- imports / lookups ----------------------------------------------------------------
+    "No unit with code %(code)s.": "コード %(code)s の組織はありません。",
+    "No vendor with ID %(code)s.": "事業者ID %(code)s の事業者はありません。",
+    "No cost item %(code)s.": "費目 %(code)s はありません。",
+    "Unknown system IDs: %(codes)s": "登録されていないシステムIDです: %(codes)s",
+    "No system with ID %(code)s.": "システムID %(code)s の情報システムはありません。",
+    # --- demo data ------------------------------------------------------------------------
+    " (planned to go live on %(date)s)": "（%(date)s 稼働予定）",
+    "Demo organisation %(name)s: %(systems)d systems, %(lines)d new cost lines.":
+        "デモ団体 %(name)s: 情報システム %(systems)d件、新たな経費明細 %(lines)d件を登録しました。",
+    "Log in at http://127.0.0.1:8000/ as one of these users (password: %(password)s):":
+        "http://127.0.0.1:8000/ に次のいずれかのユーザーでログインしてください"
+        "（パスワード: %(password)s）:",
+    # --- export columns and filters (registry) --------------------------------------------
+    "System ID": "システムID",
+    "Owner section code": "所管課コード",
+    "Owner section": "所管課",
+    "Status": "状態",
+    "In service since": "稼働開始日",
+    "Retired on": "廃止日",
+    "Hosting": "稼働環境",
+    "Confidentiality": "機密性",
+    "Integrity": "完全性",
+    "Availability": "可用性",
+    "Users": "利用者",
+    "Personal data": "個人情報",
+    "Individual number": "個人番号",
+    "Standardisation business area": "標準化対象業務",
+    "SSO integrated": "統合認証（SSO）連携",
+    "Fiscal year": "年度",
+    "Basis": "予算・決算",
+    "Category": "経費区分",
+    "Cost item": "費目",
+    "Amount (yen)": "金額（円）",
+    "Parent unit code": "上位組織コード",
+    "Vendor ID": "事業者ID",
+    "Corporate number": "法人番号",
+    "Phone": "電話番号",
+    "E-mail": "メールアドレス",
+    "Contract ID": "契約ID",
+    "Title": "件名",
+    "System IDs": "対象システムID",
+    "Start": "開始日",
+    "End": "終了日",
+    "Yearly amount (yen)": "年額（円）",
+    "Information systems": "情報システム",
+    "Costs": "経費",
+    "Vendors": "事業者",
+    "Contracts": "契約",
+    "Yes": "あり",
+    "No": "なし",
+    "Order by": "並び順",
+    "From fiscal year": "開始年度",
+    "To fiscal year": "終了年度",
+    "Vendor": "事業者",
+    "In force on": "基準日（契約期間内）",
+    "(unchanged)": "（変更しない）",
+    # --- registry choices -----------------------------------------------------------------
+    "Planning": "企画中",
+    "In development": "開発中",
+    "In operation": "運用中",
+    "Retired": "廃止",
+    "On premises": "オンプレミス",
+    "Virtualization platform": "仮想化基盤",
+    "Cloud": "クラウド",
+    "Government cloud": "ガバメントクラウド",
+    "Shared use": "共同利用",
+    "Confidentiality 1": "機密性1",
+    "Confidentiality 2": "機密性2",
+    "Confidentiality 3": "機密性3",
+    "Integrity 1": "完全性1",
+    "Integrity 2": "完全性2",
+    "Availability 1": "可用性1",
+    "Availability 2": "可用性2",
+    "Staff": "職員",
+    "Residents": "住民",
+    "Staff and residents": "職員・住民",
+    "Basic resident register": "住民基本台帳",
+    "Electoral register": "選挙人名簿管理",
+    "Fixed asset tax": "固定資産税",
+    "Individual resident tax": "個人住民税",
+    "Corporate resident tax": "法人住民税",
+    "Light vehicle tax": "軽自動車税",
+    "Family register": "戸籍",
+    "Family register annex": "戸籍附票",
+    "Seal registration": "印鑑登録",
+    "School enrolment": "就学",
+    "Health management": "健康管理",
+    "Child rearing allowance": "児童扶養手当",
+    "Public assistance": "生活保護",
+    "Disability welfare": "障害者福祉",
+    "Long-term care insurance": "介護保険",
+    "National health insurance": "国民健康保険",
+    "Late-stage elderly medical care": "後期高齢者医療",
+    "National pension": "国民年金",
+    "Child and child-rearing support": "子ども・子育て支援",
+    "Child allowance": "児童手当",
+    "Development": "開発",
+    "Operation and maintenance": "運用保守",
+    "Lease": "賃貸借",
+    "Cloud service": "クラウドサービス",
+    "Network line": "回線",
+    "Budget": "予算",
+    "Actual": "決算",
+    "Development and build": "整備経費",
+    "Operation": "運用等経費",
+    # --- registry models ------------------------------------------------------------------
+    "Use letters, digits, '-', '_' or '.'.": "英字・数字と「-」「_」「.」だけを使ってください。",
+    "system ID": "システムID",
+    "owner section": "所管課",
+    "status": "状態",
+    "in service since": "稼働開始日",
+    "retired on": "廃止日",
+    "hosting": "稼働環境",
+    "confidentiality": "機密性",
+    "integrity": "完全性",
+    "availability": "可用性",
+    "personal data": "個人情報",
+    "uses the individual number (My Number)": "個人番号利用",
+    "standardisation business area": "標準化対象業務",
+    "single sign-on integrated": "統合認証（SSO）連携",
+    "updated at": "更新日時",
+    "information system": "情報システム",
+    "information systems": "情報システム",
+    "The owner section belongs to another organisation.": "所管課が別の団体に属しています。",
+    "The retirement date is before the in-service date.":
+        "廃止日が稼働開始日より前になっています。",
+    "Give the date the system was retired.": "廃止日を入力してください。",
+    "A system that uses the individual number holds personal data.":
+        "個人番号を利用する情報システムは、個人情報「あり」として登録してください。",
+    "vendor ID": "事業者ID",
+    "corporate number": "法人番号",
+    "A corporate number has 13 digits.": "法人番号は13桁の数字で入力してください。",
+    "phone": "電話番号",
+    "e-mail": "メールアドレス",
+    "vendor": "事業者",
+    "vendors": "事業者",
+    "contract ID": "契約ID",
+    "title": "件名",
+    "systems": "対象システム",
+    "start": "開始日",
+    "end": "終了日",
+    "yearly amount (yen)": "年額（円）",
+    "contract": "契約",
+    "contracts": "契約",
+    "The contract ends before it starts.": "契約の終了日が開始日より前になっています。",
+    "The vendor belongs to another organisation.": "事業者が別の団体に属しています。",
+    "cost item": "費目",
+    "cost items": "費目",
+    "system": "情報システム",
+    "fiscal year": "年度",
+    "basis": "予算・決算",
+    "category": "経費区分",
+    "amount (yen)": "金額（円）",
+    "cost line": "経費明細",
+    "cost lines": "経費明細",
+    "The cost item belongs to another organisation.": "費目が別の団体に属しています。",
+    "%(code)s is already used.": "「%(code)s」は既に使われています。",
+    "This system already has a %(item)s line for that year, basis and category.":
+        "この情報システムには、同じ年度・予算／決算・経費区分の「%(item)s」の経費明細が"
+        "既に登録されています。",
+    "Unknown system %(id)s.": "情報システム %(id)s が見つかりません。",
+    "You may not edit the costs of %(system)s.": "%(system)s の経費を編集する権限がありません。",
+    "This vendor still has contracts; delete or move them first.":
+        "この事業者にはまだ契約が登録されています。"
+        "先に契約を削除するか、別の事業者に付け替えてください。",
+    # --- registry tables and templates ----------------------------------------------------
+    "Classification": "格付け",
+    "SSO": "SSO",
+    "C": "機",
+    "I": "完",
+    "A": "可",
+    "History": "履歴",
+    "No history yet.": "履歴はまだありません。",
+    "Operation costs per fiscal year": "年度別の運用等経費",
+    "against %(base)s": "%(base)s比",
+    "Budget (thousand yen)": "予算（千円）",
+    "Actual (thousand yen)": "決算（千円）",
+    "Reduction (budget)": "削減率（予算）",
+    "Reduction (actual)": "削減率（決算）",
+    "No costs recorded yet.": "経費はまだ登録されていません。",
+    "Systems per department": "部局別の情報システム数",
+    "In use or planned": "運用中・導入予定",
+    "Planned": "導入予定",
+    "No systems recorded yet.": "情報システムはまだ登録されていません。",
+    "Total": "合計",
+    "Period": "契約期間",
+    "Cost entry sheet": "経費一括入力",
+    "Enter or review one fiscal year's costs for many systems at once. Amounts in yen "
+    "(1,234,000 / 1234千円 / △ not allowed). Empty a cell to remove the line. "
+    "Only changed cells are saved, all together or not at all.":
+        "複数の情報システムについて、1年度分の経費をまとめて入力・確認できます。"
+        "金額は円単位で入力してください（1,234,000 や 1234千円 の形式も使えます。"
+        "△（マイナス）は入力できません）。セルを空にすると、その経費明細を削除します。"
+        "保存されるのは変更したセルだけで、すべてまとめて保存されるか、"
+        "1つでも誤りがあれば何も保存されないかのどちらかです。",
+    "Show": "表示",
+    "Build, %(fy)s": "整備経費（%(fy)s）",
+    "Operation, %(fy)s": "運用等経費（%(fy)s）",
+    "Build": "整備経費",
+    "No systems.": "情報システムはありません。",
+    "Save the sheet": "一括保存",
+    "Delete selected systems": "選択した情報システムの削除",
+    "Delete %(counter)s system?": "%(counter)s件の情報システムを削除しますか？",
+    "Their cost lines are deleted with them. Every deletion is recorded in the audit log.":
+        "それぞれの経費明細もあわせて削除されます。削除の記録はすべて監査ログに残ります。",
+    "Edit selected systems": "選択した情報システムの一括編集",
+    "Edit %(counter)s system": "%(counter)s件の情報システムを一括編集",
+    "Set these fields on every selected system; fields left “(unchanged)” keep their values.":
+        "選択したすべての情報システムに、以下の項目の値を設定します。"
+        "「（変更しない）」のままの項目は、現在の値がそのまま残ります。",
+    "Apply to all": "一括で反映",
+    "Cost lines": "経費明細",
+    "No costs recorded.": "経費は登録されていません。",
+    "Add a cost": "経費を登録",
+    "Overview": "概要",
+    "Yes,No": "あり,なし",
+    "Single sign-on integrated": "統合認証（SSO）連携",
+    "Yearly (thousand yen)": "年額（千円）",
+    "No contracts recorded.": "契約は登録されていません。",
+    "Documents": "添付資料",
+    "No documents attached.": "添付資料はありません。",
+    "Attach": "添付",
+    "Costs per fiscal year": "年度別の経費",
+    "(thousand yen)": "（千円）",
+    "Operation vs previous year": "運用等経費の対前年度増減",
+    "History (karte)": "カルテ（履歴）",
+    "%(counter)s × %(kind)s": "%(kind)s %(counter)s件",
+    "Add a note: a decision, an incident, a call with the vendor…":
+        "メモを追加（決定事項、障害・インシデント、事業者とのやり取りなど）…",
+    "Add note": "メモを追加",
+    "Edit selected": "一括編集",
+    "Delete selected": "一括削除",
+    "Some of the selected systems may not be changed by you.":
+        "選択した情報システムの中に、変更する権限のないものが含まれています。",
+    "Select the systems first.": "先に情報システムを選択してください。",
+    "Choose at least one field to change.": "変更する項目を1つ以上選んでください。",
+    "Nothing was changed: %(problems)s": "何も変更されませんでした: %(problems)s",
+    "%(count)d systems updated.": "%(count)d件の情報システムを更新しました。",
+    "%(count)d systems deleted.": "%(count)d件の情報システムを削除しました。",
+    "Cost recorded.": "経費を登録しました。",
+    "An amount cannot be negative.": "金額にマイナスの値は入力できません。",
+    "Nothing was saved: %(problem)s": "何も保存されませんでした: %(problem)s",
+    "Saved: %(created)d added, %(updated)d changed, %(deleted)d cleared.":
+        "保存しました（追加 %(created)d件、変更 %(updated)d件、削除 %(deleted)d件）。",
+    "Nothing was saved: correct the highlighted cells.":
+        "何も保存されませんでした。色の付いたセルを修正してください。",
+    "Operation costs, budget (million yen)": "運用等経費・予算（百万円）",
+    "Operation costs, actual (million yen)": "運用等経費・決算（百万円）",
+    "Reduction vs FY%(year)s, budget (%%)": "%(year)s年度比 削減率（予算・%%）",
+    # --- error pages, base layout, login --------------------------------------------------
+    "Not allowed": "権限がありません",
+    "Back to the home page": "ホームに戻る",
+    "Not found": "ページが見つかりません",
+    "The page or record does not exist, or you may not see it.":
+        "ページまたは記録が存在しないか、閲覧する権限がありません。",
+    "Daicho": "台帳",
+    "Menu": "メニュー",
+    "Log out": "ログアウト",
+    "Close": "閉じる",
+    "IT-governance ledger for public bodies": "地方公共団体のためのITガバナンス台帳",
+    "Log in": "ログイン",
+    "Log in to Daicho": "台帳にログイン",
+    "The user name or password is not correct.": "ユーザー名またはパスワードが正しくありません。",
+    "User name": "ユーザー名",
+    "Password": "パスワード",
+}
+# fmt: on
+
+# Things that must survive translation unchanged: printf-style placeholders, Django
+# template variables, HTML tags and the literal percent sign.
+_PLACEHOLDER = re.compile(
+    r"%\([^)]+\)[#0 +-]*\d*(?:\.\d+)?[sdifr]|%[sdifr]|\{\{[^}]*\}\}|"
+    r"\{%[^%]*%\}|</?[a-zA-Z][^>]*>|%%"
+)
+
+
+def _placeholders(text: str) -> list[str]:
+    return sorted(_PLACEHOLDER.findall(text))
+
+
+def _set_header(po) -> None:
+    for key, value in HEADER.items():
+        po.metadata[key] = value
+    # The catalogue is regenerated from the sources, so it is as recent as the template.
+    po.metadata["PO-Revision-Date"] = po.metadata.get("POT-Creation-Date", "")
+    po.metadata["Last-Translator"] = "Daicho project"
+    po.metadata_is_fuzzy = []
+    po.header = (
+        "Japanese catalogue for Daicho (台帳).\n"
+        "Generated by scripts/translations_ja.py: edit translations there."
+    )
+
+
+def apply(po_path: str | Path = PO_PATH, translations: dict[str, str] | None = None) -> dict:
+    """Fill the .po file at po_path from translations (default TRANSLATIONS).
+
+    Returns a dict with lists ``missing`` (msgids still untranslated), ``kept`` (translated
+    only in the .po file), ``bad`` (msgid, problem) for mismatched placeholders, and
+    ``unused`` (dictionary keys the catalogue does not contain).
+    """
+    import polib
+
+    translations = TRANSLATIONS if translations is None else translations
+    po = polib.pofile(str(po_path), wrapwidth=79)
+    _set_header(po)
+    missing, kept, bad = [], [], []
+    seen = set()
+    for entry in po:
+        if entry.obsolete:
+            continue
+        seen.add(entry.msgid)
+        was_fuzzy = "fuzzy" in entry.flags
+        if was_fuzzy:
+            entry.flags.remove("fuzzy")
+            entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
+        text = translations.get(entry.msgid)
+        if text is None:
+            if entry.msgid_plural:
+                current = entry.msgstr_plural.get(0, "") if not was_fuzzy else ""
+                entry.msgstr_plural = {0: current}
+            else:
+                current = entry.msgstr if not was_fuzzy else ""
+                entry.msgstr = current
+            (kept if current else missing).append(entry.msgid)
+            continue
+        sources = [entry.msgid] + ([entry.msgid_plural] if entry.msgid_plural else [])
+        if all(_placeholders(text) != _placeholders(src) for src in sources):
+            bad.append(
+                (
+                    entry.msgid,
+                    f"placeholders {_placeholders(sources[0])} became {_placeholders(text)}",
+                )
+            )
+        if entry.msgid_plural:
+            entry.msgstr_plural = {0: text}
+        else:
+            entry.msgstr = text
+    po.save(str(po_path))
+    unused = [key for key in translations if key not in seen]
+    return {
+        "missing": missing,
+        "kept": kept,
+        "bad": bad,
+        "unused": unused,
+        "total": len([e for e in po if not e.obsolete]),
+    }
+
+
+def _run(args: list[str]) -> None:
+    print("$", " ".join(str(a) for a in args), flush=True)
+    subprocess.run([str(a) for a in args], cwd=PACKAGE_DIR, check=True)
+
+
+def main() -> int:
+    _run([MANAGE, "makemessages", "-l", "ja", "--no-location", "--no-obsolete"])
+    report = apply(PO_PATH)
+    print(
+        f"{PO_PATH.relative_to(ROOT)}: {report['total']} entries, "
+        f"{report['total'] - len(report['missing'])} translated."
+    )
+    for msgid in report["kept"]:
+        print(f"  translated only in the .po file (move it here): {msgid!r}")
+    for msgid in report["unused"]:
+        print(f"  no longer in the sources (can be removed here): {msgid!r}")
+    for msgid, problem in report["bad"]:
+        print(f"  PLACEHOLDER MISMATCH {msgid!r}: {problem}")
+    if report["missing"]:
+        print(f"Missing translations ({len(report['missing'])}):")
+        for msgid in report["missing"]:
+            print(f'    {msgid!r}: "",')
+    _run([MANAGE, "compilemessages", "-l", "ja"])
+    return 1 if report["missing"] or report["bad"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,244 @@
+"""The registry pages as a user sees them: lists, filters, detail, forms, bulk edit, cost sheet."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from daicho.core.models import AuditEvent, SavedView
+from daicho.registry.models import CostLine, InformationSystem
+from tests.factories import CostLineFactory, SystemFactory
+
+
+@pytest.fixture
+def policy_client(client, world):
+    client.force_login(world.policy)
+    return client
+
+
+def names_in(response) -> list[str]:
+    return [row.record.name for row in response.context["table"].paginated_rows]
+
+
+def test_list_filters_by_department_status_and_free_text(policy_client, world):
+    SystemFactory(
+        owner_unit=world.section_b,
+        code="S0003",
+        name="河川情報システム",
+        status="retired",
+        retired_on="2013-03-31",
+    )
+    url = reverse("registry:system_list")
+    assert set(names_in(policy_client.get(url))) == {
+        "税務システム",
+        "公共施設予約システム",
+        "河川情報システム",
+    }
+    assert names_in(policy_client.get(url, {"department": "D02"})) == [
+        "公共施設予約システム",
+        "河川情報システム",
+    ]
+    assert names_in(policy_client.get(url, {"status": "retired"})) == ["河川情報システム"]
+    assert names_in(policy_client.get(url, {"q": "税務"})) == ["税務システム"]
+    assert names_in(policy_client.get(url, {"hosting": ["cloud", "virtualized"]})) == [
+        "公共施設予約システム"
+    ]
+
+
+def test_list_sorts_and_chooses_columns(policy_client, world):
+    url = reverse("registry:system_list")
+    assert names_in(policy_client.get(url, {"sort": "name"})) == [
+        "公共施設予約システム",
+        "税務システム",
+    ]
+    assert names_in(policy_client.get(url, {"sort": "-code"})) == [
+        "公共施設予約システム",
+        "税務システム",
+    ]
+    html = policy_client.get(url, {"cols": ["hosting"]}).content.decode()
+    assert "On premises" in html or "オンプレミス" in html
+    table = policy_client.get(url, {"cols": ["hosting"]}).context["table"]
+    assert [c.name for c in table.columns] == ["pk", "code", "name", "hosting"]
+
+
+def test_list_exports_the_filtered_rows_as_csv(policy_client, world):
+    response = policy_client.get(
+        reverse("registry:system_list"), {"department": "D01", "export": "csv"}
+    )
+    body = response.content.decode("utf-8-sig")
+    assert response["Content-Type"].startswith("text/csv")
+    assert "税務システム" in body and "公共施設予約システム" not in body
+
+
+def test_a_saved_view_can_be_shared_and_returned_to(client, world):
+    client.force_login(world.policy)
+    client.post(
+        reverse("saved_view_save", args=["systems"]),
+        {
+            "name": "クラウドのシステム",
+            "query": "hosting=cloud",
+            "shared": "on",
+            "next": "/systems/",
+        },
+    )
+    view = SavedView.objects.get()
+    assert view.shared and view.query == "hosting=cloud"
+    client.force_login(world.viewer)
+    response = client.get(reverse("registry:system_list"))
+    assert "クラウドのシステム" in response.content.decode()
+
+
+def test_detail_shows_costs_per_fiscal_year_in_thousand_yen_in_japanese(policy_client, world):
+    with translation.override("ja"):
+        response = policy_client.get(
+            reverse("registry:system_detail", args=[world.system_a.pk]), HTTP_ACCEPT_LANGUAGE="ja"
+        )
+    html = response.content.decode()
+    assert "2014年度（平成26年度）" in html
+    assert "10,500" in html  # 10,500,000 yen in 千円
+    assert "△1,500" in html  # year on year change of the operation budget
+
+
+def test_create_form_reports_a_clear_message_per_field(policy_client, world):
+    response = policy_client.post(
+        reverse("registry:system_create"),
+        {
+            "code": "S0001",
+            "name": "",
+            "owner_unit": world.section_a.pk,
+            "status": "retired",
+            "hosting": "on_premises",
+            "users": "staff",
+            "in_service_on": "平成26年13月1日",
+        },
+    )
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert "name" in form.errors
+    assert "in_service_on" in form.errors
+    assert InformationSystem.objects.filter(organisation=world.org).count() == 2
+
+
+def test_create_accepts_wareki_dates_and_shows_the_new_system(policy_client, world):
+    response = policy_client.post(
+        reverse("registry:system_create"),
+        {
+            "code": "S0050",
+            "name": "電子申請サービス",
+            "owner_unit": world.section_a.pk,
+            "status": "operating",
+            "hosting": "cloud",
+            "users": "both",
+            "in_service_on": "H26.4.1",
+        },
+    )
+    assert response.status_code == 302
+    system = InformationSystem.objects.get(code="S0050")
+    assert str(system.in_service_on) == "2014-04-01"
+    assert AuditEvent.objects.filter(object_id=str(system.pk), action="create").exists()
+
+
+def test_a_duplicate_system_id_is_refused_on_the_field(policy_client, world):
+    response = policy_client.post(
+        reverse("registry:system_create"),
+        {
+            "code": "S0002",
+            "name": "x",
+            "owner_unit": world.section_a.pk,
+            "status": "operating",
+            "hosting": "cloud",
+            "users": "staff",
+        },
+    )
+    assert response.status_code == 400
+    assert "S0002" in " ".join(response.context["form"].errors["code"])
+
+
+def test_bulk_edit_sets_a_field_on_every_selected_system_with_one_event_each(policy_client, world):
+    pks = [world.system_a.pk, world.system_b.pk]
+    confirm = policy_client.post(reverse("registry:system_bulk_edit"), {"pk": pks})
+    assert confirm.status_code == 200 and len(confirm.context["systems"]) == 2
+    response = policy_client.post(
+        reverse("registry:system_bulk_edit"),
+        {"pk": pks, "_apply": "1", "hosting": "virtualized", "sso_integrated": "unknown"},
+    )
+    assert response.status_code == 302
+    assert set(InformationSystem.objects.filter(pk__in=pks).values_list("hosting", flat=True)) == {
+        "virtualized"
+    }
+    assert AuditEvent.objects.filter(action="update").count() == 2
+
+
+def test_bulk_edit_of_a_system_the_user_may_not_edit_is_refused(client, world):
+    client.force_login(world.owner_a)
+    response = client.post(
+        reverse("registry:system_bulk_edit"),
+        {"pk": [world.system_a.pk, world.system_b.pk], "_apply": "1", "hosting": "cloud"},
+    )
+    assert response.status_code == 403
+    assert InformationSystem.objects.get(pk=world.system_a.pk).hosting == "on_premises"
+
+
+def test_bulk_delete_asks_then_deletes_systems_and_their_costs(policy_client, world):
+    pks = [world.system_a.pk]
+    page = policy_client.post(reverse("registry:system_bulk_delete"), {"pk": pks})
+    assert "税務システム" in page.content.decode()
+    assert InformationSystem.objects.filter(pk=world.system_a.pk).exists()
+    policy_client.post(reverse("registry:system_bulk_delete"), {"pk": pks, "_confirm": "1"})
+    assert not InformationSystem.objects.filter(pk=world.system_a.pk).exists()
+    assert not CostLine.objects.filter(system_id=world.system_a.pk).exists()
+    assert AuditEvent.objects.filter(action="delete").count() == 3  # system + 2 cost lines
+
+
+def test_cost_sheet_shows_last_year_and_saves_changed_cells(policy_client, world):
+    url = reverse("registry:cost_sheet")
+    params = {"fy": "平成26年度", "basis": "budget", "item": "itaku"}
+    page = policy_client.get(url, params)
+    rows = {r["system"].code: r for r in page.context["rows"]}
+    assert rows["S0001"]["previous_operation"] == 12_000_000
+    assert rows["S0001"]["operation"] == 10_500_000
+    a, b = world.system_a.pk, world.system_b.pk
+    response = policy_client.post(
+        url + "?fy=2014&basis=budget&item=itaku",
+        {
+            **params,
+            f"amt-{a}-operation": "10,500,000",
+            f"orig-{a}-operation": "10,500,000",
+            f"amt-{b}-operation": "２,０００千円",
+            f"orig-{b}-operation": "",
+            f"amt-{a}-initial": "",
+            f"orig-{a}-initial": "",
+        },
+    )
+    assert response.status_code == 302
+    assert CostLine.objects.get(system_id=b, fiscal_year=2014).amount == 2_000_000
+    assert AuditEvent.objects.filter(content_type__model="costline").count() == 1
+
+
+def test_cost_sheet_with_a_bad_cell_saves_nothing_and_says_which(policy_client, world):
+    a, b = world.system_a.pk, world.system_b.pk
+    response = policy_client.post(
+        reverse("registry:cost_sheet"),
+        {
+            "fy": "2014",
+            "basis": "budget",
+            "item": "itaku",
+            f"amt-{a}-operation": "11,000,000",
+            f"orig-{a}-operation": "10,500,000",
+            f"amt-{b}-operation": "abc",
+            f"orig-{b}-operation": "",
+        },
+    )
+    assert response.status_code == 400
+    rows = {r["system"].pk: r for r in response.context["rows"]}
+    assert "abc" in rows[b]["operation_error"]
+    assert CostLine.objects.get(system_id=a, fiscal_year=2014).amount == 10_500_000
+
+
+def test_the_home_page_shows_the_reduction_against_the_base_year(policy_client, world):
+    CostLineFactory(system=world.system_a, fiscal_year=2008, amount=15_000_000, item=world.item)
+    response = policy_client.get(reverse("home"))
+    html = response.content.decode()
+    assert "30.0%" in html  # (15.0M - 10.5M) / 15.0M
+    assert "総務部" in html
