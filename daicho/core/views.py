@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_tables2 as tables
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
@@ -13,7 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
@@ -22,6 +23,7 @@ from daicho.core import exports, home, services
 from daicho.core.forms import AttachmentForm, NoteForm, SavedViewForm, UnitForm
 from daicho.core.models import Attachment, AuditEvent, OrgUnit, SavedView
 from daicho.core.permissions import scope_of
+from daicho.core.tables import Column, Table
 
 
 def apply_errors(form, exc: ValidationError) -> None:
@@ -52,7 +54,8 @@ class ObjectListView(LoginRequiredMixin, View):
 
     template_name = "core/object_list.html"
     filterset_class: type | None = None
-    table_class: type[tables.Table]
+    columns: list[Column] = []
+    default_sort = "code"
     list_name: str = ""
     title = ""
     create_url_name: str | None = None
@@ -62,9 +65,6 @@ class ObjectListView(LoginRequiredMixin, View):
 
     def get_queryset(self):
         raise NotImplementedError
-
-    def can_create(self) -> bool:
-        return scope_of(self.request.user).can_write
 
     def get(self, request):
         queryset = self.get_queryset()
@@ -77,27 +77,26 @@ class ObjectListView(LoginRequiredMixin, View):
             queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
         if request.GET.get("export") in exports.FORMATS and self.export_kind:
             return export_response(self.export_kind, queryset, request.GET["export"])
-        optional = [
-            n
-            for n, c in self.table_class.base_columns.items()
-            if c.visible and n not in getattr(self.table_class.Meta, "fixed", ())
-        ]
-        chosen = request.GET.getlist("cols") or list(
-            getattr(self.table_class.Meta, "default_columns", optional)
-        )
-        hidden = [n for n in optional if n not in chosen]
-        table = self.table_class(queryset, request=request, exclude=hidden)
         per_page = request.GET.get("per_page", "50")
         per_page = (
             int(per_page) if per_page.isdigit() and int(per_page) in self.per_page_choices else 50
         )
-        tables.RequestConfig(request, paginate={"per_page": per_page}).configure(table)
+        scope = scope_of(request.user)
+        can_bulk = bool(self.bulk_actions) and scope.can_write
+        table = Table(
+            columns=self.columns,
+            queryset=queryset,
+            request=request,
+            default_sort=self.default_sort,
+            per_page=per_page,
+            selectable=can_bulk,
+            chosen=request.GET.getlist("cols") or None,
+        )
         saved = (
             SavedView.objects.filter(
-                Q(owner=request.user)
-                | Q(shared=True, organisation_id__in=scope_of(request.user).read_org_ids),
+                Q(owner=request.user) | Q(shared=True, organisation_id__in=scope.read_org_ids),
                 list_name=self.list_name,
-            ).select_related("owner")
+            )
             if self.list_name
             else []
         )
@@ -109,17 +108,16 @@ class ObjectListView(LoginRequiredMixin, View):
                 "table": table,
                 "filterset": filterset,
                 "columns": [
-                    (n, self.table_class.base_columns[n].header, n in chosen) for n in optional
+                    (c.name, c.header, c in table.visible) for c in self.columns if c.optional
                 ],
                 "per_page_choices": self.per_page_choices,
                 "saved_views": saved,
                 "list_name": self.list_name,
                 "create_url": reverse(self.create_url_name)
-                if self.create_url_name and self.can_create()
+                if self.create_url_name and scope.can_write
                 else None,
                 "export_formats": exports.FORMATS if self.export_kind else (),
-                "bulk_actions": self.bulk_actions if scope_of(request.user).can_write else [],
-                "saved_view_form": SavedViewForm(),
+                "bulk_actions": self.bulk_actions if can_bulk else [],
                 **self.extra_context(),
             },
         )
@@ -305,6 +303,26 @@ class UnitEditView(ObjectEditView):
         return reverse("unit_list")
 
 
+AUDIT_COLUMNS = [
+    Column(
+        "time",
+        _("Time"),
+        lambda e: timezone.localtime(e.time).strftime("%Y-%m-%d %H:%M:%S"),
+        sort=("time",),
+        optional=False,
+    ),
+    Column("actor_name", _("Actor"), lambda e: e.actor_name, sort=("actor_name",)),
+    Column("channel", _("Channel"), lambda e: e.get_channel_display()),
+    Column("action", _("Action"), lambda e: e.get_action_display()),
+    Column("object_repr", _("Object"), lambda e: e.object_repr),
+    Column(
+        "changes",
+        _("Changes"),
+        lambda e: render_to_string("core/_audit_changes.html", {"record": e}),
+    ),
+]
+
+
 class AuditListView(LoginRequiredMixin, View):
     """Every write in the organisation, newest first (IT policy division and auditors)."""
 
@@ -312,9 +330,7 @@ class AuditListView(LoginRequiredMixin, View):
         org_ids = scope_of(request.user).audit_org_ids
         if not org_ids:
             raise PermissionDenied
-        events = AuditEvent.objects.filter(organisation_id__in=org_ids).select_related(
-            "content_type"
-        )
+        events = AuditEvent.objects.filter(organisation_id__in=org_ids)
         for key in ("channel", "action"):
             if request.GET.get(key):
                 events = events.filter(**{key: request.GET[key]})
@@ -322,25 +338,14 @@ class AuditListView(LoginRequiredMixin, View):
             events = events.filter(actor_name__icontains=request.GET["actor"])
         if request.GET.get("q"):
             events = events.filter(object_repr__icontains=request.GET["q"])
-        table = AuditEventTable(events, request=request)
-        tables.RequestConfig(request, paginate={"per_page": 100}).configure(table)
+        table = Table(
+            columns=AUDIT_COLUMNS,
+            queryset=events,
+            request=request,
+            default_sort="-time",
+            per_page=100,
+        )
         return render(request, "core/audit_list.html", {"table": table})
-
-
-class AuditEventTable(tables.Table):
-    time = tables.DateTimeColumn(format="Y-m-d H:i:s", orderable=False)
-    actor_name = tables.Column(orderable=False)
-    channel = tables.Column(orderable=False)
-    action = tables.Column(orderable=False)
-    object_repr = tables.Column(orderable=False)
-    changes = tables.TemplateColumn(
-        template_name="core/_audit_changes.html", orderable=False, verbose_name=_("Changes")
-    )
-
-    class Meta:
-        model = AuditEvent
-        fields = ("time", "actor_name", "channel", "action", "object_repr")
-        attrs = {"class": "table table-sm table-striped bg-white"}
 
 
 def _target(request, ct_id: int, object_id: str, *, edit: bool):

@@ -75,8 +75,8 @@ class SystemFilterSet(df.FilterSet):
         to_field_name="code",
         label=_("Section"),
     )
-    status = df.MultipleChoiceFilter(choices=Status.choices, label=_("Status"))
-    hosting = df.MultipleChoiceFilter(choices=Hosting.choices, label=_("Hosting"))
+    status = df.MultipleChoiceFilter(choices=Status.choices, label=_("Status"), distinct=False)
+    hosting = df.MultipleChoiceFilter(choices=Hosting.choices, label=_("Hosting"), distinct=False)
     confidentiality = df.ChoiceFilter(choices=Confidentiality.choices, label=_("Confidentiality"))
     integrity = df.ChoiceFilter(choices=Integrity.choices, label=_("Integrity"))
     availability = df.ChoiceFilter(choices=Availability.choices, label=_("Availability"))

@@ -1,128 +1,141 @@
-"""Tables of the registry's list pages (django-tables2: sorting, pagination, column choice)."""
+"""Columns of the registry's list pages."""
 
 from __future__ import annotations
 
-import django_tables2 as tables
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from daicho.core.tables import Column
 from daicho.core.templatetags.daicho import jdate, yen
-from daicho.registry.models import Contract, InformationSystem, Vendor
-
-TABLE_ATTRS = {"class": "table table-sm table-hover bg-white align-middle"}
 
 
-class SystemTable(tables.Table):
-    pk = tables.CheckBoxColumn(
-        accessor="pk",
-        attrs={"th__input": {"data-select-all": "1"}},
-        orderable=False,
-        exclude_from_export=True,
-    )
-    code = tables.Column(linkify=True, verbose_name=_("System ID"))
-    name = tables.Column(linkify=True, verbose_name=_("Name"))
-    department = tables.Column(
-        accessor="department_name",
-        verbose_name=_("Department"),
-        order_by=("owner_unit__department__sort_order", "owner_unit__path"),
-    )
-    owner_unit = tables.Column(
-        accessor="owner_unit__name", verbose_name=_("Owner section"), order_by=("owner_unit__path",)
-    )
-    status = tables.Column(verbose_name=_("Status"))
-    hosting = tables.Column(verbose_name=_("Hosting"))
-    classification = tables.Column(
-        empty_values=(), orderable=False, verbose_name=_("Classification")
-    )
-    in_service_on = tables.Column(verbose_name=_("In service since"))
-    users = tables.Column(verbose_name=_("Users"))
-    personal_data = tables.BooleanColumn(verbose_name=_("Personal data"))
-    my_number = tables.BooleanColumn(verbose_name=_("Individual number"))
-    standard_business = tables.Column(verbose_name=_("Standardisation business area"))
-    sso_integrated = tables.BooleanColumn(verbose_name=_("SSO"))
-    updated_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=_("Updated"))
-
-    class Meta:
-        model = InformationSystem
-        fields = ()
-        sequence = (
-            "pk",
-            "code",
-            "name",
-            "department",
-            "owner_unit",
-            "status",
-            "hosting",
-            "classification",
-            "in_service_on",
-        )
-        attrs = TABLE_ATTRS
-        fixed = ("pk", "code", "name")
-        default_columns = (
-            "department",
-            "owner_unit",
-            "status",
-            "hosting",
-            "classification",
-            "in_service_on",
-        )
-        order_by = ("code",)
-
-    def render_classification(self, record):
-        parts = [
-            (_("C"), record.confidentiality),
-            (_("I"), record.integrity),
-            (_("A"), record.availability),
-        ]
-        return " ".join(f"{label}{value}" for label, value in parts if value) or "—"
-
-    def render_in_service_on(self, value):
-        return jdate(value)
+def _classification(s) -> str:
+    parts = [(_("C"), s.confidentiality), (_("I"), s.integrity), (_("A"), s.availability)]
+    return " ".join(f"{label}{value}" for label, value in parts if value)
 
 
-class VendorTable(tables.Table):
-    code = tables.Column(linkify=True)
-    name = tables.Column(linkify=True)
-    contract_count = tables.Column(verbose_name=_("Contracts"), attrs={"td": {"class": "num"}})
-
-    class Meta:
-        model = Vendor
-        fields = ("code", "name", "corporate_number", "phone", "email")
-        sequence = ("code", "name", "corporate_number", "phone", "email", "contract_count")
-        attrs = TABLE_ATTRS
-        fixed = ("code", "name")
+def _yes(value: bool) -> str:
+    return "✓" if value else ""
 
 
-class ContractTable(tables.Table):
-    code = tables.Column(linkify=True)
-    title = tables.Column(linkify=True)
-    vendor = tables.Column(accessor="vendor__name", order_by=("vendor__name",))
-    owner_unit = tables.Column(
-        accessor="owner_unit__name", verbose_name=_("Owner section"), order_by=("owner_unit__path",)
-    )
-    yearly_amount = tables.Column(attrs={"td": {"class": "num"}})
+SYSTEM_COLUMNS = [
+    Column(
+        "code",
+        _("System ID"),
+        lambda s: s.code,
+        sort=("code",),
+        link="registry:system_detail",
+        optional=False,
+    ),
+    Column(
+        "name",
+        _("Name"),
+        lambda s: s.name,
+        sort=("name",),
+        link="registry:system_detail",
+        optional=False,
+    ),
+    Column(
+        "department",
+        _("Department"),
+        lambda s: s.department_name,
+        sort=("owner_unit__department__sort_order", "owner_unit__path"),
+    ),
+    Column(
+        "owner_unit", _("Owner section"), lambda s: s.owner_unit.name, sort=("owner_unit__path",)
+    ),
+    Column("status", _("Status"), lambda s: s.get_status_display(), sort=("status",)),
+    Column("hosting", _("Hosting"), lambda s: s.get_hosting_display(), sort=("hosting",)),
+    Column("classification", _("Classification"), _classification),
+    Column(
+        "in_service_on",
+        _("In service since"),
+        lambda s: jdate(s.in_service_on),
+        sort=("in_service_on",),
+    ),
+    Column(
+        "retired_on",
+        _("Retired on"),
+        lambda s: jdate(s.retired_on),
+        sort=("retired_on",),
+        default=False,
+    ),
+    Column("users", _("Users"), lambda s: s.get_users_display(), default=False),
+    Column("personal_data", _("Personal data"), lambda s: _yes(s.personal_data), default=False),
+    Column("my_number", _("Individual number"), lambda s: _yes(s.my_number), default=False),
+    Column(
+        "standard_business",
+        _("Standardisation business area"),
+        lambda s: s.get_standard_business_display(),
+        default=False,
+    ),
+    Column("sso_integrated", _("SSO"), lambda s: _yes(s.sso_integrated), default=False),
+    Column(
+        "updated_at",
+        _("Updated"),
+        lambda s: s.updated_at.strftime("%Y-%m-%d %H:%M"),
+        sort=("updated_at",),
+        default=False,
+    ),
+]
 
-    class Meta:
-        model = Contract
-        fields = (
-            "code",
-            "title",
-            "vendor",
-            "owner_unit",
-            "kind",
-            "start_on",
-            "end_on",
-            "yearly_amount",
-        )
-        attrs = TABLE_ATTRS
-        fixed = ("code", "title")
-        order_by = ("-start_on",)
+VENDOR_COLUMNS = [
+    Column(
+        "code",
+        _("Vendor ID"),
+        lambda v: v.code,
+        sort=("code",),
+        link="registry:vendor_detail",
+        optional=False,
+    ),
+    Column(
+        "name",
+        _("Name"),
+        lambda v: v.name,
+        sort=("name",),
+        link="registry:vendor_detail",
+        optional=False,
+    ),
+    Column("corporate_number", _("Corporate number"), lambda v: v.corporate_number),
+    Column("phone", _("Phone"), lambda v: v.phone),
+    Column("email", _("E-mail"), lambda v: v.email, default=False),
+    Column(
+        "contract_count",
+        _("Contracts"),
+        lambda v: v.contract_count,
+        sort=("contract_count",),
+        numeric=True,
+    ),
+]
 
-    def render_yearly_amount(self, value):
-        return format_html("{}", yen(value))
-
-    def render_start_on(self, value):
-        return jdate(value)
-
-    def render_end_on(self, value):
-        return jdate(value)
+CONTRACT_COLUMNS = [
+    Column(
+        "code",
+        _("Contract ID"),
+        lambda c: c.code,
+        sort=("code",),
+        link="registry:contract_detail",
+        optional=False,
+    ),
+    Column(
+        "title",
+        _("Title"),
+        lambda c: c.title,
+        sort=("title",),
+        link="registry:contract_detail",
+        optional=False,
+    ),
+    Column("vendor", _("Vendor"), lambda c: c.vendor.name, sort=("vendor__name",)),
+    Column(
+        "owner_unit", _("Owner section"), lambda c: c.owner_unit.name, sort=("owner_unit__path",)
+    ),
+    Column("kind", _("Kind"), lambda c: c.get_kind_display(), sort=("kind",)),
+    Column("start_on", _("Start"), lambda c: jdate(c.start_on), sort=("start_on",)),
+    Column("end_on", _("End"), lambda c: jdate(c.end_on), sort=("end_on",)),
+    Column(
+        "yearly_amount",
+        _("Yearly amount (yen)"),
+        lambda c: yen(c.yearly_amount),
+        sort=("yearly_amount",),
+        numeric=True,
+    ),
+]

@@ -47,14 +47,14 @@ from daicho.registry.models import (
     InformationSystem,
     Vendor,
 )
-from daicho.registry.tables import ContractTable, SystemTable, VendorTable
+from daicho.registry.tables import CONTRACT_COLUMNS, SYSTEM_COLUMNS, VENDOR_COLUMNS
 
 # --- systems ------------------------------------------------------------------------------------
 
 
 class SystemListView(ObjectListView):
     filterset_class = SystemFilterSet
-    table_class = SystemTable
+    columns = SYSTEM_COLUMNS
     list_name = "systems"
     title = gettext_lazy("Information systems")
     create_url_name = "registry:system_create"
@@ -412,7 +412,7 @@ class CostSheetView(LoginRequiredMixin, View):
 
 class VendorListView(ObjectListView):
     filterset_class = VendorFilterSet
-    table_class = VendorTable
+    columns = VENDOR_COLUMNS
     list_name = "vendors"
     title = gettext_lazy("Vendors")
     create_url_name = "registry:vendor_create"
@@ -466,7 +466,8 @@ class VendorDeleteView(ObjectDeleteView):
 
 class ContractListView(ObjectListView):
     filterset_class = ContractFilterSet
-    table_class = ContractTable
+    columns = CONTRACT_COLUMNS
+    default_sort = "-start_on"
     list_name = "contracts"
     title = gettext_lazy("Contracts")
     create_url_name = "registry:contract_create"

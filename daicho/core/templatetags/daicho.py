@@ -66,3 +66,45 @@ def query(context, **kwargs) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def widget(bound_field) -> str:
+    """A form field's widget; select boxes are built in Python (a template per option is slow on
+    long unit lists)."""
+    from django import forms
+    from django.utils.html import format_html, format_html_join
+
+    w = bound_field.field.widget
+    if not isinstance(w, forms.Select) or isinstance(w, forms.RadioSelect):
+        return bound_field.as_widget()
+    value = bound_field.value()
+    selected = (
+        {str(v) for v in value}
+        if isinstance(value, list | tuple)
+        else {"" if value is None else str(value)}
+    )
+    attrs = {**w.attrs, "name": bound_field.html_name, "id": bound_field.auto_id}
+    if isinstance(w, forms.SelectMultiple):
+        attrs["multiple"] = True
+    options = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (v, " selected" if str(v) in selected else "", label)
+            for v, label in _flat_choices(bound_field.field)
+        ),
+    )
+    attr_html = format_html_join(
+        "", ' {}="{}"', ((k, v) for k, v in attrs.items() if v not in (None, False, True))
+    )
+    flags = " multiple" if attrs.get("multiple") else ""
+    return format_html("<select{}{}>{}</select>", attr_html, flags, options)
+
+
+def _flat_choices(field):
+    for value, label in field.choices:
+        if isinstance(label, list | tuple):  # option groups are flattened
+            yield from label
+        else:
+            yield ("" if value is None else getattr(value, "value", value)), label

@@ -1,0 +1,116 @@
+"""List tables: columns, sorting from `?sort=`, pagination from `?page=` and `?per_page=`.
+
+Cells are rendered in Python (one `format_html` each) and the template only loops over them, so
+a page of 50 rows costs a few milliseconds instead of a template render per cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+_PK = "987654321"  # reverse() once per column with this stand-in, then put each row's pk in
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: what it shows, how it sorts, whether it links to the record."""
+
+    name: str
+    header: str
+    value: Callable[[Any], Any]
+    sort: Sequence[str] = ()  # order_by fields; empty = not sortable
+    link: str = ""  # URL name of the record's page (takes the pk), e.g. "registry:system_detail"
+    numeric: bool = False
+    optional: bool = True  # may be hidden with the column chooser
+    default: bool = True  # shown when the user has not chosen columns
+
+    def cell(self, record: Any, url_pattern: str = "") -> SafeString:
+        value = self.value(record)
+        if value is None or value == "":
+            value = "—"
+        if url_pattern:
+            return format_html(
+                '<a href="{}">{}</a>', url_pattern.replace(_PK, str(record.pk)), value
+            )
+        return format_html("{}", value)
+
+
+@dataclass
+class Table:
+    """A sorted, paginated page of a queryset with the chosen columns rendered."""
+
+    columns: Sequence[Column]
+    queryset: Any
+    request: Any
+    default_sort: str = ""
+    per_page: int = 50
+    selectable: bool = False
+    chosen: Sequence[str] | None = None
+    rows: list[tuple[Any, list[SafeString]]] = field(init=False, default_factory=list)
+
+    def __post_init__(self) -> None:
+        names = set(self.chosen) if self.chosen else None
+        self.visible = [
+            c
+            for c in self.columns
+            if not c.optional or (c.name in names if names is not None else c.default)
+        ]
+        self.sort = self.request.GET.get("sort") or self.default_sort
+        self.queryset = self.queryset.order_by(*self._order_by(self.sort))
+        paginator = Paginator(self.queryset, self.per_page)
+        try:
+            self.page = paginator.page(self.request.GET.get("page") or 1)
+        except PageNotAnInteger:
+            self.page = paginator.page(1)
+        except EmptyPage:
+            self.page = paginator.page(paginator.num_pages)
+        self.page_range = list(
+            paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1)
+        )
+        self.ellipsis = paginator.ELLIPSIS
+        patterns = [reverse(c.link, args=[_PK]) if c.link else "" for c in self.visible]
+        self.rows = [
+            (record, [c.cell(record, p) for c, p in zip(self.visible, patterns, strict=True)])
+            for record in self.page.object_list
+        ]
+
+    def _order_by(self, sort: str) -> list[str]:
+        name = sort.lstrip("-")
+        column = next((c for c in self.columns if c.name == name and c.sort), None)
+        if column is None:
+            return ["pk"]
+        if sort.startswith("-"):
+            fields = [f[1:] if f.startswith("-") else f"-{f}" for f in column.sort]
+        else:
+            fields = list(column.sort)
+        return [*fields, "pk"]
+
+    def headers(self) -> list[dict[str, Any]]:
+        """Header cells with the sort link each leads to."""
+        current = self.sort.lstrip("-")
+        descending = self.sort.startswith("-")
+        result = []
+        for column in self.visible:
+            entry = {"column": column, "sortable": bool(column.sort), "state": ""}
+            if column.sort:
+                params = self.request.GET.copy()
+                params.pop("page", None)
+                params["sort"] = (
+                    f"-{column.name}" if current == column.name and not descending else column.name
+                )
+                entry["url"] = "?" + params.urlencode()
+                if current == column.name:
+                    entry["state"] = "desc" if descending else "asc"
+            result.append(entry)
+        return result
+
+    @property
+    def count(self) -> int:
+        return self.page.paginator.count
