@@ -86,7 +86,9 @@ def _jsonable(value: Any) -> Any:
         return str(value)
     if isinstance(value, list | tuple | set):
         return [_jsonable(v) for v in value]
-    return value
+    if value is None or isinstance(value, bool | int | float | str | dict):
+        return value
+    return str(value)  # e.g. a stored file: its name
 
 
 def snapshot(obj: models.Model) -> dict[str, Any]:

@@ -13,7 +13,7 @@ urlpatterns = [
     path("audit/", views.AuditListView.as_view(), name="audit_list"),
     path("notes/<int:ct_id>/<str:object_id>/", views.NoteAddView.as_view(), name="note_add"),
     path(
-        "attachments/<int:ct_id>/<str:object_id>/",
+        "attachments/add/<int:ct_id>/<str:object_id>/",
         views.AttachmentAddView.as_view(),
         name="attachment_add",
     ),

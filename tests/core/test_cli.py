@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from unittest import mock
 
 import pytest
 from openpyxl import load_workbook
@@ -14,11 +15,14 @@ from daicho.core.models import AuditEvent, Membership, Organisation, User
 
 
 def run(capsys, *args) -> tuple[int, str, str]:
-    try:
-        main(["daicho", *args])
-        code = 0
-    except SystemExit as exc:
-        code = exc.code or 0
+    """Run `daicho ARGS` as the console script does, keeping the test's database connection
+    (a command closes its connections when it ends, which would end the test's transaction)."""
+    with mock.patch("django.core.management.base.connections.close_all"):
+        try:
+            main(["daicho", *args])
+            code = 0
+        except SystemExit as exc:
+            code = exc.code or 0
     out, err = capsys.readouterr()
     return code, out, err
 

@@ -1,0 +1,35 @@
+"""Japanese is the default language and its catalogue is complete."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+from django.urls import reverse
+
+PO = Path(__file__).resolve().parent.parent / "daicho/locale/ja/LC_MESSAGES/django.po"
+
+
+def test_every_string_of_the_catalogue_is_translated_and_compiled():
+    po = polib.pofile(str(PO))
+    assert not po.untranslated_entries(), [e.msgid for e in po.untranslated_entries()][:10]
+    assert not po.fuzzy_entries(), [e.msgid for e in po.fuzzy_entries()][:10]
+    mo = polib.mofile(str(PO.with_suffix(".mo")))
+    compiled = {e.msgid: e.msgstr for e in mo}
+    stale = [e.msgid for e in po if not e.msgid_plural and compiled.get(e.msgid) != e.msgstr]
+    assert not stale, f".mo is older than .po: {stale[:5]}"
+
+
+def test_pages_are_japanese_even_for_an_english_browser(client, world):
+    client.force_login(world.policy)
+    html = client.get(reverse("registry:system_list"), HTTP_ACCEPT_LANGUAGE="en-US").content
+    html = html.decode()
+    assert "情報システム" in html and "絞り込み" in html
+    assert "Information systems" not in html
+
+
+def test_the_switch_turns_english_on(client, world):
+    client.force_login(world.policy)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/systems/"})
+    html = client.get(reverse("registry:system_list")).content.decode()
+    assert "Information systems" in html
