@@ -496,6 +496,13 @@ TRANSLATIONS: dict[str, str] = {
     "The user name or password is not correct.": "ユーザー名またはパスワードが正しくありません。",
     "User name": "ユーザー名",
     "Password": "パスワード",
+    "Select all": "すべて選択",
+    "No records match.": "該当するデータはありません。",
+    "Pages": "ページ",
+    "previous": "前へ",
+    "next": "次へ",
+    "Time": "日時",
+    "Action": "操作",
 }
 # fmt: on
 

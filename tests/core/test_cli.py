@@ -130,3 +130,17 @@ def test_export_as_a_user_is_limited_to_what_they_read(world, capsys):
     code, out, _ = run(capsys, "export", "systems", "--as", "outsider")
     assert code == 0
     assert [r["name"] for r in json.loads(out)] == ["よその市のシステム"]
+
+
+def test_a_command_on_an_unreachable_database_says_so_without_a_traceback(capsys, monkeypatch):
+    from django.db import OperationalError
+
+    from daicho.core.management.commands import export
+
+    def broken(*args, **kwargs):
+        raise OperationalError("no such table: registry_informationsystem")
+
+    monkeypatch.setattr(export.Command, "handle", broken)
+    code, _out, err = run(capsys, "export", "systems")
+    assert code == 1
+    assert "daicho migrate" in err and "Traceback" not in err

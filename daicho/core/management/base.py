@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 
 def describe(exc: ValidationError) -> str:
@@ -25,3 +26,7 @@ class DaichoCommand(BaseCommand):
             raise CommandError(describe(exc)) from None
         except PermissionDenied as exc:
             raise CommandError(str(exc) or "permission denied") from None
+        except DatabaseError as exc:
+            raise CommandError(
+                f"database error: {exc} (is the database reachable, and has `daicho migrate` run?)"
+            ) from None
