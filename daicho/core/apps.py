@@ -9,3 +9,8 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Core")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from daicho.core import importers
+
+        importers.register_kinds()

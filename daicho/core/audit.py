@@ -145,10 +145,12 @@ def record(
     )
 
 
-def record_created_many(
-    objs: list[models.Model], *, organisation: Organisation | None = None
+def record_many(
+    changes: list[tuple[str, models.Model, dict | None, dict | None]],
+    *,
+    organisation: Organisation | None = None,
 ) -> int:
-    """One `create` AuditEvent per object, inserted in bulk (for loads of many ledger rows)."""
+    """One AuditEvent per (action, object, before, after), inserted in bulk (imports, loads)."""
     from django.contrib.contenttypes.models import ContentType
 
     from daicho.core.models import AuditEvent
@@ -156,23 +158,37 @@ def record_created_many(
     ctx = current()
     actor = ctx.actor if ctx.actor is not None and ctx.actor.pk else None
     events = []
-    for obj in objs:
+    for action, obj, before, after in changes:
         root = obj.audit_root() if hasattr(obj, "audit_root") else obj
+        if action == Action.UPDATE and before is not None and after is not None:
+            changed = sorted(k for k in after if before.get(k) != after.get(k))
+            before = {k: before.get(k) for k in changed}
+            after = {k: after[k] for k in changed}
         events.append(
             AuditEvent(
                 organisation=organisation or getattr(obj, "organisation", None),
                 actor=actor,
                 actor_name=actor.get_username() if actor else ctx.channel,
                 channel=ctx.channel,
-                action=Action.CREATE,
+                action=action,
                 content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
                 object_id=str(obj.pk),
                 object_repr=str(obj)[:200],
                 root_type=ContentType.objects.get_for_model(root, for_concrete_model=True),
                 root_id=str(root.pk),
-                after=snapshot(obj),
+                before=before,
+                after=after,
                 request_id=ctx.request_id,
             )
         )
     AuditEvent.objects.bulk_create(events, batch_size=2000)
     return len(events)
+
+
+def record_created_many(
+    objs: list[models.Model], *, organisation: Organisation | None = None
+) -> int:
+    """One `create` AuditEvent per object, inserted in bulk (for loads of many ledger rows)."""
+    return record_many(
+        [(Action.CREATE, obj, None, snapshot(obj)) for obj in objs], organisation=organisation
+    )

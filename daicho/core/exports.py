@@ -19,11 +19,14 @@ from django.db.models import QuerySet
 
 @dataclass(frozen=True)
 class Column:
-    """One exported column: canonical name (used by imports too), Japanese label, value getter."""
+    """One exported column: canonical name (used by imports too), Japanese label, value getter,
+    and how a spreadsheet shows it (`yen`: #,##0; `date`: 和暦; default: as it is)."""
 
     name: str
     label: str
     get: Callable[[Any], Any]
+    fmt: str = ""
+    labels: dict[str, Any] | None = None  # value -> label, shown in spreadsheets (choices)
 
 
 @dataclass(frozen=True)
@@ -53,12 +56,23 @@ CONTENT_TYPES = {
 }
 
 
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+def neutralise(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe (CSV injection);
+    imports take it off again."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return value
+    return neutralise(value)
 
 
 def _json_value(value: Any) -> Any:
@@ -88,23 +102,66 @@ def write(kind: ExportKind, objects: Iterable[Any], fmt: str) -> bytes:
             writer.writerow([_cell(v) for v in row])
         return ("\ufeff" + out.getvalue()).encode("utf-8")
     if fmt == "xlsx":
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Font
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(str(kind.title)[:31])
-        bold = Font(bold=True)
-
-        header = []
-        for column in kind.columns:
-            cell = WriteOnlyCell(sheet, value=str(column.label))
-            cell.font = bold
-            header.append(cell)
-        sheet.append(header)
-        for row in rows_of(kind, objects):
-            sheet.append([_cell(v) if not isinstance(v, bool) else v for v in row])
-        out = io.BytesIO()
-        workbook.save(out)
-        return out.getvalue()
+        return _xlsx(kind, objects)
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+WIDE = ("name", "title", "description", "note", "system_name")
+
+
+def _width(column: Column) -> int:
+    """A column width that shows typical Japanese content without resizing."""
+    if column.name in WIDE:
+        return 36
+    if column.fmt in ("yen", "date") or column.labels:
+        return 16
+    return max(10, min(28, len(str(column.label)) * 2 + 4))
+
+
+XLSX_FORMATS = {"yen": "#,##0", "date": '[$-ja-JP]ggge"年"m"月"d"日"', "int": "0"}
+
+
+def _xlsx(kind: ExportKind, objects: Iterable[Any]) -> bytes:
+    """A workbook with a bold, frozen, filterable header; yen with separators; dates in 和暦."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(kind.title)[:31])
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(kind.columns, start=1):
+        width = (
+            14
+            if column.fmt in ("yen", "date")
+            else max(10, min(40, len(str(column.label)) * 2 + 4))
+        )
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDE6F0")
+    header = []
+    for column in kind.columns:
+        cell = WriteOnlyCell(sheet, value=str(column.label))
+        cell.font, cell.fill = bold, fill
+        header.append(cell)
+    sheet.append(header)
+    count = 0
+    for row in rows_of(kind, objects):
+        cells = []
+        for column, value in zip(kind.columns, row, strict=True):
+            if isinstance(value, str) and column.fmt == "date" and value:
+                value = datetime.date.fromisoformat(value)
+            elif column.labels and value in column.labels:
+                value = str(column.labels[value])
+            cell = WriteOnlyCell(
+                sheet, value=value if isinstance(value, bool) or value is None else _cell(value)
+            )
+            if column.fmt in XLSX_FORMATS and value is not None:
+                cell.number_format = XLSX_FORMATS[column.fmt]
+            cells.append(cell)
+        sheet.append(cells)
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(kind.columns))}{count + 1}"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -379,3 +379,60 @@ class ApiToken(models.Model):
     @staticmethod
     def digest_of(key: str) -> str:
         return _digest(key)
+
+
+class ImportStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    DRY_RUN = "dry_run", _("Dry run")
+    REJECTED = "rejected", _("Rejected")
+    ROLLED_BACK = "rolled_back", _("Rolled back")
+
+
+class ImportBatch(models.Model):
+    """One import of one file: who, when, what file (digest), the counts and the problems.
+
+    Its audit events carry `batch_id` as their request id, so the batch can be inspected and
+    rolled back as a whole.
+    """
+
+    batch_id = models.CharField(max_length=32, unique=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_digest = models.CharField(_("SHA-256"), max_length=64)
+    file_size = models.PositiveBigIntegerField(_("size"), default=0)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    options = models.JSONField(default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=ImportStatus.choices)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    units_created = models.JSONField(default=list, blank=True)
+    problems = models.JSONField(default=list, blank=True)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    rolled_back_at = models.DateTimeField(_("rolled back at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.file_name} ({self.started_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("import_detail", args=[self.pk])

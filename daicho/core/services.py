@@ -83,7 +83,8 @@ def actor() -> User | None:
 
 def require(allowed: bool, message: str | None = None) -> None:
     """Raise PermissionDenied unless ``allowed``; trusted channels (CLI, system) have no actor."""
-    if actor() is None and audit.current().channel in (audit.Channel.CLI, audit.Channel.SYSTEM):
+    trusted = (audit.Channel.CLI, audit.Channel.SYSTEM, audit.Channel.IMPORT)
+    if actor() is None and audit.current().channel in trusted:
         return
     if not allowed:
         raise PermissionDenied(message or _("You do not have permission to do this."))

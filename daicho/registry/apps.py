@@ -11,11 +11,10 @@ class RegistryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from daicho.core import demo, exports, home
+        from daicho.core import demo, home
         from daicho.registry import demo as registry_demo
-        from daicho.registry import exports as registry_exports
-        from daicho.registry import views
+        from daicho.registry import importers, views
 
         demo.register("registry", registry_demo.load, order=10)
-        registry_exports.register(exports)
+        importers.register_kinds()
         views.register_home_panels(home)

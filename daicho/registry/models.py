@@ -157,6 +157,14 @@ class InformationSystem(CodedModel):
         blank=True,
     )
     sso_integrated = models.BooleanField(_("single sign-on integrated"), default=False)
+    vendor = models.ForeignKey(
+        "Vendor",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="maintained_systems",
+        verbose_name=_("maintenance vendor"),
+    )
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -192,6 +200,12 @@ class InformationSystem(CodedModel):
             errors["retired_on"] = _("The retirement date is before the in-service date.")
         if self.status == Status.RETIRED and not self.retired_on:
             errors["retired_on"] = _("Give the date the system was retired.")
+        if (
+            self.vendor_id
+            and self.organisation_id
+            and (self.vendor.organisation_id != self.organisation_id)
+        ):
+            errors["vendor"] = _("The vendor belongs to another organisation.")
         if self.my_number and not self.personal_data:
             errors["personal_data"] = _(
                 "A system that uses the individual number holds personal data."

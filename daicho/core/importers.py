@@ -1,0 +1,91 @@
+"""Import (and export) kind of the core: the unit tree (部局 → 課室/所属, 出先機関)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from daicho.core import services
+from daicho.core.importing import values as v
+from daicho.core.importing.engine import Field, Kind, register
+from daicho.core.importing.values import normalize
+from daicho.core.models import OrgUnit, UnitKind
+
+
+def _key(text):
+    return normalize(text or "").lower()
+
+
+class UnitImport(Kind):
+    """Units: upsert by code; a parent (by code or name) must exist or come earlier in the file."""
+
+    name = "units"
+    title = gettext_lazy("Units")
+    fields = [
+        Field("code", "組織コード", v.code(30), required=True, get=lambda u: u.code),
+        Field("name", "組織名", v.text(100), required=True, get=lambda u: u.name),
+        Field("kind", "種別", v.choice(UnitKind.choices), get=lambda u: u.kind),
+        Field(
+            "parent", "上位組織", v.text(100), get=lambda u: u.parent.code if u.parent_id else None
+        ),
+        Field("sort_order", "表示順", v.integer, get=lambda u: u.sort_order),
+    ]
+
+    def key(self, values):
+        return _key(values["code"])
+
+    def export_queryset(self, user):
+        return OrgUnit.objects.visible_to(user).select_related("parent").order_by("path")
+
+    def process(self, rows, ctx):
+        units = {}
+        for unit in OrgUnit.objects.filter(organisation=ctx.organisation).select_related("parent"):
+            units[_key(unit.code)] = unit
+        names = {_key(u.name): u for u in units.values()}
+        for row in rows:
+            values = row.values
+            parent = None
+            if values.get("parent"):
+                parent = units.get(_key(values["parent"])) or names.get(_key(values["parent"]))
+                if parent is None:
+                    ctx.reject(
+                        row,
+                        "parent",
+                        _(
+                            "No such unit: %(name)s (a parent must exist or "
+                            "come earlier in the file)"
+                        )
+                        % {"name": values["parent"]},
+                    )
+                    continue
+            kind = values.get("kind") or (UnitKind.SECTION if parent else UnitKind.DEPARTMENT)
+            data = {"name": values["name"], "kind": kind, "parent": parent}
+            if values.get("sort_order") is not None:
+                data["sort_order"] = values["sort_order"]
+            existing = units.get(_key(values["code"]))
+            try:
+                if existing is not None:
+                    changes = {k: val for k, val in data.items() if getattr(existing, k) != val}
+                    if not changes:
+                        ctx.counts["unchanged"] += 1
+                        continue
+                    services.unit_update(unit=existing, data=changes)
+                    ctx.counts["updated"] += 1
+                else:
+                    unit = services.unit_create(
+                        organisation=ctx.organisation, code=values["code"], **data
+                    )
+                    units[_key(unit.code)] = unit
+                    names.setdefault(_key(unit.name), unit)
+                    ctx.counts["created"] += 1
+            except ValidationError as exc:
+                for field, errors in getattr(exc, "message_dict", {"": exc.messages}).items():
+                    for message in errors:
+                        ctx.reject(row, field if field in row.raw else "", message)
+            except PermissionDenied as exc:
+                ctx.reject(row, "", str(exc) or _("You may not edit units."))
+
+
+def register_kinds() -> None:
+    register(UnitImport())

@@ -1,0 +1,1 @@
+"""Import engine: read users' CSV/TSV/XLSX files and turn them into ledger records."""

@@ -1,0 +1,409 @@
+"""The import engine: one file, one kind, one transaction, one batch id.
+
+    rows of the file ──► headers matched to the kind's columns ──► cells parsed per column
+        ──► the kind resolves each row against the ledger and writes it (audited, channel import)
+        ──► all or nothing: any rejected row (unless --skip-invalid) or --dry-run rolls it all back
+
+Kinds (systems, costs, units, …) register themselves; later areas plug theirs in the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from daicho.core import audit
+from daicho.core.audit import Channel
+from daicho.core.importing.readers import ImportFileError, SourceRow, open_table
+from daicho.core.importing.values import CellError, normalize
+from daicho.core.models import ImportBatch, ImportStatus, Organisation, User
+
+MAX_PROBLEMS_KEPT = 1000
+
+
+@dataclass(frozen=True)
+class Field:
+    """A column a kind reads: canonical name, Japanese label, parser; how it appears in a file."""
+
+    name: str
+    label: str
+    parse: Callable[[str], Any]
+    required: bool = False
+    aliases: Sequence[str] = ()
+    get: Callable[[Any], Any] | None = None  # the value an export writes (None: not exported)
+    fmt: str = ""  # how a spreadsheet shows it: "yen", "date" or "" (see exports.XLSX_FORMATS)
+    help: str = ""
+
+
+@dataclass
+class Problem:
+    """Why a row (or the file) was rejected: row number, column, the value as written, reason."""
+
+    row: int
+    column: str
+    value: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+        }
+
+
+@dataclass
+class Row:
+    """A parsed row: its number in the file, the parsed values, and the raw text per column."""
+
+    number: int
+    values: dict[str, Any]
+    raw: dict[str, str]
+
+
+@dataclass
+class Context:
+    """What a kind needs while it processes rows, and where it reports what it did."""
+
+    organisation: Organisation
+    user: Any  # a User or permissions.TRUSTED
+    batch_id: str
+    dry_run: bool
+    create_refs: bool
+    counts: dict[str, int] = field(
+        default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
+    )
+    problems: list[Problem] = field(default_factory=list)
+    created_refs: list[str] = field(default_factory=list)
+    cache: dict[str, Any] = field(default_factory=dict)
+    _rejected_rows: set[int] = field(default_factory=set)
+
+    def reject(self, row: Row | int, column: str, message: str, value: str | None = None) -> None:
+        number = row.number if isinstance(row, Row) else row
+        if value is None and isinstance(row, Row):
+            value = row.raw.get(column, "")
+        self.problems.append(Problem(number, column, value or "", str(message)))
+        if number not in self._rejected_rows:
+            self._rejected_rows.add(number)
+            self.counts["rejected"] += 1
+
+    def is_rejected(self, row: Row) -> bool:
+        return row.number in self._rejected_rows
+
+
+class Kind:
+    """A kind of record that can be imported; subclasses define fields, key and process().
+
+    The same fields (their `get`) define the kind's export, so export → import round-trips.
+    """
+
+    name: str = ""
+    title: str = ""
+    fields: Sequence[Field] = ()
+    chunk_size = 2000
+
+    def export_queryset(self, user):
+        """The records of this kind the user may read, as exports list them."""
+        raise NotImplementedError
+
+    def export_kind(self):
+        from daicho.core.exports import Column, ExportKind
+
+        return ExportKind(
+            self.name,
+            self.title,
+            [Column(f.name, f.label, f.get, f.fmt) for f in self.fields if f.get],
+            self.export_queryset,
+        )
+
+    def key(self, values: dict[str, Any]) -> tuple | None:
+        """The natural key of a row, for duplicates within one file (None: no check)."""
+        return None
+
+    def check(self, headers: set[str]) -> list[str]:
+        """Problems with the set of columns present (beyond the required ones)."""
+        return []
+
+    def process(self, rows: list[Row], ctx: Context) -> None:
+        """Resolve rows against the ledger and write them (or reject them through ctx)."""
+        raise NotImplementedError
+
+
+_kinds: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> None:
+    """Register an import kind, and its export under the same name."""
+    from daicho.core import exports
+
+    _kinds[kind.name] = kind
+    exports.register(kind.export_kind())
+
+
+def kinds() -> dict[str, Kind]:
+    return dict(sorted(_kinds.items()))
+
+
+@dataclass
+class Result:
+    """The outcome of an import, as the CLI prints it and the web shows it."""
+
+    batch: ImportBatch
+    problems: list[Problem]
+    unknown_columns: list[str]
+    columns: dict[str, str]  # file header -> canonical column
+
+    @property
+    def ok(self) -> bool:
+        return self.batch.rejected == 0 and not self.fatal
+
+    fatal: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        b = self.batch
+        return {
+            "batch": b.batch_id,
+            "kind": b.kind,
+            "file": b.file_name,
+            "status": b.status,
+            "dry_run": b.status == ImportStatus.DRY_RUN,
+            "created": b.created,
+            "updated": b.updated,
+            "unchanged": b.unchanged,
+            "rejected": b.rejected,
+            "units_created": b.units_created,
+            "unknown_columns": self.unknown_columns,
+            "columns": self.columns,
+            "error": self.fatal or None,
+            "problems": [p.as_dict() for p in self.problems],
+        }
+
+
+def parse_mapping(text: str | None) -> dict[str, str]:
+    """`--map "Their header=column,Other=column"` as {their header: column}."""
+    mapping: dict[str, str] = {}
+    for part in (text or "").split(","):
+        if not part.strip():
+            continue
+        if "=" not in part:
+            raise ImportFileError(
+                _("--map takes “their header=column” pairs: %(part)s") % {"part": part.strip()}
+            )
+        theirs, ours = part.split("=", 1)
+        mapping[normalize(theirs).lower()] = ours.strip()
+    return mapping
+
+
+def match_headers(
+    headers: Iterable[str], kind: Kind, mapping: dict[str, str]
+) -> tuple[dict[str, str], list[str]]:
+    """{file header: canonical name} for the headers the kind knows, and the unknown headers."""
+    names: dict[str, str] = {}
+    for f in kind.fields:
+        for word in (f.name, f.label, *f.aliases):
+            names.setdefault(normalize(str(word)).lower(), f.name)
+    matched: dict[str, str] = {}
+    unknown: list[str] = []
+    for header in headers:
+        key = normalize(header).lower()
+        target = mapping.get(key)
+        canonical = names.get(normalize(target).lower()) if target else names.get(key)
+        if canonical is None:
+            unknown.append(header)
+        elif canonical in matched.values():
+            raise ImportFileError(
+                _("Two columns of the file mean %(column)s: %(headers)s")
+                % {
+                    "column": canonical,
+                    "headers": ", ".join(
+                        [h for h, c in matched.items() if c == canonical] + [header]
+                    ),
+                }
+            )
+        else:
+            matched[header] = canonical
+    return matched, unknown
+
+
+def _digest(source: str | os.PathLike | BinaryIO) -> tuple[str, int]:
+    sha = hashlib.sha256()
+    size = 0
+    if isinstance(source, str | os.PathLike):
+        with open(source, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                sha.update(block)
+                size += len(block)
+        return sha.hexdigest(), size
+    if hasattr(source, "seek") and source.seekable():
+        source.seek(0)
+        for block in iter(lambda: source.read(1 << 20), b""):
+            sha.update(block)
+            size += len(block)
+        source.seek(0)
+    return sha.hexdigest(), size
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _chunks(rows: Iterator[SourceRow], size: int) -> Iterator[list[SourceRow]]:
+    chunk: list[SourceRow] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def run(
+    *,
+    kind: str,
+    source: str | os.PathLike | BinaryIO,
+    organisation: Organisation,
+    user: User | None = None,
+    name: str | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    create_refs: bool = True,
+    mapping: str | None = None,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    channel: str = Channel.IMPORT,
+    progress: Callable[[int], None] | None = None,
+) -> Result:
+    """Import one file. Never raises for bad input: the Result says what was wrong."""
+    from daicho.core.permissions import TRUSTED
+
+    the_kind = kinds().get(kind)
+    file_name = name or (
+        os.path.basename(os.fspath(source)) if isinstance(source, str | os.PathLike) else "upload"
+    )
+    batch = ImportBatch(
+        batch_id=uuid.uuid4().hex,
+        organisation=organisation,
+        kind=kind,
+        file_name=file_name,
+        file_digest="",
+        user=user,
+        channel=Channel.CLI if user is None else Channel.WEB,
+        options={
+            "dry_run": dry_run,
+            "skip_invalid": skip_invalid,
+            "create_refs": create_refs,
+            "map": mapping or "",
+            "sheet": sheet or "",
+            "encoding": encoding or "",
+        },
+        status=ImportStatus.REJECTED,
+    )
+    ctx = Context(
+        organisation=organisation,
+        user=user or TRUSTED,
+        batch_id=batch.batch_id,
+        dry_run=dry_run,
+        create_refs=create_refs,
+    )
+    result = Result(batch=batch, problems=ctx.problems, unknown_columns=[], columns={})
+    try:
+        if the_kind is None:
+            raise ImportFileError(
+                _("Unknown kind %(kind)s; choose one of: %(kinds)s")
+                % {"kind": kind, "kinds": ", ".join(kinds())}
+            )
+        batch.file_digest, batch.file_size = _digest(source)
+        with open_table(source, name=file_name, sheet=sheet, encoding=encoding) as reader:
+            columns, unknown = match_headers(reader.headers, the_kind, parse_mapping(mapping))
+            result.columns, result.unknown_columns = columns, unknown
+            present = set(columns.values())
+            missing = [f for f in the_kind.fields if f.required and f.name not in present]
+            if missing:
+                raise ImportFileError(
+                    _("Required column missing: %(columns)s")
+                    % {"columns": ", ".join(f"{f.name} ({f.label})" for f in missing)}
+                )
+            for message in the_kind.check(present):
+                raise ImportFileError(message)
+            with audit.audit_context(actor=user, channel=Channel.IMPORT, request_id=batch.batch_id):
+                try:
+                    with transaction.atomic():
+                        _process(reader, the_kind, columns, ctx, progress)
+                        if dry_run or (ctx.counts["rejected"] and not skip_invalid):
+                            raise _Rollback
+                except _Rollback:
+                    pass
+    except ImportFileError as exc:
+        result.fatal = exc.message
+        ctx.problems.insert(0, Problem(0, "", "", exc.message))
+    except DatabaseError as exc:  # a constraint the kind did not foresee: nothing was written
+        exc = ImportFileError(_("The database refused the import: %(error)s") % {"error": exc})
+        result.fatal = exc.message
+        ctx.problems.insert(0, Problem(0, "", "", exc.message))
+    wrote = not result.fatal and not dry_run and (skip_invalid or not ctx.counts["rejected"])
+    batch.status = (
+        ImportStatus.DRY_RUN
+        if dry_run and not result.fatal
+        else ImportStatus.APPLIED
+        if wrote
+        else ImportStatus.REJECTED
+    )
+    for key in ("created", "updated", "unchanged", "rejected"):
+        setattr(batch, key, ctx.counts[key])
+    batch.units_created = ctx.created_refs
+    batch.problems = [p.as_dict() for p in ctx.problems[:MAX_PROBLEMS_KEPT]]
+    batch.finished_at = timezone.now()
+    if user is None:
+        batch.channel = channel if channel != Channel.IMPORT else Channel.CLI
+    batch.save()
+    return result
+
+
+def _process(reader, kind: Kind, columns: dict[str, str], ctx: Context, progress) -> None:
+    fields = {f.name: f for f in kind.fields}
+    seen: dict[Any, int] = {}
+    done = 0
+    for chunk in _chunks(iter(reader), kind.chunk_size):
+        rows: list[Row] = []
+        for source_row in chunk:
+            raw = {columns[h]: v for h, v in source_row.values.items() if h in columns}
+            values: dict[str, Any] = {}
+            row = Row(source_row.number, values, raw)
+            for column, text in raw.items():
+                try:
+                    values[column] = fields[column].parse(text)
+                except CellError as exc:
+                    ctx.reject(row, column, str(exc))
+                    continue
+                if fields[column].required and values[column] in (None, ""):
+                    ctx.reject(row, column, _("This column must not be empty."))
+            if ctx.is_rejected(row):
+                continue
+            key = kind.key(values)
+            if key is not None:
+                digest = hash(key)
+                if digest in seen:
+                    ctx.reject(
+                        row,
+                        "",
+                        _("The same record as row %(row)d.") % {"row": seen[digest]},
+                        value="",
+                    )
+                    continue
+                seen[digest] = row.number
+            rows.append(row)
+        if rows:
+            kind.process(rows, ctx)
+        done += len(chunk)
+        if progress:
+            progress(done)

@@ -1,0 +1,735 @@
+"""The file-reading layer of the import engine: a user's CSV/TSV/XLSX file -> a stream of rows.
+
+Japanese offices save spreadsheets from Excel in many ways (CP932 CSV with CRLF, UTF-8 with or
+without BOM, "Unicode text" = UTF-16 LE with BOM and tabs, XLSX).  :func:`open_table` accepts all
+of them, detects the format, encoding and delimiter, reads the header row and returns a
+:class:`TableReader` that yields :class:`SourceRow` objects one at a time.
+
+* Memory stays bounded whatever the file size: text files are decoded incrementally through
+  :class:`io.TextIOWrapper` and parsed by :mod:`csv` record by record; XLSX files are read with
+  openpyxl in read-only mode.  Only a small sample (at most :data:`SAMPLE_SIZE` bytes) is ever
+  held to detect the encoding and delimiter.
+* A file that cannot be read as a whole raises :class:`ImportFileError`, whose ``message`` is a
+  short Japanese + English sentence meant for the user.
+* Cell values are only stripped of surrounding whitespace (including U+3000); matching headers to
+  columns and normalising values (NFKC, 和暦, amounts ...) is done by the caller.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+import io
+import math
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from types import TracebackType
+from typing import IO, Any, BinaryIO, Self
+
+__all__ = [
+    "DELIMITERS",
+    "SAMPLE_SIZE",
+    "ImportFileError",
+    "SourceRow",
+    "TableReader",
+    "open_table",
+]
+
+#: Bytes read up front to detect the encoding (UTF-8 validity is judged on this sample).
+SAMPLE_SIZE = 1024 * 1024
+#: Bytes inspected for the NUL-byte pattern of UTF-16 text without a BOM.
+UTF16_PROBE_SIZE = 4096
+#: Bytes decoded to detect the delimiter and to spot binary files.
+HEAD_SIZE = 64 * 1024
+#: Records (after the header) looked at when choosing the delimiter.
+DELIMITER_PROBE_ROWS = 20
+#: Candidate delimiters, in order of preference when they tie.
+DELIMITERS = (",", "\t", ";", "|")
+#: Share of control characters (other than tab/CR/LF) above which a file is called binary.
+BINARY_CONTROL_RATIO = 0.10
+
+ZIP_MAGIC = b"PK\x03\x04"
+# Compound File Binary (OLE2): legacy .xls, and password-protected .xlsx files.
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+# Names users give for Windows Shift_JIS; all are read as cp932 (its superset).
+_CP932_NAMES = {"shift_jis", "cp932", "windows_31j", "windows-31j"}
+_WIDE_ENCODINGS = ("utf-16", "utf-32")
+_COPY_CHUNK = 1024 * 1024
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read; ``message`` is shown to the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    """One data row: its row number and original header text -> stripped cell text."""
+
+    # Record number in the file, counting the header record as 1 (and any blank records
+    # before it).  This is the row number Excel shows; it differs from a text editor's line
+    # number only after a quoted cell containing a line break.  For XLSX, the sheet row number.
+    number: int
+    # Original header text -> cell text ('' when empty).  Cells beyond the last header are
+    # kept under '列{n}' keys (n = 1-based column index) when any of them is non-empty.
+    values: dict[str, str]
+
+
+class TableReader:
+    """Iterate rows of one table; ``headers`` is the list of original header texts (stripped).
+
+    Build it with :func:`open_table`.  Iteration is single-pass (the file is streamed) and
+    skips completely blank rows without renumbering.  When a data row has more cells than
+    there are headers, the extra cells are dropped if they are all empty, otherwise they are
+    added under ``'列{n}'`` keys so the caller can decide (warn, reject, ...).  Missing cells
+    are ``''``.  Use as a context manager, or call :meth:`close`.  A caller-supplied file
+    object is never closed (only files this module opened itself).
+    """
+
+    headers: list[str]
+    encoding: str | None
+    delimiter: str | None
+    format: str
+    name: str | None
+    header_row: int
+
+    def __init__(
+        self,
+        records: Iterator[tuple[int, list[str]]],
+        *,
+        name: str | None,
+        format: str,
+        encoding: str | None,
+        delimiter: str | None,
+        closer: Callable[[], None],
+    ) -> None:
+        """Read the header record from ``records`` (internal: use :func:`open_table`)."""
+        self._records = records
+        self._closer = closer
+        self._closed = False
+        self.name = name
+        self.format = format
+        self.encoding = encoding
+        self.delimiter = delimiter
+        try:
+            for number, cells in records:
+                if any(cell.strip() for cell in cells):
+                    self.header_row = number
+                    self.headers = _make_headers(cells, name)
+                    break
+            else:
+                raise ImportFileError(_named("ファイルが空です (the file is empty)", name))
+        except BaseException:
+            self.close()
+            raise
+        self._header_set = set(self.headers)
+
+    def __iter__(self) -> Iterator[SourceRow]:
+        """Yield the data rows after the header, skipping blank ones."""
+        headers = self.headers
+        width = len(headers)
+        for number, raw in self._records:
+            cells = [cell.strip() for cell in raw]
+            while cells and not cells[-1]:
+                cells.pop()  # trailing empty cells carry nothing (and may exceed the headers)
+            if not cells:
+                continue
+            values = {
+                header: cells[i] if i < len(cells) else "" for i, header in enumerate(headers)
+            }
+            for index in range(width, len(cells)):
+                values[self._extra_key(index + 1)] = cells[index]
+            yield SourceRow(number, values)
+
+    def _extra_key(self, column: int) -> str:
+        """Key for a cell beyond the headers; never collides with a real header."""
+        key = f"列{column}"
+        while key in self._header_set:
+            key += "'"
+        return key
+
+    def close(self) -> None:
+        """Release the file (idempotent)."""
+        if self._closed:
+            return
+        self._closed = True
+        close_records = getattr(self._records, "close", None)
+        if close_records is not None:
+            close_records()
+        self._closer()
+
+    def __enter__(self) -> Self:
+        """Return the reader itself."""
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Close the file."""
+        self.close()
+
+    def __repr__(self) -> str:
+        return (
+            f"<TableReader {self.name!r} format={self.format} encoding={self.encoding} "
+            f"delimiter={self.delimiter!r} headers={self.headers!r}>"
+        )
+
+
+def open_table(
+    source: str | os.PathLike[str] | BinaryIO,
+    *,
+    name: str | None = None,
+    sheet: str | None = None,
+    encoding: str | None = None,
+) -> TableReader:
+    """Open a CSV/TSV/XLSX file (path or binary file object) and read its header row."""
+    owns = isinstance(source, str | os.PathLike)
+    if owns:
+        path = os.fspath(source)
+        name = name or os.path.basename(path)
+        try:
+            stream: IO[bytes] = open(path, "rb")  # noqa: SIM115 - closed by the TableReader
+        except OSError as exc:
+            raise ImportFileError(
+                _named(f"ファイルを開けません (cannot open the file: {exc.strerror})", name)
+            ) from exc
+    else:
+        stream = source  # type: ignore[assignment]
+        if name is None and isinstance(getattr(source, "name", None), str):
+            name = os.path.basename(source.name) or None  # type: ignore[union-attr]
+    try:
+        return _open_stream(stream, name=name, sheet=sheet, encoding=encoding, owns=owns)
+    except BaseException:
+        if owns:
+            stream.close()
+        raise
+
+
+# --- dispatch -------------------------------------------------------------------------------
+
+
+def _open_stream(
+    stream: IO[bytes], *, name: str | None, sheet: str | None, encoding: str | None, owns: bool
+) -> TableReader:
+    """Sniff the first bytes and hand over to the XLSX or text reader."""
+    seekable = _is_seekable(stream)
+    if seekable:
+        stream.seek(0)
+    magic = _read_up_to(stream, len(ZIP_MAGIC))
+    if magic == ZIP_MAGIC:
+        return _open_xlsx(stream, magic, seekable=seekable, name=name, sheet=sheet, owns=owns)
+    sample = magic + _read_up_to(stream, SAMPLE_SIZE - len(magic))
+    at_eof = len(sample) < SAMPLE_SIZE
+    if not sample:
+        raise ImportFileError(_named("ファイルが空です (the file is empty)", name))
+    if sample.startswith(OLE_MAGIC):
+        raise ImportFileError(
+            _named(
+                "Excel 97-2003 形式 (.xls) またはパスワード付きのファイルは読めません。"
+                ".xlsx か CSV で保存し直してください "
+                "(legacy .xls and password-protected files are not supported)",
+                name,
+            )
+        )
+    if seekable:
+        stream.seek(0)
+        prefix = b""
+    else:
+        prefix = sample  # a non-seekable stream: replay the sample before the rest
+    return _open_text(
+        stream, sample, at_eof, prefix=prefix, name=name, encoding=encoding, owns=owns
+    )
+
+
+# --- text (CSV / TSV) -----------------------------------------------------------------------
+
+
+def _open_text(
+    stream: IO[bytes],
+    sample: bytes,
+    at_eof: bool,
+    *,
+    prefix: bytes,
+    name: str | None,
+    encoding: str | None,
+    owns: bool,
+) -> TableReader:
+    """Detect encoding and delimiter, then stream the text through csv.reader."""
+    if encoding:
+        chosen = _normalise_encoding(encoding, sample)
+        guessed = False
+    else:
+        chosen = _detect_encoding(sample, at_eof, name)
+        guessed = chosen == "cp932"
+    wide = chosen.startswith(_WIDE_ENCODINGS)
+    if not wide and b"\x00" in sample:
+        if not guessed and _looks_utf16(sample, at_eof):
+            raise ImportFileError(
+                _named(
+                    f"文字コード {chosen} として読めません（1行目）。UTF-16 のファイルのようです"
+                    f" — --encoding を確認してください (cannot decode as {chosen}: the file"
+                    " looks like UTF-16)",
+                    name,
+                )
+            )
+        raise ImportFileError(_binary_message(name))
+    head_bytes = sample[:HEAD_SIZE]
+    head_complete = at_eof and len(sample) <= HEAD_SIZE
+    head = codecs.getincrementaldecoder(chosen)(errors="replace").decode(
+        head_bytes, final=head_complete
+    )
+    if _looks_binary(head, count_undecodable=guessed):
+        raise ImportFileError(_binary_message(name))
+    delimiter = _detect_delimiter(head, complete=head_complete)
+
+    raw = _ReplayStream(stream, prefix, owns_source=owns)
+    buffered = io.BufferedReader(raw, buffer_size=64 * 1024)
+    text = io.TextIOWrapper(buffered, encoding=chosen, errors="strict", newline="")
+    lines = _LineCounter(text, chosen, _counting_codec(chosen, sample), name)
+    records = _csv_records(lines, delimiter, name)
+    return TableReader(
+        records,
+        name=name,
+        format="tsv" if delimiter == "\t" else "csv",
+        encoding=chosen,
+        delimiter=delimiter,
+        closer=text.close,
+    )
+
+
+def _normalise_encoding(encoding: str, sample: bytes) -> str:
+    """Canonical codec name for a user-given encoding (Shift_JIS aliases -> cp932)."""
+    lowered = encoding.strip().lower()
+    if lowered in _CP932_NAMES:
+        return "cp932"
+    try:
+        info = codecs.lookup(lowered)
+    except LookupError:
+        info = None
+    if info is None or not getattr(info, "_is_text_encoding", True):
+        raise ImportFileError(
+            f"文字コード「{encoding}」は使えません (unknown encoding: {encoding}) "
+            "— 例: utf-8, cp932, utf-16"
+        )
+    if info.name in _CP932_NAMES:
+        return "cp932"
+    if info.name == "utf-8" and sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"  # 'utf-8' given for a file with a BOM: do not leak U+FEFF
+    return info.name
+
+
+def _detect_encoding(sample: bytes, at_eof: bool, name: str | None) -> str:
+    """Guess the encoding of a text file from its first bytes (see the module rules)."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    probe_complete = at_eof and len(sample) <= UTF16_PROBE_SIZE
+    utf16 = _utf16_without_bom(sample[:UTF16_PROBE_SIZE], probe_complete)
+    if utf16:
+        return utf16
+    if b"\x00" in sample:
+        raise ImportFileError(_binary_message(name))
+    # Strict UTF-8 on the sample.  The incremental decoder (final=False unless the whole file
+    # is in the sample) accepts a multi-byte character cut at the end of the sample, i.e. it
+    # ignores up to 3 trailing bytes of an incomplete sequence, while rejecting any real error.
+    try:
+        codecs.getincrementaldecoder("utf-8")(errors="strict").decode(sample, final=at_eof)
+    except UnicodeDecodeError:
+        return "cp932"
+    return "utf-8"
+
+
+def _looks_utf16(sample: bytes, at_eof: bool) -> bool:
+    """Whether the sample has a UTF-16 BOM or the NUL pattern of UTF-16 text."""
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    complete = at_eof and len(sample) <= UTF16_PROBE_SIZE
+    return _utf16_without_bom(sample[:UTF16_PROBE_SIZE], complete) is not None
+
+
+def _utf16_without_bom(probe: bytes, complete: bool) -> str | None:
+    """'utf-16-le'/'utf-16-be' when the NUL bytes sit (almost) only at odd/even offsets."""
+    probe = probe[: len(probe) - len(probe) % 2]
+    pairs = len(probe) // 2
+    if not pairs:
+        return None
+    even_nuls = probe[0::2].count(0)
+    odd_nuls = probe[1::2].count(0)
+    # ASCII characters (digits, delimiters, CR/LF) encode as XX 00 in LE and 00 XX in BE, so
+    # in real tables at least a fifth of the code units carry a NUL, nearly all on one side;
+    # Japanese characters rarely contain a 00 byte, binary data has NULs at both parities.
+    needed = max(2, pairs // 5)
+    if odd_nuls >= needed and even_nuls <= odd_nuls // 10:
+        candidate = "utf-16-le"
+    elif even_nuls >= needed and odd_nuls <= even_nuls // 10:
+        candidate = "utf-16-be"
+    else:
+        return None
+    try:
+        codecs.getincrementaldecoder(candidate)(errors="strict").decode(probe, final=complete)
+    except UnicodeDecodeError:
+        return None
+    return candidate
+
+
+def _looks_binary(text: str, *, count_undecodable: bool) -> bool:
+    """True when more than 10 % of the characters are control characters (or undecodable)."""
+    if not text:
+        return False
+    bad = sum(
+        1
+        for char in text
+        if (char < " " and char not in "\t\r\n")
+        or char == "\x7f"
+        or (count_undecodable and char == "\ufffd")
+    )
+    return bad > len(text) * BINARY_CONTROL_RATIO
+
+
+def _detect_delimiter(head: str, *, complete: bool) -> str:
+    """Pick the delimiter splitting the header into most fields with consistent rows after it.
+
+    Each candidate parses the head with csv.reader (so quoted delimiters do not count).  A
+    candidate needs at least 2 header fields; candidates are ranked by (at least 80 % of the
+    following records have the header's field count, header field count, that share), ties
+    going to the earlier candidate in :data:`DELIMITERS`.  Without any candidate: ','.
+    """
+    if not complete:
+        # Drop the (probably cut) last line; keep everything if there is a single line.
+        cut = max(head.rfind("\n"), head.rfind("\r"))
+        if cut > 0:
+            head = head[: cut + 1]
+    best: tuple[tuple[bool, int, float], str] | None = None
+    for delimiter in DELIMITERS:
+        records = _probe_records(head, delimiter)
+        if not records or len(records[0]) < 2:
+            continue
+        width = len(records[0])
+        rest = records[1:]
+        share = sum(len(r) == width for r in rest) / len(rest) if rest else 1.0
+        key = (share >= 0.8, width, share)
+        if best is None or key > best[0]:
+            best = (key, delimiter)
+    return best[1] if best else ","
+
+
+def _probe_records(head: str, delimiter: str) -> list[list[str]]:
+    """The first non-blank records of ``head`` parsed with ``delimiter``."""
+    records: list[list[str]] = []
+    reader = csv.reader(io.StringIO(head, newline=""), delimiter=delimiter)
+    try:
+        for record in reader:
+            if any(cell.strip() for cell in record):
+                records.append(record)
+                if len(records) > DELIMITER_PROBE_ROWS:
+                    break
+    except csv.Error:
+        pass  # judge on what could be parsed
+    return records
+
+
+def _counting_codec(encoding: str, sample: bytes) -> str:
+    """Byte-order-specific codec to re-decode a chunk when locating a decoding error."""
+    if encoding in ("utf-16", "utf-32"):
+        little = not sample.startswith((codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE))
+        return f"{encoding}-{'le' if little else 'be'}"
+    return encoding
+
+
+class _ReplayStream(io.RawIOBase):
+    """Raw binary stream that first replays an already-read prefix, then reads the source."""
+
+    def __init__(self, source: IO[bytes], prefix: bytes, *, owns_source: bool) -> None:
+        super().__init__()
+        self._source = source
+        self._prefix = memoryview(prefix)
+        self._owns_source = owns_source
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        view = memoryview(buffer).cast("B")
+        if self._prefix:
+            count = min(len(view), len(self._prefix))
+            view[:count] = self._prefix[:count]
+            self._prefix = self._prefix[count:]
+            return count
+        data = self._source.read(len(view))
+        if not data:
+            return 0
+        view[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            self._prefix = memoryview(b"")
+            if self._owns_source:
+                self._source.close()
+        super().close()
+
+
+class _LineCounter:
+    """Iterate the physical lines of a text stream, turning decode errors into ImportFileError."""
+
+    def __init__(self, text: io.TextIOWrapper, encoding: str, counting: str, name: str | None):
+        self.text = text
+        self.encoding = encoding
+        self.counting = counting
+        self.name = name
+        self.lines_read = 0
+
+    def __iter__(self) -> Iterator[str]:
+        readline = self.text.readline
+        while True:
+            try:
+                line = readline()
+            except UnicodeDecodeError as exc:
+                raise ImportFileError(self._decode_message(exc)) from exc
+            if not line:
+                return
+            self.lines_read += 1
+            yield line
+
+    def _decode_message(self, exc: UnicodeDecodeError) -> str:
+        # TextIOWrapper decodes chunk by chunk and only fetches a chunk once the lines before
+        # it were consumed, so the bad byte is on the line after the ones already read plus
+        # the line breaks that precede it inside the failing chunk.
+        before = bytes(exc.object[: exc.start]).decode(self.counting, errors="replace")
+        line = self.lines_read + 1 + before.count("\r") + before.count("\n") - before.count("\r\n")
+        where = f": {self.name}" if self.name else ""
+        return (
+            f"文字コード {self.encoding} として読めません（{line}行目）{where} "
+            f"— --encoding を確認してください (cannot decode as {self.encoding} at line {line})"
+        )
+
+
+def _csv_records(
+    lines: _LineCounter, delimiter: str, name: str | None
+) -> Iterator[tuple[int, list[str]]]:
+    """(record number, cells) for every record, blank ones included."""
+    reader = csv.reader(iter(lines), delimiter=delimiter, quotechar='"', strict=False)
+    number = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            line = max(lines.lines_read, 1)
+            raise ImportFileError(
+                _named(
+                    f"CSVの形式が正しくありません（{line}行目付近） "
+                    f"(malformed CSV near line {line}: {exc})",
+                    name,
+                )
+            ) from exc
+        number += 1
+        yield number, cells
+
+
+# --- XLSX -----------------------------------------------------------------------------------
+
+
+def _open_xlsx(
+    stream: IO[bytes],
+    magic: bytes,
+    *,
+    seekable: bool,
+    name: str | None,
+    sheet: str | None,
+    owns: bool,
+) -> TableReader:
+    """Open the workbook read-only and stream the chosen worksheet."""
+    from openpyxl import load_workbook
+
+    if seekable:
+        stream.seek(0)
+        archive: IO[bytes] = stream
+        spool = None
+    else:
+        # A zip needs random access: copy the stream to a temporary file (in memory up to 1 MB).
+        spool = tempfile.SpooledTemporaryFile(max_size=_COPY_CHUNK)  # noqa: SIM115
+        spool.write(magic)
+        shutil.copyfileobj(stream, spool, _COPY_CHUNK)
+        spool.seek(0)
+        archive = spool  # type: ignore[assignment]
+
+    def release() -> None:
+        if spool is not None:
+            spool.close()
+
+    not_xlsx = _named("Excelファイルとして読めません (not a readable XLSX file)", name)
+    try:
+        workbook = load_workbook(archive, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl/zipfile raise many types for a damaged file
+        release()
+        raise ImportFileError(not_xlsx) from exc
+
+    def close() -> None:
+        workbook.close()
+        release()
+        if owns:
+            stream.close()
+
+    try:
+        worksheet = _pick_sheet(workbook, sheet, name)
+    except BaseException:
+        workbook.close()
+        release()
+        raise
+    # Some writers store a wrong <dimension>; read every row the sheet really has.
+    worksheet.reset_dimensions()
+    return TableReader(
+        _xlsx_records(worksheet, not_xlsx),
+        name=name,
+        format="xlsx",
+        encoding=None,
+        delimiter=None,
+        closer=close,
+    )
+
+
+def _pick_sheet(workbook: Any, sheet: str | None, name: str | None) -> Any:
+    """The named worksheet, or the first one."""
+    worksheets = workbook.worksheets
+    names = [ws.title for ws in worksheets]
+    if not sheet:
+        if not worksheets:
+            raise ImportFileError(_named("ワークシートがありません (no worksheet)", name))
+        return worksheets[0]
+    for worksheet in worksheets:
+        if worksheet.title == sheet:
+            return worksheet
+    available = "、".join(f"「{n}」" for n in names)
+    raise ImportFileError(
+        _named(
+            f"シート「{sheet}」がありません。あるシート: {available} "
+            f"(no sheet named {sheet!r}; available: {', '.join(names)})",
+            name,
+        )
+    )
+
+
+def _xlsx_records(worksheet: Any, not_xlsx: str) -> Iterator[tuple[int, list[str]]]:
+    """(sheet row number, cell texts) for every row; empty rows included."""
+    rows = worksheet.iter_rows(values_only=True)
+    number = 0
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:  # a damaged sheet part surfaces only while iterating
+            raise ImportFileError(not_xlsx) from exc
+        number += 1  # read-only sheets yield missing rows as empty tuples: numbers stay right
+        yield number, [_cell_text(value) for value in row]
+
+
+def _cell_text(value: object) -> str:
+    """Text of an XLSX cell value: ints without '.0', ISO dates, 'true'/'false', '' for None."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return _float_text(value)
+    if isinstance(value, datetime.datetime):
+        # Excel has no date type: a date cell comes back as a midnight datetime.
+        if value.time() == datetime.time(0) and value.tzinfo is None:
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return str(value)  # timedelta (duration formats) and anything unforeseen
+
+
+def _float_text(value: float) -> str:
+    """Plain decimal text for a float: 12.0 -> '12', 0.1 -> '0.1', 1e-07 -> '0.0000001'."""
+    if not math.isfinite(value):
+        return str(value)
+    if value.is_integer():
+        return str(int(value))
+    text = repr(value)  # shortest text that round-trips
+    if "e" in text:
+        text = format(Decimal(text), "f")
+    return text
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _make_headers(cells: list[str], name: str | None) -> list[str]:
+    """Stripped header texts; blank ones named '列{n}'; duplicates refused."""
+    headers = [cell.strip() for cell in cells]
+    if headers:
+        headers[0] = headers[0].lstrip("\ufeff").strip()  # a BOM the codec did not remove
+    while headers and not headers[-1]:
+        headers.pop()  # trailing blank header cells are not columns
+    headers = [header or f"列{index}" for index, header in enumerate(headers, start=1)]
+    seen: dict[str, int] = {}
+    for index, header in enumerate(headers, start=1):
+        if header in seen:
+            raise ImportFileError(
+                _named(
+                    f"見出し「{header}」が重複しています（{seen[header]}列目と{index}列目） "
+                    f"(duplicate column header: {header})",
+                    name,
+                )
+            )
+        seen[header] = index
+    return headers
+
+
+def _named(message: str, name: str | None) -> str:
+    """Append the file name to a message when it is known."""
+    return f"{message}: {name}" if name else message
+
+
+def _binary_message(name: str | None) -> str:
+    return _named(
+        "バイナリファイルのようです (this looks like a binary file, not CSV/TSV/XLSX)", name
+    )
+
+
+def _is_seekable(stream: IO[bytes]) -> bool:
+    """Whether seek(0) can be used on the stream (file-likes may lack seekable())."""
+    try:
+        return bool(stream.seekable())
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _read_up_to(stream: IO[bytes], size: int) -> bytes:
+    """Read ``size`` bytes, or fewer only at end of file (read() may return short)."""
+    parts: list[bytes] = []
+    remaining = size
+    while remaining > 0:
+        chunk = stream.read(remaining)
+        if not chunk:
+            break
+        parts.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(parts)

@@ -1,0 +1,173 @@
+"""`daicho import KIND FILE`: load a CSV/TSV/XLSX file into the ledger, all or nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from django.core.management.base import CommandError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from daicho.core.importing import engine
+from daicho.core.management.base import DaichoCommand
+from daicho.core.models import Organisation, User
+
+
+class Command(DaichoCommand):
+    help = (
+        "Import a file (CSV/TSV in UTF-8, UTF-8 with BOM, CP932 or UTF-16; or XLSX): "
+        "all or nothing unless --skip-invalid."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", help="what the file holds: " + ", ".join(engine.kinds()))
+        parser.add_argument("file")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="check and report what would change; write nothing",
+        )
+        parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="write the good rows and report the bad ones",
+        )
+        parser.add_argument(
+            "--map", default=None, help='rename headers: "Their header=column,Other=column"'
+        )
+        parser.add_argument("--sheet", default=None, help="XLSX worksheet (default: the first)")
+        parser.add_argument(
+            "--encoding",
+            default=None,
+            help="text encoding (default: detected; e.g. cp932, utf-8, utf-16)",
+        )
+        parser.add_argument(
+            "--no-create-units",
+            action="store_true",
+            help="refuse rows naming departments or sections that do not exist",
+        )
+        parser.add_argument("--org", default=None, help="organisation code or name")
+        parser.add_argument(
+            "--as",
+            dest="as_user",
+            default=None,
+            help="import with this user's permissions (default: the operator)",
+        )
+        parser.add_argument(
+            "--json", action="store_true", help="print the summary as one JSON document"
+        )
+
+    def handle(self, *args, **options):
+        if not os.path.exists(options["file"]):
+            raise CommandError(_("No such file: %(file)s") % {"file": options["file"]})
+        organisation = self._organisation(options["org"])
+        user = None
+        if options["as_user"]:
+            user = User.objects.filter(username=options["as_user"]).first()
+            if user is None:
+                raise CommandError(_("No user %(name)s.") % {"name": options["as_user"]})
+        progress = None if options["json"] else self._progress()
+        result = engine.run(
+            kind=options["kind"],
+            source=options["file"],
+            organisation=organisation,
+            user=user,
+            dry_run=options["dry_run"],
+            skip_invalid=options["skip_invalid"],
+            create_refs=not options["no_create_units"],
+            mapping=options["map"],
+            sheet=options["sheet"],
+            encoding=options["encoding"],
+            progress=progress.update if progress else None,
+        )
+        if progress:
+            progress.stop()
+        if options["json"]:
+            self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
+        else:
+            self._report(result)
+        if not result.ok:
+            raise SystemExit(1)
+
+    def _organisation(self, key):
+        organisations = Organisation.objects.all()
+        if key:
+            organisations = organisations.filter(Q(code=key) | Q(name=key))
+        found = list(organisations[:2])
+        if len(found) != 1:
+            raise CommandError(
+                _("Name the organisation with --org (code or name).")
+                if found
+                else _("No such organisation; run `daicho init` first.")
+            )
+        return found[0]
+
+    def _progress(self):
+        from rich.console import Console
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        console = Console(file=self.stderr._out, stderr=True)
+        if not console.is_terminal:
+            return None
+        bar = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.completed:,} rows"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        task = bar.add_task("import", total=None)
+        bar.start()
+
+        class _Progress:
+            def update(self, done: int) -> None:
+                bar.update(task, completed=done)
+
+            def stop(self) -> None:
+                bar.stop()
+
+        return _Progress()
+
+    def _report(self, result: engine.Result) -> None:
+        batch = result.batch
+        write = self.stdout.write
+        if result.fatal:
+            self.stderr.write(f"{batch.file_name}: {result.fatal}")
+            return
+        for header in result.unknown_columns:
+            self.stderr.write(
+                _("%(file)s: unknown column “%(header)s” was not imported (use --map to name it)")
+                % {"file": batch.file_name, "header": header}
+            )
+        for p in result.problems[:200]:
+            column = f", {p.column}" if p.column else ""
+            value = f" “{p.value}”" if p.value else ""
+            self.stderr.write(f"{batch.file_name}: row {p.row}{column}{value}: {p.message}")
+        if len(result.problems) > 200:
+            self.stderr.write(
+                _("… and %(n)d more problems (see --json)") % {"n": len(result.problems) - 200}
+            )
+        status = {
+            "applied": _("imported"),
+            "dry_run": _("dry run, nothing written"),
+            "rejected": _("nothing written"),
+        }.get(batch.status, batch.status)
+        write(
+            _(
+                "%(kind)s from %(file)s: %(created)d created, %(updated)d updated, "
+                "%(unchanged)d unchanged, %(rejected)d rejected — %(status)s (batch %(batch)s)"
+            )
+            % {
+                "kind": batch.kind,
+                "file": batch.file_name,
+                "created": batch.created,
+                "updated": batch.updated,
+                "unchanged": batch.unchanged,
+                "rejected": batch.rejected,
+                "status": status,
+                "batch": batch.batch_id,
+            }
+        )
+        for unit in batch.units_created:
+            write(_("  new unit: %(unit)s") % {"unit": unit})

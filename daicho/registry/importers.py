@@ -1,0 +1,679 @@
+"""Import (and export) kinds of the registry: systems, costs, vendors, contracts.
+
+Each kind lists its columns once — canonical name, Japanese label, parser, export getter — so the
+file an export writes imports back with zero changes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from daicho.core import audit
+from daicho.core.audit import Action
+from daicho.core.importing import values as v
+from daicho.core.importing.engine import Context, Field, Kind, Row, register
+from daicho.core.importing.values import normalize
+from daicho.core.models import OrgUnit, UnitKind
+from daicho.core.services import unit_create
+from daicho.registry import selectors, services
+from daicho.registry.models import (
+    Availability,
+    Basis,
+    Category,
+    Confidentiality,
+    Contract,
+    ContractKind,
+    CostItem,
+    CostLine,
+    Hosting,
+    InformationSystem,
+    Integrity,
+    StandardBusiness,
+    Status,
+    UserBase,
+    Vendor,
+)
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _key(text: str | None) -> str:
+    return normalize(text or "").lower()
+
+
+def _reject_validation(ctx: Context, row: Row, exc: ValidationError, columns: dict[str, str]):
+    """Report a service's ValidationError on the columns of the file it concerns."""
+    if hasattr(exc, "error_dict"):
+        for field_name, errors in exc.error_dict.items():
+            column = columns.get(field_name, field_name if field_name in row.raw else "")
+            for error in errors:
+                for message in error.messages:
+                    ctx.reject(row, column, message)
+    else:
+        for message in exc.messages:
+            ctx.reject(row, "", message)
+
+
+class Units:
+    """Finds (and, when allowed, creates) departments and sections named in a file."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.units = list(OrgUnit.objects.filter(organisation=ctx.organisation))
+        self.top = {}
+        self.children = {}
+        for unit in self.units:
+            for word in (unit.code, unit.name):
+                if unit.parent_id is None:
+                    self.top.setdefault(_key(word), unit)
+                else:
+                    self.children.setdefault((unit.parent_id, _key(word)), unit)
+        self.by_code = {_key(u.code): u for u in self.units}
+
+    def find(self, row: Row, department: str, section: str | None) -> OrgUnit | None:
+        dept = self.top.get(_key(department)) or self._by_code_at_top(department)
+        if dept is None:
+            dept = self._create(row, "department", department, None)
+            if dept is None:
+                return None
+        if not section:
+            return dept
+        unit = self.children.get((dept.pk, _key(section)))
+        if unit is None:
+            unit = self._create(row, "section", section, dept)
+        return unit
+
+    def _by_code_at_top(self, text: str) -> OrgUnit | None:
+        unit = self.by_code.get(_key(text))
+        return unit if unit is not None and unit.parent_id is None else None
+
+    def _create(self, row: Row, column: str, name: str, parent: OrgUnit | None):
+        if not self.ctx.create_refs:
+            self.ctx.reject(
+                row,
+                column,
+                _("No such unit: %(name)s (units are not created with --no-create-units).")
+                % {"name": name},
+            )
+            return None
+        code = self._next_code(parent)
+        try:
+            unit = unit_create(
+                organisation=self.ctx.organisation,
+                code=code,
+                name=name,
+                kind=UnitKind.SECTION if parent else UnitKind.DEPARTMENT,
+                parent=parent,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            self.ctx.reject(row, column, " ".join(getattr(exc, "messages", [str(exc)])))
+            return None
+        if parent is None:
+            self.top[_key(name)] = unit
+        else:
+            self.children[(parent.pk, _key(name))] = unit
+        self.by_code[_key(code)] = unit
+        self.ctx.created_refs.append(f"{parent.name + ' / ' if parent else ''}{name} ({code})")
+        return unit
+
+    def _next_code(self, parent: OrgUnit | None) -> str:
+        prefix = f"{parent.code}-" if parent else "D"
+        n = 1
+        while _key(f"{prefix}{n:02d}") in self.by_code:
+            n += 1
+        return f"{prefix}{n:02d}"
+
+
+def _next_code(existing: set[str], prefix: str, width: int) -> str:
+    """The next free code like S0203 after the highest existing one (codes compared as keys)."""
+    pattern = re.compile(rf"{prefix}(\d+)", re.IGNORECASE)
+    numbers = [int(m.group(1)) for c in existing if (m := pattern.fullmatch(c))]
+    return f"{prefix}{(max(numbers) + 1 if numbers else 1):0{width}d}"
+
+
+def _vendor_lookup(ctx: Context) -> dict[str, Vendor]:
+    if "vendors" not in ctx.cache:
+        lookup = {}
+        for vendor in Vendor.objects.filter(organisation=ctx.organisation):
+            lookup.setdefault(_key(vendor.code), vendor)
+            lookup.setdefault(_key(vendor.name), vendor)
+        ctx.cache["vendors"] = lookup
+    return ctx.cache["vendors"]
+
+
+# --- systems ------------------------------------------------------------------------------------
+
+
+class SystemImport(Kind):
+    """Information systems: upsert by system ID, else by name within the organisation."""
+
+    name = "systems"
+    title = gettext_lazy("Information systems")
+    fields = [
+        Field("code", "システムID", v.code(30), get=lambda s: s.code),
+        Field("name", "システム名", v.text(200), required=True, get=lambda s: s.name),
+        Field(
+            "department",
+            "所管部局",
+            v.text(100),
+            required=True,
+            get=lambda s: s.owner_unit.department.name if s.owner_unit.department else None,
+        ),
+        Field(
+            "section",
+            "所管課",
+            v.text(100),
+            get=lambda s: s.owner_unit.name if s.owner_unit.parent_id else None,
+        ),
+        Field("status", "状態", v.choice(Status.choices), get=lambda s: s.status),
+        Field(
+            "in_service_from",
+            "稼働開始日",
+            v.date,
+            aliases=("in_service_on",),
+            get=lambda s: _iso(s.in_service_on),
+            fmt="date",
+        ),
+        Field("retired_on", "廃止日", v.date, get=lambda s: _iso(s.retired_on), fmt="date"),
+        Field("hosting", "稼働環境", v.choice(Hosting.choices), get=lambda s: s.hosting),
+        Field(
+            "confidentiality",
+            "機密性",
+            v.choice(Confidentiality.choices),
+            get=lambda s: s.confidentiality,
+        ),
+        Field("integrity", "完全性", v.choice(Integrity.choices), get=lambda s: s.integrity),
+        Field(
+            "availability", "可用性", v.choice(Availability.choices), get=lambda s: s.availability
+        ),
+        Field("users", "利用者", v.choice(UserBase.choices), get=lambda s: s.users),
+        Field("personal_data", "個人情報", v.boolean, get=lambda s: s.personal_data),
+        Field("my_number", "個人番号利用", v.boolean, get=lambda s: s.my_number),
+        Field(
+            "standard_business",
+            "標準化対象業務",
+            v.choice(StandardBusiness.choices),
+            get=lambda s: s.standard_business,
+        ),
+        Field("sso_integrated", "統合認証連携", v.boolean, get=lambda s: s.sso_integrated),
+        Field(
+            "vendor", "保守事業者", v.text(200), get=lambda s: s.vendor.code if s.vendor else None
+        ),
+        Field("description", "概要", v.text(), get=lambda s: s.description),
+    ]
+    # model field -> column of the file, for error messages
+    columns = {"in_service_on": "in_service_from", "owner_unit": "section", "code": "code"}
+    blank_as_empty = (
+        "confidentiality",
+        "integrity",
+        "availability",
+        "standard_business",
+        "description",
+    )
+    nullable = ("in_service_from", "retired_on", "vendor")
+
+    def key(self, values):
+        return ("code", _key(values["code"])) if values.get("code") else ("name", values["name"])
+
+    def export_queryset(self, user):
+        return selectors.system_list(user=user).select_related("vendor").order_by("code")
+
+    def process(self, rows: list[Row], ctx: Context) -> None:
+        if "systems" not in ctx.cache:
+            systems = list(InformationSystem.objects.filter(organisation=ctx.organisation))
+            ctx.cache["systems"] = {
+                "code": {_key(s.code): s for s in systems},
+                "name": {s.name: s for s in systems},
+            }
+            ctx.cache["units"] = Units(ctx)
+        by = ctx.cache["systems"]
+        units: Units = ctx.cache["units"]
+        vendors = _vendor_lookup(ctx)
+        for row in rows:
+            values = row.values
+            unit = units.find(row, values["department"], values.get("section"))
+            if unit is None:
+                continue
+            data: dict[str, Any] = {"owner_unit": unit, "name": values["name"]}
+            for column, value in values.items():
+                if column in ("code", "name", "department", "section", "vendor"):
+                    continue
+                field_name = "in_service_on" if column == "in_service_from" else column
+                if value is None and column not in self.nullable:
+                    if column in self.blank_as_empty:
+                        data[field_name] = ""
+                    continue
+                data[field_name] = value
+            if "vendor" in values:
+                if values["vendor"]:
+                    vendor = vendors.get(_key(values["vendor"]))
+                    if vendor is None:
+                        ctx.reject(
+                            row,
+                            "vendor",
+                            _("No such vendor: %(name)s") % {"name": values["vendor"]},
+                        )
+                        continue
+                    data["vendor"] = vendor
+                else:
+                    data["vendor"] = None
+            existing = (
+                by["code"].get(_key(values["code"]))
+                if values.get("code")
+                else by["name"].get(values["name"])
+            )
+            try:
+                if existing is not None:
+                    changes = {k: val for k, val in data.items() if getattr(existing, k) != val}
+                    if not changes:
+                        ctx.counts["unchanged"] += 1
+                        continue
+                    services.system_update(system=existing, data=changes)
+                    ctx.counts["updated"] += 1
+                else:
+                    code = values.get("code") or _next_code(set(by["code"]), "S", 4)
+                    system = services.system_create(
+                        organisation=ctx.organisation,
+                        code=code,
+                        **{k: val for k, val in data.items()},
+                    )
+                    by["code"][_key(system.code)] = system
+                    by["name"][system.name] = system
+                    ctx.counts["created"] += 1
+            except ValidationError as exc:
+                _reject_validation(ctx, row, exc, self.columns)
+            except PermissionDenied as exc:
+                ctx.reject(row, "section", str(exc) or _("You may not edit this system."))
+
+
+# --- costs --------------------------------------------------------------------------------------
+
+
+class CostImport(Kind):
+    """Cost lines: upsert on system + fiscal year + basis + category + cost item."""
+
+    name = "costs"
+    title = gettext_lazy("Costs")
+    chunk_size = 5000
+    fields = [
+        Field(
+            "system",
+            "システムID",
+            v.code(200),
+            required=True,
+            aliases=("system_code",),
+            get=lambda c: c.system.code,
+        ),
+        Field("system_name", "システム名", v.text(200), get=lambda c: c.system.name),
+        Field("fiscal_year", "年度", v.fiscal_year, required=True, get=lambda c: c.fiscal_year),
+        Field("basis", "予算決算", v.choice(Basis.choices), required=True, get=lambda c: c.basis),
+        Field(
+            "category",
+            "経費区分",
+            v.choice(Category.choices),
+            required=True,
+            get=lambda c: c.category,
+        ),
+        Field("item", "費目", v.text(100), required=True, get=lambda c: c.item.code),
+        Field(
+            "amount", "金額（円）", v.yen(), aliases=("金額",), get=lambda c: c.amount, fmt="yen"
+        ),
+        Field("amount_thousand_yen", "金額（千円）", v.yen(thousands=True)),
+        Field("note", "備考", v.text(500), get=lambda c: c.note),
+    ]
+
+    def check(self, headers):
+        if "amount" not in headers and "amount_thousand_yen" not in headers:
+            return [
+                _(
+                    "Required column missing: amount (金額（円）) or amount_thousand_yen "
+                    "(金額（千円）)"
+                )
+            ]
+        return []
+
+    def key(self, values):
+        return (
+            _key(values["system"]),
+            values["fiscal_year"],
+            values["basis"],
+            values["category"],
+            _key(values["item"]),
+        )
+
+    def export_queryset(self, user):
+        return (
+            CostLine.objects.visible_to(user)
+            .select_related("system", "item")
+            .order_by(
+                "system__code", "fiscal_year", "basis", "category", "item__sort_order", "item__code"
+            )
+        )
+
+    def _lookups(self, ctx: Context):
+        if "cost_systems" not in ctx.cache:
+            systems = list(
+                InformationSystem.objects.filter(organisation=ctx.organisation).select_related(
+                    "organisation"
+                )
+            )
+            lookup = {}
+            for s in systems:
+                lookup.setdefault(_key(s.code), s)
+            for s in systems:
+                lookup.setdefault(_key(s.name), s)
+            ctx.cache["cost_systems"] = lookup
+            ctx.cache["editable"] = set(
+                InformationSystem.objects.editable_by(ctx.user)
+                .filter(organisation=ctx.organisation)
+                .values_list("pk", flat=True)
+            )
+            items = {}
+            for item in CostItem.objects.filter(organisation=ctx.organisation):
+                items.setdefault(_key(item.code), item)
+                items.setdefault(_key(item.name), item)
+            ctx.cache["items"] = items
+        return ctx.cache["cost_systems"], ctx.cache["editable"], ctx.cache["items"]
+
+    def process(self, rows: list[Row], ctx: Context) -> None:
+        systems, editable, items = self._lookups(ctx)
+        wanted: list[tuple[Row, InformationSystem, CostItem, int]] = []
+        for row in rows:
+            values = row.values
+            system = systems.get(_key(values["system"]))
+            if system is None:
+                ctx.reject(
+                    row, "system", _("No such system: %(system)s") % {"system": values["system"]}
+                )
+                continue
+            if system.pk not in editable:
+                ctx.reject(
+                    row,
+                    "system",
+                    _("You may not edit the costs of %(system)s.") % {"system": system},
+                )
+                continue
+            item = items.get(_key(values["item"]))
+            if item is None:
+                ctx.reject(
+                    row,
+                    "item",
+                    _("No such cost item: %(item)s (known: %(items)s)")
+                    % {
+                        "item": values["item"],
+                        "items": "、".join(sorted({i.name for i in items.values()})),
+                    },
+                )
+                continue
+            amount = values.get("amount")
+            thousand = values.get("amount_thousand_yen")
+            if amount is None and thousand is None:
+                ctx.reject(row, "amount", _("Give the amount in yen or in thousand yen."))
+                continue
+            if amount is not None and thousand is not None and amount != thousand:
+                ctx.reject(
+                    row,
+                    "amount_thousand_yen",
+                    _("The amount in yen (%(yen)s) and in thousand yen (%(thousand)s) differ.")
+                    % {"yen": f"{amount:,}", "thousand": f"{thousand:,}"},
+                )
+                continue
+            wanted.append((row, system, item, amount if amount is not None else thousand))
+        if not wanted:
+            return
+        existing = {
+            (line.system_id, line.fiscal_year, line.basis, line.category, line.item_id): line
+            for line in CostLine.objects.filter(
+                system_id__in={s.pk for _r, s, _i, _a in wanted},
+                fiscal_year__in={r.values["fiscal_year"] for r, _s, _i, _a in wanted},
+            ).select_related("system", "item")
+        }
+        to_create: list[CostLine] = []
+        to_update: list[tuple[CostLine, dict, dict]] = []
+        seen = ctx.cache.setdefault("cost_keys", {})
+        for row, system, item, amount in wanted:
+            values = row.values
+            key = (system.pk, values["fiscal_year"], values["basis"], values["category"], item.pk)
+            if key in seen:  # the same line written another way (code vs name)
+                ctx.reject(
+                    row, "", _("The same record as row %(row)d.") % {"row": seen[key]}, value=""
+                )
+                continue
+            seen[key] = row.number
+            line = existing.get(key)
+            note = values.get("note")
+            if line is None:
+                line = CostLine(
+                    system=system,
+                    fiscal_year=values["fiscal_year"],
+                    basis=values["basis"],
+                    category=values["category"],
+                    item=item,
+                    amount=amount,
+                    note=note or "",
+                )
+                to_create.append(line)
+                continue
+            new_note = line.note if note is None else note
+            if line.amount == amount and line.note == new_note:
+                ctx.counts["unchanged"] += 1
+                continue
+            before = {"amount": line.amount, "note": line.note}
+            line.amount, line.note = amount, new_note
+            to_update.append((line, before, {"amount": amount, "note": new_note}))
+        if to_create:
+            CostLine.objects.bulk_create(to_create, batch_size=2000)
+            audit.record_created_many(to_create, organisation=ctx.organisation)
+            ctx.counts["created"] += len(to_create)
+        if to_update:
+            CostLine.objects.bulk_update(
+                [line for line, _b, _a in to_update], ["amount", "note"], batch_size=2000
+            )
+            audit.record_many(
+                [(Action.UPDATE, line, before, after) for line, before, after in to_update],
+                organisation=ctx.organisation,
+            )
+            ctx.counts["updated"] += len(to_update)
+
+
+# --- vendors and contracts ------------------------------------------------------------------------
+
+
+class VendorImport(Kind):
+    """Vendors: upsert by vendor ID, else by name."""
+
+    name = "vendors"
+    title = gettext_lazy("Vendors")
+    fields = [
+        Field("code", "事業者ID", v.code(30), get=lambda x: x.code),
+        Field("name", "事業者名", v.text(200), required=True, get=lambda x: x.name),
+        Field("corporate_number", "法人番号", v.code(13), get=lambda x: x.corporate_number),
+        Field("phone", "電話番号", v.text(30), get=lambda x: x.phone),
+        Field("email", "メールアドレス", v.text(254), get=lambda x: x.email),
+        Field("note", "備考", v.text(), get=lambda x: x.note),
+    ]
+
+    def key(self, values):
+        return ("code", _key(values["code"])) if values.get("code") else ("name", values["name"])
+
+    def export_queryset(self, user):
+        return Vendor.objects.visible_to(user).order_by("code")
+
+    def process(self, rows, ctx):
+        vendors = list(Vendor.objects.filter(organisation=ctx.organisation))
+        by_code = {_key(x.code): x for x in vendors}
+        by_name = {x.name: x for x in vendors}
+        for row in rows:
+            values = row.values
+            data = {k: (val or "") for k, val in values.items() if k != "code"}
+            existing = (
+                by_code.get(_key(values["code"]))
+                if values.get("code")
+                else by_name.get(values["name"])
+            )
+            try:
+                if existing is not None:
+                    changes = {k: val for k, val in data.items() if getattr(existing, k) != val}
+                    if not changes:
+                        ctx.counts["unchanged"] += 1
+                        continue
+                    services.vendor_update(vendor=existing, data=changes)
+                    ctx.counts["updated"] += 1
+                else:
+                    code = values.get("code") or _next_code(set(by_code), "V", 3)
+                    vendor = services.vendor_create(
+                        organisation=ctx.organisation, code=code, **data
+                    )
+                    by_code[_key(code)] = vendor
+                    by_name[vendor.name] = vendor
+                    ctx.counts["created"] += 1
+            except ValidationError as exc:
+                _reject_validation(ctx, row, exc, {})
+            except PermissionDenied as exc:
+                ctx.reject(row, "", str(exc))
+        ctx.cache.pop("vendors", None)
+
+
+SEPARATORS = re.compile(r"[\s,、，;；]+")
+
+
+class ContractImport(Kind):
+    """Contracts: upsert by contract ID."""
+
+    name = "contracts"
+    title = gettext_lazy("Contracts")
+    fields = [
+        Field("code", "契約ID", v.code(30), required=True, get=lambda c: c.code),
+        Field("title", "件名", v.text(200), required=True, get=lambda c: c.title),
+        Field("vendor", "事業者", v.text(200), required=True, get=lambda c: c.vendor.code),
+        Field("owner_unit", "担当課", v.text(100), required=True, get=lambda c: c.owner_unit.code),
+        Field(
+            "systems",
+            "対象システムID",
+            v.text(),
+            get=lambda c: " ".join(s.code for s in c.systems.all()),
+        ),
+        Field(
+            "kind", "契約種別", v.choice(ContractKind.choices), required=True, get=lambda c: c.kind
+        ),
+        Field(
+            "start_on",
+            "契約開始日",
+            v.date,
+            required=True,
+            get=lambda c: _iso(c.start_on),
+            fmt="date",
+        ),
+        Field(
+            "end_on", "契約終了日", v.date, required=True, get=lambda c: _iso(c.end_on), fmt="date"
+        ),
+        Field("yearly_amount", "年額（円）", v.yen(), get=lambda c: c.yearly_amount, fmt="yen"),
+        Field("yearly_amount_thousand_yen", "年額（千円）", v.yen(thousands=True)),
+        Field("note", "備考", v.text(), get=lambda c: c.note),
+    ]
+
+    def key(self, values):
+        return _key(values["code"])
+
+    def export_queryset(self, user):
+        return (
+            Contract.objects.visible_to(user)
+            .select_related("vendor", "owner_unit")
+            .prefetch_related("systems")
+            .order_by("code")
+        )
+
+    def process(self, rows, ctx):
+        vendors = _vendor_lookup(ctx)
+        units = {}
+        for unit in OrgUnit.objects.filter(organisation=ctx.organisation):
+            units.setdefault(_key(unit.code), unit)
+            units.setdefault(_key(unit.name), unit)
+        systems = {
+            _key(s.code): s for s in InformationSystem.objects.filter(organisation=ctx.organisation)
+        }
+        contracts = {
+            _key(c.code): c
+            for c in Contract.objects.filter(organisation=ctx.organisation).prefetch_related(
+                "systems"
+            )
+        }
+        for row in rows:
+            values = row.values
+            vendor = vendors.get(_key(values["vendor"]))
+            unit = units.get(_key(values["owner_unit"]))
+            if vendor is None:
+                ctx.reject(
+                    row, "vendor", _("No such vendor: %(name)s") % {"name": values["vendor"]}
+                )
+            if unit is None:
+                ctx.reject(
+                    row, "owner_unit", _("No such unit: %(name)s") % {"name": values["owner_unit"]}
+                )
+            linked = None
+            if "systems" in values:
+                codes = [c for c in SEPARATORS.split(values["systems"] or "") if c]
+                missing = [c for c in codes if _key(c) not in systems]
+                if missing:
+                    ctx.reject(
+                        row,
+                        "systems",
+                        _("Unknown system IDs: %(codes)s") % {"codes": ", ".join(missing)},
+                    )
+                linked = [systems[_key(c)] for c in codes if _key(c) in systems]
+            amount = values.get("yearly_amount")
+            if amount is None:
+                amount = values.get("yearly_amount_thousand_yen")
+            if ctx.is_rejected(row):
+                continue
+            data = {
+                "title": values["title"],
+                "vendor": vendor,
+                "owner_unit": unit,
+                "kind": values["kind"],
+                "start_on": values["start_on"],
+                "end_on": values["end_on"],
+            }
+            if amount is not None:
+                data["yearly_amount"] = amount
+            if "note" in values:
+                data["note"] = values["note"] or ""
+            existing = contracts.get(_key(values["code"]))
+            try:
+                if existing is not None:
+                    changes = {k: val for k, val in data.items() if getattr(existing, k) != val}
+                    same_systems = linked is None or {s.pk for s in linked} == {
+                        s.pk for s in existing.systems.all()
+                    }
+                    if not changes and same_systems:
+                        ctx.counts["unchanged"] += 1
+                        continue
+                    services.contract_update(
+                        contract=existing, data=changes, systems=None if same_systems else linked
+                    )
+                    ctx.counts["updated"] += 1
+                else:
+                    contract = services.contract_create(
+                        organisation=ctx.organisation,
+                        code=values["code"],
+                        systems=linked or [],
+                        **data,
+                    )
+                    contracts[_key(contract.code)] = contract
+                    ctx.counts["created"] += 1
+            except ValidationError as exc:
+                _reject_validation(ctx, row, exc, {"yearly_amount": "yearly_amount"})
+            except PermissionDenied as exc:
+                ctx.reject(row, "owner_unit", str(exc))
+
+
+def register_kinds() -> None:
+    for kind in (SystemImport(), CostImport(), VendorImport(), ContractImport()):
+        register(kind)
