@@ -152,6 +152,7 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = Path(env.str("DAICHO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "media/"  # never served directly: attachments go through a permission-checked view
 DAICHO_MAX_UPLOAD_BYTES = env.int("DAICHO_MAX_UPLOAD_MB", default=20) * 1024 * 1024
+DAICHO_MAX_IMPORT_BYTES = env.int("DAICHO_MAX_IMPORT_MB", default=200) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000  # the cost entry sheet posts a field per system and category
 

@@ -420,6 +420,8 @@ class ImportBatch(models.Model):
     rejected = models.PositiveIntegerField(_("rejected"), default=0)
     units_created = models.JSONField(default=list, blank=True)
     problems = models.JSONField(default=list, blank=True)
+    # The uploaded file, kept so a previewed (dry-run) import can be confirmed without re-upload.
+    stored_file = models.CharField(max_length=255, blank=True)
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     rolled_back_at = models.DateTimeField(_("rolled back at"), null=True, blank=True)

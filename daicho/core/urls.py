@@ -2,8 +2,20 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from daicho.core import views
+from daicho.core.importing import views as import_views
 
 urlpatterns = [
+    path("imports/", import_views.ImportListView.as_view(), name="import_list"),
+    path("imports/new/", import_views.ImportUploadView.as_view(), name="import_upload"),
+    path("imports/<int:pk>/", import_views.ImportDetailView.as_view(), name="import_detail"),
+    path(
+        "imports/<int:pk>/confirm/", import_views.ImportConfirmView.as_view(), name="import_confirm"
+    ),
+    path(
+        "imports/<int:pk>/rollback/",
+        import_views.ImportRollbackView.as_view(),
+        name="import_rollback",
+    ),
     path("", views.HomeView.as_view(), name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

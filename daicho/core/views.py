@@ -338,6 +338,8 @@ class AuditListView(LoginRequiredMixin, View):
             events = events.filter(actor_name__icontains=request.GET["actor"])
         if request.GET.get("q"):
             events = events.filter(object_repr__icontains=request.GET["q"])
+        if request.GET.get("batch"):
+            events = events.filter(request_id=request.GET["batch"])
         table = Table(
             columns=AUDIT_COLUMNS,
             queryset=events,

@@ -50,3 +50,41 @@ def test_the_cost_sheet_saves_a_typed_amount(page, live_server, world):
         page.locator(f"input[name='amt-{world.system_b.pk}-operation']").input_value()
         == "2,500,000"
     )
+
+
+def test_upload_a_file_with_a_bad_row_fix_it_and_import(
+    page, live_server, world, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path
+    bad = tmp_path / "システム一覧.csv"
+    good = tmp_path / "システム一覧（修正）.csv"
+    header = "システムID,システム名,所管部局,所管課,稼働開始日,稼働環境\n"
+    first = "S0100,河川情報システム,県民生活部,くらし安全安心課,H20.4.1,クラウド\n"
+    second = "S0101,道路台帳システム,県民生活部,くらし安全安心課,{},クラウド\n"
+    for path, date in ((bad, "平成99年13月45日"), (good, "平成21年3月1日")):
+        text = header + first + second.format(date)
+        path.write_bytes(text.replace("\n", "\r\n").encode("cp932"))  # as Excel saves it
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "policy")
+    page.fill("#id_password", "pw-for-tests-1")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+    page.goto(f"{live_server.url}/imports/new/")
+    page.select_option("#id_kind", "systems")
+    page.set_input_files("#id_file", str(bad))
+    page.click("#import-form button[type=submit]")
+    page.wait_for_selector("table.table-sm tr.table-danger")
+    problem = page.locator("tr.table-danger").first.inner_text()
+    assert "3" in problem and "平成99年13月45日" in problem
+    assert page.locator("#confirm-form").count() == 0  # cannot confirm with a bad row
+
+    page.click("a.alert-link[href*='/imports/new/']")  # “upload a corrected file”
+    page.wait_for_selector("#id_file")
+    page.set_input_files("#id_file", str(good))
+    page.click("#import-form button[type=submit]")
+    page.wait_for_selector("#confirm-form")
+    page.click("#confirm-form button")
+    page.wait_for_selector(".alert-success")
+    page.goto(f"{live_server.url}/systems/?q=河川")
+    assert "河川情報システム" in page.locator("table tbody").inner_text()

@@ -72,7 +72,7 @@ def test_skip_invalid_writes_the_good_rows_and_exits_non_zero(world, capsys, tmp
     path = write(tmp_path, "経費.csv", text)
     code, _out, err = run(capsys, "import", "costs", path, "--org", "330001", "--skip-invalid")
     assert code == 1
-    assert "negative" in err or "負" in err
+    assert "row 5" in err and "amount_thousand_yen" in err and "“-5”" in err
     assert CostLine.objects.filter(fiscal_year=2015).exists()
     assert ImportBatch.objects.get().rejected == 1
 

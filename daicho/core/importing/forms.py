@@ -1,0 +1,49 @@
+"""The upload form of the web import."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from daicho.core.importing import engine
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What the file holds"), choices=())
+    file = forms.FileField(label=_("File (CSV, TSV or Excel)"))
+    skip_invalid = forms.BooleanField(
+        label=_("Import the good rows even if some are rejected"), required=False
+    )
+    create_refs = forms.BooleanField(
+        label=_("Create departments and sections the file names"), required=False, initial=True
+    )
+    mapping = forms.CharField(
+        label=_("Rename headers"),
+        required=False,
+        help_text=_("Their header=column, separated by commas (e.g. 業務名=name)."),
+    )
+    sheet = forms.CharField(
+        label=_("Excel sheet"), required=False, help_text=_("Empty: the first sheet.")
+    )
+    encoding = forms.ChoiceField(
+        label=_("Character encoding"),
+        required=False,
+        choices=[
+            ("", _("Detect")),
+            ("cp932", "Shift_JIS (CP932)"),
+            ("utf-8", "UTF-8"),
+            ("utf-16", "UTF-16"),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k.name, k.title) for k in engine.kinds().values()]
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs["class"] = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                widget.attrs["class"] = "form-select"
+            else:
+                widget.attrs["class"] = "form-control"

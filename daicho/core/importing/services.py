@@ -1,0 +1,170 @@
+"""Writes around imports from the web: keep an upload, confirm a preview, roll a batch back."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from daicho.core import audit
+from daicho.core.audit import Action
+from daicho.core.importing import engine
+from daicho.core.models import AuditEvent, ImportBatch, ImportStatus, Organisation, User
+from daicho.core.permissions import scope_of
+from daicho.core.services import actor, object_delete, require
+
+
+def import_dir() -> str:
+    path = os.path.join(settings.MEDIA_ROOT, "imports")
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def upload_store(*, upload) -> str:
+    """Keep an uploaded file under the media root; returns its path."""
+    if upload.size > settings.DAICHO_MAX_IMPORT_BYTES:
+        raise ValidationError(
+            {
+                "file": _("The file is too large (%(size)s MB; the limit is %(limit)s MB).")
+                % {
+                    "size": round(upload.size / 1048576, 1),
+                    "limit": settings.DAICHO_MAX_IMPORT_BYTES // 1048576,
+                }
+            }
+        )
+    path = os.path.join(import_dir(), uuid.uuid4().hex)
+    with open(path, "wb") as fh:
+        for chunk in upload.chunks():
+            fh.write(chunk)
+    return path
+
+
+def import_preview(
+    *, organisation: Organisation, user: User, kind: str, path: str, name: str, **options
+) -> engine.Result:
+    """Dry-run an uploaded file; the batch remembers the file so it can be confirmed."""
+    require(scope_of(user).can_write)
+    result = engine.run(
+        kind=kind,
+        source=path,
+        name=name,
+        organisation=organisation,
+        user=user,
+        dry_run=True,
+        **options,
+    )
+    result.batch.stored_file = path
+    result.batch.save(update_fields=["stored_file"])
+    return result
+
+
+def import_confirm(*, preview: ImportBatch, user: User) -> engine.Result:
+    """Run a previewed import for real, with the options it was previewed with."""
+    if preview.status != ImportStatus.DRY_RUN or not preview.stored_file:
+        raise ValidationError(_("Only a preview can be confirmed."))
+    if preview.user_id != user.pk:
+        raise PermissionDenied(_("Only the person who uploaded the file can confirm it."))
+    if not os.path.exists(preview.stored_file):
+        raise ValidationError(_("The uploaded file is no longer kept; upload it again."))
+    options = preview.options
+    result = engine.run(
+        kind=preview.kind,
+        source=preview.stored_file,
+        name=preview.file_name,
+        organisation=preview.organisation,
+        user=user,
+        dry_run=False,
+        skip_invalid=options.get("skip_invalid", False),
+        create_refs=options.get("create_refs", True),
+        mapping=options.get("map") or None,
+        sheet=options.get("sheet") or None,
+        encoding=options.get("encoding") or None,
+    )
+    result.batch.stored_file = preview.stored_file
+    result.batch.save(update_fields=["stored_file"])
+    return result
+
+
+def batch_blockers(batch: ImportBatch) -> list[str]:
+    """Records of the batch that something newer has changed: they block a rollback."""
+    events = AuditEvent.objects.filter(request_id=batch.batch_id)
+    first = events.order_by("pk").values_list("pk", flat=True).first()
+    if first is None:
+        return []
+    touched = set(events.values_list("content_type_id", "object_id"))
+    later = (
+        AuditEvent.objects.filter(pk__gt=first)
+        .exclude(request_id=batch.batch_id)
+        .values_list("content_type_id", "object_id", "object_repr")
+    )
+    return sorted({repr_ for ct, oid, repr_ in later if (ct, oid) in touched})
+
+
+@transaction.atomic
+def batch_rollback(*, batch: ImportBatch) -> int:
+    """Undo an applied batch from the before-images of its audit events (newest first).
+
+    Refused when anything newer touched its records. Each undo is itself audited.
+    """
+    me = actor()
+    require(
+        me is not None
+        and (batch.user_id == me.pk or batch.organisation_id in scope_of(me).policy_org_ids)
+    )
+    if batch.status != ImportStatus.APPLIED:
+        raise ValidationError(_("Only an applied import can be rolled back."))
+    blockers = batch_blockers(batch)
+    if blockers:
+        raise ValidationError(
+            _("Changed since the import, so it cannot be rolled back: %(records)s")
+            % {"records": "、".join(blockers[:20])}
+        )
+    events = list(
+        AuditEvent.objects.filter(request_id=batch.batch_id)
+        .select_related("content_type")
+        .order_by("-pk")
+    )
+    undone = 0
+    for event in events:
+        model = event.content_type.model_class()
+        if event.action == Action.CREATE:
+            obj = model._base_manager.filter(pk=event.object_id).first()
+            if obj is not None:
+                object_delete(obj=obj)
+                undone += 1
+        elif event.action == Action.UPDATE:
+            obj = model._base_manager.get(pk=event.object_id)
+            before = audit.snapshot(obj)
+            m2m = {f.name for f in model._meta.many_to_many}
+            for name, value in (event.before or {}).items():
+                if name in m2m:
+                    getattr(obj, name).set(value)
+                else:
+                    setattr(obj, name, value)
+            obj.save()
+            audit.record(
+                action=Action.UPDATE,
+                obj=obj,
+                before=before,
+                after=audit.snapshot(obj),
+                message=_("rollback of import %(batch)s") % {"batch": batch.batch_id},
+            )
+            undone += 1
+        elif event.action == Action.DELETE:
+            data = dict(event.before or {})
+            m2m = {f.name: data.pop(f.name) for f in model._meta.many_to_many if f.name in data}
+            obj = model(**data)
+            obj.save(force_insert=True)
+            for name, value in m2m.items():
+                getattr(obj, name).set(value)
+            audit.record(action=Action.CREATE, obj=obj, after=audit.snapshot(obj))
+            undone += 1
+    batch.status = ImportStatus.ROLLED_BACK
+    batch.rolled_back_at = timezone.now()
+    batch.save(update_fields=["status", "rolled_back_at"])
+    return undone

@@ -1,0 +1,147 @@
+"""Web import: upload → preview (the dry run, problems at their rows) → confirm; history and
+rollback of a batch."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from daicho.core.importing import engine, services
+from daicho.core.importing.forms import ImportForm
+from daicho.core.models import ImportBatch, ImportStatus
+from daicho.core.permissions import scope_of
+
+
+def batches_visible_to(user):
+    """Policy and auditors see every import of their organisations; others their own."""
+    scope = scope_of(user)
+    return ImportBatch.objects.filter(
+        Q(organisation_id__in=scope.audit_org_ids)
+        | Q(organisation_id__in=scope.read_org_ids, user=user)
+    ).select_related("user")
+
+
+class ImportListView(LoginRequiredMixin, View):
+    def get(self, request):
+        batches = batches_visible_to(request.user)
+        return render(
+            request,
+            "core/import_list.html",
+            {
+                "batches": batches[:200],
+                "can_import": scope_of(request.user).can_write,
+            },
+        )
+
+
+class ImportUploadView(LoginRequiredMixin, View):
+    def _check(self, request):
+        if not scope_of(request.user).can_write or request.organisation is None:
+            raise PermissionDenied(_("Only members who edit the ledger can import."))
+
+    def get(self, request):
+        self._check(request)
+        return render(
+            request,
+            "core/import_upload.html",
+            {
+                "form": ImportForm(initial={"kind": request.GET.get("kind", "systems")}),
+                "kinds": engine.kinds().values(),
+            },
+        )
+
+    def post(self, request):
+        self._check(request)
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                path = services.upload_store(upload=data["file"])
+            except ValidationError as exc:
+                form.add_error("file", exc.messages)
+            else:
+                result = services.import_preview(
+                    organisation=request.organisation,
+                    user=request.user,
+                    kind=data["kind"],
+                    path=path,
+                    name=data["file"].name,
+                    skip_invalid=data["skip_invalid"],
+                    create_refs=data["create_refs"],
+                    mapping=data["mapping"] or None,
+                    sheet=data["sheet"] or None,
+                    encoding=data["encoding"] or None,
+                )
+                return redirect(result.batch.get_absolute_url())
+        return render(
+            request,
+            "core/import_upload.html",
+            {"form": form, "kinds": engine.kinds().values()},
+            status=400,
+        )
+
+
+class ImportDetailView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        batch = get_object_or_404(batches_visible_to(request.user), pk=pk)
+        kind = engine.kinds().get(batch.kind)
+        blockers = services.batch_blockers(batch) if batch.status == ImportStatus.APPLIED else []
+        return render(
+            request,
+            "core/import_detail.html",
+            {
+                "batch": batch,
+                "kind": kind,
+                "problems": batch.problems,
+                "can_confirm": batch.status == ImportStatus.DRY_RUN
+                and batch.user_id == request.user.pk
+                and (batch.rejected == 0 or batch.options.get("skip_invalid")),
+                "can_rollback": batch.status == ImportStatus.APPLIED
+                and not blockers
+                and (
+                    batch.user_id == request.user.pk
+                    or batch.organisation_id in scope_of(request.user).policy_org_ids
+                ),
+                "blockers": blockers,
+            },
+        )
+
+
+class ImportConfirmView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        preview = get_object_or_404(batches_visible_to(request.user), pk=pk)
+        try:
+            result = services.import_confirm(preview=preview, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(preview.get_absolute_url())
+        if result.ok or result.batch.status == ImportStatus.APPLIED:
+            messages.success(
+                request,
+                _("Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
+                % {
+                    "created": result.batch.created,
+                    "updated": result.batch.updated,
+                    "unchanged": result.batch.unchanged,
+                },
+            )
+        else:
+            messages.error(request, _("Nothing was imported; see the problems below."))
+        return redirect(result.batch.get_absolute_url())
+
+
+class ImportRollbackView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        batch = get_object_or_404(batches_visible_to(request.user), pk=pk)
+        try:
+            undone = services.batch_rollback(batch=batch)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Rolled back: %(n)d changes undone.") % {"n": undone})
+        return redirect(batch.get_absolute_url())
