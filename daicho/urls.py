@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("daicho.core.urls")),
     path("", include("daicho.registry.urls")),
     path("api/v1/", api.urls),
+    path("opendata/", include("daicho.opendata.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

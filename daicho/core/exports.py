@@ -38,6 +38,17 @@ class ExportKind:
 
 
 _kinds: dict[str, ExportKind] = {}
+# Exports that write a folder of files (e.g. the open-data catalogue): name -> writer(dir, org)
+_folders: dict[str, Callable[..., list[str]]] = {}
+
+
+def register_folder(name: str, writer: Callable[..., list[str]]) -> None:
+    """Register an export that writes several files into a folder (`daicho export NAME -o DIR`)."""
+    _folders[name] = writer
+
+
+def folders() -> dict[str, Callable[..., list[str]]]:
+    return dict(_folders)
 
 
 def register(kind: ExportKind) -> None:

@@ -96,6 +96,7 @@ class SystemOut(Schema):
     my_number: bool
     standard_business: str
     sso_integrated: bool
+    open_data: bool
     description: str
     updated_at: datetime.datetime
 
@@ -128,6 +129,7 @@ class SystemPatch(Schema):
     my_number: bool | None = None
     standard_business: str | None = None
     sso_integrated: bool | None = None
+    open_data: bool | None = None
     description: str | None = None
 
 

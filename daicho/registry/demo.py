@@ -81,6 +81,8 @@ def _systems(organisation, units) -> dict[str, InformationSystem]:
             standard_business=row["standard_business"],
             sso_integrated=row["sso"],
             description=description,
+            # The prefecture publishes its systems except the most confidential ones.
+            open_data=row["confidentiality"] != "3" and row["status"] != "planning",
         )
     return systems
 

@@ -86,6 +86,7 @@ class SystemFilterSet(df.FilterSet):
     personal_data = BooleanChoiceFilter(field_name="personal_data", label=_("Personal data"))
     my_number = BooleanChoiceFilter(field_name="my_number", label=_("Individual number"))
     sso_integrated = BooleanChoiceFilter(field_name="sso_integrated", label=_("SSO integrated"))
+    open_data = BooleanChoiceFilter(field_name="open_data", label=_("Open data"))
     ordering = df.OrderingFilter(
         fields=(
             ("code", "code"),

@@ -64,6 +64,7 @@ class SystemForm(forms.ModelForm):
             "personal_data",
             "my_number",
             "sso_integrated",
+            "open_data",
             "description",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
@@ -109,6 +110,13 @@ class SystemBulkEditForm(forms.Form):
     )
     sso_integrated = forms.NullBooleanField(
         label=_("SSO integrated"),
+        required=False,
+        widget=forms.Select(
+            choices=[("unknown", _("(unchanged)")), ("true", _("Yes")), ("false", _("No"))]
+        ),
+    )
+    open_data = forms.NullBooleanField(
+        label=_("Published as open data"),
         required=False,
         widget=forms.Select(
             choices=[("unknown", _("(unchanged)")), ("true", _("Yes")), ("false", _("No"))]

@@ -206,6 +206,7 @@ class SystemImport(Kind):
         Field(
             "vendor", "保守事業者", v.text(200), get=lambda s: s.vendor.code if s.vendor else None
         ),
+        Field("open_data", "オープンデータ公開", v.boolean, get=lambda s: s.open_data),
         Field("description", "概要", v.text(), get=lambda s: s.description),
     ]
     # model field -> column of the file, for error messages

@@ -166,6 +166,11 @@ class InformationSystem(CodedModel):
         verbose_name=_("maintenance vendor"),
     )
     description = models.TextField(_("description"), blank=True)
+    open_data = models.BooleanField(
+        _("published as open data"),
+        default=False,
+        help_text=_("Listed in the public open-data catalogue with its yearly costs."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

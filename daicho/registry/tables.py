@@ -69,6 +69,7 @@ SYSTEM_COLUMNS = [
         default=False,
     ),
     Column("sso_integrated", _("SSO"), lambda s: _yes(s.sso_integrated), default=False),
+    Column("open_data", _("Open data"), lambda s: _yes(s.open_data), default=False),
     Column(
         "updated_at",
         _("Updated"),

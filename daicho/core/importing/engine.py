@@ -121,7 +121,11 @@ class Kind:
         return ExportKind(
             self.name,
             self.title,
-            [Column(f.name, f.label, f.get, f.fmt) for f in self.fields if f.get],
+            [
+                Column(f.name, f.label, f.get, f.fmt, getattr(f.parse, "choices", None))
+                for f in self.fields
+                if f.get
+            ],
             self.export_queryset,
         )
 

@@ -175,4 +175,5 @@ def choice(choices: Iterable[tuple[str, Any]]) -> Callable[[str], str | None]:
             % {"value": cell, "allowed": allowed}
         )
 
+    parse.choices = dict(pairs)  # exports show the label in spreadsheets
     return parse

@@ -31,10 +31,20 @@ class Command(DaichoCommand):
 
     def handle(self, *args, **options):
         kinds = exports.kinds()
+        folders = exports.folders()
+        if options["kind"] in folders:
+            if not options["output"]:
+                raise CommandError(
+                    _("%(kind)s writes several files: give a folder with -o.")
+                    % {"kind": options["kind"]}
+                )
+            for path in folders[options["kind"]](options["output"]):
+                self.stderr.write(_("Wrote %(file)s.") % {"file": path})
+            return
         if options["kind"] not in kinds:
             raise CommandError(
                 _("Unknown kind %(kind)s; choose one of: %(kinds)s")
-                % {"kind": options["kind"], "kinds": ", ".join(kinds)}
+                % {"kind": options["kind"], "kinds": ", ".join([*kinds, *folders])}
             )
         fmt = options["format"]
         output = options["output"]
