@@ -595,6 +595,17 @@ TRANSLATIONS: dict[str, str] = {
     'The amount in yen (%(yen)s) and in thousand yen (%(thousand)s) differ.': '金額（円）%(yen)s と 金額（千円）%(thousand)s が一致しません。',
     'No such unit: %(name)s': '組織「%(name)s」がありません',
     'maintenance vendor': '保守事業者',
+    '%(kind)s writes several files: give a folder with -o.': '%(kind)s は複数のファイルを書き出します。-o で出力先フォルダを指定してください。',
+    '%(file)s: row %(row)d%(column)s%(value)s: %(message)s': '%(file)s: %(row)d行目%(column)s%(value)s: %(message)s',
+    'Open data': 'オープンデータ',
+    'Information systems and their yearly costs, as the organisations publish them. Licence: <a href="%(licence_url)s">%(licence)s</a>. Files are CSV in UTF-8 (with BOM) following the 自治体標準オープンデータセット conventions.': '各団体が公開している情報システムと年度別経費です。ライセンス: <a href="%(licence_url)s">%(licence)s</a>。ファイルは自治体標準オープンデータセットの形式に沿ったCSV（UTF-8、BOM付き）です。',
+    'Organisation': '団体',
+    'Systems published': '公開システム数',
+    'Files': 'ファイル',
+    'Nothing is published yet.': '公開しているデータはまだありません。',
+    'Published as open data': 'オープンデータとして公開',
+    'published as open data': 'オープンデータとして公開',
+    'Listed in the public open-data catalogue with its yearly costs.': '年度別経費とともにオープンデータのカタログに掲載します。',
 }
 # fmt: on
 

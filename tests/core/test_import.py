@@ -61,7 +61,7 @@ def test_one_bad_row_anywhere_writes_nothing_and_names_row_column_value(world, c
     path = write(tmp_path, "経費.csv", text)
     code, _out, err = run(capsys, "import", "costs", path, "--org", "330001")
     assert code == 1
-    assert "row 5" in err and "fiscal_year" in err and "平成99年13月45日" in err
+    assert "5行目" in err and "fiscal_year" in err and "平成99年13月45日" in err
     assert not CostLine.objects.filter(fiscal_year__in=[2015, 2019]).exists()
     assert ImportBatch.objects.get().status == "rejected"
     assert not AuditEvent.objects.filter(channel="import").exists()
@@ -72,7 +72,7 @@ def test_skip_invalid_writes_the_good_rows_and_exits_non_zero(world, capsys, tmp
     path = write(tmp_path, "経費.csv", text)
     code, _out, err = run(capsys, "import", "costs", path, "--org", "330001", "--skip-invalid")
     assert code == 1
-    assert "row 5" in err and "amount_thousand_yen" in err and "“-5”" in err
+    assert "5行目" in err and "amount_thousand_yen" in err and "“-5”" in err
     assert CostLine.objects.filter(fiscal_year=2015).exists()
     assert ImportBatch.objects.get().rejected == 1
 
@@ -144,7 +144,7 @@ def test_the_same_key_twice_in_one_file_is_refused(world, capsys, tmp_path):
     path = write(tmp_path, "costs.csv", text, "utf-8")
     code, _out, err = run(capsys, "import", "costs", path, "--org", "330001")
     assert code == 1
-    assert "row 3" in err  # the second occurrence is the one refused, naming the first
+    assert "3行目" in err  # the second occurrence is the one refused, naming the first
     assert not CostLine.objects.filter(system=world.system_b).exists()
 
 

@@ -143,7 +143,16 @@ class Command(DaichoCommand):
         for p in result.problems[:200]:
             column = f", {p.column}" if p.column else ""
             value = f" “{p.value}”" if p.value else ""
-            self.stderr.write(f"{batch.file_name}: row {p.row}{column}{value}: {p.message}")
+            self.stderr.write(
+                _("%(file)s: row %(row)d%(column)s%(value)s: %(message)s")
+                % {
+                    "file": batch.file_name,
+                    "row": p.row,
+                    "column": column,
+                    "value": value,
+                    "message": p.message,
+                }
+            )
         if len(result.problems) > 200:
             self.stderr.write(
                 _("… and %(n)d more problems (see --json)") % {"n": len(result.problems) - 200}
