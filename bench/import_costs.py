@@ -11,13 +11,14 @@ cost items of the demo, then, in the same database and the same run, times:
 
 The floor runs first, its rows are then removed (not timed) and the engine imports the same file
 into the same empty table. Each timed phase runs in its own child process (this script run again
-with `--phase`) so that its peak RSS (`ru_maxrss`) is its own. Prints seconds, the ratio
+with `--phase`) so that its peak RSS (VmHWM) is its own. Prints seconds, the ratio
 engine / floor and the peak memory of each phase. Goal: ratio ≤ 2.5 and peak < 300 MB on SQLite.
 
     .venv/bin/python bench/import_costs.py [--rows 1000000] [--keep DIR] [--profile FILE]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/daicho_bench .venv/bin/python bench/…
 
-On PostgreSQL the database named in DATABASE_URL is dropped and created again at the start.
+On PostgreSQL the database named in DATABASE_URL is created, or emptied (its public schema
+dropped and created again) when it exists, at the start.
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ def setup_django(scratch: Path) -> None:
 
 
 def recreate_database(scratch: Path) -> None:
-    """A clean database for every run: drop and create it (PostgreSQL) or remove the file."""
+    """A clean database for every run: remove the SQLite file, or create the PostgreSQL
+    database (or empty its public schema when it exists)."""
     import environ
 
     config = environ.Env.db_url_config(os.environ["DATABASE_URL"])
@@ -76,17 +78,37 @@ def recreate_database(scratch: Path) -> None:
     import psycopg
     from psycopg import sql
 
-    with psycopg.connect(
-        dbname="postgres",
-        host=config.get("HOST") or None,
-        port=config.get("PORT") or None,
-        user=config.get("USER") or None,
-        password=config.get("PASSWORD") or None,
-        autocommit=True,
-    ) as admin:
-        name = sql.Identifier(config["NAME"])
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(name))
+    server = {
+        "host": config.get("HOST") or None,
+        "port": config.get("PORT") or None,
+        "user": config.get("USER") or None,
+        "password": config.get("PASSWORD") or None,
+        "autocommit": True,
+    }
+    name = sql.Identifier(config["NAME"])
+    with psycopg.connect(dbname="postgres", **server) as admin:
+        found = admin.execute(
+            "SELECT datconnlimit FROM pg_database WHERE datname = %s", [config["NAME"]]
+        ).fetchone()
+        if found is not None and found[0] == -2:  # left invalid by an interrupted DROP DATABASE
+            admin.execute("SET statement_timeout = '120s'")
+            try:
+                admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(name))
+            except psycopg.errors.QueryCanceled:
+                sys.exit(
+                    f"{config['NAME']} is invalid and cannot be dropped now: DROP DATABASE waits "
+                    "for a backend stuck in COPY (see pg_stat_activity); use another name"
+                )
+            found = None
+        if found is None:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(name))
+            return
+    # An existing database is emptied rather than dropped: as clean, and DROP DATABASE waits for
+    # every backend of the cluster to acknowledge it, which one stuck in COPY … FROM STDIN (a
+    # hung client anywhere on the server) never does.
+    with psycopg.connect(dbname=config["NAME"], **server) as db:
+        db.execute("DROP SCHEMA public CASCADE")
+        db.execute("CREATE SCHEMA public")
 
 
 def generate(n_rows: int, csv_path: Path) -> int:
@@ -153,6 +175,16 @@ def generate(n_rows: int, csv_path: Path) -> int:
 
 
 def peak_mb() -> float:
+    """This process's peak RSS. On Linux `ru_maxrss` keeps the parent's peak across fork and
+    exec (a child of a 300 MB parent reports ≥ 300 MB), so read VmHWM, the peak of our own
+    address space, and fall back to `ru_maxrss` elsewhere."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
 
 
@@ -249,7 +281,12 @@ def child(phase: str, args: argparse.Namespace, scratch: Path) -> dict:
     command += ["--keep", str(scratch)]
     if args.profile and phase == "engine":
         command += ["--profile", args.profile]
-    subprocess.run(command, check=True)
+    try:
+        subprocess.run(command, check=True, timeout=args.timeout)
+    except subprocess.TimeoutExpired:  # subprocess.run has killed the child
+        sys.exit(f"the {phase} phase took more than {args.timeout} s (hung?): stopped")
+    except subprocess.CalledProcessError as exc:
+        sys.exit(f"the {phase} phase failed (exit status {exc.returncode})")
     return json.loads((scratch / f"phase-{phase}.json").read_text())
 
 
@@ -279,6 +316,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--keep", help="scratch folder to keep (default: a temporary one)")
     parser.add_argument("--profile", help="profile the engine phase with cProfile into FILE")
+    parser.add_argument(
+        "--timeout", type=int, default=3600, help="stop a phase after SECONDS (default 3600)"
+    )
     parser.add_argument("--phase", choices=["floor", "engine"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.profile:
@@ -319,6 +359,8 @@ def main() -> None:
         f"engine: ok={engine['ok']} created={engine['created']:,} rejected={engine['rejected']:,}"
         f" audit events={engine['audit_events']:,}"
     )
+    if not engine["ok"] or engine["created"] != args.rows:
+        print("the engine did not import every row: its figures are not comparable")
     print("goal: ratio ≤ 2.5, peak < 300 MB")
     if args.profile:
         print_profile(args.profile)

@@ -150,39 +150,148 @@ def record_many(
     *,
     organisation: Organisation | None = None,
 ) -> int:
-    """One AuditEvent per (action, object, before, after), inserted in bulk (imports, loads)."""
-    from django.contrib.contenttypes.models import ContentType
+    """One AuditEvent per (action, object, before, after), written in bulk below the ORM
+    (imports and loads of many ledger rows) in the caller's transaction."""
+    import json
 
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.utils import timezone
+
+    from daicho.core import bulk
     from daicho.core.models import AuditEvent
 
     ctx = current()
     actor = ctx.actor if ctx.actor is not None and ctx.actor.pk else None
-    events = []
-    for action, obj, before, after in changes:
-        root = obj.audit_root() if hasattr(obj, "audit_root") else obj
-        if action == Action.UPDATE and before is not None and after is not None:
-            changed = sorted(k for k in after if before.get(k) != after.get(k))
-            before = {k: before.get(k) for k in changed}
-            after = {k: after[k] for k in changed}
-        events.append(
-            AuditEvent(
-                organisation=organisation or getattr(obj, "organisation", None),
-                actor=actor,
-                actor_name=actor.get_username() if actor else ctx.channel,
-                channel=ctx.channel,
-                action=action,
-                content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
-                object_id=str(obj.pk),
-                object_repr=str(obj)[:200],
-                root_type=ContentType.objects.get_for_model(root, for_concrete_model=True),
-                root_id=str(root.pk),
-                before=before,
-                after=after,
-                request_id=ctx.request_id,
+    actor_id = actor.pk if actor else None
+    actor_name = actor.get_username() if actor else ctx.channel
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    types: dict[type, int] = {}
+
+    def type_id(obj) -> int:
+        cls = type(obj)
+        if cls not in types:
+            types[cls] = ContentType.objects.get_for_model(obj, for_concrete_model=True).pk
+        return types[cls]
+
+    def dumps(value):
+        return None if value is None else json.dumps(value, ensure_ascii=False)
+
+    def rows():
+        for action, obj, before, after in changes:
+            root = obj.audit_root() if hasattr(obj, "audit_root") else obj
+            if action == Action.UPDATE and before is not None and after is not None:
+                changed = sorted(k for k in after if before.get(k) != after.get(k))
+                before = {k: before.get(k) for k in changed}
+                after = {k: after[k] for k in changed}
+            org = organisation or getattr(obj, "organisation", None)
+            yield (
+                org.pk if org else None,
+                now,
+                actor_id,
+                actor_name,
+                ctx.channel,
+                action,
+                type_id(obj),
+                str(obj.pk),
+                str(obj)[:200],
+                type_id(root),
+                str(root.pk),
+                dumps(before),
+                dumps(after),
+                ctx.request_id,
+                "",
             )
-        )
-    AuditEvent.objects.bulk_create(events, batch_size=2000)
-    return len(events)
+
+    bulk.insert(
+        AuditEvent,
+        [
+            "organisation_id",
+            "time",
+            "actor_id",
+            "actor_name",
+            "channel",
+            "action",
+            "content_type_id",
+            "object_id",
+            "object_repr",
+            "root_type_id",
+            "root_id",
+            "before",
+            "after",
+            "request_id",
+            "message",
+        ],
+        # Built before the insert starts: a COPY owns the connection until it ends, so nothing
+        # may query (content types, related objects) while it runs.
+        list(rows()),
+    )
+    return len(changes)
+
+
+def record_created_rows(
+    model: type[models.Model],
+    rows: list[tuple[Any, str, Any, dict]],
+    *,
+    root: type[models.Model] | None = None,
+    organisation: Organisation | None = None,
+) -> int:
+    """`create` events for rows inserted below the ORM: (pk, text, root pk, after) each."""
+    import json
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.utils import timezone
+
+    from daicho.core import bulk
+    from daicho.core.models import AuditEvent
+
+    ctx = current()
+    actor = ctx.actor if ctx.actor is not None and ctx.actor.pk else None
+    type_id = ContentType.objects.get_for_model(model).pk
+    root_id = ContentType.objects.get_for_model(root).pk if root else type_id
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    org = organisation.pk if organisation else None
+    name = actor.get_username() if actor else ctx.channel
+    bulk.insert(
+        AuditEvent,
+        [
+            "organisation_id",
+            "time",
+            "actor_id",
+            "actor_name",
+            "channel",
+            "action",
+            "content_type_id",
+            "object_id",
+            "object_repr",
+            "root_type_id",
+            "root_id",
+            "after",
+            "request_id",
+            "message",
+        ],
+        [
+            (
+                org,
+                now,
+                actor.pk if actor else None,
+                name,
+                ctx.channel,
+                Action.CREATE,
+                type_id,
+                str(pk),
+                text[:200],
+                root_id,
+                str(root_pk if root else pk),
+                json.dumps(after, ensure_ascii=False, default=str),
+                ctx.request_id,
+                "",
+            )
+            for pk, text, root_pk, after in rows
+        ],
+    )
+    return len(rows)
 
 
 def record_created_many(

@@ -7,13 +7,14 @@ file an export writes imports back with zero changes.
 from __future__ import annotations
 
 import re
+from array import array
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from daicho.core import audit
+from daicho.core import audit, bulk
 from daicho.core.audit import Action
 from daicho.core.importing import values as v
 from daicho.core.importing.engine import Context, Field, Kind, Row, register
@@ -341,13 +342,7 @@ class CostImport(Kind):
         return []
 
     def key(self, values):
-        return (
-            _key(values["system"]),
-            values["fiscal_year"],
-            values["basis"],
-            values["category"],
-            _key(values["item"]),
-        )
+        return None  # duplicates are found after resolution (RowsById), with less memory
 
     def export_queryset(self, user):
         return (
@@ -434,57 +429,110 @@ class CostImport(Kind):
             for line in CostLine.objects.filter(
                 system_id__in={s.pk for _r, s, _i, _a in wanted},
                 fiscal_year__in={r.values["fiscal_year"] for r, _s, _i, _a in wanted},
-            ).select_related("system", "item")
+            )
         }
-        to_create: list[CostLine] = []
-        to_update: list[tuple[CostLine, dict, dict]] = []
-        seen = ctx.cache.setdefault("cost_keys", {})
+        written: RowsById = ctx.cache.setdefault("cost_rows", RowsById())
+        in_chunk: dict[tuple, int] = {}
+        created: list[tuple] = []
+        to_update: list[tuple[CostLine, dict, dict, InformationSystem, CostItem]] = []
         for row, system, item, amount in wanted:
             values = row.values
             key = (system.pk, values["fiscal_year"], values["basis"], values["category"], item.pk)
-            if key in seen:  # the same line written another way (code vs name)
-                ctx.reject(
-                    row, "", _("The same record as row %(row)d.") % {"row": seen[key]}, value=""
-                )
-                continue
-            seen[key] = row.number
             line = existing.get(key)
+            # The same line twice in one file (perhaps once by code, once by name).
+            first = in_chunk.get(key) or (written.get(line.pk) if line is not None else None)
+            if first:
+                ctx.reject(row, "", _("The same record as row %(row)d.") % {"row": first}, value="")
+                continue
+            in_chunk[key] = row.number
             note = values.get("note")
             if line is None:
-                line = CostLine(
-                    system=system,
-                    fiscal_year=values["fiscal_year"],
-                    basis=values["basis"],
-                    category=values["category"],
-                    item=item,
-                    amount=amount,
-                    note=note or "",
+                created.append(
+                    (
+                        row.number,
+                        system,
+                        item,
+                        values["fiscal_year"],
+                        values["basis"],
+                        values["category"],
+                        amount,
+                        note or "",
+                    )
                 )
-                to_create.append(line)
                 continue
+            written.add(line.pk, row.number)
             new_note = line.note if note is None else note
             if line.amount == amount and line.note == new_note:
                 ctx.counts["unchanged"] += 1
                 continue
             before = {"amount": line.amount, "note": line.note}
             line.amount, line.note = amount, new_note
-            to_update.append((line, before, {"amount": amount, "note": new_note}))
-        if to_create:
-            CostLine.objects.bulk_create(to_create, batch_size=2000)
-            audit.record_created_many(to_create, organisation=ctx.organisation)
-            ctx.counts["created"] += len(to_create)
+            to_update.append((line, before, {"amount": amount, "note": new_note}, system, item))
+        if created:
+            self._create(created, written, ctx)
         if to_update:
             CostLine.objects.bulk_update(
-                [line for line, _b, _a in to_update], ["amount", "note"], batch_size=2000
+                [line for line, *_rest in to_update], ["amount", "note"], batch_size=2000
             )
+            for line, _b, _a, system, item in to_update:
+                line.system, line.item = system, item  # for the audit text, without queries
             audit.record_many(
-                [(Action.UPDATE, line, before, after) for line, before, after in to_update],
+                [(Action.UPDATE, line, before, after) for line, before, after, *_ in to_update],
                 organisation=ctx.organisation,
             )
             ctx.counts["updated"] += len(to_update)
 
+    FIELDS = ("id", "system_id", "fiscal_year", "basis", "category", "item_id", "amount", "note")
 
-# --- vendors and contracts ------------------------------------------------------------------------
+    def _create(self, created: list[tuple], written: RowsById, ctx: Context) -> None:
+        """Insert new lines below the ORM (DESIGN.md), each with its own audit event."""
+        ids = bulk.allocate_ids(CostLine, len(created))
+        rows = []
+        events = []
+        basis_labels = {value: str(label) for value, label in Basis.choices}
+        for pk, (number, system, item, fy, basis, category, amount, note) in zip(
+            ids, created, strict=True
+        ):
+            row = (pk, system.pk, fy, basis, category, item.pk, amount, note)
+            rows.append(row)
+            written.add(pk, number)
+            events.append(
+                (
+                    pk,
+                    f"{system.code} FY{fy} {basis_labels[basis]} {item.name}",
+                    system.pk,
+                    dict(zip(self.FIELDS, row, strict=True)),
+                )
+            )
+        bulk.insert(CostLine, self.FIELDS, rows)
+        audit.record_created_rows(
+            CostLine, events, root=InformationSystem, organisation=ctx.organisation
+        )
+        ctx.counts["created"] += len(created)
+
+
+class RowsById:
+    """Which file row wrote each cost line of this import, compactly (an array per id range)."""
+
+    def __init__(self) -> None:
+        self.base: int | None = None
+        self.rows = array("L")
+
+    def add(self, pk: int, number: int) -> None:
+        if self.base is None:
+            self.base = pk
+        if pk < self.base:  # an older line touched by this import: rare, keep it simple
+            self.rows = array("L", [0] * (self.base - pk)) + self.rows
+            self.base = pk
+        offset = pk - self.base
+        if offset >= len(self.rows):
+            self.rows.extend([0] * (offset - len(self.rows) + 1))
+        self.rows[offset] = number
+
+    def get(self, pk: int) -> int | None:
+        if self.base is None or pk < self.base or pk - self.base >= len(self.rows):
+            return None
+        return self.rows[pk - self.base] or None
 
 
 class VendorImport(Kind):

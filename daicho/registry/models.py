@@ -415,7 +415,8 @@ class CostLine(models.Model):
         indexes = [models.Index(fields=["fiscal_year", "basis", "category"])]
 
     def __str__(self) -> str:
-        return f"{self.system.code} FY{self.fiscal_year} {self.get_basis_display()} {self.item}"
+        # Basis(...).label, not get_basis_display(): this runs once per line in bulk audits.
+        return f"{self.system.code} FY{self.fiscal_year} {Basis(self.basis).label} {self.item}"
 
     def get_absolute_url(self) -> str:
         return reverse("registry:system_costs", args=[self.system_id])

@@ -53,7 +53,8 @@ def code(max_length: int = 30) -> Callable[[str], str]:
     """An identifier: NFKC-normalised (full-width letters and digits become ASCII), kept as text."""
 
     def parse(value: str) -> str:
-        value = normalize(unneutralise(value))
+        # NFKC changes nothing in plain ASCII, the common case.
+        value = unneutralise(value.strip()) if value.isascii() else normalize(unneutralise(value))
         if len(value) > max_length:
             raise CellError(
                 _("Too long: %(length)d characters, at most %(max)d.")
@@ -81,6 +82,8 @@ def fiscal_year(value: str) -> int | None:
     value = value.strip()
     if not value:
         return None
+    if len(value) == 4 and value.isdigit() and value.isascii() and 1900 <= int(value) <= 2200:
+        return int(value)  # the common case, without the 和暦 machinery
     try:
         return wareki.parse_fiscal_year(value)
     except wareki.WarekiError:
@@ -94,6 +97,8 @@ def yen(*, thousands: bool = False, allow_negative: bool = False) -> Callable[[s
         value = value.strip()
         if not value:
             return None
+        if not thousands and value.isdigit() and value.isascii():
+            return int(value)  # plain yen digits, the common case
         try:
             amount = money.parse_yen(value, thousands=thousands)
         except money.MoneyError:
@@ -152,6 +157,7 @@ def choice(choices: Iterable[tuple[str, Any]]) -> Callable[[str], str | None]:
     """A choice by its value, its Japanese label or its English label (case and width ignored)."""
     lookup: dict[str, str] = {}
     pairs = list(choices)
+    values = {value for value, _label in pairs}
 
     def build() -> None:  # lazily: labels translate only once the apps are ready
         for value, label in pairs:
@@ -161,6 +167,8 @@ def choice(choices: Iterable[tuple[str, Any]]) -> Callable[[str], str | None]:
                     lookup[normalize(str(label)).lower()] = value
 
     def parse(cell: str) -> str | None:
+        if cell in values:  # the canonical value as exports write it
+            return cell
         word = normalize(cell).lower()
         if not word:
             return None
