@@ -6,6 +6,7 @@ file an export writes imports back with zero changes.
 
 from __future__ import annotations
 
+import functools
 import re
 from array import array
 from typing import Any
@@ -45,6 +46,7 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
+@functools.lru_cache(maxsize=65536)  # the same codes and names repeat on every row
 def _key(text: str | None) -> str:
     return normalize(text or "").lower()
 
@@ -525,8 +527,8 @@ class RowsById:
             self.rows = array("L", [0] * (self.base - pk)) + self.rows
             self.base = pk
         offset = pk - self.base
-        if offset >= len(self.rows):
-            self.rows.extend([0] * (offset - len(self.rows) + 1))
+        if offset >= len(self.rows):  # grow in blocks, not row by row
+            self.rows.extend(array("L", [0]) * max(offset - len(self.rows) + 1, 8192))
         self.rows[offset] = number
 
     def get(self, pk: int) -> int | None:
