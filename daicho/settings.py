@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "daicho.core",
     "daicho.registry",
     "daicho.opendata",
+    "daicho.plan",
 ]
 
 MIDDLEWARE = [

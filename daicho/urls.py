@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("daicho.registry.urls")),
     path("api/v1/", api.urls),
     path("opendata/", include("daicho.opendata.urls")),
+    path("plan/", include("daicho.plan.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

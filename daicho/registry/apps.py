@@ -13,8 +13,9 @@ class RegistryConfig(AppConfig):
     def ready(self) -> None:
         from daicho.core import demo, home
         from daicho.registry import demo as registry_demo
-        from daicho.registry import importers, views
+        from daicho.registry import importers, metrics, views
 
         demo.register("registry", registry_demo.load, order=10)
         importers.register_kinds()
+        metrics.register()
         views.register_home_panels(home)

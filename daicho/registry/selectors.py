@@ -178,3 +178,29 @@ def cost_sheet_rows(
         }
         for s in systems
     ]
+
+
+def operation_cost_by_department(
+    *, organisation: Organisation, years: list[int], basis: str = Basis.BUDGET
+) -> list[dict]:
+    """運用等経費 per department (部局) for the given fiscal years: one query."""
+    rows = (
+        CostLine.objects.filter(
+            system__organisation=organisation,
+            fiscal_year__in=years,
+            basis=basis,
+            category=Category.OPERATION,
+        )
+        .values_list(
+            "system__owner_unit__department__name",
+            "system__owner_unit__department__sort_order",
+            "fiscal_year",
+        )
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    departments: dict[str, dict] = {}
+    for name, order, fy, total in rows:
+        entry = departments.setdefault(name, {"name": name, "order": order or 0, "years": {}})
+        entry["years"][fy] = total or 0
+    return sorted(departments.values(), key=lambda d: (d["order"], d["name"]))

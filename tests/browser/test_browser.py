@@ -88,3 +88,25 @@ def test_upload_a_file_with_a_bad_row_fix_it_and_import(
     page.wait_for_selector(".alert-success")
     page.goto(f"{live_server.url}/systems/?q=河川")
     assert "河川情報システム" in page.locator("table tbody").inner_text()
+
+
+def test_the_dashboard_leads_from_an_indicator_to_its_records(page, live_server, world):
+    from daicho.core.audit import Channel, audit_context
+    from daicho.plan import services
+
+    with audit_context(actor=None, channel=Channel.CLI):
+        text = services.BUILTIN["okayama-2014"].read_text(encoding="utf-8")
+        services.plan_import(organisation=world.org, data=services.plan_data(text))
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "viewer")
+    page.fill("#id_password", "pw-for-tests-1")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/plan/?fy=2014")
+    cloud = page.locator("tr[data-indicator='cloud_ratio']")
+    assert "50%" in cloud.inner_text()  # one of the two systems of the organisation
+    page.screenshot(path="test-results/dashboard.png", full_page=True)
+    cloud.locator("a.records").click()
+    page.wait_for_url("**/systems/?*hosting=cloud*")
+    rows = page.locator("table tbody tr")
+    assert rows.count() == 1 and "公共施設予約システム" in rows.first.inner_text()

@@ -1,0 +1,147 @@
+"""The plan's dashboard: every indicator of a fiscal year, its trend and the records behind it."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from daicho.core import wareki
+from daicho.core.permissions import scope_of
+from daicho.plan import report, selectors, services
+from daicho.plan.models import Indicator
+
+
+def _year(request, plan) -> int:
+    try:
+        fy = int(request.GET.get("fy") or request.POST.get("fy") or 0)
+    except ValueError:
+        fy = 0
+    if not fy:
+        fy = min(
+            max(wareki.fiscal_year_of(timezone.localdate()) - 1, plan.start_year), plan.end_year
+        )
+    return fy
+
+
+def spark(values: list[tuple[int, Decimal | None]]) -> str:
+    """An inline SVG bar sparkline of the values (no script, no external file)."""
+    numbers = [float(v) for _fy, v in values if v is not None]
+    if not numbers:
+        return ""
+    top = max(max(numbers), 0.0) or 1.0
+    bottom = min(min(numbers), 0.0)
+    span = (top - bottom) or 1.0
+    bars = []
+    for index, (fy, value) in enumerate(values):
+        if value is None:
+            continue
+        height = max(2, round((float(value) - bottom) / span * 20))
+        bars.append(
+            f'<rect x="{index * 10}" y="{22 - height}" width="8" height="{height}">'
+            f"<title>FY{fy}: {value}</title></rect>"
+        )
+    return (
+        f'<svg class="spark" width="{len(values) * 10}" height="22" role="img" '
+        f'aria-label="trend">{"".join(bars)}</svg>'
+    )
+
+
+class DashboardView(LoginRequiredMixin, View):
+    def get(self, request):
+        plan = selectors.plan_for(request.user, request.GET.get("plan"))
+        if plan is None:
+            return render(request, "plan/empty.html")
+        fy = _year(request, plan)
+        rows = selectors.indicator_rows(plan, fy)
+        measures: dict = {}
+        for row in rows:
+            row.spark = spark(selectors.trend(plan, row.indicator))
+            measures.setdefault(row.indicator.measure, []).append(row)
+        return render(
+            request,
+            "plan/dashboard.html",
+            {
+                "plan": plan,
+                "fy": fy,
+                "years": plan.years(),
+                "measures": measures.items(),
+                "rows": rows,
+                "met": sum(1 for r in rows if r.met),
+                "not_met": sum(1 for r in rows if r.met is False),
+                "unavailable": sum(1 for r in rows if not r.available),
+                "published": any(r.source == "published" for r in rows),
+                "can_publish": plan.organisation_id in scope_of(request.user).policy_org_ids,
+            },
+        )
+
+
+class PublishView(LoginRequiredMixin, View):
+    def post(self, request):
+        plan = selectors.plan_for(request.user, request.POST.get("plan"))
+        if plan is None:
+            raise Http404
+        fy = _year(request, plan)
+        count = services.year_publish(plan=plan, fiscal_year=fy)
+        messages.success(
+            request,
+            _("FY%(year)s published: %(count)d figures frozen.") % {"year": fy, "count": count},
+        )
+        return redirect(f"{reverse('plan:dashboard')}?plan={plan.code}&fy={fy}")
+
+
+class ResultEnterView(LoginRequiredMixin, View):
+    """Enter the value of a manual indicator with its evidence."""
+
+    def post(self, request, pk):
+        indicator = get_object_or_404(
+            Indicator.objects.filter(
+                measure__plan__organisation_id__in=scope_of(request.user).read_org_ids
+            ),
+            pk=pk,
+        )
+        plan = indicator.measure.plan
+        fy = _year(request, plan)
+        try:
+            raw = request.POST.get("value", "").replace(",", "").strip()
+            value = Decimal(raw) if raw else None
+            services.result_enter(
+                indicator=indicator,
+                fiscal_year=fy,
+                value=value,
+                evidence=request.POST.get("evidence", ""),
+            )
+            messages.success(request, _("Saved: %(obj)s") % {"obj": indicator})
+        except InvalidOperation:
+            messages.error(request, _("Not a number: %(value)s") % {"value": raw})
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect(f"{reverse('plan:dashboard')}?plan={plan.code}&fy={fy}")
+
+
+class ReportView(LoginRequiredMixin, View):
+    """The annual report for the committee, as HTML (print) or XLSX."""
+
+    def get(self, request, fmt):
+        plan = selectors.plan_for(request.user, request.GET.get("plan"))
+        if plan is None:
+            raise Http404
+        if not scope_of(request.user).read_org_ids:
+            raise PermissionDenied
+        fy = _year(request, plan)
+        if fmt == "xlsx":
+            response = HttpResponse(
+                report.xlsx(plan, fy),
+                content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            )
+            response["Content-Disposition"] = f'attachment; filename="annual-report-{fy}.xlsx"'
+            return response
+        return HttpResponse(report.html(plan, fy))

@@ -1,0 +1,132 @@
+"""Indicators the registry computes (DESIGN.md, "The seed plan's indicators")."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlencode
+
+from django.db.models import Q, Sum
+from django.urls import reverse
+
+from daicho.core import metrics
+from daicho.core.metrics import Measurement
+from daicho.core.money import format_yen
+from daicho.registry.models import Basis, Category, CostLine, Hosting, InformationSystem
+
+
+def _percent(numerator: int | Decimal, denominator: int | Decimal) -> Decimal:
+    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
+
+
+def _year_end(fiscal_year: int) -> datetime.date:
+    return datetime.date(fiscal_year + 1, 3, 31)
+
+
+def in_service_at_year_end(organisation, fiscal_year: int):
+    """Systems in operation on 31 March at the end of the fiscal year."""
+    end = _year_end(fiscal_year)
+    return InformationSystem.objects.filter(organisation=organisation).filter(
+        Q(in_service_on__lte=end) & (Q(retired_on__isnull=True) | Q(retired_on__gt=end))
+    )
+
+
+def operation_cost(organisation, fiscal_year: int, basis: str) -> int | None:
+    total = CostLine.objects.filter(
+        system__organisation=organisation,
+        fiscal_year=fiscal_year,
+        basis=basis,
+        category=Category.OPERATION,
+    ).aggregate(total=Sum("amount"))["total"]
+    return total
+
+
+def cost_reduction_vs_base(
+    organisation,
+    fiscal_year: int,
+    *,
+    base_year: int | None = None,
+    basis: str = Basis.BUDGET,
+    **_params,
+) -> Measurement:
+    """運用等経費 reduction against the base year: (base − year) / base, in %."""
+    base_year = base_year or organisation.cost_base_year
+    base = operation_cost(organisation, base_year, basis)
+    year = operation_cost(organisation, fiscal_year, basis)
+    url = (
+        reverse("registry:cost_sheet")
+        + "?"
+        + urlencode({"fy": fiscal_year, "basis": basis, "item": ""})
+    )
+    if not base or year is None:
+        return Measurement(None, "", url)
+    return Measurement(
+        _percent(base - year, base),
+        f"{format_yen(year, unit='thousand')}千円 / {format_yen(base, unit='thousand')}千円 "
+        f"(FY{base_year})",
+        url,
+        {"base": base, "year": year},
+    )
+
+
+def _share(organisation, fiscal_year: int, hostings: list[str]) -> Measurement:
+    systems = in_service_at_year_end(organisation, fiscal_year)
+    total = systems.count()
+    part = systems.filter(hosting__in=hostings).count()
+    url = (
+        reverse("registry:system_list")
+        + "?"
+        + urlencode([("hosting", h) for h in hostings] + [("status", "operating")])
+    )
+    if not total:
+        return Measurement(None, "", url)
+    return Measurement(
+        _percent(part, total), f"{part} / {total}", url, {"part": part, "total": total}
+    )
+
+
+def cloud_ratio(organisation, fiscal_year: int, **_params) -> Measurement:
+    """Share of systems in operation at the year's end that run on cloud services.
+
+    Hosting is taken as recorded today; dated hosting history comes with the infra area.
+    """
+    return _share(organisation, fiscal_year, [Hosting.CLOUD, Hosting.GOV_CLOUD])
+
+
+def virtualized_systems_increase(organisation, fiscal_year: int, **_params) -> Measurement:
+    """Systems on the virtualization platform at the year's end, minus the year before."""
+    now = (
+        in_service_at_year_end(organisation, fiscal_year)
+        .filter(hosting=Hosting.VIRTUALIZED)
+        .count()
+    )
+    before = (
+        in_service_at_year_end(organisation, fiscal_year - 1)
+        .filter(hosting=Hosting.VIRTUALIZED)
+        .count()
+    )
+    url = reverse("registry:system_list") + "?hosting=virtualized"
+    return Measurement(Decimal(now - before), f"{now} − {before}", url)
+
+
+def register() -> None:
+    metrics.register(
+        "cost_reduction_vs_base",
+        name="情報システム経常経費の削減率（基準年度比）",
+        unit="%",
+        compute=cost_reduction_vs_base,
+    )
+    metrics.register(
+        "cloud_ratio",
+        name="クラウドサービスを利用するシステムの割合",
+        unit="%",
+        compute=cloud_ratio,
+    )
+    metrics.register(
+        "virtualized_systems_increase",
+        name="仮想化基盤上のシステム数の対前年度増加数",
+        unit="システム",
+        compute=virtualized_systems_increase,
+    )
