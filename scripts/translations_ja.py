@@ -669,6 +669,7 @@ TRANSLATIONS: dict[str, str] = {
     'Evidence': '根拠',
     'No plan is loaded yet. The IT policy division loads one with “daicho plan import FILE” (or “--builtin okayama-2014”).': '計画はまだ登録されていません。情報政策課が「daicho plan import FILE」（または「--builtin okayama-2014」）で登録します。',
     'Not a number: %(value)s': '数値ではありません: %(value)s',
+    'Result': '実績',
 }
 # fmt: on
 

@@ -37,8 +37,11 @@ def _num(value: Decimal | None) -> str:
     return f"{value:,.1f}".rstrip("0").rstrip(".") if value % 1 else f"{int(value):,}"
 
 
-def target_text(indicator) -> str:
+def target_text(indicator, *, japanese: bool = True) -> str:
+    """The target as a reader says it: 30%以上 / 前年度より増加 (or "At least 30%")."""
     target = "" if indicator.target is None else _num(indicator.target)
+    if not japanese:
+        return f"{indicator.get_target_kind_display()} {target}{indicator.unit}".strip()
     return TARGET_TEXT[indicator.target_kind].format(target=target, unit=indicator.unit)
 
 

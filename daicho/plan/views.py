@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -63,8 +64,10 @@ class DashboardView(LoginRequiredMixin, View):
         fy = _year(request, plan)
         rows = selectors.indicator_rows(plan, fy)
         measures: dict = {}
+        japanese = (get_language() or "ja").startswith("ja")
         for row in rows:
             row.spark = spark(selectors.trend(plan, row.indicator))
+            row.target_text = report.target_text(row.indicator, japanese=japanese)
             measures.setdefault(row.indicator.measure, []).append(row)
         return render(
             request,
