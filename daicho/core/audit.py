@@ -145,6 +145,26 @@ def record(
     )
 
 
+# The columns bulk audit writers fill, in order (the id and defaults are the database's).
+EVENT_COLUMNS = (
+    "organisation_id",
+    "time",
+    "actor_id",
+    "actor_name",
+    "channel",
+    "action",
+    "content_type_id",
+    "object_id",
+    "object_repr",
+    "root_type_id",
+    "root_id",
+    "before",
+    "after",
+    "request_id",
+    "message",
+)
+
+
 def record_many(
     changes: list[tuple[str, models.Model, dict | None, dict | None]],
     *,
@@ -205,23 +225,7 @@ def record_many(
 
     bulk.insert(
         AuditEvent,
-        [
-            "organisation_id",
-            "time",
-            "actor_id",
-            "actor_name",
-            "channel",
-            "action",
-            "content_type_id",
-            "object_id",
-            "object_repr",
-            "root_type_id",
-            "root_id",
-            "before",
-            "after",
-            "request_id",
-            "message",
-        ],
+        EVENT_COLUMNS,
         # Built before the insert starts: a COPY owns the connection until it ends, so nothing
         # may query (content types, related objects) while it runs.
         list(rows()),
@@ -255,22 +259,7 @@ def record_created_rows(
     name = actor.get_username() if actor else ctx.channel
     bulk.insert(
         AuditEvent,
-        [
-            "organisation_id",
-            "time",
-            "actor_id",
-            "actor_name",
-            "channel",
-            "action",
-            "content_type_id",
-            "object_id",
-            "object_repr",
-            "root_type_id",
-            "root_id",
-            "after",
-            "request_id",
-            "message",
-        ],
+        EVENT_COLUMNS,
         [
             (
                 org,
@@ -284,6 +273,7 @@ def record_created_rows(
                 text[:200],
                 root_id,
                 str(root_pk if root else pk),
+                None,
                 json.dumps(after, ensure_ascii=False, default=str),
                 ctx.request_id,
                 "",

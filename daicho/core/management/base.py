@@ -30,3 +30,23 @@ class DaichoCommand(BaseCommand):
             raise CommandError(
                 f"database error: {exc} (is the database reachable, and has `daicho migrate` run?)"
             ) from None
+
+
+def organisation_from(key: str | None):
+    """The organisation named by `--org` (code or name); the only one when not named."""
+    from django.db.models import Q
+    from django.utils.translation import gettext as _
+
+    from daicho.core.models import Organisation
+
+    organisations = Organisation.objects.all()
+    if key:
+        organisations = organisations.filter(Q(code=key) | Q(name=key))
+    found = list(organisations[:2])
+    if len(found) != 1:
+        raise CommandError(
+            _("Name the organisation with --org (code or name).")
+            if found
+            else _("No such organisation; run `daicho init` first.")
+        )
+    return found[0]

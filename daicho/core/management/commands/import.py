@@ -6,12 +6,11 @@ import json
 import os
 
 from django.core.management.base import CommandError
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from daicho.core.importing import engine
-from daicho.core.management.base import DaichoCommand
-from daicho.core.models import Organisation, User
+from daicho.core.management.base import DaichoCommand, organisation_from
+from daicho.core.models import User
 
 
 class Command(DaichoCommand):
@@ -61,7 +60,7 @@ class Command(DaichoCommand):
     def handle(self, *args, **options):
         if not os.path.exists(options["file"]):
             raise CommandError(_("No such file: %(file)s") % {"file": options["file"]})
-        organisation = self._organisation(options["org"])
+        organisation = organisation_from(options["org"])
         user = None
         if options["as_user"]:
             user = User.objects.filter(username=options["as_user"]).first()
@@ -89,19 +88,6 @@ class Command(DaichoCommand):
             self._report(result)
         if not result.ok:
             raise SystemExit(1)
-
-    def _organisation(self, key):
-        organisations = Organisation.objects.all()
-        if key:
-            organisations = organisations.filter(Q(code=key) | Q(name=key))
-        found = list(organisations[:2])
-        if len(found) != 1:
-            raise CommandError(
-                _("Name the organisation with --org (code or name).")
-                if found
-                else _("No such organisation; run `daicho init` first.")
-            )
-        return found[0]
 
     def _progress(self):
         from rich.console import Console

@@ -8,8 +8,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from daicho.core import services
-from daicho.core.management.base import DaichoCommand
-from daicho.core.models import Organisation, OrgUnit, Role, User
+from daicho.core.management.base import DaichoCommand, organisation_from
+from daicho.core.models import OrgUnit, Role, User
 
 
 class Command(DaichoCommand):
@@ -34,7 +34,7 @@ class Command(DaichoCommand):
                 )
                 self.stdout.write(f"{user.username}\t{roles}")
             return
-        organisation = self._organisation(options["org"])
+        organisation = organisation_from(options["org"])
         unit = self._unit(organisation, options["unit"]) if options["unit"] else None
         with transaction.atomic():
             user = User.objects.filter(username=options["username"]).first()
@@ -54,19 +54,6 @@ class Command(DaichoCommand):
         )
         if password:
             self.stdout.write(_("Password (shown once): %(password)s") % {"password": password})
-
-    def _organisation(self, key):
-        organisations = Organisation.objects.all()
-        if key:
-            organisations = organisations.filter(Q(code=key) | Q(name=key))
-        found = list(organisations[:2])
-        if len(found) != 1:
-            raise CommandError(
-                _("Name the organisation with --org (code or name).")
-                if found
-                else _("No such organisation; run `daicho init` first.")
-            )
-        return found[0]
 
     def _unit(self, organisation, key):
         units = list(

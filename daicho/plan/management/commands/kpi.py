@@ -8,9 +8,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from daicho.core import metrics
-from daicho.core.management.base import DaichoCommand
+from daicho.core.management.base import DaichoCommand, organisation_from
 from daicho.plan import selectors
-from daicho.plan.management.commands.plan import organisation_from
 from daicho.plan.models import Plan
 
 

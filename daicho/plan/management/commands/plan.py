@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from django.core.management.base import CommandError
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from daicho.core.management.base import DaichoCommand
+from daicho.core.management.base import DaichoCommand, organisation_from
 from daicho.core.models import Organisation
 from daicho.plan import services
 from daicho.plan.models import Plan
@@ -64,20 +63,6 @@ class Command(DaichoCommand):
             _("FY%(year)s published: %(count)d figures frozen.")
             % {"year": options["fy"], "count": count}
         )
-
-
-def organisation_from(key: str | None) -> Organisation:
-    organisations = Organisation.objects.all()
-    if key:
-        organisations = organisations.filter(Q(code=key) | Q(name=key))
-    found = list(organisations[:2])
-    if len(found) != 1:
-        raise CommandError(
-            _("Name the organisation with --org (code or name).")
-            if found
-            else _("No such organisation; run `daicho init` first.")
-        )
-    return found[0]
 
 
 def plan_from(organisation: Organisation, code: str | None) -> Plan:

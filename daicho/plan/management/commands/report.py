@@ -7,9 +7,9 @@ from pathlib import Path
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from daicho.core.management.base import DaichoCommand
+from daicho.core.management.base import DaichoCommand, organisation_from
 from daicho.plan import report
-from daicho.plan.management.commands.plan import organisation_from, plan_from
+from daicho.plan.management.commands.plan import plan_from
 
 
 class Command(DaichoCommand):
