@@ -89,20 +89,7 @@ def data(plan: Plan, fiscal_year: int) -> dict[str, Any]:
                 "reduction": money.reduction_ratio(b, y),
             }
         )
-    years = list(range(base, plan.end_year + 1))  # the seed's 図2: every year from the base
-    by_year = operation_cost_by_department(organisation=plan.organisation, years=years)
-    trend = [(y, sum(dep["years"].get(y, 0) for dep in by_year)) for y in years]
-    peak = max((t for _y, t in trend), default=0) or 1
-    chart = [
-        {
-            "fy": y,
-            "label": wareki.format_fiscal_year(y, style="wareki"),
-            "thousand": money.to_thousand(t),
-            "height": round(t / peak * 120),
-            "reduction": money.reduction_ratio(trend[0][1], t) if y != base else None,
-        }
-        for y, t in trend
-    ]
+    chart = cost_trend(plan)
     return {
         "chart": chart,
         "plan": plan,
@@ -124,6 +111,25 @@ def data(plan: Plan, fiscal_year: int) -> dict[str, Any]:
         },
         "published": any(p["source"] == "published" for p in progress),
     }
+
+
+def cost_trend(plan: Plan) -> list[dict[str, Any]]:
+    """運用等経費 (budget) per fiscal year from the base year to the plan's end: the seed's 図2."""
+    base = plan.base_year
+    years = list(range(base, plan.end_year + 1))
+    by_year = operation_cost_by_department(organisation=plan.organisation, years=years)
+    trend = [(y, sum(dep["years"].get(y, 0) for dep in by_year)) for y in years]
+    peak = max((t for _y, t in trend), default=0) or 1
+    return [
+        {
+            "fy": y,
+            "label": wareki.format_fiscal_year(y, style="wareki"),
+            "thousand": money.to_thousand(t),
+            "height": round(t / peak * 120),
+            "reduction": money.reduction_ratio(trend[0][1], t) if y != base else None,
+        }
+        for y, t in trend
+    ]
 
 
 def html(plan: Plan, fiscal_year: int) -> str:

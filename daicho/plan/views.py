@@ -73,6 +73,7 @@ class DashboardView(LoginRequiredMixin, View):
             request,
             "plan/dashboard.html",
             {
+                "chart": _chart(plan),
                 "plan": plan,
                 "fy": fy,
                 "years": plan.years(),
@@ -85,6 +86,22 @@ class DashboardView(LoginRequiredMixin, View):
                 "can_publish": plan.organisation_id in scope_of(request.user).policy_org_ids,
             },
         )
+
+
+def _chart(plan) -> dict:
+    """The seed's 図2 for Chart.js: operation costs per year and the reduction against the base."""
+    trend = report.cost_trend(plan)
+    return {
+        "labels": [t["label"] for t in trend],
+        "budget": [round(t["thousand"] / 1000, 1) for t in trend],
+        "actual": [],
+        "reduction": [
+            None if t["reduction"] is None else round(t["reduction"] * 100, 1) for t in trend
+        ],
+        "budget_label": _("Operation costs, budget (million yen)"),
+        "actual_label": "",
+        "reduction_label": _("Reduction vs FY%(year)s, budget (%%)") % {"year": plan.base_year},
+    }
 
 
 class PublishView(LoginRequiredMixin, View):

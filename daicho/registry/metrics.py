@@ -58,7 +58,7 @@ def cost_reduction_vs_base(
     url = (
         reverse("registry:cost_sheet")
         + "?"
-        + urlencode({"fy": fiscal_year, "basis": basis, "item": ""})
+        + urlencode({"fy": fiscal_year, "basis": basis})
     )
     if not base or year is None:
         return Measurement(None, "", url)

@@ -3,15 +3,15 @@
   var el = document.getElementById("cost-chart");
   var data = JSON.parse(document.getElementById("cost-chart-data").textContent);
   if (!el || !window.Chart) { return; }
+  var datasets = [
+    { type: "bar", label: data.budget_label, data: data.budget, backgroundColor: "#457b9d", yAxisID: "y" }
+  ];
+  if (data.actual && data.actual.length) {
+    datasets.push({ type: "bar", label: data.actual_label, data: data.actual, backgroundColor: "#a8dadc", yAxisID: "y" });
+  }
+  datasets.push({ type: "line", label: data.reduction_label, data: data.reduction, borderColor: "#e63946", backgroundColor: "#e63946", yAxisID: "pct", tension: 0.2 });
   new Chart(el, {
-    data: {
-      labels: data.labels,
-      datasets: [
-        { type: "bar", label: data.budget_label, data: data.budget, backgroundColor: "#457b9d", yAxisID: "y" },
-        { type: "bar", label: data.actual_label, data: data.actual, backgroundColor: "#a8dadc", yAxisID: "y" },
-        { type: "line", label: data.reduction_label, data: data.reduction, borderColor: "#e63946", backgroundColor: "#e63946", yAxisID: "pct", tension: 0.2 }
-      ]
-    },
+    data: { labels: data.labels, datasets: datasets },
     options: {
       animation: false,
       scales: {
