@@ -670,6 +670,11 @@ TRANSLATIONS: dict[str, str] = {
     'No plan is loaded yet. The IT policy division loads one with “daicho plan import FILE” (or “--builtin okayama-2014”).': '計画はまだ登録されていません。情報政策課が「daicho plan import FILE」（または「--builtin okayama-2014」）で登録します。',
     'Not a number: %(value)s': '数値ではありません: %(value)s',
     'Result': '実績',
+    'Records added since depend on this import, so it cannot be rolled back: %(records)s': '取り込み後に追加されたデータが依存しているため取り消せません: %(records)s',
+    'The amount is too large: %(value)s': '金額が大きすぎます: %(value)s',
+    'This field cannot be empty.': 'この項目は空にできません。',
+    'Only the IT policy division decides what is published as open data.': 'オープンデータとして公開するかどうかは情報政策課だけが決められます。',
+    'A system needs an owner section.': '情報システムには所管課が必要です。',
 }
 # fmt: on
 

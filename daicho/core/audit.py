@@ -117,7 +117,9 @@ def record(
     from daicho.core.models import AuditEvent
 
     if action == Action.UPDATE and before is not None and after is not None:
-        changed = {k for k in after if before.get(k) != after.get(k)}
+        # "updated at" stamps change with every save: they are not a change worth recording.
+        stamps = {f.attname for f in obj._meta.concrete_fields if getattr(f, "auto_now", False)}
+        changed = {k for k in after if before.get(k) != after.get(k) and k not in stamps}
         if not changed:
             return None
         before = {k: before.get(k) for k in sorted(changed)}

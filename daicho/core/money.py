@@ -179,3 +179,8 @@ def format_percent(ratio: float | None, digits: int = 1, *, sign: str = "triangl
         Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP
     )
     return _signed(f"{abs(percent):f}%", percent < 0, sign)
+
+
+#: The largest amount the ledger takes: a thousand trillion yen, far above any budget and far
+#: below what a 64-bit sum of many lines can hold.
+MAX_YEN = 10**15

@@ -62,7 +62,9 @@ def object_update(
         if not f.primary_key and before.get(f.attname) != after.get(f.attname)
     ]
     if changed:
-        obj.save(update_fields=changed)
+        # auto_now fields (updated_at) are not in `changed` but must be saved with it.
+        auto = [f.name for f in obj._meta.concrete_fields if getattr(f, "auto_now", False)]
+        obj.save(update_fields=[*changed, *auto])
     for name, values in (m2m or {}).items():
         getattr(obj, name).set(values)
     audit.record(action=Action.UPDATE, obj=obj, before=before, after=audit.snapshot(obj))
@@ -107,8 +109,14 @@ def organisation_create(*, name: str, code: str = "", cost_base_year: int = 2008
 
 
 def _set_path(unit: OrgUnit) -> None:
-    unit.path = f"{unit.parent.path if unit.parent else ''}{unit.pk}/"
-    unit.department_id = unit.parent.department_id if unit.parent else unit.pk
+    # The parent's path as stored now (an object held in memory may predate a move).
+    parent = (
+        OrgUnit.objects.values("path", "department_id").get(pk=unit.parent_id)
+        if unit.parent_id
+        else None
+    )
+    unit.path = f"{parent['path'] if parent else ''}{unit.pk}/"
+    unit.department_id = parent["department_id"] if parent else unit.pk
     OrgUnit.objects.filter(pk=unit.pk).update(path=unit.path, department_id=unit.department_id)
 
 
@@ -145,10 +153,13 @@ def unit_create(
 def unit_update(*, unit: OrgUnit, data: dict[str, Any]) -> OrgUnit:
     """Rename or move a unit; moving it moves its whole subtree."""
     require_policy(unit.organisation)
-    old_path = unit.path
+    old_path = OrgUnit.objects.values_list("path", flat=True).get(pk=unit.pk)
     new_parent = data.get("parent", unit.parent)
+    if new_parent is not None and new_parent.organisation_id != unit.organisation_id:
+        raise ValidationError({"parent": _("The parent unit belongs to another organisation.")})
     if new_parent is not None and (
-        new_parent.pk == unit.pk or new_parent.path.startswith(old_path)
+        new_parent.pk == unit.pk
+        or OrgUnit.objects.values_list("path", flat=True).get(pk=new_parent.pk).startswith(old_path)
     ):
         raise ValidationError({"parent": _("A unit cannot be placed below itself.")})
     object_update(obj=unit, data=data)

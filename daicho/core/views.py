@@ -356,7 +356,10 @@ def _target(request, ct_id: int, object_id: str, *, edit: bool):
     model = content_type.model_class()
     if model is None or not hasattr(model.objects, "visible_to"):
         raise Http404
-    obj = get_visible_or_404(model.objects, request.user, pk=object_id)
+    try:
+        obj = get_visible_or_404(model.objects, request.user, pk=object_id)
+    except (ValueError, ValidationError):  # an id that is not a key of this model
+        raise Http404 from None
     if edit:
         require_editable(obj, request.user)
     return obj

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 
 from daicho.core.exports import neutralise
 from daicho.core.models import Organisation
-from daicho.registry.models import Basis, Category, CostLine, InformationSystem
+from daicho.registry.models import Basis, Category, CostLine, InformationSystem, Status
 
 LICENCE = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.ja"
@@ -46,13 +46,14 @@ def published_systems(organisation: Organisation):
     """Systems the organisation publishes (marked open data, not planned)."""
     return (
         InformationSystem.objects.filter(organisation=organisation, open_data=True)
+        .exclude(status__in=[Status.PLANNING, Status.DEVELOPMENT])  # not before they run
         .select_related("owner_unit", "owner_unit__department")
         .order_by("code")
     )
 
 
 def _system_rows(organisation: Organisation):
-    from daicho.registry.models import Hosting, StandardBusiness, Status
+    from daicho.registry.models import Hosting, StandardBusiness
 
     for s in published_systems(organisation):
         department = s.owner_unit.department

@@ -104,7 +104,8 @@ def indicator_rows(plan: Plan, fiscal_year: int) -> list[Row]:
                 fiscal_year,
                 value,
                 previous,
-                evaluate(indicator, value, previous),
+                # A published year keeps the verdict it was published with.
+                origin.met if source == "published" else evaluate(indicator, value, previous),
                 source,
                 detail,
                 url,

@@ -26,7 +26,7 @@ def _year(request, plan) -> int:
         fy = int(request.GET.get("fy") or request.POST.get("fy") or 0)
     except ValueError:
         fy = 0
-    if not fy:
+    if fy not in plan.years():  # only the plan's own years (and never a crash on nonsense)
         fy = min(
             max(wareki.fiscal_year_of(timezone.localdate()) - 1, plan.start_year), plan.end_year
         )

@@ -43,6 +43,9 @@ def _unit(request, code: str, field: str = "owner_unit") -> OrgUnit:
 
 def _resolve(request, data: dict[str, Any]) -> dict[str, Any]:
     """Turn codes in a payload into the records they name."""
+    for required in ("owner_unit", "vendor", "item", "code", "name", "title"):
+        if required in data and data[required] is None:
+            raise ValidationError({required: _("This field cannot be empty.")})
     if data.get("owner_unit") is not None:
         data["owner_unit"] = _unit(request, data["owner_unit"])
     if data.get("vendor") is not None:

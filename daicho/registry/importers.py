@@ -77,7 +77,7 @@ class Units:
                 if unit.parent_id is None:
                     self.top.setdefault(_key(word), unit)
                 else:
-                    self.children.setdefault((unit.parent_id, _key(word)), unit)
+                    self.children.setdefault((unit.department_id, _key(word)), unit)  # any depth
         self.by_code = {_key(u.code): u for u in self.units}
 
     def find(self, row: Row, department: str, section: str | None) -> OrgUnit | None:

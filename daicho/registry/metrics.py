@@ -55,11 +55,7 @@ def cost_reduction_vs_base(
     base_year = base_year or organisation.cost_base_year
     base = operation_cost(organisation, base_year, basis)
     year = operation_cost(organisation, fiscal_year, basis)
-    url = (
-        reverse("registry:cost_sheet")
-        + "?"
-        + urlencode({"fy": fiscal_year, "basis": basis})
-    )
+    url = reverse("registry:cost_sheet") + "?" + urlencode({"fy": fiscal_year, "basis": basis})
     if not base or year is None:
         return Measurement(None, "", url)
     return Measurement(

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from daicho.core import wareki
 from daicho.core.models import CodedModel, Organisation, OrgUnit
+from daicho.core.money import MAX_YEN
 from daicho.core.permissions import scope_of
 
 
@@ -291,7 +293,9 @@ class Contract(CodedModel):
     start_on = models.DateField(_("start"))
     end_on = models.DateField(_("end"))
     yearly_amount = models.BigIntegerField(
-        _("yearly amount (yen)"), default=0, validators=[MinValueValidator(0)]
+        _("yearly amount (yen)"),
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_YEN)],
     )
     note = models.TextField(_("note"), blank=True)
 
@@ -390,14 +394,20 @@ class CostLine(models.Model):
         verbose_name=_("system"),
     )
     fiscal_year = models.PositiveSmallIntegerField(
-        _("fiscal year"), validators=[MinValueValidator(1950)]
+        _("fiscal year"),
+        validators=[
+            MinValueValidator(wareki.MIN_FISCAL_YEAR),
+            MaxValueValidator(wareki.MAX_FISCAL_YEAR),
+        ],
     )
     basis = models.CharField(_("basis"), max_length=10, choices=Basis.choices)
     category = models.CharField(_("category"), max_length=10, choices=Category.choices)
     item = models.ForeignKey(
         CostItem, on_delete=models.PROTECT, related_name="cost_lines", verbose_name=_("cost item")
     )
-    amount = models.BigIntegerField(_("amount (yen)"), validators=[MinValueValidator(0)])
+    amount = models.BigIntegerField(
+        _("amount (yen)"), validators=[MinValueValidator(0), MaxValueValidator(MAX_YEN)]
+    )
     note = models.CharField(_("note"), max_length=500, blank=True)
 
     objects = CostLineQuerySet.as_manager()

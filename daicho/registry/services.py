@@ -22,6 +22,8 @@ from daicho.registry.models import (
 
 def _may_own(unit: OrgUnit) -> bool:
     """Whether the actor may record things owned by ``unit`` (policy, or an owner above it)."""
+    if unit is None:
+        return False
     scope = scope_of(actor())
     return unit.organisation_id in scope.policy_org_ids or (
         unit.organisation_id in scope.read_org_ids
@@ -42,10 +44,20 @@ def system_create(
 ) -> InformationSystem:
     """Register an information system in the ledger."""
     require(_may_own(owner_unit))
+    if fields.get("open_data"):
+        _require_publisher(organisation)
     system = InformationSystem(
         organisation=organisation, owner_unit=owner_unit, code=code, name=name, **fields
     )
     return object_create(obj=system)
+
+
+def _require_publisher(organisation: Organisation) -> None:
+    """Only the IT policy division decides what is published as open data."""
+    require(
+        organisation.pk in scope_of(actor()).policy_org_ids,
+        _("Only the IT policy division decides what is published as open data."),
+    )
 
 
 @transaction.atomic
@@ -53,7 +65,11 @@ def system_update(*, system: InformationSystem, data: dict[str, Any]) -> Informa
     """Change a system's record; moving it to another section needs rights over both."""
     require(_may_edit(system, InformationSystem))
     if "owner_unit" in data and data["owner_unit"] != system.owner_unit:
+        if data["owner_unit"] is None:
+            raise ValidationError({"owner_unit": _("A system needs an owner section.")})
         require(_may_own(data["owner_unit"]))
+    if "open_data" in data and bool(data["open_data"]) != system.open_data:
+        _require_publisher(system.organisation)
     return object_update(obj=system, data=data)
 
 
@@ -207,7 +223,12 @@ def cost_sheet_save(
 def vendor_create(*, organisation: Organisation, code: str, name: str, **fields: Any) -> Vendor:
     """Add a vendor (any member who records systems may add one)."""
     scope = scope_of(actor())
-    require(organisation.pk in scope.policy_org_ids or bool(scope.owner_paths))
+    owns_here = (
+        OrgUnit.objects.filter(organisation=organisation)
+        .filter(scope.unit_q("", scope.owner_paths))
+        .exists()
+    )
+    require(organisation.pk in scope.policy_org_ids or owns_here)
     return object_create(obj=Vendor(organisation=organisation, code=code, name=name, **fields))
 
 

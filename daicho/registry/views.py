@@ -314,7 +314,10 @@ class CostSheetView(LoginRequiredMixin, View):
             for key, raw in request.POST.items():
                 if not key.startswith("amt-"):
                     continue
-                _prefix, system_id, category = key.split("-", 2)
+                parts = key.split("-", 2)
+                if len(parts) != 3:
+                    continue
+                _prefix, system_id, category = parts
                 if category not in Category.values or not system_id.isdigit():
                     continue
                 if raw.strip() == request.POST.get(f"orig-{system_id}-{category}", "").strip():

@@ -350,7 +350,7 @@ def run(
     except ImportFileError as exc:
         result.fatal = exc.message
         ctx.problems.insert(0, Problem(0, "", "", exc.message))
-    except DatabaseError as exc:  # a constraint the kind did not foresee: nothing was written
+    except (DatabaseError, OverflowError) as exc:  # unforeseen by the kind: nothing was written
         exc = ImportFileError(_("The database refused the import: %(error)s") % {"error": exc})
         result.fatal = exc.message
         ctx.problems.insert(0, Problem(0, "", "", exc.message))

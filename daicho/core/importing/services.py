@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -100,9 +101,17 @@ def batch_blockers(batch: ImportBatch) -> list[str]:
     later = (
         AuditEvent.objects.filter(pk__gt=first)
         .exclude(request_id=batch.batch_id)
-        .values_list("content_type_id", "object_id", "object_repr")
+        .values_list("content_type_id", "object_id", "root_type_id", "root_id", "object_repr")
     )
-    return sorted({repr_ for ct, oid, repr_ in later if (ct, oid) in touched})
+    # A later change of a batch record, or of something that belongs to one (a cost line
+    # added by hand to a system the import created).
+    return sorted(
+        {
+            text
+            for ct, oid, root_ct, root_id, text in later
+            if (ct, oid) in touched or (root_ct, root_id) in touched
+        }
+    )
 
 
 @transaction.atomic
@@ -124,6 +133,17 @@ def batch_rollback(*, batch: ImportBatch) -> int:
             _("Changed since the import, so it cannot be rolled back: %(records)s")
             % {"records": "、".join(blockers[:20])}
         )
+    try:
+        return _undo(batch)
+    except ProtectedError as exc:
+        raise ValidationError(
+            _("Records added since depend on this import, so it cannot be rolled back: %(records)s")
+            % {"records": "、".join(str(o) for o in list(exc.protected_objects)[:20])}
+        ) from None
+
+
+def _undo(batch: ImportBatch) -> int:
+    """Apply the before-images of the batch's events, newest first (see batch_rollback)."""
     events = list(
         AuditEvent.objects.filter(request_id=batch.batch_id)
         .select_related("content_type")

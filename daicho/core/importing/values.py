@@ -97,12 +97,14 @@ def yen(*, thousands: bool = False, allow_negative: bool = False) -> Callable[[s
         value = value.strip()
         if not value:
             return None
-        if not thousands and value.isdigit() and value.isascii():
+        if not thousands and value.isdigit() and value.isascii() and len(value) <= 15:
             return int(value)  # plain yen digits, the common case
         try:
             amount = money.parse_yen(value, thousands=thousands)
         except money.MoneyError:
             raise CellError(_("Not an amount in yen: %(value)s") % {"value": value}) from None
+        if amount is not None and abs(amount) > money.MAX_YEN:
+            raise CellError(_("The amount is too large: %(value)s") % {"value": value})
         if amount is not None and amount < 0 and not allow_negative:
             raise CellError(_("An amount cannot be negative: %(value)s") % {"value": value})
         return amount

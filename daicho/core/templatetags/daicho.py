@@ -21,7 +21,10 @@ def fy(value, style: str = "both") -> str:
     """2014 → 2014年度（平成26年度） in Japanese, FY2014 in English."""
     if value in (None, ""):
         return ""
-    return wareki.format_fiscal_year(int(value), style=style if _japanese() else "en")
+    try:
+        return wareki.format_fiscal_year(int(value), style=style if _japanese() else "en")
+    except (ValueError, OverflowError):  # a year no era table covers: show it as it is
+        return str(value)
 
 
 @register.filter
