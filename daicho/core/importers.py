@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -65,24 +67,21 @@ class UnitImport(Kind):
                 data["sort_order"] = values["sort_order"]
             existing = units.get(_key(values["code"]))
             try:
-                if existing is not None:
-                    changes = {k: val for k, val in data.items() if getattr(existing, k) != val}
-                    if not changes:
-                        ctx.counts["unchanged"] += 1
-                        continue
-                    services.unit_update(unit=existing, data=changes)
-                    ctx.counts["updated"] += 1
-                else:
-                    unit = services.unit_create(
-                        organisation=ctx.organisation, code=values["code"], **data
-                    )
-                    units[_key(unit.code)] = unit
-                    names.setdefault(_key(unit.name), unit)
-                    ctx.counts["created"] += 1
+                unit = ctx.upsert(
+                    existing,
+                    data,
+                    update=partial(services.unit_update, unit=existing),
+                    create=partial(
+                        services.unit_create,
+                        organisation=ctx.organisation,
+                        code=values["code"],
+                        **data,
+                    ),
+                )
+                units[_key(unit.code)] = unit
+                names.setdefault(_key(unit.name), unit)
             except ValidationError as exc:
-                for field, errors in getattr(exc, "message_dict", {"": exc.messages}).items():
-                    for message in errors:
-                        ctx.reject(row, field if field in row.raw else "", message)
+                ctx.reject_validation(row, exc)
             except PermissionDenied as exc:
                 ctx.reject(row, "", str(exc) or _("You may not edit units."))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from array import array
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -49,19 +50,6 @@ def _iso(value) -> str | None:
 @functools.lru_cache(maxsize=65536)  # the same codes and names repeat on every row
 def _key(text: str | None) -> str:
     return normalize(text or "").lower()
-
-
-def _reject_validation(ctx: Context, row: Row, exc: ValidationError, columns: dict[str, str]):
-    """Report a service's ValidationError on the columns of the file it concerns."""
-    if hasattr(exc, "error_dict"):
-        for field_name, errors in exc.error_dict.items():
-            column = columns.get(field_name, field_name if field_name in row.raw else "")
-            for error in errors:
-                for message in error.messages:
-                    ctx.reject(row, column, message)
-    else:
-        for message in exc.messages:
-            ctx.reject(row, "", message)
 
 
 class Units:
@@ -229,6 +217,12 @@ class SystemImport(Kind):
     def export_queryset(self, user):
         return selectors.system_list(user=user).select_related("vendor").order_by("code")
 
+    def _create(self, ctx: Context, code: str | None, known: dict, data: dict):
+        """A new system; without a system ID it gets the next free one (S0203, …)."""
+        return services.system_create(
+            organisation=ctx.organisation, code=code or _next_code(set(known), "S", 4), **data
+        )
+
     def process(self, rows: list[Row], ctx: Context) -> None:
         if "systems" not in ctx.cache:
             systems = list(InformationSystem.objects.filter(organisation=ctx.organisation))
@@ -274,25 +268,16 @@ class SystemImport(Kind):
                 else by["name"].get(values["name"])
             )
             try:
-                if existing is not None:
-                    changes = {k: val for k, val in data.items() if getattr(existing, k) != val}
-                    if not changes:
-                        ctx.counts["unchanged"] += 1
-                        continue
-                    services.system_update(system=existing, data=changes)
-                    ctx.counts["updated"] += 1
-                else:
-                    code = values.get("code") or _next_code(set(by["code"]), "S", 4)
-                    system = services.system_create(
-                        organisation=ctx.organisation,
-                        code=code,
-                        **{k: val for k, val in data.items()},
-                    )
-                    by["code"][_key(system.code)] = system
-                    by["name"][system.name] = system
-                    ctx.counts["created"] += 1
+                system = ctx.upsert(
+                    existing,
+                    data,
+                    update=partial(services.system_update, system=existing),
+                    create=partial(self._create, ctx, values.get("code"), by["code"], data),
+                )
+                by["code"][_key(system.code)] = system
+                by["name"][system.name] = system
             except ValidationError as exc:
-                _reject_validation(ctx, row, exc, self.columns)
+                ctx.reject_validation(row, exc, self.columns)
             except PermissionDenied as exc:
                 ctx.reject(row, "section", str(exc) or _("You may not edit this system."))
 
@@ -557,6 +542,12 @@ class VendorImport(Kind):
     def export_queryset(self, user):
         return Vendor.objects.visible_to(user).order_by("code")
 
+    def _create(self, ctx: Context, code: str | None, known: dict, data: dict):
+        """A new vendor; without a vendor ID it gets the next free one (V016, …)."""
+        return services.vendor_create(
+            organisation=ctx.organisation, code=code or _next_code(set(known), "V", 3), **data
+        )
+
     def process(self, rows, ctx):
         vendors = list(Vendor.objects.filter(organisation=ctx.organisation))
         by_code = {_key(x.code): x for x in vendors}
@@ -570,23 +561,16 @@ class VendorImport(Kind):
                 else by_name.get(values["name"])
             )
             try:
-                if existing is not None:
-                    changes = {k: val for k, val in data.items() if getattr(existing, k) != val}
-                    if not changes:
-                        ctx.counts["unchanged"] += 1
-                        continue
-                    services.vendor_update(vendor=existing, data=changes)
-                    ctx.counts["updated"] += 1
-                else:
-                    code = values.get("code") or _next_code(set(by_code), "V", 3)
-                    vendor = services.vendor_create(
-                        organisation=ctx.organisation, code=code, **data
-                    )
-                    by_code[_key(code)] = vendor
-                    by_name[vendor.name] = vendor
-                    ctx.counts["created"] += 1
+                vendor = ctx.upsert(
+                    existing,
+                    data,
+                    update=partial(services.vendor_update, vendor=existing),
+                    create=partial(self._create, ctx, values.get("code"), by_code, data),
+                )
+                by_code[_key(vendor.code)] = vendor
+                by_name[vendor.name] = vendor
             except ValidationError as exc:
-                _reject_validation(ctx, row, exc, {})
+                ctx.reject_validation(row, exc)
             except PermissionDenied as exc:
                 ctx.reject(row, "", str(exc))
         ctx.cache.pop("vendors", None)
@@ -720,7 +704,7 @@ class ContractImport(Kind):
                     contracts[_key(contract.code)] = contract
                     ctx.counts["created"] += 1
             except ValidationError as exc:
-                _reject_validation(ctx, row, exc, {"yearly_amount": "yearly_amount"})
+                ctx.reject_validation(row, exc)
             except PermissionDenied as exc:
                 ctx.reject(row, "owner_unit", str(exc))
 

@@ -99,6 +99,43 @@ class Context:
     def is_rejected(self, row: Row) -> bool:
         return row.number in self._rejected_rows
 
+    def reject_validation(self, row: Row, exc, columns: dict[str, str] | None = None) -> None:
+        """Report a service's ValidationError on the file's columns (model field → column)."""
+        columns = columns or {}
+        if hasattr(exc, "error_dict"):
+            for field_name, errors in exc.error_dict.items():
+                column = columns.get(field_name, field_name if field_name in row.raw else "")
+                for error in errors:
+                    for message in error.messages:
+                        self.reject(row, column, message)
+        else:
+            for message in exc.messages:
+                self.reject(row, "", message)
+
+    def upsert(
+        self,
+        existing: Any,
+        data: dict[str, Any],
+        *,
+        update: Callable[[dict], Any],
+        create: Callable[[], Any],
+    ) -> Any:
+        """Update only what differs (or count it unchanged), or create; returns the record.
+
+        `update` is called as update(data=changes) and `create` without arguments (bind them
+        with functools.partial)."""
+        if existing is None:
+            record = create()
+            self.counts["created"] += 1
+            return record
+        changes = {k: v for k, v in data.items() if getattr(existing, k) != v}
+        if changes:
+            update(data=changes)
+            self.counts["updated"] += 1
+        else:
+            self.counts["unchanged"] += 1
+        return existing
+
 
 class Kind:
     """A kind of record that can be imported; subclasses define fields, key and process().
