@@ -162,6 +162,7 @@ def main() -> None:
     department = OrgUnit.objects.get(code="D03")
     client = Client()
     client.force_login(user)
+    api_client = Client()  # an API client sends its token, not a session cookie
     _token, key = token_create(user=user)
     page_url = "/systems/?department=D03&status=operating&sort=name&page=3"
     api_url = "/api/v1/systems?department=D03&status=operating&ordering=name&page=3"
@@ -171,7 +172,7 @@ def main() -> None:
         assert response.status_code == 200 and b"S0" in response.content
 
     def api():
-        response = client.get(api_url, HTTP_AUTHORIZATION=f"Bearer {key}")
+        response = api_client.get(api_url, HTTP_AUTHORIZATION=f"Bearer {key}")
         assert response.status_code == 200 and len(response.json()["items"]) == 50
 
     placeholder = "%s"

@@ -105,11 +105,11 @@ class SystemOut(Schema):
 
     @staticmethod
     def resolve_owner_unit(obj) -> str:
-        return obj.owner_unit.code
+        return getattr(obj, "owner_unit_code", None) or obj.owner_unit.code
 
     @staticmethod
     def resolve_owner_unit_name(obj) -> str:
-        return obj.owner_unit.name
+        return getattr(obj, "owner_unit_name", None) or obj.owner_unit.name
 
     @staticmethod
     def resolve_department(obj) -> str | None:
@@ -153,7 +153,7 @@ SystemQuery = filterset_schema(SystemFilterSet, "SystemQuery")
 @paginate(Pagination)
 def list_systems(request, filters: Query[SystemQuery]):
     return filtered(
-        request, SystemFilterSet, selectors.system_list(user=request.user).order_by("code")
+        request, SystemFilterSet, selectors.system_rows(user=request.user).order_by("code")
     )
 
 

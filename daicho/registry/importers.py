@@ -215,7 +215,11 @@ class SystemImport(Kind):
         return ("code", _key(values["code"])) if values.get("code") else ("name", values["name"])
 
     def export_queryset(self, user):
-        return selectors.system_list(user=user).select_related("vendor").order_by("code")
+        return (
+            selectors.system_list(user=user)
+            .select_related("vendor", "owner_unit__department")
+            .order_by("code")
+        )
 
     def _create(self, ctx: Context, code: str | None, known: dict, data: dict):
         """A new system; without a system ID it gets the next free one (S0203, …)."""

@@ -22,8 +22,17 @@ def system_list(*, user) -> QuerySet[InformationSystem]:
     """Systems the user may read, with what a list row shows in the same query."""
     return (
         InformationSystem.objects.visible_to(user)
-        .select_related("owner_unit", "owner_unit__department")
+        .select_related("owner_unit")
         .annotate(department_name=F("owner_unit__department__name"))
+    )
+
+
+def system_rows(*, user) -> QuerySet[InformationSystem]:
+    """Systems for API lists: the owner section's code and name as columns, no joined models."""
+    return InformationSystem.objects.visible_to(user).annotate(
+        department_name=F("owner_unit__department__name"),
+        owner_unit_code=F("owner_unit__code"),
+        owner_unit_name=F("owner_unit__name"),
     )
 
 
