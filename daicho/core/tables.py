@@ -114,3 +114,18 @@ class Table:
     @property
     def count(self) -> int:
         return self.page.paginator.count
+
+
+_label_cache: dict[tuple[type, str], dict[Any, str]] = {}
+
+
+def label(choices: type, value: Any) -> str:
+    """The translated label of a choice value, without get_FOO_display's per-call work (lists
+    render it for every row)."""
+    from django.utils.translation import get_language
+
+    key = (choices, get_language() or "")
+    labels = _label_cache.get(key)
+    if labels is None:
+        labels = _label_cache[key] = {v: str(text) for v, text in choices.choices}
+    return labels.get(value, value or "")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from daicho.core.tables import Column
+from daicho.core.tables import Column, label
 from daicho.core.templatetags.daicho import jdate, yen
+from daicho.registry.models import ContractKind, Hosting, StandardBusiness, Status, UserBase
 
 
 def _classification(s) -> str:
@@ -43,8 +44,8 @@ SYSTEM_COLUMNS = [
     Column(
         "owner_unit", _("Owner section"), lambda s: s.owner_unit.name, sort=("owner_unit__path",)
     ),
-    Column("status", _("Status"), lambda s: s.get_status_display(), sort=("status",)),
-    Column("hosting", _("Hosting"), lambda s: s.get_hosting_display(), sort=("hosting",)),
+    Column("status", _("Status"), lambda s: label(Status, s.status), sort=("status",)),
+    Column("hosting", _("Hosting"), lambda s: label(Hosting, s.hosting), sort=("hosting",)),
     Column("classification", _("Classification"), _classification),
     Column(
         "in_service_on",
@@ -59,13 +60,13 @@ SYSTEM_COLUMNS = [
         sort=("retired_on",),
         default=False,
     ),
-    Column("users", _("Users"), lambda s: s.get_users_display(), default=False),
+    Column("users", _("Users"), lambda s: label(UserBase, s.users), default=False),
     Column("personal_data", _("Personal data"), lambda s: _yes(s.personal_data), default=False),
     Column("my_number", _("Individual number"), lambda s: _yes(s.my_number), default=False),
     Column(
         "standard_business",
         _("Standardisation business area"),
-        lambda s: s.get_standard_business_display(),
+        lambda s: label(StandardBusiness, s.standard_business),
         default=False,
     ),
     Column("sso_integrated", _("SSO"), lambda s: _yes(s.sso_integrated), default=False),
@@ -129,7 +130,7 @@ CONTRACT_COLUMNS = [
     Column(
         "owner_unit", _("Owner section"), lambda c: c.owner_unit.name, sort=("owner_unit__path",)
     ),
-    Column("kind", _("Kind"), lambda c: c.get_kind_display(), sort=("kind",)),
+    Column("kind", _("Kind"), lambda c: label(ContractKind, c.kind), sort=("kind",)),
     Column("start_on", _("Start"), lambda c: jdate(c.start_on), sort=("start_on",)),
     Column("end_on", _("End"), lambda c: jdate(c.end_on), sort=("end_on",)),
     Column(
