@@ -17,8 +17,12 @@ def main(argv: list[str] | None = None) -> None:
 
     from daicho.core.audit import Channel, audit_context
 
-    with audit_context(actor=None, channel=Channel.CLI):
-        execute_from_command_line(argv)
+    try:
+        with audit_context(actor=None, channel=Channel.CLI):
+            execute_from_command_line(argv)
+    except BrokenPipeError:  # `daicho kpi | head`: the reader stopped listening, not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
 
 
 if __name__ == "__main__":

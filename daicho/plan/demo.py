@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from daicho.core.models import Organisation
 from daicho.plan import services
+from daicho.plan.models import IndicatorResult
 
 
 def load(*, stdout=None) -> None:
@@ -14,5 +15,14 @@ def load(*, stdout=None) -> None:
     plan = services.plan_import(
         organisation=organisation, data=services.plan_data(path.read_text(encoding="utf-8"))
     )
+    # The committee has seen FY2014 and FY2015: their figures are published (frozen).
+    published = set(
+        IndicatorResult.objects.filter(indicator__measure__plan=plan, published=True).values_list(
+            "fiscal_year", flat=True
+        )
+    )
+    for fiscal_year in (2014, 2015):
+        if fiscal_year not in published:
+            services.year_publish(plan=plan, fiscal_year=fiscal_year)
     if stdout is not None:
         stdout.write(f"{plan.title}: {plan.start_year}–{plan.end_year}")

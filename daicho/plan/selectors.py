@@ -94,10 +94,11 @@ def indicator_rows(plan: Plan, fiscal_year: int) -> list[Row]:
         value, source, detail, origin = _value(indicator, fiscal_year, stored)
         previous = _value(indicator, fiscal_year - 1, stored)[0]
         live = None
-        if source == "published":
+        url = getattr(origin, "records_url", "") if origin is not None else ""
+        if source == "published":  # the frozen figure, beside what the ledger says today
             measurement = compute(indicator, fiscal_year)
             live = measurement.value if measurement is not None else None
-        url = getattr(origin, "records_url", "") if origin is not None else ""
+            url = measurement.records_url if measurement is not None else ""
         rows.append(
             Row(
                 indicator,
