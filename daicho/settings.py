@@ -155,6 +155,8 @@ MEDIA_ROOT = Path(env.str("DAICHO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "media/"  # never served directly: attachments go through a permission-checked view
 DAICHO_MAX_UPLOAD_BYTES = env.int("DAICHO_MAX_UPLOAD_MB", default=20) * 1024 * 1024
 DAICHO_MAX_IMPORT_BYTES = env.int("DAICHO_MAX_IMPORT_MB", default=200) * 1024 * 1024
+# Uploads larger than this are previewed in the background, with a progress page.
+DAICHO_IMPORT_BACKGROUND_BYTES = env.int("DAICHO_IMPORT_BACKGROUND_KB", default=512) * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000  # the cost entry sheet posts a field per system and category
 

@@ -675,6 +675,9 @@ TRANSLATIONS: dict[str, str] = {
     'This field cannot be empty.': 'この項目は空にできません。',
     'Only the IT policy division decides what is published as open data.': 'オープンデータとして公開するかどうかは情報政策課だけが決められます。',
     'A system needs an owner section.': '情報システムには所管課が必要です。',
+    'The file could not be checked:': 'ファイルを確認できませんでした:',
+    'Checking the file… %(rows)s rows read.': 'ファイルを確認しています… %(rows)s行を読み込みました。',
+    'A large file is being checked. Nothing is written yet; this page shows the result when the check is done.': '大きなファイルを確認しています。まだ何も書き込んでいません。確認が終わるとこの画面に結果が表示されます。',
 }
 # fmt: on
 

@@ -7,6 +7,11 @@ from daicho.core.importing import views as import_views
 urlpatterns = [
     path("imports/", import_views.ImportListView.as_view(), name="import_list"),
     path("imports/new/", import_views.ImportUploadView.as_view(), name="import_upload"),
+    path(
+        "imports/progress/<str:token>/",
+        import_views.ImportProgressView.as_view(),
+        name="import_progress",
+    ),
     path("imports/<int:pk>/", import_views.ImportDetailView.as_view(), name="import_detail"),
     path(
         "imports/<int:pk>/confirm/", import_views.ImportConfirmView.as_view(), name="import_confirm"

@@ -146,3 +146,28 @@ def test_import_pages_follow_the_permission_matrix(client, world):
     assert client.get(reverse("import_upload")).status_code == 403
     client.force_login(world.owner_b)
     assert client.get(reverse("import_upload")).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_file_is_checked_in_the_background_with_progress(client, world, settings):
+    import time
+
+    settings.DAICHO_IMPORT_BACKGROUND_BYTES = 0  # every file counts as large here
+    client.force_login(world.policy)
+    response = upload(client, GOOD)
+    assert "/imports/progress/" in response.url
+    for _ in range(100):  # the thread finishes in well under a second
+        page = client.get(response.url, HTTP_HX_REQUEST="true")
+        if page.status_code == 204:
+            break
+        assert (
+            page.status_code == 200
+            and "rows" in page.content.decode()
+            or "行" in page.content.decode()
+        )
+        time.sleep(0.1)
+    batch = ImportBatch.objects.get()
+    assert page["HX-Redirect"] == batch.get_absolute_url()
+    assert batch.status == "dry_run" and batch.created == 1
+    client.force_login(world.viewer)
+    assert client.get(response.url).status_code == 404  # someone else's progress

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -62,6 +64,64 @@ def import_preview(
     result.batch.stored_file = path
     result.batch.save(update_fields=["stored_file"])
     return result
+
+
+def _progress_key(token: str) -> str:
+    return f"daicho:import-progress:{token}"
+
+
+def preview_progress(token: str) -> dict | None:
+    """How far a background preview has got: rows read, done, the batch (or the error)."""
+    return cache.get(_progress_key(token))
+
+
+def preview_in_background(
+    *, organisation: Organisation, user: User, kind: str, path: str, name: str, **options
+) -> str:
+    """Preview a large file in a thread, reporting rows read through the cache; returns a token.
+
+    The page polls `preview_progress(token)`; the thread has its own database connection.
+    """
+    require(scope_of(user).can_write)
+    token = uuid.uuid4().hex
+    key = _progress_key(token)
+    state = {"rows": 0, "done": False, "batch": None, "error": "", "user": user.pk}
+    cache.set(key, state, 3600)
+
+    def report(rows: int) -> None:
+        cache.set(key, {**state, "rows": rows}, 3600)
+
+    def work() -> None:
+        try:
+            result = import_preview(
+                organisation=organisation,
+                user=user,
+                kind=kind,
+                path=path,
+                name=name,
+                progress=report,
+                **options,
+            )
+            cache.set(
+                key,
+                {
+                    **state,
+                    "rows": result.batch.created
+                    + result.batch.updated
+                    + result.batch.unchanged
+                    + result.batch.rejected,
+                    "done": True,
+                    "batch": result.batch.pk,
+                },
+                3600,
+            )
+        except Exception as exc:  # reported on the page; the import itself wrote nothing
+            cache.set(key, {**state, "done": True, "error": str(exc)}, 3600)
+        finally:
+            connection.close()
+
+    threading.Thread(target=work, name=f"import-{token[:8]}", daemon=True).start()
+    return token
 
 
 def import_confirm(*, preview: ImportBatch, user: User) -> engine.Result:

@@ -3,10 +3,12 @@ rollback of a batch."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -65,17 +67,30 @@ class ImportUploadView(LoginRequiredMixin, View):
             except ValidationError as exc:
                 form.add_error("file", exc.messages)
             else:
+                options = {
+                    "skip_invalid": data["skip_invalid"],
+                    "create_refs": data["create_refs"],
+                    "mapping": data["mapping"] or None,
+                    "sheet": data["sheet"] or None,
+                    "encoding": data["encoding"] or None,
+                }
+                if data["file"].size > settings.DAICHO_IMPORT_BACKGROUND_BYTES:
+                    token = services.preview_in_background(
+                        organisation=request.organisation,
+                        user=request.user,
+                        kind=data["kind"],
+                        path=path,
+                        name=data["file"].name,
+                        **options,
+                    )
+                    return redirect("import_progress", token=token)
                 result = services.import_preview(
                     organisation=request.organisation,
                     user=request.user,
                     kind=data["kind"],
                     path=path,
                     name=data["file"].name,
-                    skip_invalid=data["skip_invalid"],
-                    create_refs=data["create_refs"],
-                    mapping=data["mapping"] or None,
-                    sheet=data["sheet"] or None,
-                    encoding=data["encoding"] or None,
+                    **options,
                 )
                 return redirect(result.batch.get_absolute_url())
         return render(
@@ -84,6 +99,28 @@ class ImportUploadView(LoginRequiredMixin, View):
             {"form": form, "kinds": engine.kinds().values()},
             status=400,
         )
+
+
+class ImportProgressView(LoginRequiredMixin, View):
+    """A large file being previewed: rows read so far; the batch page when it is done."""
+
+    def get(self, request, token):
+        state = services.preview_progress(token)
+        if state is None or state.get("user") != request.user.pk:
+            raise Http404
+        if state["done"] and state["batch"]:
+            url = ImportBatch.objects.get(pk=state["batch"]).get_absolute_url()
+            if request.headers.get("HX-Request"):
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = url
+                return response
+            return redirect(url)
+        template = (
+            "core/_import_progress.html"
+            if request.headers.get("HX-Request")
+            else "core/import_progress.html"
+        )
+        return render(request, template, {"state": state})
 
 
 class ImportDetailView(LoginRequiredMixin, View):
