@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import os
 from decimal import Decimal
 from unittest import mock
 
@@ -179,6 +180,8 @@ def test_the_annual_pdf_opens(world, plan, ledger, tmp_path):
     import subprocess
 
     if not shutil.which("chromium") or not shutil.which("pdftotext"):
+        if os.environ.get("DAICHO_REQUIRE_BROWSER"):
+            pytest.fail("chromium and poppler-utils are required here")
         pytest.skip("needs chromium and poppler-utils")
     path = tmp_path / "r.pdf"
     path.write_bytes(report.pdf(plan, 2014))
