@@ -113,13 +113,16 @@ class UnitKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class OrgUnitQuerySet(models.QuerySet):
-    def visible_to(self, user) -> OrgUnitQuerySet:
+class OrganisationRecordQuerySet(models.QuerySet):
+    """Records kept for the whole organisation (units, vendors, cost items, plans): every member
+    reads them, the IT policy division edits them."""
+
+    def visible_to(self, user):
         from daicho.core.permissions import scope_of
 
         return self.filter(organisation_id__in=scope_of(user).read_org_ids)
 
-    def editable_by(self, user) -> OrgUnitQuerySet:
+    def editable_by(self, user):
         from daicho.core.permissions import scope_of
 
         return self.filter(organisation_id__in=scope_of(user).policy_org_ids)
@@ -159,7 +162,7 @@ class OrgUnit(CodedModel):
         verbose_name=_("department"),
     )
 
-    objects = OrgUnitQuerySet.as_manager()
+    objects = OrganisationRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("unit")

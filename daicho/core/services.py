@@ -274,20 +274,22 @@ ALLOWED_ATTACHMENT_TYPES = (
 )
 
 
+def require_size(upload, limit: int) -> None:
+    """Refuse an uploaded file over ``limit`` bytes, saying how large it is."""
+    if upload.size > limit:
+        raise ValidationError(
+            {
+                "file": _("The file is too large (%(size)s MB; the limit is %(limit)s MB).")
+                % {"size": round(upload.size / 1048576, 1), "limit": limit // 1048576}
+            }
+        )
+
+
 @transaction.atomic
 def attachment_add(*, target: models.Model, upload, description: str = "") -> Attachment:
     """Store a document against a ledger record, within the size limit and known file types."""
     name = upload.name.rsplit("/", 1)[-1]
-    if upload.size > settings.DAICHO_MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            {
-                "file": _("The file is too large (%(size)s MB; the limit is %(limit)s MB).")
-                % {
-                    "size": round(upload.size / 1048576, 1),
-                    "limit": settings.DAICHO_MAX_UPLOAD_BYTES // 1048576,
-                }
-            }
-        )
+    require_size(upload, settings.DAICHO_MAX_UPLOAD_BYTES)
     if not name.lower().endswith(ALLOWED_ATTACHMENT_TYPES):
         raise ValidationError(
             {"file": _("This type of file cannot be attached: %(name)s") % {"name": name}}

@@ -7,16 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from daicho.core.models import Organisation
-from daicho.core.permissions import scope_of
-
-
-class PlanQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(organisation_id__in=scope_of(user).read_org_ids)
-
-    def editable_by(self, user):
-        return self.filter(organisation_id__in=scope_of(user).policy_org_ids)
+from daicho.core.models import Organisation, OrganisationRecordQuerySet
 
 
 class Plan(models.Model):
@@ -33,7 +24,7 @@ class Plan(models.Model):
     source = models.TextField(_("source"), blank=True)
     policies = models.JSONField(default=list, blank=True)
 
-    objects = PlanQuerySet.as_manager()
+    objects = OrganisationRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("plan")

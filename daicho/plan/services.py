@@ -12,16 +12,17 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from daicho.core.models import Organisation
-from daicho.core.permissions import scope_of
-from daicho.core.services import actor, object_create, object_delete, object_update, require
+from daicho.core.services import (
+    actor,
+    object_create,
+    object_delete,
+    object_update,
+    require_policy,
+)
 from daicho.plan import selectors
 from daicho.plan.models import Indicator, IndicatorResult, Measure, Plan, TargetKind
 
 BUILTIN = {"okayama-2014": Path(__file__).resolve().parent / "data" / "okayama-2014.yaml"}
-
-
-def _require_policy(organisation: Organisation) -> None:
-    require(organisation.pk in scope_of(actor()).policy_org_ids)
 
 
 def plan_data(source: str) -> dict[str, Any]:
@@ -40,7 +41,7 @@ def plan_data(source: str) -> dict[str, Any]:
 @transaction.atomic
 def plan_import(*, organisation: Organisation, data: dict[str, Any]) -> Plan:
     """Create or replace an organisation's plan from plan-file data (measures and indicators)."""
-    _require_policy(organisation)
+    require_policy(organisation)
     period = data.get("period") or {}
     fields = {
         "title": data.get("title") or data["code"],
@@ -152,7 +153,7 @@ def result_enter(
     *, indicator: Indicator, fiscal_year: int, value: Decimal | None, evidence: str
 ) -> IndicatorResult:
     """Enter the value of a manual indicator for a year, with its evidence (IT policy)."""
-    _require_policy(indicator.organisation)
+    require_policy(indicator.organisation)
     if not evidence.strip():
         raise ValidationError({"evidence": _("Say where the figure comes from.")})
     result = IndicatorResult.objects.filter(indicator=indicator, fiscal_year=fiscal_year).first()
@@ -176,7 +177,7 @@ def result_enter(
 @transaction.atomic
 def year_publish(*, plan: Plan, fiscal_year: int) -> int:
     """Freeze the year's figures: later edits of the ledger no longer change them."""
-    _require_policy(plan.organisation)
+    require_policy(plan.organisation)
     count = 0
     for row in selectors.indicator_rows(plan, fiscal_year):
         if row.source == "published":

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from daicho.core import wareki
-from daicho.core.models import CodedModel, Organisation, OrgUnit
+from daicho.core.models import CodedModel, Organisation, OrganisationRecordQuerySet, OrgUnit
 from daicho.core.money import MAX_YEN
 from daicho.core.permissions import scope_of
 
@@ -101,16 +101,6 @@ class OrgScopedQuerySet(models.QuerySet):
 
 class SystemQuerySet(OrgScopedQuerySet):
     """Information systems as the user may see and edit them."""
-
-
-class SharedRecordQuerySet(models.QuerySet):
-    """Records the whole organisation shares (vendors, the list of cost items): policy edits."""
-
-    def visible_to(self, user):
-        return self.filter(organisation_id__in=scope_of(user).read_org_ids)
-
-    def editable_by(self, user):
-        return self.filter(organisation_id__in=scope_of(user).policy_org_ids)
 
 
 code_validator = RegexValidator(r"^[0-9A-Za-z_.\-]+$", _("Use letters, digits, '-', '_' or '.'."))
@@ -242,7 +232,7 @@ class Vendor(CodedModel):
     email = models.EmailField(_("e-mail"), blank=True)
     note = models.TextField(_("note"), blank=True)
 
-    objects = SharedRecordQuerySet.as_manager()
+    objects = OrganisationRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("vendor")
@@ -341,7 +331,7 @@ class CostItem(CodedModel):
     name = models.CharField(_("name"), max_length=100)
     sort_order = models.IntegerField(_("sort order"), default=0)
 
-    objects = SharedRecordQuerySet.as_manager()
+    objects = OrganisationRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("cost item")

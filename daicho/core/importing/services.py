@@ -19,7 +19,7 @@ from daicho.core.audit import Action
 from daicho.core.importing import engine
 from daicho.core.models import AuditEvent, ImportBatch, ImportStatus, Organisation, User
 from daicho.core.permissions import scope_of
-from daicho.core.services import actor, object_delete, require
+from daicho.core.services import actor, object_delete, require, require_size
 
 
 def import_dir() -> str:
@@ -30,16 +30,7 @@ def import_dir() -> str:
 
 def upload_store(*, upload) -> str:
     """Keep an uploaded file under the media root; returns its path."""
-    if upload.size > settings.DAICHO_MAX_IMPORT_BYTES:
-        raise ValidationError(
-            {
-                "file": _("The file is too large (%(size)s MB; the limit is %(limit)s MB).")
-                % {
-                    "size": round(upload.size / 1048576, 1),
-                    "limit": settings.DAICHO_MAX_IMPORT_BYTES // 1048576,
-                }
-            }
-        )
+    require_size(upload, settings.DAICHO_MAX_IMPORT_BYTES)
     path = os.path.join(import_dir(), uuid.uuid4().hex)
     with open(path, "wb") as fh:
         for chunk in upload.chunks():
