@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "ninja",
     "daicho.core",
     "daicho.registry",
+    "daicho.lifecycle",
+    "daicho.infra",
+    "daicho.sam",
     "daicho.opendata",
     "daicho.plan",
 ]

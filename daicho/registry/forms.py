@@ -45,6 +45,11 @@ class SystemForm(forms.ModelForm):
     owner_unit = UnitChoiceField(label=_("Owner section"), queryset=OrgUnit.objects.none())
     in_service_on = WarekiDateField(label=_("In service since"), required=False)
     retired_on = WarekiDateField(label=_("Retired on"), required=False)
+    hosting_changed_on = WarekiDateField(
+        label=_("Hosting changed on"),
+        required=False,
+        help_text=_("When the hosting changes: the date it moved (empty: today)."),
+    )
 
     class Meta:
         model = InformationSystem
@@ -56,6 +61,7 @@ class SystemForm(forms.ModelForm):
             "in_service_on",
             "retired_on",
             "hosting",
+            "hosting_changed_on",
             "confidentiality",
             "integrity",
             "availability",

@@ -275,7 +275,9 @@ class SystemImport(Kind):
                 system = ctx.upsert(
                     existing,
                     data,
-                    update=partial(services.system_update, system=existing),
+                    update=partial(
+                        services.system_update, system=existing, effective_on=ctx.effective
+                    ),
                     create=partial(self._create, ctx, values.get("code"), by["code"], data),
                 )
                 by["code"][_key(system.code)] = system

@@ -12,7 +12,7 @@ from django.urls import reverse
 from daicho.core import metrics
 from daicho.core.metrics import Measurement
 from daicho.core.money import format_yen
-from daicho.registry.models import Basis, Category, CostLine, Hosting, InformationSystem
+from daicho.registry.models import Basis, Category, CostLine, InformationSystem
 
 
 def _percent(numerator: int | Decimal, denominator: int | Decimal) -> Decimal:
@@ -67,62 +67,10 @@ def cost_reduction_vs_base(
     )
 
 
-def _share(organisation, fiscal_year: int, hostings: list[str]) -> Measurement:
-    systems = in_service_at_year_end(organisation, fiscal_year)
-    total = systems.count()
-    part = systems.filter(hosting__in=hostings).count()
-    url = (
-        reverse("registry:system_list")
-        + "?"
-        + urlencode([("hosting", h) for h in hostings] + [("status", "operating")])
-    )
-    if not total:
-        return Measurement(None, "", url)
-    return Measurement(
-        _percent(part, total), f"{part} / {total}", url, {"part": part, "total": total}
-    )
-
-
-def cloud_ratio(organisation, fiscal_year: int, **_params) -> Measurement:
-    """Share of systems in operation at the year's end that run on cloud services.
-
-    Hosting is taken as recorded today; dated hosting history comes with the infra area.
-    """
-    return _share(organisation, fiscal_year, [Hosting.CLOUD, Hosting.GOV_CLOUD])
-
-
-def virtualized_systems_increase(organisation, fiscal_year: int, **_params) -> Measurement:
-    """Systems on the virtualization platform at the year's end, minus the year before."""
-    now = (
-        in_service_at_year_end(organisation, fiscal_year)
-        .filter(hosting=Hosting.VIRTUALIZED)
-        .count()
-    )
-    before = (
-        in_service_at_year_end(organisation, fiscal_year - 1)
-        .filter(hosting=Hosting.VIRTUALIZED)
-        .count()
-    )
-    url = reverse("registry:system_list") + "?hosting=virtualized"
-    return Measurement(Decimal(now - before), f"{now} − {before}", url)
-
-
 def register() -> None:
     metrics.register(
         "cost_reduction_vs_base",
         name="情報システム経常経費の削減率（基準年度比）",
         unit="%",
         compute=cost_reduction_vs_base,
-    )
-    metrics.register(
-        "cloud_ratio",
-        name="クラウドサービスを利用するシステムの割合",
-        unit="%",
-        compute=cloud_ratio,
-    )
-    metrics.register(
-        "virtualized_systems_increase",
-        name="仮想化基盤上のシステム数の対前年度増加数",
-        unit="システム",
-        compute=virtualized_systems_increase,
     )

@@ -436,3 +436,35 @@ class CostLine(models.Model):
             and self.item.organisation_id != self.system.organisation_id
         ):
             raise ValidationError({"item": _("The cost item belongs to another organisation.")})
+
+
+class HostingChange(models.Model):
+    """A system's hosting from a date on, so the ledger can say where it ran at any year end.
+
+    ``effective_on`` NULL is the hosting from the start (before any dated change)."""
+
+    system = models.ForeignKey(
+        InformationSystem,
+        on_delete=models.CASCADE,
+        related_name="hosting_changes",
+        verbose_name=_("system"),
+    )
+    effective_on = models.DateField(_("from"), null=True, blank=True)
+    hosting = models.CharField(_("hosting"), max_length=20, choices=Hosting.choices)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hosting change")
+        verbose_name_plural = _("hosting changes")
+        ordering = ["system", "effective_on"]
+        indexes = [models.Index(fields=["system", "effective_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.system.code} {self.get_hosting_display()} ({self.effective_on or '—'})"
+
+    def audit_root(self):
+        return self.system
+
+    @property
+    def organisation(self):
+        return self.system.organisation

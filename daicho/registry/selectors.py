@@ -213,3 +213,31 @@ def operation_cost_by_department(
         entry = departments.setdefault(name, {"name": name, "order": order or 0, "years": {}})
         entry["years"][fy] = total or 0
     return sorted(departments.values(), key=lambda d: (d["order"], d["name"]))
+
+
+def hosting_on(day):
+    """An expression for a system's hosting on ``day``, from its dated hosting history.
+
+    The latest change dated on or before ``day`` wins; before the first dated change, the
+    undated starting row; a system without history has always been where it is now."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from daicho.registry.models import HostingChange
+
+    then = (
+        HostingChange.objects.filter(system=OuterRef("pk"))
+        .filter(Q(effective_on__lte=day) | Q(effective_on__isnull=True))
+        .order_by(F("effective_on").desc(nulls_last=True), "-pk")
+        .values("hosting")[:1]
+    )
+    return Coalesce(Subquery(then), F("hosting"))
+
+
+def systems_in_service_on(organisation, day) -> QuerySet[InformationSystem]:
+    """Systems in operation on ``day``, each annotated with ``hosting_then``."""
+    return (
+        InformationSystem.objects.filter(organisation=organisation)
+        .filter(Q(in_service_on__lte=day) & (Q(retired_on__isnull=True) | Q(retired_on__gt=day)))
+        .annotate(hosting_then=hosting_on(day))
+    )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from daicho.core.models import Organisation, OrgUnit
@@ -15,6 +17,7 @@ from daicho.registry.models import (
     Contract,
     CostItem,
     CostLine,
+    HostingChange,
     InformationSystem,
     Vendor,
 )
@@ -61,16 +64,48 @@ def _require_publisher(organisation: Organisation) -> None:
 
 
 @transaction.atomic
-def system_update(*, system: InformationSystem, data: dict[str, Any]) -> InformationSystem:
-    """Change a system's record; moving it to another section needs rights over both."""
+def system_update(
+    *,
+    system: InformationSystem,
+    data: dict[str, Any],
+    effective_on: datetime.date | None = None,
+) -> InformationSystem:
+    """Change a system's record; moving it to another section needs rights over both.
+
+    A change of hosting is kept in the system's hosting history from ``effective_on`` (default
+    today), so the year-end figures of past years stay what they were."""
     require(_may_edit(system, InformationSystem))
+    old_hosting = system.hosting
     if "owner_unit" in data and data["owner_unit"] != system.owner_unit:
         if data["owner_unit"] is None:
             raise ValidationError({"owner_unit": _("A system needs an owner section.")})
         require(_may_own(data["owner_unit"]))
     if "open_data" in data and bool(data["open_data"]) != system.open_data:
         _require_publisher(system.organisation)
-    return object_update(obj=system, data=data)
+    object_update(obj=system, data=data)
+    if system.hosting != old_hosting:
+        hosting_change_record(
+            system=system,
+            previous=old_hosting,
+            hosting=system.hosting,
+            effective_on=effective_on or timezone.localdate(),
+        )
+    return system
+
+
+def hosting_change_record(
+    *, system: InformationSystem, previous: str, hosting: str, effective_on: datetime.date
+) -> HostingChange:
+    """Record that ``system`` runs on ``hosting`` from ``effective_on`` (after ``previous``)."""
+    changes = HostingChange.objects.filter(system=system)
+    if not changes.exists():
+        object_create(obj=HostingChange(system=system, effective_on=None, hosting=previous))
+    same_day = changes.filter(effective_on=effective_on).first()
+    if same_day is not None:
+        return object_update(obj=same_day, data={"hosting": hosting})
+    return object_create(
+        obj=HostingChange(system=system, effective_on=effective_on, hosting=hosting)
+    )
 
 
 @transaction.atomic

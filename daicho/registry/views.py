@@ -8,7 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -28,6 +28,7 @@ from daicho.core.views import (
     require_editable,
     safe_next,
 )
+from daicho.registry import sections as system_sections
 from daicho.registry import selectors, services
 from daicho.registry.filters import ContractFilterSet, SystemFilterSet, VendorFilterSet
 from daicho.registry.forms import (
@@ -122,6 +123,13 @@ class SystemDetailView(LoginRequiredMixin, View):
                 .exists(),
                 "note_form": NoteForm(),
                 "attachment_form": AttachmentForm(),
+                "hosting_changes": system.hosting_changes.order_by(
+                    F("effective_on").asc(nulls_first=True), "pk"
+                ),
+                "sections": [
+                    (section, section.context(request, system))
+                    for section in system_sections.sections()
+                ],
             },
         )
 
@@ -131,10 +139,11 @@ class SystemEditView(ObjectEditView):
     form_class = SystemForm
 
     def save(self, form, obj):
-        data = form.cleaned_data
+        data = dict(form.cleaned_data)
+        effective_on = data.pop("hosting_changed_on", None)
         if obj is None:
             return services.system_create(organisation=data["owner_unit"].organisation, **data)
-        return services.system_update(system=obj, data=data)
+        return services.system_update(system=obj, data=data, effective_on=effective_on)
 
     def cancel_url(self):
         return reverse("registry:system_list")

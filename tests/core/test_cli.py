@@ -121,7 +121,7 @@ def test_export_units_xlsx_opens_with_japanese_names(world, capsys, tmp_path):
 
 
 def test_export_of_an_unknown_kind_lists_the_kinds(world, capsys):
-    code, _out, err = run(capsys, "export", "servers")
+    code, _out, err = run(capsys, "export", "widgets")
     assert code == 1
     assert "systems" in err and "Traceback" not in err
 

@@ -79,6 +79,7 @@ class Context:
     batch_id: str
     dry_run: bool
     create_refs: bool
+    effective: Any = None  # the date a changed hosting or placement takes effect (None: today)
     counts: dict[str, int] = field(
         default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
     )
@@ -321,6 +322,7 @@ def run(
     mapping: str | None = None,
     sheet: str | None = None,
     encoding: str | None = None,
+    effective=None,
     channel: str = Channel.IMPORT,
     progress: Callable[[int], None] | None = None,
 ) -> Result:
@@ -346,6 +348,7 @@ def run(
             "map": mapping or "",
             "sheet": sheet or "",
             "encoding": encoding or "",
+            "effective": effective.isoformat() if effective else "",
         },
         status=ImportStatus.REJECTED,
     )
@@ -355,6 +358,7 @@ def run(
         batch_id=batch.batch_id,
         dry_run=dry_run,
         create_refs=create_refs,
+        effective=effective,
     )
     result = Result(batch=batch, problems=ctx.problems, unknown_columns=[], columns={})
     try:

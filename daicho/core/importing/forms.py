@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from daicho.core.forms import WarekiDateField
 from daicho.core.importing import engine
 
 
@@ -24,6 +25,13 @@ class ImportForm(forms.Form):
     )
     sheet = forms.CharField(
         label=_("Excel sheet"), required=False, help_text=_("Empty: the first sheet.")
+    )
+    effective = WarekiDateField(
+        label=_("Changes take effect on"),
+        required=False,
+        help_text=_(
+            "For a changed hosting or server placement: the date it changed (empty: today)."
+        ),
     )
     encoding = forms.ChoiceField(
         label=_("Character encoding"),

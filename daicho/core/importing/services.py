@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from daicho.core import audit
@@ -136,6 +137,7 @@ def import_confirm(*, preview: ImportBatch, user: User) -> engine.Result:
         mapping=options.get("map") or None,
         sheet=options.get("sheet") or None,
         encoding=options.get("encoding") or None,
+        effective=parse_date(options.get("effective") or "") if options.get("effective") else None,
     )
     result.batch.stored_file = preview.stored_file
     result.batch.save(update_fields=["stored_file"])

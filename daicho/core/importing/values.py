@@ -155,8 +155,11 @@ def boolean(value: str) -> bool | None:
     )
 
 
-def choice(choices: Iterable[tuple[str, Any]]) -> Callable[[str], str | None]:
-    """A choice by its value, its Japanese label or its English label (case and width ignored)."""
+def choice(
+    choices: Iterable[tuple[str, Any]], aliases: dict[str, str] | None = None
+) -> Callable[[str], str | None]:
+    """A choice by its value, its Japanese label or its English label (case and width ignored),
+    or by one of ``aliases`` (other words files use, e.g. 物理 for a physical server)."""
     lookup: dict[str, str] = {}
     pairs = list(choices)
     values = {value for value, _label in pairs}
@@ -167,6 +170,8 @@ def choice(choices: Iterable[tuple[str, Any]]) -> Callable[[str], str | None]:
             for language in ("en", "ja"):
                 with translation.override(language):
                     lookup[normalize(str(label)).lower()] = value
+        for word, value in (aliases or {}).items():
+            lookup[normalize(word).lower()] = value
 
     def parse(cell: str) -> str | None:
         if cell in values:  # the canonical value as exports write it

@@ -73,6 +73,7 @@ class ImportUploadView(LoginRequiredMixin, View):
                     "mapping": data["mapping"] or None,
                     "sheet": data["sheet"] or None,
                     "encoding": data["encoding"] or None,
+                    "effective": data["effective"],
                 }
                 if data["file"].size > settings.DAICHO_IMPORT_BACKGROUND_BYTES:
                     token = services.preview_in_background(

@@ -8,7 +8,7 @@ import os
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from daicho.core.importing import engine
+from daicho.core.importing import engine, values
 from daicho.core.management.base import DaichoCommand, organisation_from
 from daicho.core.models import User
 
@@ -46,6 +46,12 @@ class Command(DaichoCommand):
             action="store_true",
             help="refuse rows naming departments or sections that do not exist",
         )
+        parser.add_argument(
+            "--effective",
+            default=None,
+            help="the date a changed hosting or server placement takes effect "
+            "(e.g. 2014-04-01 or 平成26年4月1日; default: today)",
+        )
         parser.add_argument("--org", default=None, help="organisation code or name")
         parser.add_argument(
             "--as",
@@ -66,6 +72,12 @@ class Command(DaichoCommand):
             user = User.objects.filter(username=options["as_user"]).first()
             if user is None:
                 raise CommandError(_("No user %(name)s.") % {"name": options["as_user"]})
+        effective = None
+        if options["effective"]:
+            try:
+                effective = values.date(options["effective"])
+            except values.CellError as exc:
+                raise CommandError(f"--effective: {exc}") from None
         progress = None if options["json"] else self._progress()
         result = engine.run(
             kind=options["kind"],
@@ -78,6 +90,7 @@ class Command(DaichoCommand):
             mapping=options["map"],
             sheet=options["sheet"],
             encoding=options["encoding"],
+            effective=effective,
             progress=progress.update if progress else None,
         )
         if progress:

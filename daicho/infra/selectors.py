@@ -1,0 +1,218 @@
+"""Reads of the infrastructure ledger: lists, the virtualization platform, year-end counts."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from daicho.infra.models import (
+    CloudService,
+    Server,
+    ServerKind,
+    ServerPlacement,
+    VdiPool,
+    VdiUsage,
+)
+from daicho.registry.models import Hosting
+from daicho.registry.selectors import systems_in_service_on
+
+
+def server_list(*, user) -> QuerySet[Server]:
+    """Servers the user may read, with what a list row shows, in one query."""
+    return Server.objects.visible_to(user).select_related(
+        "system", "host", "site", "cluster", "release__product"
+    )
+
+
+def in_service_on(qs: QuerySet[Server], day: datetime.date) -> QuerySet[Server]:
+    """Servers running on ``day``: in service (or bought) by then and not yet retired."""
+    started = Coalesce("in_service_on", "purchased_on")
+    return qs.annotate(started_on=started).filter(
+        (Q(started_on__isnull=True) | Q(started_on__lte=day))
+        & (Q(retired_on__isnull=True) | Q(retired_on__gt=day))
+    )
+
+
+def host_on(day: datetime.date):
+    """An expression for a VM's host on ``day`` from its placement history."""
+    then = (
+        ServerPlacement.objects.filter(server=OuterRef("pk"))
+        .filter(Q(effective_on__lte=day) | Q(effective_on__isnull=True))
+        .order_by(F("effective_on").desc(nulls_last=True), "-pk")
+        .values("host_id")[:1]
+    )
+    return Coalesce(Subquery(then), F("host_id"))
+
+
+def physical_servers_on(organisation, day: datetime.date) -> QuerySet[Server]:
+    """Physical machines (plain servers and virtualization hosts) running on ``day``."""
+    return in_service_on(
+        Server.objects.filter(
+            organisation=organisation, kind__in=[ServerKind.PHYSICAL, ServerKind.HOST]
+        ),
+        day,
+    )
+
+
+def platform_systems_on(organisation, day: datetime.date):
+    """Systems in operation on ``day`` whose hosting then was the virtualization platform."""
+    return systems_in_service_on(organisation, day).filter(hosting_then=Hosting.VIRTUALIZED)
+
+
+def cloud_systems_on(organisation, day: datetime.date):
+    """Systems in operation on ``day`` on cloud: hosted there, or using a cloud service then."""
+    active = CloudService.objects.filter(organisation=organisation).filter(
+        (Q(started_on__isnull=True) | Q(started_on__lte=day))
+        & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+    )
+    return systems_in_service_on(organisation, day).filter(
+        Q(hosting_then__in=[Hosting.CLOUD, Hosting.GOV_CLOUD]) | Q(pk__in=active.values("systems"))
+    )
+
+
+def vdi_seats_on(organisation, day: datetime.date) -> tuple[int, int]:
+    """(seats in use, pools counted): each pool's latest count on or before ``day``."""
+    latest = (
+        VdiUsage.objects.filter(pool=OuterRef("pk"), measured_on__lte=day)
+        .order_by("-measured_on")
+        .values("seats_in_use")[:1]
+    )
+    pools = VdiPool.objects.filter(organisation=organisation).annotate(seats=Subquery(latest))
+    result = pools.filter(seats__isnull=False).aggregate(total=Sum("seats"), pools=Count("pk"))
+    return result["total"] or 0, result["pools"]
+
+
+@dataclass
+class HostRow:
+    """A virtualization host with what its VMs take of it on a date."""
+
+    host: Server
+    vms: list[Server] = field(default_factory=list)
+    vcpu: int = 0
+    memory_gb: int = 0
+    storage_gb: int = 0
+
+    def _share(self, used: int, capacity: int | None) -> Decimal | None:
+        if not capacity:
+            return None
+        return (Decimal(used) * 100 / capacity).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+    @property
+    def vcpu_ratio(self) -> Decimal | None:
+        """vCPU per physical core (overcommit), not a percentage."""
+        if not self.host.cores:
+            return None
+        return (Decimal(self.vcpu) / self.host.cores).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+    @property
+    def memory_share(self) -> Decimal | None:
+        return self._share(self.memory_gb, self.host.memory_gb)
+
+    @property
+    def storage_share(self) -> Decimal | None:
+        return self._share(self.storage_gb, self.host.storage_gb)
+
+
+@dataclass
+class Platform:
+    """The virtualization platform on a date."""
+
+    day: datetime.date
+    hosts: list[HostRow]
+    clusters: dict[str, list[HostRow]]
+    vm_count: int
+    systems_on_platform: int
+    replaced_physical: int
+
+    @property
+    def consolidation_ratio(self) -> Decimal | None:
+        """Physical servers replaced per host (retired servers of systems now on the platform)."""
+        if not self.hosts:
+            return None
+        return (Decimal(self.replaced_physical) / len(self.hosts)).quantize(
+            Decimal("0.1"), ROUND_HALF_UP
+        )
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return {
+            "cores": sum(h.host.cores or 0 for h in self.hosts),
+            "memory_gb": sum(h.host.memory_gb or 0 for h in self.hosts),
+            "storage_gb": sum(h.host.storage_gb or 0 for h in self.hosts),
+            "vcpu": sum(h.vcpu for h in self.hosts),
+            "vm_memory_gb": sum(h.memory_gb for h in self.hosts),
+            "vm_storage_gb": sum(h.storage_gb for h in self.hosts),
+        }
+
+
+def platform_on(*, user, organisation, day: datetime.date) -> Platform:
+    """Hosts running on ``day`` with the VMs placed on them then (three queries)."""
+    hosts = list(
+        in_service_on(
+            Server.objects.visible_to(user).filter(organisation=organisation, kind=ServerKind.HOST),
+            day,
+        )
+        .select_related("cluster", "site", "release__product")
+        .order_by("cluster__name", "name")
+    )
+    rows = {h.pk: HostRow(h) for h in hosts}
+    vms = (
+        in_service_on(Server.objects.filter(organisation=organisation, kind=ServerKind.VM), day)
+        .annotate(host_then=host_on(day))
+        .select_related("system", "release__product")
+        .order_by("name")
+    )
+    count = 0
+    for vm in vms:
+        row = rows.get(vm.host_then)
+        if row is None:
+            continue
+        count += 1
+        row.vms.append(vm)
+        row.vcpu += vm.cores or 0
+        row.memory_gb += vm.memory_gb or 0
+        row.storage_gb += vm.storage_gb or 0
+    clusters: dict[str, list[HostRow]] = {}
+    for row in rows.values():
+        clusters.setdefault(row.host.cluster.name if row.host.cluster else "", []).append(row)
+    on_platform = platform_systems_on(organisation, day)
+    replaced = Server.objects.filter(
+        organisation=organisation,
+        kind=ServerKind.PHYSICAL,
+        retired_on__lte=day,
+        system__in=on_platform.values("pk"),
+    ).count()
+    return Platform(
+        day=day,
+        hosts=list(rows.values()),
+        clusters=clusters,
+        vm_count=count,
+        systems_on_platform=on_platform.count(),
+        replaced_physical=replaced,
+    )
+
+
+def year_end_counts(organisation, fiscal_years: list[int]) -> list[dict]:
+    """Per fiscal year end: physical servers, hosts, VMs, systems on the platform, on cloud."""
+    rows = []
+    for fy in fiscal_years:
+        day = datetime.date(fy + 1, 3, 31)
+        physical = physical_servers_on(organisation, day)
+        rows.append(
+            {
+                "fiscal_year": fy,
+                "physical": physical.filter(kind=ServerKind.PHYSICAL).count(),
+                "hosts": physical.filter(kind=ServerKind.HOST).count(),
+                "vms": in_service_on(
+                    Server.objects.filter(organisation=organisation, kind=ServerKind.VM), day
+                ).count(),
+                "platform_systems": platform_systems_on(organisation, day).count(),
+                "cloud_systems": cloud_systems_on(organisation, day).count(),
+                "systems": systems_in_service_on(organisation, day).count(),
+            }
+        )
+    return rows

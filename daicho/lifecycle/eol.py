@@ -1,0 +1,181 @@
+"""End-of-support risk: every device, server, VM and system component whose release is past its
+end of support on a date, or reaches it within N months.
+
+The records live in other areas (sam, infra); each registers an `EolSource` — a queryset of its
+records in use on a date, annotated with the columns the listing shows — so this module depends
+on none of them and the listing runs in the database, one query per source.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
+
+COLUMNS = ("pk", "item_name", "unit_name", "unit_path", "system_code", "system_name")
+
+
+@dataclass(frozen=True)
+class EolSource:
+    """A kind of record that runs software with an end of support.
+
+    ``rows(organisation, as_of)`` returns the records in use on ``as_of`` annotated with
+    ``item_name``, ``unit_name``, ``unit_path``, ``system_code``, ``system_name`` and with a
+    ``release`` foreign key; ``url(pk)`` links to one record.
+    """
+
+    kind: str
+    label: Any
+    rows: Callable[[Any, datetime.date], QuerySet]
+    url: Callable[[int], str]
+
+
+_sources: dict[str, EolSource] = {}
+
+
+def register_source(source: EolSource) -> None:
+    _sources[source.kind] = source
+
+
+def sources() -> dict[str, EolSource]:
+    return dict(_sources)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def horizon_end(as_of: datetime.date, within_months: int) -> datetime.date:
+    """The last day counted as "within N months" of ``as_of``."""
+    return add_months(as_of, within_months)
+
+
+@dataclass(frozen=True)
+class EolItem:
+    """One record at risk, as the listing shows it."""
+
+    kind: str
+    kind_label: str
+    pk: int
+    name: str
+    unit: str
+    system_code: str
+    system_name: str
+    product: str
+    release: str
+    eol: datetime.date
+    extended_support_end: datetime.date | None
+    status: str  # "past" or "within"
+    url: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "unit": self.unit,
+            "system": self.system_code,
+            "system_name": self.system_name,
+            "product": self.product,
+            "release": self.release,
+            "end_of_support": self.eol.isoformat(),
+            "extended_support_end": (
+                self.extended_support_end.isoformat() if self.extended_support_end else None
+            ),
+            "status": self.status,
+        }
+
+
+def _at_risk(source: EolSource, organisation, as_of, within_months, unit) -> QuerySet:
+    qs = source.rows(organisation, as_of).filter(
+        release__eol__isnull=False, release__eol__lte=horizon_end(as_of, within_months)
+    )
+    if unit is not None:
+        qs = qs.filter(unit_path__startswith=unit.path)
+    return qs.annotate(
+        eol_status=Case(
+            When(release__eol__lt=as_of, then=Value("past")),
+            default=Value("within"),
+            output_field=CharField(),
+        )
+    )
+
+
+def eol_items(
+    *,
+    organisation,
+    as_of: datetime.date,
+    within_months: int = 12,
+    unit=None,
+    kinds: list[str] | None = None,
+    status: str | None = None,
+) -> list[EolItem]:
+    """Records past end of support on ``as_of`` or reaching it within ``within_months``."""
+    items: list[EolItem] = []
+    for kind, source in _sources.items():
+        if kinds and kind not in kinds:
+            continue
+        qs = _at_risk(source, organisation, as_of, within_months, unit)
+        if status:
+            qs = qs.filter(eol_status=status)
+        label = str(source.label)
+        for row in qs.values(
+            *COLUMNS,
+            "eol_status",
+            product=F("release__product__name"),
+            release_label=F("release__label"),
+            eol=F("release__eol"),
+            extended=F("release__extended_support_end"),
+        ):
+            items.append(
+                EolItem(
+                    kind=kind,
+                    kind_label=label,
+                    pk=row["pk"],
+                    name=row["item_name"] or "",
+                    unit=row["unit_name"] or "",
+                    system_code=row["system_code"] or "",
+                    system_name=row["system_name"] or "",
+                    product=row["product"],
+                    release=row["release_label"],
+                    eol=row["eol"],
+                    extended_support_end=row["extended"],
+                    status=row["eol_status"],
+                    url=source.url(row["pk"]),
+                )
+            )
+    items.sort(key=lambda i: (i.eol, i.kind, i.name))
+    return items
+
+
+def eol_counts(*, organisation, as_of: datetime.date, within_months: int = 12, unit=None):
+    """Counts computed in the database: per unit and status, and per quarter of end date."""
+    by_unit: Counter = Counter()
+    by_quarter: Counter = Counter()
+    by_kind: Counter = Counter()
+    from django.db.models import Count
+
+    for kind, source in _sources.items():
+        qs = _at_risk(source, organisation, as_of, within_months, unit)
+        for row in qs.values("unit_name", "eol_status").annotate(n=Count("pk")).order_by():
+            by_unit[(row["unit_name"] or "", row["eol_status"])] += row["n"]
+            by_kind[(kind, row["eol_status"])] += row["n"]
+        for row in qs.values(eol=F("release__eol")).annotate(n=Count("pk")).order_by():
+            day = row["eol"]
+            by_quarter[(day.year, (day.month - 1) // 3 + 1)] += row["n"]
+    return by_unit, by_quarter, by_kind
+
+
+def past_count(*, organisation, as_of: datetime.date) -> int:
+    """How many records are past end of support on ``as_of`` (the home page warning)."""
+    total = 0
+    for source in _sources.values():
+        total += source.rows(organisation, as_of).filter(Q(release__eol__lt=as_of)).count()
+    return total

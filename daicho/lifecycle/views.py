@@ -1,0 +1,292 @@
+"""Pages of the lifecycle area: end-of-support risk, products and releases, raw-name mapping."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from daicho.core import exports, wareki
+from daicho.core.models import OrgUnit
+from daicho.core.permissions import scope_of
+from daicho.core.views import ObjectEditView, apply_errors
+from daicho.lifecycle import eol, selectors, services
+from daicho.lifecycle.forms import MapForm, ReleaseForm, RuleForm
+from daicho.lifecycle.models import MatchRule, ProductRelease, SoftwareProduct
+
+EOL_EXPORT = exports.ExportKind(
+    "eol",
+    gettext_lazy("End-of-support risk"),
+    [
+        exports.Column("kind", "種別", lambda i: i.kind_label),
+        exports.Column("name", "名称", lambda i: i.name),
+        exports.Column("unit", "所属", lambda i: i.unit),
+        exports.Column("system", "システムID", lambda i: i.system_code),
+        exports.Column("system_name", "システム名", lambda i: i.system_name),
+        exports.Column("product", "製品", lambda i: i.product),
+        exports.Column("release", "バージョン", lambda i: i.release),
+        exports.Column("end_of_support", "サポート終了日", lambda i: i.eol, "date"),
+        exports.Column("status", "状態", lambda i: i.status),
+    ],
+    lambda user: [],
+)
+
+
+def _options(request):
+    """as_of, within (months), unit, kinds, status from the query string, with messages."""
+    today = timezone.localdate()
+    as_of = today
+    text = request.GET.get("as_of", "").strip()
+    if text:
+        try:
+            as_of = wareki.parse_date(text)
+        except wareki.WarekiError:
+            messages.error(request, _("Not a date: %(value)s") % {"value": text})
+    within = request.GET.get("within", "12")
+    within = int(within) if within.isdigit() and int(within) <= 120 else 12
+    unit = None
+    unit_text = request.GET.get("unit", "").strip()
+    if unit_text and request.organisation:
+        unit = (
+            OrgUnit.objects.filter(organisation=request.organisation, code=unit_text).first()
+            or OrgUnit.objects.filter(organisation=request.organisation, name=unit_text).first()
+        )
+        if unit is None:
+            messages.error(request, _("No such unit: %(name)s") % {"name": unit_text})
+    kinds = [k for k in request.GET.getlist("kind") if k in eol.sources()]
+    status = request.GET.get("status") if request.GET.get("status") in ("past", "within") else None
+    return as_of, within, unit, kinds, status
+
+
+class EolView(LoginRequiredMixin, View):
+    """Everything past end of support, or reaching it within N months, with a timeline."""
+
+    def get(self, request):
+        organisation = request.organisation
+        if organisation is None:
+            raise PermissionDenied
+        as_of, within, unit, kinds, status = _options(request)
+        items = eol.eol_items(
+            organisation=organisation,
+            as_of=as_of,
+            within_months=within,
+            unit=unit,
+            kinds=kinds or None,
+            status=status,
+        )
+        fmt = request.GET.get("export")
+        if fmt in exports.FORMATS:
+            response = HttpResponse(
+                exports.write(EOL_EXPORT, items, fmt), content_type=exports.CONTENT_TYPES[fmt]
+            )
+            response["Content-Disposition"] = f'attachment; filename="eol-{as_of}.{fmt}"'
+            return response
+        by_unit, by_quarter, by_kind = eol.eol_counts(
+            organisation=organisation, as_of=as_of, within_months=within, unit=unit
+        )
+        units: dict[str, dict[str, int]] = defaultdict(lambda: {"past": 0, "within": 0})
+        for (name, state), n in by_unit.items():
+            units[name][state] += n
+        quarters = sorted(by_quarter)
+        chart = {
+            "label": _("Records reaching end of support"),
+            "labels": [f"{y} Q{q}" for y, q in quarters],
+            "counts": [by_quarter[k] for k in quarters],
+            "past": [
+                by_quarter[(y, q)] if datetime.date(y, 3 * q - 2, 1) < as_of else 0
+                for y, q in quarters
+            ],
+        }
+        kinds_summary = [
+            {
+                "kind": key,
+                "label": source.label,
+                "past": by_kind[(key, "past")],
+                "within": by_kind[(key, "within")],
+            }
+            for key, source in eol.sources().items()
+        ]
+        page = Paginator(items, 100).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "lifecycle/eol.html",
+            {
+                "as_of": as_of,
+                "within": within,
+                "unit": unit,
+                "kinds": kinds,
+                "status": status,
+                "page": page,
+                "total": len(items),
+                "past": sum(1 for i in items if i.status == "past"),
+                "within_count": sum(1 for i in items if i.status == "within"),
+                "units": sorted(units.items(), key=lambda kv: (-kv[1]["past"], kv[0])),
+                "kinds_summary": kinds_summary,
+                "chart": chart,
+                "sources": eol.sources(),
+                "query": request.GET.urlencode(),
+            },
+        )
+
+
+class ProductListView(LoginRequiredMixin, View):
+    def get(self, request):
+        return render(
+            request,
+            "lifecycle/product_list.html",
+            {"products": selectors.product_list(), "today": timezone.localdate()},
+        )
+
+
+class ProductDetailView(LoginRequiredMixin, View):
+    def get(self, request, slug):
+        product = get_object_or_404(SoftwareProduct, slug=slug)
+        scope = scope_of(request.user)
+        return render(
+            request,
+            "lifecycle/product_detail.html",
+            {
+                "product": product,
+                "releases": product.releases.order_by("-released_on", "cycle"),
+                "today": timezone.localdate(),
+                "can_edit": scope.superuser or bool(scope.policy_org_ids),
+            },
+        )
+
+
+class ReleaseEditView(ObjectEditView):
+    model = ProductRelease
+    form_class = ReleaseForm
+
+    def get_object(self, pk):
+        scope = scope_of(self.request.user)
+        if not (scope.superuser or scope.policy_org_ids):
+            raise PermissionDenied
+        return get_object_or_404(ProductRelease.objects.select_related("product"), pk=pk)
+
+    def get(self, request, pk=None):
+        if pk is None:
+            raise PermissionDenied
+        return super().get(request, pk)
+
+    def post(self, request, pk=None):
+        if pk is None:
+            raise PermissionDenied
+        return super().post(request, pk)
+
+    def save(self, form, obj):
+        return services.release_update(release=obj, data=form.cleaned_data)
+
+
+class UnmatchedView(LoginRequiredMixin, View):
+    """Raw names no rule matches, with a form to map each to a release."""
+
+    def get(self, request):
+        organisation = request.organisation
+        if organisation is None:
+            raise PermissionDenied
+        can_map = organisation.pk in scope_of(request.user).policy_org_ids
+        return render(
+            request,
+            "lifecycle/unmatched.html",
+            {
+                "names": selectors.unmatched_names(organisation=organisation),
+                "form": MapForm() if can_map else None,
+                "can_map": can_map,
+            },
+        )
+
+    def post(self, request):
+        organisation = request.organisation
+        form = MapForm(request.POST)
+        if organisation is None or not form.is_valid():
+            messages.error(request, _("Choose the release this name means."))
+            return redirect("lifecycle:unmatched")
+        try:
+            services.raw_name_map(
+                organisation=organisation,
+                raw=form.cleaned_data["raw"],
+                release=form.cleaned_data["release"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("%(raw)s now means %(release)s.")
+                % {"raw": form.cleaned_data["raw"], "release": form.cleaned_data["release"]},
+            )
+        return redirect("lifecycle:unmatched")
+
+
+class RuleListView(LoginRequiredMixin, View):
+    def get(self, request, form=None):
+        organisation = request.organisation
+        if organisation is None:
+            raise PermissionDenied
+        own, shipped = selectors.rules_for(organisation=organisation)
+        can_edit = organisation.pk in scope_of(request.user).policy_org_ids
+        return render(
+            request,
+            "lifecycle/rules.html",
+            {
+                "own": own,
+                "shipped": shipped,
+                "form": form or (RuleForm() if can_edit else None),
+                "can_edit": can_edit,
+            },
+        )
+
+    def post(self, request):
+        organisation = request.organisation
+        if organisation is None:
+            raise PermissionDenied
+        form = RuleForm(request.POST)
+        if form.is_valid():
+            try:
+                services.rule_create(organisation=organisation, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("lifecycle:rules")
+        response = self.get(request, form=form)
+        response.status_code = 400
+        return response
+
+
+class RuleDeleteView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        rule = get_object_or_404(MatchRule.objects.editable_by(request.user), pk=pk)
+        services.rule_delete(rule=rule)
+        messages.success(request, _("Deleted: %(obj)s") % {"obj": rule.pattern})
+        return redirect("lifecycle:rules")
+
+
+def eol_panel(request) -> dict:
+    """The home page warning: records past end of support today."""
+    organisation = request.organisation
+    if organisation is None:
+        return {"past": 0}
+    today = timezone.localdate()
+    return {
+        "past": eol.past_count(organisation=organisation, as_of=today),
+        "url": reverse("lifecycle:eol") + f"?status=past&as_of={today.isoformat()}",
+    }
+
+
+def register_home_panels(home) -> None:
+    home.register(
+        "lifecycle.eol", template="lifecycle/_panel_eol.html", context=eol_panel, order=1, width=12
+    )

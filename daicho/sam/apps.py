@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SamConfig(AppConfig):
+    """Software asset management: devices (this part), titles, licences and the inventory."""
+
+    name = "daicho.sam"
+    label = "sam"
+    verbose_name = _("Software asset management")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from daicho.core import demo
+        from daicho.lifecycle import eol
+        from daicho.lifecycle.services import Target, register_target
+        from daicho.sam import demo as sam_demo
+        from daicho.sam import eol as sam_eol
+        from daicho.sam import importers
+        from daicho.sam.models import Device
+
+        register_target(Target(Device, "os"))
+        eol.register_source(sam_eol.devices)
+        importers.register_kinds()
+        demo.register("sam", sam_demo.load, order=30)
