@@ -443,8 +443,10 @@ class VdiImport(Kind):
                 if pool is None:
                     continue
                 pools[_key(pool.name)] = pool
-            elif values.get("capacity") is not None and values["capacity"] != pool.capacity:
-                if (
+            elif (
+                values.get("capacity") is not None
+                and values["capacity"] != pool.capacity
+                and (
                     _write(
                         ctx,
                         row,
@@ -456,8 +458,9 @@ class VdiImport(Kind):
                         ),
                     )
                     is None
-                ):
-                    continue
+                )
+            ):
+                continue
             if values.get("capacity") is not None and values["seats_in_use"] > values["capacity"]:
                 ctx.reject(
                     row,

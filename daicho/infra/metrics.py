@@ -32,7 +32,9 @@ def cloud_ratio(organisation, fiscal_year: int, **_params) -> Measurement:
     url = (
         reverse("registry:system_list")
         + "?"
-        + urlencode([("hosting", Hosting.CLOUD), ("hosting", Hosting.GOV_CLOUD), ("status", "operating")])
+        + urlencode(
+            [("hosting", Hosting.CLOUD), ("hosting", Hosting.GOV_CLOUD), ("status", "operating")]
+        )
     )
     if not total:
         return Measurement(None, "", url)

@@ -332,7 +332,8 @@ def endoflife_update(
             if not create_products:
                 raise ValidationError(
                     _(
-                        "%(file)s: unknown product %(product)s (known: %(known)s); add --create-products to add it."
+                        "%(file)s: unknown product %(product)s (known: %(known)s); "
+                        "add --create-products to add it."
                     )
                     % {
                         "file": path.name,

@@ -96,7 +96,10 @@ class Command(DaichoCommand):
                 )
             )
         self.stderr.write(
-            _("%(count)d records: %(past)d past end of support, %(within)d within %(months)d months (as of %(date)s).")
+            _(
+                "%(count)d records: %(past)d past end of support, "
+                "%(within)d within %(months)d months (as of %(date)s)."
+            )
             % {
                 "count": len(items),
                 "past": sum(1 for i in items if i.status == "past"),

@@ -49,17 +49,31 @@ class Command(DaichoCommand):
                         create_products=options["create_products"],
                     )
                 except FileNotFoundError:
-                    raise CommandError(_("No such file: %(file)s") % {"file": options["file"]}) from None
+                    raise CommandError(
+                        _("No such file: %(file)s") % {"file": options["file"]}
+                    ) from None
                 self._out(options, report.as_dict(), self._update_text(report))
             elif action == "rematch":
                 changed = services.rematch()
-                self._out(options, {"changed": changed}, _("%(n)d records changed release.") % {"n": changed})
+                self._out(
+                    options,
+                    {"changed": changed},
+                    _("%(n)d records changed release.") % {"n": changed},
+                )
             elif action == "unmatched":
                 organisation = organisation_from(options["org"])
                 names = selectors.unmatched_names(organisation=organisation)
                 self._out(
                     options,
-                    [{"name": n.raw, "records": n.count, "where": list(n.kinds), "reason": n.reason} for n in names],
+                    [
+                        {
+                            "name": n.raw,
+                            "records": n.count,
+                            "where": list(n.kinds),
+                            "reason": n.reason,
+                        }
+                        for n in names
+                    ],
                     "\n".join(f"{n.count}\t{n.raw}\t{n.reason}" for n in names),
                 )
             else:
