@@ -14,10 +14,28 @@ from daicho.lifecycle.matching import Resolver
 from daicho.sam.models import Device, DeviceStatus, DeviceType
 
 D = datetime.date
-SURNAMES = (
-    "佐藤 鈴木 高橋 田中 伊藤 渡辺 山本 中村 小林 加藤 "
-    "吉田 山田 佐々木 山口 松本 井上 木村 林 清水 藤原"
-).split()
+SURNAMES = [
+    "佐藤",
+    "鈴木",
+    "高橋",
+    "田中",
+    "伊藤",
+    "渡辺",
+    "山本",
+    "中村",
+    "小林",
+    "加藤",
+    "吉田",
+    "山田",
+    "佐々木",
+    "山口",
+    "松本",
+    "井上",
+    "木村",
+    "林",
+    "清水",
+    "藤原",
+]  # noqa: SIM905
 GIVEN = "太郎 花子 一郎 美咲 健太 陽子 大輔 直美 翔太 恵 浩二 由美 誠 裕子 拓也 舞".split()  # noqa: SIM905
 
 # (OS as the inventory writes it, count, bought between, disposed between or None)
