@@ -145,7 +145,6 @@ class Server(models.Model):
         null=True,
         blank=True,
         related_name="guests",
-        limit_choices_to={"kind": ServerKind.HOST},
         verbose_name=_("host"),
     )
     site = models.ForeignKey(

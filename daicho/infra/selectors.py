@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import BigIntegerField, Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from daicho.infra.models import (
@@ -45,7 +45,7 @@ def host_on(day: datetime.date):
         .order_by(F("effective_on").desc(nulls_last=True), "-pk")
         .values("host_id")[:1]
     )
-    return Coalesce(Subquery(then), F("host_id"))
+    return Coalesce(Subquery(then), F("host_id"), output_field=BigIntegerField())
 
 
 def physical_servers_on(organisation, day: datetime.date) -> QuerySet[Server]:

@@ -132,7 +132,10 @@ class DeviceImport(Kind):
                 )
                 devices[_key(device.name)] = device
             except ValidationError as exc:
-                ctx.reject_validation(row, exc, self.columns)
+                columns = dict(self.columns)
+                if "disposed_on" not in row.raw:  # "disposed" without a date: the status says so
+                    columns["disposed_on"] = "status"
+                ctx.reject_validation(row, exc, columns)
             except PermissionDenied as exc:
                 ctx.reject(row, "unit", str(exc) or _("You may not keep devices of this unit."))
 
