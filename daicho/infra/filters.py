@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from daicho.infra.models import CloudService, Server, ServerKind, ServiceModel, Site
+from daicho.registry.filters import YES_NO
 
 
 def _sites(request):
@@ -25,9 +26,7 @@ class ServerFilterSet(df.FilterSet):
         choices=[("matched", _("Matched to a release")), ("unmatched", _("Not matched"))],
         label=_("OS matching"),
     )
-    in_service = df.BooleanFilter(
-        field_name="retired_on", lookup_expr="isnull", label=_("In service")
-    )
+    in_service = df.ChoiceFilter(choices=YES_NO, method="serving", label=_("In service"))
 
     class Meta:
         model = Server
@@ -41,6 +40,9 @@ class ServerFilterSet(df.FilterSet):
             | Q(system__code__iexact=value)
         )
 
+    def serving(self, queryset, name, value):
+        return queryset.filter(retired_on__isnull=value == "true")
+
     def matched(self, queryset, name, value):
         if value == "matched":
             return queryset.filter(release__isnull=False)
@@ -50,7 +52,7 @@ class ServerFilterSet(df.FilterSet):
 class CloudServiceFilterSet(df.FilterSet):
     q = df.CharFilter(method="search", label=_("Search"))
     service_model = df.ChoiceFilter(choices=ServiceModel.choices, label=_("Service model"))
-    government_cloud = df.BooleanFilter(label=_("Government cloud"))
+    government_cloud = df.ChoiceFilter(choices=YES_NO, method="gov", label=_("Government cloud"))
 
     class Meta:
         model = CloudService
@@ -60,3 +62,6 @@ class CloudServiceFilterSet(df.FilterSet):
         return queryset.filter(
             Q(name__icontains=value) | Q(provider__icontains=value) | Q(systems__code__iexact=value)
         ).distinct()
+
+    def gov(self, queryset, name, value):
+        return queryset.filter(government_cloud=value == "true")
