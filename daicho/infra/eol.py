@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from daicho.infra.models import Server, ServerKind, SoftwareComponent
@@ -43,18 +42,14 @@ def _components(organisation, as_of):
     )
 
 
-def _server_url(pk: int) -> str:
-    return reverse("infra:server_detail", args=[pk])
-
-
 SOURCES = [
-    EolSource("server", _("Physical server"), _servers(ServerKind.PHYSICAL), _server_url),
-    EolSource("host", _("Virtualization host"), _servers(ServerKind.HOST), _server_url),
-    EolSource("vm", _("Virtual machine"), _servers(ServerKind.VM), _server_url),
+    EolSource("server", _("Physical server"), _servers(ServerKind.PHYSICAL), "infra:server_detail"),
+    EolSource("host", _("Virtualization host"), _servers(ServerKind.HOST), "infra:server_detail"),
+    EolSource("vm", _("Virtual machine"), _servers(ServerKind.VM), "infra:server_detail"),
     EolSource(
         "component",
         _("System component"),
         _components,
-        lambda pk: reverse("infra:component_redirect", args=[pk]),
+        "infra:component_redirect",
     ),
 ]

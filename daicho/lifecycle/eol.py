@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
+from django.urls import reverse
 
-COLUMNS = ("pk", "item_name", "unit_name", "unit_path", "system_code", "system_name")
+_PK = "987654321"
 
 
 @dataclass(frozen=True)
@@ -26,13 +27,13 @@ class EolSource:
 
     ``rows(organisation, as_of)`` returns the records in use on ``as_of`` annotated with
     ``item_name``, ``unit_name``, ``unit_path``, ``system_code``, ``system_name`` and with a
-    ``release`` foreign key; ``url(pk)`` links to one record.
+    ``release`` foreign key; ``url_name`` is the page of one record (it takes the pk).
     """
 
     kind: str
     label: Any
     rows: Callable[[Any, datetime.date], QuerySet]
-    url: Callable[[int], str]
+    url_name: str
 
 
 _sources: dict[str, EolSource] = {}
@@ -58,7 +59,7 @@ def horizon_end(as_of: datetime.date, within_months: int) -> datetime.date:
     return add_months(as_of, within_months)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EolItem:
     """One record at risk, as the listing shows it."""
 
@@ -99,7 +100,7 @@ def _at_risk(source: EolSource, organisation, as_of, within_months, unit) -> Que
     )
     if unit is not None:
         qs = qs.filter(unit_path__startswith=unit.path)
-    return qs.annotate(
+    return qs.order_by().annotate(
         eol_status=Case(
             When(release__eol__lt=as_of, then=Value("past")),
             default=Value("within"),
@@ -126,31 +127,37 @@ def eol_items(
         if status:
             qs = qs.filter(eol_status=status)
         label = str(source.label)
-        for row in qs.values(
-            *COLUMNS,
+        pattern = reverse(source.url_name, args=[_PK])  # once, not once per row
+        rows = qs.values_list(
+            "pk",
+            "item_name",
+            "unit_name",
+            "system_code",
+            "system_name",
+            "release__product__name",
+            "release__label",
+            "release__eol",
+            "release__extended_support_end",
             "eol_status",
-            product=F("release__product__name"),
-            release_label=F("release__label"),
-            eol=F("release__eol"),
-            extended=F("release__extended_support_end"),
-        ):
-            items.append(
-                EolItem(
-                    kind=kind,
-                    kind_label=label,
-                    pk=row["pk"],
-                    name=row["item_name"] or "",
-                    unit=row["unit_name"] or "",
-                    system_code=row["system_code"] or "",
-                    system_name=row["system_name"] or "",
-                    product=row["product"],
-                    release=row["release_label"],
-                    eol=row["eol"],
-                    extended_support_end=row["extended"],
-                    status=row["eol_status"],
-                    url=source.url(row["pk"]),
-                )
+        )
+        items.extend(
+            EolItem(
+                kind,
+                label,
+                pk,
+                name or "",
+                unit or "",
+                code or "",
+                system or "",
+                product,
+                release,
+                end,
+                extended,
+                state,
+                pattern.replace(_PK, str(pk)),
             )
+            for pk, name, unit, code, system, product, release, end, extended, state in rows
+        )
     items.sort(key=lambda i: (i.eol, i.kind, i.name))
     return items
 

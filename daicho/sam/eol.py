@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db.models import F, Value
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from daicho.lifecycle.eol import EolSource
@@ -28,5 +27,5 @@ devices = EolSource(
     kind="device",
     label=_("Device"),
     rows=_rows,
-    url=lambda pk: reverse("sam:device_detail", args=[pk]),
+    url_name="sam:device_detail",
 )
