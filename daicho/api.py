@@ -13,7 +13,10 @@ from ninja.security import django_auth
 
 from daicho.core.api import BearerAuth
 from daicho.core.api import router as core_router
+from daicho.infra.api import router as infra_router
+from daicho.lifecycle.api import router as lifecycle_router
 from daicho.registry.api import router as registry_router
+from daicho.sam.api import router as sam_router
 
 api = NinjaAPI(
     title="Daicho API",
@@ -29,6 +32,9 @@ api = NinjaAPI(
 )
 api.add_router("/", core_router)
 api.add_router("/", registry_router)
+api.add_router("/", infra_router)
+api.add_router("/", sam_router)
+api.add_router("/", lifecycle_router)
 
 
 def _errors_of(exc: DjangoValidationError) -> dict[str, list[str]]:

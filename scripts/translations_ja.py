@@ -934,6 +934,7 @@ TRANSLATIONS: dict[str, str] = {
     'The disposal date is before the purchase date.': "廃棄日が購入日より前です。",
     'Device name': "機器名",
     'Serial number': "シリアル番号",
+    'Use past or within.': "past（終了済み）または within（期間内）を指定してください。",
 }
 # fmt: on
 

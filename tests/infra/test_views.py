@@ -197,3 +197,29 @@ def test_lists_take_a_fixed_number_of_queries(client, world, infra, url_name):
         client.get(url)
     assert len(many) == len(few)
     assert Server.objects.count() == 17
+
+
+def test_the_api_lists_servers_devices_and_end_of_support_risk(client, world, infra):
+    from daicho.core.services import token_create
+
+    with audit_context(actor=world.viewer, channel=Channel.WEB):
+        _token, secret = token_create(user=world.viewer, name="t")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    servers = client.get("/api/v1/servers?kind=vm", **headers).json()
+    assert servers["count"] == 1
+    vm = servers["items"][0]
+    assert (vm["name"], vm["host"], vm["system"], vm["release"]) == (
+        "S0001-AP",
+        "VH01",
+        "S0001",
+        "2012 R2",
+    )
+    assert vm["end_of_support"] == "2023-10-10"
+    devices = client.get("/api/v1/devices", **headers).json()
+    assert [d["name"] for d in devices["items"]] == ["PC0001"]
+    risk = client.get("/api/v1/eol?as_of=2024-01-01&within_months=0", **headers).json()
+    assert risk["past"] == 2  # ESXi 6.7 ended 2022-10-15, Windows Server 2012 R2 2023-10-10
+    assert [i["name"] for i in risk["items"]] == ["VH01", "S0001-AP"]
+    bad = client.get("/api/v1/eol?unit=NOPE", **headers)
+    assert bad.status_code == 400 and "unit" in bad.json()["errors"]
+    assert client.get("/api/v1/eol").status_code == 401
