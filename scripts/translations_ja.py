@@ -796,7 +796,7 @@ TRANSLATIONS: dict[str, str] = {
     'Hosts': "ホスト数",
     'Systems on the platform': "仮想化基盤上のシステム",
     'Consolidation ratio': "集約率",
-    '%(n)s physical servers replaced, per host': "置き換えた物理サーバ %(n)s 台のホスト1台あたり",
+    '%(n)s physical servers consolidated onto %(hosts)s hosts': "物理サーバ %(n)s 台をホスト %(hosts)s 台に集約",
     'Allocated / capacity': "割当 / 容量",
     'cores': "コア",
     'Memory': "メモリ",

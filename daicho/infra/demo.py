@@ -217,22 +217,30 @@ def load(*, stdout=None) -> None:
     on_platform = [s for s in systems if s.hosting == Hosting.VIRTUALIZED]
     placements: list[tuple[Server, list[tuple[datetime.date | None, Server]]]] = []
     vms: list[Server] = []
+    load: dict[int, int] = {}  # memory given out per host: each VM goes to the least loaded
+
+    def least_loaded(hosts: list[Server], memory: int) -> Server:
+        host = min(hosts, key=lambda h: (load.get(h.pk, 0) / h.memory_gb, h.pk))
+        load[host.pk] = load.get(host.pk, 0) + memory
+        return host
+
     for index, system in enumerate(on_platform):
         created = moved_on.get(system.pk) or max(
             system.in_service_on or D(2010, 4, 1), D(2010, 10, 1)
         )
         available = [h for h in first_era if h.in_service_on <= created] or first_era
         for role in ("AP", "DB")[: 2 if index % 3 == 0 else 1]:
+            memory = rng.choice([4, 8, 8, 16])
             history = []
-            host = available[(index + len(role)) % len(available)]
+            host = least_loaded(available, memory)
             if created < eras[0][0]:
                 history.append((None, host))
             for day, hosts in eras:
                 if created < day:
-                    host = hosts[index % len(hosts)]
+                    host = least_loaded(hosts, memory)
                     history.append((day, host))
                 elif not history:
-                    host = hosts[index % len(hosts)]
+                    host = least_loaded(hosts, memory)
                     history.append((None, host))
             vm = server(
                 name=f"{system.code}-{role}",
@@ -242,7 +250,7 @@ def load(*, stdout=None) -> None:
                 site=sites["dc"],
                 os=rng.choice(VM_OS),
                 cores=rng.choice([2, 4, 8]),
-                memory_gb=rng.choice([8, 16, 32]),
+                memory_gb=memory,
                 storage_gb=rng.choice([100, 200, 500]),
                 in_service_on=created,
             )

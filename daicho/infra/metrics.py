@@ -58,7 +58,7 @@ def vdi_seats(organisation, fiscal_year: int, **_params) -> Measurement:
     url = reverse("infra:vdi_list")
     if not pools:
         return Measurement(None, "", url)
-    return Measurement(Decimal(seats), f"{pools} pools", url, {"pools": pools})
+    return Measurement(Decimal(seats), f"{pools}プール", url, {"pools": pools})
 
 
 def physical_servers(organisation, fiscal_year: int, **_params) -> Measurement:
