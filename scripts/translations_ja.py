@@ -935,6 +935,13 @@ TRANSLATIONS: dict[str, str] = {
     'Device name': "機器名",
     'Serial number': "シリアル番号",
     'Use past or within.': "past（終了済み）または within（期間内）を指定してください。",
+    'Sites and clusters': "設置場所とクラスタ",
+    'Sites': "設置場所",
+    'New': "新規登録",
+    'Address': "所在地",
+    'Servers in service': "稼働中のサーバ",
+    'Virtualization clusters': "仮想化クラスタ",
+    'Hosts in service': "稼働中のホスト",
 }
 # fmt: on
 

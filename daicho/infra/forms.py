@@ -127,3 +127,34 @@ class VdiUsageForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["pool"].queryset = VdiPool.objects.editable_by(user)
         _style(self)
+
+
+class SiteForm(forms.ModelForm):
+    class Meta:
+        model = Site
+        fields = ["code", "name", "kind", "address", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+    def _post_clean(self):
+        pass
+
+
+class ClusterForm(forms.ModelForm):
+    class Meta:
+        model = Cluster
+        fields = ["name", "site", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = Site.objects.filter(
+            organisation_id__in=scope_of(user).read_org_ids
+        )
+        _style(self)
+
+    def _post_clean(self):
+        pass

@@ -76,6 +76,19 @@ def cluster_create(*, organisation: Organisation, name: str, **fields: Any) -> C
     return object_create(obj=Cluster(organisation=organisation, name=name, **fields))
 
 
+@transaction.atomic
+def cluster_update(*, cluster: Cluster, data: dict[str, Any]) -> Cluster:
+    require_policy(cluster.organisation)
+    return object_update(obj=cluster, data=data)
+
+
+@transaction.atomic
+def cluster_delete(*, cluster: Cluster) -> None:
+    """Remove a cluster; its hosts stay, without a cluster."""
+    require_policy(cluster.organisation)
+    object_delete(obj=cluster)
+
+
 # --- servers ------------------------------------------------------------------------------------
 
 

@@ -16,5 +16,12 @@ urlpatterns = [
     path("cloud/<int:pk>/edit/", views.CloudEditView.as_view(), name="cloud_edit"),
     path("cloud/<int:pk>/delete/", views.CloudDeleteView.as_view(), name="cloud_delete"),
     path("vdi/", views.VdiListView.as_view(), name="vdi_list"),
+    path("sites/", views.SiteListView.as_view(), name="site_list"),
+    path("sites/new/", views.SiteEditView.as_view(), name="site_create"),
+    path("sites/<int:pk>/edit/", views.SiteEditView.as_view(), name="site_edit"),
+    path("sites/<int:pk>/delete/", views.SiteDeleteView.as_view(), name="site_delete"),
+    path("clusters/new/", views.ClusterEditView.as_view(), name="cluster_create"),
+    path("clusters/<int:pk>/edit/", views.ClusterEditView.as_view(), name="cluster_edit"),
+    path("clusters/<int:pk>/delete/", views.ClusterDeleteView.as_view(), name="cluster_delete"),
     path("components/<int:pk>/", views.component_redirect, name="component_redirect"),
 ]

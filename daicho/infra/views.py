@@ -26,12 +26,14 @@ from daicho.core.views import (
 )
 from daicho.infra import selectors, services
 from daicho.infra.filters import CloudServiceFilterSet, ServerFilterSet
-from daicho.infra.forms import CloudServiceForm, ServerForm, VdiUsageForm
+from daicho.infra.forms import CloudServiceForm, ClusterForm, ServerForm, SiteForm, VdiUsageForm
 from daicho.infra.models import (
     CloudService,
+    Cluster,
     Server,
     ServerKind,
     ServerPlacement,
+    Site,
     SoftwareComponent,
     VdiPool,
     VdiUsage,
@@ -311,3 +313,84 @@ def register_home_panels(home) -> None:
         order=10,
         column="left",
     )
+
+
+# --- sites and clusters -------------------------------------------------------------------------
+
+
+class SiteListView(LoginRequiredMixin, View):
+    """Sites and clusters with what runs there."""
+
+    def get(self, request):
+        from django.db.models import Count, Q
+
+        organisation = request.organisation
+        sites = Site.objects.visible_to(request.user).annotate(
+            servers_count=Count("servers", filter=Q(servers__retired_on__isnull=True))
+        )
+        clusters = (
+            Cluster.objects.visible_to(request.user)
+            .select_related("site")
+            .annotate(hosts_count=Count("hosts", filter=Q(hosts__retired_on__isnull=True)))
+        )
+        return render(
+            request,
+            "infra/site_list.html",
+            {
+                "sites": sites,
+                "clusters": clusters,
+                "can_edit": bool(
+                    organisation and organisation.pk in scope_of(request.user).policy_org_ids
+                ),
+            },
+        )
+
+
+class SiteEditView(ObjectEditView):
+    model = Site
+    form_class = SiteForm
+
+    def save(self, form, obj):
+        if obj is None:
+            return services.site_create(organisation=self.request.organisation, **form.cleaned_data)
+        return services.site_update(site=obj, data=form.cleaned_data)
+
+    def success_url(self, obj):
+        return reverse("infra:site_list")
+
+    def cancel_url(self):
+        return reverse("infra:site_list")
+
+
+class SiteDeleteView(ObjectDeleteView):
+    model = Site
+    success_url = reverse_lazy("infra:site_list")
+
+    def delete(self, obj):
+        services.site_delete(site=obj)
+
+
+class ClusterEditView(ObjectEditView):
+    model = Cluster
+    form_class = ClusterForm
+
+    def save(self, form, obj):
+        if obj is None:
+            return services.cluster_create(
+                organisation=self.request.organisation, **form.cleaned_data
+            )
+        return services.cluster_update(cluster=obj, data=form.cleaned_data)
+
+    def success_url(self, obj):
+        return reverse("infra:site_list")
+
+    def cancel_url(self):
+        return reverse("infra:site_list")
+
+
+class ClusterDeleteView(ObjectDeleteView):
+    model = Cluster
+    success_url = reverse_lazy("infra:site_list")
+
+    def delete(self, obj):
+        services.cluster_delete(cluster=obj)

@@ -197,3 +197,12 @@ def test_a_sam_officer_imports_devices_of_their_unit_only(world, capsys, tmp_pat
     assert code == 1
     assert [(p["row"], p["column"]) for p in json.loads(out)["problems"]] == [(3, "unit")]
     assert not Device.objects.exists()
+
+
+def test_bad_component_rows_are_reported_and_nothing_is_written(world, capsys, tmp_path):
+    text = "システムID,製品名,サーバ\nS0001,PostgreSQL 15,\nS0404,PostgreSQL 15,\nS0001,Java 8,SV-NONE\nS0001,,\n"
+    code, out, _ = run(capsys, "import", "components", write(tmp_path, "c.csv", text), "--json")
+    assert code == 1
+    problems = {(p["row"], p["column"]) for p in json.loads(out)["problems"]}
+    assert problems == {(3, "system"), (4, "server"), (5, "product")}
+    assert not SoftwareComponent.objects.exists()

@@ -51,11 +51,22 @@ def infra(world):
             systems=[world.system_b],
         )
         pool = services.vdi_pool_create(organisation=world.org, name="VDI", capacity=100)
+        site = services.site_create(
+            organisation=world.org, code="DC1", name="県DC", kind="data_centre"
+        )
+        cluster = services.cluster_create(organisation=world.org, name="基盤", site=site)
         services.vdi_usage_record(pool=pool, measured_on=D(2025, 3, 31), seats_in_use=80)
         device = sam_services.device_create(
             organisation=world.org, name="PC0001", unit=world.section_a, os="Windows 10 Pro"
         )
-    return {"host": host, "vm": vm, "cloud": cloud, "device": device}
+    return {
+        "host": host,
+        "vm": vm,
+        "cloud": cloud,
+        "device": device,
+        "site": site,
+        "cluster": cluster,
+    }
 
 
 def cases(world, infra):
@@ -74,6 +85,11 @@ def cases(world, infra):
         ("cloud_create", reverse("infra:cloud_create"), CREATE),
         ("cloud_edit", reverse("infra:cloud_edit", args=[infra["cloud"].pk]), POLICY_ONLY),
         ("vdi_list", reverse("infra:vdi_list"), READ),
+        ("site_list", reverse("infra:site_list"), READ),
+        ("site_create", reverse("infra:site_create"), CREATE),
+        ("site_edit", reverse("infra:site_edit", args=[infra["site"].pk]), POLICY_ONLY),
+        ("site_delete", reverse("infra:site_delete", args=[infra["site"].pk]), POLICY_ONLY),
+        ("cluster_edit", reverse("infra:cluster_edit", args=[infra["cluster"].pk]), POLICY_ONLY),
         ("device_list", reverse("sam:device_list"), READ),
         ("device_detail", reverse("sam:device_detail", args=[device]), READ_OBJECT),
         ("device_edit", reverse("sam:device_edit", args=[device]), EDIT_A),
@@ -223,3 +239,16 @@ def test_the_api_lists_servers_devices_and_end_of_support_risk(client, world, in
     bad = client.get("/api/v1/eol?unit=NOPE", **headers)
     assert bad.status_code == 400 and "unit" in bad.json()["errors"]
     assert client.get("/api/v1/eol").status_code == 401
+
+
+def test_policy_records_a_site_and_an_owner_may_not(client, world, infra):
+    client.force_login(world.owner_a)
+    data = {"code": "BR1", "name": "県北出張所", "kind": "branch"}
+    response = client.post(reverse("infra:site_create"), data)
+    assert response.status_code in (400, 403)
+    client.force_login(world.policy)
+    assert client.post(reverse("infra:site_create"), data).status_code == 302
+    page = client.get(reverse("infra:site_list")).content.decode()
+    assert "県北出張所" in page and "県DC" in page
+    duplicate = client.post(reverse("infra:site_create"), data)
+    assert duplicate.status_code == 400 and "BR1" in duplicate.content.decode()
