@@ -206,3 +206,31 @@ def test_bad_component_rows_are_reported_and_nothing_is_written(world, capsys, t
     problems = {(p["row"], p["column"]) for p in json.loads(out)["problems"]}
     assert problems == {(3, "system"), (4, "server"), (5, "product")}
     assert not SoftwareComponent.objects.exists()
+
+
+def test_export_then_import_changes_nothing_for_the_new_kinds(world, capsys, tmp_path):
+    from daicho.core.importing import engine
+
+    run(capsys, "import", "servers", write(tmp_path, "s.csv", SERVERS))
+    run(capsys, "import", "cloud-services", write(tmp_path, "c.csv", CLOUD))
+    run(capsys, "import", "devices", write(tmp_path, "d.csv", DEVICES))
+    run(
+        capsys,
+        "import",
+        "vdi",
+        write(tmp_path, "v.csv", "プール名,計測日,利用数,提供数\n本庁VDI,2015-03-31,180,300\n"),
+    )
+    run(
+        capsys,
+        "import",
+        "components",
+        write(tmp_path, "k.csv", "システムID,製品名,サーバ,用途\nS0001,Java 8,S0001-AP,AP\n"),
+    )
+    for kind in ("servers", "cloud-services", "devices", "vdi", "components"):
+        for fmt in ("csv", "xlsx"):
+            target = tmp_path / f"{kind}.{fmt}"
+            assert _run(capsys, "export", kind, "--as", "policy", "-o", str(target))[0] == 0
+            result = engine.run(kind=kind, source=str(target), organisation=world.org)
+            b = result.batch
+            assert (b.created, b.updated, b.rejected) == (0, 0, 0), (kind, fmt, result.problems)
+            assert b.unchanged > 0, kind
