@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "ninja",
     "daicho.core",
     "daicho.registry",
+    "daicho.continuity",
     "daicho.opendata",
     "daicho.plan",
 ]

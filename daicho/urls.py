@@ -8,6 +8,7 @@ from daicho.api import api
 urlpatterns = [
     path("", include("daicho.core.urls")),
     path("", include("daicho.registry.urls")),
+    path("continuity/", include("daicho.continuity.urls")),
     path("api/v1/", api.urls),
     path("opendata/", include("daicho.opendata.urls")),
     path("plan/", include("daicho.plan.urls")),
