@@ -96,7 +96,8 @@ def test_a_consistent_plan_has_no_contradictions(world, plans, as_user):
     assert _checks(world.system_a) == [
         (
             "dependency",
-            "Depends on S0010 庁内ネットワーク, whose RTO (48 h) is longer than this system's (12 h).",
+            "Depends on S0010 庁内ネットワーク, whose RTO (48 h) is longer than this system's "
+            "(12 h).",
         )
     ]
 
