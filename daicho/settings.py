@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "daicho.core",
     "daicho.registry",
     "daicho.continuity",
+    "daicho.security",
     "daicho.opendata",
     "daicho.plan",
 ]

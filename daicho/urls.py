@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("daicho.core.urls")),
     path("", include("daicho.registry.urls")),
     path("continuity/", include("daicho.continuity.urls")),
+    path("security/", include("daicho.security.urls")),
     path("api/v1/", api.urls),
     path("opendata/", include("daicho.opendata.urls")),
     path("plan/", include("daicho.plan.urls")),

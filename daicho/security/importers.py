@@ -1,0 +1,5 @@
+"""Import (and export) kinds of the security area."""
+
+
+def register_kinds() -> None:
+    pass
