@@ -402,10 +402,10 @@ class RestoreTest(SystemRecord):
 
 
 class RecoveryPriority(models.TextChoices):
-    A = "A", _("A (restore first)")
-    B = "B", _("B")
-    C = "C", _("C")
-    D = "D", _("D (restore last)")
+    A = "A", _("Priority A (restore first)")
+    B = "B", _("Priority B")
+    C = "C", _("Priority C")
+    D = "D", _("Priority D (restore last)")
 
 
 class BcpPlan(SystemRecord):
@@ -498,10 +498,10 @@ class Drill(models.Model):
 
 
 class ActionStatus(models.TextChoices):
-    PLAN = "plan", _("Plan")
-    DO = "do", _("Do")
-    CHECK = "check", _("Check")
-    ACT = "act", _("Act (done)")
+    PLAN = "plan", _("Planned (P)")
+    DO = "do", _("Doing (D)")
+    CHECK = "check", _("Checking (C)")
+    ACT = "act", _("Done (A)")
 
 
 # The PDCA cycle of a finding's action; a check that fails sends it back to Do.

@@ -539,6 +539,25 @@ def finding_move(
     return object_update(obj=finding, data=data)
 
 
+_PDCA = [ActionStatus.PLAN, ActionStatus.DO, ActionStatus.CHECK, ActionStatus.ACT]
+
+
+@transaction.atomic
+def finding_set_status(
+    *, finding: DrillFinding, status: str, on: datetime.date | None = None
+) -> DrillFinding:
+    """Bring an action to ``status`` through each PDCA step in turn (imports record where an
+    action stands); going back is only Check → Do."""
+    if status not in ActionStatus.values:
+        raise ValidationError({"status": _("Unknown status: %(status)s") % {"status": status}})
+    current, target = _PDCA.index(ActionStatus(finding.status)), _PDCA.index(ActionStatus(status))
+    if target < current:
+        return finding_move(finding=finding, status=status, on=on)
+    for step in _PDCA[current + 1 : target + 1]:
+        finding = finding_move(finding=finding, status=step, on=on)
+    return finding
+
+
 # --- availability -------------------------------------------------------------------------------
 
 

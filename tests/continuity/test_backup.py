@@ -71,12 +71,10 @@ def test_each_class_is_checked_against_the_rules_that_apply_with_reasons(
         "全システム共通",
     ]
     messages = [s.message for s in important.shortfalls]
-    assert "5 generations kept; at least 7 required (2 short)." in messages
-    assert (
-        "The farthest copy is kept in: Same building; the standard asks for Off-site." in messages
-    )
-    assert "Backups are not encrypted; the standard asks so." in messages
-    assert "No successful restore test is recorded; one is required every 12 months." in messages
+    assert "保存世代数が5世代です。基準は7世代以上です（2世代不足）。" in messages
+    assert "複製の保管場所が同一建物内です。基準は遠隔地以遠です。" in messages
+    assert "バックアップが暗号化されていません。基準は暗号化を求めています。" in messages
+    assert "成功したリストアテストの記録がありません。基準は12か月ごとの実施です。" in messages
     assert not important.compliant
 
     ordinary = r["S0002"]  # 機密性2 weekly, 3 generations: meets rules 3 and 4, but rule 5 asks
@@ -85,9 +83,7 @@ def test_each_class_is_checked_against_the_rules_that_apply_with_reasons(
 
     public = r["S0003"]
     assert {s.check for s in public.shortfalls} == {"frequency", "generations", "restore_test"}
-    assert "Backed up Monthly; the standard asks for Weekly or more often." in [
-        s.message for s in public.shortfalls
-    ]
+    assert "取得頻度が月次です。基準は週次以上です。" in [s.message for s in public.shortfalls]
 
 
 def test_fixing_the_backup_and_testing_a_restore_makes_a_system_compliant(
@@ -126,8 +122,7 @@ def test_fixing_the_backup_and_testing_a_restore_makes_a_system_compliant(
         selectors.backup_compliance(organisation=world.org, on=datetime.date(2016, 1, 19))[1]
     )
     assert later["S0001"].shortfalls[0].message == (
-        "The last successful restore test was on 2014-11-20; one is required every 12 months "
-        "(60 days overdue)."
+        "最後に成功したリストアテストは2014-11-20です。基準は12か月ごとの実施です（60日超過）。"
     )
     # Every write is audited in the system's カルテ.
     events = AuditEvent.objects.filter(root_id=str(important.pk), content_type__model="restoretest")
@@ -170,7 +165,7 @@ def test_a_standard_changed_mid_year_applies_from_its_effective_date(
     march = selectors.backup_compliance(organisation=world.org, on=ON)
     assert march[0] == second
     assert [s.message for s in by_code(march[1])["S0001"].shortfalls] == [
-        "5 generations kept; at least 7 required (2 short)."
+        "保存世代数が5世代です。基準は7世代以上です（2世代不足）。"
     ]
     # The metric of FY2014 is measured on 31 March 2015, under the second version.
     m = metrics.backup_compliance(world.org, 2014)
@@ -228,8 +223,8 @@ def test_a_scheme_that_splits_a_level_asks_for_the_finer_level_and_keeps_one_tru
         )
     r = by_code(selectors.backup_compliance(organisation=world.org, on=ON)[1])
     assert r["S0001"].shortfalls[0].message == (
-        "Record the level in 総務省ガイドライン（情報資産の分類） 令和6年改定: "
-        "機密性3A / 機密性3B / 機密性3C."
+        "総務省ガイドライン（情報資産の分類） 令和6年改定 での区分を登録してください: "
+        "機密性3A / 機密性3B / 機密性3C。"
     )
     with as_user(world.owner_a):
         services.system_classify(system=important, level=level(revised, "confidentiality", "3A"))
@@ -288,4 +283,4 @@ def test_a_system_without_classification_or_backup_is_reported_as_such(world, st
     classify(world.system_b, "3", "2", "2")
     r = by_code(selectors.backup_compliance(organisation=world.org, on=ON)[1])
     assert r["S0001"].shortfalls[0].check == "classification"
-    assert [s.message for s in r["S0002"].shortfalls] == ["No backup configuration is recorded."]
+    assert [s.message for s in r["S0002"].shortfalls] == ["バックアップ設定が登録されていません。"]

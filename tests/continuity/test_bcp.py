@@ -61,22 +61,26 @@ def test_every_readiness_contradiction_is_flagged(world, plans):
     checks = _checks(world.system_a)
     assert (
         "rpo",
-        "RPO is 1 h but backups are taken Daily: up to 24 h of data could be lost.",
+        "RPOは1時間ですが、バックアップは日次です。最大24時間分のデータを失うおそれがあります。",
     ) in checks
-    assert ("rto", "RTO is 4 h but the last restore test (2014-09-01) took 10 h.") in checks
+    assert (
+        "rto",
+        "RTOは4時間ですが、直近のリストアテスト（2014-09-01）では10時間かかりました。",
+    ) in checks
     assert (
         "dependency",
-        "Depends on S0010 庁内ネットワーク with recovery priority C, lower than this system's A.",
+        "依存する S0010 庁内ネットワーク の復旧優先度（C）が、"
+        "このシステム（A）より低くなっています。",
     ) in checks
-    assert ("dependency", "Depends on S0002 公共施設予約システム, which has no ICT-BCP.") in checks
+    assert ("dependency", "依存する S0002 公共施設予約システム にICT-BCPがありません。") in checks
     assert (
         "alternate",
-        "Supports priority work but no alternate procedure is written.",
+        "非常時優先業務を支えるシステムですが、代替手段が記載されていません。",
     ) in checks
     # The base system has neither backup nor restore test.
     base = dict(_checks(plans))
-    assert base["rpo"] == "RPO is 24 h but no backup is recorded for the system."
-    assert base["rto"] == "No restore test is recorded: the RTO of 72 h is untested."
+    assert base["rpo"] == "RPOは24時間ですが、バックアップが登録されていません。"
+    assert base["rto"] == "リストアテストの記録がありません。RTO（72時間）は検証されていません。"
 
 
 def test_a_consistent_plan_has_no_contradictions(world, plans, as_user):
@@ -96,8 +100,8 @@ def test_a_consistent_plan_has_no_contradictions(world, plans, as_user):
     assert _checks(world.system_a) == [
         (
             "dependency",
-            "Depends on S0010 庁内ネットワーク, whose RTO (48 h) is longer than this system's "
-            "(12 h).",
+            "依存する S0010 庁内ネットワーク のRTO（48時間）が、このシステムのRTO（12時間）より"
+            "長くなっています。",
         )
     ]
 
