@@ -79,8 +79,12 @@ def style(form: forms.BaseForm) -> None:
 
 
 class StyledModelForm(forms.ModelForm):
+    id_prefix = ""  # forms shown together on one page keep their element ids apart
+
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
+        if self.id_prefix:
+            kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
         super().__init__(*args, **kwargs)
         style(self)
 
@@ -94,6 +98,8 @@ def _organisation_ids(user):
 
 
 class BackupConfigForm(StyledModelForm):
+    id_prefix = "config"
+
     last_success_on = WarekiDateField(label=_("Last successful backup"), required=False)
 
     class Meta:
@@ -111,6 +117,8 @@ class BackupConfigForm(StyledModelForm):
 
 
 class RestoreTestForm(StyledModelForm):
+    id_prefix = "restore"
+
     tested_on = WarekiDateField(label=_("Tested on"))
 
     class Meta:
@@ -122,6 +130,7 @@ class ClassifyForm(forms.Form):
     level = forms.ModelChoiceField(label=_("Level"), queryset=ClassificationLevel.objects.none())
 
     def __init__(self, *args, levels=(), **kwargs):
+        kwargs.setdefault("auto_id", "id_classify_%s")
         super().__init__(*args, **kwargs)
         self.fields["level"].queryset = ClassificationLevel.objects.filter(
             pk__in=[lv.pk for lv in levels]
@@ -275,6 +284,8 @@ class MoveForm(forms.Form):
 
 
 class ServiceProfileForm(StyledModelForm):
+    id_prefix = "profile"
+
     class Meta:
         model = ServiceProfile
         fields = [
@@ -287,6 +298,8 @@ class ServiceProfileForm(StyledModelForm):
 
 
 class OutageForm(StyledModelForm):
+    id_prefix = "outage"
+
     started_at = WarekiDateTimeField(label=_("Started at"))
     ended_at = WarekiDateTimeField(label=_("Ended at"), required=False)
 
@@ -302,6 +315,7 @@ class UsageForm(forms.Form):
     until = WarekiDateField(label=_("Until"), required=False)
 
     def __init__(self, *args, organisation=None, **kwargs):
+        kwargs.setdefault("auto_id", "id_usage_%s")
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = OrgUnit.objects.filter(organisation=organisation).order_by(
             "path"

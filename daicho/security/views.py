@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from daicho.continuity.views import _is_policy, _organisation, _save
+from daicho.core.permissions import scope_of
 from daicho.core.views import (
     ObjectDeleteView,
     ObjectEditView,
@@ -100,8 +101,16 @@ class IncidentEditView(ObjectEditView):
 
 
 class IncidentDeleteView(ObjectDeleteView):
+    """Only the IT policy division deletes an incident record (a mistaken entry)."""
+
     model = Incident
     success_url = reverse_lazy("security:incident_list")
+
+    def get_object(self, pk):
+        incident = get_visible_or_404(Incident.objects, self.request.user, pk=pk)
+        if incident.organisation_id not in scope_of(self.request.user).policy_org_ids:
+            raise PermissionDenied
+        return incident
 
     def delete(self, obj):
         services.incident_delete(incident=obj)
