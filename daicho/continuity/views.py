@@ -176,7 +176,7 @@ class SystemBackupView(LoginRequiredMixin, View):
         today = timezone.localdate()
         standard, results = selectors.backup_compliance(
             organisation=system.organisation,
-            systems=InformationSystem.objects.filter(pk=system.pk),
+            systems=selectors.systems_in_operation(system.organisation, today).filter(pk=system.pk),
         )
         result = results[0] if results else None
         config = system.backup if selectors._has_backup(system) else None

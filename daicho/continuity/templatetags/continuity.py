@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django import template
+from django.utils import timezone
 
 from daicho.continuity import selectors
 from daicho.continuity.models import BcpPlan
-from daicho.registry.models import InformationSystem
 
 register = template.Library()
 
@@ -16,7 +16,9 @@ def continuity_status(system) -> dict:
     """The system's compliance with the backup standard and its ICT-BCP readiness."""
     _standard, results = selectors.backup_compliance(
         organisation=system.organisation,
-        systems=InformationSystem.objects.filter(pk=system.pk),
+        systems=selectors.systems_in_operation(system.organisation, timezone.localdate()).filter(
+            pk=system.pk
+        ),
     )
     plan = BcpPlan.objects.filter(system=system).first()
     contradictions = 0
