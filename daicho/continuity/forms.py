@@ -296,6 +296,11 @@ class ServiceProfileForm(StyledModelForm):
             "shared_file_server",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not scope_of(self.user).policy_org_ids:
+            del self.fields["shared_file_server"]  # the IT policy division decides it
+
 
 class OutageForm(StyledModelForm):
     id_prefix = "outage"

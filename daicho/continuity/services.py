@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from daicho.continuity.models import (
@@ -359,7 +360,7 @@ def restore_test_create(
 ) -> RestoreTest:
     """Record a restore test of a system's backup."""
     require_system(system)
-    if tested_on > datetime.date.today() + datetime.timedelta(days=1):
+    if tested_on > timezone.localdate():
         raise ValidationError({"tested_on": _("A restore test cannot be in the future.")})
     return object_create(
         obj=RestoreTest(
@@ -568,8 +569,12 @@ def service_profile_save(*, system: InformationSystem, **fields: Any) -> Service
     require_system(system)
     existing = ServiceProfile.objects.filter(system=system).first()
     flag = fields.get("shared_file_server")
-    if flag and not (existing and existing.shared_file_server):
-        require_policy(system.organisation)
+    if flag is not None and bool(flag) != bool(existing and existing.shared_file_server):
+        require(
+            system.organisation_id in scope_of(actor()).policy_org_ids,
+            _("Only the IT policy division decides which system is the shared file server."),
+        )
+    if flag:
         for other in ServiceProfile.objects.filter(
             system__organisation=system.organisation, shared_file_server=True
         ).exclude(system=system):
@@ -639,7 +644,3 @@ def outage_update(*, outage: Outage, data: dict[str, Any]) -> Outage:
 def outage_delete(*, outage: Outage) -> None:
     require_system(outage.system)
     object_delete(obj=outage)
-
-
-def may_flag_file_server(user, organisation) -> bool:
-    return organisation.pk in scope_of(user).policy_org_ids

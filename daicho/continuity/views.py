@@ -661,7 +661,7 @@ class SystemAvailabilityView(LoginRequiredMixin, View):
         profile = ServiceProfile.objects.filter(system=system).first()
         forms = {}
         if which == "profile":
-            form = f.ServiceProfileForm(request.POST, instance=profile)
+            form = f.ServiceProfileForm(request.POST, instance=profile, user=request.user)
             forms["profile_form"] = form
             saved = _save(
                 request, form, lambda d: services.service_profile_save(system=system, **d)
@@ -703,7 +703,8 @@ class SystemAvailabilityView(LoginRequiredMixin, View):
                 "outages": Outage.objects.filter(system=system)[:200],
                 "usages": ServiceUsage.objects.filter(system=system).select_related("unit"),
                 "can_edit": _can_edit_system(request.user, system),
-                "profile_form": forms.get("profile_form") or f.ServiceProfileForm(instance=profile),
+                "profile_form": forms.get("profile_form")
+                or f.ServiceProfileForm(instance=profile, user=request.user),
                 "outage_form": forms.get("outage_form") or f.OutageForm(),
                 "usage_form": forms.get("usage_form")
                 or f.UsageForm(organisation=system.organisation),
