@@ -1085,6 +1085,9 @@ TRANSLATIONS: dict[str, str] = {
     'Continuity: %(backups)d backup configurations, %(bcps)d ICT-BCPs, %(drills)d drills, %(outages)d outages.': '業務継続: バックアップ設定 %(backups)d件、ICT-BCP %(bcps)d件、訓練 %(drills)d回、停止実績 %(outages)d件を登録しています。',
     'Security: %(incidents)d incidents, %(sessions)d training sessions, %(rows)d attendances, %(drills)d targeted-mail drills.': '情報セキュリティ: 事故 %(incidents)d件、研修 %(sessions)d回（受講記録 %(rows)d件）、標的型メール訓練 %(drills)d回を登録しています。',
     'Only the IT policy division decides which system is the shared file server.': '共有ファイルサーバとするシステムは情報政策課が決めます。',
+    'Improvement action': '改善策',
+    'Planned outage': '計画停止',
+    'improvement action': '改善策',
 }
 # fmt: on
 

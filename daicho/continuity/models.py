@@ -541,7 +541,7 @@ class DrillFinding(models.Model):
         Drill, on_delete=models.CASCADE, related_name="findings", verbose_name=_("drill")
     )
     finding = models.TextField(_("finding"))
-    action = models.TextField(_("action"))
+    action = models.TextField(_("improvement action"))
     action_unit = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("responsible unit")
     )

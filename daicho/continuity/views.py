@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -34,7 +34,7 @@ from daicho.continuity.models import (
     ServiceProfile,
     ServiceUsage,
 )
-from daicho.core import wareki
+from daicho.core import exports, wareki
 from daicho.core.models import OrgUnit
 from daicho.core.permissions import scope_of
 from daicho.core.views import (
@@ -105,6 +105,8 @@ class ComplianceView(LoginRequiredMixin, View):
         standard, results = selectors.backup_compliance(organisation=organisation, systems=systems)
         total, ok = len(results), sum(1 for r in results if r.compliant)
         shown = [r for r in results if not r.compliant] if state == "failing" else results
+        if request.GET.get("export") in ("csv", "xlsx") and standard is not None:
+            return _compliance_export(shown, request.GET["export"])
         return render(
             request,
             "continuity/compliance.html",
@@ -125,6 +127,32 @@ class ComplianceView(LoginRequiredMixin, View):
                 ),
             },
         )
+
+
+COMPLIANCE_COLUMNS = [
+    exports.Column("system", "システムID", lambda r: r.system.code),
+    exports.Column("name", "システム名", lambda r: r.system.name),
+    exports.Column("owner_unit", "所管課", lambda r: r.system.owner_unit.name),
+    exports.Column("levels", "区分", lambda r: " ".join(lv.name for lv in r.levels)),
+    exports.Column("compliant", "基準適合", lambda r: r.compliant),
+    exports.Column(
+        "reasons",
+        "不適合の理由",
+        lambda r: "\n".join(
+            f"{s.rule}: {s.message}" if s.rule else s.message for s in r.shortfalls
+        ),
+    ),
+]
+
+
+def _compliance_export(results, fmt: str) -> HttpResponse:
+    """The compliance list as a spreadsheet for the committee (the rows shown on the page)."""
+    kind = exports.ExportKind("backup_compliance", _("Backup compliance"), COMPLIANCE_COLUMNS, None)
+    response = HttpResponse(
+        exports.write(kind, results, fmt), content_type=exports.CONTENT_TYPES[fmt]
+    )
+    response["Content-Disposition"] = f'attachment; filename="backup_compliance.{fmt}"'
+    return response
 
 
 class SystemBackupView(LoginRequiredMixin, View):

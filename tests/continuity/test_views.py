@@ -122,3 +122,18 @@ def test_the_compliance_page_does_not_grow_with_systems(client, world, standard,
                 duration_minutes=10,
             )
     assert count() == few
+
+
+def test_the_compliance_list_exports_with_its_reasons(client, world, standard, as_user):
+    _important(world, as_user)
+    client.force_login(world.viewer)
+    response = client.get(reverse("continuity:compliance") + "?state=failing&export=csv")
+    text = response.content.decode("utf-8-sig")
+    assert response["Content-Disposition"].endswith('backup_compliance.csv"')
+    assert text.splitlines()[0] == "system,name,owner_unit,levels,compliant,reasons"
+    assert (
+        "S0001,税務システム,情報政策課" in text
+        and "成功したリストアテストの記録がありません" in text
+    )
+    xlsx = client.get(reverse("continuity:compliance") + "?export=xlsx")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
