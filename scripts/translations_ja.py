@@ -1088,6 +1088,10 @@ TRANSLATIONS: dict[str, str] = {
     'Improvement action': '改善策',
     'Planned outage': '計画停止',
     'improvement action': '改善策',
+    'Level added.': '区分を追加しました。',
+    'Add a level': '区分を追加',
+    'Click rate per unit': '所属別のクリック率',
+    'Change (points)': '増減（ポイント）',
 }
 # fmt: on
 

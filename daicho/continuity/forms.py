@@ -138,6 +138,12 @@ class ClassifyForm(forms.Form):
         style(self)
 
 
+class LevelForm(StyledModelForm):
+    class Meta:
+        model = ClassificationLevel
+        fields = ["axis", "code", "name", "guideline_level", "rank", "description"]
+
+
 class StandardForm(StyledModelForm):
     effective_from = WarekiDateField(label=_("Effective from"))
     copy_rules_from = forms.ModelChoiceField(

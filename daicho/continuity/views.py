@@ -284,12 +284,34 @@ class SchemeInstallView(LoginRequiredMixin, View):
 
 
 class SchemeDetailView(LoginRequiredMixin, View):
+    """A scheme's levels; the IT policy division adds levels for a local variant."""
+
     def get(self, request, pk):
         scheme = get_visible_or_404(ClassificationScheme.objects, request.user, pk=pk)
+        return self.render(scheme, f.LevelForm())
+
+    def post(self, request, pk):
+        scheme = get_visible_or_404(ClassificationScheme.objects, request.user, pk=pk)
+        require_editable(scheme, request.user)
+        form = f.LevelForm(request.POST)
+        if _save(request, form, lambda d: services.level_create(scheme=scheme, **d)):
+            messages.success(request, _("Level added."))
+            return redirect(scheme.get_absolute_url())
+        return self.render(scheme, form, status=400)
+
+    def render(self, scheme, form, status=200):
         return render(
-            request,
+            self.request,
             "continuity/scheme_detail.html",
-            {"scheme": scheme, "levels": scheme.levels.all()},
+            {
+                "scheme": scheme,
+                "levels": scheme.levels.all(),
+                "form": form,
+                "can_edit": ClassificationScheme.objects.editable_by(self.request.user)
+                .filter(pk=scheme.pk)
+                .exists(),
+            },
+            status=status,
         )
 
 

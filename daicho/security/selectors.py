@@ -105,3 +105,33 @@ def phishing_by_unit(drill) -> list[dict]:
             }
         )
     return rows
+
+
+def phishing_unit_matrix(*, user, organisation) -> tuple[list, list[dict]]:
+    """The click rate of each unit in each drill (oldest drill first), in two queries."""
+    drills = list(
+        PhishingDrill.objects.visible_to(user)
+        .filter(organisation=organisation)
+        .order_by("sent_on", "pk")
+    )
+    cells: dict[int, dict[int, Decimal | None]] = {}
+    units: dict[int, object] = {}
+    for result in PhishingResult.objects.filter(drill__in=drills).select_related("unit"):
+        units[result.unit_id] = result.unit
+        cells.setdefault(result.unit_id, {})[result.drill_id] = _rate(result.clicked, result.sent)
+    rows = []
+    for unit in sorted(units.values(), key=lambda u: u.path):
+        rates = [cells[unit.pk].get(d.pk) for d in drills]
+        known = [r for r in rates if r is not None]
+        change = known[-1] - known[0] if len(known) >= 2 else None
+        rows.append(
+            {
+                "unit": unit,
+                "rates": rates,
+                "change": change,
+                "change_text": ""
+                if change is None
+                else (f"△{-change}" if change < 0 else f"+{change}"),
+            }
+        )
+    return drills, rows

@@ -208,6 +208,9 @@ class PhishingListView(LoginRequiredMixin, View):
     def get(self, request):
         organisation = _organisation(request)
         trend = selectors.phishing_trend(user=request.user, organisation=organisation)
+        drills, unit_rows = selectors.phishing_unit_matrix(
+            user=request.user, organisation=organisation
+        )
         return render(
             request,
             "security/phishing_list.html",
@@ -220,6 +223,8 @@ class PhishingListView(LoginRequiredMixin, View):
                     "reported": [float(r["reported_rate"] or 0) for r in trend],
                 },
                 "is_policy": _is_policy(request),
+                "drills": drills,
+                "unit_rows": unit_rows,
             },
         )
 

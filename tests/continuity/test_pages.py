@@ -64,11 +64,35 @@ def test_policy_issues_a_new_version_of_the_standard_on_the_web(client, world, s
     assert client.get(reverse("continuity:standard_list")).status_code == 200
 
 
-def test_policy_adds_a_built_in_scheme(client, world):
+def test_policy_adds_a_built_in_scheme_and_a_local_level(client, world):
     client.force_login(world.policy)
     client.post(reverse("continuity:scheme_install"), {"code": "soumu-2024"})
     page = client.get(reverse("continuity:standard_list")).content.decode()
     assert "令和6年改定" in page and "機密性3A" in page
+    scheme = ClassificationLevel.objects.filter(code="3A").get().scheme
+    url = reverse("continuity:scheme_detail", args=[scheme.pk])
+    response = client.post(
+        url,
+        {
+            "axis": "availability",
+            "code": "2A",
+            "name": "可用性2A",
+            "guideline_level": "2",
+            "rank": "22",
+        },
+    )
+    assert response.status_code == 302
+    assert "可用性2A" in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {"axis": "availability", "code": "2A", "name": "重複", "guideline_level": "2", "rank": "1"},
+    )
+    assert (
+        response.status_code == 400
+        and "この区分はすでに登録されています" in response.content.decode()
+    )
+    client.force_login(world.owner_a)
+    assert client.post(url, {"axis": "availability", "code": "2B"}).status_code == 403
     client.force_login(world.owner_a)
     assert client.post(reverse("continuity:scheme_install"), {"code": "soumu"}).status_code == 403
 
