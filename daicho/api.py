@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
+from daicho.continuity.api import router as continuity_router
 from daicho.core.api import BearerAuth
 from daicho.core.api import router as core_router
 from daicho.infra.api import router as infra_router
@@ -35,6 +36,7 @@ api.add_router("/", registry_router)
 api.add_router("/", infra_router)
 api.add_router("/", sam_router)
 api.add_router("/", lifecycle_router)
+api.add_router("/", continuity_router)
 
 
 def _errors_of(exc: DjangoValidationError) -> dict[str, list[str]]:

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "daicho.lifecycle",
     "daicho.infra",
     "daicho.sam",
+    "daicho.continuity",
+    "daicho.security",
     "daicho.opendata",
     "daicho.plan",
 ]

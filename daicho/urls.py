@@ -8,6 +8,8 @@ from daicho.api import api
 urlpatterns = [
     path("", include("daicho.core.urls")),
     path("", include("daicho.registry.urls")),
+    path("continuity/", include("daicho.continuity.urls")),
+    path("security/", include("daicho.security.urls")),
     path("api/v1/", api.urls),
     path("infra/", include("daicho.infra.urls")),
     path("lifecycle/", include("daicho.lifecycle.urls")),

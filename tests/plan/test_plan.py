@@ -86,7 +86,19 @@ def test_virtualized_systems_increase_over_last_year(world, plan, ledger):
 
 
 def test_indicators_without_their_ledger_are_not_available_never_invented(world, plan):
-    r = row(plan, "backup_compliance", 2014)
+    from daicho.core import metrics
+
+    # Whichever indicator's area is not built (yet): the areas register their metrics as they come.
+    missing = (
+        Indicator.objects.filter(measure__plan=plan)
+        .exclude(metric="")
+        .exclude(metric__in=list(metrics.metrics()))
+        .values_list("code", flat=True)
+        .first()
+    )
+    if missing is None:
+        pytest.skip("every indicator of the plan has its metric")
+    r = row(plan, missing, 2014)
     assert r.value is None and r.met is None and r.source == "unavailable"
 
 

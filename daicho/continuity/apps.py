@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ContinuityConfig(AppConfig):
+    """Backups by data importance, ICT-BCP and drills, availability (plan 3.1.1, 3.1.2, 3.3.3)."""
+
+    name = "daicho.continuity"
+    label = "continuity"
+    verbose_name = _("Continuity")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from daicho.continuity import demo as continuity_demo
+        from daicho.continuity import importers, metrics, views
+        from daicho.core import demo, home
+
+        demo.register("continuity", continuity_demo.load, order=30)
+        importers.register_kinds()
+        metrics.register()
+        views.register_home_panels(home)
+        from daicho.registry import sections
+
+        sections.register(
+            "continuity.system",
+            template="continuity/_system_section.html",
+            context=lambda request, system: {},
+            order=20,
+            column="left",
+        )

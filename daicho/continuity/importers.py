@@ -1,0 +1,720 @@
+"""Import (and export) kinds of the continuity area: backup configurations, restore tests, ICT-BCP
+entries, drills, drill findings and outages. Each lists its columns once, so an export imports
+back with zero changes; every write goes through the services (permissions, audit)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from functools import partial
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from daicho.continuity import services
+from daicho.continuity.models import (
+    ActionStatus,
+    BackupConfig,
+    BackupMethod,
+    BcpPlan,
+    CopyLocation,
+    Drill,
+    DrillFinding,
+    DrillKind,
+    Frequency,
+    Outage,
+    RecoveryPriority,
+    RestoreResult,
+    RestoreTest,
+)
+from daicho.core import wareki
+from daicho.core.importing import values as v
+from daicho.core.importing.engine import Context, Field, Kind, Row, register
+from daicho.core.importing.values import CellError, normalize
+from daicho.core.models import OrgUnit
+from daicho.registry.models import InformationSystem
+
+SEPARATORS = re.compile(r"[\s,、，;；]+")
+_TIME = re.compile(r"^(.*?)[\sT　]+(\d{1,2})[:：時](\d{2})?分?$")
+
+
+def _key(text: str | None) -> str:
+    return normalize(text or "").lower()
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _local(value: datetime.datetime | None) -> str | None:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else None
+
+
+def date_time(value: str) -> datetime.datetime | None:
+    """A date and time: 2014-07-01 08:30, 平成26年7月1日 8:30, H26.7.1 8時 (local time)."""
+    text = value.strip()
+    if not text:
+        return None
+    match = _TIME.match(text)
+    try:
+        if match:
+            day = wareki.parse_date(match.group(1))
+            hour, minute = int(match.group(2)), int(match.group(3) or 0)
+        else:
+            day, hour, minute = wareki.parse_date(text), 0, 0
+        if hour == 24 and minute == 0:
+            day, hour = day + datetime.timedelta(days=1), 0
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+    except (wareki.WarekiError, ValueError):
+        raise CellError(
+            _("Not a date and time: %(value)s (write 2014-04-01 10:30 or H26.4.1 10:30).")
+            % {"value": value}
+        ) from None
+
+
+def _systems(ctx: Context) -> dict[str, InformationSystem]:
+    if "continuity_systems" not in ctx.cache:
+        lookup: dict[str, InformationSystem] = {}
+        systems = list(
+            InformationSystem.objects.filter(organisation=ctx.organisation).select_related(
+                "organisation", "owner_unit"
+            )
+        )
+        for s in systems:
+            lookup.setdefault(_key(s.code), s)
+        for s in systems:
+            lookup.setdefault(_key(s.name), s)
+        ctx.cache["continuity_systems"] = lookup
+    return ctx.cache["continuity_systems"]
+
+
+def _units(ctx: Context) -> dict[str, OrgUnit]:
+    if "continuity_units" not in ctx.cache:
+        lookup: dict[str, OrgUnit] = {}
+        units = list(OrgUnit.objects.filter(organisation=ctx.organisation))
+        for u in units:
+            lookup.setdefault(_key(u.code), u)
+        for u in units:
+            lookup.setdefault(_key(u.name), u)
+        ctx.cache["continuity_units"] = lookup
+    return ctx.cache["continuity_units"]
+
+
+def _system(ctx: Context, row: Row, column: str = "system") -> InformationSystem | None:
+    system = _systems(ctx).get(_key(row.values.get(column)))
+    if system is None:
+        ctx.reject(row, column, _("No such system: %(system)s") % {"system": row.values[column]})
+    return system
+
+
+def _many(ctx: Context, row: Row, column: str, lookup: dict) -> list | None:
+    if column not in row.values:
+        return None
+    words = [w for w in SEPARATORS.split(row.values[column] or "") if w]
+    missing = [w for w in words if _key(w) not in lookup]
+    if missing:
+        ctx.reject(row, column, _("Unknown: %(codes)s") % {"codes": ", ".join(missing)})
+        return None
+    return [lookup[_key(w)] for w in words]
+
+
+def _write(ctx: Context, row: Row, action, columns: dict[str, str] | None = None) -> Any:
+    try:
+        return action()
+    except ValidationError as exc:
+        ctx.reject_validation(row, exc, columns)
+    except PermissionDenied as exc:
+        ctx.reject(row, "system", str(exc) or _("You may not change this record."))
+    return None
+
+
+def _system_field():
+    return Field(
+        "system",
+        "システムID",
+        v.code(200),
+        required=True,
+        aliases=("system_code",),
+        get=lambda r: r.system.code,
+    )
+
+
+def _system_name_field():
+    return Field("system_name", "システム名", v.text(200), get=lambda r: r.system.name)
+
+
+def _optional(values: dict, names: tuple[str, ...], text: tuple[str, ...] = ()) -> dict:
+    """The values of the columns present (empty text as "", other empties left out)."""
+    data = {}
+    for name in names:
+        if name not in values:
+            continue
+        value = values[name]
+        if value is None:
+            if name in text:
+                data[name] = ""
+            continue
+        data[name] = value
+    return data
+
+
+class BackupImport(Kind):
+    """Backup configurations: one per system, upserted by system ID."""
+
+    name = "backups"
+    title = gettext_lazy("Backup configurations")
+    fields = [
+        _system_field(),
+        _system_name_field(),
+        Field("method", "方式", v.choice(BackupMethod.choices), get=lambda b: b.method),
+        Field("target", "対象データ", v.text(200), get=lambda b: b.target),
+        Field(
+            "frequency",
+            "取得頻度",
+            v.choice(Frequency.choices),
+            required=True,
+            get=lambda b: b.frequency,
+        ),
+        Field("generations", "保存世代数", v.integer, required=True, get=lambda b: b.generations),
+        Field(
+            "copy_location",
+            "保管場所",
+            v.choice(CopyLocation.choices),
+            required=True,
+            get=lambda b: b.copy_location,
+        ),
+        Field("encrypted", "暗号化", v.boolean, get=lambda b: b.encrypted),
+        Field(
+            "last_success_on",
+            "最終成功日",
+            v.date,
+            get=lambda b: _iso(b.last_success_on),
+            fmt="date",
+        ),
+        Field("note", "備考", v.text(500), get=lambda b: b.note),
+    ]
+    names = (
+        "method",
+        "target",
+        "frequency",
+        "generations",
+        "copy_location",
+        "encrypted",
+        "last_success_on",
+        "note",
+    )
+
+    def key(self, values):
+        return _key(values["system"])
+
+    def export_queryset(self, user):
+        return (
+            BackupConfig.objects.visible_to(user).select_related("system").order_by("system__code")
+        )
+
+    def process(self, rows, ctx):
+        existing = {
+            b.system_id: b
+            for b in BackupConfig.objects.filter(system__organisation=ctx.organisation)
+        }
+        for row in rows:
+            system = _system(ctx, row)
+            if system is None:
+                continue
+            data = _optional(row.values, self.names, text=("target", "note"))
+            if "last_success_on" in row.values and row.values["last_success_on"] is None:
+                data["last_success_on"] = None
+            _write(
+                ctx,
+                row,
+                partial(
+                    ctx.upsert,
+                    existing.get(system.pk),
+                    data,
+                    update=lambda data, s=system: services.backup_config_save(system=s, **data),
+                    create=partial(services.backup_config_save, system=system, **data),
+                ),
+            )
+
+
+class RestoreTestImport(Kind):
+    """Restore tests: upserted on system + date."""
+
+    name = "restore_tests"
+    title = gettext_lazy("Restore tests")
+    fields = [
+        _system_field(),
+        _system_name_field(),
+        Field(
+            "tested_on",
+            "実施日",
+            v.date,
+            required=True,
+            get=lambda t: _iso(t.tested_on),
+            fmt="date",
+        ),
+        Field(
+            "result",
+            "結果",
+            v.choice(RestoreResult.choices),
+            required=True,
+            get=lambda t: t.result,
+        ),
+        Field(
+            "duration_minutes",
+            "復旧所要時間（分）",
+            v.integer,
+            required=True,
+            get=lambda t: t.duration_minutes,
+        ),
+        Field("data_restored", "復元したデータ", v.text(300), get=lambda t: t.data_restored),
+        Field("note", "備考", v.text(500), get=lambda t: t.note),
+    ]
+
+    def key(self, values):
+        return (_key(values["system"]), values["tested_on"])
+
+    def export_queryset(self, user):
+        return (
+            RestoreTest.objects.visible_to(user)
+            .select_related("system")
+            .order_by("system__code", "tested_on")
+        )
+
+    def process(self, rows, ctx):
+        existing = {
+            (t.system_id, t.tested_on): t
+            for t in RestoreTest.objects.filter(system__organisation=ctx.organisation)
+        }
+        for row in rows:
+            system = _system(ctx, row)
+            if system is None:
+                continue
+            values = row.values
+            data = {"result": values["result"], "duration_minutes": values["duration_minutes"]}
+            data.update(
+                _optional(values, ("data_restored", "note"), text=("data_restored", "note"))
+            )
+            found = existing.get((system.pk, values["tested_on"]))
+            test = _write(
+                ctx,
+                row,
+                partial(
+                    ctx.upsert,
+                    found,
+                    data,
+                    update=partial(services.restore_test_update, test=found),
+                    create=partial(
+                        services.restore_test_create,
+                        system=system,
+                        tested_on=values["tested_on"],
+                        **data,
+                    ),
+                ),
+            )
+            if test is not None:
+                existing[(system.pk, values["tested_on"])] = test
+
+
+class BcpImport(Kind):
+    """ICT-BCP entries: one per system, upserted by system ID."""
+
+    name = "bcp"
+    title = gettext_lazy("ICT-BCP entries")
+    fields = [
+        _system_field(),
+        _system_name_field(),
+        Field("priority_work", "非常時優先業務", v.boolean, get=lambda p: p.priority_work),
+        Field(
+            "recovery_priority",
+            "復旧優先度",
+            v.choice(RecoveryPriority.choices),
+            required=True,
+            get=lambda p: p.recovery_priority,
+        ),
+        Field("rto_hours", "RTO（時間）", v.integer, required=True, get=lambda p: p.rto_hours),
+        Field("rpo_hours", "RPO（時間）", v.integer, required=True, get=lambda p: p.rpo_hours),
+        Field(
+            "established_on",
+            "策定日",
+            v.date,
+            required=True,
+            get=lambda p: _iso(p.established_on),
+            fmt="date",
+        ),
+        Field("reviewed_on", "最終見直し日", v.date, get=lambda p: _iso(p.reviewed_on), fmt="date"),
+        Field("staff_contact", "職員連絡先", v.text(200), get=lambda p: p.staff_contact),
+        Field("vendor_contact", "事業者連絡先", v.text(200), get=lambda p: p.vendor_contact),
+        Field(
+            "dependencies",
+            "依存システムID",
+            v.text(),
+            get=lambda p: " ".join(s.code for s in p.dependencies.all()),
+        ),
+        Field("alternate_procedure", "代替手段", v.text(), get=lambda p: p.alternate_procedure),
+    ]
+    names = (
+        "priority_work",
+        "recovery_priority",
+        "rto_hours",
+        "rpo_hours",
+        "established_on",
+        "reviewed_on",
+        "staff_contact",
+        "vendor_contact",
+        "alternate_procedure",
+    )
+
+    def key(self, values):
+        return _key(values["system"])
+
+    def export_queryset(self, user):
+        return (
+            BcpPlan.objects.visible_to(user)
+            .select_related("system")
+            .prefetch_related("dependencies")
+            .order_by("system__code")
+        )
+
+    def process(self, rows, ctx):
+        existing = {
+            p.system_id: p
+            for p in BcpPlan.objects.filter(system__organisation=ctx.organisation).prefetch_related(
+                "dependencies"
+            )
+        }
+        by_code = {_key(s.code): s for s in _systems(ctx).values()}
+        for row in rows:
+            system = _system(ctx, row)
+            dependencies = _many(ctx, row, "dependencies", by_code)
+            if system is None or ctx.is_rejected(row):
+                continue
+            data = _optional(
+                row.values,
+                self.names,
+                text=("staff_contact", "vendor_contact", "alternate_procedure"),
+            )
+            if "reviewed_on" in row.values and row.values["reviewed_on"] is None:
+                data["reviewed_on"] = None
+            plan = existing.get(system.pk)
+            if plan is not None:
+                changes = {k: val for k, val in data.items() if getattr(plan, k) != val}
+                same = dependencies is None or {d.pk for d in dependencies} == {
+                    d.pk for d in plan.dependencies.all()
+                }
+                if not changes and same:
+                    ctx.counts["unchanged"] += 1
+                    continue
+                if (
+                    _write(
+                        ctx,
+                        row,
+                        partial(
+                            services.bcp_save,
+                            system=system,
+                            dependencies=None if same else dependencies,
+                            **changes,
+                        ),
+                    )
+                    is not None
+                ):
+                    ctx.counts["updated"] += 1
+            elif (
+                _write(
+                    ctx,
+                    row,
+                    partial(
+                        services.bcp_save, system=system, dependencies=dependencies or [], **data
+                    ),
+                )
+                is not None
+            ):
+                ctx.counts["created"] += 1
+
+
+class DrillImport(Kind):
+    """ICT-BCP drills: upserted on date + title."""
+
+    name = "drills"
+    title = gettext_lazy("ICT-BCP drills")
+    fields = [
+        Field(
+            "held_on", "実施日", v.date, required=True, get=lambda d: _iso(d.held_on), fmt="date"
+        ),
+        Field("title", "訓練名", v.text(200), required=True, get=lambda d: d.title),
+        Field(
+            "kind", "訓練の種類", v.choice(DrillKind.choices), required=True, get=lambda d: d.kind
+        ),
+        Field("participants", "参加人数", v.integer, get=lambda d: d.participants),
+        Field(
+            "systems",
+            "対象システムID",
+            v.text(),
+            get=lambda d: " ".join(s.code for s in d.systems.all()),
+        ),
+        Field("units", "参加所属", v.text(), get=lambda d: " ".join(u.code for u in d.units.all())),
+        Field("scenario", "想定シナリオ", v.text(), get=lambda d: d.scenario),
+        Field("summary", "概要", v.text(), get=lambda d: d.summary),
+    ]
+
+    def key(self, values):
+        return (values["held_on"], values["title"])
+
+    def export_queryset(self, user):
+        return (
+            Drill.objects.visible_to(user)
+            .prefetch_related("systems", "units")
+            .order_by("held_on", "title")
+        )
+
+    def process(self, rows, ctx):
+        existing = {
+            (d.held_on, d.title): d
+            for d in Drill.objects.filter(organisation=ctx.organisation).prefetch_related(
+                "systems", "units"
+            )
+        }
+        by_code = {_key(s.code): s for s in _systems(ctx).values()}
+        units = _units(ctx)
+        for row in rows:
+            values = row.values
+            systems = _many(ctx, row, "systems", by_code)
+            unit_list = _many(ctx, row, "units", units)
+            if ctx.is_rejected(row):
+                continue
+            data = _optional(
+                values,
+                ("kind", "participants", "scenario", "summary"),
+                text=("scenario", "summary"),
+            )
+            drill = existing.get((values["held_on"], values["title"]))
+            if drill is None:
+                created = _write(
+                    ctx,
+                    row,
+                    partial(
+                        services.drill_create,
+                        organisation=ctx.organisation,
+                        held_on=values["held_on"],
+                        title=values["title"],
+                        systems=systems or [],
+                        units=unit_list or [],
+                        **data,
+                    ),
+                )
+                if created is not None:
+                    existing[(created.held_on, created.title)] = created
+                    ctx.counts["created"] += 1
+                continue
+            changes = {k: val for k, val in data.items() if getattr(drill, k) != val}
+            same_s = systems is None or {s.pk for s in systems} == {
+                s.pk for s in drill.systems.all()
+            }
+            same_u = unit_list is None or {u.pk for u in unit_list} == {
+                u.pk for u in drill.units.all()
+            }
+            if not changes and same_s and same_u:
+                ctx.counts["unchanged"] += 1
+                continue
+            if (
+                _write(
+                    ctx,
+                    row,
+                    partial(
+                        services.drill_update,
+                        drill=drill,
+                        data=changes,
+                        systems=None if same_s else systems,
+                        units=None if same_u else unit_list,
+                    ),
+                )
+                is not None
+            ):
+                ctx.counts["updated"] += 1
+
+
+class FindingImport(Kind):
+    """Drill findings and their actions: upserted on drill (date + title) + finding."""
+
+    name = "drill_findings"
+    title = gettext_lazy("Drill findings and actions")
+    fields = [
+        Field(
+            "drill_held_on",
+            "訓練実施日",
+            v.date,
+            required=True,
+            get=lambda f: _iso(f.drill.held_on),
+            fmt="date",
+        ),
+        Field("drill_title", "訓練名", v.text(200), required=True, get=lambda f: f.drill.title),
+        Field("finding", "課題", v.text(), required=True, get=lambda f: f.finding),
+        Field("action", "改善策", v.text(), required=True, get=lambda f: f.action),
+        Field(
+            "action_unit",
+            "担当所属",
+            v.text(100),
+            required=True,
+            get=lambda f: f.action_unit.code,
+        ),
+        Field("action_owner", "担当者", v.text(100), get=lambda f: f.action_owner),
+        Field("due_on", "期限", v.date, required=True, get=lambda f: _iso(f.due_on), fmt="date"),
+        Field("status", "状況", v.choice(ActionStatus.choices), get=lambda f: f.status),
+        Field("done_on", "完了日", v.date, get=lambda f: _iso(f.done_on), fmt="date"),
+    ]
+
+    def key(self, values):
+        return (values["drill_held_on"], values["drill_title"], values["finding"])
+
+    def export_queryset(self, user):
+        return (
+            DrillFinding.objects.visible_to(user)
+            .select_related("drill", "action_unit")
+            .order_by("drill__held_on", "pk")
+        )
+
+    def process(self, rows, ctx):
+        drills = {
+            (d.held_on, d.title): d for d in Drill.objects.filter(organisation=ctx.organisation)
+        }
+        existing = {
+            (f.drill_id, f.finding): f
+            for f in DrillFinding.objects.filter(drill__organisation=ctx.organisation)
+        }
+        units = _units(ctx)
+        for row in rows:
+            values = row.values
+            drill = drills.get((values["drill_held_on"], values["drill_title"]))
+            if drill is None:
+                ctx.reject(
+                    row,
+                    "drill_title",
+                    _("No such drill: %(date)s %(title)s")
+                    % {"date": values["drill_held_on"], "title": values["drill_title"]},
+                )
+                continue
+            unit = units.get(_key(values["action_unit"]))
+            if unit is None:
+                ctx.reject(
+                    row,
+                    "action_unit",
+                    _("No such unit: %(name)s") % {"name": values["action_unit"]},
+                )
+                continue
+            data = {"action": values["action"], "action_unit": unit, "due_on": values["due_on"]}
+            data.update(_optional(values, ("action_owner",), text=("action_owner",)))
+            found = existing.get((drill.pk, values["finding"]))
+            status = values.get("status")
+            if found is None:
+
+                def create(drill=drill, data=data, status=status, values=values):
+                    with transaction.atomic():
+                        finding = services.finding_create(
+                            drill=drill, finding=values["finding"], **data
+                        )
+                        if status and status != finding.status:
+                            services.finding_set_status(
+                                finding=finding, status=status, on=values.get("done_on")
+                            )
+                        return finding
+
+                finding = _write(ctx, row, create)
+                if finding is not None:
+                    existing[(drill.pk, finding.finding)] = finding
+                    ctx.counts["created"] += 1
+                continue
+            changes = {k: val for k, val in data.items() if getattr(found, k) != val}
+            moved = bool(status) and status != found.status
+
+            def update(found=found, changes=changes, moved=moved, status=status, values=values):
+                with transaction.atomic():
+                    if changes:
+                        services.finding_update(finding=found, data=changes)
+                    if moved:
+                        services.finding_set_status(
+                            finding=found, status=status, on=values.get("done_on")
+                        )
+                    return found
+
+            if not changes and not moved:
+                ctx.counts["unchanged"] += 1
+            elif _write(ctx, row, update) is not None:
+                ctx.counts["updated"] += 1
+
+
+class OutageImport(Kind):
+    """Outages: upserted on system + start."""
+
+    name = "outages"
+    title = gettext_lazy("Outages")
+    fields = [
+        _system_field(),
+        _system_name_field(),
+        Field(
+            "started_at", "停止開始", date_time, required=True, get=lambda o: _local(o.started_at)
+        ),
+        Field("ended_at", "停止終了", date_time, get=lambda o: _local(o.ended_at)),
+        Field("planned", "計画停止", v.boolean, get=lambda o: o.planned),
+        Field("cause", "原因", v.text(200), required=True, get=lambda o: o.cause),
+        Field("note", "備考", v.text(), get=lambda o: o.note),
+    ]
+
+    def key(self, values):
+        return (_key(values["system"]), values["started_at"])
+
+    def export_queryset(self, user):
+        return (
+            Outage.objects.visible_to(user)
+            .select_related("system")
+            .order_by("system__code", "started_at")
+        )
+
+    def process(self, rows, ctx):
+        existing = {
+            (o.system_id, o.started_at): o
+            for o in Outage.objects.filter(system__organisation=ctx.organisation)
+        }
+        for row in rows:
+            system = _system(ctx, row)
+            if system is None:
+                continue
+            values = row.values
+            data = {"cause": values["cause"]}
+            data.update(_optional(values, ("planned", "note"), text=("note",)))
+            if "ended_at" in values:
+                data["ended_at"] = values["ended_at"]
+            found = existing.get((system.pk, values["started_at"]))
+            outage = _write(
+                ctx,
+                row,
+                partial(
+                    ctx.upsert,
+                    found,
+                    data,
+                    update=partial(services.outage_update, outage=found),
+                    create=partial(
+                        services.outage_create,
+                        system=system,
+                        started_at=values["started_at"],
+                        **data,
+                    ),
+                ),
+            )
+            if outage is not None:
+                existing[(system.pk, outage.started_at)] = outage
+
+
+def register_kinds() -> None:
+    for kind in (
+        BackupImport(),
+        RestoreTestImport(),
+        BcpImport(),
+        DrillImport(),
+        FindingImport(),
+        OutageImport(),
+    ):
+        register(kind)

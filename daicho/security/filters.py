@@ -1,0 +1,39 @@
+"""The incident list's filters (UI form, exports)."""
+
+from __future__ import annotations
+
+import datetime
+
+import django_filters as df
+from django.utils.translation import gettext_lazy as _
+
+from daicho.registry.filters import BooleanChoiceFilter, _units
+from daicho.security.models import Incident, IncidentKind, IncidentStatus, Severity
+
+
+class IncidentFilterSet(df.FilterSet):
+    q = df.CharFilter(label=_("Search"), method="search")
+    fiscal_year = df.NumberFilter(label=_("Fiscal year"), method="in_fiscal_year")
+    kind = df.ChoiceFilter(label=_("Kind"), choices=IncidentKind.choices)
+    severity = df.ChoiceFilter(label=_("Severity"), choices=Severity.choices)
+    status = df.ChoiceFilter(label=_("Status"), choices=IncidentStatus.choices)
+    personal_data = BooleanChoiceFilter(label=_("Personal data involved"))
+    unit = df.ModelChoiceFilter(label=_("Unit"), queryset=_units, method="in_unit")
+
+    class Meta:
+        model = Incident
+        fields: list[str] = []
+
+    def search(self, queryset, name, value):
+        from django.db.models import Q
+
+        return queryset.filter(Q(title__icontains=value) | Q(code__icontains=value))
+
+    def in_fiscal_year(self, queryset, name, value):
+        fy = int(value)
+        return queryset.filter(
+            occurred_on__gte=datetime.date(fy, 4, 1), occurred_on__lte=datetime.date(fy + 1, 3, 31)
+        )
+
+    def in_unit(self, queryset, name, value):
+        return queryset.filter(unit__path__startswith=value.path)

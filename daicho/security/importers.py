@@ -1,0 +1,265 @@
+"""Import (and export) kinds of the security area: incidents and training attendance."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from daicho.continuity.importers import _iso, _key, _many, _optional, _systems, _units, _write
+from daicho.core.importing import values as v
+from daicho.core.importing.engine import Field, Kind, register
+from daicho.security import services
+from daicho.security.models import (
+    Attendance,
+    Incident,
+    IncidentKind,
+    IncidentStatus,
+    Severity,
+    TrainingSession,
+    TrainingTopic,
+)
+
+
+class IncidentImport(Kind):
+    """Security incidents: upserted by incident number (a row without one gets the next)."""
+
+    name = "incidents"
+    title = gettext_lazy("Security incidents")
+    fields = [
+        Field("code", "事故番号", v.code(30), get=lambda i: i.code),
+        Field(
+            "occurred_on",
+            "発生日",
+            v.date,
+            required=True,
+            get=lambda i: _iso(i.occurred_on),
+            fmt="date",
+        ),
+        Field("title", "件名", v.text(200), required=True, get=lambda i: i.title),
+        Field("kind", "種別", v.choice(IncidentKind.choices), required=True, get=lambda i: i.kind),
+        Field(
+            "severity",
+            "重大度",
+            v.choice(Severity.choices),
+            required=True,
+            get=lambda i: i.severity,
+        ),
+        Field("unit", "発生所属", v.text(100), required=True, get=lambda i: i.unit.code),
+        Field(
+            "systems",
+            "関係システムID",
+            v.text(),
+            get=lambda i: " ".join(s.code for s in i.systems.all()),
+        ),
+        Field("personal_data", "個人情報", v.boolean, get=lambda i: i.personal_data),
+        Field("personal_records", "個人情報件数", v.integer, get=lambda i: i.personal_records),
+        Field("status", "状況", v.choice(IncidentStatus.choices), get=lambda i: i.status),
+        Field("reported_to", "報告先", v.text(300), get=lambda i: i.reported_to),
+        Field("description", "概要", v.text(), get=lambda i: i.description),
+        Field("measures", "対策", v.text(), get=lambda i: i.measures),
+        Field("closed_on", "終結日", v.date, get=lambda i: _iso(i.closed_on), fmt="date"),
+    ]
+    names = (
+        "occurred_on",
+        "title",
+        "kind",
+        "severity",
+        "personal_data",
+        "personal_records",
+        "reported_to",
+        "description",
+        "measures",
+    )
+
+    def key(self, values):
+        return _key(values["code"]) if values.get("code") else None
+
+    def export_queryset(self, user):
+        return (
+            Incident.objects.visible_to(user)
+            .select_related("unit")
+            .prefetch_related("systems")
+            .order_by("occurred_on", "code")
+        )
+
+    def process(self, rows, ctx):
+        existing = {
+            _key(i.code): i
+            for i in Incident.objects.filter(organisation=ctx.organisation).prefetch_related(
+                "systems"
+            )
+        }
+        units = _units(ctx)
+        by_code = {_key(s.code): s for s in _systems(ctx).values()}
+        for row in rows:
+            values = row.values
+            unit = units.get(_key(values["unit"]))
+            if unit is None:
+                ctx.reject(row, "unit", _("No such unit: %(name)s") % {"name": values["unit"]})
+            systems = _many(ctx, row, "systems", by_code)
+            if ctx.is_rejected(row):
+                continue
+            data = _optional(values, self.names, text=("reported_to", "description", "measures"))
+            data["unit"] = unit
+            if "personal_records" in values and values["personal_records"] is None:
+                data["personal_records"] = None
+            status = values.get("status")
+            found = existing.get(_key(values["code"])) if values.get("code") else None
+            if found is None:
+
+                def create(data=data, systems=systems, values=values, status=status):
+                    extra = {"status": status} if status else {}
+                    if status == IncidentStatus.CLOSED:
+                        extra["closed_on"] = values.get("closed_on") or values["occurred_on"]
+                    return services.incident_create(
+                        organisation=ctx.organisation,
+                        code=values.get("code") or "",
+                        systems=systems or [],
+                        **data,
+                        **extra,
+                    )
+
+                incident = _write(ctx, row, create)
+                if incident is not None:
+                    existing[_key(incident.code)] = incident
+                    ctx.counts["created"] += 1
+                continue
+            changes = {k: val for k, val in data.items() if getattr(found, k) != val}
+            same = systems is None or {s.pk for s in systems} == {s.pk for s in found.systems.all()}
+            moved = bool(status) and status != found.status
+
+            def update(
+                found=found,
+                changes=changes,
+                same=same,
+                systems=systems,
+                moved=moved,
+                status=status,
+                values=values,
+            ):
+                with transaction.atomic():
+                    if changes or not same:
+                        services.incident_update(
+                            incident=found, data=changes, systems=None if same else systems
+                        )
+                    if moved:
+                        services.incident_move(
+                            incident=found, status=status, on=values.get("closed_on")
+                        )
+                    return found
+
+            if not changes and same and not moved:
+                ctx.counts["unchanged"] += 1
+            elif _write(ctx, row, update) is not None:
+                ctx.counts["updated"] += 1
+
+
+class AttendanceImport(Kind):
+    """Training attendance: upserted on session + staff number; a session named by its ID is
+    created when the row gives its date, title and topic."""
+
+    name = "training_attendance"
+    title = gettext_lazy("Training attendance")
+    fields = [
+        Field("session", "研修ID", v.code(30), required=True, get=lambda a: a.session.code),
+        Field("session_title", "研修名", v.text(200), get=lambda a: a.session.title),
+        Field("held_on", "実施日", v.date, get=lambda a: _iso(a.session.held_on), fmt="date"),
+        Field("topic", "分野", v.choice(TrainingTopic.choices), get=lambda a: a.session.topic),
+        Field("staff_id", "職員番号", v.code(20), required=True, get=lambda a: a.staff_id),
+        Field("name", "氏名", v.text(100), required=True, get=lambda a: a.name),
+        Field("unit", "所属", v.text(100), required=True, get=lambda a: a.unit.code),
+        Field("attended", "出席", v.boolean, get=lambda a: a.attended),
+    ]
+
+    def key(self, values):
+        return (_key(values["session"]), _key(values["staff_id"]))
+
+    def export_queryset(self, user):
+        return (
+            Attendance.objects.visible_to(user)
+            .select_related("session", "unit")
+            .order_by("session__held_on", "session__code", "staff_id")
+        )
+
+    def process(self, rows, ctx):
+        sessions = {
+            _key(s.code): s for s in TrainingSession.objects.filter(organisation=ctx.organisation)
+        }
+        existing = {
+            (a.session_id, a.staff_id): a
+            for a in Attendance.objects.filter(session__organisation=ctx.organisation)
+        }
+        units = _units(ctx)
+        for row in rows:
+            values = row.values
+            session = sessions.get(_key(values["session"]))
+            if session is None:
+                if not (
+                    values.get("session_title") and values.get("held_on") and values.get("topic")
+                ):
+                    ctx.reject(
+                        row,
+                        "session",
+                        _(
+                            "No such training session: %(code)s (give its title, date and topic to "
+                            "create it)."
+                        )
+                        % {"code": values["session"]},
+                    )
+                    continue
+                session = _write(
+                    ctx,
+                    row,
+                    partial(
+                        services.training_create,
+                        organisation=ctx.organisation,
+                        code=values["session"],
+                        held_on=values["held_on"],
+                        title=values["session_title"],
+                        topic=values["topic"],
+                    ),
+                )
+                if session is None:
+                    continue
+                sessions[_key(session.code)] = session
+                ctx.created_refs.append(f"{session.code} {session.title}")
+            unit = units.get(_key(values["unit"]))
+            if unit is None:
+                ctx.reject(row, "unit", _("No such unit: %(name)s") % {"name": values["unit"]})
+                continue
+            data = {"name": values["name"], "unit": unit}
+            if values.get("attended") is not None:
+                data["attended"] = values["attended"]
+            found = existing.get((session.pk, values["staff_id"]))
+            record = _write(
+                ctx,
+                row,
+                partial(
+                    ctx.upsert,
+                    found,
+                    data,
+                    update=lambda data, s=session, found=found: services.attendance_save(
+                        session=s, staff_id=found.staff_id, **{**_current(found), **data}
+                    ),
+                    create=partial(
+                        services.attendance_save,
+                        session=session,
+                        staff_id=values["staff_id"],
+                        **data,
+                    ),
+                ),
+            )
+            if record is not None:
+                existing[(session.pk, record.staff_id)] = record
+
+
+def _current(attendance: Attendance) -> dict:
+    return {"name": attendance.name, "unit": attendance.unit, "attended": attendance.attended}
+
+
+def register_kinds() -> None:
+    register(IncidentImport())
+    register(AttendanceImport())

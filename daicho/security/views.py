@@ -1,0 +1,277 @@
+"""Pages of the security area: incidents, training and attendance, targeted-mail drills."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from daicho.continuity.views import _is_policy, _organisation, _save
+from daicho.core.permissions import scope_of
+from daicho.core.views import (
+    ObjectDeleteView,
+    ObjectEditView,
+    ObjectListView,
+    get_visible_or_404,
+    require_editable,
+)
+from daicho.security import forms as f
+from daicho.security import selectors, services
+from daicho.security.filters import IncidentFilterSet
+from daicho.security.models import (
+    INCIDENT_TRANSITIONS,
+    Incident,
+    IncidentStatus,
+    PhishingDrill,
+    TrainingSession,
+)
+from daicho.security.tables import INCIDENT_COLUMNS
+
+
+class IncidentListView(ObjectListView):
+    filterset_class = IncidentFilterSet
+    columns = INCIDENT_COLUMNS
+    default_sort = "-occurred_on"
+    list_name = "incidents"
+    title = gettext_lazy("Security incidents")
+    create_url_name = "security:incident_create"
+    export_kind = "incidents"
+
+    def get_queryset(self):
+        return Incident.objects.visible_to(self.request.user).select_related("unit")
+
+
+class IncidentDetailView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        incident = get_visible_or_404(Incident.objects, request.user, pk=pk)
+        can_edit = Incident.objects.editable_by(request.user).filter(pk=pk).exists()
+        return render(
+            request,
+            "security/incident_detail.html",
+            {
+                "incident": incident,
+                "can_edit": can_edit,
+                "next": [
+                    IncidentStatus(s) for s in INCIDENT_TRANSITIONS[IncidentStatus(incident.status)]
+                ]
+                if can_edit
+                else [],
+            },
+        )
+
+
+class IncidentMoveView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        incident = get_visible_or_404(Incident.objects, request.user, pk=pk)
+        require_editable(incident, request.user)
+        form = f.MoveForm(request.POST)
+        if form.is_valid():
+            try:
+                services.incident_move(incident=incident, status=form.cleaned_data["status"])
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("Status changed."))
+        return redirect(incident.get_absolute_url())
+
+
+class IncidentEditView(ObjectEditView):
+    model = Incident
+    form_class = f.IncidentForm
+
+    def save(self, form, obj):
+        data = dict(form.cleaned_data)
+        systems = list(data.pop("systems"))
+        if obj is None:
+            return services.incident_create(
+                organisation=data["unit"].organisation, systems=systems, **data
+            )
+        if not data.get("code"):
+            data.pop("code")
+        return services.incident_update(incident=obj, data=data, systems=systems)
+
+    def cancel_url(self):
+        return reverse("security:incident_list")
+
+
+class IncidentDeleteView(ObjectDeleteView):
+    """Only the IT policy division deletes an incident record (a mistaken entry)."""
+
+    model = Incident
+    success_url = reverse_lazy("security:incident_list")
+
+    def get_object(self, pk):
+        incident = get_visible_or_404(Incident.objects, self.request.user, pk=pk)
+        if incident.organisation_id not in scope_of(self.request.user).policy_org_ids:
+            raise PermissionDenied
+        return incident
+
+    def delete(self, obj):
+        services.incident_delete(incident=obj)
+
+
+# --- training -----------------------------------------------------------------------------------
+
+
+class TrainingListView(LoginRequiredMixin, View):
+    def get(self, request):
+        organisation = _organisation(request)
+        sessions = TrainingSession.objects.filter(organisation=organisation).annotate(
+            attended=Count("attendances", filter=Q(attendances__attended=True))
+        )
+        fiscal_year = request.GET.get("fiscal_year", "")
+        years = []
+        for fy in sorted({s.held_on.year - (s.held_on.month < 4) for s in sessions}, reverse=True):
+            years.append((fy, selectors.trained_staff(organisation, fy).count()))
+        if fiscal_year.isdigit():
+            import datetime
+
+            fy = int(fiscal_year)
+            sessions = sessions.filter(
+                held_on__gte=datetime.date(fy, 4, 1), held_on__lte=datetime.date(fy + 1, 3, 31)
+            )
+        return render(
+            request,
+            "security/training_list.html",
+            {"sessions": sessions, "years": years, "is_policy": _is_policy(request)},
+        )
+
+
+class TrainingDetailView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        session = get_visible_or_404(TrainingSession.objects, request.user, pk=pk)
+        return self.render(session, f.AttendanceForm(organisation=session.organisation))
+
+    def post(self, request, pk):
+        session = get_visible_or_404(TrainingSession.objects, request.user, pk=pk)
+        require_editable(session, request.user)
+        form = f.AttendanceForm(request.POST, organisation=session.organisation)
+        if _save(request, form, lambda d: services.attendance_save(session=session, **d)):
+            messages.success(request, _("Attendance recorded."))
+            return redirect(session.get_absolute_url())
+        return self.render(session, form, status=400)
+
+    def render(self, session, form, status=200):
+        return render(
+            self.request,
+            "security/training_detail.html",
+            {
+                "session": session,
+                "by_unit": selectors.attendance_by_unit(session),
+                "attendances": session.attendances.select_related("unit"),
+                "form": form,
+                "can_edit": TrainingSession.objects.editable_by(self.request.user)
+                .filter(pk=session.pk)
+                .exists(),
+            },
+            status=status,
+        )
+
+
+class PolicyCreateMixin:
+    def get(self, request, pk=None):
+        if pk is None and not _is_policy(request):
+            raise PermissionDenied
+        return super().get(request, pk)
+
+    def post(self, request, pk=None):
+        if pk is None and not _is_policy(request):
+            raise PermissionDenied
+        return super().post(request, pk)
+
+
+class TrainingEditView(PolicyCreateMixin, ObjectEditView):
+    model = TrainingSession
+    form_class = f.TrainingForm
+
+    def save(self, form, obj):
+        if obj is None:
+            return services.training_create(
+                organisation=self.request.organisation, **form.cleaned_data
+            )
+        return services.training_update(session=obj, data=form.cleaned_data)
+
+    def cancel_url(self):
+        return reverse("security:training_list")
+
+
+# --- targeted-mail drills -----------------------------------------------------------------------
+
+
+class PhishingListView(LoginRequiredMixin, View):
+    def get(self, request):
+        organisation = _organisation(request)
+        trend = selectors.phishing_trend(user=request.user, organisation=organisation)
+        drills, unit_rows = selectors.phishing_unit_matrix(
+            user=request.user, organisation=organisation
+        )
+        return render(
+            request,
+            "security/phishing_list.html",
+            {
+                "trend": trend,
+                "chart": {
+                    "labels": [r["drill"].sent_on.isoformat() for r in trend],
+                    "opened": [float(r["opened_rate"] or 0) for r in trend],
+                    "clicked": [float(r["clicked_rate"] or 0) for r in trend],
+                    "reported": [float(r["reported_rate"] or 0) for r in trend],
+                },
+                "is_policy": _is_policy(request),
+                "drills": drills,
+                "unit_rows": unit_rows,
+            },
+        )
+
+
+class PhishingDetailView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        drill = get_visible_or_404(PhishingDrill.objects, request.user, pk=pk)
+        return self.render(drill, f.PhishingResultForm(organisation=drill.organisation))
+
+    def post(self, request, pk):
+        drill = get_visible_or_404(PhishingDrill.objects, request.user, pk=pk)
+        require_editable(drill, request.user)
+        form = f.PhishingResultForm(request.POST, organisation=drill.organisation)
+        if _save(request, form, lambda d: services.phishing_result_save(drill=drill, **d)):
+            messages.success(request, _("Result recorded."))
+            return redirect(drill.get_absolute_url())
+        return self.render(drill, form, status=400)
+
+    def render(self, drill, form, status=200):
+        return render(
+            self.request,
+            "security/phishing_detail.html",
+            {
+                "drill": drill,
+                "rows": selectors.phishing_by_unit(drill),
+                "form": form,
+                "can_edit": PhishingDrill.objects.editable_by(self.request.user)
+                .filter(pk=drill.pk)
+                .exists(),
+            },
+            status=status,
+        )
+
+
+class PhishingEditView(PolicyCreateMixin, ObjectEditView):
+    model = PhishingDrill
+    form_class = f.PhishingDrillForm
+
+    def save(self, form, obj):
+        if obj is None:
+            return services.phishing_drill_create(
+                organisation=self.request.organisation, **form.cleaned_data
+            )
+        from daicho.core.services import object_update, require_policy
+
+        require_policy(obj.organisation)
+        return object_update(obj=obj, data=form.cleaned_data)
+
+    def cancel_url(self):
+        return reverse("security:phishing_list")
