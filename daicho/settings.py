@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "ninja",
     "daicho.core",
     "daicho.registry",
+    "daicho.governance",
+    "daicho.knowledge",
     "daicho.opendata",
     "daicho.plan",
 ]

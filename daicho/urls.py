@@ -8,6 +8,8 @@ from daicho.api import api
 urlpatterns = [
     path("", include("daicho.core.urls")),
     path("", include("daicho.registry.urls")),
+    path("governance/", include("daicho.governance.urls")),
+    path("knowledge/", include("daicho.knowledge.urls")),
     path("api/v1/", api.urls),
     path("opendata/", include("daicho.opendata.urls")),
     path("plan/", include("daicho.plan.urls")),
