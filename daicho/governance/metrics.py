@@ -59,7 +59,7 @@ def green_purchases(organisation, fiscal_year: int):
 def green_procurement(organisation, fiscal_year: int, **_params) -> Measurement:
     """Share of the year's IT purchases (equipment included) that meet the green criteria."""
     counts = green_purchases(organisation, fiscal_year).aggregate(
-        green=Count("pk", filter=Q(green=GreenStatus.YES)),
+        green_count=Count("pk", filter=Q(green=GreenStatus.YES)),
         applicable=Count("pk", filter=Q(green__in=[GreenStatus.YES, GreenStatus.NO])),
     )
     url = (
@@ -69,10 +69,10 @@ def green_procurement(organisation, fiscal_year: int, **_params) -> Measurement:
     )
     if not counts["applicable"]:
         return Measurement(None, "", url)
-    value = (Decimal(counts["green"]) * 100 / counts["applicable"]).quantize(
+    value = (Decimal(counts["green_count"]) * 100 / counts["applicable"]).quantize(
         Decimal("0.1"), rounding=ROUND_HALF_UP
     )
-    return Measurement(value, f"{counts['green']} / {counts['applicable']}", url, counts)
+    return Measurement(value, f"{counts['green_count']} / {counts['applicable']}", url, counts)
 
 
 def register() -> None:
