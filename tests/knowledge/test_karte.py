@@ -12,7 +12,6 @@ from daicho.core import timeline
 from daicho.core.audit import Channel, audit_context
 from daicho.core.services import note_add
 from daicho.governance import services
-from tests.governance.conftest import case  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
