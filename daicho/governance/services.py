@@ -40,6 +40,7 @@ from daicho.registry.models import (
     Basis,
     Category,
     Contract,
+    ContractKind,
     CostItem,
     CostLine,
     InformationSystem,
@@ -161,8 +162,22 @@ def case_update(
     return object_update(obj=case, data=data)
 
 
+def _decided_at(decided_on: datetime.date | None) -> datetime.datetime:
+    """When a decision counts as taken: now, or a past day (a decision first made on paper)."""
+    if decided_on is None:
+        return timezone.now()
+    if decided_on > timezone.localdate():
+        raise ValidationError({"decided_on": _("A decision cannot be dated in the future.")})
+    return timezone.make_aware(datetime.datetime.combine(decided_on, datetime.time(12)))
+
+
 def _decide(
-    case: ProcurementCase, action: str, comment: str = "", *, lock: bool = True
+    case: ProcurementCase,
+    action: str,
+    comment: str = "",
+    *,
+    decided_on: datetime.date | None = None,
+    lock: bool = True,
 ) -> GateDecision:
     """Apply one transition of the table: check state, who, comment and checklist; audit it."""
     if lock:
@@ -209,7 +224,9 @@ def _decide(
             raise PermissionDenied(_("The person who submitted a case may not approve it."))
     before = audit.snapshot(case)
     stage = case.stage
+    decided_at = _decided_at(decided_on)
     decision = GateDecision.objects.create(
+        decided_at=decided_at,
         case=case,
         stage=stage,
         action=action,
@@ -222,13 +239,13 @@ def _decide(
     case.state = transition.target
     update = ["state", "updated_at"]
     if action == DecisionAction.SUBMIT:
-        case.submitted_at = timezone.now()
+        case.submitted_at = decided_at
         update.append("submitted_at")
     if transition.advances:
         if stage == Stage.PROCUREMENT:
             _apply_contract(case)
         if stage == Stage.OPERATION:
-            _start_operation(case)
+            _start_operation(case, timezone.localtime(decided_at).date())
             update.append("in_operation_on")
         case.stage = workflow.next_stage(stage)
         update.append("stage")
@@ -277,14 +294,19 @@ def _apply_contract(case: ProcurementCase) -> None:
         return
     first = wareki.fiscal_year_of(case.contract_start_on)
     last = wareki.fiscal_year_of(case.contract_end_on)
+    # A development contract is paid from 整備経費; maintenance, leases, cloud and lines from
+    # 運用等経費. Years that already have a budget of that kind keep it.
+    category = (
+        Category.INITIAL if case.contract_kind == ContractKind.DEVELOPMENT else Category.OPERATION
+    )
     planned = CostLine.objects.filter(system=case.system, basis=Basis.BUDGET)
     for fiscal_year in range(first, last + 1):
-        if not planned.filter(fiscal_year=fiscal_year, category=Category.OPERATION).exists():
+        if not planned.filter(fiscal_year=fiscal_year, category=category).exists():
             registry_services.cost_line_create(
                 system=case.system,
                 fiscal_year=fiscal_year,
                 basis=Basis.BUDGET,
-                category=Category.OPERATION,
+                category=category,
                 item=item,
                 amount=case.contract_amount,
                 note=_("Planned by case %(code)s") % {"code": case.code},
@@ -304,10 +326,9 @@ def _apply_contract(case: ProcurementCase) -> None:
         )
 
 
-def _start_operation(case: ProcurementCase) -> None:
+def _start_operation(case: ProcurementCase, today: datetime.date) -> None:
     """Approving the operation gate puts the system in operation (its evaluation is due a year
     later)."""
-    today = timezone.localdate()
     case.in_operation_on = today
     system = case.system
     data: dict[str, Any] = {}
@@ -320,27 +341,35 @@ def _start_operation(case: ProcurementCase) -> None:
 
 
 @transaction.atomic
-def case_submit(*, case: ProcurementCase, comment: str = "") -> GateDecision:
+def case_submit(
+    *, case: ProcurementCase, comment: str = "", decided_on: datetime.date | None = None
+) -> GateDecision:
     """The owner section asks the IT policy division to approve the current gate."""
-    return _decide(case, DecisionAction.SUBMIT, comment)
+    return _decide(case, DecisionAction.SUBMIT, comment, decided_on=decided_on)
 
 
 @transaction.atomic
-def case_approve_gate(*, case: ProcurementCase, comment: str = "") -> GateDecision:
+def case_approve_gate(
+    *, case: ProcurementCase, comment: str = "", decided_on: datetime.date | None = None
+) -> GateDecision:
     """The IT policy division approves the current gate; the case moves to the next one."""
-    return _decide(case, DecisionAction.APPROVE, comment)
+    return _decide(case, DecisionAction.APPROVE, comment, decided_on=decided_on)
 
 
 @transaction.atomic
-def case_return(*, case: ProcurementCase, comment: str) -> GateDecision:
+def case_return(
+    *, case: ProcurementCase, comment: str, decided_on: datetime.date | None = None
+) -> GateDecision:
     """The IT policy division sends the case back to its owner with a comment."""
-    return _decide(case, DecisionAction.RETURN, comment)
+    return _decide(case, DecisionAction.RETURN, comment, decided_on=decided_on)
 
 
 @transaction.atomic
-def case_withdraw(*, case: ProcurementCase, comment: str = "") -> GateDecision:
+def case_withdraw(
+    *, case: ProcurementCase, comment: str = "", decided_on: datetime.date | None = None
+) -> GateDecision:
     """The owner (or IT policy) abandons the case."""
-    return _decide(case, DecisionAction.WITHDRAW, comment)
+    return _decide(case, DecisionAction.WITHDRAW, comment, decided_on=decided_on)
 
 
 ACTIONS = {
@@ -453,7 +482,12 @@ def evaluation_create(
         )
     )
     if case is not None and workflow.allowed(case, DecisionAction.COMPLETE):
-        _decide(case, DecisionAction.COMPLETE, evaluation.get_conclusion_display())
+        _decide(
+            case,
+            DecisionAction.COMPLETE,
+            evaluation.get_conclusion_display(),
+            decided_on=min(evaluated_on, timezone.localdate()),
+        )
     return evaluation
 
 

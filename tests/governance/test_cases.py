@@ -305,4 +305,5 @@ def test_evaluation_completes_a_case(world, case):
     case.refresh_from_db()
     assert case.state == CaseState.COMPLETED
     assert evaluation.expected_cost == 11_000_000
-    assert GateDecision.objects.filter(case=case).last().action == "complete"
+    complete = GateDecision.objects.get(case=case, action="complete")
+    assert complete.decided_at.date() == datetime.date(2017, 6, 1)
