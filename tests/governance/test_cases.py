@@ -102,7 +102,7 @@ def test_withdrawing_is_for_the_owner_section_and_policy(world, case, role, allo
 
 
 def test_transitions_not_in_the_table_are_refused(world, case):
-    with _as(world, "policy"), pytest.raises(ValidationError, match="cannot be"):
+    with _as(world, "policy"), pytest.raises(ValidationError, match="にできません"):
         services.case_approve_gate(case=case)  # a draft is not approved before it is submitted
     with _as(world, "policy"), pytest.raises(ValidationError):
         services.case_return(case=case, comment="x")
@@ -123,7 +123,7 @@ def test_returning_needs_a_comment(world, case):
         services.case_submit(case=case)
     with _as(world, "policy"), pytest.raises(ValidationError) as exc:
         services.case_return(case=case, comment="  ")
-    assert "Say why" in str(exc.value) or "理由" in str(exc.value)
+    assert "差戻しの理由を入力してください。" in exc.value.message_dict["comment"]
 
 
 def test_the_checklist_blocks_approval_until_complete(world, case):
@@ -132,7 +132,7 @@ def test_the_checklist_blocks_approval_until_complete(world, case):
     with _as(world, "policy"), pytest.raises(ValidationError) as exc:
         services.case_approve_gate(case=case)
     message = " ".join(exc.value.messages)
-    assert "Cloud services were considered first" in message
+    assert "クラウドサービスの利用を優先して検討した" in message
     with _as(world, "policy"):
         services.case_return(case=case, comment="チェックリストを完了してください")
     # The owner ticks all but one item: still blocked, and the missing item is named.
@@ -144,8 +144,8 @@ def test_the_checklist_blocks_approval_until_complete(world, case):
         services.case_submit(case=case)
     with _as(world, "policy"), pytest.raises(ValidationError) as exc:
         services.case_approve_gate(case=case)
-    assert "Cloud services were considered first" in " ".join(exc.value.messages)
-    assert "reviewed" not in " ".join(exc.value.messages)
+    assert "クラウドサービスの利用を優先して検討した" in " ".join(exc.value.messages)
+    assert "業務の見直し" not in " ".join(exc.value.messages)
     with _as(world, "policy"):
         services.case_return(case=case, comment="クラウド検討を")
     tick_all(case, world.owner_a)
@@ -168,10 +168,13 @@ def test_cloud_exit_terms_are_asked_only_of_cloud_cases(world, case):
 def test_a_submitted_case_is_locked_and_the_submitter_may_not_approve(world, case):
     with _as(world, "policy"):
         services.case_submit(case=case)
-    with _as(world, "owner_a"), pytest.raises(ValidationError, match="cannot be changed"):
+    with _as(world, "owner_a"), pytest.raises(ValidationError, match="今は変更できません"):
         services.case_update(case=case, data={"title": "変更"})
     tick_all_forced(case)
-    with _as(world, "policy"), pytest.raises(PermissionDenied, match="submitted"):
+    with (
+        _as(world, "policy"),
+        pytest.raises(PermissionDenied, match="提出した本人は承認できません"),
+    ):
         services.case_approve_gate(case=case)
 
 
