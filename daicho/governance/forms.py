@@ -43,7 +43,10 @@ class CaseForm(forms.ModelForm):
         queryset=InformationSystem.objects.none(),
         help_text=_("A new system is registered first with the status “Planning”."),
     )
-    fiscal_year = FiscalYearField(label=_("Budget fiscal year"))
+    fiscal_year = FiscalYearField(
+        label=_("Budget fiscal year"),
+        widget=forms.TextInput(attrs={"placeholder": "2015 / 平成27年度 / H27"}),
+    )
     initial_cost = YenField(label=_("Estimated initial cost (yen)"), required=False)
     recurring_cost = YenField(label=_("Estimated recurring cost per year (yen)"), required=False)
     vendor = forms.ModelChoiceField(
@@ -152,7 +155,10 @@ class ConsultationForm(forms.ModelForm):
 
 
 class EvaluationForm(forms.ModelForm):
-    fiscal_year = FiscalYearField(label=_("Fiscal year evaluated"))
+    fiscal_year = FiscalYearField(
+        label=_("Fiscal year evaluated"),
+        widget=forms.TextInput(attrs={"placeholder": "2015 / 平成27年度 / H27"}),
+    )
     evaluated_on = WarekiDateField(label=_("Evaluated on"))
     expected_cost = YenField(label=_("Expected recurring cost (yen)"), required=False)
     actual_cost = YenField(label=_("Actual recurring cost (yen)"), required=False)
