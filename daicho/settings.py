@@ -169,6 +169,11 @@ if PRODUCTION:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
 
+# E-mail (the notification digest, `daicho notify`): printed on the console unless a server is
+# given, e.g. DAICHO_EMAIL_URL=smtp://user:password@mail.pref.example.lg.jp:587
+vars().update(env.email_url("DAICHO_EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DAICHO_FROM_EMAIL", default="daicho@localhost")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -958,6 +958,22 @@ TRANSLATIONS: dict[str, str] = {
     'Knowledge articles': 'ナレッジ記事',
     'Write an article about this system': 'このシステムの記事を書く',
     'Full karte: cases, consultations, evaluations, articles': 'カルテ全体（案件・支援・事後評価・記事）',
+    '%(count)d digests would be sent (dry run).': '%(count)d件のお知らせメールを送信します（試行のため未送信）。',
+    '%(count)d digests sent.': '%(count)d件のお知らせメールを送信しました。',
+    'kinds switched off': '受け取らない種類',
+    'e-mail digest': 'メールでのお知らせ',
+    'last digest sent': '最後にメールを送った日時',
+    'notification preference': '通知の設定',
+    'notification preferences': '通知の設定',
+    'in operation since %(date)s': '%(date)sから運用中',
+    '[Daicho] %(count)s items waiting for you': '【台帳】対応待ちが%(count)s件あります',
+    'san': '様',
+    'Waiting for you in the %(org)s IT ledger:': '%(org)s 情報システム台帳で、次の対応をお待ちしています。',
+    'You receive this digest because it is switched on in your notification settings.': 'このメールは通知の設定でメールでのお知らせを有効にしている方にお送りしています。',
+    'What to tell me about': '通知する内容',
+    'Send me a daily e-mail digest': '毎日メールでお知らせを受け取る',
+    'no e-mail address is recorded for you': 'メールアドレスが登録されていません',
+    'Notification settings saved.': '通知の設定を保存しました。',
 }
 # fmt: on
 

@@ -497,3 +497,25 @@ class ReviewSettings(models.Model):
 
 def open_cases_q() -> Q:
     return ~Q(state__in=[CaseState.WITHDRAWN, CaseState.COMPLETED])
+
+
+class NotificationPreference(models.Model):
+    """What a user chooses to be told about: kinds switched off, and whether to get the e-mail
+    digest. Kinds are those of `daicho.core.notices`; a kind added later is on by default."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+        verbose_name=_("user"),
+    )
+    muted = models.JSONField(_("kinds switched off"), default=list, blank=True)
+    email_digest = models.BooleanField(_("e-mail digest"), default=True)
+    last_digest_at = models.DateTimeField(_("last digest sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from daicho.core import exports, wareki
+from daicho.core import exports, notices, wareki
 from daicho.core.forms import AttachmentForm
 from daicho.core.models import Attachment
 from daicho.core.permissions import scope_of
@@ -26,7 +26,7 @@ from daicho.core.views import (
     export_response,
     get_visible_or_404,
 )
-from daicho.governance import selectors, services, workflow
+from daicho.governance import notify, selectors, services, workflow
 from daicho.governance.exports import review_kind
 from daicho.governance.filters import CaseFilterSet, ConsultationFilterSet, EvaluationFilterSet
 from daicho.governance.forms import (
@@ -194,38 +194,41 @@ class CaseActionView(LoginRequiredMixin, View):
 
 
 class MyWorkView(LoginRequiredMixin, View):
-    """What waits for the user: cases to approve, cases returned, evaluations due."""
+    """What waits for the user (every registered kind of notice) and what they choose to get."""
 
     def get(self, request):
         organisation = request.organisation
         if organisation is None:
             raise PermissionDenied
-        context = work_for(request.user, organisation)
-        return render(request, "governance/my_work.html", context)
-
-
-def work_for(user, organisation) -> dict:
-    scope = scope_of(user)
-    awaiting = (
-        list(
-            selectors.cases_awaiting(user=user, organisation=organisation).order_by("submitted_at")
+        preference = notify.preference_of(request.user)
+        chosen = notify.chosen_kinds(preference)
+        return render(
+            request,
+            "governance/my_work.html",
+            {
+                "groups": notices.notices_for(request.user, organisation),
+                "sources": [(s, s.kind in chosen) for s in notices.sources()],
+                "preference": preference,
+            },
         )
-        if organisation.pk in scope.policy_org_ids
-        else []
-    )
-    returned = list(selectors.cases_returned(user=user).filter(organisation=organisation))
-    due = [
-        case
-        for case in selectors.evaluations_due(user=user, organisation=organisation)
-        if services.may_edit_case(case, user)
-    ]
-    return {"awaiting": awaiting, "returned": returned, "due": due}
+
+    def post(self, request):
+        notify.preference_save(
+            user=request.user,
+            kinds=request.POST.getlist("kind"),
+            email_digest=request.POST.get("email_digest") == "on",
+        )
+        messages.success(request, _("Notification settings saved."))
+        return redirect("governance:my_work")
 
 
 def work_panel(request) -> dict:
+    """The home page's "waiting for you": the kinds the user chose, only when something waits."""
     if not request.organisation:
-        return {}
-    return work_for(request.user, request.organisation)
+        return {"groups": []}
+    chosen = notify.chosen_kinds(notify.preference_of(request.user))
+    groups = notices.notices_for(request.user, request.organisation, kinds=chosen)
+    return {"groups": [(source, items) for source, items in groups if items]}
 
 
 # --- consultations ------------------------------------------------------------------------------
@@ -477,9 +480,6 @@ def export_response_rows(rows, fmt: str, fiscal_year: int) -> HttpResponse:
     response = HttpResponse(exports.write(kind, rows, fmt), content_type=exports.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="budget-review-{fiscal_year}.{fmt}"'
     return response
-
-
-__all__ = ["export_response", "get_object_or_404"]
 
 
 def register_home_panels(home) -> None:
