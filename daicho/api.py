@@ -13,6 +13,7 @@ from ninja.security import django_auth
 
 from daicho.core.api import BearerAuth
 from daicho.core.api import router as core_router
+from daicho.governance.api import router as governance_router
 from daicho.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -29,6 +30,7 @@ api = NinjaAPI(
 )
 api.add_router("/", core_router)
 api.add_router("/", registry_router)
+api.add_router("/", governance_router)
 
 
 def _errors_of(exc: DjangoValidationError) -> dict[str, list[str]]:

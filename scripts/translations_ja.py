@@ -974,6 +974,7 @@ TRANSLATIONS: dict[str, str] = {
     'Send me a daily e-mail digest': '毎日メールでお知らせを受け取る',
     'no e-mail address is recorded for you': 'メールアドレスが登録されていません',
     'Notification settings saved.': '通知の設定を保存しました。',
+    'Unknown action %(action)s.': '不明な操作です: %(action)s',
 }
 # fmt: on
 

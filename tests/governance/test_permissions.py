@@ -172,3 +172,105 @@ def test_recording_a_consultation_is_for_it_policy(client, world, role, expected
 
 def test_audit_page_still_limited(client, world):
     assert AUDIT["viewer"] == 403 and READ["viewer"] == 200
+
+
+# --- API ------------------------------------------------------------------------------------------
+
+API_READ = {
+    "anonymous": 401,
+    "viewer": 200,
+    "owner_a": 200,
+    "owner_b": 200,
+    "policy": 200,
+    "auditor": 200,
+    "outsider": 200,
+}
+
+
+def _api(client, world, role, method, path, body=None):
+    import json
+
+    from daicho.core.services import token_create
+
+    headers = {}
+    user = world.user(role)
+    if user is not None:
+        _token, key = token_create(user=user)
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+    kwargs = {"content_type": "application/json"}
+    if body is not None:
+        kwargs["data"] = json.dumps(body)
+    return getattr(client, method)(f"/api/v1{path}", **kwargs, **headers)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_api_reads_follow_the_matrix(client, world, case, role):
+    cases = [
+        ("/cases", API_READ),
+        (f"/cases/{case.pk}", {**API_READ, "outsider": 404}),
+        ("/consultations?fy=2014", API_READ),
+        ("/evaluations", API_READ),
+        ("/articles?q=仮想化", API_READ),
+    ]
+    failures = []
+    for path, expected in cases:
+        status = _api(client, world, role, "get", path).status_code
+        if status != expected[role]:
+            failures.append(f"GET {path}: {status}, expected {expected[role]}")
+    assert not failures, "\n".join(failures)
+
+
+API_SUBMIT = {
+    "anonymous": 401,
+    "viewer": 403,
+    "owner_a": 200,
+    "owner_b": 403,
+    "policy": 200,
+    "auditor": 403,
+    "outsider": 404,
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_api_gate_transitions_follow_the_matrix(client, world, case, role):
+    response = _api(client, world, role, "post", f"/cases/{case.pk}/submit", {"comment": "提出"})
+    assert response.status_code == API_SUBMIT[role], response.content
+    if response.status_code == 200:
+        data = response.json()
+        assert data["state"] == "submitted"
+        assert data["decisions"][0]["actor"] == world.user(role).username
+        event = AuditEvent.objects.get(
+            content_type__model="procurementcase", object_id=str(case.pk), action="update"
+        )
+        assert event.channel == "api"
+
+
+def test_api_approval_reports_the_missing_checklist(client, world, case):
+    _api(client, world, "owner_a", "post", f"/cases/{case.pk}/submit", {})
+    response = _api(client, world, "policy", "post", f"/cases/{case.pk}/approve", {})
+    assert response.status_code == 400
+    assert "チェックリストが完了していません" in response.json()["errors"]["__all__"][0]
+    detail = _api(client, world, "policy", "get", f"/cases/{case.pk}").json()
+    assert detail["actions"] == ["approve", "return", "withdraw"]
+    assert "cloud_first" in detail["missing"]
+    assert (
+        _api(client, world, "policy", "post", f"/cases/{case.pk}/nonsense", {}).status_code == 404
+    )
+
+
+def test_api_records_a_consultation_for_it_policy_only(client, world):
+    body = {
+        "consulted_on": "2014-06-02",
+        "unit": "D02-S01",
+        "system": "S0002",
+        "topic": "contract",
+        "channel": "meeting",
+        "subject": "保守費の見直し",
+        "cost_saving": 600000,
+    }
+    assert _api(client, world, "owner_b", "post", "/consultations", body).status_code == 403
+    response = _api(client, world, "policy", "post", "/consultations", body)
+    assert response.status_code == 201, response.content
+    assert response.json()["system"] == "S0002"
+    listed = _api(client, world, "viewer", "get", "/consultations?saving=true").json()
+    assert listed["count"] == 1 and listed["items"][0]["cost_saving"] == 600000
