@@ -975,6 +975,7 @@ TRANSLATIONS: dict[str, str] = {
     'no e-mail address is recorded for you': 'メールアドレスが登録されていません',
     'Notification settings saved.': '通知の設定を保存しました。',
     'Unknown action %(action)s.': '不明な操作です: %(action)s',
+    'You may only open cases for systems you keep.': '自所属が所管するシステムの案件だけを登録できます。',
 }
 # fmt: on
 

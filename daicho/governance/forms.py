@@ -82,11 +82,10 @@ class CaseForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        scope = scope_of(user)
         self.fields["owner_unit"].queryset = ownable_units(user)
-        self.fields["system"].queryset = InformationSystem.objects.filter(
-            organisation_id__in=scope.read_org_ids
-        ).order_by("code")
+        self.fields["system"].queryset = InformationSystem.objects.editable_by(user).order_by(
+            "code"
+        )
         self.fields["vendor"].queryset = Vendor.objects.visible_to(user).order_by("code")
         _style(self)
 

@@ -122,6 +122,10 @@ def case_create(
 ) -> ProcurementCase:
     """Open a procurement case at the planning gate (the owner section or IT policy)."""
     require(_may_own(owner_unit), _("You may only open cases for your own section."))
+    require(
+        InformationSystem.objects.editable_by(actor()).filter(pk=system.pk).exists(),
+        _("You may only open cases for systems you keep."),
+    )
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
@@ -154,6 +158,10 @@ def case_update(
         raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
     if "owner_unit" in data and data["owner_unit"] != case.owner_unit:
         require(_may_own(data["owner_unit"]))
+    if "system" in data and data["system"] != case.system:
+        require(
+            InformationSystem.objects.editable_by(actor()).filter(pk=data["system"].pk).exists()
+        )
     data = dict(data)
     if checklist is not None:
         keys = {item.key for item in workflow.checklist_items(case)}

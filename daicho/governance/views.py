@@ -16,7 +16,7 @@ from django.views import View
 
 from daicho.core import exports, notices, wareki
 from daicho.core.forms import AttachmentForm
-from daicho.core.models import Attachment
+from daicho.core.models import Attachment, Membership, Role
 from daicho.core.permissions import scope_of
 from daicho.core.views import (
     ObjectDeleteView,
@@ -417,7 +417,9 @@ class BudgetReviewView(LoginRequiredMixin, View):
         if organisation is None or not (
             organisation.pk in scope.policy_org_ids
             or organisation.pk in scope.audit_org_ids
-            or "viewer" in scope.roles
+            or Membership.objects.filter(
+                user=request.user, organisation=organisation, role=Role.VIEWER
+            ).exists()
         ):
             raise PermissionDenied(
                 _("The budget review is for the IT policy division and the finance division.")

@@ -310,3 +310,28 @@ def test_evaluation_completes_a_case(world, case):
     assert evaluation.expected_cost == 11_000_000
     complete = GateDecision.objects.get(case=case, action="complete")
     assert complete.decided_at.date() == datetime.date(2017, 6, 1)
+
+
+def test_an_owner_cannot_open_a_case_on_another_sections_system(world):
+    with _as(world, "owner_b"), pytest.raises(PermissionDenied):
+        services.case_create(
+            organisation=world.org,
+            owner_unit=world.section_b,
+            system=world.system_a,
+            title="他課のシステム",
+            kind="modification",
+            fiscal_year=2015,
+        )
+
+
+def test_cases_export_from_the_command_line(world, case, capsys):
+    import json
+
+    from django.core.management import call_command
+
+    call_command("export", "cases", "--format", "json")
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0]["code"] == "P2015-001" and rows[0]["stage"] == "planning"
+    assert rows[0]["recurring_cost"] == 11_000_000
+    call_command("export", "consultations", "--format", "json", "--as", "viewer")
+    assert json.loads(capsys.readouterr().out) == []
