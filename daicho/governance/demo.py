@@ -504,7 +504,7 @@ def load(*, stdout=None) -> None:
                 data={
                     "growth_percent": 10,
                     "history_percent": 15,
-                    "peer_percent": 100,
+                    "peer_percent": 200,
                     "min_amount": 1_000_000,
                 },
             )

@@ -148,9 +148,9 @@ def review_kind() -> ExportKind:
                 "yen",
             ),
             Column(
-                "peer_median",
-                _("Median of similar systems (yen)"),
-                lambda r: r.peer_median,
+                "peer_upper",
+                _("Upper quartile of similar systems (yen)"),
+                lambda r: r.peer_upper,
                 "yen",
             ),
             Column("flags", _("Flags"), lambda r: " / ".join(text for _c, text in r.flags)),

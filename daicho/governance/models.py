@@ -479,7 +479,7 @@ class ReviewSettings(models.Model):
         _("flag a request above the average of the past three years' actuals by (%)"), default=15
     )
     peer_percent = models.PositiveSmallIntegerField(
-        _("flag a request above the median of similar systems by (%)"), default=100
+        _("flag a request above the upper quartile of similar systems by (%)"), default=200
     )
     min_amount = models.BigIntegerField(
         _("ignore requests below (yen)"), default=1_000_000, validators=YEN

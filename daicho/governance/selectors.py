@@ -116,7 +116,7 @@ class ReviewRow:
     request: int
     previous_budget: int | None
     past_actual_average: int | None
-    peer_median: int | None
+    peer_upper: int | None  # the upper quartile of similar systems' requests
     peer_count: int
     case: ProcurementCase | None = None
     flags: list[tuple[str, str]] = field(default_factory=list)  # (code, text)
@@ -170,6 +170,14 @@ def system_cost_figures(*, organisation: Organisation, fiscal_year: int, systems
     )
 
 
+def _upper_quartile(values: list[int]) -> int | None:
+    """The request three quarters of similar systems stay under: systems differ in size, so only
+    a request well above most of its peers is worth a question (not every large system)."""
+    if len(values) < 2:
+        return round(values[0]) if values else None
+    return round(statistics.quantiles(values, n=4, method="inclusive")[2])
+
+
 def _peer_key(system: InformationSystem) -> tuple[str, str]:
     """Similar systems: same hosting and same confidentiality class."""
     return (system.hosting, system.confidentiality)
@@ -195,12 +203,12 @@ def _flag(row: ReviewRow, settings: ReviewSettings) -> None:
             )
         )
     if row.peer_count >= 3:
-        peer = _over(row.request, row.peer_median, settings.peer_percent)
+        peer = _over(row.request, row.peer_upper, settings.peer_percent)
         if peer is not None:
             row.flags.append(
                 (
                     "peer",
-                    _("%(p)s%% above the median of %(n)s similar systems")
+                    _("%(p)s%% above the upper quartile of %(n)s similar systems")
                     % {"p": round(peer * 100, 1), "n": row.peer_count},
                 )
             )
@@ -233,7 +241,7 @@ def budget_review(
             request=request,
             previous_budget=system.previous_budget,
             past_actual_average=round(sum(actuals) / len(actuals)) if actuals else None,
-            peer_median=round(statistics.median(others)) if others else None,
+            peer_upper=_upper_quartile(others),
             peer_count=len(others),
             case=case,
         )

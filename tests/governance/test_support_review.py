@@ -129,10 +129,10 @@ def test_budget_review_flags_growth_history_and_peers(world):
     tax = rows["S0001"]
     assert tax.previous_budget == 10_500_000
     assert tax.past_actual_average == 10_000_000
-    assert tax.peer_median == 3_500_000 and tax.peer_count == 3
+    assert tax.peer_upper == 3_750_000 and tax.peer_count == 3
     assert [code for code, _text in tax.flags] == ["growth", "history", "peer"]
     assert "33.3" in tax.flags[0][1]  # 14.0 / 10.5 − 1
-    assert rows["P1"].flags == []  # the median itself, same as last year
+    assert rows["P1"].flags == []  # an ordinary request, same as last year
 
 
 def test_thresholds_are_configurable(world):
@@ -142,7 +142,7 @@ def test_thresholds_are_configurable(world):
     with audit_context(actor=world.policy, channel=Channel.WEB):
         settings = services.review_settings_save(
             organisation=world.org,
-            data={"growth_percent": 3, "history_percent": 15, "peer_percent": 100, "min_amount": 0},
+            data={"growth_percent": 3, "history_percent": 15, "peer_percent": 200, "min_amount": 0},
         )
     rows = selectors.budget_review(organisation=world.org, fiscal_year=2015, settings=settings)
     assert [c for c, _t in rows[0].flags] == ["growth"]

@@ -132,7 +132,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('growth_percent', models.PositiveSmallIntegerField(default=10, verbose_name='flag an increase over last year above (%)')),
                 ('history_percent', models.PositiveSmallIntegerField(default=15, verbose_name="flag a request above the average of the past three years' actuals by (%)")),
-                ('peer_percent', models.PositiveSmallIntegerField(default=100, verbose_name='flag a request above the median of similar systems by (%)')),
+                ('peer_percent', models.PositiveSmallIntegerField(default=200, verbose_name='flag a request above the upper quartile of similar systems by (%)')),
                 ('min_amount', models.BigIntegerField(default=1000000, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1000000000000000)], verbose_name='ignore requests below (yen)')),
                 ('organisation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.organisation', verbose_name='organisation')),
             ],
