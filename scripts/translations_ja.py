@@ -976,6 +976,8 @@ TRANSLATIONS: dict[str, str] = {
     "Flags: more than %(g)s%% over last year's budget, %(h)s%% over the past actuals, %(p)s%% over the upper quartile of similar systems (same hosting and confidentiality, at least three).": '指摘の基準: 前年度予算より%(g)s%%超の増、過年度決算平均より%(h)s%%超、類似システム（稼働環境・機密性が同じで3件以上）の第3四分位より%(p)s%%超。',
     'Similar systems (upper quartile)': '類似システム（第3四分位）',
     'Upper quartile of similar systems': '類似システムの第3四分位',
+    'Planning stage': '企画',
+    'Operation stage': '運用',
 }
 # fmt: on
 

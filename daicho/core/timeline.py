@@ -95,6 +95,17 @@ def _range(queryset, name: str, start, end):
     return queryset
 
 
+def _short(value, width: int = 80):
+    """A value of a change as one short line (structured values such as checklists included)."""
+    import json
+
+    if isinstance(value, dict | list):
+        value = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and len(value) > width:
+        return value[: width - 1] + "…"
+    return value
+
+
 def audit_entries(system, *, user, start=None, end=None, limit=500) -> list[Entry]:
     """Every write to the system and to what belongs to it (costs, contracts' links, cases…).
 
@@ -143,7 +154,9 @@ def audit_entries(system, *, user, start=None, end=None, limit=500) -> list[Entr
                 title=f"{event.get_action_display()} · {what}",
                 actor=f"{event.actor_name} ({event.get_channel_display()})",
                 tone={"create": "success", "delete": "danger"}.get(event.action, "secondary"),
-                details=event.changes() if event.action == "update" and count == 1 else [],
+                details=[(f, _short(b), _short(a)) for f, b, a in event.changes()]
+                if event.action == "update" and count == 1
+                else [],
                 body=event.message,
             )
         )

@@ -36,10 +36,11 @@ FISCAL_YEAR = [
 class Stage(models.TextChoices):
     """The gates of the procurement procedure (図15), in order."""
 
-    PLANNING = "planning", _("Planning")
+    # Distinct words from the system statuses ("Planning" is 企画中 there; a gate is 企画).
+    PLANNING = "planning", _("Planning stage")
     BUDGET = "budget", _("Budget request")
     PROCUREMENT = "procurement", _("Procurement and contract")
-    OPERATION = "operation", _("Operation")
+    OPERATION = "operation", _("Operation stage")
     EVALUATION = "evaluation", _("Post-implementation evaluation")
 
 
@@ -274,7 +275,8 @@ class ConsultationChannel(models.TextChoices):
 
 
 class ConsultationTopic(models.TextChoices):
-    PLANNING = "planning", _("Planning")
+    # Distinct words from the system statuses ("Planning" is 企画中 there; a gate is 企画).
+    PLANNING = "planning", _("Planning stage")
     BUDGET = "budget", _("Budget request")
     PROCUREMENT = "procurement", _("Procurement and specification")
     CONTRACT = "contract", _("Contract and estimate")

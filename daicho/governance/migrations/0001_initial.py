@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
                 ('contract_start_on', models.DateField(blank=True, null=True, verbose_name='contract start')),
                 ('contract_end_on', models.DateField(blank=True, null=True, verbose_name='contract end')),
                 ('contract_amount', models.BigIntegerField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1000000000000000)], verbose_name='contract yearly amount (yen)')),
-                ('stage', models.CharField(choices=[('planning', 'Planning'), ('budget', 'Budget request'), ('procurement', 'Procurement and contract'), ('operation', 'Operation'), ('evaluation', 'Post-implementation evaluation')], default='planning', max_length=20, verbose_name='gate')),
+                ('stage', models.CharField(choices=[('planning', 'Planning stage'), ('budget', 'Budget request'), ('procurement', 'Procurement and contract'), ('operation', 'Operation stage'), ('evaluation', 'Post-implementation evaluation')], default='planning', max_length=20, verbose_name='gate')),
                 ('state', models.CharField(choices=[('draft', 'Being prepared'), ('submitted', 'Awaiting approval'), ('returned', 'Returned'), ('withdrawn', 'Withdrawn'), ('completed', 'Completed')], default='draft', max_length=20, verbose_name='state')),
                 ('checklist', models.JSONField(blank=True, default=dict, verbose_name='checklist')),
                 ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
@@ -60,7 +60,7 @@ class Migration(migrations.Migration):
             name='GateDecision',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('planning', 'Planning'), ('budget', 'Budget request'), ('procurement', 'Procurement and contract'), ('operation', 'Operation'), ('evaluation', 'Post-implementation evaluation')], max_length=20, verbose_name='gate')),
+                ('stage', models.CharField(choices=[('planning', 'Planning stage'), ('budget', 'Budget request'), ('procurement', 'Procurement and contract'), ('operation', 'Operation stage'), ('evaluation', 'Post-implementation evaluation')], max_length=20, verbose_name='gate')),
                 ('action', models.CharField(choices=[('submit', 'Submitted'), ('approve', 'Approved'), ('return', 'Returned'), ('withdraw', 'Withdrawn'), ('complete', 'Evaluated')], max_length=10, verbose_name='action')),
                 ('comment', models.TextField(blank=True, verbose_name='comment')),
                 ('checklist', models.JSONField(blank=True, default=dict, verbose_name='checklist')),
@@ -108,7 +108,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('consulted_on', models.DateField(verbose_name='date')),
-                ('topic', models.CharField(choices=[('planning', 'Planning'), ('budget', 'Budget request'), ('procurement', 'Procurement and specification'), ('contract', 'Contract and estimate'), ('operation', 'Operation and maintenance'), ('security', 'Security'), ('other', 'Other')], max_length=20, verbose_name='topic')),
+                ('topic', models.CharField(choices=[('planning', 'Planning stage'), ('budget', 'Budget request'), ('procurement', 'Procurement and specification'), ('contract', 'Contract and estimate'), ('operation', 'Operation and maintenance'), ('security', 'Security'), ('other', 'Other')], max_length=20, verbose_name='topic')),
                 ('subject', models.CharField(max_length=200, verbose_name='subject')),
                 ('channel', models.CharField(choices=[('phone', 'Phone'), ('email', 'E-mail'), ('meeting', 'Meeting'), ('document', 'Document review')], max_length=10, verbose_name='channel')),
                 ('result', models.TextField(blank=True, verbose_name='result')),
