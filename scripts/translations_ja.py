@@ -978,6 +978,8 @@ TRANSLATIONS: dict[str, str] = {
     'Upper quartile of similar systems': '類似システムの第3四分位',
     'Planning stage': '企画',
     'Operation stage': '運用',
+    'By phone': '電話',
+    'By e-mail': 'メール',
 }
 # fmt: on
 

@@ -13,10 +13,11 @@ class GovernanceConfig(AppConfig):
     def ready(self) -> None:
         from daicho.core import demo, home
         from daicho.governance import demo as governance_demo
-        from daicho.governance import exports, metrics, notices, timeline, views
+        from daicho.governance import exports, importers, metrics, notices, timeline, views
 
         demo.register("governance", governance_demo.load, order=30)
         exports.register()
+        importers.register_kinds()
         metrics.register()
         notices.register()
         timeline.register()

@@ -12,8 +12,6 @@ from daicho.governance.models import (
     CaseKind,
     CaseState,
     Conclusion,
-    ConsultationChannel,
-    ConsultationTopic,
     GreenStatus,
     ProcurementMethod,
     Stage,
@@ -68,28 +66,6 @@ CASE_EXPORT = ExportKind(
         ),
     ],
     lambda user: selectors.case_list(user=user).order_by("code"),
-)
-
-CONSULTATION_EXPORT = ExportKind(
-    "consultations",
-    _("Consultations"),
-    [
-        Column("consulted_on", _("Date"), lambda c: _iso(c.consulted_on), "date"),
-        Column("unit", _("Section"), lambda c: c.unit.code),
-        Column("unit_name", _("Section name"), lambda c: c.unit.name),
-        Column("system", _("System ID"), lambda c: c.system.code if c.system else ""),
-        Column("topic", _("Topic"), lambda c: c.topic, labels=_labels(ConsultationTopic)),
-        Column("channel", _("Channel"), lambda c: c.channel, labels=_labels(ConsultationChannel)),
-        Column("subject", _("Subject"), lambda c: c.subject),
-        Column("result", _("Result"), lambda c: c.result),
-        Column("cost_saving", _("Cost saving (yen)"), lambda c: c.cost_saving, "yen"),
-        Column(
-            "handled_by",
-            _("Handled by"),
-            lambda c: c.handled_by.username if c.handled_by else "",
-        ),
-    ],
-    lambda user: selectors.consultation_list(user=user).order_by("consulted_on", "pk"),
 )
 
 EVALUATION_EXPORT = ExportKind(
@@ -160,5 +136,6 @@ def review_kind() -> ExportKind:
 
 
 def register() -> None:
-    for kind in (CASE_EXPORT, CONSULTATION_EXPORT, EVALUATION_EXPORT):
+    # Consultations are exported by their import kind (the same columns both ways).
+    for kind in (CASE_EXPORT, EVALUATION_EXPORT):
         exports.register(kind)

@@ -268,8 +268,8 @@ class GateDecision(models.Model):
 
 
 class ConsultationChannel(models.TextChoices):
-    PHONE = "phone", _("Phone")
-    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("By phone")
+    EMAIL = "email", _("By e-mail")
     MEETING = "meeting", _("Meeting")
     DOCUMENT = "document", _("Document review")
 

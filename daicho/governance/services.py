@@ -415,6 +415,13 @@ def case_delete(*, case: ProcurementCase) -> None:
 # --- consultations ----------------------------------------------------------------------------
 
 
+def _require_recorder(organisation: Organisation) -> None:
+    require(
+        organisation.pk in scope_of(actor()).policy_org_ids,
+        _("Only the IT policy division records consultations."),
+    )
+
+
 @transaction.atomic
 def consultation_create(
     *,
@@ -427,7 +434,7 @@ def consultation_create(
     **fields: Any,
 ) -> Consultation:
     """Record a consultation the IT policy division handled."""
-    require_policy(organisation)
+    _require_recorder(organisation)
     fields.setdefault("handled_by", actor() if actor() is not None and actor().pk else None)
     return object_create(
         obj=Consultation(
@@ -445,13 +452,13 @@ def consultation_create(
 @transaction.atomic
 def consultation_update(*, consultation: Consultation, data: dict[str, Any]) -> Consultation:
     """Correct a consultation record."""
-    require_policy(consultation.organisation)
+    _require_recorder(consultation.organisation)
     return object_update(obj=consultation, data=data)
 
 
 @transaction.atomic
 def consultation_delete(*, consultation: Consultation) -> None:
-    require_policy(consultation.organisation)
+    _require_recorder(consultation.organisation)
     object_delete(obj=consultation)
 
 

@@ -110,7 +110,7 @@ class Migration(migrations.Migration):
                 ('consulted_on', models.DateField(verbose_name='date')),
                 ('topic', models.CharField(choices=[('planning', 'Planning stage'), ('budget', 'Budget request'), ('procurement', 'Procurement and specification'), ('contract', 'Contract and estimate'), ('operation', 'Operation and maintenance'), ('security', 'Security'), ('other', 'Other')], max_length=20, verbose_name='topic')),
                 ('subject', models.CharField(max_length=200, verbose_name='subject')),
-                ('channel', models.CharField(choices=[('phone', 'Phone'), ('email', 'E-mail'), ('meeting', 'Meeting'), ('document', 'Document review')], max_length=10, verbose_name='channel')),
+                ('channel', models.CharField(choices=[('phone', 'By phone'), ('email', 'By e-mail'), ('meeting', 'Meeting'), ('document', 'Document review')], max_length=10, verbose_name='channel')),
                 ('result', models.TextField(blank=True, verbose_name='result')),
                 ('cost_saving', models.BigIntegerField(default=0, help_text='Yearly cost cut thanks to the advice; 0 if none.', validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1000000000000000)], verbose_name='cost saving (yen)')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
