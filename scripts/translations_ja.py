@@ -980,6 +980,7 @@ TRANSLATIONS: dict[str, str] = {
     'Operation stage': '運用',
     'By phone': '電話',
     'By e-mail': 'メール',
+    'Open a procurement case for this system': 'このシステムの案件を登録',
 }
 # fmt: on
 

@@ -234,3 +234,25 @@ def test_the_evaluation_form_prefills_expected_and_actual(client, world, case):
     assert (evaluation.fiscal_year, evaluation.actual_cost) == (2015, 9_800_000)
     detail = client.get(response["Location"]).content.decode()
     assert "9,800,000" in detail and "経費は想定内" in detail
+
+
+def test_the_green_indicator_links_to_the_purchases_behind_it(client, world):
+    _purchase(world, "P1", GreenStatus.YES, datetime.date(2014, 4, 1))
+    _purchase(world, "P3", GreenStatus.NO, datetime.date(2015, 1, 5))
+    _purchase(world, "P4", GreenStatus.NOT_APPLICABLE, datetime.date(2014, 4, 1))
+    _purchase(world, "P5", GreenStatus.NO, datetime.date(2015, 4, 1))
+    url = metrics.metrics()["green_procurement"].compute(world.org, 2014).records_url
+    client.force_login(world.viewer)
+    body = client.get(url).content.decode()
+    codes = {code for code in ("P1", "P3", "P4", "P5") if f">{code}<" in body}
+    assert codes == {"P1", "P3"}
+
+
+def test_a_case_can_be_opened_from_the_karte_with_the_system_chosen(client, world):
+    client.force_login(world.owner_a)
+    karte = client.get(reverse("knowledge:karte", args=[world.system_a.pk])).content.decode()
+    assert "このシステムの案件を登録" in karte
+    form = client.get(
+        reverse("governance:case_create") + f"?system={world.system_a.pk}"
+    ).content.decode()
+    assert f'<option value="{world.system_a.pk}" selected>' in form
