@@ -187,6 +187,12 @@ class CaseActionView(LoginRequiredMixin, View):
                 request,
                 _("Not done: %(problem)s") % {"problem": " ".join(exc.messages)},
             )
+        except PermissionDenied as exc:
+            # The IT policy division refused by a rule (the submitter may not approve) reads why
+            # on the case; anyone else gets the 403 page.
+            if not services.may_decide(case, request.user):
+                raise
+            messages.error(request, _("Not done: %(problem)s") % {"problem": exc})
         else:
             messages.success(request, str(ACTION_MESSAGES[action]))
         return redirect(case.get_absolute_url())

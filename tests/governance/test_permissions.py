@@ -274,3 +274,16 @@ def test_api_records_a_consultation_for_it_policy_only(client, world):
     assert response.json()["system"] == "S0002"
     listed = _api(client, world, "viewer", "get", "/consultations?saving=true").json()
     assert listed["count"] == 1 and listed["items"][0]["cost_saving"] == 600000
+
+
+def test_the_submitter_is_told_on_the_case_why_they_may_not_approve(client, world, case):
+    from tests.governance.conftest import tick_all
+
+    tick_all(case, world.policy)
+    client.force_login(world.policy)
+    client.post(reverse("governance:case_action", args=[case.pk, "submit"]), {})
+    response = client.post(
+        reverse("governance:case_action", args=[case.pk, "approve"]), {}, follow=True
+    )
+    assert response.status_code == 200
+    assert "案件を提出した本人は承認できません。" in response.content.decode()
