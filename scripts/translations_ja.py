@@ -981,6 +981,10 @@ TRANSLATIONS: dict[str, str] = {
     'By phone': '電話',
     'By e-mail': 'メール',
     'Open a procurement case for this system': 'このシステムの案件を登録',
+    'Record a consultation': '支援を記録',
+    'Procurement case': '案件',
+    'follow-up due %(date)s: %(actions)s': '改善期限 %(date)s: %(actions)s',
+    'Improvement actions due': '期限が近い改善措置',
 }
 # fmt: on
 

@@ -106,11 +106,19 @@ class DecisionForm(forms.Form):
     )
 
 
+class CaseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, case):
+        return f"{case.code} {case.title}"
+
+
 class ConsultationForm(forms.ModelForm):
     consulted_on = WarekiDateField(label=_("Date"))
     unit = UnitChoiceField(label=_("Section"), queryset=OrgUnit.objects.none())
     system = SystemChoiceField(
         label=_("System"), queryset=InformationSystem.objects.none(), required=False
+    )
+    case = CaseChoiceField(
+        label=_("Procurement case"), queryset=ProcurementCase.objects.none(), required=False
     )
     cost_saving = YenField(
         label=_("Cost saving (yen)"),
@@ -124,6 +132,7 @@ class ConsultationForm(forms.ModelForm):
             "consulted_on",
             "unit",
             "system",
+            "case",
             "topic",
             "channel",
             "subject",
@@ -141,6 +150,7 @@ class ConsultationForm(forms.ModelForm):
         self.fields["system"].queryset = InformationSystem.objects.filter(
             organisation_id__in=scope.read_org_ids
         ).order_by("code")
+        self.fields["case"].queryset = ProcurementCase.objects.visible_to(user).order_by("-code")
         _style(self)
 
     def clean_cost_saving(self):

@@ -49,6 +49,19 @@ def evaluations_due(user, organisation) -> list[Notice]:
     ]
 
 
+def follow_ups_due(user, organisation) -> list[Notice]:
+    return [
+        Notice(
+            "follow_ups",
+            f"{e.system.code} {e.system.name}",
+            e.get_absolute_url(),
+            _("follow-up due %(date)s: %(actions)s")
+            % {"date": wareki.format_date(e.follow_up_due), "actions": e.follow_up[:60]},
+        )
+        for e in selectors.follow_ups_due(user=user, organisation=organisation)
+    ]
+
+
 def register() -> None:
     notices.register(
         "approvals", label=gettext_lazy("Cases to approve"), collect=approvals_waiting, order=10
@@ -58,4 +71,10 @@ def register() -> None:
     )
     notices.register(
         "evaluations", label=gettext_lazy("Evaluations due"), collect=evaluations_due, order=30
+    )
+    notices.register(
+        "follow_ups",
+        label=gettext_lazy("Improvement actions due"),
+        collect=follow_ups_due,
+        order=35,
     )

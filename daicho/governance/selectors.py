@@ -74,6 +74,28 @@ def evaluations_due(*, user, organisation: Organisation, today: datetime.date | 
     )
 
 
+def follow_ups_due(*, user, organisation: Organisation, today: datetime.date | None = None):
+    """Evaluations whose follow-up actions fall due within 30 days (or are overdue) and that the
+    user may act on; an evaluation of the same system made after it closes the follow-up."""
+    today = today or timezone.localdate()
+    later = Evaluation.objects.filter(
+        system=OuterRef("system"), evaluated_on__gt=OuterRef("evaluated_on")
+    )
+    return (
+        Evaluation.objects.editable_by(user)
+        .filter(
+            organisation=organisation,
+            follow_up_due__isnull=False,
+            follow_up_due__lte=today + datetime.timedelta(days=30),
+        )
+        .exclude(follow_up="")
+        .annotate(superseded=Exists(later))
+        .filter(superseded=False)
+        .select_related("system")
+        .order_by("follow_up_due", "pk")
+    )
+
+
 def evaluation_list(*, user):
     return Evaluation.objects.visible_to(user).select_related(
         "system", "system__owner_unit", "case"

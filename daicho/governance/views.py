@@ -135,6 +135,7 @@ class CaseDetailView(LoginRequiredMixin, View):
                 ),
                 "content_type": content_type,
                 "can_edit": can_edit and case.state in ("draft", "returned"),
+                "can_record_consultation": services.may_decide(case, request.user),
                 "attachment_form": AttachmentForm(),
                 "decision_form": DecisionForm(),
             },

@@ -83,3 +83,61 @@ def test_notify_command_prints_json_and_sends_nothing_on_dry_run(world, waiting,
     data = json.loads(out.getvalue())
     assert data["sent"] == [{"user": "policy", "email": "policy@pref.example.jp", "items": 1}]
     assert mailoutbox == []
+
+
+def test_improvement_actions_falling_due_are_told_until_the_next_evaluation(world):
+    from daicho.core import notices
+
+    today = datetime.date.today()
+    with audit_context(actor=world.owner_a, channel=Channel.WEB):
+        services.evaluation_create(
+            system=world.system_a,
+            fiscal_year=2014,
+            evaluated_on=today - datetime.timedelta(days=300),
+            conclusion="improve",
+            follow_up="入力画面を簡素化する",
+            follow_up_due=today + datetime.timedelta(days=10),
+        )
+    groups = dict(
+        (source.kind, items) for source, items in notices.notices_for(world.owner_a, world.org)
+    )
+    assert [n.title for n in groups["follow_ups"]] == ["S0001 税務システム"]
+    assert "入力画面を簡素化する" in groups["follow_ups"][0].detail
+    assert (
+        dict((s.kind, items) for s, items in notices.notices_for(world.owner_b, world.org))[
+            "follow_ups"
+        ]
+        == []
+    )
+    with audit_context(actor=world.owner_a, channel=Channel.WEB):
+        services.evaluation_create(
+            system=world.system_a,
+            fiscal_year=2015,
+            evaluated_on=today,
+            conclusion="continue",
+        )
+    groups = dict(
+        (source.kind, items) for source, items in notices.notices_for(world.owner_a, world.org)
+    )
+    assert groups["follow_ups"] == []
+
+
+def test_a_consultation_recorded_from_a_case_is_linked_to_it(client, world, case):
+    client.force_login(world.policy)
+    page = client.get(reverse("governance:case_detail", args=[case.pk])).content.decode()
+    assert "支援を記録" in page
+    response = client.post(
+        reverse("governance:consultation_create"),
+        {
+            "consulted_on": "H27.1.15",
+            "unit": world.section_a.pk,
+            "system": world.system_a.pk,
+            "case": case.pk,
+            "topic": "budget",
+            "channel": "meeting",
+            "subject": "積算根拠の確認",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("governance:case_detail", args=[case.pk])).content.decode()
+    assert "積算根拠の確認" in page
