@@ -73,6 +73,8 @@ class Article(models.Model):
     body_html = models.TextField(editable=False, default="")
     # NFKC, lower case: title, body and tags; what the search matches against.
     search_text = models.TextField(editable=False, default="")
+    # The normalised title: title matches rank first, compared the same way on both databases.
+    search_title = models.CharField(max_length=200, editable=False, default="")
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles", verbose_name=_("tags"))
     systems = models.ManyToManyField(
         InformationSystem, blank=True, related_name="articles", verbose_name=_("systems")

@@ -31,7 +31,7 @@ def article_search(*, user, query: str = "", tag: str = "", system=None, kind: s
             )
             articles = articles.filter(pk__in=candidates)
         articles = articles.filter(search_text__contains=word)
-        title_hits.append(When(title__icontains=word, then=Value(1)))
+        title_hits.append(When(search_title__contains=word, then=Value(1)))
     if tag:
         articles = articles.filter(tags__name=tag)
     if system is not None:

@@ -33,8 +33,11 @@ def _index(article: Article, tag_names: Iterable[str]) -> None:
     """Refresh the article's rendered HTML, normalised text and bigram index."""
     article.body_html = render_markdown(article.body)
     article.search_text = normalise(f"{article.title}\n{article.body}\n{' '.join(tag_names)}")
+    article.search_title = normalise(article.title)[:200]
     Article.objects.filter(pk=article.pk).update(
-        body_html=article.body_html, search_text=article.search_text
+        body_html=article.body_html,
+        search_text=article.search_text,
+        search_title=article.search_title,
     )
     ArticleGram.objects.filter(article=article).delete()
     ArticleGram.objects.bulk_create(

@@ -154,3 +154,9 @@ def test_the_article_form_links_systems_and_tags(client, world):
     assert article.author == world.owner_a
     karte = client.get(reverse("knowledge:karte", args=[world.system_a.pk])).content.decode()
     assert "税務システムの夜間バッチが遅い" in karte
+
+
+def test_title_ranking_reads_full_width_titles_the_same_on_both_databases(world):
+    _write(world, "クラウド事業者の比較", "SaaS と IaaS の違い")
+    _write(world, "ＳａａＳ導入ガイド", "手順")
+    assert _titles(world, "saas") == ["ＳａａＳ導入ガイド", "クラウド事業者の比較"]
