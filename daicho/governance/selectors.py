@@ -40,10 +40,23 @@ def cases_awaiting(*, user, organisation: Organisation):
 
 
 def cases_returned(*, user):
-    """Returned cases the user may fix."""
+    """Returned cases of the user's own section (and below): the IT policy division is told
+    about the cases of its own systems, not about every case it returned."""
+    from daicho.core.models import Membership
+
+    paths = [
+        p
+        for p in Membership.objects.filter(user_id=getattr(user, "pk", None))
+        .exclude(unit=None)
+        .values_list("unit__path", flat=True)
+        if p
+    ]
+    in_own_units = Q(pk__in=[])
+    for path in paths:
+        in_own_units |= Q(owner_unit__path__startswith=path)
     return (
         ProcurementCase.objects.editable_by(user)
-        .filter(state=CaseState.RETURNED)
+        .filter(in_own_units, state=CaseState.RETURNED)
         .select_related("system", "owner_unit")
     )
 

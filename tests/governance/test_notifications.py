@@ -141,3 +141,27 @@ def test_a_consultation_recorded_from_a_case_is_linked_to_it(client, world, case
     assert response.status_code == 302
     page = client.get(reverse("governance:case_detail", args=[case.pk])).content.decode()
     assert "積算根拠の確認" in page
+
+
+def test_it_policy_is_not_told_about_every_case_it_returned(world, case, client):
+    from daicho.governance.selectors import cases_returned
+
+    with audit_context(actor=world.owner_b, channel=Channel.WEB):
+        other = services.case_create(
+            organisation=world.org,
+            owner_unit=world.section_b,
+            system=world.system_b,
+            title="予約システム改修",
+            kind="modification",
+            fiscal_year=2015,
+        )
+        services.case_submit(case=other)
+    with audit_context(actor=world.owner_a, channel=Channel.WEB):
+        services.case_submit(case=case)
+    with audit_context(actor=world.policy, channel=Channel.WEB):
+        services.case_return(case=other, comment="見積を添付")
+        services.case_return(case=case, comment="見積を添付")
+    # policy works in section A (情報政策課), whose system the first case is about
+    assert list(cases_returned(user=world.policy)) == [case]
+    assert list(cases_returned(user=world.owner_b)) == [other]
+    assert list(cases_returned(user=world.owner_a)) == [case]
