@@ -16,7 +16,7 @@ from django.views import View
 
 from daicho.core import exports, notices, wareki
 from daicho.core.forms import AttachmentForm
-from daicho.core.models import Attachment, Membership, Role
+from daicho.core.models import Attachment, Membership, OrgUnit, Role
 from daicho.core.permissions import scope_of
 from daicho.core.views import (
     ObjectDeleteView,
@@ -445,6 +445,14 @@ class BudgetReviewView(LoginRequiredMixin, View):
         rows = selectors.budget_review(
             organisation=organisation, fiscal_year=fiscal_year, settings=settings
         )
+        departments = list(
+            OrgUnit.objects.filter(organisation=organisation, parent=None).order_by(
+                "sort_order", "code"
+            )
+        )
+        department = next((d for d in departments if d.code == request.GET.get("department")), None)
+        if department is not None:
+            rows = [r for r in rows if r.system.owner_unit.department_id == department.pk]
         flagged_only = request.GET.get("flagged") == "1"
         if flagged_only:
             rows = [r for r in rows if any(code != "new" for code, _text in r.flags)]
@@ -457,6 +465,8 @@ class BudgetReviewView(LoginRequiredMixin, View):
                 "rows": rows,
                 "fiscal_year": fiscal_year,
                 "flagged_only": flagged_only,
+                "departments": departments,
+                "department": department,
                 "settings": settings,
                 "settings_form": ReviewSettingsForm(instance=settings)
                 if organisation.pk in scope_of(request.user).policy_org_ids

@@ -256,3 +256,12 @@ def test_a_case_can_be_opened_from_the_karte_with_the_system_chosen(client, worl
         reverse("governance:case_create") + f"?system={world.system_a.pk}"
     ).content.decode()
     assert f'<option value="{world.system_a.pk}" selected>' in form
+
+
+def test_budget_review_narrows_to_a_department(client, world):
+    CostLineFactory(system=world.system_a, fiscal_year=2015, amount=14_000_000, item=world.item)
+    CostLineFactory(system=world.system_b, fiscal_year=2015, amount=2_000_000, item=world.item)
+    client.force_login(world.policy)
+    body = client.get(reverse("governance:budget_review") + "?fy=2015&department=D02").content
+    text = body.decode()
+    assert "公共施設予約システム" in text and "税務システム" not in text
