@@ -458,6 +458,7 @@ def consultation_update(*, consultation: Consultation, data: dict[str, Any]) -> 
 
 @transaction.atomic
 def consultation_delete(*, consultation: Consultation) -> None:
+    """Remove a consultation recorded by mistake (IT policy division)."""
     _require_recorder(consultation.organisation)
     object_delete(obj=consultation)
 
@@ -508,6 +509,7 @@ def evaluation_create(
 
 @transaction.atomic
 def evaluation_update(*, evaluation: Evaluation, data: dict[str, Any]) -> Evaluation:
+    """Correct an evaluation (the system's owner section or the IT policy division)."""
     require(Evaluation.objects.editable_by(actor()).filter(pk=evaluation.pk).exists())
     return object_update(obj=evaluation, data=data)
 

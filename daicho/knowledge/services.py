@@ -109,6 +109,7 @@ def article_update(
 
 @transaction.atomic
 def article_delete(*, article: Article) -> None:
+    """Remove an article (its author or the IT policy division)."""
     require(Article.objects.editable_by(actor()).filter(pk=article.pk).exists())
     object_delete(obj=article)
 
