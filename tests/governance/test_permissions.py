@@ -287,3 +287,29 @@ def test_the_submitter_is_told_on_the_case_why_they_may_not_approve(client, worl
     )
     assert response.status_code == 200
     assert "案件を提出した本人は承認できません。" in response.content.decode()
+
+
+def test_malformed_input_never_gives_a_server_error(client, world, case):
+    client.force_login(world.policy)
+    urls = [
+        reverse("governance:case_list") + "?fiscal_year=abc&stage=nonsense&contract_fy=平成99年",
+        reverse("governance:consultation_list") + "?fy=xyz&unit=NOPE&saving=maybe",
+        reverse("governance:evaluation_list") + "?fiscal_year=%FF",
+        reverse("governance:budget_review") + "?fy=令和百年度&department=ZZ",
+        reverse("governance:evaluation_create") + "?case=999999",
+        reverse("knowledge:article_list") + "?q=%25_&page=abc&system=NOPE",
+        reverse("knowledge:karte", args=[world.system_a.pk]) + "?start=13月&kind=unknown",
+        "/api/v1/cases?fiscal_year=abc",
+        "/api/v1/articles?q=" + "仮" * 500,
+    ]
+    for url in urls:
+        assert client.get(url).status_code < 500, url
+    posts = [
+        (reverse("governance:case_action", args=[case.pk, "approve"]), {"comment": "x" * 5000}),
+        (reverse("governance:case_checklist", args=[case.pk]), {"item": ["nonsense"]}),
+        (reverse("governance:consultation_create"), {"consulted_on": "昨日", "cost_saving": "abc"}),
+        (reverse("governance:budget_review"), {"growth_percent": "-5"}),
+        (reverse("governance:my_work"), {"kind": ["nonsense"]}),
+    ]
+    for url, data in posts:
+        assert client.post(url, data).status_code < 500, url
