@@ -14,6 +14,7 @@ from ninja.security import django_auth
 from daicho.continuity.api import router as continuity_router
 from daicho.core.api import BearerAuth
 from daicho.core.api import router as core_router
+from daicho.governance.api import router as governance_router
 from daicho.infra.api import router as infra_router
 from daicho.lifecycle.api import router as lifecycle_router
 from daicho.registry.api import router as registry_router
@@ -37,6 +38,7 @@ api.add_router("/", infra_router)
 api.add_router("/", sam_router)
 api.add_router("/", lifecycle_router)
 api.add_router("/", continuity_router)
+api.add_router("/", governance_router)
 
 
 def _errors_of(exc: DjangoValidationError) -> dict[str, list[str]]:

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "daicho.sam",
     "daicho.continuity",
     "daicho.security",
+    "daicho.governance",
+    "daicho.knowledge",
     "daicho.opendata",
     "daicho.plan",
 ]
@@ -171,6 +173,11 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
+
+# E-mail (the notification digest, `daicho notify`): printed on the console unless a server is
+# given, e.g. DAICHO_EMAIL_URL=smtp://user:password@mail.pref.example.lg.jp:587
+vars().update(env.email_url("DAICHO_EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DAICHO_FROM_EMAIL", default="daicho@localhost")
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("daicho.registry.urls")),
     path("continuity/", include("daicho.continuity.urls")),
     path("security/", include("daicho.security.urls")),
+    path("governance/", include("daicho.governance.urls")),
+    path("knowledge/", include("daicho.knowledge.urls")),
     path("api/v1/", api.urls),
     path("infra/", include("daicho.infra.urls")),
     path("lifecycle/", include("daicho.lifecycle.urls")),

@@ -1,0 +1,160 @@
+"""Import kind of the governance area: consultations kept in a spreadsheet (one row each).
+
+Rows are matched on date + section + subject, so a file exported from Daicho imports back with
+zero changes; only the IT policy division records consultations.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from daicho.core.importing import values as v
+from daicho.core.importing.engine import Context, Field, Kind, register
+from daicho.core.importing.values import normalize
+from daicho.core.models import OrgUnit, User
+from daicho.governance import selectors, services
+from daicho.governance.models import Consultation, ConsultationChannel, ConsultationTopic
+from daicho.registry.models import InformationSystem
+
+
+def _key(text: str | None) -> str:
+    return normalize(text or "").lower()
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+class ConsultationImport(Kind):
+    """Consultations (支援記録): upsert by date, section and subject."""
+
+    name = "consultations"
+    title = gettext_lazy("Consultations")
+    fields = [
+        Field(
+            "consulted_on",
+            "日付",
+            v.date,
+            required=True,
+            get=lambda c: _iso(c.consulted_on),
+            fmt="date",
+        ),
+        Field("unit", "所属", v.text(100), required=True, get=lambda c: c.unit.code),
+        Field(
+            "system", "システムID", v.text(30), get=lambda c: c.system.code if c.system else None
+        ),
+        Field(
+            "topic",
+            "分野",
+            v.choice(ConsultationTopic.choices),
+            required=True,
+            get=lambda c: c.topic,
+        ),
+        Field(
+            "channel",
+            "方法",
+            v.choice(ConsultationChannel.choices),
+            required=True,
+            get=lambda c: c.channel,
+        ),
+        Field("subject", "件名", v.text(200), required=True, get=lambda c: c.subject),
+        Field("result", "対応結果", v.text(), get=lambda c: c.result),
+        Field(
+            "cost_saving",
+            "経費削減額（円）",
+            v.yen(),
+            get=lambda c: c.cost_saving,
+            fmt="yen",
+        ),
+        Field("cost_saving_thousand_yen", "経費削減額（千円）", v.yen(thousands=True)),
+        Field(
+            "handled_by",
+            "対応者",
+            v.text(150),
+            get=lambda c: c.handled_by.username if c.handled_by else None,
+        ),
+    ]
+
+    def key(self, values):
+        return (values["consulted_on"], _key(values["unit"]), values["subject"])
+
+    def export_queryset(self, user):
+        return selectors.consultation_list(user=user).order_by("consulted_on", "pk")
+
+    def process(self, rows, ctx: Context) -> None:
+        units: dict[str, OrgUnit] = {}
+        for unit in OrgUnit.objects.filter(organisation=ctx.organisation):
+            units.setdefault(_key(unit.code), unit)
+            units.setdefault(_key(unit.name), unit)
+        systems = {
+            _key(s.code): s for s in InformationSystem.objects.filter(organisation=ctx.organisation)
+        }
+        existing = {
+            (c.consulted_on, c.unit_id, c.subject): c
+            for c in Consultation.objects.filter(organisation=ctx.organisation)
+        }
+        users: dict[str, User | None] = {}
+        for row in rows:
+            values = row.values
+            unit = units.get(_key(values["unit"]))
+            if unit is None:
+                ctx.reject(row, "unit", _("No such unit: %(name)s") % {"name": values["unit"]})
+            system = None
+            if values.get("system"):
+                system = systems.get(_key(values["system"]))
+                if system is None:
+                    ctx.reject(
+                        row,
+                        "system",
+                        _("Unknown system IDs: %(codes)s") % {"codes": values["system"]},
+                    )
+            handled_by = None
+            if values.get("handled_by"):
+                name = values["handled_by"]
+                if name not in users:
+                    users[name] = User.objects.filter(username=name).first()
+                handled_by = users[name]
+                if handled_by is None:
+                    ctx.reject(row, "handled_by", _("No user %(name)s.") % {"name": name})
+            if ctx.is_rejected(row):
+                continue
+            saving = values.get("cost_saving")
+            if saving is None:
+                saving = values.get("cost_saving_thousand_yen")
+            data = {
+                "system": system,
+                "topic": values["topic"],
+                "channel": values["channel"],
+                "result": values.get("result") or "",
+                "cost_saving": saving or 0,
+            }
+            if handled_by is not None:
+                data["handled_by"] = handled_by
+            found = existing.get((values["consulted_on"], unit.pk, values["subject"]))
+            try:
+                record = ctx.upsert(
+                    found,
+                    data,
+                    update=partial(services.consultation_update, consultation=found),
+                    create=partial(
+                        services.consultation_create,
+                        organisation=ctx.organisation,
+                        consulted_on=values["consulted_on"],
+                        unit=unit,
+                        subject=values["subject"],
+                        **data,
+                    ),
+                )
+                existing[(record.consulted_on, record.unit_id, record.subject)] = record
+            except ValidationError as exc:
+                ctx.reject_validation(row, exc)
+            except PermissionDenied as exc:
+                ctx.reject(row, "", str(exc))
+
+
+def register_kinds() -> None:
+    register(ConsultationImport())

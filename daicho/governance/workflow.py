@@ -1,0 +1,210 @@
+"""The procurement gates as a state machine in code: one table of transitions, one checklist per
+gate (from the procurement guideline, 調達ガイドライン). Services read these tables; nothing here
+writes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from daicho.governance.models import (
+    STAGE_ORDER,
+    CaseKind,
+    CaseState,
+    DecisionAction,
+    ProcurementCase,
+    Stage,
+)
+from daicho.registry.models import Hosting
+
+OWNER = "owner"  # whoever may edit the case: its owner section (and above), or IT policy
+POLICY = "policy"  # the IT policy division of the case's organisation only
+
+GATED = frozenset(
+    {Stage.PLANNING, Stage.BUDGET, Stage.PROCUREMENT, Stage.OPERATION}
+)  # the stages that end in an approval
+
+
+@dataclass(frozen=True)
+class Transition:
+    """An action allowed from some states of some stages, by someone, with what it needs."""
+
+    action: str
+    sources: frozenset[str]
+    target: str
+    by: str
+    stages: frozenset[str] = GATED
+    advances: bool = False  # the case moves on to the next gate
+    needs_comment: bool = False
+    needs_checklist: bool = False
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in (
+        Transition(
+            DecisionAction.SUBMIT,
+            sources=frozenset({CaseState.DRAFT, CaseState.RETURNED}),
+            target=CaseState.SUBMITTED,
+            by=OWNER,
+        ),
+        Transition(
+            DecisionAction.APPROVE,
+            sources=frozenset({CaseState.SUBMITTED}),
+            target=CaseState.DRAFT,
+            by=POLICY,
+            advances=True,
+            needs_checklist=True,
+        ),
+        Transition(
+            DecisionAction.RETURN,
+            sources=frozenset({CaseState.SUBMITTED}),
+            target=CaseState.RETURNED,
+            by=POLICY,
+            needs_comment=True,
+        ),
+        Transition(
+            DecisionAction.WITHDRAW,
+            sources=frozenset({CaseState.DRAFT, CaseState.SUBMITTED, CaseState.RETURNED}),
+            target=CaseState.WITHDRAWN,
+            by=OWNER,
+            stages=frozenset(STAGE_ORDER),
+        ),
+        Transition(
+            DecisionAction.COMPLETE,
+            sources=frozenset({CaseState.DRAFT}),
+            target=CaseState.COMPLETED,
+            by=OWNER,
+            stages=frozenset({Stage.EVALUATION}),
+        ),
+    )
+}
+
+
+def next_stage(stage: str) -> str:
+    index = STAGE_ORDER.index(stage)
+    return STAGE_ORDER[min(index + 1, len(STAGE_ORDER) - 1)]
+
+
+def allowed(case: ProcurementCase, action: str) -> bool:
+    """Whether ``action`` may happen to the case in its present stage and state (not who)."""
+    transition = TRANSITIONS.get(action)
+    return (
+        transition is not None
+        and case.stage in transition.stages
+        and case.state in transition.sources
+    )
+
+
+# --- checklists --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    key: str
+    label: str
+    applies: Callable[[ProcurementCase], bool] = lambda case: True
+
+
+def _cloud(case: ProcurementCase) -> bool:
+    return case.kind == CaseKind.CLOUD or (
+        case.system_id is not None and case.system.hosting in (Hosting.CLOUD, Hosting.GOV_CLOUD)
+    )
+
+
+def _personal(case: ProcurementCase) -> bool:
+    return case.system_id is not None and case.system.personal_data
+
+
+CHECKLISTS: dict[str, list[CheckItem]] = {
+    Stage.PLANNING: [
+        CheckItem("purpose", _("Purpose, expected effect and cost-effectiveness are stated")),
+        CheckItem("cloud_first", _("Cloud services were considered first")),
+        CheckItem(
+            "shared_use",
+            _("Existing systems, shared platforms and joint use were considered"),
+        ),
+        CheckItem(
+            "business_review", _("The business process was reviewed before computerising it")
+        ),
+    ],
+    Stage.BUDGET: [
+        CheckItem("quotes", _("Reference quotes were obtained from several vendors")),
+        CheckItem("breakdown", _("Initial and recurring costs are broken down by item")),
+        CheckItem(
+            "cost_compared",
+            _("Recurring costs were compared with past years and similar systems"),
+        ),
+    ],
+    Stage.PROCUREMENT: [
+        CheckItem(
+            "competition",
+            _("Vendor chosen by competition, or the reason for a negotiated contract recorded"),
+        ),
+        CheckItem("security", _("Security requirements are stated in the specification")),
+        CheckItem(
+            "product_support",
+            _("The proposed products are supported for the whole contract period"),
+        ),
+        CheckItem("green", _("Green procurement criteria were applied to equipment")),
+        CheckItem(
+            "cloud_exit",
+            _("Exit terms for the cloud contract: data return, deletion and migration"),
+            _cloud,
+        ),
+        CheckItem(
+            "personal_data",
+            _("The contract has clauses on handling personal information"),
+            _personal,
+        ),
+    ],
+    Stage.OPERATION: [
+        CheckItem("acceptance", _("Acceptance tests are complete")),
+        CheckItem("handover", _("Operation manuals and handover documents were received")),
+        CheckItem("continuity", _("Backup and ICT-BCP arrangements were confirmed")),
+        CheckItem("ledger", _("The ledger (system, contract, costs) is up to date")),
+    ],
+    Stage.EVALUATION: [],
+}
+
+
+def checklist_items(case: ProcurementCase, stage: str | None = None) -> list[CheckItem]:
+    """The checklist items that apply to the case at ``stage`` (its current one by default)."""
+    return [item for item in CHECKLISTS[stage or case.stage] if item.applies(case)]
+
+
+def checklist_missing(case: ProcurementCase) -> list[CheckItem]:
+    """Items of the current gate not yet ticked."""
+    ticked = case.checklist.get(case.stage, {})
+    return [item for item in checklist_items(case) if not ticked.get(item.key)]
+
+
+# Fields the owner must fill in before the IT policy division can approve a gate.
+REQUIRED_FIELDS: dict[str, list[str]] = {
+    Stage.PLANNING: ["purpose"],
+    Stage.BUDGET: ["recurring_cost"],
+    Stage.PROCUREMENT: [
+        "vendor",
+        "contract_code",
+        "contract_kind",
+        "contract_start_on",
+        "contract_end_on",
+        "contract_amount",
+    ],
+    Stage.OPERATION: [],
+    Stage.EVALUATION: [],
+}
+
+
+def fields_missing(case: ProcurementCase) -> list[str]:
+    """Names of required fields of the current gate that are still empty."""
+    missing = []
+    for name in REQUIRED_FIELDS[case.stage]:
+        value = getattr(case, name)
+        if value in (None, "") or (name == "procurement_method" and value == "undecided"):
+            missing.append(name)
+    if case.stage == Stage.PROCUREMENT and case.procurement_method == "undecided":
+        missing.append("procurement_method")
+    return missing

@@ -1,0 +1,83 @@
+"""Reads of the knowledge base: search, usage."""
+
+from __future__ import annotations
+
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+
+from daicho.core import wareki
+from daicho.core.models import Membership, Organisation, Role
+from daicho.knowledge.models import Article, ArticleGram, ArticleView
+from daicho.knowledge.text import bigrams, terms
+
+
+def article_search(*, user, query: str = "", tag: str = "", system=None, kind: str = ""):
+    """Articles the user may read matching every word of ``query``; title matches first.
+
+    Each word narrows the candidates through the bigram index (one indexed `IN … GROUP BY`
+    subquery), then the normalised text must contain the word itself.
+    """
+    articles = Article.objects.visible_to(user)
+    words = terms(query)
+    title_hits = []
+    for word in words:
+        grams = bigrams(word)
+        if grams:
+            candidates = (
+                ArticleGram.objects.filter(gram__in=grams)
+                .values("article_id")
+                .annotate(found=Count("gram"))
+                .filter(found=len(grams))
+                .values("article_id")
+            )
+            articles = articles.filter(pk__in=candidates)
+        articles = articles.filter(search_text__contains=word)
+        title_hits.append(When(search_title__contains=word, then=Value(1)))
+    if tag:
+        articles = articles.filter(tags__name=tag)
+    if system is not None:
+        articles = articles.filter(systems=system)
+    if kind:
+        articles = articles.filter(kind=kind)
+    views = (
+        ArticleView.objects.filter(article=OuterRef("pk"))
+        .values("article")
+        .annotate(total=Sum("count"))
+        .values("total")
+    )
+    articles = articles.annotate(view_total=Subquery(views))
+    if title_hits:
+        articles = articles.annotate(
+            title_hit=sum(
+                (Case(hit, default=Value(0), output_field=IntegerField()) for hit in title_hits),
+                Value(0),
+            )
+        ).order_by("-title_hit", "-updated_at", "-pk")
+    else:
+        articles = articles.order_by("-updated_at", "-pk")
+    return articles.select_related("author").prefetch_related("tags")
+
+
+def it_policy_staff(organisation: Organisation):
+    """The IT policy division's active staff (today's memberships)."""
+    return (
+        Membership.objects.filter(
+            organisation=organisation, role=Role.IT_POLICY, user__is_active=True
+        )
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+def knowledge_users(organisation: Organisation, fiscal_year: int) -> set[int]:
+    """Users who read or wrote an article of the organisation during the fiscal year."""
+    start, end = wareki.fiscal_year_range(fiscal_year)
+    readers = ArticleView.objects.filter(
+        article__organisation=organisation, viewed_on__gte=start, viewed_on__lte=end
+    ).values_list("user_id", flat=True)
+    writers = Article.objects.filter(
+        Q(organisation=organisation)
+        & Q(created_at__date__gte=start)
+        & Q(created_at__date__lte=end)
+        & Q(author__isnull=False)
+    ).values_list("author_id", flat=True)
+    return set(readers) | set(writers)
