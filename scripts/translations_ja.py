@@ -1648,6 +1648,8 @@ TRANSLATIONS: dict[str, str] = {
     'Procurement case': '案件',
     'follow-up due %(date)s: %(actions)s': '改善期限 %(date)s: %(actions)s',
     'Improvement actions due': '期限が近い改善措置',
+    'Restore test: %(result)s': "リストアテスト: %(result)s",
+    'Incidents': "情報セキュリティ事故",
 }
 # fmt: on
 

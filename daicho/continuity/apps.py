@@ -19,6 +19,9 @@ class ContinuityConfig(AppConfig):
         importers.register_kinds()
         metrics.register()
         views.register_home_panels(home)
+        from daicho.continuity import timeline
+
+        timeline.register()
         from daicho.registry import sections
 
         sections.register(

@@ -18,3 +18,6 @@ class SecurityConfig(AppConfig):
         demo.register("security", security_demo.load, order=35)
         importers.register_kinds()
         metrics.register()
+        from daicho.security import timeline
+
+        timeline.register()

@@ -80,26 +80,63 @@ def test_the_karte_exports_what_is_shown(client, world, history):
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
-def test_another_app_can_add_a_source(client, world, history):
+def test_another_app_can_add_a_source(client, world, history, monkeypatch):
     def drills(system, *, user, start=None, end=None, limit=500):
         return [
             timeline.Entry(
                 time=timeline.as_datetime(datetime.date(2014, 11, 5)),
-                kind="drill",
+                kind="external",
                 title="ICT-BCP訓練（停電想定）",
                 tone="warning",
             )
         ]
 
-    timeline.register("drill", label="訓練", fetch=drills, order=60)
-    try:
-        client.force_login(world.viewer)
-        page = client.get(reverse("knowledge:karte", args=[world.system_a.pk])).content.decode()
-        assert "ICT-BCP訓練（停電想定）" in page and 'value="drill"' in page
-    finally:
-        timeline._sources.pop("drill")
+    monkeypatch.setattr(timeline, "_sources", dict(timeline._sources))  # restored after
+    timeline.register("external", label="外部", fetch=drills, order=90)
+    client.force_login(world.viewer)
+    page = client.get(reverse("knowledge:karte", args=[world.system_a.pk])).content.decode()
+    assert "ICT-BCP訓練（停電想定）" in page and 'value="external"' in page
 
 
 def test_another_organisation_gets_404(client, world, history):
     client.force_login(world.outsider)
     assert client.get(reverse("knowledge:karte", args=[world.system_a.pk])).status_code == 404
+
+
+def test_incidents_drills_and_restore_tests_join_the_karte(client, world):
+    from daicho.continuity import services as continuity
+    from daicho.security import services as security
+
+    with audit_context(actor=world.policy, channel=Channel.WEB):
+        security.incident_create(
+            organisation=world.org,
+            unit=world.section_a,
+            occurred_on=datetime.date(2014, 9, 1),
+            title="標的型メールによる感染",
+            kind="malware",
+            severity="high",
+            systems=[world.system_a],
+        )
+        continuity.drill_create(
+            organisation=world.org,
+            held_on=datetime.date(2014, 11, 5),
+            kind="functional",
+            title="税務システム復旧訓練",
+            systems=[world.system_a],
+        )
+        continuity.restore_test_create(
+            system=world.system_a,
+            tested_on=datetime.date(2014, 12, 1),
+            result="success",
+            duration_minutes=90,
+            data_restored="課税台帳",
+        )
+    client.force_login(world.viewer)
+    page = client.get(reverse("knowledge:karte", args=[world.system_a.pk])).content.decode()
+    assert "標的型メールによる感染" in page
+    assert "税務システム復旧訓練" in page
+    assert "課税台帳" in page
+    only = client.get(
+        reverse("knowledge:karte", args=[world.system_a.pk]), {"kind": "incident"}
+    ).content.decode()
+    assert "標的型メールによる感染" in only and "税務システム復旧訓練" not in only
