@@ -1650,6 +1650,9 @@ TRANSLATIONS: dict[str, str] = {
     'Improvement actions due': '期限が近い改善措置',
     'Restore test: %(result)s': "リストアテスト: %(result)s",
     'Incidents': "情報セキュリティ事故",
+    'Ledger': "台帳",
+    'Continuity and security': "業務継続・セキュリティ",
+    'Backups': "バックアップ",
 }
 # fmt: on
 

@@ -16,7 +16,8 @@ def test_log_in_filter_open_a_system_and_see_its_costs_in_japanese(page, live_se
     page.wait_for_url(f"{live_server.url}/")
     assert "部局別の情報システム数" in page.content()
 
-    page.click("text=情報システム")
+    page.click('#nav >> text="台帳"')  # the ledger menu
+    page.click('#nav .dropdown-menu >> text="情報システム"')
     page.select_option("#id_department", "D01")
     page.click("text=絞り込み")
     page.wait_for_url("**/systems/?*department=D01*")
