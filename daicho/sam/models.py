@@ -80,6 +80,9 @@ class Device(models.Model):
         verbose_name=_("OS release"),
     )
     serial = models.CharField(_("serial number"), max_length=100, blank=True)
+    cores = models.PositiveIntegerField(
+        _("CPU cores"), null=True, blank=True, help_text=_("Counted by per-core licences.")
+    )
     purchased_on = models.DateField(_("purchased on"), null=True, blank=True)
     disposed_on = models.DateField(_("disposed on"), null=True, blank=True)
     status = models.CharField(
@@ -129,5 +132,273 @@ class Device(models.Model):
             errors["disposed_on"] = _("Give the date the device was disposed of.")
         if self.disposed_on and self.purchased_on and self.disposed_on < self.purchased_on:
             errors["disposed_on"] = _("The disposal date is before the purchase date.")
+        if errors:
+            raise ValidationError(errors)
+
+
+# ---------------------------------------------------------------------------------------------
+# Titles, normalisation rules and installations
+
+
+class OrganisationScopedQuerySet(models.QuerySet):
+    """Organisation-wide SAM records: members read them; IT policy edits them."""
+
+    def visible_to(self, user):
+        return self.filter(organisation_id__in=scope_of(user).read_org_ids)
+
+    def editable_by(self, user):
+        return self.filter(organisation_id__in=scope_of(user).policy_org_ids)
+
+
+class SoftwareTitle(models.Model):
+    """A piece of software as SAM counts it: publisher, title and edition; free or licensable."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="software_titles",
+        verbose_name=_("organisation"),
+    )
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    name = models.CharField(_("title"), max_length=200)
+    edition = models.CharField(_("edition"), max_length=100, blank=True)
+    free = models.BooleanField(_("free software"), default=False)
+    release_order = models.CharField(
+        _("versions in release order"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Comma-separated, oldest first (e.g. XP, Vista, 7, 8.1, 10), for versions that "
+            "are not numbers; downgrade rights follow this order."
+        ),
+    )
+    declared_peak = models.PositiveIntegerField(
+        _("declared peak of concurrent use"), null=True, blank=True
+    )
+
+    objects = OrganisationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("software title")
+        verbose_name_plural = _("software titles")
+        ordering = ["publisher", "name", "edition"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "publisher", "name", "edition"],
+                name="sam_title_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return " ".join(p for p in (self.name, self.edition) if p)
+
+    def get_absolute_url(self) -> str:
+        return reverse("sam:position") + f"?title={self.pk}"
+
+
+class NormalisationRule(models.Model):
+    """A regular expression on the raw installed name (and publisher) naming the title,
+    edition and version (``\\1`` takes a group); the organisation's rules come before the
+    shipped ones."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="normalisation_rules",
+        verbose_name=_("organisation"),
+    )
+    priority = models.IntegerField(_("priority"), default=100)
+    pattern = models.CharField(_("pattern"), max_length=300)
+    publisher_pattern = models.CharField(_("publisher"), max_length=200, blank=True)
+    publisher = models.CharField(_("resulting publisher"), max_length=200, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    edition = models.CharField(_("edition"), max_length=100, blank=True)
+    version = models.CharField(_("version"), max_length=50, blank=True)
+    free = models.BooleanField(_("free software"), default=False)
+
+    objects = OrganisationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("normalisation rule")
+        verbose_name_plural = _("normalisation rules")
+        ordering = ["priority", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "pattern", "publisher_pattern"],
+                name="sam_rule_unique_pattern",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pattern} → {self.title}"
+
+    def clean(self) -> None:
+        from daicho.sam.normalisation import check_rule
+
+        errors = check_rule(
+            self.pattern, self.publisher_pattern, self.title, self.edition, self.version
+        )
+        if errors:
+            raise ValidationError(errors)
+
+
+class InstallationQuerySet(models.QuerySet):
+    """Installations follow their device: members read them, device keepers edit them."""
+
+    def visible_to(self, user):
+        return self.filter(device__organisation_id__in=scope_of(user).read_org_ids)
+
+
+class Installation(models.Model):
+    """One piece of software found on a device by the latest inventory of that device."""
+
+    device = models.ForeignKey(
+        Device, on_delete=models.CASCADE, related_name="installations", verbose_name=_("device")
+    )
+    title = models.ForeignKey(
+        SoftwareTitle,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="installations",
+        verbose_name=_("software title"),
+    )
+    raw_name = models.CharField(_("software name"), max_length=300)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    raw_version = models.CharField(_("version as found"), max_length=100, blank=True)
+    version = models.CharField(_("version"), max_length=50, blank=True)
+    installed_on = models.DateField(_("installed on"), null=True, blank=True)
+
+    objects = InstallationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("installation")
+        verbose_name_plural = _("installations")
+        indexes = [models.Index(fields=["title", "version"], name="sam_inst_title_version")]
+
+    def __str__(self) -> str:
+        return f"{self.raw_name} ({self.device_id})"
+
+    def audit_root(self):
+        return self.device
+
+
+# ---------------------------------------------------------------------------------------------
+# Licences (entitlements)
+
+
+class LicenceMetric(models.TextChoices):
+    DEVICE = "device", _("Per device")
+    USER = "user", _("Per user")
+    CORE = "core", _("Per core")
+    CONCURRENT = "concurrent", _("Concurrent use")
+    SITE = "site", _("Site")
+
+
+class LicenceType(models.TextChoices):
+    OEM = "oem", _("OEM")
+    PACKAGE = "package", _("Package")
+    VOLUME = "volume", _("Volume")
+    SUBSCRIPTION = "subscription", _("Subscription")
+
+
+class LicenceQuerySet(models.QuerySet):
+    """Licences: members read them; IT policy edits all, owners and SAM officers their unit's."""
+
+    def visible_to(self, user):
+        return self.filter(organisation_id__in=scope_of(user).read_org_ids)
+
+    def editable_by(self, user):
+        scope = scope_of(user)
+        return self.filter(
+            Q(organisation_id__in=scope.policy_org_ids)
+            | (
+                scope.unit_q("unit__", scope.owner_paths + scope.sam_paths)
+                & Q(organisation_id__in=scope.read_org_ids)
+            )
+        )
+
+    def valid_on(self, date):
+        """Licences in force on ``date`` (no dates: perpetual)."""
+        return self.filter(
+            (Q(valid_from__isnull=True) | Q(valid_from__lte=date))
+            & (Q(valid_until__isnull=True) | Q(valid_until__gte=date))
+        )
+
+
+class Licence(models.Model):
+    """An entitlement: so many units of a title (and version) under a metric, for a time."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="licences",
+        verbose_name=_("organisation"),
+    )
+    title = models.ForeignKey(
+        SoftwareTitle,
+        on_delete=models.PROTECT,
+        related_name="licences",
+        verbose_name=_("software title"),
+    )
+    version = models.CharField(_("version"), max_length=50, blank=True)
+    metric = models.CharField(
+        _("metric"), max_length=12, choices=LicenceMetric.choices, default=LicenceMetric.DEVICE
+    )
+    quantity = models.PositiveIntegerField(_("quantity"), default=0)
+    type = models.CharField(
+        _("licence type"), max_length=12, choices=LicenceType.choices, default=LicenceType.PACKAGE
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    downgrade_rights = models.BooleanField(_("downgrade rights"), default=False)
+    unit = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="licences",
+        verbose_name=_("managing unit"),
+        help_text=_("Empty: the licence covers the whole organisation."),
+    )
+    certificate = models.CharField(_("certificate number"), max_length=100, blank=True)
+    unit_price = models.BigIntegerField(_("unit price (yen)"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = LicenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("licence")
+        verbose_name_plural = _("licences")
+        ordering = ["title__name", "version", "pk"]
+        indexes = [models.Index(fields=["organisation", "title"], name="sam_licence_org_title")]
+
+    def __str__(self) -> str:
+        label = " ".join(p for p in (str(self.title), self.version) if p)
+        return f"{label} × {self.quantity}" + (f" ({self.certificate})" if self.certificate else "")
+
+    def get_absolute_url(self) -> str:
+        return reverse("sam:licence_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        errors = {}
+        if (
+            self.title_id
+            and self.organisation_id
+            and self.title.organisation_id != self.organisation_id
+        ):
+            errors["title"] = _("The title belongs to another organisation.")
+        if (
+            self.unit_id
+            and self.organisation_id
+            and self.unit.organisation_id != self.organisation_id
+        ):
+            errors["unit"] = _("The unit belongs to another organisation.")
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            errors["valid_until"] = _("The licence ends before it starts.")
+        if self.unit_price is not None and self.unit_price < 0:
+            errors["unit_price"] = _("A price cannot be negative.")
+        if self.metric != LicenceMetric.SITE and not self.quantity:
+            errors["quantity"] = _("Give the number of licences (a site licence needs none).")
         if errors:
             raise ValidationError(errors)
