@@ -262,6 +262,7 @@ class Installation(models.Model):
         blank=True,
         related_name="installations",
         verbose_name=_("software title"),
+        db_index=False,  # the (title, version, device) index below serves it
     )
     raw_name = models.CharField(_("software name"), max_length=300)
     publisher = models.CharField(_("publisher"), max_length=200, blank=True)
@@ -274,7 +275,10 @@ class Installation(models.Model):
     class Meta:
         verbose_name = _("installation")
         verbose_name_plural = _("installations")
-        indexes = [models.Index(fields=["title", "version"], name="sam_inst_title_version")]
+        # Covers the position's aggregation (title, version, distinct devices) without the table.
+        indexes = [
+            models.Index(fields=["title", "version", "device"], name="sam_inst_title_version_dev")
+        ]
 
     def __str__(self) -> str:
         return f"{self.raw_name} ({self.device_id})"

@@ -151,10 +151,31 @@ def _consumption(organisation, as_of, titles_by_metric: dict[str, set[int] | Non
         devices = devices.filter(unit__path__startswith=unit.path)
     installs = Installation.objects.filter(title__isnull=False, device__in=devices)
     result: dict[tuple[int, str, int], int] = {}
-    special = set()
+    # Free titles (most installations: runtimes, browsers, readers) never fall short: they are
+    # counted per title and version only, without the unit split the allocation needs.
+    free = list(
+        SoftwareTitle.objects.filter(organisation=organisation, free=True).values_list(
+            "pk", flat=True
+        )
+    )
+    for title_id, version, count in (
+        installs.filter(title_id__in=free)
+        .values_list("title_id", "version")
+        .annotate(n=Count("device_id", distinct=True))
+        .values_list("title_id", "version", "n")
+        .order_by()
+    ):
+        result[(title_id, version, None)] = count
+    special = set(free)
     for metric in (LicenceMetric.USER, LicenceMetric.CORE, LicenceMetric.CONCURRENT):
         special |= titles_by_metric.get(metric, set())
-    per_device = installs.exclude(title_id__in=special) if special else installs
+    licensable = set(
+        SoftwareTitle.objects.filter(organisation=organisation, free=False).values_list(
+            "pk", flat=True
+        )
+    )
+    # A positive list of titles, so the database walks the (title, version, device) index.
+    per_device = installs.filter(title_id__in=sorted(licensable - special))
     for title_id, version, unit_id, count in (
         per_device.values_list("title_id", "version", "device__unit_id")
         .annotate(n=Count("device_id", distinct=True))
