@@ -81,6 +81,7 @@ class Loader:
         self.replaced = 0
         self.devices_created: list[str] = []
         self.threshold = self._highest_id()
+        self.index_dropped = False
 
     def _default_unit(self, user) -> OrgUnit | None:
         scope = scope_of(user)
@@ -246,8 +247,32 @@ class Loader:
             ]
             self.seen.update(r[0] for r in chunk)
             self.seen.discard(None)
+        if len(chunk) >= CHUNK and not self.index_dropped:
+            self._drop_index()
         bulk.insert(Installation, FIELDS, chunk)
         self.inserted += len(chunk)
+
+    # A large file lands in random (title, version) order: keeping that index up to date row by
+    # row costs more than the load itself, so it is dropped for the load and built again after
+    # (in the same transaction, so nobody sees the table without it).
+    @staticmethod
+    def _index_sql(action: str) -> str:
+        # The editor only renders the statement: SQLite's cannot be entered inside a transaction.
+        editor = connection.SchemaEditorClass(connection, collect_sql=True)
+        editor.deferred_sql = []
+        index = Installation._meta.indexes[0]
+        sql = index.create_sql if action == "create" else index.remove_sql
+        return str(sql(Installation, editor))
+
+    def _drop_index(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(self._index_sql("remove"))
+        self.index_dropped = True
+
+    def _restore_index(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(self._index_sql("create"))
+        self.index_dropped = False
 
     def _create_devices(self) -> None:
         pending = list(self.pending_devices.values())
@@ -329,6 +354,8 @@ class Loader:
                     [self.threshold, *part],
                 )
                 self.replaced += cursor.rowcount
+        if self.index_dropped:
+            self._restore_index()
         self.ctx.counts["created"] += self.inserted
         self.ctx.counts["updated"] += 0
         self.ctx.created_refs.extend(

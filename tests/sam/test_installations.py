@@ -192,3 +192,22 @@ def test_normalisation_rules_import_maps_unmatched_names_and_reports_bad_rows(
     assert code == 0, out + err
     tool = Installation.objects.get(raw_name__startswith="業務用")
     assert (tool.title.name, tool.version, tool.title.free) == ("業務用自作ツール", "3", True)
+
+
+def test_a_large_load_drops_and_rebuilds_the_title_index(
+    world, devices, capsys, tmp_path, monkeypatch
+):
+    from daicho.sam import installations
+
+    monkeypatch.setattr(installations, "CHUNK", 2)
+    run(capsys, "import", "installations", write(tmp_path, "i.csv", INSTALLS))
+    code, out, err = run(
+        capsys, "import", "installations", write(tmp_path, "i.csv", INSTALLS), "--json"
+    )
+    assert code == 0, out + err
+    assert Installation.objects.count() == 5
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "sam_installation")
+    assert "sam_inst_title_version_dev" in constraints
