@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SamConfig(AppConfig):
-    """Software asset management: devices (this part), titles, licences and the inventory."""
+    """Software asset management: devices, titles, installations, licences, the inventory."""
 
     name = "daicho.sam"
     label = "sam"
@@ -17,9 +17,11 @@ class SamConfig(AppConfig):
         from daicho.sam import demo as sam_demo
         from daicho.sam import eol as sam_eol
         from daicho.sam import importers
+        from daicho.sam import metrics as sam_metrics
         from daicho.sam.models import Device
 
         register_target(Target(Device, "os"))
         eol.register_source(sam_eol.devices)
         importers.register_kinds()
+        sam_metrics.register()
         demo.register("sam", sam_demo.load, order=30)

@@ -406,3 +406,201 @@ class Licence(models.Model):
             errors["quantity"] = _("Give the number of licences (a site licence needs none).")
         if errors:
             raise ValidationError(errors)
+
+
+# ---------------------------------------------------------------------------------------------
+# Inventory-taking (棚卸) and SAM audits
+
+
+class CampaignStatus(models.TextChoices):
+    OPEN = "open", _("Under way")
+    CLOSED = "closed", _("Closed")
+
+
+class InventoryCampaign(models.Model):
+    """The year's inventory-taking (棚卸): opened by IT policy with a deadline and the units in
+    scope; each unit's SAM officer confirms its devices."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="inventory_campaigns",
+        verbose_name=_("organisation"),
+    )
+    fiscal_year = models.PositiveIntegerField(_("fiscal year"))
+    name = models.CharField(_("name"), max_length=200)
+    deadline = models.DateField(_("deadline"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.OPEN
+    )
+    opened_on = models.DateField(_("opened on"))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    objects = OrganisationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inventory campaign")
+        verbose_name_plural = _("inventory campaigns")
+        ordering = ["-fiscal_year", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("sam:campaign_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.deadline and self.opened_on and self.deadline < self.opened_on:
+            raise ValidationError({"deadline": _("The deadline is before the opening date.")})
+
+
+class ConfirmationStatus(models.TextChoices):
+    PENDING = "pending", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    CONFIRMED = "confirmed", _("Confirmed")
+
+
+class InventoryConfirmation(models.Model):
+    """One unit's part of a campaign: its review of devices and its confirmation."""
+
+    campaign = models.ForeignKey(
+        InventoryCampaign,
+        on_delete=models.CASCADE,
+        related_name="confirmations",
+        verbose_name=_("inventory campaign"),
+    )
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=ConfirmationStatus.choices,
+        default=ConfirmationStatus.PENDING,
+    )
+    note = models.TextField(_("explanation of differences"), blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        "core.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    reminded_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inventory confirmation")
+        verbose_name_plural = _("inventory confirmations")
+        ordering = ["unit__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "unit"], name="sam_confirmation_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} / {self.unit}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("sam:confirmation", args=[self.pk])
+
+    def audit_root(self):
+        return self.campaign
+
+
+class CheckResult(models.TextChoices):
+    PRESENT = "present", _("Present")
+    MISSING = "missing", _("Missing")
+    DISPOSED = "disposed", _("Disposed")
+    ADDED = "added", _("Added (was not listed)")
+
+
+class InventoryCheck(models.Model):
+    """What a unit found for one device during the campaign."""
+
+    confirmation = models.ForeignKey(
+        InventoryConfirmation,
+        on_delete=models.CASCADE,
+        related_name="checks",
+        verbose_name=_("inventory confirmation"),
+    )
+    device = models.ForeignKey(
+        Device, on_delete=models.CASCADE, related_name="inventory_checks", verbose_name=_("device")
+    )
+    result = models.CharField(_("result"), max_length=10, choices=CheckResult.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("inventory check")
+        verbose_name_plural = _("inventory checks")
+        constraints = [
+            models.UniqueConstraint(fields=["confirmation", "device"], name="sam_check_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device_id}: {self.result}"
+
+    def audit_root(self):
+        return self.confirmation.campaign
+
+
+class SamAudit(models.Model):
+    """A software asset audit (SAM監査) of the organisation, with findings per unit."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="sam_audits",
+        verbose_name=_("organisation"),
+    )
+    fiscal_year = models.PositiveIntegerField(_("fiscal year"))
+    name = models.CharField(_("name"), max_length=200)
+    held_on = models.DateField(_("held on"))
+    auditor = models.CharField(_("auditor"), max_length=200, blank=True)
+
+    objects = OrganisationScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("SAM audit")
+        verbose_name_plural = _("SAM audits")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("sam:audit_detail", args=[self.pk])
+
+
+class FindingStatus(models.TextChoices):
+    OPEN = "open", _("Not yet addressed")
+    DONE = "done", _("Done")
+
+
+class AuditFinding(models.Model):
+    """A finding of a SAM audit for a unit, with the follow-up action and its state."""
+
+    audit = models.ForeignKey(
+        SamAudit, on_delete=models.CASCADE, related_name="findings", verbose_name=_("SAM audit")
+    )
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
+    description = models.TextField(_("finding"))
+    action = models.TextField(_("follow-up action"), blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=FindingStatus.choices, default=FindingStatus.OPEN
+    )
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("audit finding")
+        verbose_name_plural = _("audit findings")
+        ordering = ["status", "due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.description[:40]}"
+
+    def audit_root(self):
+        return self.audit

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from daicho.sam import views
+from daicho.sam import inventory_views, views
 
 app_name = "sam"
 
@@ -11,4 +11,15 @@ urlpatterns = [
     path("devices/<int:pk>/edit/", views.DeviceEditView.as_view(), name="device_edit"),
     path("devices/<int:pk>/delete/", views.DeviceDeleteView.as_view(), name="device_delete"),
     path("position/", views.PositionView.as_view(), name="position"),
+    path("inventory/", inventory_views.CampaignListView.as_view(), name="campaign_list"),
+    path(
+        "inventory/<int:pk>/", inventory_views.CampaignDetailView.as_view(), name="campaign_detail"
+    ),
+    path(
+        "inventory/units/<int:pk>/",
+        inventory_views.ConfirmationView.as_view(),
+        name="confirmation",
+    ),
+    path("audits/", inventory_views.AuditListView.as_view(), name="audit_list"),
+    path("audits/<int:pk>/", inventory_views.AuditDetailView.as_view(), name="audit_detail"),
 ]
