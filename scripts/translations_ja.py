@@ -1083,6 +1083,9 @@ TRANSLATIONS: dict[str, str] = {
     'Confirm the inventory': '棚卸を確定',
     'Devices not marked otherwise are recorded as present.': '他の結果を記録していない機器は「現物あり」として記録されます。',
     '%(n)s difference to explain.': '説明が必要な差異 %(n)s 件。',
+    # sam: installation formats (dpkg-query, SWID tags)
+    'not a SWID tag (no SoftwareIdentity or product_title)': 'SWIDタグではありません（SoftwareIdentity も product_title もありません）',
+    'Not a readable zip file: %(error)s': 'zip ファイルとして読めません: %(error)s',
 }
 # fmt: on
 

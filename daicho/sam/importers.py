@@ -213,8 +213,9 @@ class InstallationImport(Kind):
         from daicho.sam.installations import Loader, records_as_cells
 
         loader = Loader(ctx)
-        rows = getattr(reader, "cells", None)
-        loader.load(rows(columns) if rows else records_as_cells(reader, columns))
+        loader.load(records_as_cells(reader, columns))
+        for number, where, message in getattr(reader, "problems", []):
+            ctx.reject(number, "software", f"{where}: {message}", where)
         if progress:
             progress(loader.inserted + ctx.counts["rejected"])
 

@@ -271,7 +271,14 @@ class Loader:
 
     def _restore_index(self) -> None:
         with connection.cursor() as cursor:
-            cursor.execute(self._index_sql("create"))
+            if connection.vendor == "postgresql":
+                # PostgreSQL builds no index over rows whose deferred foreign-key checks are
+                # pending: run those checks now (they would run at commit anyway).
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute(self._index_sql("create"))
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            else:
+                cursor.execute(self._index_sql("create"))
         self.index_dropped = False
 
     def _create_devices(self) -> None:
