@@ -1086,6 +1086,22 @@ TRANSLATIONS: dict[str, str] = {
     # sam: installation formats (dpkg-query, SWID tags)
     'not a SWID tag (no SoftwareIdentity or product_title)': 'SWIDタグではありません（SoftwareIdentity も product_title もありません）',
     'Not a readable zip file: %(error)s': 'zip ファイルとして読めません: %(error)s',
+    # sam: volume-licence analysis
+    'Volume-licence analysis': 'ボリュームライセンス移行の試算',
+    'For each licensable title: the OEM and package licences held at their unit prices, plus the shortfall bought the same way, against a volume agreement (one-off, per unit) or a subscription (per unit and year) for the whole need. Enter the prices quoted to you.': '有償ソフトウェアごとに、保有する OEM・パッケージ版ライセンス（単価×数量）と不足分を同じ方法で購入した場合の費用を、必要数全体をボリュームライセンス（1本あたり・買い切り）またはサブスクリプション（1本・1年あたり）で調達した場合と比べます。見積単価を入力してください。',
+    'Horizon (years)': '試算期間（年）',
+    'Need': '必要数',
+    'Current mix (yen)': '現行の調達（円）',
+    'Volume unit price': 'ボリューム単価',
+    'Volume (yen)': 'ボリューム（円）',
+    'Subscription per year': 'サブスクリプション年額単価',
+    'Subscription (yen)': 'サブスクリプション（円）',
+    'Cheapest': '最も安価',
+    'Saving': '削減額',
+    'Current mix': '現行',
+    'No licensable software is installed yet.': '有償ソフトウェアのインストールはまだありません。',
+    'Compare': '比較',
+    'Not an amount: %(value)s': '金額として読めません: %(value)s',
 }
 # fmt: on
 

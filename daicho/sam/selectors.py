@@ -386,3 +386,101 @@ def licences_expiring(organisation: Organisation, *, today: datetime.date, days:
         .select_related("title", "unit")
         .order_by("valid_until", "title__name")
     )
+
+
+@dataclass
+class VolumeOption:
+    """For one title: what the current OEM/package mix costs against a volume agreement or a
+    subscription for the same need, over a horizon in years (integer yen)."""
+
+    title_id: int
+    title: str
+    need: int  # installations to cover, counted as the position counts them
+    oem: int
+    package: int
+    volume: int
+    subscription: int
+    package_price: int | None  # the highest known OEM/package unit price
+    current_cost: int | None  # the mix held (quantity × unit price) + its shortfall at that price
+    volume_price: int | None
+    volume_cost: int | None
+    subscription_price: int | None  # per unit and year
+    subscription_cost: int | None
+    cheapest: str = ""
+    saving: int | None = None  # current cost − cheapest alternative (positive: cheaper)
+
+
+def volume_analysis(
+    organisation: Organisation,
+    *,
+    as_of: datetime.date | None = None,
+    prices: dict[int, tuple[int | None, int | None]] | None = None,
+    years: int = 5,
+) -> list[VolumeOption]:
+    """The decision of the plan's 3.3.4: keep buying OEM/packages, or move to a volume or
+    subscription agreement. Prices default to those of the title's volume and subscription
+    licences already held; the current mix is valued at its known unit prices."""
+    as_of = as_of or datetime.date.today()
+    prices = prices or {}
+    entries = compliance_position(organisation, as_of=as_of)
+    need: dict[int, int] = defaultdict(int)
+    shortfall: dict[int, int] = defaultdict(int)
+    names: dict[int, str] = {}
+    for e in entries:
+        if e.free:
+            continue
+        need[e.title_id] += e.consumed
+        shortfall[e.title_id] += e.shortfall
+        names[e.title_id] = e.title
+    held: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    spent: dict[int, int] = defaultdict(int)
+    known: dict[int, dict[str, int]] = defaultdict(dict)
+    for licence in Licence.objects.filter(organisation=organisation, title_id__in=need).valid_on(
+        as_of
+    ):
+        held[licence.title_id][licence.type] += licence.quantity
+        if licence.unit_price is not None:
+            price = known[licence.title_id].get(licence.type, 0)
+            known[licence.title_id][licence.type] = max(price, licence.unit_price)
+            if licence.type in ("oem", "package"):
+                spent[licence.title_id] += licence.quantity * licence.unit_price
+    options = []
+    for t in sorted(need, key=lambda i: names[i]):
+        package_price = (
+            max((known[t].get("package") or 0, known[t].get("oem") or 0), default=0) or None
+        )
+        volume_price, subscription_price = prices.get(t, (None, None))
+        volume_price = volume_price if volume_price is not None else known[t].get("volume")
+        if subscription_price is None:
+            subscription_price = known[t].get("subscription")
+        current = spent[t] + shortfall[t] * package_price if package_price is not None else None
+        option = VolumeOption(
+            title_id=t,
+            title=names[t],
+            need=need[t],
+            oem=held[t]["oem"],
+            package=held[t]["package"],
+            volume=held[t]["volume"],
+            subscription=held[t]["subscription"],
+            package_price=package_price,
+            current_cost=current,
+            volume_price=volume_price,
+            volume_cost=need[t] * volume_price if volume_price is not None else None,
+            subscription_price=subscription_price,
+            subscription_cost=need[t] * subscription_price * years
+            if subscription_price is not None
+            else None,
+        )
+        alternatives = {
+            k: v
+            for k, v in (("volume", option.volume_cost), ("subscription", option.subscription_cost))
+            if v is not None
+        }
+        if alternatives:
+            option.cheapest = min(alternatives, key=alternatives.get)
+            if current is not None:
+                if current <= alternatives[option.cheapest]:
+                    option.cheapest = "current"
+                option.saving = current - min(alternatives.values())
+        options.append(option)
+    return options

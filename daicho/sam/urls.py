@@ -11,6 +11,7 @@ urlpatterns = [
     path("devices/<int:pk>/edit/", views.DeviceEditView.as_view(), name="device_edit"),
     path("devices/<int:pk>/delete/", views.DeviceDeleteView.as_view(), name="device_delete"),
     path("position/", views.PositionView.as_view(), name="position"),
+    path("volume/", views.VolumeView.as_view(), name="volume"),
     path("inventory/", inventory_views.CampaignListView.as_view(), name="campaign_list"),
     path(
         "inventory/<int:pk>/", inventory_views.CampaignDetailView.as_view(), name="campaign_detail"

@@ -185,3 +185,39 @@ class PositionView(LoginRequiredMixin, View):
                 "unmatched": selectors.unmatched_names(organisation, limit=20),
             },
         )
+
+
+class VolumeView(LoginRequiredMixin, View):
+    """OEM/package mix against volume or subscription agreements, at prices the user enters."""
+
+    def get(self, request):
+        organisation = request.organisation
+        if organisation is None:
+            raise PermissionDenied
+        years = request.GET.get("years", "5")
+        years = int(years) if years.isdigit() and 1 <= int(years) <= 10 else 5
+        prices: dict[int, tuple[int | None, int | None]] = {}
+        for key, value in request.GET.items():
+            if key.startswith(("v_", "s_")) and key[2:].isdigit() and value.strip():
+                try:
+                    amount = parse_yen(value)
+                except ValueError:
+                    messages.error(request, _("Not an amount: %(value)s") % {"value": value})
+                    continue
+                volume, subscription = prices.get(int(key[2:]), (None, None))
+                prices[int(key[2:])] = (amount, subscription) if key[0] == "v" else (volume, amount)
+        options = selectors.volume_analysis(organisation, prices=prices, years=years)
+        return render(request, "sam/volume.html", {"options": options, "years": years})
+
+
+def parse_yen(text: str) -> int:
+    """An amount in yen as typed (full-width digits and separators accepted)."""
+    from daicho.core.importing.values import CellError, yen
+
+    try:
+        value = yen()(text)
+    except CellError as exc:
+        raise ValueError(str(exc)) from None
+    if value is None or value < 0:
+        raise ValueError(text)
+    return value

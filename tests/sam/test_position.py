@@ -280,3 +280,23 @@ ATOK,端末,5,,,存在しない課
     from daicho.sam.models import Licence
 
     assert not Licence.objects.exists()
+
+
+def test_volume_analysis_compares_the_mix_with_volume_and_subscription(world, office):
+    from daicho.sam.selectors import volume_analysis
+
+    install(office, world.section_a, "2019", 100)
+    LicenceFactory(title=office, quantity=60, type=LicenceType.OEM, unit_price=20_000)
+    LicenceFactory(title=office, quantity=30, type=LicenceType.PACKAGE, unit_price=40_000)
+    (option,) = volume_analysis(
+        world.org, as_of=TODAY, prices={office.pk: (30_000, 5_000)}, years=5
+    )
+    # Held: 60 × 20,000 + 30 × 40,000 = 2,400,000; 10 short at 40,000 = 400,000 → 2,800,000.
+    assert (option.need, option.oem, option.package, option.current_cost) == (
+        100,
+        60,
+        30,
+        2_800_000,
+    )
+    assert (option.volume_cost, option.subscription_cost) == (3_000_000, 2_500_000)
+    assert (option.cheapest, option.saving) == ("subscription", 300_000)

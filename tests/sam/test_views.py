@@ -41,7 +41,8 @@ def position(world):
 def test_the_position_page_answers_each_role(client, world, position, role, status):
     if world.user(role):
         client.force_login(world.user(role))
-    assert client.get(reverse("sam:position")).status_code == status
+    for url in (reverse("sam:position"), reverse("sam:volume")):
+        assert client.get(url).status_code == status, url
 
 
 def test_another_organisation_sees_nothing_of_this_position(client, world, position):
@@ -86,3 +87,15 @@ def test_the_position_page_runs_a_bounded_number_of_queries(client, world, posit
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("sam:position"))
     assert len(many) == len(few) <= 20
+
+
+def test_the_volume_page_compares_at_the_prices_entered(client, world, position):
+    LicenceFactory(title=position, quantity=3, type="package", unit_price=40_000)
+    client.force_login(world.viewer)
+    page = client.get(
+        reverse("sam:volume"),
+        {f"v_{position.pk}": "２５，０００", f"s_{position.pk}": "", "years": "5"},
+    ).content.decode()
+    assert "700,000" in page  # 28 devices × 25,000 yen
+    response = client.get(reverse("sam:volume"), {f"v_{position.pk}": "abc"})
+    assert response.status_code == 200
