@@ -15,6 +15,7 @@ class SamConfig(AppConfig):
         from daicho.lifecycle import eol
         from daicho.lifecycle.services import Target, register_target
         from daicho.sam import demo as sam_demo
+        from daicho.sam import demo_assets
         from daicho.sam import eol as sam_eol
         from daicho.sam import importers
         from daicho.sam import metrics as sam_metrics
@@ -25,3 +26,4 @@ class SamConfig(AppConfig):
         importers.register_kinds()
         sam_metrics.register()
         demo.register("sam", sam_demo.load, order=30)
+        demo.register("sam-assets", demo_assets.load, order=35)
