@@ -15,9 +15,8 @@ class SamConfig(AppConfig):
         from daicho.lifecycle import eol
         from daicho.lifecycle.services import Target, register_target
         from daicho.sam import demo as sam_demo
-        from daicho.sam import demo_assets
+        from daicho.sam import demo_assets, importers
         from daicho.sam import eol as sam_eol
-        from daicho.sam import importers
         from daicho.sam import metrics as sam_metrics
         from daicho.sam.models import Device
 
