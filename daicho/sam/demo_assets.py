@@ -131,7 +131,7 @@ def _licences(organisation, today) -> None:
         dict(title=_title(organisation, "Adobe Acrobat", "DC"), version="DC", quantity=140,
              type=LicenceType.SUBSCRIPTION, metric=LicenceMetric.USER,
              valid_from=datetime.date(fy, 4, 1), valid_until=datetime.date(fy + 1, 3, 31),
-             certificate="ADB-VIP-%d" % fy, unit_price=23_760),
+             certificate=f"ADB-VIP-{fy}", unit_price=23_760),
         dict(title=_title(organisation, "ウイルスバスター コーポレートエディション"),
              metric=LicenceMetric.SITE, quantity=0, type=LicenceType.SUBSCRIPTION,
              valid_from=today - datetime.timedelta(days=300),
@@ -191,11 +191,15 @@ def _audit(organisation, today) -> None:
         held_on=datetime.date(fy + 1, 1, 22),
         auditor="情報政策課・監査委員事務局",
     )
-    for code, description, action, done in [
-        ("D01-S01", "Visio のインストール数が保有ライセンスを超過", "不要端末からのアンインストールと追加購入の要否判断", True),
-        ("D04-S04", "ライセンス証書の保管場所が不明", "証書を情報政策課へ提出し台帳に証書番号を登録", False),
-        ("D02-S01", "私物ソフトウェア（フリーソフト）の無断導入", "導入申請手続の周知と削除", False),
-    ]:  # fmt: skip
+    findings = [
+        ("D01-S01", "Visio のインストール数が保有ライセンスを超過",
+         "不要端末からのアンインストールと追加購入の要否判断", True),
+        ("D04-S04", "ライセンス証書の保管場所が不明",
+         "証書を情報政策課へ提出し台帳に証書番号を登録", False),
+        ("D02-S01", "私物ソフトウェア（フリーソフト）の無断導入",
+         "導入申請手続の周知と削除", False),
+    ]  # fmt: skip
+    for code, description, action, done in findings:
         if code not in units:
             continue
         finding = services.finding_add(
