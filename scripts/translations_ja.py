@@ -1102,6 +1102,27 @@ TRANSLATIONS: dict[str, str] = {
     'No licensable software is installed yet.': '有償ソフトウェアのインストールはまだありません。',
     'Compare': '比較',
     'Not an amount: %(value)s': '金額として読めません: %(value)s',
+    # sam: licence pages
+    'Licence type': 'ライセンス種別',
+    'Valid today': '本日有効',
+    'Expiring within 90 days': '90日以内に期限',
+    'Expired': '期限切れ',
+    'Validity': '有効期間',
+    'Managing unit': '管理部門',
+    'Valid from': '開始日',
+    'Valid until': '有効期限',
+    'Unit price (yen)': '単価（円）',
+    'Quantity': '数量',
+    'Downgrade rights': 'ダウングレード権',
+    'Certificate number': '証書番号',
+    'Installed software': 'インストールされているソフトウェア',
+    'Software name': 'ソフトウェア名',
+    'Publisher': '発行元',
+    'Installed on': 'インストール日',
+    'No inventory of this device yet (import kind installations).': 'この機器のインストール状況はまだありません（取込種別 installations）。',
+    'Not valid today': '本日は無効',
+    'The whole organisation': '団体全体',
+    'Certificates and documents': '証書・関連文書',
 }
 # fmt: on
 

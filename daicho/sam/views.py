@@ -19,10 +19,10 @@ from daicho.core.models import OrgUnit
 from daicho.core.views import ObjectDeleteView, ObjectEditView, ObjectListView, get_visible_or_404
 from daicho.registry.views import _history
 from daicho.sam import selectors, services
-from daicho.sam.filters import DeviceFilterSet
-from daicho.sam.forms import DeviceForm
-from daicho.sam.models import Device, LicenceMetric, SoftwareTitle
-from daicho.sam.tables import DEVICE_COLUMNS
+from daicho.sam.filters import DeviceFilterSet, LicenceFilterSet
+from daicho.sam.forms import DeviceForm, LicenceForm
+from daicho.sam.models import Device, Licence, LicenceMetric, SoftwareTitle
+from daicho.sam.tables import DEVICE_COLUMNS, LICENCE_COLUMNS
 
 
 class DeviceListView(ObjectListView):
@@ -41,6 +41,8 @@ class DeviceListView(ObjectListView):
 
 
 class DeviceDetailView(LoginRequiredMixin, View):
+    """A device, the software its latest inventory found, and its history."""
+
     def get(self, request, pk):
         device = get_visible_or_404(
             Device.objects.select_related("unit", "release__product"), request.user, pk=pk
@@ -54,6 +56,9 @@ class DeviceDetailView(LoginRequiredMixin, View):
                 "eol_status": device.release.status(today) if device.release else "",
                 "can_edit": Device.objects.editable_by(request.user).filter(pk=pk).exists(),
                 "history": _history(device),
+                "installations": device.installations.select_related("title").order_by("raw_name")[
+                    :500
+                ],
             },
         )
 
@@ -221,3 +226,72 @@ def parse_yen(text: str) -> int:
     if value is None or value < 0:
         raise ValueError(text)
     return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Licences
+
+
+class LicenceListView(ObjectListView):
+    filterset_class = LicenceFilterSet
+    columns = LICENCE_COLUMNS
+    default_sort = "title"
+    list_name = "licences"
+    title = gettext_lazy("Licences")
+    create_url_name = "sam:licence_create"
+    export_kind = "licences"
+
+    def get_queryset(self):
+        return Licence.objects.visible_to(self.request.user).select_related("title", "unit")
+
+
+class LicenceDetailView(LoginRequiredMixin, View):
+    """A licence with its certificates (attached documents) and history."""
+
+    def get(self, request, pk):
+        from django.contrib.contenttypes.models import ContentType
+
+        from daicho.core.models import Attachment
+
+        licence = get_visible_or_404(
+            Licence.objects.select_related("title", "unit"), request.user, pk=pk
+        )
+        content_type = ContentType.objects.get_for_model(Licence)
+        return render(
+            request,
+            "sam/licence_detail.html",
+            {
+                "licence": licence,
+                "can_edit": Licence.objects.editable_by(request.user).filter(pk=pk).exists(),
+                "history": _history(licence),
+                "content_type": content_type,
+                "attachments": Attachment.objects.filter(
+                    content_type=content_type, object_id=str(licence.pk)
+                ),
+                "valid": Licence.objects.filter(pk=pk).valid_on(timezone.localdate()).exists(),
+            },
+        )
+
+
+class LicenceEditView(ObjectEditView):
+    model = Licence
+    form_class = LicenceForm
+
+    def save(self, form, obj):
+        data = dict(form.cleaned_data)
+        if obj is None:
+            return services.licence_create(
+                organisation=data["title"].organisation, title=data.pop("title"), **data
+            )
+        return services.licence_update(licence=obj, data=data)
+
+    def cancel_url(self):
+        return reverse("sam:licence_list")
+
+
+class LicenceDeleteView(ObjectDeleteView):
+    model = Licence
+    success_url = reverse_lazy("sam:licence_list")
+
+    def delete(self, obj):
+        services.licence_delete(licence=obj)

@@ -99,3 +99,87 @@ def test_the_volume_page_compares_at_the_prices_entered(client, world, position)
     assert "700,000" in page  # 28 devices × 25,000 yen
     response = client.get(reverse("sam:volume"), {f"v_{position.pk}": "abc"})
     assert response.status_code == 200
+
+
+def test_licence_pages_for_each_role(client, world, position):
+    from daicho.sam.models import Licence
+
+    licence = Licence.objects.get()
+    urls = [
+        reverse("sam:licence_list"),
+        reverse("sam:licence_detail", args=[licence.pk]),
+    ]
+    for role, expected in [("anonymous", 302), ("viewer", 200), ("sam", 200), ("policy", 200)]:
+        client.logout()
+        if world.user(role):
+            client.force_login(world.user(role))
+        for url in urls:
+            assert client.get(url).status_code == expected, (role, url)
+    client.force_login(world.viewer)
+    assert client.get(reverse("sam:licence_edit", args=[licence.pk])).status_code == 403
+    client.force_login(world.outsider)
+    assert client.get(reverse("sam:licence_detail", args=[licence.pk])).status_code == 404
+
+
+def test_policy_records_a_licence_from_the_form_and_attaches_its_certificate(
+    client, world, position
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from daicho.core.models import Attachment, AuditEvent
+    from daicho.sam.models import Licence
+
+    client.force_login(world.policy)
+    response = client.post(
+        reverse("sam:licence_create"),
+        {
+            "title": position.pk,
+            "version": "2010",
+            "metric": "device",
+            "quantity": "5",
+            "type": "package",
+            "valid_from": "H26.4.1",
+            "unit": world.section_b.pk,
+            "certificate": "PKG-2010-01",
+            "unit_price": "２８，０００",
+        },
+    )
+    licence = Licence.objects.get(certificate="PKG-2010-01")
+    assert response.status_code == 302
+    assert (licence.unit_price, str(licence.valid_from), licence.unit) == (
+        28_000,
+        "2014-04-01",
+        world.section_b,
+    )
+    assert AuditEvent.objects.filter(object_repr__contains="PKG-2010-01", action="create").exists()
+    from django.contrib.contenttypes.models import ContentType
+
+    ct = ContentType.objects.get_for_model(Licence)
+    client.post(
+        reverse("attachment_add", args=[ct.pk, licence.pk]),
+        {"file": SimpleUploadedFile("証書.pdf", b"%PDF-1.4 test"), "description": "ライセンス証書"},
+    )
+    assert Attachment.objects.filter(object_id=str(licence.pk)).count() == 1
+    page = client.get(reverse("sam:licence_detail", args=[licence.pk])).content.decode()
+    assert "証書.pdf" in page
+
+
+def test_the_device_page_lists_its_installed_software(client, world, position):
+    from daicho.sam.models import Device
+
+    device = Device.objects.filter(name__startswith="D02-S01-2010-").first()
+    client.force_login(world.viewer)
+    page = client.get(reverse("sam:device_detail", args=[device.pk])).content.decode()
+    assert "Microsoft Office Standard 2010" in page
+
+
+def test_the_licence_list_runs_a_bounded_number_of_queries(client, world, position):
+    client.force_login(world.viewer)
+    client.get(reverse("sam:licence_list"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("sam:licence_list"))
+    for n in range(10):
+        LicenceFactory(title=position, quantity=n + 1, unit=world.section_a)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("sam:licence_list"))
+    assert len(many) == len(few)
