@@ -1123,6 +1123,18 @@ TRANSLATIONS: dict[str, str] = {
     'Not valid today': '本日は無効',
     'The whole organisation': '団体全体',
     'Certificates and documents': '証書・関連文書',
+    # sam: rules page and home panel
+    'Give the title this name means.': 'この名前が表すソフトウェア名を入力してください。',
+    '%(raw)s now means %(title)s.': '%(raw)s を %(title)s として名寄せしました。',
+    'The software inventory of %(unit)s is due by %(date)s.': '%(unit)s のソフトウェア棚卸の期限は %(date)s です。',
+    'Take the inventory': '棚卸をする',
+    'units confirmed': '所属が確定',
+    '%(n)s licence expires within 90 days.': '90日以内に期限を迎えるライセンスが %(n)s 件あります。',
+    "Installed names are turned into software titles by these rules: the organisation's first, then those shipped with Daicho. The kind normalisation-rules imports many at once.": 'インストールされているソフトウェア名は、これらの名寄せルール（団体独自のルール、次に Daicho 同梱のルール）でソフトウェアに対応付けられます。取込種別 normalisation-rules でまとめて登録できます。',
+    'Every installed name is matched to a title.': 'すべてのソフトウェア名が名寄せされています。',
+    "The organisation's rules": '団体独自のルール',
+    'Add the rule': 'ルールを追加',
+    '%(n)s rule shipped with Daicho': 'Daicho 同梱のルール %(n)s 件',
 }
 # fmt: on
 

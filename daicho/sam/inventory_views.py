@@ -333,3 +333,118 @@ class AuditDetailView(LoginRequiredMixin, View):
         except ValidationError as exc:
             _errors(request, exc)
         return redirect(audit_record)
+
+
+class RuleForm(forms.Form):
+    pattern = forms.CharField(label=gettext_lazy("pattern"), max_length=300)
+    publisher_pattern = forms.CharField(
+        label=gettext_lazy("publisher"), max_length=200, required=False
+    )
+    title = forms.CharField(label=gettext_lazy("title"), max_length=200)
+    edition = forms.CharField(label=gettext_lazy("edition"), max_length=100, required=False)
+    version = forms.CharField(label=gettext_lazy("version"), max_length=50, required=False)
+    free = forms.BooleanField(label=gettext_lazy("free software"), required=False)
+
+
+class MapForm(forms.Form):
+    raw_name = forms.CharField(max_length=300)
+    title = forms.CharField(label=gettext_lazy("title"), max_length=200)
+    edition = forms.CharField(label=gettext_lazy("edition"), max_length=100, required=False)
+    version = forms.CharField(label=gettext_lazy("version"), max_length=50, required=False)
+    free = forms.BooleanField(label=gettext_lazy("free software"), required=False)
+
+
+class RuleListView(LoginRequiredMixin, View):
+    """Normalisation rules (the organisation's and the shipped ones) and the installed names no
+    rule matches, each with a form to map it to a title."""
+
+    def get(self, request, form=None):
+        from daicho.sam.data.rules import SHIPPED_RULES
+        from daicho.sam.models import NormalisationRule
+        from daicho.sam.selectors import unmatched_names
+
+        organisation = request.organisation
+        if organisation is None:
+            raise PermissionDenied
+        can_edit = organisation.pk in scope_of(request.user).policy_org_ids
+        return render(
+            request,
+            "sam/rules.html",
+            {
+                "own": NormalisationRule.objects.filter(organisation=organisation),
+                "shipped": SHIPPED_RULES,
+                "unmatched": unmatched_names(organisation),
+                "form": form or (_styled(RuleForm()) if can_edit else None),
+                "can_edit": can_edit,
+            },
+        )
+
+    def post(self, request):
+        from daicho.sam.models import NormalisationRule
+
+        organisation = request.organisation
+        if organisation is None or organisation.pk not in scope_of(request.user).policy_org_ids:
+            raise PermissionDenied
+        action = request.POST.get("action")
+        if action == "delete":
+            rule = get_object_or_404(
+                NormalisationRule.objects.editable_by(request.user), pk=request.POST.get("rule")
+            )
+            services.rule_delete(rule=rule)
+            services.installations_renormalise(organisation=organisation)
+            messages.success(request, _("Deleted: %(obj)s") % {"obj": rule.pattern})
+            return redirect("sam:rules")
+        if action == "map":
+            form = MapForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Give the title this name means."))
+                return redirect("sam:rules")
+            try:
+                services.raw_name_map(organisation=organisation, **form.cleaned_data)
+            except ValidationError as exc:
+                _errors(request, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(raw)s now means %(title)s.")
+                    % {"raw": form.cleaned_data["raw_name"], "title": form.cleaned_data["title"]},
+                )
+            return redirect("sam:rules")
+        form = _styled(RuleForm(request.POST))
+        if form.is_valid():
+            try:
+                services.rule_create(organisation=organisation, **form.cleaned_data)
+                services.installations_renormalise(organisation=organisation)
+            except ValidationError as exc:
+                _errors(request, exc)
+                return self.get(request, form=form)
+            messages.success(request, _("Saved."))
+            return redirect("sam:rules")
+        return self.get(request, form=form)
+
+
+def sam_panel(request) -> dict:
+    """The home page's SAM notice: this year's 棚卸 (the officer's own unit first) and licences
+    about to expire."""
+    from daicho.sam.selectors import licences_expiring
+
+    organisation = request.organisation
+    if organisation is None:
+        return {}
+    today = timezone.localdate()
+    campaign = _campaigns(organisation).filter(status="open").order_by("-pk").first()
+    mine = []
+    if campaign is not None:
+        paths = scope_of(request.user).sam_paths
+        mine = [
+            p
+            for p in campaign.confirmations.exclude(status=ConfirmationStatus.CONFIRMED)
+            .select_related("unit")
+            .order_by("unit__path")
+            if any(p.unit.path.startswith(path) for path in paths)
+        ]
+    return {
+        "campaign": campaign,
+        "mine": mine,
+        "expiring": licences_expiring(organisation, today=today).count(),
+    }

@@ -464,3 +464,33 @@ def finding_done(*, finding: AuditFinding, action: str = "") -> AuditFinding:
     if action:
         data["action"] = action
     return object_update(obj=finding, data=data)
+
+
+@transaction.atomic
+def raw_name_map(
+    *,
+    organisation: Organisation,
+    raw_name: str,
+    title: str,
+    edition: str = "",
+    version: str = "",
+    free: bool = False,
+    publisher: str = "",
+) -> NormalisationRule:
+    """Map one unmatched installed name to a title: a rule for exactly that name (IT policy),
+    applied at once to the installations already loaded."""
+    import re
+
+    from daicho.sam.normalisation import normalise
+
+    rule = rule_create(
+        organisation=organisation,
+        pattern=f"^{re.escape(normalise(raw_name))}$",
+        title=title,
+        edition=edition,
+        version=version,
+        free=free,
+        publisher=publisher,
+    )
+    installations_renormalise(organisation=organisation)
+    return rule

@@ -17,6 +17,7 @@ urlpatterns = [
     path("licences/<int:pk>/delete/", views.LicenceDeleteView.as_view(), name="licence_delete"),
     path("position/", views.PositionView.as_view(), name="position"),
     path("volume/", views.VolumeView.as_view(), name="volume"),
+    path("rules/", inventory_views.RuleListView.as_view(), name="rules"),
     path("inventory/", inventory_views.CampaignListView.as_view(), name="campaign_list"),
     path(
         "inventory/<int:pk>/", inventory_views.CampaignDetailView.as_view(), name="campaign_detail"

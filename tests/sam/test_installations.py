@@ -211,3 +211,58 @@ def test_a_large_load_drops_and_rebuilds_the_title_index(
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, "sam_installation")
     assert "sam_inst_title_version_dev" in constraints
+
+
+def test_an_unmatched_name_is_mapped_from_the_rules_page(client, world, devices, capsys, tmp_path):
+    from django.urls import reverse
+
+    run(capsys, "import", "installations", write(tmp_path, "i.csv", INSTALLS))
+    client.force_login(world.policy)
+    page = client.get(reverse("sam:rules")).content.decode()
+    assert "業務用自作ツール Ver.3" in page
+    client.post(
+        reverse("sam:rules"),
+        {
+            "action": "map",
+            "raw_name": "業務用自作ツール Ver.3",
+            "title": "業務用自作ツール",
+            "free": "on",
+        },
+    )
+    tool = Installation.objects.get(raw_name__startswith="業務用")
+    assert (tool.title.name, tool.title.free) == ("業務用自作ツール", True)
+    assert (
+        'data-name="業務用自作ツール Ver.3"'
+        not in client.get(reverse("sam:rules")).content.decode()
+    )
+    client.force_login(world.sam)
+    assert (
+        client.post(
+            reverse("sam:rules"), {"action": "map", "raw_name": "x", "title": "y"}
+        ).status_code
+        == 403
+    )
+
+
+def test_the_home_page_reminds_a_sam_officer_of_its_units_inventory(
+    client, world, devices, as_user
+):
+    import datetime
+
+    from django.urls import reverse
+
+    from daicho.sam import services
+
+    with as_user(world.policy):
+        services.campaign_open(
+            organisation=world.org,
+            fiscal_year=2026,
+            deadline=datetime.date(2026, 12, 25),
+            units=[world.section_a, world.section_b],
+        )
+    client.force_login(world.sam)
+    page = client.get(reverse("home")).content.decode()
+    assert 'id="sam-panel"' in page and "くらし安全安心課" in page
+    client.force_login(world.viewer)
+    page = client.get(reverse("home")).content.decode()
+    assert 'id="sam-panel"' in page and "くらし安全安心課" not in page
