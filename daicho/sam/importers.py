@@ -210,10 +210,10 @@ class InstallationImport(Kind):
         return formats.open_installations(source, name=name, sheet=sheet, encoding=encoding)
 
     def process_table(self, reader, columns, ctx, progress) -> None:
-        from daicho.sam.installations import Loader, records_as_cells
+        from daicho.sam.installations import Loader
 
         loader = Loader(ctx)
-        loader.load(records_as_cells(reader, columns))
+        loader.load(reader.records(), reader.headers, columns)
         for number, where, message in getattr(reader, "problems", []):
             ctx.reject(number, "software", f"{where}: {message}", where)
         if progress:

@@ -10,7 +10,7 @@ counts); the devices and titles an import creates get one audit event each.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection
@@ -103,10 +103,21 @@ class Loader:
 
     # -- rows ----------------------------------------------------------------------------------
 
-    def load(self, rows: Iterable[tuple[int, dict[str, str]]]) -> None:
-        """Rows as (row number, {column: text}); the caller may build the dicts lazily."""
+    def load(self, records: Iterable[tuple[int, list[str]]], headers: list[str], columns) -> None:
+        """Rows as (row number, cells in the order of ``headers``); ``columns`` maps the file's
+        headers to the kind's columns. Cells are read by position: no dict per row."""
+        width = len(headers)
+        where = {columns[h]: i for i, h in enumerate(headers) if h in columns}
+        # A column the file lacks reads the empty cell added at the end of every row.
+        self.ix = tuple(
+            where.get(c, width)
+            for c in ("device", "software", "publisher", "version", "installed_on", "unit")
+        )
         chunk: list[tuple] = []
-        for number, cells in rows:
+        for number, cells in records:
+            if len(cells) < width:
+                cells.extend([""] * (width - len(cells)))
+            cells.append("")
             row = self.row(number, cells)
             if row is not None:
                 chunk.append(row)
@@ -117,11 +128,14 @@ class Loader:
             self.flush(chunk)
         self.finish()
 
-    def row(self, number: int, cells: dict[str, str]) -> tuple | None:
+    def row(self, number: int, cells: list[str]) -> tuple | None:
         """The table row for one file row, or None (rejected through the context)."""
         ctx = self.ctx
-        name = cells.get("device", "")
-        software = cells.get("software", "")
+        i_device, i_software, i_publisher, i_version, i_installed, i_unit = self.ix
+        name = cells[i_device]
+        software = cells[i_software]
+        publisher = cells[i_publisher]
+        raw_version = cells[i_version]
         if not name or not software:
             ctx.reject(
                 number,
@@ -130,33 +144,32 @@ class Loader:
                 "",
             )
             return None
-        publisher = cells.get("publisher", "")
-        raw_version = cells.get("version", "")
-        for column, text in (
-            ("device", name),
-            ("software", software),
-            ("publisher", publisher),
-            ("version", raw_version),
-        ):
-            if len(text) > LIMITS[column]:
-                ctx.reject(
-                    number,
-                    column,
-                    _("Too long: %(length)d characters, at most %(max)d.")
-                    % {"length": len(text), "max": LIMITS[column]},
-                    text,
-                )
-                return None
+        if len(name) > 100 or len(software) > 300 or len(publisher) > 200 or len(raw_version) > 100:
+            for column, text in (
+                ("device", name),
+                ("software", software),
+                ("publisher", publisher),
+                ("version", raw_version),
+            ):
+                if len(text) > LIMITS[column]:
+                    ctx.reject(
+                        number,
+                        column,
+                        _("Too long: %(length)d characters, at most %(max)d.")
+                        % {"length": len(text), "max": LIMITS[column]},
+                        text,
+                    )
+                    return None
         device_id = self.devices.get(name)
         if device_id is None:
-            device_id = self._device(number, name, cells.get("unit", ""))
+            device_id = self._device(number, name, cells[i_unit])
             if device_id is None:
                 return None
         elif self.editable is not None and device_id not in self.editable:
             ctx.reject(number, "device", _("You may not keep the inventory of this device."), name)
             return None
         self.seen.add(device_id)
-        installed = cells.get("installed_on", "")
+        installed = cells[i_installed]
         installed_on = self.dates.get(installed, False)
         if installed_on is False:
             try:
@@ -247,7 +260,7 @@ class Loader:
             ]
             self.seen.update(r[0] for r in chunk)
             self.seen.discard(None)
-        if len(chunk) >= CHUNK and not self.index_dropped:
+        if len(chunk) >= CHUNK and not self.index_dropped and connection.vendor == "sqlite":
             self._drop_index()
         bulk.insert(Installation, FIELDS, chunk)
         self.inserted += len(chunk)
@@ -368,12 +381,3 @@ class Loader:
         self.ctx.created_refs.extend(
             _("Device %(name)s") % {"name": name} for name in self.devices_created
         )
-
-
-def records_as_cells(reader, columns: dict[str, str]) -> Iterator[tuple[int, dict[str, str]]]:
-    """(row number, {column: text}) from a table reader, building one small dict per row."""
-    headers = reader.headers
-    index = [(i, columns[h]) for i, h in enumerate(headers) if h in columns]
-    for number, cells in reader.records():
-        width = len(cells)
-        yield number, {name: cells[i] for i, name in index if i < width}
