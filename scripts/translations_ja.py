@@ -1135,6 +1135,9 @@ TRANSLATIONS: dict[str, str] = {
     "The organisation's rules": '団体独自のルール',
     'Add the rule': 'ルールを追加',
     '%(n)s rule shipped with Daicho': 'Daicho 同梱のルール %(n)s 件',
+    # sam: reminders
+    '--days cannot be negative.': '--days に負の数は指定できません。',
+    'An inventory campaign for this fiscal year is already under way.': 'この年度の棚卸はすでに実施中です。',
 }
 # fmt: on
 

@@ -179,7 +179,7 @@ class ConfirmationView(LoginRequiredMixin, View):
         devices = (
             services.confirmation_devices(part)
             .select_related("unit")
-            .annotate(software=Count("installations"))
+            .annotate(software=Count("installations", distinct=True))
             .order_by("unit__path", "name")
         )
         rows = [(d, checks.get(d.pk)) for d in devices]

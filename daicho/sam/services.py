@@ -259,6 +259,12 @@ def campaign_open(
         raise ValidationError({"units": _("Choose the units that take part.")})
     if any(u.organisation_id != organisation.pk for u in units):
         raise ValidationError({"units": _("The unit belongs to another organisation.")})
+    if InventoryCampaign.objects.filter(
+        organisation=organisation, fiscal_year=fiscal_year, status=CampaignStatus.OPEN
+    ).exists():
+        raise ValidationError(
+            {"fiscal_year": _("An inventory campaign for this fiscal year is already under way.")}
+        )
     campaign = object_create(
         obj=InventoryCampaign(
             organisation=organisation,

@@ -224,3 +224,26 @@ def test_another_organisation_cannot_reach_the_campaign(client, world, campaign)
     )
     client.force_login(world.viewer)
     assert client.post(reverse("sam:campaign_list"), {"fiscal_year": 2025}).status_code == 403
+
+
+def test_one_campaign_per_fiscal_year_at_a_time(world, campaign, as_user):
+    with as_user(world.policy), pytest.raises(ValidationError) as error:
+        services.campaign_open(
+            organisation=world.org,
+            fiscal_year=2025,
+            deadline=D(2026, 1, 31),
+            units=[world.section_a],
+        )
+    assert "fiscal_year" in error.value.message_dict
+
+
+def test_the_remind_command_lists_the_units_reminded(world, campaign, capsys):
+    import json
+
+    from tests.core.test_import import run
+
+    code, out, err = run(capsys, "sam", "remind", "--org", "330001", "--days", "1000", "--json")
+    assert code == 0, err
+    assert sorted(r["unit"] for r in json.loads(out)) == ["D01-S01", "D02-S01"]
+    code, out, err = run(capsys, "sam", "remind", "--org", "330001", "--days", "-1")
+    assert code != 0

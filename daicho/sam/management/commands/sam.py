@@ -19,7 +19,8 @@ class Command(DaichoCommand):
     help = (
         "Software asset management: `position` prints the licence compliance position, "
         "`unmatched` the installed names no normalisation rule matches, `renormalise` applies "
-        "the rules again to every installation."
+        "the rules again to every installation, `remind` reminds the units that have not "
+        "confirmed the year's 棚卸 when its deadline is near."
     )
 
     def add_arguments(self, parser):
@@ -40,12 +41,22 @@ class Command(DaichoCommand):
         renormalise = sub.add_parser("renormalise", help="apply the rules to every installation")
         renormalise.add_argument("--org", default=None)
         renormalise.add_argument("--json", action="store_true")
+        remind = sub.add_parser(
+            "remind", help="remind units that have not confirmed the 棚卸 (run it daily)"
+        )
+        remind.add_argument(
+            "--days", type=int, default=14, help="remind within N days of the deadline"
+        )
+        remind.add_argument("--org", default=None)
+        remind.add_argument("--json", action="store_true")
 
     def handle(self, *args, **options):
         organisation = organisation_from(options["org"])
         action = options["action"]
         if action == "position":
             return self.position(organisation, options)
+        if action == "remind":
+            return self.remind(organisation, options)
         if action == "unmatched":
             rows = selectors.unmatched_names(organisation)
             if options["json"]:
@@ -64,6 +75,36 @@ class Command(DaichoCommand):
             self.stdout.write(
                 _("%(count)d installed names changed title or version.") % {"count": changed}
             )
+
+    def remind(self, organisation, options):
+        from daicho.sam.models import CampaignStatus, InventoryCampaign
+
+        if options["days"] < 0:
+            raise CommandError(_("--days cannot be negative."))
+        today = timezone.localdate()
+        reminded = []
+        with audit.audit_context(actor=None, channel=audit.Channel.CLI):
+            for campaign in InventoryCampaign.objects.filter(
+                organisation=organisation, status=CampaignStatus.OPEN
+            ):
+                for part in services.inventory_remind(
+                    campaign=campaign, today=today, days=options["days"]
+                ):
+                    reminded.append(
+                        {
+                            "campaign": campaign.name,
+                            "deadline": campaign.deadline.isoformat(),
+                            "unit": part.unit.code,
+                            "unit_name": part.unit.name,
+                            "status": part.status,
+                        }
+                    )
+        if options["json"]:
+            self.stdout.write(json.dumps(reminded, ensure_ascii=False, indent=1))
+            return
+        for r in reminded:
+            self.stdout.write(f"{r['deadline']}\t{r['unit']}\t{r['unit_name']}\t{r['status']}")
+        self.stderr.write(_("%(count)d units reminded.") % {"count": len(reminded)})
 
     def position(self, organisation, options):
         as_of = timezone.localdate()
