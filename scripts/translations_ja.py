@@ -1138,6 +1138,8 @@ TRANSLATIONS: dict[str, str] = {
     # sam: reminders
     '--days cannot be negative.': '--days に負の数は指定できません。',
     'An inventory campaign for this fiscal year is already under way.': 'この年度の棚卸はすでに実施中です。',
+    # sam: snapshot imports are not rolled back
+    'An import of %(kind)s is a snapshot and cannot be rolled back; import the previous file again.': '%(kind)s の取込はスナップショットのため取り消せません。前回のファイルを取り込み直してください。',
 }
 # fmt: on
 

@@ -155,6 +155,7 @@ class InstallationImport(Kind):
 
     name = "installations"
     title = gettext_lazy("Installations")
+    can_roll_back = False  # audited per batch, not per row: import the previous file again
     fields = [
         Field(
             "device",

@@ -266,3 +266,18 @@ def test_the_home_page_reminds_a_sam_officer_of_its_units_inventory(
     client.force_login(world.viewer)
     page = client.get(reverse("home")).content.decode()
     assert 'id="sam-panel"' in page and "くらし安全安心課" not in page
+
+
+def test_an_installations_batch_is_not_rolled_back_but_reimported(
+    world, devices, capsys, tmp_path, as_user
+):
+    from django.core.exceptions import ValidationError
+
+    from daicho.core.importing import services as import_services
+
+    run(capsys, "import", "installations", write(tmp_path, "i.csv", INSTALLS))
+    batch = ImportBatch.objects.get(kind="installations")
+    with as_user(world.policy), pytest.raises(ValidationError) as error:
+        import_services.batch_rollback(batch=batch)
+    assert "snapshot" in str(error.value) or "スナップショット" in str(error.value)
+    assert Installation.objects.count() == 5

@@ -148,6 +148,9 @@ class Kind:
     title: str = ""
     fields: Sequence[Field] = ()
     chunk_size = 2000
+    # False for kinds whose rows are not audited one by one (snapshots loaded in bulk): their
+    # batches cannot be undone from the audit log; importing the previous file restores them.
+    can_roll_back = True
 
     def export_queryset(self, user):
         """The records of this kind the user may read, as exports list them."""

@@ -180,6 +180,15 @@ def batch_rollback(*, batch: ImportBatch) -> int:
     )
     if batch.status != ImportStatus.APPLIED:
         raise ValidationError(_("Only an applied import can be rolled back."))
+    kind = engine.kinds().get(batch.kind)
+    if kind is not None and not kind.can_roll_back:
+        raise ValidationError(
+            _(
+                "An import of %(kind)s is a snapshot and cannot be rolled back; "
+                "import the previous file again."
+            )
+            % {"kind": kind.title}
+        )
     blockers = batch_blockers(batch)
     if blockers:
         raise ValidationError(

@@ -140,6 +140,7 @@ class ImportDetailView(LoginRequiredMixin, View):
                 and batch.user_id == request.user.pk
                 and (batch.rejected == 0 or batch.options.get("skip_invalid")),
                 "can_rollback": batch.status == ImportStatus.APPLIED
+                and (kind is None or kind.can_roll_back)
                 and not blockers
                 and (
                     batch.user_id == request.user.pk
