@@ -1140,6 +1140,14 @@ TRANSLATIONS: dict[str, str] = {
     'An inventory campaign for this fiscal year is already under way.': 'この年度の棚卸はすでに実施中です。',
     # sam: snapshot imports are not rolled back
     'An import of %(kind)s is a snapshot and cannot be rolled back; import the previous file again.': '%(kind)s の取込はスナップショットのため取り消せません。前回のファイルを取り込み直してください。',
+    # sam: software titles
+    'Free software': '無償ソフトウェア',
+    'Licensable': '有償',
+    'Licence': 'ライセンス',
+    'Edition': 'エディション',
+    'Versions in release order': 'バージョンの発売順',
+    'Declared peak of concurrent use': '同時使用数のピーク（申告）',
+    'Software titles': 'ソフトウェア',
 }
 # fmt: on
 

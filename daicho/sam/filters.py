@@ -17,6 +17,7 @@ from daicho.sam.models import (
     Licence,
     LicenceMetric,
     LicenceType,
+    SoftwareTitle,
 )
 
 
@@ -96,3 +97,24 @@ class LicenceFilterSet(df.FilterSet):
                 valid_until__gte=today, valid_until__lte=today + datetime.timedelta(days=90)
             )
         return queryset.filter(valid_until__lt=today)
+
+
+class TitleFilterSet(df.FilterSet):
+    q = df.CharFilter(method="search", label=_("Search"))
+    free = df.ChoiceFilter(
+        method="by_price",
+        choices=[("free", _("Free software")), ("licensable", _("Licensable"))],
+        label=_("Licence"),
+    )
+
+    class Meta:
+        model = SoftwareTitle
+        fields: list[str] = []
+
+    def by_price(self, queryset, name, value):
+        return queryset.filter(free=value == "free")
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(name__icontains=value) | Q(edition__icontains=value) | Q(publisher__icontains=value)
+        )

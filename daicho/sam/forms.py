@@ -107,3 +107,22 @@ class LicenceForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+
+class TitleForm(forms.ModelForm):
+    """A software title: free or licensable, the release order of its versions, its peak."""
+
+    class Meta:
+        model = SoftwareTitle
+        fields = ["publisher", "name", "edition", "free", "release_order", "declared_peak"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            widget.attrs["class"] = (
+                "form-check-input" if isinstance(widget, forms.CheckboxInput) else "form-control"
+            )
+
+    def _post_clean(self):
+        pass

@@ -67,3 +67,25 @@ LICENCE_COLUMNS = [
         numeric=True,
     ),
 ]
+
+TITLE_COLUMNS = [
+    Column(
+        "name",
+        _("Software"),
+        lambda t: t.name,
+        sort=("name", "edition"),
+        link="sam:title_edit",
+        optional=False,
+    ),
+    Column("edition", _("Edition"), lambda t: t.edition, sort=("edition",)),
+    Column("publisher", _("Publisher"), lambda t: t.publisher, sort=("publisher",)),
+    Column("free", _("Free software"), lambda t: "○" if t.free else "", sort=("free",)),
+    Column("release_order", _("Versions in release order"), lambda t: t.release_order),
+    Column(
+        "declared_peak",
+        _("Declared peak of concurrent use"),
+        lambda t: t.declared_peak,
+        numeric=True,
+        default=False,
+    ),
+]

@@ -18,6 +18,9 @@ urlpatterns = [
     path("position/", views.PositionView.as_view(), name="position"),
     path("volume/", views.VolumeView.as_view(), name="volume"),
     path("rules/", inventory_views.RuleListView.as_view(), name="rules"),
+    path("titles/", views.TitleListView.as_view(), name="title_list"),
+    path("titles/new/", views.TitleEditView.as_view(), name="title_create"),
+    path("titles/<int:pk>/edit/", views.TitleEditView.as_view(), name="title_edit"),
     path("inventory/", inventory_views.CampaignListView.as_view(), name="campaign_list"),
     path(
         "inventory/<int:pk>/", inventory_views.CampaignDetailView.as_view(), name="campaign_detail"

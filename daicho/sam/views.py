@@ -19,10 +19,10 @@ from daicho.core.models import OrgUnit
 from daicho.core.views import ObjectDeleteView, ObjectEditView, ObjectListView, get_visible_or_404
 from daicho.registry.views import _history
 from daicho.sam import selectors, services
-from daicho.sam.filters import DeviceFilterSet, LicenceFilterSet
-from daicho.sam.forms import DeviceForm, LicenceForm
+from daicho.sam.filters import DeviceFilterSet, LicenceFilterSet, TitleFilterSet
+from daicho.sam.forms import DeviceForm, LicenceForm, TitleForm
 from daicho.sam.models import Device, Licence, LicenceMetric, SoftwareTitle
-from daicho.sam.tables import DEVICE_COLUMNS, LICENCE_COLUMNS
+from daicho.sam.tables import DEVICE_COLUMNS, LICENCE_COLUMNS, TITLE_COLUMNS
 
 
 class DeviceListView(ObjectListView):
@@ -295,3 +295,39 @@ class LicenceDeleteView(ObjectDeleteView):
 
     def delete(self, obj):
         services.licence_delete(licence=obj)
+
+
+# ---------------------------------------------------------------------------------------------
+# Software titles
+
+
+class TitleListView(ObjectListView):
+    filterset_class = TitleFilterSet
+    columns = TITLE_COLUMNS
+    default_sort = "name"
+    list_name = "software-titles"
+    title = gettext_lazy("Software titles")
+    create_url_name = "sam:title_create"
+
+    def get_queryset(self):
+        return SoftwareTitle.objects.visible_to(self.request.user)
+
+
+class TitleEditView(ObjectEditView):
+    model = SoftwareTitle
+    form_class = TitleForm
+
+    def save(self, form, obj):
+        data = dict(form.cleaned_data)
+        if obj is None:
+            organisation = self.request.organisation
+            if organisation is None:
+                raise PermissionDenied
+            return services.title_create(organisation=organisation, name=data.pop("name"), **data)
+        return services.title_update(title=obj, data=data)
+
+    def success_url(self, obj) -> str:
+        return reverse("sam:title_list")
+
+    def cancel_url(self):
+        return reverse("sam:title_list")

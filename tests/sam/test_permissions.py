@@ -63,6 +63,7 @@ def pages(s):
         (reverse("sam:position"), READ),
         (reverse("sam:volume"), READ),
         (reverse("sam:rules"), READ),
+        (reverse("sam:title_list"), READ),
         (reverse("sam:licence_list"), READ),
         (reverse("sam:licence_detail", args=[s["licence"].pk]), READ_OBJECT),
         (reverse("sam:campaign_list"), READ),

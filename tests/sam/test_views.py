@@ -183,3 +183,29 @@ def test_the_licence_list_runs_a_bounded_number_of_queries(client, world, positi
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("sam:licence_list"))
     assert len(many) == len(few)
+
+
+def test_policy_sets_a_titles_release_order_and_the_position_follows(client, world):
+    from daicho.sam.models import SoftwareTitle
+
+    acrobat = TitleFactory(organisation=world.org, name="Adobe Acrobat")
+    install(acrobat, world.section_a, "X", 5)
+    LicenceFactory(title=acrobat, version="XI", quantity=5, downgrade_rights=True)
+    client.force_login(world.viewer)
+    assert client.get(reverse("sam:title_list")).status_code == 200
+    assert client.get(reverse("sam:title_edit", args=[acrobat.pk])).status_code == 403
+    client.force_login(world.policy)
+    response = client.post(
+        reverse("sam:title_edit", args=[acrobat.pk]),
+        {
+            "publisher": "Adobe",
+            "name": "Adobe Acrobat",
+            "edition": "",
+            "release_order": "X, XI, DC",
+        },
+    )
+    assert response.status_code == 302
+    assert SoftwareTitle.objects.get(pk=acrobat.pk).release_order == "X, XI, DC"
+    page = client.get(reverse("sam:position"), {"as_of": "2025-04-01"}).content.decode()
+    assert 'data-figure="shortfall">0<' in page  # XI with downgrade rights now covers X
+    assert "Adobe Acrobat" in client.get(reverse("sam:title_list")).content.decode()
