@@ -1148,6 +1148,9 @@ TRANSLATIONS: dict[str, str] = {
     'Versions in release order': 'バージョンの発売順',
     'Declared peak of concurrent use': '同時使用数のピーク（申告）',
     'Software titles': 'ソフトウェア',
+    # sam: position units
+    'yen': '円',
+    'Cost to close (yen)': '解消費用（円）',
 }
 # fmt: on
 

@@ -379,7 +379,12 @@ class Licence(models.Model):
 
     def __str__(self) -> str:
         label = " ".join(p for p in (str(self.title), self.version) if p)
-        return f"{label} × {self.quantity}" + (f" ({self.certificate})" if self.certificate else "")
+        count = (
+            f" {LicenceMetric.SITE.label}"
+            if self.metric == LicenceMetric.SITE
+            else f" × {self.quantity}"
+        )
+        return f"{label}{count}" + (f" ({self.certificate})" if self.certificate else "")
 
     def get_absolute_url(self) -> str:
         return reverse("sam:licence_detail", args=[self.pk])

@@ -60,6 +60,10 @@ class PositionEntry:
     cost_to_close: int | None = None
     downgrade_in: int = 0  # installations of this version covered by newer licences
 
+    @property
+    def metric_label(self) -> str:
+        return str(LicenceMetric(self.metric).label)
+
     def as_dict(self) -> dict:
         data = asdict(self)
         return data
