@@ -300,7 +300,7 @@ def phase_position(n_licences: int) -> dict:
                     organisation=org,
                     title=rng.choice(titles),
                     version=rng.choice(["", "2013", "2016", "2019", "2023"]),
-                    quantity=rng.randrange(1, 60),
+                    quantity=rng.randrange(1, 8),
                     downgrade_rights=rng.random() < 0.5,
                     unit=rng.choice(units),
                     unit_price=rng.randrange(1, 60) * 1000,

@@ -169,9 +169,11 @@ def installations_renormalise(*, organisation: Organisation) -> int:
                 titles[found.key] = new_title
         new_id = new_title.pk if new_title else None
         if (new_id, found.version) != (title_id, version):
-            installs.filter(raw_name=raw_name, publisher=publisher).update(
-                title_id=new_id, version=found.version
-            )
+            # Filtered on the old title and version too, so the (title, version, device) index
+            # narrows the update to those rows instead of scanning every installation.
+            installs.filter(
+                title_id=title_id, version=version, raw_name=raw_name, publisher=publisher
+            ).update(title_id=new_id, version=found.version)
             changed += 1
     return changed
 
