@@ -281,3 +281,27 @@ def test_an_installations_batch_is_not_rolled_back_but_reimported(
         import_services.batch_rollback(batch=batch)
     assert "snapshot" in str(error.value) or "スナップショット" in str(error.value)
     assert Installation.objects.count() == 5
+
+
+def test_a_sam_officer_uploads_its_units_inventory_from_the_browser(client, world, devices):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client.force_login(world.sam)
+    assert client.get(reverse("import_upload")).status_code == 200
+    text = "機器名,ソフトウェア名,バージョン\nPC000001,Lhaplus,1.74\nPC000002,秀丸エディタ,9.22\n"
+    response = client.post(
+        reverse("import_upload"),
+        {"kind": "installations", "file": SimpleUploadedFile("inv.csv", text.encode("cp932"))},
+    )
+    preview = ImportBatch.objects.get()
+    assert (response.status_code, preview.status, preview.created) == (302, "dry_run", 2)
+    client.post(reverse("import_confirm", args=[preview.pk]))
+    assert Installation.objects.filter(device__unit=world.section_b).count() == 2
+    # Another kind: the rows are checked against the officer's rights, and refused.
+    systems = "システムID,システム名,所管部局,所管課\nS0100,河川情報システム,県民生活部,くらし安全安心課\n"
+    client.post(
+        reverse("import_upload"),
+        {"kind": "systems", "file": SimpleUploadedFile("s.csv", systems.encode("cp932"))},
+    )
+    assert ImportBatch.objects.filter(kind="systems").get().rejected == 1
