@@ -29,6 +29,12 @@ class Scope:
     def can_write(self) -> bool:
         return self.superuser or bool(self.policy_org_ids or self.owner_paths)
 
+    @property
+    def can_import(self) -> bool:
+        """May upload files: those who edit the ledger, and SAM officers (their unit's devices
+        and installations; each kind still checks every row against the user's rights)."""
+        return self.can_write or bool(self.sam_paths)
+
     def unit_q(self, prefix: str, paths: tuple[str, ...]) -> Q:
         """Rows whose unit (reached through ``prefix``) lies in one of the subtrees ``paths``."""
         q = Q(pk__in=[])

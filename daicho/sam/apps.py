@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class SamConfig(AppConfig):
-    """Software asset management: devices (this part), titles, licences and the inventory."""
+    """Software asset management: devices, titles, installations, licences, the inventory."""
 
     name = "daicho.sam"
     label = "sam"
@@ -11,15 +11,25 @@ class SamConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from daicho.core import demo
+        from daicho.core import demo, home
         from daicho.lifecycle import eol
         from daicho.lifecycle.services import Target, register_target
         from daicho.sam import demo as sam_demo
+        from daicho.sam import demo_assets, importers, inventory_views
         from daicho.sam import eol as sam_eol
-        from daicho.sam import importers
+        from daicho.sam import metrics as sam_metrics
         from daicho.sam.models import Device
 
         register_target(Target(Device, "os"))
         eol.register_source(sam_eol.devices)
         importers.register_kinds()
+        sam_metrics.register()
+        home.register(
+            "sam.assets",
+            template="sam/_panel_sam.html",
+            context=inventory_views.sam_panel,
+            order=5,
+            width=12,
+        )
         demo.register("sam", sam_demo.load, order=30)
+        demo.register("sam-assets", demo_assets.load, order=35)

@@ -1,4 +1,4 @@
-"""The device form."""
+"""The device and licence forms."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from daicho.core.forms import WarekiDateField
+from daicho.core.forms import WarekiDateField, YenField
 from daicho.core.models import OrgUnit
 from daicho.core.permissions import scope_of
-from daicho.sam.models import Device
+from daicho.sam.models import Device, Licence, SoftwareTitle
 
 
 class DeviceForm(forms.ModelForm):
@@ -46,6 +46,82 @@ class DeviceForm(forms.ModelForm):
             widget = field.widget
             widget.attrs["class"] = (
                 "form-select" if isinstance(widget, forms.Select) else "form-control"
+            )
+
+    def _post_clean(self):
+        pass
+
+
+class LicenceForm(forms.ModelForm):
+    """An entitlement; the unit list offers the units the user may keep licences for."""
+
+    title = forms.ModelChoiceField(label=_("Software"), queryset=SoftwareTitle.objects.none())
+    unit = forms.ModelChoiceField(
+        label=_("Managing unit"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        help_text=_("Empty: the licence covers the whole organisation."),
+    )
+    valid_from = WarekiDateField(label=_("Valid from"), required=False)
+    valid_until = WarekiDateField(label=_("Valid until"), required=False)
+    unit_price = YenField(label=_("Unit price (yen)"), required=False)
+
+    class Meta:
+        model = Licence
+        fields = [
+            "title",
+            "version",
+            "metric",
+            "quantity",
+            "type",
+            "valid_from",
+            "valid_until",
+            "downgrade_rights",
+            "unit",
+            "certificate",
+            "unit_price",
+        ]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = scope_of(user)
+        self.fields["title"].queryset = SoftwareTitle.objects.visible_to(user).filter(
+            free=False
+        ) | SoftwareTitle.objects.filter(pk=getattr(self.instance, "title_id", None))
+        self.fields["unit"].queryset = (
+            OrgUnit.objects.filter(
+                scope.unit_q("", scope.owner_paths + scope.sam_paths)
+                | Q(organisation_id__in=scope.policy_org_ids)
+            )
+            .filter(organisation_id__in=scope.read_org_ids)
+            .order_by("path")
+        )
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs["class"] = "form-check-input"
+            else:
+                widget.attrs["class"] = (
+                    "form-select" if isinstance(widget, forms.Select) else "form-control"
+                )
+
+    def _post_clean(self):
+        pass
+
+
+class TitleForm(forms.ModelForm):
+    """A software title: free or licensable, the release order of its versions, its peak."""
+
+    class Meta:
+        model = SoftwareTitle
+        fields = ["publisher", "name", "edition", "free", "release_order", "declared_peak"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            widget.attrs["class"] = (
+                "form-check-input" if isinstance(widget, forms.CheckboxInput) else "form-control"
             )
 
     def _post_clean(self):

@@ -1,4 +1,4 @@
-"""Import (and export) kind `devices`: PCs, tablets and other devices with their OS."""
+"""Import (and export) kinds of SAM: devices, installations, normalisation rules, licences."""
 
 from __future__ import annotations
 
@@ -15,7 +15,17 @@ from daicho.core.importing.values import normalize
 from daicho.core.models import OrgUnit
 from daicho.lifecycle.matching import Resolver
 from daicho.sam import services
-from daicho.sam.models import Device, DeviceStatus, DeviceType
+from daicho.sam.models import (
+    Device,
+    DeviceStatus,
+    DeviceType,
+    Installation,
+    Licence,
+    LicenceMetric,
+    LicenceType,
+    NormalisationRule,
+    SoftwareTitle,
+)
 
 
 def _key(text: str | None) -> str:
@@ -140,5 +150,348 @@ class DeviceImport(Kind):
                 ctx.reject(row, "unit", str(exc) or _("You may not keep devices of this unit."))
 
 
+class InstallationImport(Kind):
+    """Installed software per device; a file is a snapshot of the devices it names."""
+
+    name = "installations"
+    title = gettext_lazy("Installations")
+    can_roll_back = False  # audited per batch, not per row: import the previous file again
+    fields = [
+        Field(
+            "device",
+            "機器名",
+            v.text(100),
+            required=True,
+            aliases=("ホスト名", "コンピュータ名", "コンピューター名", "pscomputername"),
+            get=lambda i: i.device.name,
+        ),
+        Field(
+            "software",
+            "ソフトウェア名",
+            v.text(300),
+            required=True,
+            aliases=("displayname", "製品名", "ソフトウェア", "package"),
+            get=lambda i: i.raw_name,
+        ),
+        Field(
+            "version",
+            "バージョン",
+            v.text(100),
+            aliases=("displayversion",),
+            get=lambda i: i.raw_version,
+        ),
+        Field(
+            "publisher",
+            "発行元",
+            v.text(200),
+            aliases=("publisher", "メーカー"),
+            get=lambda i: i.publisher,
+        ),
+        Field(
+            "installed_on",
+            "インストール日",
+            v.date,
+            aliases=("installdate", "インストール日時"),
+            get=lambda i: _iso(i.installed_on),
+            fmt="date",
+        ),
+        Field("unit", "所属", v.text(200), help=gettext_lazy("For devices the ledger lacks.")),
+    ]
+
+    def export_queryset(self, user):
+        return (
+            Installation.objects.visible_to(user)
+            .select_related("device")
+            .order_by("device__name", "raw_name", "pk")
+        )
+
+    def open(self, source, *, name, sheet, encoding):
+        from daicho.sam import formats
+
+        return formats.open_installations(source, name=name, sheet=sheet, encoding=encoding)
+
+    def process_table(self, reader, columns, ctx, progress) -> None:
+        from daicho.sam.installations import Loader
+
+        loader = Loader(ctx)
+        loader.load(reader.records(), reader.headers, columns)
+        for number, where, message in getattr(reader, "problems", []):
+            ctx.reject(number, "software", f"{where}: {message}", where)
+        if progress:
+            progress(loader.inserted + ctx.counts["rejected"])
+
+
+class RuleImport(Kind):
+    """Normalisation rules of the organisation: upsert by pattern (and publisher pattern)."""
+
+    name = "normalisation-rules"
+    title = gettext_lazy("Normalisation rules")
+    fields = [
+        Field(
+            "pattern",
+            "パターン",
+            v.text(300),
+            required=True,
+            aliases=("正規表現",),
+            get=lambda r: r.pattern,
+        ),
+        Field("publisher", "発行元", v.text(200), get=lambda r: r.publisher_pattern),
+        Field(
+            "title",
+            "タイトル",
+            v.text(200),
+            required=True,
+            aliases=("製品名",),
+            get=lambda r: r.title,
+        ),
+        Field("edition", "エディション", v.text(100), get=lambda r: r.edition),
+        Field("version", "バージョン", v.text(50), get=lambda r: r.version),
+        Field("free", "無償", v.boolean, aliases=("フリー",), get=lambda r: r.free),
+        Field("priority", "優先順位", v.integer, get=lambda r: r.priority),
+    ]
+    columns = {"publisher_pattern": "publisher", "__all__": "pattern"}
+
+    def key(self, values):
+        return (values["pattern"], values.get("publisher") or "")
+
+    def export_queryset(self, user):
+        return NormalisationRule.objects.visible_to(user).order_by("priority", "pk")
+
+    def process(self, rows: list[Row], ctx: Context) -> None:
+        if "rules" not in ctx.cache:
+            ctx.cache["rules"] = {
+                (r.pattern, r.publisher_pattern): r
+                for r in NormalisationRule.objects.filter(organisation=ctx.organisation)
+            }
+        rules = ctx.cache["rules"]
+        for row in rows:
+            values = row.values
+            data = {
+                "title": values["title"],
+                "edition": values.get("edition") or "",
+                "version": values.get("version") or "",
+            }
+            if values.get("free") is not None:
+                data["free"] = values["free"]
+            if values.get("priority") is not None:
+                data["priority"] = values["priority"]
+            key = (values["pattern"], values.get("publisher") or "")
+            existing = rules.get(key)
+            try:
+                rule = ctx.upsert(
+                    existing,
+                    data,
+                    update=partial(services.rule_update, rule=existing),
+                    create=partial(
+                        services.rule_create,
+                        organisation=ctx.organisation,
+                        pattern=key[0],
+                        publisher_pattern=key[1],
+                        **data,
+                    ),
+                )
+                rules[key] = rule
+                ctx.cache["rules_changed"] = True
+            except ValidationError as exc:
+                ctx.reject_validation(row, exc, self.columns)
+            except PermissionDenied as exc:
+                ctx.reject(row, "", str(exc))
+        if ctx.cache.pop("rules_changed", False) and not ctx.counts["rejected"]:
+            # Installations already loaded take the new rules at once.
+            services.installations_renormalise(organisation=ctx.organisation)
+
+
+METRIC_WORDS = {
+    "端末": LicenceMetric.DEVICE,
+    "デバイス": LicenceMetric.DEVICE,
+    "台": LicenceMetric.DEVICE,
+    "ユーザー": LicenceMetric.USER,
+    "ユーザ": LicenceMetric.USER,
+    "コア": LicenceMetric.CORE,
+    "同時接続": LicenceMetric.CONCURRENT,
+    "同時使用": LicenceMetric.CONCURRENT,
+    "サイト": LicenceMetric.SITE,
+    "包括": LicenceMetric.SITE,
+}
+LICENCE_TYPE_WORDS = {
+    "パッケージ": LicenceType.PACKAGE,
+    "ボリューム": LicenceType.VOLUME,
+    "ボリュームライセンス": LicenceType.VOLUME,
+    "サブスクリプション": LicenceType.SUBSCRIPTION,
+    "プレインストール": LicenceType.OEM,
+}
+
+
+class LicenceImport(Kind):
+    """Licences (entitlements): upsert by certificate number when given, else always new."""
+
+    name = "licences"
+    title = gettext_lazy("Licences")
+    fields = [
+        Field(
+            "software",
+            "ソフトウェア名",
+            v.text(200),
+            required=True,
+            aliases=("製品名",),
+            get=lambda li: li.title.name,
+        ),
+        Field("edition", "エディション", v.text(100), get=lambda li: li.title.edition),
+        Field("version", "バージョン", v.text(50), get=lambda li: li.version),
+        Field(
+            "metric",
+            "単位",
+            v.choice(LicenceMetric.choices, METRIC_WORDS),
+            get=lambda li: li.metric,
+        ),
+        Field("quantity", "数量", v.integer, aliases=("ライセンス数",), get=lambda li: li.quantity),
+        Field(
+            "type",
+            "種別",
+            v.choice(LicenceType.choices, LICENCE_TYPE_WORDS),
+            get=lambda li: li.type,
+        ),
+        Field("valid_from", "開始日", v.date, get=lambda li: _iso(li.valid_from), fmt="date"),
+        Field(
+            "valid_until",
+            "有効期限",
+            v.date,
+            aliases=("終了日",),
+            get=lambda li: _iso(li.valid_until),
+            fmt="date",
+        ),
+        Field(
+            "downgrade_rights", "ダウングレード権", v.boolean, get=lambda li: li.downgrade_rights
+        ),
+        Field("unit", "管理部門", v.text(200), get=lambda li: li.unit.code if li.unit else ""),
+        Field(
+            "certificate",
+            "証書番号",
+            v.text(100),
+            aliases=("ライセンス番号",),
+            get=lambda li: li.certificate,
+        ),
+        Field("unit_price", "単価", v.yen(), get=lambda li: li.unit_price, fmt="yen"),
+        Field("publisher", "発行元", v.text(200), get=lambda li: li.title.publisher),
+    ]
+    columns = {"title": "software", "unit_price": "unit_price", "__all__": "certificate"}
+
+    def key(self, values):
+        return ("cert", _key(values["certificate"])) if values.get("certificate") else None
+
+    def export_queryset(self, user):
+        return (
+            Licence.objects.visible_to(user)
+            .select_related("title", "unit")
+            .order_by("title__name", "version", "pk")
+        )
+
+    def _caches(self, ctx: Context):
+        if "licences" not in ctx.cache:
+            from daicho.sam.normalisation import Normaliser
+
+            ctx.cache["licences"] = {
+                _key(li.certificate): li
+                for li in Licence.objects.filter(organisation=ctx.organisation).exclude(
+                    certificate=""
+                )
+            }
+            units: dict[str, OrgUnit] = {}
+            all_units = list(OrgUnit.objects.filter(organisation=ctx.organisation))
+            for unit in all_units:
+                units.setdefault(_key(unit.code), unit)
+            for unit in all_units:
+                units.setdefault(_key(unit.name), unit)
+            ctx.cache["licence_units"] = units
+            ctx.cache["titles"] = {}
+            for title in SoftwareTitle.objects.filter(organisation=ctx.organisation):
+                ctx.cache["titles"].setdefault((_key(title.name), _key(title.edition)), title)
+            ctx.cache["normaliser"] = Normaliser(ctx.organisation)
+        return (
+            ctx.cache["licences"],
+            ctx.cache["licence_units"],
+            ctx.cache["titles"],
+            ctx.cache["normaliser"],
+        )
+
+    def _title(self, values, ctx, titles, normaliser):
+        name, edition = values["software"], values.get("edition") or ""
+        title = titles.get((_key(name), _key(edition)))
+        if title is not None:
+            return title, ""
+        found = normaliser(" ".join(p for p in (name, edition, values.get("version") or "") if p))
+        if found.matched:
+            title = titles.get((_key(found.title), _key(found.edition)))
+            if title is not None:
+                return title, found.version
+        title = services.title_create(
+            organisation=ctx.organisation,
+            publisher=values.get("publisher") or (found.publisher if found.matched else ""),
+            name=found.title if found.matched and not edition else name,
+            edition=found.edition if found.matched and not edition else edition,
+            free=False,
+        )
+        titles[(_key(title.name), _key(title.edition))] = title
+        titles.setdefault((_key(name), _key(edition)), title)
+        ctx.created_refs.append(_("Software title %(name)s") % {"name": str(title)})
+        return title, found.version if found.matched else ""
+
+    def process(self, rows: list[Row], ctx: Context) -> None:
+        licences, units, titles, normaliser = self._caches(ctx)
+        for row in rows:
+            values = row.values
+            unit = None
+            if values.get("unit"):
+                unit = units.get(_key(values["unit"]))
+                if unit is None:
+                    ctx.reject(row, "unit", _("No such unit: %(name)s") % {"name": values["unit"]})
+                    continue
+            try:
+                title, version = self._title(values, ctx, titles, normaliser)
+            except ValidationError as exc:
+                ctx.reject_validation(row, exc, {"name": "software", "edition": "edition"})
+                continue
+            except PermissionDenied as exc:
+                ctx.reject(row, "software", str(exc))
+                continue
+            data: dict[str, Any] = {
+                "title": title,
+                "unit": unit,
+                "version": values.get("version") or version,
+            }
+            for column in (
+                "metric",
+                "quantity",
+                "type",
+                "valid_from",
+                "valid_until",
+                "downgrade_rights",
+                "unit_price",
+            ):
+                if column in values and values[column] is not None:
+                    data[column] = values[column]
+            if values.get("certificate"):
+                data["certificate"] = values["certificate"]
+            existing = (
+                licences.get(_key(values["certificate"])) if values.get("certificate") else None
+            )
+            try:
+                licence = ctx.upsert(
+                    existing,
+                    data,
+                    update=partial(services.licence_update, licence=existing),
+                    create=partial(services.licence_create, organisation=ctx.organisation, **data),
+                )
+                if licence.certificate:
+                    licences[_key(licence.certificate)] = licence
+            except ValidationError as exc:
+                ctx.reject_validation(row, exc, self.columns)
+            except PermissionDenied as exc:
+                ctx.reject(row, "unit", str(exc) or _("You may not keep licences of this unit."))
+
+
 def register_kinds() -> None:
     register(DeviceImport())
+    register(InstallationImport())
+    register(RuleImport())
+    register(LicenceImport())

@@ -1,16 +1,46 @@
-"""Writes to the SAM ledger (devices, in this part)."""
+"""Writes to the SAM ledger: devices, titles, rules, licences, inventory campaigns, audits."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from daicho.core import audit
 from daicho.core.models import Organisation, OrgUnit
 from daicho.core.permissions import scope_of
-from daicho.core.services import actor, object_create, object_delete, object_update, require
+from daicho.core.services import (
+    actor,
+    object_create,
+    object_delete,
+    object_update,
+    require,
+    require_policy,
+)
 from daicho.lifecycle.matching import Resolver
-from daicho.sam.models import Device
+from daicho.sam.models import (
+    AuditFinding,
+    CampaignStatus,
+    CheckResult,
+    ConfirmationStatus,
+    Device,
+    DeviceStatus,
+    FindingStatus,
+    Installation,
+    InventoryCampaign,
+    InventoryCheck,
+    InventoryConfirmation,
+    Licence,
+    NormalisationRule,
+    SamAudit,
+    SoftwareTitle,
+)
+from daicho.sam.normalisation import Normaliser
 
 
 def _may_keep(unit: OrgUnit | None) -> bool:
@@ -59,3 +89,416 @@ def device_update(
 def device_delete(*, device: Device) -> None:
     require(Device.objects.editable_by(actor()).filter(pk=device.pk).exists())
     object_delete(obj=device)
+
+
+# ---------------------------------------------------------------------------------------------
+# Titles and normalisation rules (organisation-wide: IT policy)
+
+
+@transaction.atomic
+def title_create(*, organisation: Organisation, name: str, **fields: Any) -> SoftwareTitle:
+    """Add a software title (IT policy, or an import that names one)."""
+    require_policy_or_sam(organisation)
+    return object_create(obj=SoftwareTitle(organisation=organisation, name=name, **fields))
+
+
+@transaction.atomic
+def title_update(*, title: SoftwareTitle, data: dict[str, Any]) -> SoftwareTitle:
+    require_policy(title.organisation)
+    return object_update(obj=title, data=data)
+
+
+def require_policy_or_sam(organisation: Organisation) -> None:
+    """IT policy of the organisation, or one of its SAM officers or owners (who name titles
+    when they import their unit's licences)."""
+    scope = scope_of(actor())
+    require(
+        organisation.pk in scope.policy_org_ids
+        or (organisation.pk in scope.read_org_ids and bool(scope.sam_paths or scope.owner_paths))
+    )
+
+
+@transaction.atomic
+def rule_create(*, organisation: Organisation, pattern: str, title: str, **fields: Any):
+    """Add a normalisation rule of the organisation (IT policy)."""
+    require_policy(organisation)
+    return object_create(
+        obj=NormalisationRule(organisation=organisation, pattern=pattern, title=title, **fields)
+    )
+
+
+@transaction.atomic
+def rule_update(*, rule: NormalisationRule, data: dict[str, Any]) -> NormalisationRule:
+    require_policy(rule.organisation)
+    return object_update(obj=rule, data=data)
+
+
+@transaction.atomic
+def rule_delete(*, rule: NormalisationRule) -> None:
+    require_policy(rule.organisation)
+    object_delete(obj=rule)
+
+
+@transaction.atomic
+def installations_renormalise(*, organisation: Organisation) -> int:
+    """Apply the rules again to every distinct raw name of the organisation's installations;
+    returns how many distinct names changed title or version."""
+    normaliser = Normaliser(organisation)
+    titles = {
+        (t.publisher, t.name, t.edition): t
+        for t in SoftwareTitle.objects.filter(organisation=organisation)
+    }
+    installs = Installation.objects.filter(device__organisation=organisation)
+    changed = 0
+    distinct = installs.values_list("raw_name", "publisher", "title_id", "version").distinct()
+    for raw_name, publisher, title_id, version in distinct.iterator():
+        found = normaliser(raw_name, publisher)
+        new_title = None
+        if found.matched:
+            new_title = titles.get(found.key)
+            if new_title is None:
+                new_title = object_create(
+                    obj=SoftwareTitle(
+                        organisation=organisation,
+                        publisher=found.publisher,
+                        name=found.title,
+                        edition=found.edition,
+                        free=found.free,
+                    )
+                )
+                titles[found.key] = new_title
+        new_id = new_title.pk if new_title else None
+        if (new_id, found.version) != (title_id, version):
+            # Filtered on the old title and version too, so the (title, version, device) index
+            # narrows the update to those rows instead of scanning every installation.
+            installs.filter(
+                title_id=title_id, version=version, raw_name=raw_name, publisher=publisher
+            ).update(title_id=new_id, version=found.version)
+            changed += 1
+    return changed
+
+
+# ---------------------------------------------------------------------------------------------
+# Licences
+
+
+def _may_keep_licence(organisation: Organisation, unit: OrgUnit | None) -> bool:
+    """Organisation-wide licences are IT policy's; a unit's may be kept by its owners too."""
+    if unit is None:
+        return organisation.pk in scope_of(actor()).policy_org_ids
+    return _may_keep(unit)
+
+
+@transaction.atomic
+def licence_create(*, organisation: Organisation, title: SoftwareTitle, **fields: Any) -> Licence:
+    """Register an entitlement."""
+    require(_may_keep_licence(organisation, fields.get("unit")))
+    return object_create(obj=Licence(organisation=organisation, title=title, **fields))
+
+
+@transaction.atomic
+def licence_update(*, licence: Licence, data: dict[str, Any]) -> Licence:
+    """Change an entitlement; moving it to another unit needs rights over both."""
+    require(Licence.objects.editable_by(actor()).filter(pk=licence.pk).exists())
+    if "unit" in data and data["unit"] != licence.unit:
+        require(_may_keep_licence(licence.organisation, data["unit"]))
+    return object_update(obj=licence, data=data)
+
+
+@transaction.atomic
+def licence_delete(*, licence: Licence) -> None:
+    require(Licence.objects.editable_by(actor()).filter(pk=licence.pk).exists())
+    object_delete(obj=licence)
+
+
+# ---------------------------------------------------------------------------------------------
+# Inventory-taking (棚卸): open → each unit reviews and confirms → close
+
+
+def _is_sam_of(unit: OrgUnit) -> bool:
+    """IT policy, or a SAM officer at or above ``unit``."""
+    scope = scope_of(actor())
+    return unit.organisation_id in scope.policy_org_ids or (
+        unit.organisation_id in scope.read_org_ids
+        and any(unit.path.startswith(p) for p in scope.sam_paths)
+    )
+
+
+def confirmation_devices(confirmation: InventoryConfirmation):
+    """The devices a unit reviews: those of its subtree, except sub-units with their own part
+    in the campaign; disposed devices only when disposed during this campaign."""
+    unit = confirmation.unit
+    deeper = [
+        path
+        for path in confirmation.campaign.confirmations.exclude(pk=confirmation.pk).values_list(
+            "unit__path", flat=True
+        )
+        if path.startswith(unit.path) and path != unit.path
+    ]
+    devices = Device.objects.filter(
+        organisation_id=unit.organisation_id, unit__path__startswith=unit.path
+    )
+    for path in deeper:
+        devices = devices.exclude(unit__path__startswith=path)
+    return devices.filter(
+        ~Q(status=DeviceStatus.DISPOSED) | Q(inventory_checks__confirmation=confirmation)
+    ).distinct()
+
+
+@transaction.atomic
+def campaign_open(
+    *,
+    organisation: Organisation,
+    fiscal_year: int,
+    deadline: datetime.date,
+    units: list[OrgUnit],
+    name: str = "",
+    opened_on: datetime.date | None = None,
+) -> InventoryCampaign:
+    """IT policy opens the year's inventory-taking for the units in scope."""
+    require_policy(organisation)
+    if not units:
+        raise ValidationError({"units": _("Choose the units that take part.")})
+    if any(u.organisation_id != organisation.pk for u in units):
+        raise ValidationError({"units": _("The unit belongs to another organisation.")})
+    if InventoryCampaign.objects.filter(
+        organisation=organisation, fiscal_year=fiscal_year, status=CampaignStatus.OPEN
+    ).exists():
+        raise ValidationError(
+            {"fiscal_year": _("An inventory campaign for this fiscal year is already under way.")}
+        )
+    campaign = object_create(
+        obj=InventoryCampaign(
+            organisation=organisation,
+            fiscal_year=fiscal_year,
+            name=name or _("FY%(year)d software inventory") % {"year": fiscal_year},
+            deadline=deadline,
+            opened_on=opened_on or timezone.localdate(),
+        )
+    )
+    confirmations = InventoryConfirmation.objects.bulk_create(
+        InventoryConfirmation(campaign=campaign, unit=unit)
+        for unit in {u.pk: u for u in units}.values()
+    )
+    audit.record_created_many(confirmations, organisation=organisation)
+    return campaign
+
+
+def _open_part(confirmation: InventoryConfirmation) -> None:
+    require(_is_sam_of(confirmation.unit))
+    if confirmation.campaign.status != CampaignStatus.OPEN:
+        raise ValidationError(_("The inventory campaign is closed."))
+    if confirmation.status == ConfirmationStatus.CONFIRMED:
+        raise ValidationError(_("This unit has already confirmed its inventory."))
+
+
+@transaction.atomic
+def inventory_check(
+    *, confirmation: InventoryConfirmation, device: Device, result: str, note: str = ""
+) -> InventoryCheck:
+    """Record what the unit found for one device (present, missing, disposed)."""
+    confirmation = InventoryConfirmation.objects.select_for_update().get(pk=confirmation.pk)
+    _open_part(confirmation)
+    if not confirmation_devices(confirmation).filter(pk=device.pk).exists():
+        raise ValidationError(_("This device is not in the unit's inventory."))
+    if result not in (CheckResult.PRESENT, CheckResult.MISSING, CheckResult.DISPOSED):
+        raise ValidationError({"result": _("Choose present, missing or disposed.")})
+    check = InventoryCheck.objects.filter(confirmation=confirmation, device=device).first()
+    if check is None:
+        check = object_create(
+            obj=InventoryCheck(confirmation=confirmation, device=device, result=result, note=note)
+        )
+    else:
+        object_update(obj=check, data={"result": result, "note": note})
+    if result == CheckResult.DISPOSED and device.status != DeviceStatus.DISPOSED:
+        device_update(
+            device=device,
+            data={"status": DeviceStatus.DISPOSED, "disposed_on": timezone.localdate()},
+        )
+    _start(confirmation)
+    return check
+
+
+def _start(confirmation: InventoryConfirmation) -> None:
+    if confirmation.status == ConfirmationStatus.PENDING:
+        object_update(obj=confirmation, data={"status": ConfirmationStatus.IN_PROGRESS})
+
+
+@transaction.atomic
+def inventory_add_device(
+    *, confirmation: InventoryConfirmation, name: str, note: str = "", **fields: Any
+) -> Device:
+    """A device found in the unit that the ledger did not list: registered and recorded."""
+    confirmation = InventoryConfirmation.objects.select_for_update().get(pk=confirmation.pk)
+    _open_part(confirmation)
+    device = device_create(
+        organisation=confirmation.unit.organisation, name=name, unit=confirmation.unit, **fields
+    )
+    object_create(
+        obj=InventoryCheck(
+            confirmation=confirmation, device=device, result=CheckResult.ADDED, note=note
+        )
+    )
+    _start(confirmation)
+    return device
+
+
+@transaction.atomic
+def inventory_confirm(
+    *, confirmation: InventoryConfirmation, note: str = ""
+) -> InventoryConfirmation:
+    """The unit confirms its inventory: devices not marked otherwise are present; differences
+    (missing, disposed, added) must be explained."""
+    confirmation = InventoryConfirmation.objects.select_for_update().get(pk=confirmation.pk)
+    _open_part(confirmation)
+    checked = set(confirmation.checks.values_list("device_id", flat=True))
+    present = [
+        InventoryCheck(confirmation=confirmation, device_id=pk, result=CheckResult.PRESENT)
+        for pk in confirmation_devices(confirmation).values_list("pk", flat=True)
+        if pk not in checked
+    ]
+    differences = confirmation.checks.exclude(result=CheckResult.PRESENT).count()
+    if differences and not note.strip():
+        raise ValidationError(
+            {"note": _("Explain the differences (%(count)d devices).") % {"count": differences}}
+        )
+    created = InventoryCheck.objects.bulk_create(present)
+    audit.record_created_many(created, organisation=confirmation.unit.organisation)
+    return object_update(
+        obj=confirmation,
+        data={
+            "status": ConfirmationStatus.CONFIRMED,
+            "note": note.strip(),
+            "confirmed_at": timezone.now(),
+            "confirmed_by": actor(),
+        },
+    )
+
+
+@transaction.atomic
+def inventory_reopen(*, confirmation: InventoryConfirmation) -> InventoryConfirmation:
+    """IT policy sends a unit's confirmation back (e.g. after an audit finding)."""
+    require_policy(confirmation.unit.organisation)
+    if confirmation.campaign.status != CampaignStatus.OPEN:
+        raise ValidationError(_("The inventory campaign is closed."))
+    return object_update(
+        obj=confirmation,
+        data={"status": ConfirmationStatus.IN_PROGRESS, "confirmed_at": None, "confirmed_by": None},
+    )
+
+
+@transaction.atomic
+def campaign_close(*, campaign: InventoryCampaign) -> InventoryCampaign:
+    """IT policy closes the campaign; the completion rate stays as it is."""
+    require_policy(campaign.organisation)
+    if campaign.status == CampaignStatus.CLOSED:
+        raise ValidationError(_("The inventory campaign is closed."))
+    return object_update(
+        obj=campaign, data={"status": CampaignStatus.CLOSED, "closed_on": timezone.localdate()}
+    )
+
+
+def inventory_remind(
+    *, campaign: InventoryCampaign, today: datetime.date, days: int = 14
+) -> list[InventoryConfirmation]:
+    """Remind the SAM officers of units that have not confirmed when the deadline is within
+    ``days``; each reminder is recorded on the unit's part (and audited)."""
+    from django.core.mail import send_mail
+
+    from daicho.core.models import Membership, Role
+
+    if campaign.status != CampaignStatus.OPEN or (campaign.deadline - today).days > days:
+        return []
+    late = list(
+        campaign.confirmations.exclude(status=ConfirmationStatus.CONFIRMED).select_related("unit")
+    )
+    officers = list(
+        Membership.objects.filter(
+            organisation=campaign.organisation, role=Role.SAM_OFFICER
+        ).select_related("user", "unit")
+    )
+    with transaction.atomic():
+        for confirmation in late:
+            emails = sorted(
+                {
+                    m.user.email
+                    for m in officers
+                    if m.unit and confirmation.unit.path.startswith(m.unit.path) and m.user.email
+                }
+            )
+            if emails:
+                send_mail(
+                    _("Inventory due %(date)s: %(unit)s")
+                    % {"date": campaign.deadline.isoformat(), "unit": confirmation.unit.name},
+                    _("Please confirm the software inventory of %(unit)s by %(date)s.")
+                    % {"unit": confirmation.unit.name, "date": campaign.deadline.isoformat()},
+                    None,
+                    emails,
+                    fail_silently=True,
+                )
+            object_update(obj=confirmation, data={"reminded_at": timezone.now()})
+    return late
+
+
+# ---------------------------------------------------------------------------------------------
+# SAM audits and their findings
+
+
+@transaction.atomic
+def sam_audit_create(*, organisation: Organisation, **fields: Any) -> SamAudit:
+    """Record a SAM audit (IT policy)."""
+    require_policy(organisation)
+    return object_create(obj=SamAudit(organisation=organisation, **fields))
+
+
+@transaction.atomic
+def finding_add(*, audit_record: SamAudit, unit: OrgUnit, description: str, **fields: Any):
+    """Add a finding for a unit, with its follow-up action (IT policy)."""
+    require_policy(audit_record.organisation)
+    if unit.organisation_id != audit_record.organisation_id:
+        raise ValidationError({"unit": _("The unit belongs to another organisation.")})
+    return object_create(
+        obj=AuditFinding(audit=audit_record, unit=unit, description=description, **fields)
+    )
+
+
+@transaction.atomic
+def finding_done(*, finding: AuditFinding, action: str = "") -> AuditFinding:
+    """The unit (its SAM officer or owner) or IT policy records the follow-up as done."""
+    require(_may_keep(finding.unit) or _is_sam_of(finding.unit))
+    if finding.status == FindingStatus.DONE:
+        raise ValidationError(_("This finding is already done."))
+    data: dict[str, Any] = {"status": FindingStatus.DONE, "done_on": timezone.localdate()}
+    if action:
+        data["action"] = action
+    return object_update(obj=finding, data=data)
+
+
+@transaction.atomic
+def raw_name_map(
+    *,
+    organisation: Organisation,
+    raw_name: str,
+    title: str,
+    edition: str = "",
+    version: str = "",
+    free: bool = False,
+    publisher: str = "",
+) -> NormalisationRule:
+    """Map one unmatched installed name to a title: a rule for exactly that name (IT policy),
+    applied at once to the installations already loaded."""
+    import re
+
+    from daicho.sam.normalisation import normalise
+
+    rule = rule_create(
+        organisation=organisation,
+        pattern=f"^{re.escape(normalise(raw_name))}$",
+        title=title,
+        edition=edition,
+        version=version,
+        free=free,
+        publisher=publisher,
+    )
+    installations_renormalise(organisation=organisation)
+    return rule

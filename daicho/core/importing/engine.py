@@ -148,6 +148,9 @@ class Kind:
     title: str = ""
     fields: Sequence[Field] = ()
     chunk_size = 2000
+    # False for kinds whose rows are not audited one by one (snapshots loaded in bulk): their
+    # batches cannot be undone from the audit log; importing the previous file restores them.
+    can_roll_back = True
 
     def export_queryset(self, user):
         """The records of this kind the user may read, as exports list them."""
@@ -178,6 +181,15 @@ class Kind:
     def process(self, rows: list[Row], ctx: Context) -> None:
         """Resolve rows against the ledger and write them (or reject them through ctx)."""
         raise NotImplementedError
+
+    def open(self, source, *, name: str | None, sheet: str | None, encoding: str | None):
+        """The table to read from ``source`` (a kind may accept other formats than tables)."""
+        return open_table(source, name=name, sheet=sheet, encoding=encoding)
+
+    # A kind that loads millions of rows below the ORM defines
+    # process_table(reader, columns, ctx, progress) instead of process(): it reads
+    # reader.records() itself, checks its cells and reports problems through ctx.
+    process_table = None
 
 
 _kinds: dict[str, Kind] = {}
@@ -279,6 +291,17 @@ def match_headers(
 def _digest(source: str | os.PathLike | BinaryIO) -> tuple[str, int]:
     sha = hashlib.sha256()
     size = 0
+    if isinstance(source, str | os.PathLike) and os.path.isdir(source):
+        # A folder (of tag files): the digest of its files' names and contents, in order.
+        for root, dirs, files in os.walk(source):
+            dirs.sort()
+            for file_name in sorted(files):
+                path = os.path.join(root, file_name)
+                sha.update(os.path.relpath(path, source).encode())
+                digest, length = _digest(path)
+                sha.update(digest.encode())
+                size += length
+        return sha.hexdigest(), size
     if isinstance(source, str | os.PathLike):
         with open(source, "rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
@@ -368,7 +391,7 @@ def run(
                 % {"kind": kind, "kinds": ", ".join(kinds())}
             )
         batch.file_digest, batch.file_size = _digest(source)
-        with open_table(source, name=file_name, sheet=sheet, encoding=encoding) as reader:
+        with the_kind.open(source, name=file_name, sheet=sheet, encoding=encoding) as reader:
             columns, unknown = match_headers(reader.headers, the_kind, parse_mapping(mapping))
             result.columns, result.unknown_columns = columns, unknown
             present = set(columns.values())
@@ -383,7 +406,10 @@ def run(
             with audit.audit_context(actor=user, channel=Channel.IMPORT, request_id=batch.batch_id):
                 try:
                     with transaction.atomic():
-                        _process(reader, the_kind, columns, ctx, progress)
+                        if the_kind.process_table is not None:
+                            the_kind.process_table(reader, columns, ctx, progress)
+                        else:
+                            _process(reader, the_kind, columns, ctx, progress)
                         if dry_run or (ctx.counts["rejected"] and not skip_invalid):
                             raise _Rollback
                 except _Rollback:

@@ -153,6 +153,15 @@ class TableReader:
                 values[self._extra_key(index + 1)] = cells[index]
             yield SourceRow(number, values)
 
+    def records(self) -> Iterator[tuple[int, list[str]]]:
+        """The data rows as (row number, stripped cells) without a dict per row: for bulk
+        paths that read millions of rows by column position (see :attr:`headers`)."""
+        for number, raw in self._records:
+            cells = [cell.strip() for cell in raw]
+            if not any(cells):
+                continue
+            yield number, cells
+
     def _extra_key(self, column: int) -> str:
         """Key for a cell beyond the headers; never collides with a real header."""
         key = f"列{column}"

@@ -43,7 +43,7 @@ def import_preview(
     *, organisation: Organisation, user: User, kind: str, path: str, name: str, **options
 ) -> engine.Result:
     """Dry-run an uploaded file; the batch remembers the file so it can be confirmed."""
-    require(scope_of(user).can_write)
+    require(scope_of(user).can_import)
     result = engine.run(
         kind=kind,
         source=path,
@@ -74,7 +74,7 @@ def preview_in_background(
 
     The page polls `preview_progress(token)`; the thread has its own database connection.
     """
-    require(scope_of(user).can_write)
+    require(scope_of(user).can_import)
     token = uuid.uuid4().hex
     key = _progress_key(token)
     state = {"rows": 0, "done": False, "batch": None, "error": "", "user": user.pk}
@@ -180,6 +180,15 @@ def batch_rollback(*, batch: ImportBatch) -> int:
     )
     if batch.status != ImportStatus.APPLIED:
         raise ValidationError(_("Only an applied import can be rolled back."))
+    kind = engine.kinds().get(batch.kind)
+    if kind is not None and not kind.can_roll_back:
+        raise ValidationError(
+            _(
+                "An import of %(kind)s is a snapshot and cannot be rolled back; "
+                "import the previous file again."
+            )
+            % {"kind": kind.title}
+        )
     blockers = batch_blockers(batch)
     if blockers:
         raise ValidationError(

@@ -36,14 +36,14 @@ class ImportListView(LoginRequiredMixin, View):
             "core/import_list.html",
             {
                 "batches": batches[:200],
-                "can_import": scope_of(request.user).can_write,
+                "can_import": scope_of(request.user).can_import,
             },
         )
 
 
 class ImportUploadView(LoginRequiredMixin, View):
     def _check(self, request):
-        if not scope_of(request.user).can_write or request.organisation is None:
+        if not scope_of(request.user).can_import or request.organisation is None:
             raise PermissionDenied(_("Only members who edit the ledger can import."))
 
     def get(self, request):
@@ -140,6 +140,7 @@ class ImportDetailView(LoginRequiredMixin, View):
                 and batch.user_id == request.user.pk
                 and (batch.rejected == 0 or batch.options.get("skip_invalid")),
                 "can_rollback": batch.status == ImportStatus.APPLIED
+                and (kind is None or kind.can_roll_back)
                 and not blockers
                 and (
                     batch.user_id == request.user.pk

@@ -1,0 +1,450 @@
+"""Pages of the inventory-taking (棚卸) and of SAM audits."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from daicho.core.forms import WarekiDateField
+from daicho.core.models import OrgUnit
+from daicho.core.permissions import scope_of
+from daicho.sam import services
+from daicho.sam.models import (
+    AuditFinding,
+    CheckResult,
+    ConfirmationStatus,
+    Device,
+    InventoryCampaign,
+    InventoryConfirmation,
+    SamAudit,
+)
+
+
+def _styled(form: forms.Form) -> forms.Form:
+    for field in form.fields.values():
+        css = (
+            "form-select form-select-sm"
+            if isinstance(field, forms.ModelChoiceField)
+            else "form-control form-control-sm"
+        )
+        field.widget.attrs.setdefault("class", css)
+    return form
+
+
+def _errors(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+class CampaignOpenForm(forms.Form):
+    fiscal_year = forms.IntegerField(
+        label=gettext_lazy("fiscal year"), min_value=2000, max_value=2100
+    )
+    deadline = WarekiDateField(label=gettext_lazy("deadline"))
+    units = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("units"), queryset=OrgUnit.objects.none(), required=True
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = OrgUnit.objects.filter(organisation=organisation, is_active=True).order_by("path")
+        self.fields["units"].queryset = units
+        self.fields["units"].initial = [u.pk for u in units if u.parent_id]
+        self.fields["units"].widget.attrs["size"] = 12
+        _styled(self)
+
+
+def _campaigns(organisation):
+    return InventoryCampaign.objects.filter(organisation=organisation).annotate(
+        units=Count("confirmations"),
+        done=Count("confirmations", filter=Q(confirmations__status=ConfirmationStatus.CONFIRMED)),
+    )
+
+
+class CampaignListView(LoginRequiredMixin, View):
+    """The years' inventory campaigns with their completion; IT policy opens a new one."""
+
+    def get(self, request, form=None):
+        organisation = request.organisation
+        if organisation is None:
+            raise PermissionDenied
+        may_open = organisation.pk in scope_of(request.user).policy_org_ids
+        today = timezone.localdate()
+        fy = today.year if today.month >= 4 else today.year - 1
+        return render(
+            request,
+            "sam/campaign_list.html",
+            {
+                "campaigns": _campaigns(organisation),
+                "form": form
+                or (
+                    CampaignOpenForm(organisation=organisation, initial={"fiscal_year": fy})
+                    if may_open
+                    else None
+                ),
+            },
+        )
+
+    def post(self, request):
+        organisation = request.organisation
+        if organisation is None or organisation.pk not in scope_of(request.user).policy_org_ids:
+            raise PermissionDenied
+        form = CampaignOpenForm(request.POST, organisation=organisation)
+        if not form.is_valid():
+            return self.get(request, form=form)
+        try:
+            campaign = services.campaign_open(
+                organisation=organisation,
+                fiscal_year=form.cleaned_data["fiscal_year"],
+                deadline=form.cleaned_data["deadline"],
+                units=list(form.cleaned_data["units"]),
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+            return self.get(request, form=form)
+        messages.success(request, _("The inventory campaign is open."))
+        return redirect(campaign)
+
+
+class CampaignDetailView(LoginRequiredMixin, View):
+    """Completion per unit; IT policy closes the campaign or sends a unit's part back."""
+
+    def get(self, request, pk):
+        campaign = get_object_or_404(
+            _campaigns(request.organisation).visible_to(request.user), pk=pk
+        )
+        parts = (
+            campaign.confirmations.select_related("unit", "confirmed_by")
+            .annotate(
+                checked=Count("checks"),
+                differences=Count("checks", filter=~Q(checks__result=CheckResult.PRESENT)),
+            )
+            .order_by("unit__path")
+        )
+        scope = scope_of(request.user)
+        return render(
+            request,
+            "sam/campaign_detail.html",
+            {
+                "campaign": campaign,
+                "parts": parts,
+                "rate": round(campaign.done * 100 / campaign.units, 1) if campaign.units else None,
+                "is_policy": campaign.organisation_id in scope.policy_org_ids,
+                "my_paths": scope.sam_paths,
+            },
+        )
+
+    def post(self, request, pk):
+        campaign = get_object_or_404(InventoryCampaign.objects.visible_to(request.user), pk=pk)
+        action = request.POST.get("action")
+        try:
+            if action == "close":
+                services.campaign_close(campaign=campaign)
+                messages.success(request, _("The inventory campaign is closed."))
+            elif action == "reopen":
+                part = get_object_or_404(campaign.confirmations, pk=request.POST.get("part"))
+                services.inventory_reopen(confirmation=part)
+            elif action == "remind":
+                late = services.inventory_remind(
+                    campaign=campaign, today=timezone.localdate(), days=10_000
+                )
+                messages.success(request, _("%(count)d units reminded.") % {"count": len(late)})
+        except ValidationError as exc:
+            _errors(request, exc)
+        return redirect(campaign)
+
+
+class ConfirmationView(LoginRequiredMixin, View):
+    """One unit's review: each device present, missing or disposed; devices added; confirm."""
+
+    def get_part(self, request, pk):
+        return get_object_or_404(
+            InventoryConfirmation.objects.select_related("campaign", "unit").filter(
+                campaign__organisation_id__in=scope_of(request.user).read_org_ids
+            ),
+            pk=pk,
+        )
+
+    def get(self, request, pk):
+        part = self.get_part(request, pk)
+        checks = {c.device_id: c for c in part.checks.all()}
+        devices = (
+            services.confirmation_devices(part)
+            .select_related("unit")
+            .annotate(software=Count("installations", distinct=True))
+            .order_by("unit__path", "name")
+        )
+        rows = [(d, checks.get(d.pk)) for d in devices]
+        scope = scope_of(request.user)
+        unit = part.unit
+        may_act = (
+            part.campaign.status == "open"
+            and part.status != ConfirmationStatus.CONFIRMED
+            and (
+                unit.organisation_id in scope.policy_org_ids
+                or any(unit.path.startswith(p) for p in scope.sam_paths)
+            )
+        )
+        return render(
+            request,
+            "sam/confirmation.html",
+            {
+                "part": part,
+                "rows": rows,
+                "may_act": may_act,
+                "results": [
+                    (CheckResult.PRESENT, CheckResult.PRESENT.label),
+                    (CheckResult.MISSING, CheckResult.MISSING.label),
+                    (CheckResult.DISPOSED, CheckResult.DISPOSED.label),
+                ],
+                "differences": sum(1 for _d, c in rows if c and c.result != CheckResult.PRESENT),
+            },
+        )
+
+    def post(self, request, pk):
+        part = self.get_part(request, pk)
+        action = request.POST.get("action")
+        try:
+            if action == "check":
+                device = get_object_or_404(
+                    Device.objects.visible_to(request.user), pk=request.POST.get("device")
+                )
+                services.inventory_check(
+                    confirmation=part,
+                    device=device,
+                    result=request.POST.get("result", ""),
+                    note=request.POST.get("note", "")[:300],
+                )
+            elif action == "add":
+                name = request.POST.get("name", "").strip()
+                if not name:
+                    raise ValidationError(_("Give the device name."))
+                services.inventory_add_device(
+                    confirmation=part,
+                    name=name,
+                    user_name=request.POST.get("user_name", "").strip()[:100],
+                    note=request.POST.get("note", "")[:300],
+                )
+            elif action == "confirm":
+                services.inventory_confirm(confirmation=part, note=request.POST.get("note", ""))
+                messages.success(
+                    request, _("The inventory of %(unit)s is confirmed.") % {"unit": part.unit.name}
+                )
+        except ValidationError as exc:
+            _errors(request, exc)
+        return redirect(part)
+
+
+class AuditForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("name"), max_length=200)
+    fiscal_year = forms.IntegerField(
+        label=gettext_lazy("fiscal year"), min_value=2000, max_value=2100
+    )
+    held_on = WarekiDateField(label=gettext_lazy("held on"))
+    auditor = forms.CharField(label=gettext_lazy("auditor"), max_length=200, required=False)
+
+
+class FindingForm(forms.Form):
+    unit = forms.ModelChoiceField(label=gettext_lazy("unit"), queryset=OrgUnit.objects.none())
+    description = forms.CharField(
+        label=gettext_lazy("finding"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    action = forms.CharField(
+        label=gettext_lazy("follow-up action"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    due_on = WarekiDateField(label=gettext_lazy("due on"), required=False)
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = OrgUnit.objects.filter(organisation=organisation).order_by(
+            "path"
+        )
+
+
+class AuditListView(LoginRequiredMixin, View):
+    """SAM audits with their open findings; IT policy records a new one."""
+
+    def get(self, request, form=None):
+        organisation = request.organisation
+        if organisation is None:
+            raise PermissionDenied
+        may_add = organisation.pk in scope_of(request.user).policy_org_ids
+        audits = SamAudit.objects.filter(organisation=organisation).annotate(
+            findings_count=Count("findings"),
+            open_count=Count("findings", filter=Q(findings__status="open")),
+        )
+        return render(
+            request,
+            "sam/audit_list.html",
+            {"audits": audits, "form": form or (_styled(AuditForm()) if may_add else None)},
+        )
+
+    def post(self, request):
+        organisation = request.organisation
+        if organisation is None or organisation.pk not in scope_of(request.user).policy_org_ids:
+            raise PermissionDenied
+        form = _styled(AuditForm(request.POST))
+        if not form.is_valid():
+            return self.get(request, form=form)
+        audit_record = services.sam_audit_create(organisation=organisation, **form.cleaned_data)
+        return redirect(audit_record)
+
+
+class AuditDetailView(LoginRequiredMixin, View):
+    """An audit's findings per unit and their follow-up."""
+
+    def get(self, request, pk, form=None):
+        audit_record = get_object_or_404(SamAudit.objects.visible_to(request.user), pk=pk)
+        is_policy = audit_record.organisation_id in scope_of(request.user).policy_org_ids
+        return render(
+            request,
+            "sam/audit_detail.html",
+            {
+                "audit": audit_record,
+                "findings": audit_record.findings.select_related("unit"),
+                "form": form
+                or (FindingForm(organisation=audit_record.organisation) if is_policy else None),
+            },
+        )
+
+    def post(self, request, pk):
+        audit_record = get_object_or_404(SamAudit.objects.visible_to(request.user), pk=pk)
+        try:
+            if request.POST.get("action") == "done":
+                finding = get_object_or_404(
+                    AuditFinding, audit=audit_record, pk=request.POST.get("finding")
+                )
+                services.finding_done(finding=finding, action=request.POST.get("note", ""))
+            else:
+                form = FindingForm(request.POST, organisation=audit_record.organisation)
+                if not form.is_valid():
+                    return self.get(request, pk, form=form)
+                services.finding_add(audit_record=audit_record, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors(request, exc)
+        return redirect(audit_record)
+
+
+class RuleForm(forms.Form):
+    pattern = forms.CharField(label=gettext_lazy("pattern"), max_length=300)
+    publisher_pattern = forms.CharField(
+        label=gettext_lazy("publisher"), max_length=200, required=False
+    )
+    title = forms.CharField(label=gettext_lazy("title"), max_length=200)
+    edition = forms.CharField(label=gettext_lazy("edition"), max_length=100, required=False)
+    version = forms.CharField(label=gettext_lazy("version"), max_length=50, required=False)
+    free = forms.BooleanField(label=gettext_lazy("free software"), required=False)
+
+
+class MapForm(forms.Form):
+    raw_name = forms.CharField(max_length=300)
+    title = forms.CharField(label=gettext_lazy("title"), max_length=200)
+    edition = forms.CharField(label=gettext_lazy("edition"), max_length=100, required=False)
+    version = forms.CharField(label=gettext_lazy("version"), max_length=50, required=False)
+    free = forms.BooleanField(label=gettext_lazy("free software"), required=False)
+
+
+class RuleListView(LoginRequiredMixin, View):
+    """Normalisation rules (the organisation's and the shipped ones) and the installed names no
+    rule matches, each with a form to map it to a title."""
+
+    def get(self, request, form=None):
+        from daicho.sam.data.rules import SHIPPED_RULES
+        from daicho.sam.models import NormalisationRule
+        from daicho.sam.selectors import unmatched_names
+
+        organisation = request.organisation
+        if organisation is None:
+            raise PermissionDenied
+        can_edit = organisation.pk in scope_of(request.user).policy_org_ids
+        return render(
+            request,
+            "sam/rules.html",
+            {
+                "own": NormalisationRule.objects.filter(organisation=organisation),
+                "shipped": SHIPPED_RULES,
+                "unmatched": unmatched_names(organisation),
+                "form": form or (_styled(RuleForm()) if can_edit else None),
+                "can_edit": can_edit,
+            },
+        )
+
+    def post(self, request):
+        from daicho.sam.models import NormalisationRule
+
+        organisation = request.organisation
+        if organisation is None or organisation.pk not in scope_of(request.user).policy_org_ids:
+            raise PermissionDenied
+        action = request.POST.get("action")
+        if action == "delete":
+            rule = get_object_or_404(
+                NormalisationRule.objects.editable_by(request.user), pk=request.POST.get("rule")
+            )
+            services.rule_delete(rule=rule)
+            services.installations_renormalise(organisation=organisation)
+            messages.success(request, _("Deleted: %(obj)s") % {"obj": rule.pattern})
+            return redirect("sam:rules")
+        if action == "map":
+            form = MapForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Give the title this name means."))
+                return redirect("sam:rules")
+            try:
+                services.raw_name_map(organisation=organisation, **form.cleaned_data)
+            except ValidationError as exc:
+                _errors(request, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(raw)s now means %(title)s.")
+                    % {"raw": form.cleaned_data["raw_name"], "title": form.cleaned_data["title"]},
+                )
+            return redirect("sam:rules")
+        form = _styled(RuleForm(request.POST))
+        if form.is_valid():
+            try:
+                services.rule_create(organisation=organisation, **form.cleaned_data)
+                services.installations_renormalise(organisation=organisation)
+            except ValidationError as exc:
+                _errors(request, exc)
+                return self.get(request, form=form)
+            messages.success(request, _("Saved."))
+            return redirect("sam:rules")
+        return self.get(request, form=form)
+
+
+def sam_panel(request) -> dict:
+    """The home page's SAM notice: this year's 棚卸 (the officer's own unit first) and licences
+    about to expire."""
+    from daicho.sam.selectors import licences_expiring
+
+    organisation = request.organisation
+    if organisation is None:
+        return {}
+    today = timezone.localdate()
+    campaign = _campaigns(organisation).filter(status="open").order_by("-pk").first()
+    mine = []
+    if campaign is not None:
+        paths = scope_of(request.user).sam_paths
+        mine = [
+            p
+            for p in campaign.confirmations.exclude(status=ConfirmationStatus.CONFIRMED)
+            .select_related("unit")
+            .order_by("unit__path")
+            if any(p.unit.path.startswith(path) for path in paths)
+        ]
+    return {
+        "campaign": campaign,
+        "mine": mine,
+        "expiring": licences_expiring(organisation, today=today).count(),
+    }

@@ -1,0 +1,47 @@
+"""The 棚卸 indicator: share of units that completed the year's inventory-taking (3.3.4)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q
+
+from daicho.core import metrics
+from daicho.core.metrics import Measurement
+from daicho.sam.models import ConfirmationStatus, InventoryCampaign
+
+
+def sam_inventory_rate(organisation, fiscal_year: int, **_params) -> Measurement:
+    """Units that confirmed / units in scope, over the year's campaigns (the latest one when a
+    year has several); no campaign: no value."""
+    campaign = (
+        InventoryCampaign.objects.filter(organisation=organisation, fiscal_year=fiscal_year)
+        .annotate(
+            units=Count("confirmations"),
+            done=Count(
+                "confirmations", filter=Q(confirmations__status=ConfirmationStatus.CONFIRMED)
+            ),
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if campaign is None or not campaign.units:
+        return Measurement(None, "")
+    rate = (Decimal(campaign.done) * 100 / Decimal(campaign.units)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
+    return Measurement(
+        rate,
+        f"{campaign.done} / {campaign.units} 所属",
+        campaign.get_absolute_url(),
+        extra={"campaign": campaign.pk},
+    )
+
+
+def register() -> None:
+    metrics.register(
+        "sam_inventory_rate",
+        name="各所属の棚卸実施率",
+        unit="%",
+        compute=sam_inventory_rate,
+    )

@@ -1,0 +1,249 @@
+"""The year's inventory-taking (棚卸) from opening to 100 %, reminders, and SAM audits."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from daicho.core.models import AuditEvent
+from daicho.sam import services
+from daicho.sam.metrics import sam_inventory_rate
+from daicho.sam.models import CheckResult, ConfirmationStatus, Device, InventoryCheck
+from tests.sam.factories import DeviceFactory
+
+D = datetime.date
+
+
+@pytest.fixture
+def campaign(world, as_user):
+    for i in range(3):
+        DeviceFactory(unit=world.section_a, name=f"A-{i}")
+        DeviceFactory(unit=world.section_b, name=f"B-{i}")
+    with as_user(world.policy):
+        return services.campaign_open(
+            organisation=world.org,
+            fiscal_year=2025,
+            deadline=D(2025, 12, 26),
+            units=[world.section_a, world.section_b],
+            opened_on=D(2025, 10, 1),
+        )
+
+
+def part(campaign, unit):
+    return campaign.confirmations.get(unit=unit)
+
+
+def test_a_campaign_from_opening_to_full_completion(world, campaign, as_user):
+    assert sam_inventory_rate(world.org, 2025).value == Decimal("0.0")
+    b = part(campaign, world.section_b)
+    with as_user(world.sam):
+        services.inventory_check(
+            confirmation=b,
+            device=Device.objects.get(name="B-0"),
+            result=CheckResult.MISSING,
+            note="所在不明",
+        )
+        services.inventory_check(
+            confirmation=b, device=Device.objects.get(name="B-1"), result=CheckResult.DISPOSED
+        )
+        services.inventory_add_device(confirmation=b, name="B-NEW", note="台帳漏れ")
+        with pytest.raises(ValidationError) as error:
+            services.inventory_confirm(confirmation=b)  # differences must be explained
+        assert "3" in str(error.value)
+        services.inventory_confirm(
+            confirmation=b, note="B-0は捜索中、B-1は故障のため廃棄、B-NEWは台帳漏れ"
+        )
+    b.refresh_from_db()
+    assert (b.status, b.confirmed_by) == (ConfirmationStatus.CONFIRMED, world.sam)
+    results = dict(b.checks.values_list("device__name", "result"))
+    assert results == {"B-0": "missing", "B-1": "disposed", "B-2": "present", "B-NEW": "added"}
+    assert Device.objects.get(name="B-1").status == "disposed"
+    assert Device.objects.get(name="B-NEW").unit == world.section_b
+    measurement = sam_inventory_rate(world.org, 2025)
+    assert (measurement.value, measurement.detail) == (Decimal("50.0"), "1 / 2 所属")
+    with as_user(world.policy):
+        services.inventory_confirm(confirmation=part(campaign, world.section_a))
+    assert sam_inventory_rate(world.org, 2025).value == Decimal("100.0")
+    assert (
+        InventoryCheck.objects.filter(confirmation__unit=world.section_a, result="present").count()
+        == 3
+    )
+    # Every step is in the audit log, attributed to the officer.
+    assert AuditEvent.objects.filter(actor=world.sam, object_repr__contains="B-NEW").exists()
+    assert AuditEvent.objects.filter(
+        actor=world.sam, action="update", after__status="confirmed"
+    ).exists()
+
+
+def test_a_sam_officer_acts_only_for_its_unit_and_not_after_confirming(world, campaign, as_user):
+    a = part(campaign, world.section_a)
+    with as_user(world.sam), pytest.raises(PermissionDenied):
+        services.inventory_confirm(confirmation=a)
+    with as_user(world.owner_b), pytest.raises(PermissionDenied):
+        services.inventory_confirm(confirmation=part(campaign, world.section_b))
+    with as_user(world.sam):
+        with pytest.raises(ValidationError):  # a device of another unit
+            services.inventory_check(
+                confirmation=part(campaign, world.section_b),
+                device=Device.objects.get(name="A-0"),
+                result=CheckResult.PRESENT,
+            )
+        services.inventory_confirm(confirmation=part(campaign, world.section_b))
+        with pytest.raises(ValidationError):
+            services.inventory_confirm(confirmation=part(campaign, world.section_b))
+    with as_user(world.sam), pytest.raises(PermissionDenied):
+        services.campaign_close(campaign=campaign)
+
+
+def test_policy_sends_a_part_back_and_closes_the_campaign(world, campaign, as_user):
+    with as_user(world.sam):
+        services.inventory_confirm(confirmation=part(campaign, world.section_b))
+    with as_user(world.policy):
+        services.inventory_reopen(confirmation=part(campaign, world.section_b))
+        assert sam_inventory_rate(world.org, 2025).value == Decimal("0.0")
+        services.campaign_close(campaign=campaign)
+    with as_user(world.sam), pytest.raises(ValidationError):
+        services.inventory_confirm(confirmation=part(campaign, world.section_b))
+
+
+def test_reminders_go_to_the_officers_of_units_not_confirmed_near_the_deadline(
+    world, campaign, as_user
+):
+    world.sam.email = "sam@pref.okayama.example"
+    world.sam.save()
+    with as_user(world.policy):
+        assert services.inventory_remind(campaign=campaign, today=D(2025, 11, 1), days=14) == []
+        late = services.inventory_remind(campaign=campaign, today=D(2025, 12, 15), days=14)
+    assert sorted(p.unit.code for p in late) == ["D01-S01", "D02-S01"]
+    assert [m.to for m in mail.outbox] == [["sam@pref.okayama.example"]]
+    assert part(campaign, world.section_b).reminded_at is not None
+
+
+def test_no_campaign_means_no_value(world):
+    assert sam_inventory_rate(world.org, 2030).value is None
+
+
+def test_a_campaign_needs_units_and_policy(world, as_user):
+    with as_user(world.policy), pytest.raises(ValidationError):
+        services.campaign_open(
+            organisation=world.org, fiscal_year=2025, deadline=D(2025, 12, 1), units=[]
+        )
+    with as_user(world.sam), pytest.raises(PermissionDenied):
+        services.campaign_open(
+            organisation=world.org,
+            fiscal_year=2025,
+            deadline=D(2025, 12, 1),
+            units=[world.section_b],
+        )
+
+
+def test_audit_findings_are_followed_up_by_the_unit(world, as_user):
+    with as_user(world.policy):
+        audit = services.sam_audit_create(
+            organisation=world.org,
+            fiscal_year=2025,
+            name="令和7年度SAM監査",
+            held_on=D(2026, 1, 20),
+        )
+        finding = services.finding_add(
+            audit_record=audit,
+            unit=world.section_b,
+            description="ライセンス証書の保管場所が不明",
+            action="証書を情報政策課へ提出",
+            due_on=D(2026, 3, 31),
+        )
+    with as_user(world.owner_a), pytest.raises(PermissionDenied):
+        services.finding_done(finding=finding)
+    with as_user(world.sam):
+        services.finding_done(finding=finding)
+    finding.refresh_from_db()
+    assert finding.status == "done"
+
+
+def test_the_pages_walk_a_campaign(client, world, campaign):
+    client.force_login(world.sam)
+    b = part(campaign, world.section_b)
+    page = client.get(reverse("sam:confirmation", args=[b.pk])).content.decode()
+    assert "B-0" in page and "A-0" not in page
+    device = Device.objects.get(name="B-0")
+    client.post(
+        reverse("sam:confirmation", args=[b.pk]),
+        {"action": "check", "device": device.pk, "result": "missing"},
+    )
+    response = client.post(
+        reverse("sam:confirmation", args=[b.pk]), {"action": "confirm", "note": ""}, follow=True
+    )
+    assert "説明" in response.content.decode()  # the differences must be explained
+    client.post(reverse("sam:confirmation", args=[b.pk]), {"action": "confirm", "note": "捜索中"})
+    page = client.get(reverse("sam:campaign_detail", args=[campaign.pk])).content.decode()
+    assert 'data-figure="rate">50.0%' in page
+    # Another unit's part: readable, but no action is accepted.
+    a = part(campaign, world.section_a)
+    assert (
+        client.post(reverse("sam:confirmation", args=[a.pk]), {"action": "confirm"}).status_code
+        == 403
+    )
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("anonymous", 302),
+        ("policy", 200),
+        ("viewer", 200),
+        ("auditor", 200),
+        ("sam", 200),
+        ("owner_a", 200),
+    ],
+)
+def test_inventory_and_audit_pages_answer_each_role(client, world, campaign, role, status):
+    if world.user(role):
+        client.force_login(world.user(role))
+    for url in (
+        reverse("sam:campaign_list"),
+        reverse("sam:campaign_detail", args=[campaign.pk]),
+        reverse("sam:confirmation", args=[part(campaign, world.section_b).pk]),
+        reverse("sam:audit_list"),
+    ):
+        assert client.get(url).status_code == status, url
+
+
+def test_another_organisation_cannot_reach_the_campaign(client, world, campaign):
+    client.force_login(world.outsider)
+    assert client.get(reverse("sam:campaign_detail", args=[campaign.pk])).status_code == 404
+    assert (
+        client.get(
+            reverse("sam:confirmation", args=[part(campaign, world.section_b).pk])
+        ).status_code
+        == 404
+    )
+    client.force_login(world.viewer)
+    assert client.post(reverse("sam:campaign_list"), {"fiscal_year": 2025}).status_code == 403
+
+
+def test_one_campaign_per_fiscal_year_at_a_time(world, campaign, as_user):
+    with as_user(world.policy), pytest.raises(ValidationError) as error:
+        services.campaign_open(
+            organisation=world.org,
+            fiscal_year=2025,
+            deadline=D(2026, 1, 31),
+            units=[world.section_a],
+        )
+    assert "fiscal_year" in error.value.message_dict
+
+
+def test_the_remind_command_lists_the_units_reminded(world, campaign, capsys):
+    import json
+
+    from tests.core.test_import import run
+
+    code, out, err = run(capsys, "sam", "remind", "--org", "330001", "--days", "1000", "--json")
+    assert code == 0, err
+    assert sorted(r["unit"] for r in json.loads(out)) == ["D01-S01", "D02-S01"]
+    code, out, err = run(capsys, "sam", "remind", "--org", "330001", "--days", "-1")
+    assert code != 0
