@@ -1858,6 +1858,7 @@ TRANSLATIONS: dict[str, str] = {
     # sam: position units
     'yen': '円',
     'Cost to close (yen)': '解消費用（円）',
+    'Software assets': "ソフトウェア資産",
 }
 # fmt: on
 
