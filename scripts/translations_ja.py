@@ -1859,6 +1859,18 @@ TRANSLATIONS: dict[str, str] = {
     'yen': '円',
     'Cost to close (yen)': '解消費用（円）',
     'Software assets': "ソフトウェア資産",
+    # plan summaries of each area (dashboard and annual report)
+    'Backups against the standard': "バックアップの基準適合状況",
+    'Why it does not meet the standard': "不適合の理由",
+    'Systems meeting the standard': "基準に適合するシステム",
+    '%(standard)s, measured on %(date)s; %(n)d systems do not meet it.': "%(standard)s、%(date)s 時点。基準に適合しないシステムは %(n)d 件です。",
+    'Drills held': "実施回数",
+    "Servers, virtualization and cloud (at each year's end)": "サーバ集約・仮想化・クラウドの状況（各年度末）",
+    'Cloud share': "クラウド利用割合",
+    "End-of-support risk (at the year's end)": "サポート終了リスク（年度末）",
+    'Ends within 12 months': "12か月以内に終了",
+    'Software whose vendor no longer ships security fixes is a security risk to plan for (2.2.2, 3.6).': "ベンダーのセキュリティ修正が提供されなくなったソフトウェアは、計画的に対処すべきセキュリティ上のリスクです（2.2.2、3.6）。",
+    'Software licences: the compliance position': "ソフトウェアライセンスの充足状況",
 }
 # fmt: on
 

@@ -11,6 +11,11 @@ class ContinuityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from daicho.continuity import summaries as continuity_summaries
+        from daicho.core import summaries
+
+        summaries.register("backups", compute=continuity_summaries.backups, order=30)
+        summaries.register("drills", compute=continuity_summaries.drills, order=40)
         from daicho.continuity import demo as continuity_demo
         from daicho.continuity import importers, metrics, views
         from daicho.core import demo, home

@@ -11,6 +11,10 @@ class InfraConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from daicho.core import summaries
+        from daicho.infra import summaries as infra_summaries
+
+        summaries.register("infra", compute=infra_summaries.infrastructure, order=10)
         from daicho.core import demo, home
         from daicho.infra import demo as infra_demo
         from daicho.infra import eol as infra_eol

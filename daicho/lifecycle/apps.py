@@ -12,6 +12,10 @@ class LifecycleConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from daicho.core import summaries
+        from daicho.lifecycle import summaries as lifecycle_summaries
+
+        summaries.register("eol", compute=lifecycle_summaries.end_of_support, order=20)
         from daicho.core import home
         from daicho.lifecycle import metrics, services, views
 

@@ -7,6 +7,7 @@ comment), and the cost table by department (千円, base year vs year, 増減 as
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import tempfile
@@ -17,7 +18,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from daicho.core import money, wareki
+from daicho.core import money, summaries, wareki
 from daicho.plan import selectors
 from daicho.plan.models import Plan, TargetKind
 from daicho.registry.selectors import operation_cost_by_department
@@ -110,6 +111,7 @@ def data(plan: Plan, fiscal_year: int) -> dict[str, Any]:
             "reduction": money.reduction_ratio(total_base, total_year),
         },
         "published": any(p["source"] == "published" for p in progress),
+        "risks": summaries.tables(plan.organisation, fiscal_year),
     }
 
 
@@ -142,7 +144,8 @@ def xlsx(plan: Plan, fiscal_year: int) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    d = data(plan, fiscal_year)
+    with translation.override("ja"):
+        d = data(plan, fiscal_year)
     book = Workbook()
     bold = Font(bold=True)
     head_fill = PatternFill("solid", fgColor="DDE6F0")
@@ -153,7 +156,7 @@ def xlsx(plan: Plan, fiscal_year: int) -> bytes:
             cell = sheet.cell(row=sheet.max_row, column=index)
             cell.font, cell.fill = bold, head_fill
             sheet.column_dimensions[cell.column_letter].width = width
-        sheet.freeze_panes = sheet.cell(row=sheet.max_row + 1, column=1)
+        sheet.freeze_panes = f"A{sheet.max_row + 1}"  # a coordinate: no empty row after it
 
     summary = book.active
     summary.title = "概要"
@@ -224,6 +227,24 @@ def xlsx(plan: Plan, fiscal_year: int) -> bytes:
         costs.cell(row=r, column=4).number_format = '#,##0;"△"#,##0'
         costs.cell(row=r, column=5).number_format = '0.0%;"△"0.0%'
     costs.cell(row=costs.max_row, column=1).font = bold
+    for number, table in enumerate(d["risks"], start=5):
+        name = re.sub(r"[\\/*?:\[\]]", "", f"{number}.{table.title}")[:31]
+        sheet = book.create_sheet(name)
+        sheet.append([table.title])
+        sheet["A1"].font = Font(bold=True, size=12)
+        for label, figure in table.highlights:
+            sheet.append([label, figure])
+        if table.note:
+            sheet.append([table.note])
+        sheet.append([])
+        header(sheet, table.headers, [40] + [16] * (len(table.headers) - 1))
+        for row in table.rows:
+            sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, int):
+                    cell.number_format = "#,##0"
+                elif hasattr(cell.value, "isoformat"):
+                    cell.number_format = "yyyy/m/d"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

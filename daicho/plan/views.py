@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 
-from daicho.core import wareki
+from daicho.core import summaries, wareki
 from daicho.core.permissions import scope_of
 from daicho.plan import report, selectors, services
 from daicho.plan.models import Indicator
@@ -84,6 +84,7 @@ class DashboardView(LoginRequiredMixin, View):
                 "unavailable": sum(1 for r in rows if not r.available),
                 "published": any(r.source == "published" for r in rows),
                 "can_publish": plan.organisation_id in scope_of(request.user).policy_org_ids,
+                "risks": summaries.tables(plan.organisation, fy),
             },
         )
 

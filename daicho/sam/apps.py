@@ -11,6 +11,10 @@ class SamConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from daicho.core import summaries
+        from daicho.sam import summaries as sam_summaries
+
+        summaries.register("sam", compute=sam_summaries.position, order=50)
         from daicho.core import demo, home
         from daicho.lifecycle import eol
         from daicho.lifecycle.services import Target, register_target

@@ -218,3 +218,42 @@ def test_dashboard_pages_follow_the_matrix(client, world, plan):
     client.post(reverse("plan:publish"), {"fy": 2014})
     assert IndicatorResult.objects.filter(published=True).count() == 17
     assert Plan.objects.count() == 1 and InformationSystem.objects.exists()
+
+
+def test_the_dashboard_and_the_report_show_each_areas_summary(client, world, plan):
+    import datetime
+    import io
+
+    from openpyxl import load_workbook
+
+    from daicho.infra import services as infra_services
+    from daicho.plan import report
+    from daicho.sam import services as sam_services
+
+    with audit_context(actor=world.policy, channel=Channel.WEB):
+        infra_services.server_create(
+            organisation=world.org,
+            name="SV-TAX",
+            kind="physical",
+            system=world.system_a,
+            os="Windows Server 2003 R2",
+            in_service_on=datetime.date(2006, 4, 1),
+        )
+        sam_services.device_create(
+            organisation=world.org,
+            name="PC-XP",
+            unit=world.section_a,
+            os="Windows XP Professional",
+            purchased_on=datetime.date(2008, 4, 1),
+        )
+    client.force_login(world.viewer)
+    page = client.get(reverse("plan:dashboard"), {"fy": 2014}).content.decode()
+    assert 'id="risk-summaries"' in page
+    assert "サーバ集約・仮想化・クラウドの状況（各年度末）" in page
+    assert "サポート終了リスク（年度末）" in page
+    book = load_workbook(io.BytesIO(report.xlsx(plan, 2014)))
+    sheet = book["6.サポート終了リスク（年度末）"]
+    cells = [[c.value for c in row] for row in sheet.iter_rows()]
+    # On 31 March 2015 Windows XP is past its end of support; Server 2003 ends within 12 months.
+    assert ["機器", 1, 0] in cells and ["物理サーバ", 0, 1] in cells
+    assert "サポート終了リスク（年度末）" in report.html(plan, 2014)
