@@ -182,6 +182,13 @@ class OrgUnit(CodedModel):
         return max(self.path.count("/") - 1, 0)
 
 
+class MembershipSource(models.TextChoices):
+    """Who keeps a membership: the IT policy division by hand, or the directory at each sign-in."""
+
+    LOCAL = "local", _("Granted in Daicho")
+    DIRECTORY = "directory", _("From the directory")
+
+
 class Membership(models.Model):
     """A role a user holds in a unit; `owner` scope reaches every unit below it."""
 
@@ -206,6 +213,12 @@ class Membership(models.Model):
         verbose_name=_("unit"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    source = models.CharField(
+        _("source"),
+        max_length=10,
+        choices=MembershipSource.choices,
+        default=MembershipSource.LOCAL,
+    )
 
     class Meta:
         verbose_name = _("membership")
