@@ -3,13 +3,14 @@ password change and reset by e-mail, and the health check a proxy or monitor cal
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
 from django.db import connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,8 +18,11 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
 
 from daicho.core import twofactor
+
+logger = logging.getLogger(__name__)
 
 
 def _next_url(request, default: str = "home") -> str:
@@ -172,6 +176,20 @@ class PasswordResetView(auth_views.PasswordResetView):
             request=self.request,
         )
         return HttpResponseRedirect(self.get_success_url())
+
+
+class OidcCallbackView(OIDCAuthenticationCallbackView):
+    """The identity provider's answer. A forged or expired answer, or a provider that cannot be
+    reached, sends the user back to the login page with a message (never an error page)."""
+
+    def get(self, request):
+        import requests
+
+        try:
+            return super().get(request)
+        except (SuspiciousOperation, requests.RequestException) as exc:
+            logger.warning("OpenID Connect sign-in failed: %s", exc)
+            return self.login_failure()
 
 
 def oidc_only_when_enabled(view):

@@ -55,7 +55,7 @@ urlpatterns = [
     ),
     path(
         "oidc/callback/",
-        account_views.oidc_only_when_enabled(oidc_views.OIDCAuthenticationCallbackView.as_view()),
+        account_views.oidc_only_when_enabled(account_views.OidcCallbackView.as_view()),
         name="oidc_authentication_callback",
     ),
     path("healthz", account_views.healthz, name="healthz"),
