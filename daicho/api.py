@@ -7,11 +7,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
-from daicho.core.api import BearerAuth
+from daicho.core.api import BearerAuth, api_throttles
 from daicho.core.api import router as core_router
 from daicho.registry.api import router as registry_router
 
@@ -25,6 +25,7 @@ api = NinjaAPI(
         "page through them. Errors are `{detail, errors: {field: [messages]}}`."
     ),
     auth=[BearerAuth(), django_auth],
+    throttle=api_throttles(),
     urls_namespace="api",
 )
 api.add_router("/", core_router)
@@ -88,4 +89,10 @@ def on_unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
+    if isinstance(exc, Throttled):
+        return api.create_response(
+            request,
+            {"detail": _("Too many requests with this token: wait and try again.")},
+            status=429,
+        )
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)

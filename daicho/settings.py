@@ -241,6 +241,12 @@ DAICHO_IMPORT_BACKGROUND_BYTES = env.int("DAICHO_IMPORT_BACKGROUND_KB", default=
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000  # the cost entry sheet posts a field per system and category
 
+# API tokens: every token expires; requests per token (or signed-in user) per minute, counted
+# in each server process ("0" turns the limit off).
+DAICHO_API_TOKEN_DAYS = env.int("DAICHO_API_TOKEN_DAYS", default=90)
+DAICHO_API_TOKEN_MAX_DAYS = env.int("DAICHO_API_TOKEN_MAX_DAYS", default=366)
+DAICHO_API_RATE = env.str("DAICHO_API_RATE", default="1200/m")
+
 # Security headers (see README "Hardening"); the Content-Security-Policy is set by
 # daicho.core.middleware.SecurityHeadersMiddleware: every script and style is served by Daicho.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -257,8 +263,11 @@ if PRODUCTION:
     # Health checks from the proxy or a monitor on the same host may use plain HTTP.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = env.int("DAICHO_HSTS_SECONDS", default=31536000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DAICHO_HSTS_SUBDOMAINS", default=False)
-    SECURE_HSTS_PRELOAD = False
+    # Daicho normally has a host name of its own (daicho.pref.….lg.jp) with no names below it, so
+    # includeSubDomains costs nothing; "preload" only matters if the domain's owner submits the
+    # registrable domain to the browsers' list. Both can be turned off.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DAICHO_HSTS_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("DAICHO_HSTS_PRELOAD", default=True)
     SESSION_COOKIE_NAME = "__Host-daicho-session" if SESSION_COOKIE_SECURE else "sessionid"
     CSRF_COOKIE_NAME = "__Host-daicho-csrf" if SESSION_COOKIE_SECURE else "csrftoken"
 

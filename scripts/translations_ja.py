@@ -758,6 +758,17 @@ TRANSLATIONS: dict[str, str] = {
     'Your password was set. Log in with it.': "パスワードを設定しました。新しいパスワードでログインしてください。",
     'Daicho: set a new password': "台帳: 新しいパスワードの設定",
     'If the address belongs to a Daicho account, a link to set a new password is on its way. It works once and expires in two hours.': "このアドレスが台帳のアカウントのものであれば、新しいパスワードを設定するリンクが届きます。リンクは一度だけ、2時間以内に使えます。",
+    'Too many requests with this token: wait and try again.': "このトークンからのリクエストが多すぎます。しばらく待ってから再度お試しください。",
+    'This token is read-only.': "このトークンは読み取り専用です。",
+    '--days must be 1 or more.': "--days には1以上を指定してください。",
+    'Token %(prefix)s for %(user)s: %(scope)s, expires %(expires)s.': "%(user)s のトークン %(prefix)s: %(scope)s、有効期限 %(expires)s。",
+    'Read only': "読み取り専用",
+    'Read and write': "読み書き",
+    'scope': "権限の範囲",
+    'last used from': "最終利用元",
+    'requests': "リクエスト数",
+    'A token may be valid for at most %(days)s days.': "トークンの有効期間は最長%(days)s日です。",
+    'Choose read or write.': "read か write を指定してください。",
 }
 # fmt: on
 

@@ -1,24 +1,37 @@
 """API plumbing shared by every app (token auth, filters as query parameters) and the unit API."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import django_filters as df
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import HttpBearer
+from ninja.throttling import SimpleRateThrottle
 from pydantic import create_model
 
 from daicho.core import audit
+from daicho.core.audit import Action
 from daicho.core.filters import UnitFilterSet
-from daicho.core.models import ApiToken, OrgUnit
+from daicho.core.models import ApiToken, OrgUnit, TokenScope
 from daicho.core.permissions import scope_of
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+USE_FLUSH = timedelta(minutes=1)
 
 
 class BearerAuth(HttpBearer):
-    """`Authorization: Bearer TOKEN`: the token's user becomes the actor of the API request."""
+    """`Authorization: Bearer TOKEN`: the token's user becomes the actor of the API request.
+
+    A read-only token is refused for writes (403). Use is summarised on the token (last time and
+    address, request count) at most once a minute; use from another address than the last one is
+    an audit event; writes carry the token's prefix in their request id.
+    """
 
     def authenticate(self, request, token: str):
         row = (
@@ -27,11 +40,60 @@ class BearerAuth(HttpBearer):
         now = timezone.now()
         if row is None or not row.user.is_active or (row.expires_at and row.expires_at < now):
             return None
-        if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5):
-            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         request.user = row.user
+        request.api_token = row
         audit.set_actor(row.user)
+        audit.set_request_id(f"token-{row.prefix}-{audit.current().request_id[:16]}")
+        self._note_use(request, row, now)
+        if row.scope != TokenScope.WRITE and request.method not in SAFE_METHODS:
+            raise HttpError(403, _("This token is read-only."))
         return row.user
+
+    @staticmethod
+    def _note_use(request, row: ApiToken, now) -> None:
+        from django.core.cache import cache
+
+        from daicho.core.signin import client_ip
+
+        key = f"daicho-token-uses-{row.pk}"
+        if cache.add(key, 1, timeout=None) is False:
+            try:
+                cache.incr(key)
+            except ValueError:
+                cache.set(key, 1, timeout=None)
+        address = client_ip(request)
+        if row.last_used_at and now - row.last_used_at < USE_FLUSH and row.last_used_ip == address:
+            return
+        uses = cache.get(key, 1)
+        cache.set(key, 0, timeout=None)
+        ApiToken.objects.filter(pk=row.pk).update(
+            last_used_at=now, last_used_ip=address, use_count=F("use_count") + uses
+        )
+        if row.last_used_ip and address != row.last_used_ip:
+            audit.record(
+                action=Action.UPDATE,
+                obj=row,
+                organisation=None,
+                before={"last_used_ip": row.last_used_ip},
+                after={"last_used_ip": address},
+                message="token used from another address",
+            )
+
+
+class TokenRateThrottle(SimpleRateThrottle):
+    """DAICHO_API_RATE requests per token (or per signed-in user); over it, 429 + Retry-After."""
+
+    scope = "daicho"
+
+    def get_cache_key(self, request):
+        token = getattr(request, "api_token", None)
+        ident = f"t{token.pk}" if token else f"u{getattr(request.user, 'pk', None)}"
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+def api_throttles() -> list:
+    rate = settings.DAICHO_API_RATE
+    return [] if rate in ("", "0") else [TokenRateThrottle(rate)]
 
 
 def filterset_schema(filterset: type[df.FilterSet], name: str) -> type[Schema]:
@@ -85,6 +147,8 @@ class MeOut(Schema):
     username: str
     roles: list[str]
     organisations: list[int]
+    token_scope: str | None = None
+    token_expires_at: datetime | None = None
 
 
 UnitQuery = filterset_schema(UnitFilterSet, "UnitQuery")
@@ -104,8 +168,11 @@ def get_unit(request, unit_id: int):
 @router.get("/me", response=MeOut, tags=["auth"], summary="Who the token belongs to")
 def me(request):
     scope = scope_of(request.user)
+    token = getattr(request, "api_token", None)
     return {
         "username": request.user.username,
         "roles": sorted(scope.roles),
         "organisations": sorted(scope.read_org_ids),
+        "token_scope": token.scope if token else None,
+        "token_expires_at": token.expires_at if token else None,
     }

@@ -384,8 +384,20 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+class TokenScope(models.TextChoices):
+    """What an API token may do."""
+
+    READ = "read", _("Read only")
+    WRITE = "write", _("Read and write")
+
+
 class ApiToken(models.Model):
-    """A bearer token for the REST API; only its SHA-256 digest is stored."""
+    """A bearer token for the REST API; only its SHA-256 digest is stored.
+
+    A token is read-only or read-write, always expires, and keeps a summary of its use (when,
+    from where, how many requests); writes made with it are audited as the user, channel `api`,
+    with the token's prefix in the request id.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
@@ -393,9 +405,14 @@ class ApiToken(models.Model):
     name = models.CharField(_("name"), max_length=100, blank=True)
     prefix = models.CharField(max_length=8)
     digest = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(
+        _("scope"), max_length=5, choices=TokenScope.choices, default=TokenScope.READ
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_ip = models.GenericIPAddressField(_("last used from"), null=True, blank=True)
+    use_count = models.PositiveBigIntegerField(_("requests"), default=0)
 
     class Meta:
         verbose_name = _("API token")
