@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "daicho.core.middleware.SecurityHeadersMiddleware",
     "daicho.core.middleware.AuditContextMiddleware",
+    "daicho.core.routers.ReplicaReadsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -130,6 +131,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     DATABASES["default"]["TEST"] = {"NAME": env.str("DAICHO_TEST_SQLITE", default="") or None}
+# A PostgreSQL read replica (streaming replication) for API reads and reports: see
+# docs/scale-out.md. Tests mirror it onto the primary.
+DAICHO_REPLICA_PATHS = env.list("DAICHO_REPLICA_PATHS", default=["/api/", "/plan/report"])
+if env.str("DAICHO_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db_url("DAICHO_REPLICA_URL")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["daicho.core.routers.ReadReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

@@ -380,6 +380,8 @@ def token_create(
     if scope not in TokenScope.values:
         raise ValidationError({"scope": _("Choose read or write.")})
     key = "dch_" + secrets.token_urlsafe(32)
+    while not key[4].isalnum():  # a prefix starting with "-" would read as an option on the CLI
+        key = "dch_" + secrets.token_urlsafe(32)
     token = ApiToken(
         user=user,
         name=name,

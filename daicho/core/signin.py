@@ -117,14 +117,20 @@ def grants_for(groups: Iterable[str]) -> set[Grant]:
     return grants
 
 
-@transaction.atomic
 def memberships_sync_from_directory(*, user: User, groups: Iterable[str]) -> tuple[int, int]:
     """Make the user's directory roles match their groups; returns (granted, revoked).
 
     Each change is audited with the user as the actor, through the current channel.
     """
-    audit.set_actor(user)
-    grants = grants_for(groups)
+    ctx = audit.current()
+    with (
+        audit.audit_context(actor=user, channel=ctx.channel, request_id=ctx.request_id),
+        transaction.atomic(),
+    ):
+        return _sync(user, grants_for(groups))
+
+
+def _sync(user: User, grants: set[Grant]) -> tuple[int, int]:
     current = {
         Grant(m.organisation_id, m.unit_id, m.role): m
         for m in Membership.objects.filter(user=user).select_for_update()
@@ -204,8 +210,9 @@ class DirectoryOIDCBackend(OIDCAuthenticationBackend):
         user = self.UserModel(username=self._username(claims), email=claims.get("email", ""))
         user.set_unusable_password()
         user.save()
-        audit.set_actor(user)
-        audit.record(action=Action.CREATE, obj=user, after={"username": user.username})
+        ctx = audit.current()
+        with audit.audit_context(actor=user, channel=ctx.channel, request_id=ctx.request_id):
+            audit.record(action=Action.CREATE, obj=user, after={"username": user.username})
         return self.update_user(user, claims)
 
     def update_user(self, user, claims):

@@ -92,7 +92,7 @@ def test_the_cli_backs_up_and_restores_with_json_summaries(demo_ledger, tmp_path
     InformationSystem.objects.all().delete()
     code, _out, err = run(capsys, "restore", str(archive))  # not a terminal: needs --yes
     assert code == 1
-    assert "--yes" in err and "202" in err
+    assert "--yes" in err and "202" in err  # the counts it would bring back
     assert InformationSystem.objects.count() == 0
 
     code, out, _err = run(capsys, "restore", str(archive), "--yes", "--json")
@@ -115,22 +115,22 @@ def test_a_damaged_or_foreign_file_changes_nothing(demo_ledger, tmp_path, capsys
             dst.addfile(member, io.BytesIO(data))
     InformationSystem.objects.filter(name="給与システム").delete()
 
-    with pytest.raises(BackupError, match="checksum"):
+    with pytest.raises(BackupError, match="チェックサム"):
         backup_restore(damaged)
     not_a_backup = tmp_path / "systems.csv"
     not_a_backup.write_text("code,name\n")
     code, _out, err = run(capsys, "restore", str(not_a_backup), "--yes")
     assert code == 1
-    assert "is not a Daicho backup" in err and "Traceback" not in err
+    assert "Daicho のバックアップではありません" in err and "Traceback" not in err
     code, _out, err = run(capsys, "restore", str(tmp_path / "missing.tar.gz"), "--yes")
-    assert code == 1 and "does not exist" in err
+    assert code == 1 and "がありません" in err
     assert InformationSystem.objects.count() == 201  # nothing was restored
 
 
 def test_backup_to_a_missing_folder_fails_clearly(db, tmp_path, capsys):
     code, _out, err = run(capsys, "backup", str(tmp_path / "no" / "such" / "b.tar.gz"))
     assert code == 1
-    assert "does not exist" in err and "Traceback" not in err
+    assert "がありません" in err and "Traceback" not in err
 
 
 def test_pg_tool_versions_are_read_from_their_banner():
@@ -150,7 +150,7 @@ def test_an_older_pg_dump_than_the_server_is_refused(db, tmp_path):
     old = mock.Mock(returncode=0, stdout="pg_dump (PostgreSQL) 9.6.24\n", stderr="")
     with (
         mock.patch("daicho.core.backup.subprocess.run", return_value=old),
-        pytest.raises(BackupError, match="version 9 but the server is PostgreSQL"),
+        pytest.raises(BackupError, match="バージョンは 9 ですが、サーバーは PostgreSQL"),
     ):
         backup_create(tmp_path / "b.tar.gz")
     assert not (tmp_path / "b.tar.gz").exists()

@@ -25,10 +25,15 @@ from tests.core.test_cli import run
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _clean_environ() -> dict[str, str]:
+    """The test process's environment without what test tools set (Playwright's async flag)."""
+    return {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def _daicho(*args, **env) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "daicho.cli", *args],
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "daicho.settings", **env},
+        env={**_clean_environ(), "DJANGO_SETTINGS_MODULE": "daicho.settings", **env},
         capture_output=True,
         text=True,
         check=False,
@@ -60,7 +65,7 @@ def test_production_cookies_are_secure_and_behind_the_proxy_https_is_trusted(tmp
     result = subprocess.run(
         [sys.executable, "-c", code],
         env={
-            **os.environ,
+            **_clean_environ(),
             "DJANGO_SETTINGS_MODULE": "daicho.settings",
             "DAICHO_VAR_DIR": str(tmp_path),
             "DAICHO_DEBUG": "1",  # ignored in production
