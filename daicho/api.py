@@ -15,7 +15,43 @@ from daicho.core.api import BearerAuth, api_throttles
 from daicho.core.api import router as core_router
 from daicho.registry.api import router as registry_router
 
-api = NinjaAPI(
+ERROR_RESPONSES = {
+    "400": "The data is not valid (errors per field).",
+    "401": "No token, or an unknown, expired or revoked one.",
+    "403": "Not allowed for this user, or a read-only token used to write.",
+    "404": "Not found, or not visible to this user.",
+    "422": "Malformed request: a parameter or body field of the wrong type.",
+    "429": "Too many requests with this token (see Retry-After).",
+}
+
+
+class DaichoAPI(NinjaAPI):
+    """The NinjaAPI whose OpenAPI document also describes the error answers every operation may
+    give (`{detail, errors}`), so clients and schemathesis can check them."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = {
+            "type": "object",
+            "properties": {
+                "detail": {"type": "string"},
+                "errors": {
+                    "type": "object",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+            "required": ["detail"],
+        }
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                responses = operation.setdefault("responses", {})
+                for code, description in ERROR_RESPONSES.items():
+                    responses.setdefault(code, {"description": description, "content": error})
+        return schema
+
+
+api = DaichoAPI(
     title="Daicho API",
     version="1",
     description=(

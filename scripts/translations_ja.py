@@ -769,6 +769,8 @@ TRANSLATIONS: dict[str, str] = {
     'requests': "リクエスト数",
     'A token may be valid for at most %(days)s days.': "トークンの有効期間は最長%(days)s日です。",
     'Choose read or write.': "read か write を指定してください。",
+    'Daicho is serving on %(url)s with %(workers)d processes (Ctrl+C to stop)': "Daicho を %(url)s で %(workers)d プロセスで公開しています（Ctrl+C で停止）",
+    'All my organisations': "すべての所属団体",
 }
 # fmt: on
 

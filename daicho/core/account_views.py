@@ -219,3 +219,20 @@ def locked_out(request, response=None, credentials=None):
         {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes},
         status=429,
     )
+
+
+class OrganisationSwitchView(LoginRequiredMixin, View):
+    """Choose which of one's organisations to work in (or all of them, with an empty choice)."""
+
+    def post(self, request):
+        from daicho.core.middleware import ORGANISATION_KEY
+        from daicho.core.permissions import organisations_of
+
+        choice = request.POST.get("organisation", "")
+        if not choice:
+            request.session.pop(ORGANISATION_KEY, None)
+        elif choice.isdigit() and int(choice) in organisations_of(request.user):
+            request.session[ORGANISATION_KEY] = int(choice)
+        else:
+            raise Http404
+        return redirect(_next_url(request))

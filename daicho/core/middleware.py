@@ -7,7 +7,9 @@ import uuid
 from django.utils.functional import SimpleLazyObject
 
 from daicho.core.audit import Channel, audit_context
-from daicho.core.permissions import current_organisation
+from daicho.core.permissions import current_organisation, narrow_scope
+
+ORGANISATION_KEY = "daicho_org"  # the organisation chosen with the switcher
 
 
 class AuditContextMiddleware:
@@ -21,6 +23,9 @@ class AuditContextMiddleware:
 
     def __call__(self, request):
         user = request.user if request.user.is_authenticated else None
+        chosen = request.session.get(ORGANISATION_KEY) if hasattr(request, "session") else None
+        if user is not None and chosen and not narrow_scope(user, chosen):
+            del request.session[ORGANISATION_KEY]  # no longer a member there
         request.organisation = SimpleLazyObject(lambda: current_organisation(request.user))
         channel = Channel.API if request.path.startswith("/api/") else Channel.WEB
         with audit_context(actor=user, channel=channel, request_id=uuid.uuid4().hex):

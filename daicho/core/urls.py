@@ -58,6 +58,9 @@ urlpatterns = [
         account_views.oidc_only_when_enabled(account_views.OidcCallbackView.as_view()),
         name="oidc_authentication_callback",
     ),
+    path(
+        "organisation/", account_views.OrganisationSwitchView.as_view(), name="organisation_switch"
+    ),
     path("healthz", account_views.healthz, name="healthz"),
     path("units/", views.UnitListView.as_view(), name="unit_list"),
     path("units/new/", views.UnitEditView.as_view(), name="unit_create"),
