@@ -195,7 +195,7 @@ def main() -> int:
                 break
             except OSError:
                 time.sleep(0.2)
-        orderings = ["name", "code", "-in_service_from", "owner_unit"]
+        orderings = ["name", "code", "-in_service_on", "owner_unit"]
         targets = {
             "api": (
                 [f"/api/v1/systems?page={p}&ordering={orderings[p % 4]}" for p in (1, 2, 3, 4, 5)],
