@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -94,6 +95,14 @@ def on_schema_error(request, exc):
         errors.setdefault(".".join(loc) or "__all__", []).append(error.get("msg", ""))
     return api.create_response(
         request, {"detail": _("The request is not valid."), "errors": errors}, status=422
+    )
+
+
+@api.exception_handler(DataError)
+def on_data_error(request, exc):
+    """A value the database cannot store (too long or out of range for its column)."""
+    return api.create_response(
+        request, {"detail": _("A value cannot be stored: %(error)s") % {"error": exc}}, status=400
     )
 
 

@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "daicho.core.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "daicho.core.middleware.SecurityHeadersMiddleware",
+    "daicho.core.middleware.NulCharacterMiddleware",
     "daicho.core.middleware.AuditContextMiddleware",
     "daicho.core.routers.ReplicaReadsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.

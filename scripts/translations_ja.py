@@ -771,6 +771,8 @@ TRANSLATIONS: dict[str, str] = {
     'Choose read or write.': "read か write を指定してください。",
     'Daicho is serving on %(url)s with %(workers)d processes (Ctrl+C to stop)': "Daicho を %(url)s で %(workers)d プロセスで公開しています（Ctrl+C で停止）",
     'All my organisations': "すべての所属団体",
+    'A value cannot be stored: %(error)s': "保存できない値があります: %(error)s",
+    'The request contains a NUL character, which cannot be stored.': "リクエストに NUL 文字が含まれています。NUL 文字は保存できません。",
 }
 # fmt: on
 

@@ -27,6 +27,25 @@ EXAMPLES = int(os.environ.get("DAICHO_SCHEMATHESIS_EXAMPLES", 5))
 
 
 @pytest.fixture
+def wsgi_app():
+    """Daicho's WSGI application, keeping the test's database connection open between requests
+    (as Django's own test client does; on PostgreSQL closing it would end the test's
+    transaction)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    from daicho.wsgi import application
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield application
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
 def write_token(world):
     from daicho.core.services import token_create
 
@@ -41,10 +60,8 @@ def write_token(world):
     suppress_health_check=list(HealthCheck),
     database=None,
 )
-def test_every_api_operation_answers_within_its_schema(case, write_token):
-    from daicho.wsgi import application
-
-    response = case.call(app=application, headers={"Authorization": f"Bearer {write_token}"})
+def test_every_api_operation_answers_within_its_schema(case, wsgi_app, write_token):
+    response = case.call(app=wsgi_app, headers={"Authorization": f"Bearer {write_token}"})
     case.validate_response(response, excluded_checks=[ignored_auth, positive_data_acceptance])
 
 

@@ -77,7 +77,7 @@ class SessionExpiryMiddleware:
         from django.conf import settings
         from django.contrib import messages
         from django.contrib.auth import logout
-        from django.shortcuts import redirect
+        from django.contrib.auth.views import redirect_to_login
         from django.utils.translation import gettext as _
 
         user = getattr(request, "user", None)
@@ -93,7 +93,7 @@ class SessionExpiryMiddleware:
 
                     return JsonResponse({"detail": _("Your session has expired.")}, status=401)
                 messages.info(request, _("Your session has expired. Please log in again."))
-                return redirect(f"{settings.LOGIN_URL and '/login/'}?next={request.path}")
+                return redirect_to_login(request.get_full_path())
             if now - seen >= 60 or self.STAMP not in request.session:
                 request.session[self.STAMP] = now
         return self.get_response(request)
@@ -180,3 +180,35 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+class NulCharacterMiddleware:
+    """API requests carrying a NUL character (raw, %00 or a JSON \\u0000) are answered 400:
+    PostgreSQL cannot store it, and it is never meaningful in the ledger. (Web forms already
+    refuse it: Django's form fields prohibit null characters.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _is_api(request) and self._has_nul(request):
+            from django.http import JsonResponse
+            from django.utils.translation import gettext as _
+
+            return JsonResponse(
+                {"detail": _("The request contains a NUL character, which cannot be stored.")},
+                status=400,
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request) -> bool:
+        if "\x00" in request.path or any("\x00" in v for v in request.GET.values()):
+            return True
+        if (
+            request.method in ("POST", "PUT", "PATCH")
+            and request.content_type == "application/json"
+        ):
+            body = request.body
+            return b"\x00" in body or b"\\u0000" in body
+        return False

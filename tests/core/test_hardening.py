@@ -209,3 +209,16 @@ def test_the_cli_makes_read_only_tokens_by_default_and_revokes_with_an_audit_eve
     assert AuditEvent.objects.filter(action="delete", before__prefix=token.prefix).exists()
     code, _out, err = run(capsys, "token", "create", "viewer", "--days", "0")
     assert code == 1 and "--days" in err
+
+
+def test_a_nul_character_in_an_api_request_is_a_400_not_a_server_error(world, client):
+    _t, key = token_create(user=world.policy, scope=TokenScope.WRITE)
+    response = client.post(
+        "/api/v1/systems",
+        data='{"name": "a\\u0000b", "owner_unit": "D01-S01"}',
+        content_type="application/json",
+        **_bearer(key),
+    )
+    assert response.status_code == 400
+    assert "NUL" in response.json()["detail"]
+    assert client.get("/api/v1/systems?q=%00", **_bearer(key)).status_code == 400
