@@ -1,5 +1,6 @@
 """API plumbing shared by every app (token auth, filters as query parameters) and the unit API."""
 
+import threading
 from datetime import datetime, timedelta
 
 import django_filters as df
@@ -81,15 +82,43 @@ class BearerAuth(HttpBearer):
 
 
 class TokenRateThrottle(SimpleRateThrottle):
-    """DAICHO_API_RATE requests per token (or per signed-in user); over it, 429 + Retry-After."""
+    """DAICHO_API_RATE requests per token (or per signed-in user) in each window of the rate's
+    period; over it, 429 with Retry-After.
+
+    A counter per token and window, incremented atomically in the cache: the instance is shared
+    by every thread of a worker, so it keeps no per-request state of its own (django-ninja's
+    SimpleRateThrottle does, and under threads it mixes up the tokens' histories).
+    """
 
     scope = "daicho"
+    _retry = threading.local()
 
     def get_cache_key(self, request):
         token = getattr(request, "api_token", None)
         # The digest, not the id: ids come back after a restore or in a test database.
         ident = f"t{token.digest[:24]}" if token else f"u{getattr(request.user, 'pk', None)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+    def allow_request(self, request) -> bool:
+        key = self.get_cache_key(request)
+        if self.rate is None or key is None:
+            return True
+        now = self.timer()
+        window = int(now // self.duration)
+        bucket = f"{key}:{window}"
+        if self.cache.add(bucket, 1, self.duration + 1):
+            count = 1
+        else:
+            try:
+                count = self.cache.incr(bucket)
+            except ValueError:  # expired between add and incr
+                self.cache.set(bucket, 1, self.duration + 1)
+                count = 1
+        self._retry.seconds = (window + 1) * self.duration - now
+        return count <= self.num_requests
+
+    def wait(self) -> float:
+        return max(1.0, getattr(self._retry, "seconds", self.duration))
 
 
 def api_throttles() -> list:

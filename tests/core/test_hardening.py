@@ -222,3 +222,31 @@ def test_a_nul_character_in_an_api_request_is_a_400_not_a_server_error(world, cl
     assert response.status_code == 400
     assert "NUL" in response.json()["detail"]
     assert client.get("/api/v1/systems?q=%00", **_bearer(key)).status_code == 400
+
+
+def test_the_rate_limit_counts_each_token_apart_even_under_threads():
+    """Each token has its own allowance, whatever the other threads of the worker do."""
+    import threading
+    from types import SimpleNamespace
+
+    from daicho.core.api import TokenRateThrottle
+
+    cache.clear()
+    throttle = TokenRateThrottle("150/m")
+    denied = []
+
+    def hammer(n):
+        request = SimpleNamespace(api_token=SimpleNamespace(digest=f"{n:064x}"), user=None)
+        for _ in range(150):
+            if not throttle.allow_request(request):
+                denied.append(n)
+
+    threads = [threading.Thread(target=hammer, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert denied == []
+    one = SimpleNamespace(api_token=SimpleNamespace(digest="f" * 64), user=None)
+    assert [throttle.allow_request(one) for _ in range(151)].count(False) == 1
+    assert 0 < throttle.wait() <= 60
