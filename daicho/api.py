@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
 from daicho.continuity.api import router as continuity_router
-from daicho.core.api import BearerAuth
+from daicho.core.api import BearerAuth, api_throttles
 from daicho.core.api import router as core_router
 from daicho.governance.api import router as governance_router
 from daicho.infra.api import router as infra_router
@@ -20,7 +21,43 @@ from daicho.lifecycle.api import router as lifecycle_router
 from daicho.registry.api import router as registry_router
 from daicho.sam.api import router as sam_router
 
-api = NinjaAPI(
+ERROR_RESPONSES = {
+    "400": "The data is not valid (errors per field).",
+    "401": "No token, or an unknown, expired or revoked one.",
+    "403": "Not allowed for this user, or a read-only token used to write.",
+    "404": "Not found, or not visible to this user.",
+    "422": "Malformed request: a parameter or body field of the wrong type.",
+    "429": "Too many requests with this token (see Retry-After).",
+}
+
+
+class DaichoAPI(NinjaAPI):
+    """The NinjaAPI whose OpenAPI document also describes the error answers every operation may
+    give (`{detail, errors}`), so clients and schemathesis can check them."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = {
+            "type": "object",
+            "properties": {
+                "detail": {"type": "string"},
+                "errors": {
+                    "type": "object",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+            "required": ["detail"],
+        }
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for path_item in schema.get("paths", {}).values():
+            for operation in path_item.values():
+                responses = operation.setdefault("responses", {})
+                for code, description in ERROR_RESPONSES.items():
+                    responses.setdefault(code, {"description": description, "content": error})
+        return schema
+
+
+api = DaichoAPI(
     title="Daicho API",
     version="1",
     description=(
@@ -30,6 +67,7 @@ api = NinjaAPI(
         "page through them. Errors are `{detail, errors: {field: [messages]}}`."
     ),
     auth=[BearerAuth(), django_auth],
+    throttle=api_throttles(),
     urls_namespace="api",
 )
 api.add_router("/", core_router)
@@ -70,6 +108,14 @@ def on_schema_error(request, exc):
     )
 
 
+@api.exception_handler(DataError)
+def on_data_error(request, exc):
+    """A value the database cannot store (too long or out of range for its column)."""
+    return api.create_response(
+        request, {"detail": _("A value cannot be stored: %(error)s") % {"error": exc}}, status=400
+    )
+
+
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request, exc):
     return api.create_response(
@@ -98,4 +144,10 @@ def on_unauthenticated(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
+    if isinstance(exc, Throttled):
+        return api.create_response(
+            request,
+            {"detail": _("Too many requests with this token: wait and try again.")},
+            status=429,
+        )
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)

@@ -11,11 +11,16 @@ Variables (all optional on a workstation):
   DAICHO_MEDIA_ROOT   where attachments are stored (default: $DAICHO_VAR_DIR/media)
   DAICHO_MAX_UPLOAD_MB  largest attachment accepted (default: 20)
   DAICHO_LANGUAGE     default language, ja or en (default: ja)
+Sign-in, e-mail, single sign-on and hardening: see README "Sign-in" and "Hardening"
+(DAICHO_SESSION_*, DAICHO_LOGIN_*, DAICHO_TOTP_*, DAICHO_EMAIL_*, DAICHO_OIDC_*, DAICHO_LDAP_*,
+DAICHO_ROLE_MAP, DAICHO_PROXY_COUNT, DAICHO_HSTS_SECONDS, DAICHO_API_RATE_*).
 """
 
 from __future__ import annotations
 
+import json
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -62,6 +67,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "ninja",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "daicho.core",
     "daicho.registry",
     "daicho.lifecycle",
@@ -83,9 +91,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "daicho.core.middleware.SessionExpiryMiddleware",
+    "daicho.core.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "daicho.core.middleware.SecurityHeadersMiddleware",
+    "daicho.core.middleware.NulCharacterMiddleware",
     "daicho.core.middleware.AuditContextMiddleware",
+    "daicho.core.routers.ReplicaReadsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "daicho.urls"
@@ -123,6 +139,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     DATABASES["default"]["TEST"] = {"NAME": env.str("DAICHO_TEST_SQLITE", default="") or None}
+# A PostgreSQL read replica (streaming replication) for API reads and reports: see
+# docs/scale-out.md. Tests mirror it onto the primary.
+DAICHO_REPLICA_PATHS = env.list("DAICHO_REPLICA_PATHS", default=["/api/", "/plan/report"])
+if env.str("DAICHO_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db_url("DAICHO_REPLICA_URL")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["daicho.core.routers.ReadReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
@@ -135,7 +158,77 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sessions end after DAICHO_SESSION_SECONDS from sign-in (a working day) or after
+# DAICHO_SESSION_IDLE_SECONDS without a request (a PC left unlocked), whichever comes first.
 SESSION_COOKIE_AGE = env.int("DAICHO_SESSION_SECONDS", default=8 * 3600)
+DAICHO_SESSION_IDLE_SECONDS = env.int("DAICHO_SESSION_IDLE_SECONDS", default=3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("DAICHO_SESSION_BROWSER_CLOSE", default=True)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Reverse proxies in front of Daicho (their X-Forwarded-For / -Proto headers are trusted).
+# `daicho serve` listens on 127.0.0.1, so production assumes one proxy on the same host.
+DAICHO_PROXY_COUNT = env.int("DAICHO_PROXY_COUNT", default=1 if PRODUCTION else 0)
+
+# Who may sign in and how: local accounts (+ optional LDAP/AD, OpenID Connect), throttled by axes.
+AUTHENTICATION_BACKENDS = ["daicho.core.signin.ThrottlingBackend"]
+AXES_FAILURE_LIMIT = env.int("DAICHO_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("DAICHO_LOGIN_LOCKOUT_MINUTES", default=15))
+# A user name from one address: a shared office NAT does not lock the whole office out, and
+# someone guessing from elsewhere cannot lock a colleague out of their own PC.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "daicho.core.account_views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "daicho.core.signin.client_ip"
+AXES_VERBOSE = False
+
+# A second factor (TOTP, django-otp): anyone may enrol; DAICHO_TOTP_REQUIRED=1 makes it
+# compulsory for the IT policy division (and superusers) signing in with a password.
+DAICHO_TOTP_REQUIRED = env.bool("DAICHO_TOTP_REQUIRED", default=False)
+OTP_TOTP_ISSUER = env.str("DAICHO_TOTP_ISSUER", default="Daicho")
+
+# Directory groups -> roles, for LDAP and OpenID Connect sign-ins (JSON, see README "Sign-in").
+DAICHO_ROLE_MAP = json.loads(env.str("DAICHO_ROLE_MAP", default="{}") or "{}")
+DAICHO_SSO_ORGANISATION = env.str("DAICHO_SSO_ORGANISATION", default="")
+
+DAICHO_LDAP_ENABLED = bool(env.str("DAICHO_LDAP_SERVER_URI", default=""))
+if DAICHO_LDAP_ENABLED:
+    from daicho.core.ldap_settings import ldap_settings
+
+    globals().update(ldap_settings(env))
+    AUTHENTICATION_BACKENDS.append("daicho.core.signin.DirectoryLDAPBackend")
+AUTHENTICATION_BACKENDS.append("django.contrib.auth.backends.ModelBackend")
+
+DAICHO_OIDC_ENABLED = bool(env.str("DAICHO_OIDC_CLIENT_ID", default=""))
+DAICHO_OIDC_LABEL = env.str("DAICHO_OIDC_LABEL", default="")
+DAICHO_OIDC_GROUPS_CLAIM = env.str("DAICHO_OIDC_GROUPS_CLAIM", default="groups")
+DAICHO_OIDC_USERNAME_CLAIM = env.str("DAICHO_OIDC_USERNAME_CLAIM", default="preferred_username")
+if DAICHO_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("daicho.core.signin.DirectoryOIDCBackend")
+OIDC_RP_CLIENT_ID = env.str("DAICHO_OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("DAICHO_OIDC_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("DAICHO_OIDC_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("DAICHO_OIDC_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("DAICHO_OIDC_USERINFO_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("DAICHO_OIDC_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("DAICHO_OIDC_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("DAICHO_OIDC_SCOPES", default="openid email profile")
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = True
+OIDC_STORE_ID_TOKEN = False
+LOGIN_REDIRECT_URL_FAILURE = "/login/?sso=failed"
+
+# E-mail (password reset, the notification digest `daicho notify`): printed on the console unless
+# a server is given, e.g. DAICHO_EMAIL_URL=smtp://user:pass@mail.pref.example.lg.jp:587
+# (+tls); the default writes the message to the server's log.
+vars().update(env.email_url("DAICHO_EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str(
+    "DAICHO_EMAIL_FROM", default=env.str("DAICHO_FROM_EMAIL", default="daicho@localhost")
+)  # DAICHO_FROM_EMAIL is the older name, still read
+PASSWORD_RESET_TIMEOUT = env.int("DAICHO_PASSWORD_RESET_SECONDS", default=2 * 3600)
+# The address put in reset links (behind a proxy the request's host may be an internal one).
+DAICHO_PUBLIC_URL = env.str("DAICHO_PUBLIC_URL", default="")
 
 LANGUAGE_CODE = env.str("DAICHO_LANGUAGE", default="ja")
 LANGUAGES = [("ja", "日本語"), ("en", "English")]
@@ -167,17 +260,36 @@ DAICHO_IMPORT_BACKGROUND_BYTES = env.int("DAICHO_IMPORT_BACKGROUND_KB", default=
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000  # the cost entry sheet posts a field per system and category
 
+# API tokens: every token expires; requests per token (or signed-in user) per minute, counted
+# in each server process ("0" turns the limit off).
+DAICHO_API_TOKEN_DAYS = env.int("DAICHO_API_TOKEN_DAYS", default=90)
+DAICHO_API_TOKEN_MAX_DAYS = env.int("DAICHO_API_TOKEN_MAX_DAYS", default=366)
+DAICHO_API_RATE = env.str("DAICHO_API_RATE", default="1200/m")
+
+# Security headers (see README "Hardening"); the Content-Security-Policy is set by
+# daicho.core.middleware.SecurityHeadersMiddleware: every script and style is served by Daicho.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+if DAICHO_PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if PRODUCTION:
     SESSION_COOKIE_SECURE = env.bool("DAICHO_SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    X_FRAME_OPTIONS = "DENY"
+    SECURE_SSL_REDIRECT = env.bool("DAICHO_SSL_REDIRECT", default=True)
+    # Health checks from the proxy or a monitor on the same host may use plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env.int("DAICHO_HSTS_SECONDS", default=31536000)
+    # Daicho normally has a host name of its own (daicho.pref.….lg.jp) with no names below it, so
+    # includeSubDomains costs nothing; "preload" only matters if the domain's owner submits the
+    # registrable domain to the browsers' list. Both can be turned off.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DAICHO_HSTS_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("DAICHO_HSTS_PRELOAD", default=True)
+    SESSION_COOKIE_NAME = "__Host-daicho-session" if SESSION_COOKIE_SECURE else "sessionid"
+    CSRF_COOKIE_NAME = "__Host-daicho-csrf" if SESSION_COOKIE_SECURE else "csrftoken"
 
-# E-mail (the notification digest, `daicho notify`): printed on the console unless a server is
-# given, e.g. DAICHO_EMAIL_URL=smtp://user:password@mail.pref.example.lg.jp:587
-vars().update(env.email_url("DAICHO_EMAIL_URL", default="consolemail://"))
-DEFAULT_FROM_EMAIL = env.str("DAICHO_FROM_EMAIL", default="daicho@localhost")
 
 LOGGING = {
     "version": 1,

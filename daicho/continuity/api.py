@@ -14,7 +14,7 @@ from ninja.responses import Status
 
 from daicho.continuity import selectors, services
 from daicho.continuity.models import BackupConfig, RestoreTest
-from daicho.core.api import Pagination, filtered, filterset_schema
+from daicho.core.api import IsoDate, Pagination, filtered, filterset_schema
 from daicho.core.permissions import current_organisation
 from daicho.registry.models import InformationSystem
 from daicho.security.filters import IncidentFilterSet
@@ -71,7 +71,7 @@ class ComplianceOut(Schema):
     tags=["continuity"],
     summary="Systems in operation against the backup standard in force",
 )
-def compliance(request, on: datetime.date | None = None, failing: bool = False):
+def compliance(request, on: IsoDate | None = None, failing: bool = False):
     on = on or timezone.localdate()
     standard, results = selectors.backup_compliance(organisation=_organisation(request), on=on)
     rows = [r.as_dict() for r in results if not (failing and r.compliant)]

@@ -79,6 +79,12 @@ def set_actor(actor: User | None) -> None:
     _current.set(AuditContext(actor=actor, channel=ctx.channel, request_id=ctx.request_id))
 
 
+def set_request_id(request_id: str) -> None:
+    """Replace the request id of the current context (e.g. to name the API token used)."""
+    ctx = _current.get()
+    _current.set(AuditContext(actor=ctx.actor, channel=ctx.channel, request_id=request_id[:64]))
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()

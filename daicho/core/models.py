@@ -182,6 +182,13 @@ class OrgUnit(CodedModel):
         return max(self.path.count("/") - 1, 0)
 
 
+class MembershipSource(models.TextChoices):
+    """Who keeps a membership: the IT policy division by hand, or the directory at each sign-in."""
+
+    LOCAL = "local", _("Granted in Daicho")
+    DIRECTORY = "directory", _("From the directory")
+
+
 class Membership(models.Model):
     """A role a user holds in a unit; `owner` scope reaches every unit below it."""
 
@@ -206,6 +213,12 @@ class Membership(models.Model):
         verbose_name=_("unit"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    source = models.CharField(
+        _("source"),
+        max_length=10,
+        choices=MembershipSource.choices,
+        default=MembershipSource.LOCAL,
+    )
 
     class Meta:
         verbose_name = _("membership")
@@ -371,8 +384,20 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+class TokenScope(models.TextChoices):
+    """What an API token may do."""
+
+    READ = "read", _("Read only")
+    WRITE = "write", _("Read and write")
+
+
 class ApiToken(models.Model):
-    """A bearer token for the REST API; only its SHA-256 digest is stored."""
+    """A bearer token for the REST API; only its SHA-256 digest is stored.
+
+    A token is read-only or read-write, always expires, and keeps a summary of its use (when,
+    from where, how many requests); writes made with it are audited as the user, channel `api`,
+    with the token's prefix in the request id.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
@@ -380,9 +405,14 @@ class ApiToken(models.Model):
     name = models.CharField(_("name"), max_length=100, blank=True)
     prefix = models.CharField(max_length=8)
     digest = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(
+        _("scope"), max_length=5, choices=TokenScope.choices, default=TokenScope.READ
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_ip = models.GenericIPAddressField(_("last used from"), null=True, blank=True)
+    use_count = models.PositiveBigIntegerField(_("requests"), default=0)
 
     class Meta:
         verbose_name = _("API token")

@@ -72,48 +72,71 @@ def scope_of(user) -> Scope:
     cached = getattr(user, "_daicho_scope", None)
     if cached is not None:
         return cached
-    rows = (
-        list(
-            Membership.objects.filter(user=user).values_list(
-                "organisation_id", "role", "unit__path"
-            )
-        )
-        if user.pk
-        else []
-    )
+    scope = _build_scope(user, None)
+    if user is not TRUSTED:
+        user._daicho_scope = scope
+    return scope
+
+
+def _build_scope(user, organisation_id: int | None) -> Scope:
+    """The scope from the user's memberships (in one organisation when ``organisation_id``)."""
+    rows = []
+    if user.pk:  # the CLI's trusted operator has no memberships, only superuser rights
+        memberships = Membership.objects.filter(user=user)
+        if organisation_id is not None:
+            memberships = memberships.filter(organisation_id=organisation_id)
+        rows = list(memberships.values_list("organisation_id", "role", "unit__path"))
     if user.is_superuser:
         from daicho.core.models import Organisation
 
-        org_ids = frozenset(Organisation.objects.values_list("pk", flat=True))
-        scope = Scope(
+        org_ids = frozenset(
+            [organisation_id]
+            if organisation_id is not None
+            else Organisation.objects.values_list("pk", flat=True)
+        )
+        return Scope(
             read_org_ids=org_ids,
             policy_org_ids=org_ids,
             audit_org_ids=org_ids,
             roles=frozenset(r for _, r, _ in rows) | {Role.IT_POLICY},
             superuser=True,
         )
-    else:
-        scope = Scope(
-            read_org_ids=frozenset(o for o, _, _ in rows),
-            policy_org_ids=frozenset(o for o, r, _ in rows if r == Role.IT_POLICY),
-            audit_org_ids=frozenset(o for o, r, _ in rows if r in (Role.AUDITOR, Role.IT_POLICY)),
-            owner_paths=tuple(sorted({p for _, r, p in rows if r == Role.OWNER and p})),
-            sam_paths=tuple(sorted({p for _, r, p in rows if r == Role.SAM_OFFICER and p})),
-            roles=frozenset(r for _, r, _ in rows),
-        )
-    if user is not TRUSTED:
-        user._daicho_scope = scope
-    return scope
+    return Scope(
+        read_org_ids=frozenset(o for o, _, _ in rows),
+        policy_org_ids=frozenset(o for o, r, _ in rows if r == Role.IT_POLICY),
+        audit_org_ids=frozenset(o for o, r, _ in rows if r in (Role.AUDITOR, Role.IT_POLICY)),
+        owner_paths=tuple(sorted({p for _, r, p in rows if r == Role.OWNER and p})),
+        sam_paths=tuple(sorted({p for _, r, p in rows if r == Role.SAM_OFFICER and p})),
+        roles=frozenset(r for _, r, _ in rows),
+    )
+
+
+def organisations_of(user) -> frozenset[int]:
+    """Every organisation the user belongs to, even while the switcher narrows the scope."""
+    return getattr(user, "_daicho_all_org_ids", None) or scope_of(user).read_org_ids
+
+
+def narrow_scope(user, organisation_id: int) -> bool:
+    """For the rest of the request, only the user's roles in one of their organisations count
+    (the organisation switcher): lists, pages and exports show that organisation's ledger."""
+    full = scope_of(user)
+    if organisation_id not in full.read_org_ids:
+        return False
+    if len(full.read_org_ids) > 1:
+        user._daicho_all_org_ids = full.read_org_ids
+        user._daicho_scope = _build_scope(user, organisation_id)
+    return True
 
 
 def forget_scope(user) -> None:
     """Drop the cached scope (after memberships change)."""
-    if hasattr(user, "_daicho_scope"):
-        del user._daicho_scope
+    for attribute in ("_daicho_scope", "_daicho_all_org_ids"):
+        if hasattr(user, attribute):
+            delattr(user, attribute)
 
 
 def current_organisation(user):
-    """The organisation the user works in (the first they belong to; a switcher comes later)."""
+    """The organisation the user works in: the one chosen with the switcher, else the first."""
     from daicho.core.models import Organisation
 
     scope = scope_of(user)

@@ -27,6 +27,7 @@ from daicho.core.models import (
     OrgUnit,
     Role,
     SavedView,
+    TokenScope,
     User,
 )
 from daicho.core.permissions import forget_scope, scope_of
@@ -349,21 +350,72 @@ def saved_view_delete(*, view: SavedView) -> None:
 
 
 @transaction.atomic
-def token_create(*, user: User, name: str = "", expires_at=None) -> tuple[ApiToken, str]:
-    """Create an API token for ``user``; the clear key is returned once and never stored."""
+def token_create(
+    *,
+    user: User,
+    name: str = "",
+    expires_at=None,
+    days: int | None = None,
+    scope: str = TokenScope.WRITE,
+) -> tuple[ApiToken, str]:
+    """Create an API token for ``user``; the clear key is returned once and never stored.
+
+    Every token expires: at ``expires_at``, after ``days``, or after DAICHO_API_TOKEN_DAYS; never
+    later than DAICHO_API_TOKEN_MAX_DAYS from now.
+    """
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    if expires_at is None:
+        expires_at = now + timedelta(days=days or settings.DAICHO_API_TOKEN_DAYS)
+    if expires_at > now + timedelta(days=settings.DAICHO_API_TOKEN_MAX_DAYS, minutes=1):
+        raise ValidationError(
+            {
+                "expires_at": _("A token may be valid for at most %(days)s days.")
+                % {"days": settings.DAICHO_API_TOKEN_MAX_DAYS}
+            }
+        )
+    if scope not in TokenScope.values:
+        raise ValidationError({"scope": _("Choose read or write.")})
     key = "dch_" + secrets.token_urlsafe(32)
+    while not key[4].isalnum():  # a prefix starting with "-" would read as an option on the CLI
+        key = "dch_" + secrets.token_urlsafe(32)
     token = ApiToken(
         user=user,
         name=name,
         prefix=key[4:12],
         digest=ApiToken.digest_of(key),
         expires_at=expires_at,
+        scope=scope,
     )
     token.save()
     audit.record(
         action=Action.CREATE,
         obj=token,
         organisation=None,
-        after={"user": user.username, "prefix": token.prefix, "name": name},
+        after={
+            "user": user.username,
+            "prefix": token.prefix,
+            "name": name,
+            "scope": scope,
+            "expires_at": expires_at.isoformat(),
+        },
     )
     return token, key
+
+
+@transaction.atomic
+def token_revoke(*, prefix: str) -> int:
+    """Revoke (delete) the tokens with ``prefix``; each revocation is audited."""
+    tokens = list(ApiToken.objects.select_related("user").filter(prefix=prefix))
+    for token in tokens:
+        audit.record(
+            action=Action.DELETE,
+            obj=token,
+            organisation=None,
+            before={"user": token.user.username, "prefix": token.prefix, "scope": token.scope},
+        )
+        token.delete()
+    return len(tokens)

@@ -1,7 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
+from mozilla_django_oidc import views as oidc_views
 
-from daicho.core import views
+from daicho.core import account_views, views
 from daicho.core.importing import views as import_views
 
 urlpatterns = [
@@ -22,8 +23,45 @@ urlpatterns = [
         name="import_rollback",
     ),
     path("", views.HomeView.as_view(), name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", account_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/otp/", account_views.OtpVerifyView.as_view(), name="otp_verify"),
+    path("account/", account_views.AccountView.as_view(), name="account"),
+    path("account/otp/setup/", account_views.OtpSetupView.as_view(), name="otp_setup"),
+    path("account/otp/remove/", account_views.OtpRemoveView.as_view(), name="otp_remove"),
+    path("account/password/", account_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password-reset/", account_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="registration/password_sent.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(template_name="registration/password_new.html"),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="registration/password_reset_finished.html"
+        ),
+        name="password_reset_complete",
+    ),
+    path(
+        "oidc/authenticate/",
+        account_views.oidc_only_when_enabled(oidc_views.OIDCAuthenticationRequestView.as_view()),
+        name="oidc_authentication_init",
+    ),
+    path(
+        "oidc/callback/",
+        account_views.oidc_only_when_enabled(account_views.OidcCallbackView.as_view()),
+        name="oidc_authentication_callback",
+    ),
+    path(
+        "organisation/", account_views.OrganisationSwitchView.as_view(), name="organisation_switch"
+    ),
+    path("healthz", account_views.healthz, name="healthz"),
     path("units/", views.UnitListView.as_view(), name="unit_list"),
     path("units/new/", views.UnitEditView.as_view(), name="unit_create"),
     path("units/<int:pk>/edit/", views.UnitEditView.as_view(), name="unit_edit"),

@@ -1,6 +1,7 @@
 """REST endpoints of the lifecycle area: end-of-support risk and the products' support dates."""
 
 import datetime
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
@@ -8,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from daicho.core.api import IsoDate
 from daicho.core.models import OrgUnit
 from daicho.core.permissions import current_organisation
 from daicho.lifecycle import eol, selectors
@@ -16,11 +18,13 @@ router = Router(tags=["lifecycle"])
 
 
 class EolQuery(Schema):
-    as_of: datetime.date | None = Field(None, description="the date to judge on (default: today)")
+    as_of: IsoDate | None = Field(None, description="the date to judge on (default: today)")
     within_months: int = Field(12, ge=0, le=120, description="horizon in months")
     unit: str | None = Field(None, description="unit code or name (and its sub-units)")
-    kind: list[str] | None = Field(None, description="device, server, host, vm, component")
-    status: str | None = Field(None, description="past or within")
+    kind: list[Literal["device", "server", "host", "vm", "component"]] | None = Field(
+        None, description="kinds of record (all when not given)"
+    )
+    status: Literal["past", "within"] | None = Field(None, description="past or within")
 
 
 class EolItemOut(Schema):

@@ -67,10 +67,36 @@ def cost_reduction_vs_base(
     )
 
 
+def municipal_co_use(organisation, fiscal_year: int, **_params) -> Measurement:
+    """Municipalities co-using the organisation's systems at some time in the fiscal year."""
+    from daicho.core.models import OrganisationKind
+    from daicho.registry.models import SystemCoUse
+
+    start, end = datetime.date(fiscal_year, 4, 1), _year_end(fiscal_year)
+    co_users = (
+        SystemCoUse.objects.filter(
+            system__organisation=organisation, co_user__kind=OrganisationKind.MUNICIPALITY
+        )
+        .filter(Q(started_on__isnull=True) | Q(started_on__lte=end))
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+        .values("co_user")
+        .distinct()
+    )
+    count = co_users.count()
+    url = reverse("registry:co_use_list") + "?" + urlencode({"fy": fiscal_year})
+    return Measurement(Decimal(count), f"{count}", url)
+
+
 def register() -> None:
     metrics.register(
         "cost_reduction_vs_base",
         name="情報システム経常経費の削減率（基準年度比）",
         unit="%",
         compute=cost_reduction_vs_base,
+    )
+    metrics.register(
+        "municipal_co_use",
+        name="県のシステムを共同利用する市町村数",
+        unit="団体",
+        compute=municipal_co_use,
     )

@@ -468,3 +468,82 @@ class HostingChange(models.Model):
     @property
     def organisation(self):
         return self.system.organisation
+
+
+class CoUseQuerySet(models.QuerySet):
+    """Co-use records are the owning organisation's: its members read them, its IT policy
+    division keeps them."""
+
+    def visible_to(self, user):
+        return self.filter(system__organisation_id__in=scope_of(user).read_org_ids)
+
+    def editable_by(self, user):
+        return self.filter(system__organisation_id__in=scope_of(user).policy_org_ids)
+
+
+class SystemCoUse(models.Model):
+    """Another organisation co-using (共同利用) a system, and its share of the system's cost."""
+
+    system = models.ForeignKey(
+        InformationSystem,
+        on_delete=models.CASCADE,
+        related_name="co_uses",
+        verbose_name=_("information system"),
+    )
+    co_user = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="co_used_systems",
+        verbose_name=_("co-using organisation"),
+    )
+    share_percent = models.DecimalField(
+        _("cost share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    started_on = models.DateField(_("co-use from"), null=True, blank=True)
+    ended_on = models.DateField(_("co-use until"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = CoUseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("co-use")
+        verbose_name_plural = _("co-uses")
+        ordering = ["co_user__code", "co_user__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["system", "co_user"], name="registry_systemcouse_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.system} · {self.co_user}"
+
+    @property
+    def organisation(self) -> Organisation:
+        """The ledger this record belongs to (the system owner's): where it is audited."""
+        return self.system.organisation
+
+    def audit_root(self):
+        return self.system
+
+    def clean(self) -> None:
+        errors = {}
+        if self.co_user_id and self.co_user_id == self.system.organisation_id:
+            errors["co_user"] = _("The owning organisation does not co-use its own system.")
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            errors["ended_on"] = _("The end is before the start.")
+        others = (
+            SystemCoUse.objects.filter(system_id=self.system_id)
+            .exclude(pk=self.pk)
+            .aggregate(total=models.Sum("share_percent"))["total"]
+            or 0
+        )
+        if self.share_percent is not None and others + self.share_percent > 100:
+            errors["share_percent"] = _(
+                "The shares of the co-using organisations add up to more than 100 percent."
+            )
+        if errors:
+            raise ValidationError(errors)

@@ -241,3 +241,28 @@ def systems_in_service_on(organisation, day) -> QuerySet[InformationSystem]:
         .filter(Q(in_service_on__lte=day) & (Q(retired_on__isnull=True) | Q(retired_on__gt=day)))
         .annotate(hosting_then=hosting_on(day))
     )
+
+
+def system_co_uses(*, system) -> list:
+    """The organisations co-using a system, each with its share of the latest fiscal year's
+    operation costs (運用等経費, budget) in yen."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from daicho.registry.models import Basis, Category, CostLine, SystemCoUse
+
+    latest = (
+        CostLine.objects.filter(system=system, basis=Basis.BUDGET, category=Category.OPERATION)
+        .values("fiscal_year")
+        .annotate(total=Sum("amount"))
+        .order_by("-fiscal_year")
+        .first()
+    )
+    rows = list(SystemCoUse.objects.filter(system=system).select_related("co_user"))
+    for row in rows:
+        row.fiscal_year = latest["fiscal_year"] if latest else None
+        row.share_yen = (
+            int((Decimal(latest["total"]) * row.share_percent / 100).quantize(0, ROUND_HALF_UP))
+            if latest
+            else None
+        )
+    return rows

@@ -19,6 +19,7 @@ from daicho.registry.models import (
     CostLine,
     HostingChange,
     InformationSystem,
+    SystemCoUse,
     Vendor,
 )
 
@@ -336,3 +337,38 @@ def cost_item_create(
     return object_create(
         obj=CostItem(organisation=organisation, code=code, name=name, sort_order=sort_order)
     )
+
+
+# --- co-use (共同利用) ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def co_use_set(
+    *,
+    system: InformationSystem,
+    co_user: Organisation,
+    share_percent,
+    started_on=None,
+    ended_on=None,
+    note: str = "",
+) -> SystemCoUse:
+    """Record that ``co_user`` co-uses ``system`` with a share of its cost, or change the record
+    (the owning organisation's IT policy division)."""
+    require(system.organisation_id in scope_of(actor()).policy_org_ids)
+    data = {
+        "share_percent": share_percent,
+        "started_on": started_on,
+        "ended_on": ended_on,
+        "note": note,
+    }
+    existing = SystemCoUse.objects.filter(system=system, co_user=co_user).first()
+    if existing is not None:
+        return object_update(obj=existing, data=data)
+    return object_create(obj=SystemCoUse(system=system, co_user=co_user, **data))
+
+
+@transaction.atomic
+def co_use_remove(*, co_use: SystemCoUse) -> None:
+    """End the record of a co-use (the owning organisation's IT policy division)."""
+    require(co_use.system.organisation_id in scope_of(actor()).policy_org_ids)
+    object_delete(obj=co_use)

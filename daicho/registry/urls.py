@@ -5,6 +5,7 @@ from daicho.registry import views
 app_name = "registry"
 
 urlpatterns = [
+    path("co-use/", views.CoUseListView.as_view(), name="co_use_list"),
     path("systems/", views.SystemListView.as_view(), name="system_list"),
     path("systems/new/", views.SystemEditView.as_view(), name="system_create"),
     path("systems/bulk-edit/", views.SystemBulkEditView.as_view(), name="system_bulk_edit"),

@@ -130,6 +130,7 @@ class SystemDetailView(LoginRequiredMixin, View):
                     (section, section.context(request, system))
                     for section in system_sections.sections()
                 ],
+                "co_uses": selectors.system_co_uses(system=system),
             },
         )
 
@@ -590,3 +591,29 @@ def register_home_panels(home) -> None:
         order=20,
         width=7,
     )
+
+
+class CoUseListView(LoginRequiredMixin, View):
+    """Systems co-used (共同利用) with other organisations and their cost shares; `?fy=` keeps
+    the co-uses active in that fiscal year."""
+
+    def get(self, request):
+        import datetime
+
+        from daicho.registry.models import SystemCoUse
+
+        rows = SystemCoUse.objects.visible_to(request.user).select_related(
+            "system", "co_user", "system__owner_unit"
+        )
+        fy = request.GET.get("fy", "")
+        if fy.isdigit():
+            start, end = datetime.date(int(fy), 4, 1), datetime.date(int(fy) + 1, 3, 31)
+            rows = rows.filter(Q(started_on__isnull=True) | Q(started_on__lte=end)).filter(
+                Q(ended_on__isnull=True) | Q(ended_on__gte=start)
+            )
+        rows = rows.order_by("system__code", "co_user__code")
+        return render(
+            request,
+            "registry/co_use_list.html",
+            {"rows": rows, "fy": int(fy) if fy.isdigit() else None},
+        )

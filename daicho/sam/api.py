@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from daicho.core.api import Pagination, filtered, filterset_schema
+from daicho.core.api import IsoDate, Pagination, filtered, filterset_schema
 from daicho.core.models import OrgUnit
 from daicho.core.permissions import current_organisation
 from daicho.sam import selectors
@@ -172,7 +172,7 @@ class PositionOut(Schema):
     summary="Licence compliance position (as `daicho sam position --json`)",
     tags=["sam"],
 )
-def position(request, as_of: datetime.date | None = None, unit: str | None = None):
+def position(request, as_of: IsoDate | None = None, unit: str | None = None):
     organisation = current_organisation(request.user)
     if organisation is None:
         raise HttpError(403, "no organisation")

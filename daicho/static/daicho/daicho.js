@@ -10,3 +10,25 @@ document.addEventListener("change", function (event) {
     document.querySelectorAll("[data-needs-selection]").forEach(function (el) { el.disabled = n === 0; });
   }
 });
+
+// Behaviours declared by data attributes, so that no page needs an inline script or handler
+// (the Content-Security-Policy allows scripts from Daicho's own files only).
+document.addEventListener("change", function (event) {
+  if (event.target.matches("[data-autosubmit]")) { event.target.form.submit(); }
+});
+document.addEventListener("click", function (event) {
+  var el = event.target.closest("[data-confirm]");
+  if (el && el.tagName !== "FORM" && !window.confirm(el.dataset.confirm)) { event.preventDefault(); }
+  var back = event.target.closest("[data-history-back]");
+  if (back) { event.preventDefault(); window.history.back(); }
+});
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (form.matches("form[data-confirm]") && !window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
+    return;
+  }
+  if (form.matches("[data-copy-name]")) { form.name.value = form.view_name.value; }
+  var busy = form.querySelector("button[data-busy]");
+  if (busy) { busy.disabled = true; busy.textContent = busy.dataset.busy; }
+});

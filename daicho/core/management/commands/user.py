@@ -13,7 +13,10 @@ from daicho.core.models import OrgUnit, Role, User
 
 
 class Command(DaichoCommand):
-    help = "Manage users: `user add NAME --role ROLE [--unit CODE_OR_NAME]`, `user list`."
+    help = (
+        "Manage users: `user add NAME --role ROLE [--unit CODE_OR_NAME]`, `user list`, "
+        "`user unlock NAME` (after too many wrong passwords)."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -25,8 +28,18 @@ class Command(DaichoCommand):
         add.add_argument("--password", help="(default: generated and printed)")
         add.add_argument("--email", default="")
         sub.add_parser("list", help="list users and their roles")
+        unlock = sub.add_parser("unlock", help="lift a sign-in lock (too many wrong passwords)")
+        unlock.add_argument("username")
 
     def handle(self, *args, **options):
+        if options["action"] == "unlock":
+            from axes.utils import reset
+
+            if not User.objects.filter(username=options["username"]).exists():
+                raise CommandError(_("No user %(name)s.") % {"name": options["username"]})
+            reset(username=options["username"])
+            self.stdout.write(_("Sign-in of %(user)s unlocked.") % {"user": options["username"]})
+            return
         if options["action"] == "list":
             for user in User.objects.prefetch_related("memberships__unit").order_by("username"):
                 roles = ", ".join(
