@@ -281,6 +281,7 @@ def _apply_contract(case: ProcurementCase) -> None:
         "start_on": case.contract_start_on,
         "end_on": case.contract_end_on,
         "yearly_amount": case.contract_amount,
+        "green": case.green,  # the same values: yes / no / na
     }
     if contract is None:
         registry_services.contract_create(

@@ -227,6 +227,7 @@ class ContractForm(forms.ModelForm):
             "start_on",
             "end_on",
             "yearly_amount",
+            "green",
             "systems",
             "note",
         ]

@@ -33,6 +33,7 @@ from daicho.registry.models import (
     ContractKind,
     CostItem,
     CostLine,
+    GreenPurchase,
     Hosting,
     InformationSystem,
     Integrity,
@@ -602,7 +603,11 @@ class ContractImport(Kind):
             get=lambda c: " ".join(s.code for s in c.systems.all()),
         ),
         Field(
-            "kind", "契約種別", v.choice(ContractKind.choices), required=True, get=lambda c: c.kind
+            "kind",
+            "契約種別",
+            v.choice(ContractKind.choices, {"リース": "lease", "保守": "maintenance"}),
+            required=True,
+            get=lambda c: c.kind,
         ),
         Field(
             "start_on",
@@ -617,6 +622,12 @@ class ContractImport(Kind):
         ),
         Field("yearly_amount", "年額（円）", v.yen(), get=lambda c: c.yearly_amount, fmt="yen"),
         Field("yearly_amount_thousand_yen", "年額（千円）", v.yen(thousands=True)),
+        Field(
+            "green",
+            "グリーン購入",
+            v.choice(GreenPurchase.choices, {"適合": "yes", "不適合": "no", "対象外": "na"}),
+            get=lambda c: c.green,
+        ),
         Field("note", "備考", v.text(), get=lambda c: c.note),
     ]
 
@@ -686,6 +697,8 @@ class ContractImport(Kind):
                 data["yearly_amount"] = amount
             if "note" in values:
                 data["note"] = values["note"] or ""
+            if "green" in values:
+                data["green"] = values["green"] or ""
             existing = contracts.get(_key(values["code"]))
             try:
                 if existing is not None:

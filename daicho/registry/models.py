@@ -259,6 +259,14 @@ class ContractKind(models.TextChoices):
     LINE = "line", _("Network line")
 
 
+class GreenPurchase(models.TextChoices):
+    """Whether a purchase meets the green procurement criteria (グリーン購入法)."""
+
+    YES = "yes", _("Meets the green criteria")
+    NO = "no", _("Does not meet the green criteria")
+    NOT_APPLICABLE = "na", _("Not applicable (services only)")
+
+
 class Contract(CodedModel):
     """A contract with a vendor for one or more systems, with its period and yearly amount."""
 
@@ -286,6 +294,9 @@ class Contract(CodedModel):
         _("yearly amount (yen)"),
         default=0,
         validators=[MinValueValidator(0), MaxValueValidator(MAX_YEN)],
+    )
+    green = models.CharField(
+        _("green procurement"), max_length=10, choices=GreenPurchase.choices, blank=True
     )
     note = models.TextField(_("note"), blank=True)
 

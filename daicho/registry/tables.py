@@ -6,7 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from daicho.core.tables import Column, label
 from daicho.core.templatetags.daicho import jdate, yen
-from daicho.registry.models import ContractKind, Hosting, StandardBusiness, Status, UserBase
+from daicho.registry.models import (
+    ContractKind,
+    GreenPurchase,
+    Hosting,
+    StandardBusiness,
+    Status,
+    UserBase,
+)
 
 
 def _classification(s) -> str:
@@ -139,5 +146,11 @@ CONTRACT_COLUMNS = [
         lambda c: yen(c.yearly_amount),
         sort=("yearly_amount",),
         numeric=True,
+    ),
+    Column(
+        "green",
+        _("Green procurement"),
+        lambda c: label(GreenPurchase, c.green) if c.green else "",
+        default=False,
     ),
 ]

@@ -212,6 +212,7 @@ def test_approving_the_contract_gate_writes_the_contract_and_planned_costs(world
     assert case.stage == Stage.OPERATION
     contract = Contract.objects.get(organisation=world.org, code="C2015-01")
     assert contract.yearly_amount == 9_600_000
+    assert contract.green == case.green  # the green flag travels to the contract
     assert list(contract.systems.all()) == [world.system_a]
     planned = CostLine.objects.filter(system=world.system_a, basis="budget", category="operation")
     # FY2014 already had a budget line; FY2015–FY2017 are planned from the contract.

@@ -242,3 +242,25 @@ def test_the_home_page_shows_the_reduction_against_the_base_year(policy_client, 
     html = response.content.decode()
     assert "30.0%" in html  # (15.0M - 10.5M) / 15.0M
     assert "総務部" in html
+
+
+def test_a_contract_carries_its_green_procurement_flag_through_import_and_export(
+    world, tmp_path, capsys
+):
+    from daicho.core.importing import engine
+    from daicho.registry.models import Contract, Vendor
+
+    Vendor.objects.create(organisation=world.org, code="V001", name="岡山システム")
+    path = tmp_path / "contracts.csv"
+    path.write_text(
+        "契約ID,件名,事業者,担当課,契約種別,契約開始日,契約終了日,年額（円）,グリーン購入\n"
+        "C1,機器賃貸借,V001,D01-S01,リース,2014-04-01,2019-03-31,1000000,適合\n",
+        encoding="utf-8",
+    )
+    result = engine.run(kind="contracts", source=str(path), organisation=world.org)
+    assert result.ok, result.problems
+    assert Contract.objects.get(code="C1").green == "yes"
+    bad = tmp_path / "bad.csv"
+    bad.write_text(path.read_text(encoding="utf-8").replace(",適合", ",たぶん"), encoding="utf-8")
+    result = engine.run(kind="contracts", source=str(bad), organisation=world.org)
+    assert not result.ok and result.problems[0].column == "green"
