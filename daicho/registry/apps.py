@@ -13,9 +13,10 @@ class RegistryConfig(AppConfig):
     def ready(self) -> None:
         from daicho.core import demo, home
         from daicho.registry import demo as registry_demo
-        from daicho.registry import importers, metrics, views
+        from daicho.registry import demo_couse, importers, metrics, views
 
         demo.register("registry", registry_demo.load, order=10)
+        demo.register("co-use", demo_couse.load, order=15)
         importers.register_kinds()
         metrics.register()
         views.register_home_panels(home)

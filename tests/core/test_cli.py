@@ -156,3 +156,20 @@ def test_the_readme_lists_the_columns_the_code_reads():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     section = readme.split("<!-- columns:start -->\n", 1)[1].split("<!-- columns:end -->", 1)[0]
     assert section == markdown()
+
+
+def test_without_org_the_one_organisation_keeping_a_ledger_is_meant(db):
+    from django.core.management.base import CommandError
+
+    from daicho.core.management.base import organisation_from
+    from tests.factories import OrganisationFactory, OrgUnitFactory, SystemFactory
+
+    prefecture = OrganisationFactory(name="岡山県", code="330001")
+    SystemFactory(owner_unit=OrgUnitFactory(organisation=prefecture, code="D01", name="総務部"))
+    OrganisationFactory(name="岡山市", code="331007", kind="municipality")  # co-user only
+    assert organisation_from(None) == prefecture
+    assert organisation_from("331007").name == "岡山市"
+    other = OrganisationFactory(name="倉敷市", code="332020")
+    SystemFactory(owner_unit=OrgUnitFactory(organisation=other, code="X01", name="情報課"))
+    with pytest.raises(CommandError):
+        organisation_from(None)  # two ledgers: say which

@@ -43,6 +43,13 @@ def organisation_from(key: str | None):
     if key:
         organisations = organisations.filter(Q(code=key) | Q(name=key))
     found = list(organisations[:2])
+    if not key and len(found) > 1:
+        # Organisations that only co-use another's systems keep no ledger of their own: the one
+        # organisation with members or systems is meant.
+        keeping = Organisation.objects.filter(
+            Q(memberships__isnull=False) | Q(systems__isnull=False)
+        ).distinct()
+        found = list(keeping[:2]) or found
     if len(found) != 1:
         raise CommandError(
             _("Name the organisation with --org (code or name).")
