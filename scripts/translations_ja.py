@@ -730,7 +730,6 @@ TRANSLATIONS: dict[str, str] = {
     'lease ends': "リース満了日",
     'server': "サーバ",
     'servers': "サーバ",
-    '%(name)s is already used.': "%(name)s は既に使われています。",
     'This belongs to another organisation.': "他の団体のものです。",
     'A virtual machine needs the host it runs on.': "仮想マシンには収容ホストが必要です。",
     '%(name)s is not a virtualization host.': "%(name)s は仮想化ホストではありません。",

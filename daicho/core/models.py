@@ -19,7 +19,10 @@ from daicho.core.audit import Action, Channel
 
 
 class CodedModel(models.Model):
-    """A record with a `code` unique in its organisation: a duplicate is reported on `code`."""
+    """A record with a `code` (or another ``unique_field``, such as a server's name) unique in its
+    organisation: a duplicate is reported on that field, not as a form-wide error."""
+
+    unique_field = "code"
 
     class Meta:
         abstract = True
@@ -31,12 +34,13 @@ class CodedModel(models.Model):
             errors = exc.update_error_dict({})
             general = errors.pop(NON_FIELD_ERRORS, [])
             for error in general:
-                if getattr(error, "code", None) == "unique_together" and "code" not in errors:
-                    errors["code"] = [
+                field = self.unique_field
+                if getattr(error, "code", None) == "unique_together" and field not in errors:
+                    errors[field] = [
                         ValidationError(
                             _("%(code)s is already used."),
                             code="unique",
-                            params={"code": self.code},
+                            params={"code": getattr(self, field)},
                         )
                     ]
                 else:

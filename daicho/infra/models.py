@@ -112,8 +112,10 @@ class ServerKind(models.TextChoices):
     VM = "vm", _("Virtual machine")
 
 
-class Server(models.Model):
+class Server(CodedModel):
     """A physical server, a virtualization host or a virtual machine."""
+
+    unique_field = "name"  # a duplicate is reported on the name
 
     organisation = models.ForeignKey(
         Organisation,
@@ -195,16 +197,6 @@ class Server(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("infra:server_detail", args=[self.pk])
-
-    def validate_constraints(self, exclude=None):
-        try:
-            super().validate_constraints(exclude=exclude)
-        except ValidationError as exc:
-            if "__all__" in getattr(exc, "error_dict", {}):
-                raise ValidationError(
-                    {"name": _("%(name)s is already used.") % {"name": self.name}}
-                ) from None
-            raise
 
     def clean(self) -> None:
         errors = {}

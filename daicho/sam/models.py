@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from daicho.core.models import Organisation, OrgUnit
+from daicho.core.models import CodedModel, Organisation, OrgUnit
 from daicho.core.permissions import scope_of
 from daicho.lifecycle.models import ProductRelease
 
@@ -53,8 +53,10 @@ class DeviceQuerySet(models.QuerySet):
         ).exclude(status=DeviceStatus.DISPOSED, disposed_on__isnull=True)
 
 
-class Device(models.Model):
+class Device(CodedModel):
     """A PC, tablet or other device in a unit, with its user and operating system."""
+
+    unique_field = "name"  # a duplicate is reported on the name
 
     organisation = models.ForeignKey(
         Organisation,
@@ -109,16 +111,6 @@ class Device(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("sam:device_detail", args=[self.pk])
-
-    def validate_constraints(self, exclude=None):
-        try:
-            super().validate_constraints(exclude=exclude)
-        except ValidationError as exc:
-            if "__all__" in getattr(exc, "error_dict", {}):
-                raise ValidationError(
-                    {"name": _("%(name)s is already used.") % {"name": self.name}}
-                ) from None
-            raise
 
     def clean(self) -> None:
         errors = {}

@@ -152,3 +152,19 @@ def test_a_vm_needs_a_host_and_only_a_vm_has_one(world):
         with pytest.raises(ValidationError) as e:
             services.server_create(organisation=world.org, name="VM", kind="vm", host=physical)
         assert e.value.message_dict["host"] == ["SV は仮想化ホストではありません。"]
+
+
+def test_a_duplicate_server_or_device_name_is_reported_on_the_name(world):
+    from django.core.exceptions import ValidationError
+
+    from daicho.sam import services as sam_services
+
+    with audit_context(actor=world.policy, channel=Channel.WEB):
+        services.server_create(organisation=world.org, name="SV01", kind="physical")
+        with pytest.raises(ValidationError) as e:
+            services.server_create(organisation=world.org, name="SV01", kind="physical")
+        assert e.value.message_dict == {"name": ["「SV01」は既に使われています。"]}
+        sam_services.device_create(organisation=world.org, name="PC1", unit=world.section_a)
+        with pytest.raises(ValidationError) as e:
+            sam_services.device_create(organisation=world.org, name="PC1", unit=world.section_a)
+        assert e.value.message_dict == {"name": ["「PC1」は既に使われています。"]}
