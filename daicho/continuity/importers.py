@@ -36,6 +36,7 @@ from daicho.core.importing import values as v
 from daicho.core.importing.engine import Context, Field, Kind, Row, register
 from daicho.core.importing.values import CellError, normalize
 from daicho.core.models import OrgUnit
+from daicho.registry.importers import system_lookup
 from daicho.registry.models import InformationSystem
 
 SEPARATORS = re.compile(r"[\s,、，;；]+")
@@ -76,22 +77,6 @@ def date_time(value: str) -> datetime.datetime | None:
         ) from None
 
 
-def _systems(ctx: Context) -> dict[str, InformationSystem]:
-    if "continuity_systems" not in ctx.cache:
-        lookup: dict[str, InformationSystem] = {}
-        systems = list(
-            InformationSystem.objects.filter(organisation=ctx.organisation).select_related(
-                "organisation", "owner_unit"
-            )
-        )
-        for s in systems:
-            lookup.setdefault(_key(s.code), s)
-        for s in systems:
-            lookup.setdefault(_key(s.name), s)
-        ctx.cache["continuity_systems"] = lookup
-    return ctx.cache["continuity_systems"]
-
-
 def _units(ctx: Context) -> dict[str, OrgUnit]:
     if "continuity_units" not in ctx.cache:
         lookup: dict[str, OrgUnit] = {}
@@ -105,7 +90,7 @@ def _units(ctx: Context) -> dict[str, OrgUnit]:
 
 
 def _system(ctx: Context, row: Row, column: str = "system") -> InformationSystem | None:
-    system = _systems(ctx).get(_key(row.values.get(column)))
+    system = system_lookup(ctx).get(_key(row.values.get(column)))
     if system is None:
         ctx.reject(row, column, _("No such system: %(system)s") % {"system": row.values[column]})
     return system
@@ -387,7 +372,7 @@ class BcpImport(Kind):
                 "dependencies"
             )
         }
-        by_code = {_key(s.code): s for s in _systems(ctx).values()}
+        by_code = {_key(s.code): s for s in system_lookup(ctx).values()}
         for row in rows:
             system = _system(ctx, row)
             dependencies = _many(ctx, row, "dependencies", by_code)
@@ -478,7 +463,7 @@ class DrillImport(Kind):
                 "systems", "units"
             )
         }
-        by_code = {_key(s.code): s for s in _systems(ctx).values()}
+        by_code = {_key(s.code): s for s in system_lookup(ctx).values()}
         units = _units(ctx)
         for row in rows:
             values = row.values

@@ -26,7 +26,7 @@ from daicho.infra.models import (
     VdiUsage,
 )
 from daicho.lifecycle.matching import Resolver
-from daicho.registry.models import InformationSystem
+from daicho.registry.importers import system_lookup
 
 
 def _key(text: str | None) -> str:
@@ -35,18 +35,6 @@ def _key(text: str | None) -> str:
 
 def _iso(value) -> str | None:
     return value.isoformat() if value else None
-
-
-def _systems(ctx: Context) -> dict[str, InformationSystem]:
-    if "infra_systems" not in ctx.cache:
-        lookup: dict[str, InformationSystem] = {}
-        systems = list(InformationSystem.objects.filter(organisation=ctx.organisation))
-        for s in systems:
-            lookup.setdefault(_key(s.code), s)
-        for s in systems:
-            lookup.setdefault(_key(s.name), s)
-        ctx.cache["infra_systems"] = lookup
-    return ctx.cache["infra_systems"]
 
 
 def _resolver(ctx: Context) -> Resolver:
@@ -60,7 +48,7 @@ def _system(ctx: Context, row: Row, column: str = "system") -> tuple[bool, Any]:
     text = row.values.get(column)
     if not text:
         return True, None
-    system = _systems(ctx).get(_key(text))
+    system = system_lookup(ctx).get(_key(text))
     if system is None:
         ctx.reject(row, column, _("No such system: %(system)s") % {"system": text})
         return False, None
@@ -327,7 +315,7 @@ class CloudServiceImport(Kind):
                     None,
                     (c.strip() for c in (values["systems"] or "").replace("、", ",").split(",")),
                 ):
-                    system = _systems(ctx).get(_key(code))
+                    system = system_lookup(ctx).get(_key(code))
                     if system is None:
                         ctx.reject(
                             row, "systems", _("No such system: %(system)s") % {"system": code}

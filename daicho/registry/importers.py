@@ -130,6 +130,25 @@ def _next_code(existing: set[str], prefix: str, width: int) -> str:
     return f"{prefix}{(max(numbers) + 1 if numbers else 1):0{width}d}"
 
 
+def system_lookup(ctx: Context) -> dict[str, InformationSystem]:
+    """The organisation's systems by normalised system ID, then by name (loaded once per import).
+
+    Every kind whose rows name a system (backups, servers, components, …) finds it here."""
+    if "system_lookup" not in ctx.cache:
+        lookup: dict[str, InformationSystem] = {}
+        systems = list(
+            InformationSystem.objects.filter(organisation=ctx.organisation).select_related(
+                "organisation", "owner_unit"
+            )
+        )
+        for s in systems:
+            lookup.setdefault(_key(s.code), s)
+        for s in systems:
+            lookup.setdefault(_key(s.name), s)
+        ctx.cache["system_lookup"] = lookup
+    return ctx.cache["system_lookup"]
+
+
 def _vendor_lookup(ctx: Context) -> dict[str, Vendor]:
     if "vendors" not in ctx.cache:
         lookup = {}

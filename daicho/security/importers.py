@@ -8,9 +8,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from daicho.continuity.importers import _iso, _key, _many, _optional, _systems, _units, _write
+from daicho.continuity.importers import _iso, _key, _many, _optional, _units, _write
 from daicho.core.importing import values as v
 from daicho.core.importing.engine import Field, Kind, register
+from daicho.registry.importers import system_lookup
 from daicho.security import services
 from daicho.security.models import (
     Attendance,
@@ -93,7 +94,7 @@ class IncidentImport(Kind):
             )
         }
         units = _units(ctx)
-        by_code = {_key(s.code): s for s in _systems(ctx).values()}
+        by_code = {_key(s.code): s for s in system_lookup(ctx).values()}
         for row in rows:
             values = row.values
             unit = units.get(_key(values["unit"]))
