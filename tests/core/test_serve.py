@@ -73,9 +73,14 @@ def test_serve_runs_worker_processes_and_serves_static_files(server):
     status, headers, body = _get(base + "/login/")
     assert status == 200 and "ログイン" in body.decode()
     assert "script-src 'self'" in headers["Content-Security-Policy"]
-    children = subprocess.run(
-        ["ps", "--ppid", str(process.pid), "-o", "pid="], capture_output=True, text=True
-    ).stdout.split()
+    # The first worker may answer while gunicorn is still forking the second.
+    for _ in range(100):
+        children = subprocess.run(
+            ["ps", "--ppid", str(process.pid), "-o", "pid="], capture_output=True, text=True
+        ).stdout.split()
+        if len(children) >= 2:
+            break
+        time.sleep(0.1)
     assert len(children) == 2  # DAICHO_WORKERS
 
     process.send_signal(signal.SIGTERM)
