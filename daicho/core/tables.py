@@ -1,7 +1,7 @@
 """List tables: columns, sorting from `?sort=`, pagination from `?page=` and `?per_page=`.
 
-Cells are rendered in Python (one `format_html` each) and the template only loops over them, so
-a page of 50 rows costs a few milliseconds instead of a template render per cell.
+The rows are rendered in Python (each cell escaped once) and the template inserts them as one
+string, so a page of 50 rows costs well under a millisecond instead of a template loop per cell.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from typing import Any
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
+
+from daicho.core.html import esc
 
 _PK = "987654321"  # reverse() once per column with this stand-in, then put each row's pk in
 
@@ -31,15 +32,13 @@ class Column:
     optional: bool = True  # may be hidden with the column chooser
     default: bool = True  # shown when the user has not chosen columns
 
-    def cell(self, record: Any, url_pattern: str = "") -> SafeString:
+    def cell(self, record: Any, url_pattern: str = "") -> str:
+        """The cell's HTML: the value escaped (or as is when it is already safe HTML)."""
         value = self.value(record)
-        if value is None or value == "":
-            value = "—"
+        html = "—" if value is None or value == "" else esc(value)
         if url_pattern:
-            return format_html(
-                '<a href="{}">{}</a>', url_pattern.replace(_PK, str(record.pk)), value
-            )
-        return format_html("{}", value)
+            return f'<a href="{url_pattern.replace(_PK, str(record.pk))}">{html}</a>'
+        return html
 
 
 @dataclass
@@ -53,7 +52,7 @@ class Table:
     per_page: int = 50
     selectable: bool = False
     chosen: Sequence[str] | None = None
-    rows: list[tuple[Any, list[SafeString]]] = field(init=False, default_factory=list)
+    rows: list[tuple[Any, list[str]]] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         names = set(self.chosen) if self.chosen else None
@@ -80,6 +79,21 @@ class Table:
             (record, [c.cell(record, p) for c, p in zip(self.visible, patterns, strict=True)])
             for record in self.page.object_list
         ]
+
+    def body(self) -> SafeString:
+        """The rows of the page as HTML table rows (with a selection box when selectable)."""
+        parts = []
+        for record, cells in self.rows:
+            parts.append("<tr>")
+            if self.selectable:
+                parts.append(
+                    f'<td><input type="checkbox" name="pk" value="{record.pk}" '
+                    f'aria-label="{esc(record)}"></td>'
+                )
+            for cell in cells:
+                parts.append(f"<td>{cell}</td>")
+            parts.append("</tr>")
+        return mark_safe("".join(parts))  # noqa: S308 (every cell is escaped above)
 
     def _order_by(self, sort: str) -> list[str]:
         name = sort.lstrip("-")

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from daicho.core import wareki
+from daicho.core.filters import DepartmentCodeFilter, UnitChoicesFilterSet, UnitCodeFilter
 from daicho.governance.models import (
     CaseKind,
     CaseState,
@@ -19,7 +20,7 @@ from daicho.governance.models import (
     ProcurementCase,
     Stage,
 )
-from daicho.registry.filters import BooleanChoiceFilter, _departments, _units
+from daicho.registry.filters import BooleanChoiceFilter
 
 
 class FiscalYearFilter(df.CharFilter):
@@ -36,18 +37,13 @@ class FiscalYearFilter(df.CharFilter):
         return qs.filter(**{f"{self.field_name}__gte": start, f"{self.field_name}__lte": end})
 
 
-class CaseFilterSet(df.FilterSet):
+class CaseFilterSet(UnitChoicesFilterSet):
     q = df.CharFilter(method="search", label=_("Search"))
     stage = df.MultipleChoiceFilter(choices=Stage.choices, label=_("Gate"), distinct=False)
     state = df.MultipleChoiceFilter(choices=CaseState.choices, label=_("State"), distinct=False)
     kind = df.ChoiceFilter(choices=CaseKind.choices, label=_("Kind"))
     fiscal_year = df.NumberFilter(label=_("Budget fiscal year"))
-    department = df.ModelChoiceFilter(
-        field_name="owner_unit__department",
-        queryset=_departments,
-        to_field_name="code",
-        label=_("Department"),
-    )
+    department = DepartmentCodeFilter(field_name="owner_unit", label=_("Department"))
     green = df.MultipleChoiceFilter(
         choices=GreenStatus.choices, label=_("Green procurement"), distinct=False
     )
@@ -69,16 +65,14 @@ class CaseFilterSet(df.FilterSet):
         return queryset
 
 
-class ConsultationFilterSet(df.FilterSet):
+class ConsultationFilterSet(UnitChoicesFilterSet):
     q = df.CharFilter(method="search", label=_("Search"))
     fy = FiscalYearFilter(field_name="consulted_on", label=_("Fiscal year"))
     topic = df.MultipleChoiceFilter(
         choices=ConsultationTopic.choices, label=_("Topic"), distinct=False
     )
     channel = df.ChoiceFilter(choices=ConsultationChannel.choices, label=_("Channel"))
-    unit = df.ModelChoiceFilter(
-        method="in_unit", queryset=_units, to_field_name="code", label=_("Section")
-    )
+    unit = UnitCodeFilter(field_name="unit", label=_("Section"))
     saving = BooleanChoiceFilter(method="with_saving", label=_("Cut costs"))
     system = df.CharFilter(field_name="system__code", lookup_expr="iexact", label=_("System ID"))
 
@@ -95,9 +89,6 @@ class ConsultationFilterSet(df.FilterSet):
                 | Q(unit__name__icontains=word)
             )
         return queryset
-
-    def in_unit(self, queryset, name, value):
-        return queryset.filter(unit__path__startswith=value.path)
 
     def with_saving(self, queryset, name, value):
         if value in ("", None):

@@ -6,7 +6,7 @@ import django_filters as df
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from daicho.core.models import OrgUnit
+from daicho.core.filters import DepartmentCodeFilter, UnitChoicesFilterSet, UnitCodeFilter
 from daicho.registry.models import (
     Availability,
     Basis,
@@ -25,16 +25,6 @@ from daicho.registry.models import (
 )
 
 YES_NO = [("true", _("Yes")), ("false", _("No"))]
-
-
-def _departments(request):
-    user = getattr(request, "user", None)
-    return OrgUnit.objects.visible_to(user).filter(parent=None).order_by("sort_order", "code")
-
-
-def _units(request):
-    user = getattr(request, "user", None)
-    return OrgUnit.objects.visible_to(user).order_by("path")
 
 
 def _vendors(request):
@@ -58,23 +48,13 @@ class BooleanChoiceFilter(df.ChoiceFilter):
         return qs.filter(**{self.field_name: value == "true"})
 
 
-class SystemFilterSet(df.FilterSet):
+class SystemFilterSet(UnitChoicesFilterSet):
     """Filters of the system list (UI, API `GET /api/v1/systems`, exports)."""
 
     q = df.CharFilter(method="search", label=_("Search"))
     code = df.CharFilter(field_name="code", lookup_expr="iexact", label=_("System ID"))
-    department = df.ModelChoiceFilter(
-        field_name="owner_unit__department",
-        queryset=_departments,
-        to_field_name="code",
-        label=_("Department"),
-    )
-    owner_unit = df.ModelChoiceFilter(
-        method="in_unit",
-        queryset=_units,
-        to_field_name="code",
-        label=_("Section"),
-    )
+    department = DepartmentCodeFilter(field_name="owner_unit", label=_("Department"))
+    owner_unit = UnitCodeFilter(field_name="owner_unit", label=_("Section"))
     status = df.MultipleChoiceFilter(choices=Status.choices, label=_("Status"), distinct=False)
     hosting = df.MultipleChoiceFilter(choices=Hosting.choices, label=_("Hosting"), distinct=False)
     confidentiality = df.ChoiceFilter(choices=Confidentiality.choices, label=_("Confidentiality"))
@@ -114,11 +94,8 @@ class SystemFilterSet(df.FilterSet):
             )
         return queryset
 
-    def in_unit(self, queryset, name, value):
-        return queryset.filter(owner_unit__path__startswith=value.path)
 
-
-class CostLineFilterSet(df.FilterSet):
+class CostLineFilterSet(UnitChoicesFilterSet):
     """Filters of cost lines (API `GET /api/v1/costs`, exports)."""
 
     system = df.CharFilter(field_name="system__code", lookup_expr="iexact", label=_("System ID"))
@@ -132,12 +109,7 @@ class CostLineFilterSet(df.FilterSet):
     basis = df.ChoiceFilter(choices=Basis.choices, label=_("Basis"))
     category = df.ChoiceFilter(choices=Category.choices, label=_("Category"))
     item = df.ModelChoiceFilter(queryset=_items, to_field_name="code", label=_("Cost item"))
-    department = df.ModelChoiceFilter(
-        field_name="system__owner_unit__department",
-        queryset=_departments,
-        to_field_name="code",
-        label=_("Department"),
-    )
+    department = DepartmentCodeFilter(field_name="system__owner_unit", label=_("Department"))
 
     class Meta:
         model = CostLine

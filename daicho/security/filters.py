@@ -7,8 +7,13 @@ import datetime
 import django_filters as df
 from django.utils.translation import gettext_lazy as _
 
-from daicho.registry.filters import BooleanChoiceFilter, _units
+from daicho.core.models import OrgUnit
+from daicho.registry.filters import BooleanChoiceFilter
 from daicho.security.models import Incident, IncidentKind, IncidentStatus, Severity
+
+
+def _units(request):
+    return OrgUnit.objects.visible_to(getattr(request, "user", None)).order_by("path")
 
 
 class IncidentFilterSet(df.FilterSet):
