@@ -24,6 +24,13 @@ class Scope:
     sam_paths: tuple[str, ...] = ()
     roles: frozenset[str] = field(default_factory=frozenset)
     superuser: bool = False
+    names: tuple[tuple[int, str], ...] = ()  # (id, name) of the organisations read, by id
+
+    @property
+    def organisation_name(self) -> str:
+        """The name of the organisation the user works in (the first, as in
+        :func:`current_organisation`), for the page header without a query."""
+        return self.names[0][1] if self.names else ""
 
     @property
     def can_write(self) -> bool:
@@ -85,29 +92,33 @@ def _build_scope(user, organisation_id: int | None) -> Scope:
         memberships = Membership.objects.filter(user=user)
         if organisation_id is not None:
             memberships = memberships.filter(organisation_id=organisation_id)
-        rows = list(memberships.values_list("organisation_id", "role", "unit__path"))
+        rows = list(
+            memberships.values_list("organisation_id", "role", "unit__path", "organisation__name")
+        )
     if user.is_superuser:
         from daicho.core.models import Organisation
 
-        org_ids = frozenset(
-            [organisation_id]
-            if organisation_id is not None
-            else Organisation.objects.values_list("pk", flat=True)
-        )
+        organisations = Organisation.objects.order_by("pk")
+        if organisation_id is not None:
+            organisations = organisations.filter(pk=organisation_id)
+        names = tuple(organisations.values_list("pk", "name"))
+        org_ids = frozenset(pk for pk, _name in names)
         return Scope(
             read_org_ids=org_ids,
             policy_org_ids=org_ids,
             audit_org_ids=org_ids,
-            roles=frozenset(r for _, r, _ in rows) | {Role.IT_POLICY},
+            roles=frozenset(r for _, r, _, _ in rows) | {Role.IT_POLICY},
             superuser=True,
+            names=names,
         )
     return Scope(
-        read_org_ids=frozenset(o for o, _, _ in rows),
-        policy_org_ids=frozenset(o for o, r, _ in rows if r == Role.IT_POLICY),
-        audit_org_ids=frozenset(o for o, r, _ in rows if r in (Role.AUDITOR, Role.IT_POLICY)),
-        owner_paths=tuple(sorted({p for _, r, p in rows if r == Role.OWNER and p})),
-        sam_paths=tuple(sorted({p for _, r, p in rows if r == Role.SAM_OFFICER and p})),
-        roles=frozenset(r for _, r, _ in rows),
+        read_org_ids=frozenset(o for o, _, _, _ in rows),
+        policy_org_ids=frozenset(o for o, r, _, _ in rows if r == Role.IT_POLICY),
+        audit_org_ids=frozenset(o for o, r, _, _ in rows if r in (Role.AUDITOR, Role.IT_POLICY)),
+        owner_paths=tuple(sorted({p for _, r, p, _ in rows if r == Role.OWNER and p})),
+        sam_paths=tuple(sorted({p for _, r, p, _ in rows if r == Role.SAM_OFFICER and p})),
+        roles=frozenset(r for _, r, _, _ in rows),
+        names=tuple(sorted({(o, name) for o, _, _, name in rows})),
     )
 
 

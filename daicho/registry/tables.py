@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from daicho.core.tables import Column, label
@@ -16,9 +19,15 @@ from daicho.registry.models import (
 )
 
 
+@functools.lru_cache
+def _cia_letters(language: str | None) -> tuple[str, str, str]:
+    return gettext("C"), gettext("I"), gettext("A")
+
+
 def _classification(s) -> str:
-    parts = [(_("C"), s.confidentiality), (_("I"), s.integrity), (_("A"), s.availability)]
-    return " ".join(f"{label}{value}" for label, value in parts if value)
+    c, i, a = _cia_letters(get_language())  # translated once per language, not per row
+    parts = [(c, s.confidentiality), (i, s.integrity), (a, s.availability)]
+    return " ".join(f"{letter}{value}" for letter, value in parts if value)
 
 
 def _yes(value: bool) -> str:

@@ -103,6 +103,29 @@ def widget(bound_field) -> str:
     return mark_safe(f"<select{attr_html}{flags}>{options}</select>")  # noqa: S308 (escaped)
 
 
+@register.simple_tag
+def filter_fields(form) -> str:
+    """The fields of a list's filter form, each with its label, widget and errors (built in
+    Python: a list page shows a dozen of them on every request)."""
+    from django.utils.safestring import mark_safe
+
+    from daicho.core.html import esc
+
+    parts = []
+    for field in form:
+        if field.name == "ordering":  # the table's headers sort
+            continue
+        parts.append(
+            '<div class="col-6 col-md-3 col-xl-2">'
+            f'<label class="form-label" for="{esc(field.id_for_label)}">{esc(field.label)}</label>'
+            f"{widget(field)}"
+        )
+        if field.errors:
+            parts.append(f'<div class="errorlist">{esc(" ".join(field.errors))}</div>')
+        parts.append("</div>")
+    return mark_safe("".join(parts))  # noqa: S308 (every value is escaped above)
+
+
 def _flat_choices(field):
     for value, label in field.choices:
         if isinstance(label, list | tuple):  # option groups are flattened
