@@ -2,18 +2,65 @@
 
 from __future__ import annotations
 
+import copy
+
 import django_filters as df
 from django.db.models import Q
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from daicho.core.models import OrgUnit
+
+
+class _FieldsOfThisRequest(dict):
+    """A filter form's fields, made by its FilterSet for this request alone: the form's deep
+    copy of its declared fields can be a plain copy."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
+class FilterSet(df.FilterSet):
+    """django-filter's FilterSet without its two deep copies per request.
+
+    django-filter deep-copies every declared filter for each FilterSet, then the form deep-copies
+    every field those filters just made: tens of thousands of calls on a list with fifteen
+    filters. Here each filter is copied shallowly, with its own ``extra`` (the state a filter
+    changes: model choice filters put the request's queryset there) and its own method binding,
+    and without a cached field, so its form field is made afresh for this request and the form
+    takes it as is.
+    """
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {}
+        for name, declared in self.base_filters.items():
+            filter_ = copy.copy(declared)
+            filter_.__dict__.pop("_field", None)
+            filter_.extra = dict(declared.extra)
+            if getattr(declared, "_method", None) is not None:
+                filter_.method = declared._method  # a FilterMethod that calls this copy's parent
+            filter_.model = queryset.model
+            filter_.parent = self
+            self.filters[name] = filter_
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        form_class.base_fields = _FieldsOfThisRequest(form_class.base_fields)
+        return form_class
 
 
 def _units(request):
     return OrgUnit.objects.visible_to(getattr(request, "user", None)).order_by("path")
 
 
-class UnitFilterSet(df.FilterSet):
+class UnitFilterSet(FilterSet):
     q = df.CharFilter(method="search", label=_("Search"))
     code = df.CharFilter(field_name="code", lookup_expr="iexact", label=_("Code"))
     parent = df.ModelChoiceFilter(queryset=_units, to_field_name="code", label=_("Parent unit"))
@@ -33,36 +80,45 @@ class UnitCodeFilter(df.ChoiceFilter):
     """A unit the user can read, chosen by its code; keeps the records whose unit (the FK named
     by ``field_name``) is that unit or one below it.
 
-    Its choices are set by :class:`UnitChoicesFilterSet` from one query for all the unit filters
-    of a form (a model choice field would build a model instance per unit, per filter).
+    The units are read once per FilterSet, in one query for all its unit filters, and only when
+    needed: to show the choices, or to check and apply a value (an API request without one
+    makes no query for them).
     """
 
     departments_only = False
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("choices", [])
-        super().__init__(*args, **kwargs)
-        self.units: dict[str, list[tuple[int, str]]] = {}  # code → [(id, path)] (one per org)
+    @property
+    def field(self):
+        self.extra["choices"] = self.choices  # lazy; bound to this request's copy of the filter
+        return super().field
 
-    def use_units(self, units: list[tuple[int, str, str, str, int | None, int]]) -> None:
-        """``units``: (id, code, name, path, parent id, sort order) of every unit, by path."""
-        chosen = units
+    def units(self) -> list[tuple[int, str, str, str, int | None, int]]:
+        """(id, code, name, path, parent id, sort order) of the units offered."""
+        parent = self.parent
+        units = getattr(parent, "_visible_units", None)
+        if units is None:
+            user = getattr(parent.request, "user", None)
+            units = parent._visible_units = list(
+                OrgUnit.objects.visible_to(user)
+                .order_by("path")
+                .values_list("pk", "code", "name", "path", "parent_id", "sort_order")
+            )
         if self.departments_only:
-            chosen = sorted((u for u in units if u[4] is None), key=lambda u: (u[5], u[1]))
-        self.extra["choices"] = [(u[1], u[2]) for u in chosen]
-        self.units = {}
-        for pk, code, _name, path, *_rest in chosen:
-            self.units.setdefault(code, []).append((pk, path))
+            return sorted((u for u in units if u[4] is None), key=lambda u: (u[5], u[1]))
+        return units
+
+    def choices(self) -> list[tuple[str, str]]:
+        return [(u[1], u[2]) for u in self.units()]
 
     def filter(self, qs, value):
         if value in ("", None):
             return qs
+        chosen = [u for u in self.units() if u[1] == value]  # one per organisation
         if self.departments_only:  # every unit of a department names it as its department
-            ids = [pk for pk, _path in self.units.get(value, [])]
-            return qs.filter(**{f"{self.field_name}__department_id__in": ids})
+            return qs.filter(**{f"{self.field_name}__department_id__in": [u[0] for u in chosen]})
         match = Q(pk__in=[])
-        for _pk, path in self.units.get(value, []):
-            match |= Q(**{f"{self.field_name}__path__startswith": path})
+        for unit in chosen:
+            match |= Q(**{f"{self.field_name}__path__startswith": unit[3]})
         return qs.filter(match)
 
 
@@ -70,19 +126,3 @@ class DepartmentCodeFilter(UnitCodeFilter):
     """A department (a unit at the top of the tree) by its code: the records of all its units."""
 
     departments_only = True
-
-
-class UnitChoicesFilterSet(df.FilterSet):
-    """A FilterSet whose unit filters offer the units the request's user can read."""
-
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, request=request, **kwargs)
-        unit_filters = [f for f in self.filters.values() if isinstance(f, UnitCodeFilter)]
-        if unit_filters:
-            units = list(
-                OrgUnit.objects.visible_to(getattr(request, "user", None))
-                .order_by("path")
-                .values_list("pk", "code", "name", "path", "parent_id", "sort_order")
-            )
-            for unit_filter in unit_filters:
-                unit_filter.use_units(units)

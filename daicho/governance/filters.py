@@ -7,7 +7,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from daicho.core import wareki
-from daicho.core.filters import DepartmentCodeFilter, UnitChoicesFilterSet, UnitCodeFilter
+from daicho.core.filters import (
+    DepartmentCodeFilter,
+    FilterSet,
+    UnitCodeFilter,
+)
 from daicho.governance.models import (
     CaseKind,
     CaseState,
@@ -37,7 +41,7 @@ class FiscalYearFilter(df.CharFilter):
         return qs.filter(**{f"{self.field_name}__gte": start, f"{self.field_name}__lte": end})
 
 
-class CaseFilterSet(UnitChoicesFilterSet):
+class CaseFilterSet(FilterSet):
     q = df.CharFilter(method="search", label=_("Search"))
     stage = df.MultipleChoiceFilter(choices=Stage.choices, label=_("Gate"), distinct=False)
     state = df.MultipleChoiceFilter(choices=CaseState.choices, label=_("State"), distinct=False)
@@ -65,7 +69,7 @@ class CaseFilterSet(UnitChoicesFilterSet):
         return queryset
 
 
-class ConsultationFilterSet(UnitChoicesFilterSet):
+class ConsultationFilterSet(FilterSet):
     q = df.CharFilter(method="search", label=_("Search"))
     fy = FiscalYearFilter(field_name="consulted_on", label=_("Fiscal year"))
     topic = df.MultipleChoiceFilter(
@@ -100,7 +104,7 @@ class ConsultationFilterSet(UnitChoicesFilterSet):
         )
 
 
-class EvaluationFilterSet(df.FilterSet):
+class EvaluationFilterSet(FilterSet):
     q = df.CharFilter(method="search", label=_("Search"))
     fiscal_year = df.NumberFilter(label=_("Fiscal year evaluated"))
     conclusion = df.MultipleChoiceFilter(

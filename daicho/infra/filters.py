@@ -6,6 +6,7 @@ import django_filters as df
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from daicho.core.filters import FilterSet
 from daicho.infra.models import CloudService, Server, ServerKind, ServiceModel, Site
 from daicho.registry.filters import YES_NO
 
@@ -16,7 +17,7 @@ def _sites(request):
     return Site.objects.visible_to(request.user).order_by("code")
 
 
-class ServerFilterSet(df.FilterSet):
+class ServerFilterSet(FilterSet):
     q = df.CharFilter(method="search", label=_("Search"))
     kind = df.MultipleChoiceFilter(choices=ServerKind.choices, label=_("Kind"))
     site = df.ModelChoiceFilter(queryset=_sites, label=_("Site"))
@@ -49,7 +50,7 @@ class ServerFilterSet(df.FilterSet):
         return queryset.filter(release__isnull=True).exclude(os="")
 
 
-class CloudServiceFilterSet(df.FilterSet):
+class CloudServiceFilterSet(FilterSet):
     q = df.CharFilter(method="search", label=_("Search"))
     service_model = df.ChoiceFilter(choices=ServiceModel.choices, label=_("Service model"))
     government_cloud = df.ChoiceFilter(choices=YES_NO, method="gov", label=_("Government cloud"))

@@ -6,7 +6,11 @@ import django_filters as df
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from daicho.core.filters import DepartmentCodeFilter, UnitChoicesFilterSet, UnitCodeFilter
+from daicho.core.filters import (
+    DepartmentCodeFilter,
+    FilterSet,
+    UnitCodeFilter,
+)
 from daicho.registry.models import (
     Availability,
     Basis,
@@ -48,7 +52,7 @@ class BooleanChoiceFilter(df.ChoiceFilter):
         return qs.filter(**{self.field_name: value == "true"})
 
 
-class SystemFilterSet(UnitChoicesFilterSet):
+class SystemFilterSet(FilterSet):
     """Filters of the system list (UI, API `GET /api/v1/systems`, exports)."""
 
     q = df.CharFilter(method="search", label=_("Search"))
@@ -95,7 +99,7 @@ class SystemFilterSet(UnitChoicesFilterSet):
         return queryset
 
 
-class CostLineFilterSet(UnitChoicesFilterSet):
+class CostLineFilterSet(FilterSet):
     """Filters of cost lines (API `GET /api/v1/costs`, exports)."""
 
     system = df.CharFilter(field_name="system__code", lookup_expr="iexact", label=_("System ID"))
@@ -116,7 +120,7 @@ class CostLineFilterSet(UnitChoicesFilterSet):
         fields: list[str] = []
 
 
-class VendorFilterSet(df.FilterSet):
+class VendorFilterSet(FilterSet):
     q = df.CharFilter(method="search", label=_("Search"))
     code = df.CharFilter(field_name="code", lookup_expr="iexact", label=_("Vendor ID"))
 
@@ -130,7 +134,7 @@ class VendorFilterSet(df.FilterSet):
         )
 
 
-class ContractFilterSet(df.FilterSet):
+class ContractFilterSet(FilterSet):
     q = df.CharFilter(method="search", label=_("Search"))
     code = df.CharFilter(field_name="code", lookup_expr="iexact", label=_("Contract ID"))
     vendor = df.ModelChoiceFilter(queryset=_vendors, to_field_name="code", label=_("Vendor"))

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from daicho.core.filters import FilterSet
 from daicho.core.models import OrgUnit
 from daicho.sam.models import (
     Device,
@@ -27,7 +28,7 @@ def _units(request):
     return OrgUnit.objects.visible_to(request.user).order_by("path")
 
 
-class DeviceFilterSet(df.FilterSet):
+class DeviceFilterSet(FilterSet):
     q = df.CharFilter(method="search", label=_("Search"))
     type = df.MultipleChoiceFilter(choices=DeviceType.choices, label=_("Type"))
     status = df.MultipleChoiceFilter(choices=DeviceStatus.choices, label=_("Status"))
@@ -59,7 +60,7 @@ class DeviceFilterSet(df.FilterSet):
         return queryset.filter(release__isnull=True).exclude(os="")
 
 
-class LicenceFilterSet(df.FilterSet):
+class LicenceFilterSet(FilterSet):
     q = df.CharFilter(method="search", label=_("Search"))
     metric = df.MultipleChoiceFilter(choices=LicenceMetric.choices, label=_("Metric"))
     type = df.MultipleChoiceFilter(choices=LicenceType.choices, label=_("Licence type"))
@@ -99,7 +100,7 @@ class LicenceFilterSet(df.FilterSet):
         return queryset.filter(valid_until__lt=today)
 
 
-class TitleFilterSet(df.FilterSet):
+class TitleFilterSet(FilterSet):
     q = df.CharFilter(method="search", label=_("Search"))
     free = df.ChoiceFilter(
         method="by_price",

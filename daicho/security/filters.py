@@ -7,6 +7,7 @@ import datetime
 import django_filters as df
 from django.utils.translation import gettext_lazy as _
 
+from daicho.core.filters import FilterSet
 from daicho.core.models import OrgUnit
 from daicho.registry.filters import BooleanChoiceFilter
 from daicho.security.models import Incident, IncidentKind, IncidentStatus, Severity
@@ -16,7 +17,7 @@ def _units(request):
     return OrgUnit.objects.visible_to(getattr(request, "user", None)).order_by("path")
 
 
-class IncidentFilterSet(df.FilterSet):
+class IncidentFilterSet(FilterSet):
     q = df.CharFilter(label=_("Search"), method="search")
     fiscal_year = df.NumberFilter(label=_("Fiscal year"), method="in_fiscal_year")
     kind = df.ChoiceFilter(label=_("Kind"), choices=IncidentKind.choices)
