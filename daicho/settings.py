@@ -11,6 +11,7 @@ Variables (all optional on a workstation):
   DAICHO_MEDIA_ROOT   where attachments are stored (default: $DAICHO_VAR_DIR/media)
   DAICHO_MAX_UPLOAD_MB  largest attachment accepted (default: 20)
   DAICHO_LANGUAGE     default language, ja or en (default: ja)
+  DAICHO_DB_CONN_MAX_AGE  seconds a worker thread keeps its database connection (default: 600)
 Sign-in, e-mail, single sign-on and hardening: see README "Sign-in" and "Hardening"
 (DAICHO_SESSION_*, DAICHO_LOGIN_*, DAICHO_TOTP_*, DAICHO_EMAIL_*, DAICHO_OIDC_*, DAICHO_LDAP_*,
 DAICHO_ROLE_MAP, DAICHO_PROXY_COUNT, DAICHO_HSTS_SECONDS, DAICHO_API_RATE_*).
@@ -146,6 +147,12 @@ if env.str("DAICHO_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db_url("DAICHO_REPLICA_URL")
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["daicho.core.routers.ReadReplicaRouter"]
+# Each worker thread keeps its connection between requests: opening one costs more than a list
+# request's queries (SQLite registers Django's SQL functions and runs the PRAGMAs; PostgreSQL
+# authenticates). A connection found broken is replaced before use. 0 = one per request.
+for _database in DATABASES.values():
+    _database.setdefault("CONN_MAX_AGE", env.int("DAICHO_DB_CONN_MAX_AGE", default=600))
+    _database.setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
+from pydantic import BaseModel, model_validator
 
 from daicho.core.api import Pagination, filtered, filterset_schema
 from daicho.core.models import OrgUnit
@@ -80,7 +81,10 @@ def _systems(request, codes: list[str] | None) -> list[InformationSystem] | None
 # --- systems ------------------------------------------------------------------------------------
 
 
-class SystemOut(Schema):
+# A system as the API shows it, validated from a row of `selectors.system_rows`: a plain pydantic
+# model (django-ninja's Schema reads every field through a Python wrapper). No docstring: it
+# would become the schema's description in the OpenAPI document.
+class SystemOut(BaseModel):
     id: int
     code: str
     name: str
@@ -103,17 +107,13 @@ class SystemOut(Schema):
     description: str
     updated_at: datetime.datetime
 
-    @staticmethod
-    def resolve_owner_unit(obj) -> str:
-        return getattr(obj, "owner_unit_code", None) or obj.owner_unit.code
-
-    @staticmethod
-    def resolve_owner_unit_name(obj) -> str:
-        return getattr(obj, "owner_unit_name", None) or obj.owner_unit.name
-
-    @staticmethod
-    def resolve_department(obj) -> str | None:
-        return getattr(obj, "department_name", None)
+    @model_validator(mode="before")
+    @classmethod
+    def _owner_unit_code(cls, row: Any) -> Any:
+        # `owner_unit` is the model's foreign key, so the row names the section's code otherwise.
+        if isinstance(row, dict) and "owner_unit_code" in row:
+            return {**row, "owner_unit": row["owner_unit_code"]}
+        return row
 
 
 class SystemPatch(Schema):
@@ -159,14 +159,14 @@ def list_systems(request, filters: Query[SystemQuery]):
 
 @router.get("/systems/{system_id}", response=SystemOut, tags=["systems"], summary="One system")
 def get_system(request, system_id: int):
-    return selectors.system_detail(user=request.user, pk=system_id)
+    return selectors.system_rows(user=request.user).get(pk=system_id)
 
 
 @router.post("/systems", response={201: SystemOut}, tags=["systems"], summary="Register a system")
 def create_system(request, payload: SystemIn):
     data = _resolve(request, payload.dict(exclude_none=True))
     system = services.system_create(organisation=_organisation(request), **data)
-    return Status(201, selectors.system_detail(user=request.user, pk=system.pk))
+    return Status(201, selectors.system_rows(user=request.user).get(pk=system.pk))
 
 
 @router.patch(
@@ -175,7 +175,7 @@ def create_system(request, payload: SystemIn):
 def update_system(request, system_id: int, payload: SystemPatch):
     system = get_object_or_404(InformationSystem.objects.visible_to(request.user), pk=system_id)
     services.system_update(system=system, data=_resolve(request, payload.dict(exclude_unset=True)))
-    return selectors.system_detail(user=request.user, pk=system.pk)
+    return selectors.system_rows(user=request.user).get(pk=system.pk)
 
 
 @router.delete(

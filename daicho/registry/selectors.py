@@ -27,12 +27,37 @@ def system_list(*, user) -> QuerySet[InformationSystem]:
     )
 
 
-def system_rows(*, user) -> QuerySet[InformationSystem]:
-    """Systems for API lists: the owner section's code and name as columns, no joined models."""
-    return InformationSystem.objects.visible_to(user).annotate(
-        department_name=F("owner_unit__department__name"),
+SYSTEM_ROW_FIELDS = (
+    "id",
+    "code",
+    "name",
+    "status",
+    "in_service_on",
+    "retired_on",
+    "hosting",
+    "confidentiality",
+    "integrity",
+    "availability",
+    "users",
+    "personal_data",
+    "my_number",
+    "standard_business",
+    "sso_integrated",
+    "open_data",
+    "description",
+    "updated_at",
+)
+
+
+def system_rows(*, user) -> QuerySet:
+    """Systems for the API, as dicts of their columns and their owner section's code and name
+    and department: no model instances, so a page of them is checked and written as JSON in a
+    fraction of the time (the API's busiest list)."""
+    return InformationSystem.objects.visible_to(user).values(
+        *SYSTEM_ROW_FIELDS,
         owner_unit_code=F("owner_unit__code"),
         owner_unit_name=F("owner_unit__name"),
+        department=F("owner_unit__department__name"),
     )
 
 
