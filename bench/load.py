@@ -2,8 +2,9 @@
 
 Prepares a database with the demo organisation (202 systems, 17,000 cost lines; SQLite in a
 scratch folder, or DATABASE_URL), starts `daicho serve` (gunicorn, workers sized to the cores)
-on loopback, and drives it from this separate process with N keep-alive connections for D
-seconds per target:
+on loopback, and drives it from a second process with N keep-alive connections for D seconds
+per target: wrk (Debian's `wrk`, a C load generator that leaves the cores to the server) when it
+is installed, else an asyncio client in this process (which takes a share of the CPU itself):
 
   * api   GET /api/v1/systems?page=…&ordering=…   (one read-only token per client)
   * page  GET /systems/?page=…&sort=…              (one signed-in session per client)
@@ -12,6 +13,7 @@ and prints requests per second, p50/p95/p99 latency and errors (any status but 2
 connection) for each. Goal (issue #9): zero errors and ≥ 300 req/s for the API on 2 cores.
 
     .venv/bin/python bench/load.py [--clients 50] [--duration 60] [--port 8104] [--json]
+                                   [--driver wrk|python]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/daicho_x .venv/bin/python bench/load.py
 """
 
@@ -21,6 +23,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -156,6 +159,68 @@ async def drive(host, port, paths, headers, duration, warmup) -> dict:
     }
 
 
+# wrk sends each request with the next path and the next client's credentials, and prints its
+# figures as one JSON line when done (its own report has no p95).
+WRK_SCRIPT = """
+local paths = {%(paths)s}
+local headers = {%(headers)s}
+local i = 0
+request = function()
+  i = i + 1
+  local name, value = headers[(i %% #headers) + 1]:match("^([^:]+):%%s*(.*)$")
+  return wrk.format("GET", paths[(i %% #paths) + 1], {[name] = value})
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests": %%d, "seconds": %%f, "p50": %%d, "p95": %%d, "p99": %%d, "mean": %%f, '
+    .. '"connect": %%d, "read": %%d, "write": %%d, "status": %%d, "timeout": %%d}\\n',
+    summary.requests, summary.duration / 1e6, latency:percentile(50), latency:percentile(95),
+    latency:percentile(99), latency.mean, e.connect, e.read, e.write, e.status, e.timeout))
+end
+"""
+
+
+def drive_wrk(host, port, paths, headers, duration, warmup, clients) -> dict:
+    """The same figures as `drive`, measured by wrk (two threads, `clients` connections)."""
+
+    def lua_list(items):
+        return ", ".join(json.dumps(item) for item in items)
+
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT % {"paths": lua_list(paths), "headers": lua_list(headers)})
+    url = f"http://{host}:{port}"
+
+    def run(seconds: float) -> dict:
+        out = subprocess.run(
+            ["wrk", "-t2", f"-c{clients}", f"-d{max(1, round(seconds))}s", "--timeout", "30s"]
+            + ["-s", script.name, url],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        return json.loads(next(line for line in out.splitlines() if line.startswith("{")))
+
+    try:
+        if warmup:
+            run(warmup)  # not counted: workers import, compile templates, open connections
+        r = run(duration)
+    finally:
+        os.unlink(script.name)
+    errors = {k: r[k] for k in ("connect", "read", "write", "status", "timeout") if r[k]}
+    return {
+        "requests": r["requests"],
+        "rps": round(r["requests"] / r["seconds"], 1),
+        "p50_ms": round(r["p50"] / 1000, 1),
+        "p95_ms": round(r["p95"] / 1000, 1),
+        "p99_ms": round(r["p99"] / 1000, 1),
+        "mean_ms": round(r["mean"] / 1000, 1),
+        "errors": sum(errors.values()),
+        "error_kinds": sorted(errors),
+        "statuses": {},
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=50)
@@ -165,6 +230,12 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--targets", default="api,page")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--driver",
+        choices=["wrk", "python"],
+        default="wrk" if shutil.which("wrk") else "python",
+        help="load generator (default: wrk when installed)",
+    )
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="daicho-load-"))
@@ -212,12 +283,24 @@ def main() -> int:
             "cores": os.cpu_count(),
             "clients": args.clients,
             "duration_s": args.duration,
+            "driver": args.driver,
         }
         for name in args.targets.split(","):
             paths, headers = targets[name]
-            results[name] = asyncio.run(
-                drive("127.0.0.1", args.port, paths, headers, args.duration, args.warmup)
-            )
+            if args.driver == "wrk":
+                results[name] = drive_wrk(
+                    "127.0.0.1",
+                    args.port,
+                    paths,
+                    headers,
+                    args.duration,
+                    args.warmup,
+                    args.clients,
+                )
+            else:
+                results[name] = asyncio.run(
+                    drive("127.0.0.1", args.port, paths, headers, args.duration, args.warmup)
+                )
     finally:
         server.terminate()
         try:
@@ -230,7 +313,7 @@ def main() -> int:
     print(f"{results['server']}")
     print(
         f"database {results['database']}, {results['cores']} cores, "
-        f"{args.clients} clients, {args.duration:g} s per target"
+        f"{args.clients} clients, {args.duration:g} s per target, load from {args.driver}"
     )
     print(f"{'target':<6} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for name in args.targets.split(","):

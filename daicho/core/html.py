@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from html import escape
 from typing import Any
+from urllib.parse import urlencode
 
 
 def esc(value: Any) -> str:
@@ -15,3 +16,18 @@ def esc(value: Any) -> str:
     if hasattr(value, "__html__"):
         return value.__html__()
     return escape(str(value))
+
+
+def query_string(params, **changes: Any) -> str:
+    """``params`` (a QueryDict) as a query string with some parameters replaced (None removes
+    one); a replaced parameter keeps its place. Lists call this for every sort and page link,
+    so it avoids copying the QueryDict."""
+    items = []
+    for key, values in params.lists():
+        if key in changes:
+            if changes[key] is not None:
+                items.append((key, changes[key]))
+        else:
+            items.extend((key, value) for value in values)
+    items.extend((k, v) for k, v in changes.items() if v is not None and k not in params)
+    return urlencode(items)

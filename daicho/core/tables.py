@@ -14,7 +14,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from daicho.core.html import esc
+from daicho.core.html import esc, query_string
 
 _PK = "987654321"  # reverse() once per column with this stand-in, then put each row's pk in
 
@@ -114,12 +114,10 @@ class Table:
         for column in self.visible:
             entry = {"column": column, "sortable": bool(column.sort), "state": ""}
             if column.sort:
-                params = self.request.GET.copy()
-                params.pop("page", None)
-                params["sort"] = (
+                sort = (
                     f"-{column.name}" if current == column.name and not descending else column.name
                 )
-                entry["url"] = "?" + params.urlencode()
+                entry["url"] = "?" + query_string(self.request.GET, page=None, sort=sort)
                 if current == column.name:
                     entry["state"] = "desc" if descending else "asc"
             result.append(entry)

@@ -57,13 +57,9 @@ def percent(value, digits: int = 1) -> str:
 @register.simple_tag(takes_context=True)
 def query(context, **kwargs) -> str:
     """The current query string with some parameters replaced (None removes one)."""
-    params = context["request"].GET.copy()
-    for key, value in kwargs.items():
-        if value is None:
-            params.pop(key, None)
-        else:
-            params[key] = value
-    return params.urlencode()
+    from daicho.core.html import query_string
+
+    return query_string(context["request"].GET, **kwargs)
 
 
 @register.filter
@@ -76,11 +72,14 @@ def widget(bound_field) -> str:
     """A form field's widget; select boxes are built in Python (a template per option is slow on
     long unit lists)."""
     from django import forms
+    from django.forms.widgets import Input
     from django.utils.safestring import mark_safe
 
     from daicho.core.html import esc
 
     w = bound_field.field.widget
+    if isinstance(w, Input) and not isinstance(w, forms.CheckboxInput | forms.FileInput):
+        return _input(bound_field, w)
     if not isinstance(w, forms.Select) or isinstance(w, forms.RadioSelect):
         return bound_field.as_widget()
     value = bound_field.value()
@@ -124,6 +123,28 @@ def filter_fields(form) -> str:
             parts.append(f'<div class="errorlist">{esc(" ".join(field.errors))}</div>')
         parts.append("</div>")
     return mark_safe("".join(parts))  # noqa: S308 (every value is escaped above)
+
+
+def _input(bound_field, w) -> str:
+    """A text-like input as Django's widget template writes it."""
+    from django.utils.safestring import mark_safe
+
+    from daicho.core.html import esc
+
+    extra = bound_field.build_widget_attrs({}, w)  # required, disabled, aria-invalid, …
+    if bound_field.auto_id and "id" not in w.attrs:
+        extra.setdefault("id", bound_field.auto_id)
+    attrs = w.build_attrs(w.attrs, extra)
+    value = w.format_value(bound_field.value())
+    html = f'<input type="{esc(w.input_type)}" name="{esc(bound_field.html_name)}"'
+    if value is not None:
+        html += f' value="{esc(value)}"'
+    for key, attr in attrs.items():
+        if attr is True:
+            html += f" {esc(key)}"
+        elif attr is not False and attr is not None:
+            html += f' {esc(key)}="{esc(attr)}"'
+    return mark_safe(html + ">")  # noqa: S308 (every value is escaped above)
 
 
 def _flat_choices(field):
