@@ -8,6 +8,7 @@ import django_filters as df
 from django.db.models import Q
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ChoiceField
 
 from daicho.core.models import OrgUnit
 
@@ -76,30 +77,45 @@ class UnitFilterSet(FilterSet):
 # --- unit filters shared by every list kept per unit ----------------------------------------------
 
 
+class UnitCodeField(ChoiceField):
+    """A unit's code, checked by looking that code up rather than by listing every unit."""
+
+    def __init__(self, *args, unit_filter: UnitCodeFilter, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit_filter = unit_filter
+
+    def valid_value(self, value) -> bool:
+        return bool(self.unit_filter.units_with_code(str(value)))
+
+
 class UnitCodeFilter(df.ChoiceFilter):
     """A unit the user can read, chosen by its code; keeps the records whose unit (the FK named
     by ``field_name``) is that unit or one below it.
 
-    The units are read once per FilterSet, in one query for all its unit filters, and only when
-    needed: to show the choices, or to check and apply a value (an API request without one
-    makes no query for them).
+    Units are read only when needed, once per FilterSet: all of them (one query for every unit
+    filter of the form) to show the choices, or just the ones with the code given to check and
+    apply a value (an API request without one makes no query).
     """
 
+    field_class = UnitCodeField
     departments_only = False
 
     @property
     def field(self):
-        self.extra["choices"] = self.choices  # lazy; bound to this request's copy of the filter
+        # Lazy choices, and the field's lookups, bound to this request's copy of the filter.
+        self.extra.update(choices=self.choices, unit_filter=self)
         return super().field
+
+    def _visible(self):
+        return OrgUnit.objects.visible_to(getattr(self.parent.request, "user", None))
 
     def units(self) -> list[tuple[int, str, str, str, int | None, int]]:
         """(id, code, name, path, parent id, sort order) of the units offered."""
         parent = self.parent
         units = getattr(parent, "_visible_units", None)
         if units is None:
-            user = getattr(parent.request, "user", None)
             units = parent._visible_units = list(
-                OrgUnit.objects.visible_to(user)
+                self._visible()
                 .order_by("path")
                 .values_list("pk", "code", "name", "path", "parent_id", "sort_order")
             )
@@ -107,18 +123,31 @@ class UnitCodeFilter(df.ChoiceFilter):
             return sorted((u for u in units if u[4] is None), key=lambda u: (u[5], u[1]))
         return units
 
+    def units_with_code(self, code: str) -> list[tuple[int, str]]:
+        """(id, path) of the units offered with this code (one per organisation)."""
+        found = self.__dict__.setdefault("_with_code", {})
+        if code not in found:
+            if hasattr(self.parent, "_visible_units"):
+                found[code] = [(u[0], u[3]) for u in self.units() if u[1] == code]
+            else:
+                units = self._visible().filter(code=code)
+                if self.departments_only:
+                    units = units.filter(parent=None)
+                found[code] = list(units.values_list("pk", "path"))
+        return found[code]
+
     def choices(self) -> list[tuple[str, str]]:
         return [(u[1], u[2]) for u in self.units()]
 
     def filter(self, qs, value):
         if value in ("", None):
             return qs
-        chosen = [u for u in self.units() if u[1] == value]  # one per organisation
+        chosen = self.units_with_code(value)
         if self.departments_only:  # every unit of a department names it as its department
             return qs.filter(**{f"{self.field_name}__department_id__in": [u[0] for u in chosen]})
         match = Q(pk__in=[])
-        for unit in chosen:
-            match |= Q(**{f"{self.field_name}__path__startswith": unit[3]})
+        for _pk, path in chosen:
+            match |= Q(**{f"{self.field_name}__path__startswith": path})
         return qs.filter(match)
 
 

@@ -43,6 +43,16 @@ def test_an_invalid_filter_value_is_a_422_naming_the_field(api, world):
     assert "status" in response.json()["errors"]
 
 
+def test_unit_filters_take_codes_of_the_users_own_units_only(api, world):
+    assert [s["code"] for s in api("get", "/systems", owner_unit="D01").json()["items"]] == [
+        "S0001"  # a department as a unit: the systems of every section below it
+    ]
+    assert api("get", "/systems", owner_unit="D02-S01").json()["count"] == 1
+    for name, code in [("department", "D01-S01"), ("department", "X01"), ("owner_unit", "X01")]:
+        response = api("get", "/systems", **{name: code})  # a section; another organisation's
+        assert response.status_code == 422 and name in response.json()["errors"], code
+
+
 def test_create_then_patch_then_delete_a_system(api, world):
     created = api(
         "post",
