@@ -51,3 +51,14 @@ def test_esc_escapes_text_and_keeps_safe_html():
     assert esc('<a href="x">') == "&lt;a href=&quot;x&quot;&gt;"
     assert esc(mark_safe("<b>ok</b>")) == "<b>ok</b>"
     assert esc(12) == "12"
+
+
+def test_lazy_labels_follow_the_active_language():
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    label = gettext_lazy("Status")
+    with translation.override("ja"):
+        assert esc(label) == "状態"
+    with translation.override("en"):
+        assert esc(label) == "Status"
