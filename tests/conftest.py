@@ -20,6 +20,16 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _connections_closed_after_each_request():
+    """The live server's request threads close their connections as they end, so the test
+    database can be dropped at the end (the server keeps them: DAICHO_DB_CONN_MAX_AGE)."""
+    from django.conf import settings
+
+    for database in settings.DATABASES.values():
+        database["CONN_MAX_AGE"] = 0
+
+
 @dataclass
 class World:
     org: Organisation
