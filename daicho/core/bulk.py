@@ -8,6 +8,7 @@ safe because the write transaction holds the database lock) so the caller can au
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 
 from django.db import connection, models
@@ -17,10 +18,11 @@ def _table(model: type[models.Model]) -> str:
     return model._meta.db_table
 
 
-def allocate_ids(model: type[models.Model], count: int) -> list[int]:
-    """`count` new primary keys for `model`, reserved for this transaction."""
+def allocate_ids(model: type[models.Model], count: int) -> Sequence[int]:
+    """`count` new primary keys for `model`, reserved for this transaction (a `range` when
+    they are consecutive, as always on SQLite)."""
     if count <= 0:
-        return []
+        return range(0)
     table = _table(model)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -33,7 +35,16 @@ def allocate_ids(model: type[models.Model], count: int) -> list[int]:
         highest = cursor.fetchone()[0]
         cursor.execute("SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = %s", [table])
         highest = max(highest, cursor.fetchone()[0])
-    return list(range(highest + 1, highest + 1 + count))
+    return range(highest + 1, highest + 1 + count)
+
+
+def ids_filter(column: str, ids: Sequence[int]) -> tuple[str, list]:
+    """A WHERE condition (and its parameters) matching the rows of `ids` in `column`."""
+    if isinstance(ids, range) and ids.step == 1:
+        return f"{column} BETWEEN %s AND %s", [ids.start, ids.stop - 1]
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(ids)]
+    return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(list(ids))]
 
 
 def insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[tuple]) -> None:
