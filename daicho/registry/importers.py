@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
 from typing import Any
 
@@ -406,8 +406,7 @@ class CostImport(Kind):
         done = 0
         for chunk in chunks(reader.records(), self.chunk_size):
             lines = []
-            for number, cells in chunk:
-                line = fast.resolve(number, cells)
+            for number, cells, line in fast.resolve(chunk):
                 if line is None:  # new texts or not plain: parse and check it cell by cell
                     row = parser.parse(number, cells)
                     line = self.resolve(row, ctx) if row else None
@@ -601,24 +600,35 @@ class _PlainCostRow:
             (i, set()) for c, i in positions.items() if c not in (*columns, "amount", "note")
         ]
 
-    def resolve(self, number: int, cells: list[str]) -> tuple | None:
-        """The row resolved as CostImport.resolve would, or None if it cannot tell."""
+    def resolve(self, records: Iterable[tuple[int, list[str]]]) -> Iterator[tuple]:
+        """(number, cells, the row resolved as CostImport.resolve would or None if it cannot
+        tell) for each record, lazily: what a row remembers serves the rows after it."""
         if not self.enabled:
-            return None
-        try:
-            (s, systems), (y, years), (b, bases), (c, categories), (i, items) = self.keys
-            line = [number, systems[cells[s]], years[cells[y]], bases[cells[b]]]
-            line += (categories[cells[c]], items[cells[i]])
-            amount = cells[self.amount]
-            note = None if self.note is None else self.notes[cells[self.note]]
-            if any(cells[index] not in seen for index, seen in self.checked):
-                return None
-        except (KeyError, IndexError):
-            return None
-        if not (amount.isdigit() and amount.isascii() and len(amount) <= 15):
-            return None  # values.yen() reads other forms (separators, full width, 千円)
-        line += (int(amount), note)
-        return tuple(line)
+            for number, cells in records:
+                yield number, cells, None
+            return
+        (s, systems), (y, years), (b, bases), (c, categories), (i, items) = self.keys
+        amounts, n, notes, checked = self.amount, self.note, self.notes, self.checked
+        for number, cells in records:
+            try:
+                line = (
+                    number,
+                    systems[cells[s]],
+                    years[cells[y]],
+                    bases[cells[b]],
+                    categories[cells[c]],
+                    items[cells[i]],
+                )
+                amount = cells[amounts]
+                note = None if n is None else notes[cells[n]]
+                plain = amount.isdigit() and amount.isascii() and len(amount) <= 15
+                # values.yen() reads the other forms (separators, full width, 千円)
+                if plain and (not checked or all(cells[k] in seen for k, seen in checked)):
+                    yield number, cells, (*line, int(amount), note)
+                    continue
+            except (KeyError, IndexError):
+                pass
+            yield number, cells, None
 
     def remember(self, cells: list[str], line: tuple) -> None:
         """Remember the texts of a row that passed every check, with what they resolved to."""

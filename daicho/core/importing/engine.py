@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import gc
 import hashlib
 import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -336,6 +338,21 @@ class _Rollback(Exception):
     pass
 
 
+@contextmanager
+def _older_objects_frozen() -> Iterator[None]:
+    """Keep the garbage collector off the objects that existed before the import (Django's
+    modules, models, translations, …) while it runs.
+
+    A big import keeps chunks of rows alive, which triggers full collections again and again,
+    each of them scanning every object of the process: about 1 s per million rows. Objects
+    made during the import are collected as usual."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def chunks(rows: Iterator, size: int) -> Iterator[list]:
     """Lists of `size` items (the last one shorter) from `rows`."""
     chunk: list = []
@@ -421,7 +438,7 @@ def run(
                 raise ImportFileError(message)
             with audit.audit_context(actor=user, channel=Channel.IMPORT, request_id=batch.batch_id):
                 try:
-                    with transaction.atomic():
+                    with _older_objects_frozen(), transaction.atomic():
                         if the_kind.process_table is not None:
                             the_kind.process_table(reader, columns, ctx, progress)
                         else:

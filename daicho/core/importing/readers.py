@@ -156,8 +156,9 @@ class TableReader:
     def records(self) -> Iterator[tuple[int, list[str]]]:
         """The data rows as (row number, stripped cells) without a dict per row: for bulk
         paths that read millions of rows by column position (see :attr:`headers`)."""
+        strip = str.strip
         for number, raw in self._records:
-            cells = [cell.strip() for cell in raw]
+            cells = list(map(strip, raw))
             if not any(cells):
                 continue
             yield number, cells
