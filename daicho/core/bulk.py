@@ -30,7 +30,10 @@ def allocate_ids(model: type[models.Model], count: int) -> Sequence[int]:
                 "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
                 [table, count],
             )
-            return [row[0] for row in cursor.fetchall()]
+            ids = [row[0] for row in cursor.fetchall()]
+            if ids[-1] - ids[0] == count - 1:  # no other session drew from the sequence meanwhile
+                return range(ids[0], ids[-1] + 1)
+            return ids
         cursor.execute(f'SELECT COALESCE(MAX("id"), 0) FROM "{table}"')  # noqa: S608
         highest = cursor.fetchone()[0]
         cursor.execute("SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = %s", [table])
@@ -39,7 +42,8 @@ def allocate_ids(model: type[models.Model], count: int) -> Sequence[int]:
 
 
 def ids_filter(column: str, ids: Sequence[int]) -> tuple[str, list]:
-    """A WHERE condition (and its parameters) matching the rows of `ids` in `column`."""
+    """A WHERE condition (and its parameters) matching the rows of `ids` in `column`, ids that
+    `allocate_ids` gave (a range of them is this transaction's alone: no other row has them)."""
     if isinstance(ids, range) and ids.step == 1:
         return f"{column} BETWEEN %s AND %s", [ids.start, ids.stop - 1]
     if connection.vendor == "postgresql":
