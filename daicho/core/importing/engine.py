@@ -205,7 +205,8 @@ class Kind:
 
     # A kind that loads millions of rows below the ORM defines
     # process_table(reader, columns, ctx, progress) instead of process(): it reads
-    # reader.records() itself, checks its cells and reports problems through ctx.
+    # reader.records() itself, checks its cells (a RowParser checks them as process() gets
+    # them) and reports problems through ctx.
     process_table = None
 
 
@@ -353,8 +354,7 @@ def _older_objects_frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
-def chunks(rows: Iterator, size: int) -> Iterator[list]:
-    """Lists of `size` items (the last one shorter) from `rows`."""
+def _chunks(rows: Iterator, size: int) -> Iterator[list]:
     chunk: list = []
     for row in rows:
         chunk.append(row)
@@ -539,7 +539,7 @@ def _process(reader, kind: Kind, columns: dict[str, str], ctx: Context, progress
     """Parse the rows of a table reader and hand them to the kind chunk by chunk."""
     parser = RowParser(kind, reader.headers, columns, ctx)
     done = 0
-    for chunk in chunks(reader.records(), kind.chunk_size):
+    for chunk in _chunks(reader.records(), kind.chunk_size):
         rows = [row for number, cells in chunk if (row := parser.parse(number, cells))]
         if rows:
             kind.process(rows, ctx)
