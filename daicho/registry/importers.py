@@ -320,7 +320,7 @@ class CostImport(Kind):
 
     name = "costs"
     title = gettext_lazy("Costs")
-    chunk_size = 5000
+    chunk_size = 20_000  # rows written at a time: the inserts run faster in big batches
     fields = [
         Field(
             "system",
