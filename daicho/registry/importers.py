@@ -398,9 +398,9 @@ class CostImport(Kind):
         return ctx.cache["cost_systems"], ctx.cache["editable"], ctx.cache["items"]
 
     def process_table(self, reader, columns, ctx: Context, progress) -> None:
-        """Read the file in chunks; a row whose cells were all seen before on a good row skips
-        the cell-by-cell parsing (files of a million lines repeat the same systems, years,
-        bases, categories and items on every line)."""
+        """Resolve the rows one by one and write them `chunk_size` at a time. A row whose cells
+        were all seen before on a good row skips the cell-by-cell parsing: files of a million
+        lines repeat the same systems, years, bases, categories and items on every line."""
         parser = RowParser(self, reader.headers, columns, ctx)
         fast = _PlainCostRow(parser.positions)
         lines: list[tuple] = []
@@ -423,11 +423,6 @@ class CostImport(Kind):
             self.write(lines, ctx)
         if progress:
             progress(done)
-
-    def process(self, rows: list[Row], ctx: Context) -> None:
-        lines = [line for row in rows if (line := self.resolve(row, ctx))]
-        if lines:
-            self.write(lines, ctx)
 
     def resolve(self, row: Row, ctx: Context) -> tuple | None:
         """A parsed row as (row number, system id, fiscal year, basis, category, item id,
@@ -485,17 +480,17 @@ class CostImport(Kind):
 
     def write(self, lines: list[tuple], ctx: Context) -> None:
         """Create the new lines and update the changed ones (resolved rows, in file order)."""
-        existing = {
-            key: (pk, amount, note)
-            for pk, *key, amount, note in CostLine.objects.filter(
+        existing: dict[tuple, tuple[int, int, str]] = {}  # key → (id, amount, note)
+        for pk, *key, amount, note in (
+            CostLine.objects.filter(
                 system_id__in={line[1] for line in lines},
                 fiscal_year__in={line[2] for line in lines},
             )
             .order_by()
             .values_list("pk", *KEY_FIELDS, "amount", "note")
             .iterator(chunk_size=10_000)
-            for key in [tuple(key)]
-        }
+        ):
+            existing[tuple(key)] = (pk, amount, note)
         written: RowsById = ctx.cache.setdefault("cost_rows", RowsById())
         in_chunk: dict[tuple, int] = {}
         created: list[tuple] = []

@@ -221,3 +221,23 @@ def test_ids_filter_selects_the_rows_of_ids_given_as_a_list_or_a_range(world):
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM registry_costline WHERE {where}", params)  # noqa: S608
             assert cursor.fetchone()[0] == sum(pk in ids for pk in pks)
+
+
+def test_a_second_import_updates_what_changed_and_counts_the_rest(
+    world, items, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(importers.CostImport, "chunk_size", 3)
+    path = tmp_path / "costs.csv"
+    path.write_text(MIXED, encoding="utf-8")
+    assert run(path, world).ok
+    path.write_text(MIXED.replace(",400,", ",450,").replace(",700,補正", ",700,"), "utf-8")
+    result = run(path, world)
+    b = result.batch
+    assert (b.created, b.updated, b.unchanged, b.rejected) == (0, 2, 7, 0)
+    changes = sorted(
+        (e.object_repr, e.before, e.after) for e in AuditEvent.objects.filter(request_id=b.batch_id)
+    )
+    assert changes == [
+        ("S0001 FY2018 予算 委託料", {"amount": 400}, {"amount": 450}),
+        ("S0002 FY2020 決算 使用料及び賃借料", {"note": "補正"}, {"note": ""}),
+    ]
