@@ -346,7 +346,8 @@ def _older_objects_frozen() -> Iterator[None]:
 
     A big import keeps chunks of rows alive, which triggers full collections again and again,
     each of them scanning every object of the process: about 1 s per million rows. Objects
-    made during the import are collected as usual."""
+    made during the import are collected as usual. (The freeze is process-wide: imports that
+    overlap in threads only lose some of the speed-up.)"""
     gc.freeze()
     try:
         yield
