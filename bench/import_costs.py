@@ -7,7 +7,8 @@ cost items of the demo, then, in the same database and the same run, times:
                     and the DB-API cursor inserts the rows in one transaction (`executemany` fed
                     by a generator on SQLite, `COPY … FROM STDIN` with `write_row` on PostgreSQL)
   * the engine      `engine.run(kind="costs", source=…)`, as `daicho import costs` runs it
-                    (parsing, checks, upsert lookups, bulk inserts and one audit event per line)
+                    (parsing, checks, upsert lookups, bulk inserts and one audit event per line,
+                    which the database builds from the inserted lines)
 
 The floor runs first, its rows are then removed (not timed) and the engine imports the same file
 into the same empty table. Each timed phase runs in its own child process (this script run again

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
 from typing import Any
 
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from daicho.core import audit, bulk
 from daicho.core.audit import Action
 from daicho.core.importing import values as v
-from daicho.core.importing.engine import Context, Field, Kind, Row, register
+from daicho.core.importing.engine import Context, Field, Kind, Row, RowParser, register
 from daicho.core.importing.values import normalize
 from daicho.core.models import OrgUnit, UnitKind
 from daicho.core.services import unit_create
@@ -311,12 +312,15 @@ class SystemImport(Kind):
 # --- costs --------------------------------------------------------------------------------------
 
 
+KEY_FIELDS = ("system_id", "fiscal_year", "basis", "category", "item_id")  # of a cost line
+
+
 class CostImport(Kind):
     """Cost lines: upsert on system + fiscal year + basis + category + cost item."""
 
     name = "costs"
     title = gettext_lazy("Costs")
-    chunk_size = 5000
+    chunk_size = 20_000  # rows written at a time: the inserts run faster in big batches
     fields = [
         Field(
             "system",
@@ -389,139 +393,262 @@ class CostImport(Kind):
                 items.setdefault(_key(item.code), item)
                 items.setdefault(_key(item.name), item)
             ctx.cache["items"] = items
+            ctx.cache["systems_by_pk"] = {s.pk: s for s in systems}
+            ctx.cache["items_by_pk"] = {i.pk: i for i in items.values()}
         return ctx.cache["cost_systems"], ctx.cache["editable"], ctx.cache["items"]
 
-    def process(self, rows: list[Row], ctx: Context) -> None:
+    def process_table(self, reader, columns, ctx: Context, progress) -> None:
+        """Resolve the rows one by one and write them `chunk_size` at a time. A row whose cells
+        were all seen before on a good row skips the cell-by-cell parsing: files of a million
+        lines repeat the same systems, years, bases, categories and items on every line."""
+        parser = RowParser(self, reader.headers, columns, ctx)
+        fast = _PlainCostRow(parser.positions)
+        lines: list[tuple] = []
+        done = 0
+        for number, cells, line in fast.resolve(reader.records()):
+            done += 1
+            if line is None:  # new texts or not plain: parse and check it cell by cell
+                row = parser.parse(number, cells)
+                line = self.resolve(row, ctx) if row else None
+                if line is None:
+                    continue
+                fast.remember(cells, line)
+            lines.append(line)
+            if len(lines) == self.chunk_size:
+                self.write(lines, ctx)
+                lines = []
+                if progress:
+                    progress(done)
+        if lines:
+            self.write(lines, ctx)
+        if progress:
+            progress(done)
+
+    def resolve(self, row: Row, ctx: Context) -> tuple | None:
+        """A parsed row as (row number, system id, fiscal year, basis, category, item id,
+        amount, note or None), or None when it names what does not exist or may not be edited."""
         systems, editable, items = self._lookups(ctx)
-        wanted: list[tuple[Row, InformationSystem, CostItem, int]] = []
-        for row in rows:
-            values = row.values
-            system = systems.get(_key(values["system"]))
-            if system is None:
-                ctx.reject(
-                    row, "system", _("No such system: %(system)s") % {"system": values["system"]}
-                )
-                continue
-            if system.pk not in editable:
-                ctx.reject(
-                    row,
-                    "system",
-                    _("You may not edit the costs of %(system)s.") % {"system": system},
-                )
-                continue
-            item = items.get(_key(values["item"]))
-            if item is None:
-                ctx.reject(
-                    row,
-                    "item",
-                    _("No such cost item: %(item)s (known: %(items)s)")
-                    % {
-                        "item": values["item"],
-                        "items": "、".join(sorted({i.name for i in items.values()})),
-                    },
-                )
-                continue
-            amount = values.get("amount")
-            thousand = values.get("amount_thousand_yen")
-            if amount is None and thousand is None:
-                ctx.reject(row, "amount", _("Give the amount in yen or in thousand yen."))
-                continue
-            if amount is not None and thousand is not None and amount != thousand:
-                ctx.reject(
-                    row,
-                    "amount_thousand_yen",
-                    _("The amount in yen (%(yen)s) and in thousand yen (%(thousand)s) differ.")
-                    % {"yen": f"{amount:,}", "thousand": f"{thousand:,}"},
-                )
-                continue
-            wanted.append((row, system, item, amount if amount is not None else thousand))
-        if not wanted:
-            return
-        existing = {
-            (line.system_id, line.fiscal_year, line.basis, line.category, line.item_id): line
-            for line in CostLine.objects.filter(
-                system_id__in={s.pk for _r, s, _i, _a in wanted},
-                fiscal_year__in={r.values["fiscal_year"] for r, _s, _i, _a in wanted},
+        values = row.values
+        system = systems.get(_key(values["system"]))
+        if system is None:
+            ctx.reject(
+                row, "system", _("No such system: %(system)s") % {"system": values["system"]}
             )
-        }
+            return None
+        if system.pk not in editable:
+            ctx.reject(
+                row,
+                "system",
+                _("You may not edit the costs of %(system)s.") % {"system": system},
+            )
+            return None
+        item = items.get(_key(values["item"]))
+        if item is None:
+            ctx.reject(
+                row,
+                "item",
+                _("No such cost item: %(item)s (known: %(items)s)")
+                % {
+                    "item": values["item"],
+                    "items": "、".join(sorted({i.name for i in items.values()})),
+                },
+            )
+            return None
+        amount = values.get("amount")
+        thousand = values.get("amount_thousand_yen")
+        if amount is None and thousand is None:
+            ctx.reject(row, "amount", _("Give the amount in yen or in thousand yen."))
+            return None
+        if amount is not None and thousand is not None and amount != thousand:
+            ctx.reject(
+                row,
+                "amount_thousand_yen",
+                _("The amount in yen (%(yen)s) and in thousand yen (%(thousand)s) differ.")
+                % {"yen": f"{amount:,}", "thousand": f"{thousand:,}"},
+            )
+            return None
+        return (
+            row.number,
+            system.pk,
+            values["fiscal_year"],
+            values["basis"],
+            values["category"],
+            item.pk,
+            amount if amount is not None else thousand,
+            values.get("note"),
+        )
+
+    def write(self, lines: list[tuple], ctx: Context) -> None:
+        """Create the new lines and update the changed ones (resolved rows, in file order)."""
+        existing: dict[tuple, tuple[int, int, str]] = {}  # key → (id, amount, note)
+        for pk, *key, amount, note in (
+            CostLine.objects.filter(
+                system_id__in={line[1] for line in lines},
+                fiscal_year__in={line[2] for line in lines},
+            )
+            .order_by()
+            .values_list("pk", *KEY_FIELDS, "amount", "note")
+            .iterator(chunk_size=10_000)
+        ):
+            existing[tuple(key)] = (pk, amount, note)
         written: RowsById = ctx.cache.setdefault("cost_rows", RowsById())
         in_chunk: dict[tuple, int] = {}
         created: list[tuple] = []
-        to_update: list[tuple[CostLine, dict, dict, InformationSystem, CostItem]] = []
-        for row, system, item, amount in wanted:
-            values = row.values
-            key = (system.pk, values["fiscal_year"], values["basis"], values["category"], item.pk)
-            line = existing.get(key)
+        to_update: list[tuple[CostLine, dict, dict]] = []
+        for line in lines:
+            number, key = line[0], line[1:6]
+            old = existing.get(key)
             # The same line twice in one file (perhaps once by code, once by name).
-            first = in_chunk.get(key) or (written.get(line.pk) if line is not None else None)
+            first = in_chunk.get(key) or (written.get(old[0]) if old is not None else None)
             if first:
-                ctx.reject(row, "", _("The same record as row %(row)d.") % {"row": first}, value="")
+                ctx.reject(number, "", _("The same record as row %(row)d.") % {"row": first}, "")
                 continue
-            in_chunk[key] = row.number
-            note = values.get("note")
-            if line is None:
-                created.append(
-                    (
-                        row.number,
-                        system,
-                        item,
-                        values["fiscal_year"],
-                        values["basis"],
-                        values["category"],
-                        amount,
-                        note or "",
-                    )
-                )
+            in_chunk[key] = number
+            if old is None:
+                created.append(line)
                 continue
-            written.add(line.pk, row.number)
-            new_note = line.note if note is None else note
-            if line.amount == amount and line.note == new_note:
+            pk, old_amount, old_note = old
+            written.add(pk, number)
+            amount, note = line[6], old_note if line[7] is None else line[7]
+            if old_amount == amount and old_note == note:
                 ctx.counts["unchanged"] += 1
                 continue
-            before = {"amount": line.amount, "note": line.note}
-            line.amount, line.note = amount, new_note
-            to_update.append((line, before, {"amount": amount, "note": new_note}, system, item))
+            cost_line = CostLine(id=pk, **dict(zip(KEY_FIELDS, key, strict=True)))
+            cost_line.amount, cost_line.note = amount, note
+            to_update.append(
+                (
+                    cost_line,
+                    {"amount": old_amount, "note": old_note},
+                    {"amount": amount, "note": note},
+                )
+            )
         if created:
             self._create(created, written, ctx)
         if to_update:
             CostLine.objects.bulk_update(
-                [line for line, *_rest in to_update], ["amount", "note"], batch_size=2000
+                [line for line, _b, _a in to_update], ["amount", "note"], batch_size=2000
             )
-            for line, _b, _a, system, item in to_update:
-                line.system, line.item = system, item  # for the audit text, without queries
+            systems, items = ctx.cache["systems_by_pk"], ctx.cache["items_by_pk"]
+            for line, _b, _a in to_update:
+                line.system, line.item = systems[line.system_id], items[line.item_id]  # audit text
             audit.record_many(
-                [(Action.UPDATE, line, before, after) for line, before, after, *_ in to_update],
+                [(Action.UPDATE, line, before, after) for line, before, after in to_update],
                 organisation=ctx.organisation,
             )
             ctx.counts["updated"] += len(to_update)
 
-    FIELDS = ("id", "system_id", "fiscal_year", "basis", "category", "item_id", "amount", "note")
+    FIELDS = ("id", *KEY_FIELDS, "amount", "note")
 
-    def _create(self, created: list[tuple], written: RowsById, ctx: Context) -> None:
-        """Insert new lines below the ORM (DESIGN.md), each with its own audit event."""
-        ids = bulk.allocate_ids(CostLine, len(created))
-        rows = []
-        events = []
-        basis_labels = {value: str(label) for value, label in Basis.choices}
-        for pk, (number, system, item, fy, basis, category, amount, note) in zip(
-            ids, created, strict=True
-        ):
-            row = (pk, system.pk, fy, basis, category, item.pk, amount, note)
-            rows.append(row)
-            written.add(pk, number)
-            events.append(
-                (
-                    pk,
-                    f"{system.code} FY{fy} {basis_labels[basis]} {item.name}",
-                    system.pk,
-                    dict(zip(self.FIELDS, row, strict=True)),
+    def _create(self, lines: list[tuple], written: RowsById, ctx: Context) -> None:
+        """Insert new lines below the ORM (DESIGN.md), each with its own audit event, which the
+        database builds from the inserted rows (the same event as `str(line)` and `snapshot`)."""
+        ids = bulk.allocate_ids(CostLine, len(lines))
+        written.add_many(ids, [line[0] for line in lines])
+        bulk.insert(
+            CostLine,
+            self.FIELDS,
+            [
+                (pk, system, year, basis, category, item, amount, note or "")
+                for pk, (_n, system, year, basis, category, item, amount, note) in zip(
+                    ids, lines, strict=True
                 )
-            )
-        bulk.insert(CostLine, self.FIELDS, rows)
-        audit.record_created_rows(
-            CostLine, events, root=InformationSystem, organisation=ctx.organisation
+            ],
         )
-        ctx.counts["created"] += len(created)
+        where, params = bulk.ids_filter("c.id", ids)
+        basis, basis_params = _sql_case("c.basis", {v: str(label) for v, label in Basis.choices})
+        items = ctx.cache["items_by_pk"]
+        names = {pk: items[pk].name for pk in {line[5] for line in lines}}
+        item, item_params = _sql_case("c.item_id", names)
+        audit.record_created_by_query(
+            CostLine,
+            alias="c",
+            after=self.FIELDS,
+            # as CostLine.__str__: "S0001 FY2014 予算 委託料"
+            text=f"s.code || ' FY' || c.fiscal_year || ' ' || {basis} || ' ' || {item}",
+            text_params=[*basis_params, *item_params],
+            joins="JOIN registry_informationsystem s ON s.id = c.system_id",
+            where=where,
+            params=params,
+            root=InformationSystem,
+            root_column="system_id",
+            organisation=ctx.organisation,
+        )
+        ctx.counts["created"] += len(lines)
+
+
+def _sql_case(column: str, names: dict[Any, str]) -> tuple[str, list]:
+    """SQL naming each of a few values of `column` (cheaper than a join for every row)."""
+    return (
+        f"CASE {column}{' WHEN %s THEN %s' * len(names)} END",
+        [x for pair in names.items() for x in pair],
+    )
+
+
+class _PlainCostRow:
+    """The fast path of cost rows: every cell text already seen on a good row, a plain amount.
+
+    A text is remembered (with what it resolved to) only once the row it came on passed every
+    check, so a row resolved here resolves exactly as the cell-by-cell path would resolve it.
+    Files with amounts in thousand yen take the cell-by-cell path."""
+
+    LIMIT = 100_000  # texts remembered per column: they repeat, so memory stays small
+
+    def __init__(self, positions: dict[str, int]):
+        self.enabled = "amount" in positions and "amount_thousand_yen" not in positions
+        if not self.enabled:
+            return
+        columns = ("system", "fiscal_year", "basis", "category", "item")
+        self.keys = [(positions[c], {}) for c in columns]  # (cell index, text → resolved)
+        self.amount = positions["amount"]
+        self.note = positions.get("note")
+        self.notes: dict[str, str] = {}
+        # Columns only checked (the system's name): the texts seen on good rows.
+        self.checked = [
+            (i, set()) for c, i in positions.items() if c not in (*columns, "amount", "note")
+        ]
+
+    def resolve(self, records: Iterable[tuple[int, list[str]]]) -> Iterator[tuple]:
+        """(number, cells, the row resolved as CostImport.resolve would or None if it cannot
+        tell) for each record, lazily: what a row remembers serves the rows after it."""
+        if not self.enabled:
+            for number, cells in records:
+                yield number, cells, None
+            return
+        (s, systems), (y, years), (b, bases), (c, categories), (i, items) = self.keys
+        amounts, n, notes, checked = self.amount, self.note, self.notes, self.checked
+        for number, cells in records:
+            try:
+                line = (
+                    number,
+                    systems[cells[s]],
+                    years[cells[y]],
+                    bases[cells[b]],
+                    categories[cells[c]],
+                    items[cells[i]],
+                )
+                amount = cells[amounts]
+                note = None if n is None else notes[cells[n]]
+                plain = amount.isdigit() and amount.isascii() and len(amount) <= 15
+                # values.yen() reads the other forms (separators, full width, 千円)
+                if plain and (not checked or all(cells[k] in seen for k, seen in checked)):
+                    yield number, cells, (*line, int(amount), note)
+                    continue
+            except (KeyError, IndexError):
+                pass
+            yield number, cells, None
+
+    def remember(self, cells: list[str], line: tuple) -> None:
+        """Remember the texts of a row that passed every check, with what they resolved to."""
+        if not self.enabled:
+            return
+        for (index, texts), value in zip(self.keys, line[1:6], strict=True):
+            if len(texts) < self.LIMIT:
+                texts[cells[index]] = value
+        if self.note is not None and len(self.notes) < self.LIMIT:
+            self.notes[cells[self.note]] = line[7]
+        for index, seen in self.checked:
+            if len(seen) < self.LIMIT:
+                seen.add(cells[index])
 
 
 class RowsById:
@@ -541,6 +668,21 @@ class RowsById:
         if offset >= len(self.rows):  # grow in blocks, not row by row
             self.rows.extend(array("L", [0]) * max(offset - len(self.rows) + 1, 8192))
         self.rows[offset] = number
+
+    def add_many(self, pks: Sequence[int], numbers: list[int]) -> None:
+        """add() for each; at once for the consecutive new ids SQLite allocates (above every id
+        of the table, so nothing was added at or after the first of them)."""
+        if isinstance(pks, range) and pks.step == 1 and pks:
+            if self.base is None:
+                self.base = pks.start
+            offset = pks.start - self.base
+            if offset >= 0:
+                del self.rows[offset:]
+                self.rows.extend(array("L", [0]) * (offset - len(self.rows)))
+                self.rows.extend(array("L", numbers))
+                return
+        for pk, number in zip(pks, numbers, strict=True):
+            self.add(pk, number)
 
     def get(self, pk: int) -> int | None:
         if self.base is None or pk < self.base or pk - self.base >= len(self.rows):

@@ -156,8 +156,9 @@ class TableReader:
     def records(self) -> Iterator[tuple[int, list[str]]]:
         """The data rows as (row number, stripped cells) without a dict per row: for bulk
         paths that read millions of rows by column position (see :attr:`headers`)."""
+        strip = str.strip
         for number, raw in self._records:
-            cells = [cell.strip() for cell in raw]
+            cells = list(map(strip, raw))
             if not any(cells):
                 continue
             yield number, cells
@@ -309,8 +310,7 @@ def _open_text(
     raw = _ReplayStream(stream, prefix, owns_source=owns)
     buffered = io.BufferedReader(raw, buffer_size=64 * 1024)
     text = io.TextIOWrapper(buffered, encoding=chosen, errors="strict", newline="")
-    lines = _LineCounter(text, chosen, _counting_codec(chosen, sample), name)
-    records = _csv_records(lines, delimiter, name)
+    records = _csv_records(text, delimiter, chosen, _counting_codec(chosen, sample), name)
     return TableReader(
         records,
         name=name,
@@ -496,63 +496,45 @@ class _ReplayStream(io.RawIOBase):
         super().close()
 
 
-class _LineCounter:
-    """Iterate the physical lines of a text stream, turning decode errors into ImportFileError."""
-
-    def __init__(self, text: io.TextIOWrapper, encoding: str, counting: str, name: str | None):
-        self.text = text
-        self.encoding = encoding
-        self.counting = counting
-        self.name = name
-        self.lines_read = 0
-
-    def __iter__(self) -> Iterator[str]:
-        readline = self.text.readline
-        while True:
-            try:
-                line = readline()
-            except UnicodeDecodeError as exc:
-                raise ImportFileError(self._decode_message(exc)) from exc
-            if not line:
-                return
-            self.lines_read += 1
-            yield line
-
-    def _decode_message(self, exc: UnicodeDecodeError) -> str:
-        # TextIOWrapper decodes chunk by chunk and only fetches a chunk once the lines before
-        # it were consumed, so the bad byte is on the line after the ones already read plus
-        # the line breaks that precede it inside the failing chunk.
-        before = bytes(exc.object[: exc.start]).decode(self.counting, errors="replace")
-        line = self.lines_read + 1 + before.count("\r") + before.count("\n") - before.count("\r\n")
-        where = f": {self.name}" if self.name else ""
-        return (
-            f"文字コード {self.encoding} として読めません（{line}行目）{where} "
-            f"— --encoding を確認してください (cannot decode as {self.encoding} at line {line})"
-        )
+def _decode_message(
+    exc: UnicodeDecodeError, lines_read: int, encoding: str, counting: str, name: str | None
+) -> str:
+    """Where a decoding error is, for the user: `lines_read` lines were read before it."""
+    # TextIOWrapper decodes chunk by chunk and only fetches a chunk once the lines before
+    # it were consumed, so the bad byte is on the line after the ones already read plus
+    # the line breaks that precede it inside the failing chunk.
+    before = bytes(exc.object[: exc.start]).decode(counting, errors="replace")
+    line = lines_read + 1 + before.count("\r") + before.count("\n") - before.count("\r\n")
+    where = f": {name}" if name else ""
+    return (
+        f"文字コード {encoding} として読めません（{line}行目）{where} "
+        f"— --encoding を確認してください (cannot decode as {encoding} at line {line})"
+    )
 
 
 def _csv_records(
-    lines: _LineCounter, delimiter: str, name: str | None
+    text: io.TextIOWrapper, delimiter: str, encoding: str, counting: str, name: str | None
 ) -> Iterator[tuple[int, list[str]]]:
-    """(record number, cells) for every record, blank ones included."""
-    reader = csv.reader(iter(lines), delimiter=delimiter, quotechar='"', strict=False)
+    """(record number, cells) for every record, blank ones included; decoding errors and
+    malformed CSV become ImportFileError naming the line (csv.reader counts the lines)."""
+    reader = csv.reader(text, delimiter=delimiter, quotechar='"', strict=False)
     number = 0
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            line = max(lines.lines_read, 1)
-            raise ImportFileError(
-                _named(
-                    f"CSVの形式が正しくありません（{line}行目付近） "
-                    f"(malformed CSV near line {line}: {exc})",
-                    name,
-                )
-            ) from exc
-        number += 1
-        yield number, cells
+    try:
+        for cells in reader:
+            number += 1
+            yield number, cells
+    except UnicodeDecodeError as exc:
+        message = _decode_message(exc, reader.line_num, encoding, counting, name)
+        raise ImportFileError(message) from exc
+    except csv.Error as exc:
+        line = max(reader.line_num, 1)
+        raise ImportFileError(
+            _named(
+                f"CSVの形式が正しくありません（{line}行目付近） "
+                f"(malformed CSV near line {line}: {exc})",
+                name,
+            )
+        ) from exc
 
 
 # --- XLSX -----------------------------------------------------------------------------------
