@@ -37,6 +37,17 @@ def test_list_systems_filters_like_the_ui_and_counts(api, world):
     assert page["count"] == 2 and [s["code"] for s in page["items"]] == ["S0002"]
 
 
+def test_the_count_is_the_number_of_matches_on_every_page(api, world):
+    from tests.factories import SystemFactory
+
+    for n in range(5):
+        SystemFactory(owner_unit=world.section_a, code=f"S09{n:02d}", status="planning")
+    for page, size, expected in [(1, 2, 2), (3, 2, 1), (4, 2, 0), (9, 50, 0)]:
+        body = api("get", "/systems", status="planning", page=page, page_size=size).json()
+        assert body["count"] == 5 and len(body["items"]) == expected, (page, size)
+        assert all("pagination_total" not in item for item in body["items"])
+
+
 def test_an_invalid_filter_value_is_a_422_naming_the_field(api, world):
     response = api("get", "/systems", status="broken")
     assert response.status_code == 422

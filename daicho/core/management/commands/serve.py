@@ -43,8 +43,8 @@ class Command(DaichoCommand):
         parser.add_argument(
             "--threads",
             type=int,
-            default=int(os.environ.get("DAICHO_THREADS", 4)),
-            help="threads per worker (default 4)",
+            default=int(os.environ.get("DAICHO_THREADS", 2)),
+            help="threads per worker (default 2)",
         )
         parser.add_argument(
             "--server",
