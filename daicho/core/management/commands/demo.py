@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 from daicho.core import demo
 from daicho.core.management.base import DaichoCommand
@@ -21,3 +21,7 @@ class Command(DaichoCommand):
         with transaction.atomic():
             for loader in demo.loaders():
                 loader.load(stdout=self.stdout)
+        # Fresh statistics for the query planner after the bulk load, rather than whenever
+        # PostgreSQL's autovacuum gets to it (SQLite has none until ANALYZE either).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
