@@ -72,6 +72,11 @@ class TrustedOperator:
 TRUSTED = TrustedOperator()
 
 
+def remember_scope(user, scope: Scope) -> None:
+    """Use ``scope`` for ``user`` for the rest of the request (read along with the user)."""
+    user._daicho_scope = scope
+
+
 def scope_of(user) -> Scope:
     """The user's scope, cached on the user object for the rest of the request."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -85,6 +90,10 @@ def scope_of(user) -> Scope:
     return scope
 
 
+# What a scope is built from: (organisation id, role, unit path, organisation name) per membership.
+MEMBERSHIP_COLUMNS = ("organisation_id", "role", "unit__path", "organisation__name")
+
+
 def _build_scope(user, organisation_id: int | None) -> Scope:
     """The scope from the user's memberships (in one organisation when ``organisation_id``)."""
     rows = []
@@ -92,9 +101,13 @@ def _build_scope(user, organisation_id: int | None) -> Scope:
         memberships = Membership.objects.filter(user=user)
         if organisation_id is not None:
             memberships = memberships.filter(organisation_id=organisation_id)
-        rows = list(
-            memberships.values_list("organisation_id", "role", "unit__path", "organisation__name")
-        )
+        rows = list(memberships.values_list(*MEMBERSHIP_COLUMNS))
+    return scope_from_memberships(user, rows, organisation_id)
+
+
+def scope_from_memberships(user, rows: list[tuple], organisation_id: int | None = None) -> Scope:
+    """The scope from rows of :data:`MEMBERSHIP_COLUMNS` (read by the caller, e.g. with the
+    API token that names the user)."""
     if user.is_superuser:
         from daicho.core.models import Organisation
 
