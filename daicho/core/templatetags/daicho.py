@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime
 
-from django import template
+from django import forms, template
+from django.forms.widgets import Input
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from daicho.core import money, wareki
+from daicho.core.html import esc
 
 register = template.Library()
 
@@ -71,12 +74,6 @@ def get_item(mapping, key):
 def widget(bound_field) -> str:
     """A form field's widget; select boxes are built in Python (a template per option is slow on
     long unit lists)."""
-    from django import forms
-    from django.forms.widgets import Input
-    from django.utils.safestring import mark_safe
-
-    from daicho.core.html import esc
-
     w = bound_field.field.widget
     if isinstance(w, Input) and not isinstance(w, forms.CheckboxInput | forms.FileInput):
         return _input(bound_field, w)
@@ -89,27 +86,20 @@ def widget(bound_field) -> str:
         else {"" if value is None else str(value)}
     )
     attrs = {**w.attrs, "name": bound_field.html_name, "id": bound_field.auto_id}
+    attrs = {k: v for k, v in attrs.items() if v is not True}  # no bare flags but `multiple`
     if isinstance(w, forms.SelectMultiple):
         attrs["multiple"] = True
     options = "".join(
         f'<option value="{esc(v)}"{" selected" if str(v) in selected else ""}>{esc(label)}</option>'
         for v, label in _flat_choices(bound_field.field)
     )
-    attr_html = "".join(
-        f' {esc(k)}="{esc(v)}"' for k, v in attrs.items() if v not in (None, False, True)
-    )
-    flags = " multiple" if attrs.get("multiple") else ""
-    return mark_safe(f"<select{attr_html}{flags}>{options}</select>")  # noqa: S308 (escaped)
+    return mark_safe(f"<select{_attributes(attrs)}>{options}</select>")  # noqa: S308 (escaped)
 
 
 @register.simple_tag
 def filter_fields(form) -> str:
     """The fields of a list's filter form, each with its label, widget and errors (built in
     Python: a list page shows a dozen of them on every request)."""
-    from django.utils.safestring import mark_safe
-
-    from daicho.core.html import esc
-
     parts = []
     for field in form:
         if field.name == "ordering":  # the table's headers sort
@@ -127,10 +117,6 @@ def filter_fields(form) -> str:
 
 def _input(bound_field, w) -> str:
     """A text-like input as Django's widget template writes it."""
-    from django.utils.safestring import mark_safe
-
-    from daicho.core.html import esc
-
     extra = bound_field.build_widget_attrs({}, w)  # required, disabled, aria-invalid, …
     if bound_field.auto_id and "id" not in w.attrs:
         extra.setdefault("id", bound_field.auto_id)
@@ -139,12 +125,17 @@ def _input(bound_field, w) -> str:
     html = f'<input type="{esc(w.input_type)}" name="{esc(bound_field.html_name)}"'
     if value is not None:
         html += f' value="{esc(value)}"'
-    for key, attr in attrs.items():
-        if attr is True:
-            html += f" {esc(key)}"
-        elif attr is not False and attr is not None:
-            html += f' {esc(key)}="{esc(attr)}"'
-    return mark_safe(html + ">")  # noqa: S308 (every value is escaped above)
+    return mark_safe(f"{html}{_attributes(attrs)}>")  # noqa: S308 (every value is escaped)
+
+
+def _attributes(attrs: dict) -> str:
+    """HTML attributes as Django's attrs.html writes them: True as a bare name, False and None
+    left out."""
+    return "".join(
+        f" {esc(key)}" if value is True else f' {esc(key)}="{esc(value)}"'
+        for key, value in attrs.items()
+        if value is not False and value is not None
+    )
 
 
 def _flat_choices(field):
