@@ -57,14 +57,17 @@ class FilterSet(df.FilterSet):
         return form_class
 
 
-def _units(request):
+def visible_units(request):
+    """The units the request's user can read, in tree order (a model choice filter's queryset)."""
     return OrgUnit.objects.visible_to(getattr(request, "user", None)).order_by("path")
 
 
 class UnitFilterSet(FilterSet):
     q = df.CharFilter(method="search", label=_("Search"))
     code = df.CharFilter(field_name="code", lookup_expr="iexact", label=_("Code"))
-    parent = df.ModelChoiceFilter(queryset=_units, to_field_name="code", label=_("Parent unit"))
+    parent = df.ModelChoiceFilter(
+        queryset=visible_units, to_field_name="code", label=_("Parent unit")
+    )
 
     class Meta:
         model = OrgUnit
@@ -106,18 +109,15 @@ class UnitCodeFilter(df.ChoiceFilter):
         self.extra.update(choices=self.choices, unit_filter=self)
         return super().field
 
-    def _visible(self):
-        return OrgUnit.objects.visible_to(getattr(self.parent.request, "user", None))
-
     def units(self) -> list[tuple[int, str, str, str, int | None, int]]:
         """(id, code, name, path, parent id, sort order) of the units offered."""
         parent = self.parent
         units = getattr(parent, "_visible_units", None)
         if units is None:
             units = parent._visible_units = list(
-                self._visible()
-                .order_by("path")
-                .values_list("pk", "code", "name", "path", "parent_id", "sort_order")
+                visible_units(parent.request).values_list(
+                    "pk", "code", "name", "path", "parent_id", "sort_order"
+                )
             )
         if self.departments_only:
             return sorted((u for u in units if u[4] is None), key=lambda u: (u[5], u[1]))
@@ -130,7 +130,7 @@ class UnitCodeFilter(df.ChoiceFilter):
             if hasattr(self.parent, "_visible_units"):
                 found[code] = [(u[0], u[3]) for u in self.units() if u[1] == code]
             else:
-                units = self._visible().filter(code=code)
+                units = visible_units(self.parent.request).filter(code=code)
                 if self.departments_only:
                     units = units.filter(parent=None)
                 found[code] = list(units.values_list("pk", "path"))

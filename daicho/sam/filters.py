@@ -9,8 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from daicho.core.filters import FilterSet
-from daicho.core.models import OrgUnit
+from daicho.core.filters import FilterSet, visible_units
 from daicho.sam.models import (
     Device,
     DeviceStatus,
@@ -22,17 +21,11 @@ from daicho.sam.models import (
 )
 
 
-def _units(request):
-    if request is None:
-        return OrgUnit.objects.none()
-    return OrgUnit.objects.visible_to(request.user).order_by("path")
-
-
 class DeviceFilterSet(FilterSet):
     q = df.CharFilter(method="search", label=_("Search"))
     type = df.MultipleChoiceFilter(choices=DeviceType.choices, label=_("Type"))
     status = df.MultipleChoiceFilter(choices=DeviceStatus.choices, label=_("Status"))
-    unit = df.ModelChoiceFilter(queryset=_units, method="in_unit", label=_("Unit"))
+    unit = df.ModelChoiceFilter(queryset=visible_units, method="in_unit", label=_("Unit"))
     os_match = df.ChoiceFilter(
         method="matched",
         choices=[("matched", _("Matched to a release")), ("unmatched", _("Not matched"))],
@@ -64,7 +57,7 @@ class LicenceFilterSet(FilterSet):
     q = df.CharFilter(method="search", label=_("Search"))
     metric = df.MultipleChoiceFilter(choices=LicenceMetric.choices, label=_("Metric"))
     type = df.MultipleChoiceFilter(choices=LicenceType.choices, label=_("Licence type"))
-    unit = df.ModelChoiceFilter(queryset=_units, method="in_unit", label=_("Unit"))
+    unit = df.ModelChoiceFilter(queryset=visible_units, method="in_unit", label=_("Unit"))
     validity = df.ChoiceFilter(
         method="valid",
         choices=[

@@ -7,14 +7,9 @@ import datetime
 import django_filters as df
 from django.utils.translation import gettext_lazy as _
 
-from daicho.core.filters import FilterSet
-from daicho.core.models import OrgUnit
+from daicho.core.filters import FilterSet, visible_units
 from daicho.registry.filters import BooleanChoiceFilter
 from daicho.security.models import Incident, IncidentKind, IncidentStatus, Severity
-
-
-def _units(request):
-    return OrgUnit.objects.visible_to(getattr(request, "user", None)).order_by("path")
 
 
 class IncidentFilterSet(FilterSet):
@@ -24,7 +19,7 @@ class IncidentFilterSet(FilterSet):
     severity = df.ChoiceFilter(label=_("Severity"), choices=Severity.choices)
     status = df.ChoiceFilter(label=_("Status"), choices=IncidentStatus.choices)
     personal_data = BooleanChoiceFilter(label=_("Personal data involved"))
-    unit = df.ModelChoiceFilter(label=_("Unit"), queryset=_units, method="in_unit")
+    unit = df.ModelChoiceFilter(label=_("Unit"), queryset=visible_units, method="in_unit")
 
     class Meta:
         model = Incident
