@@ -14,21 +14,8 @@ from daicho.core.models import AuditEvent
 from daicho.registry import importers
 from daicho.registry.models import CostItem, CostLine
 
-EVENT_FIELDS = (
-    "organisation_id",
-    "actor_id",
-    "actor_name",
-    "channel",
-    "action",
-    "content_type_id",
-    "object_id",
-    "object_repr",
-    "root_type_id",
-    "root_id",
-    "before",
-    "after",
-    "message",
-)
+# What two writers of the same event agree on: every column but the time and the request id.
+EVENT_FIELDS = tuple(c for c in audit.EVENT_COLUMNS if c not in ("time", "request_id"))
 
 # The same systems, years, bases, categories and items written in the ways offices write them,
 # each repeated so that later rows take the fast path.
