@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ChoiceField
 
 from daicho.core.models import OrgUnit
+from daicho.core.permissions import scope_of
+from daicho.core.units import UnitRow, unit_rows
 
 
 class _FieldsOfThisRequest(dict):
@@ -81,7 +83,7 @@ class UnitFilterSet(FilterSet):
 
 
 class UnitCodeField(ChoiceField):
-    """A unit's code, checked by looking that code up rather than by listing every unit."""
+    """A unit's code, checked against the units the filter offers by its code."""
 
     def __init__(self, *args, unit_filter: UnitCodeFilter, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,9 +97,8 @@ class UnitCodeFilter(df.ChoiceFilter):
     """A unit the user can read, chosen by its code; keeps the records whose unit (the FK named
     by ``field_name``) is that unit or one below it.
 
-    Units are read only when needed, once per FilterSet: all of them (one query for every unit
-    filter of the form) to show the choices, or just the ones with the code given to check and
-    apply a value (an API request without one makes no query).
+    The units come from the process's copy of each organisation's tree (daicho.core.units),
+    read once per FilterSet and only when needed: a request makes no query for them.
     """
 
     field_class = UnitCodeField
@@ -109,45 +110,39 @@ class UnitCodeFilter(df.ChoiceFilter):
         self.extra.update(choices=self.choices, unit_filter=self)
         return super().field
 
-    def units(self) -> list[tuple[int, str, str, str, int | None, int]]:
-        """(id, code, name, path, parent id, sort order) of the units offered."""
+    def units(self) -> list[UnitRow]:
+        """The units offered: those the user reads (the departments among them, in their
+        order, for a department filter)."""
         parent = self.parent
         units = getattr(parent, "_visible_units", None)
         if units is None:
-            units = parent._visible_units = list(
-                visible_units(parent.request).values_list(
-                    "pk", "code", "name", "path", "parent_id", "sort_order"
-                )
-            )
+            user = getattr(parent.request, "user", None)
+            units = parent._visible_units = unit_rows(scope_of(user))
         if self.departments_only:
-            return sorted((u for u in units if u[4] is None), key=lambda u: (u[5], u[1]))
+            return sorted(
+                (u for u in units if u.parent_id is None), key=lambda u: (u.sort_order, u.code)
+            )
         return units
 
-    def units_with_code(self, code: str) -> list[tuple[int, str]]:
-        """(id, path) of the units offered with this code (one per organisation)."""
+    def units_with_code(self, code: str) -> list[UnitRow]:
+        """The units offered with this code (one per organisation)."""
         found = self.__dict__.setdefault("_with_code", {})
         if code not in found:
-            if hasattr(self.parent, "_visible_units"):
-                found[code] = [(u[0], u[3]) for u in self.units() if u[1] == code]
-            else:
-                units = visible_units(self.parent.request).filter(code=code)
-                if self.departments_only:
-                    units = units.filter(parent=None)
-                found[code] = list(units.values_list("pk", "path"))
+            found[code] = [u for u in self.units() if u.code == code]
         return found[code]
 
     def choices(self) -> list[tuple[str, str]]:
-        return [(u[1], u[2]) for u in self.units()]
+        return [(u.code, u.name) for u in self.units()]
 
     def filter(self, qs, value):
         if value in ("", None):
             return qs
         chosen = self.units_with_code(value)
         if self.departments_only:  # every unit of a department names it as its department
-            return qs.filter(**{f"{self.field_name}__department_id__in": [u[0] for u in chosen]})
+            return qs.filter(**{f"{self.field_name}__department_id__in": [u.pk for u in chosen]})
         match = Q(pk__in=[])
-        for _pk, path in chosen:
-            match |= Q(**{f"{self.field_name}__path__startswith": path})
+        for unit in chosen:
+            match |= Q(**{f"{self.field_name}__path__startswith": unit.path})
         return qs.filter(match)
 
 

@@ -95,6 +95,10 @@ class Organisation(models.Model):
         help_text=_("The fiscal year that cost reductions are measured against."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # A new random value whenever one of the organisation's units is written: processes keep the
+    # unit tree in memory under it (daicho.core.units). Random rather than counted, so a restored
+    # database never brings back a value that stood for other units.
+    units_version = models.BigIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("organisation")

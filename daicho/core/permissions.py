@@ -25,6 +25,7 @@ class Scope:
     roles: frozenset[str] = field(default_factory=frozenset)
     superuser: bool = False
     names: tuple[tuple[int, str], ...] = ()  # (id, name) of the organisations read, by id
+    unit_versions: tuple[tuple[int, int], ...] = ()  # (id, units_version) of the same
 
     @property
     def organisation_name(self) -> str:
@@ -90,8 +91,15 @@ def scope_of(user) -> Scope:
     return scope
 
 
-# What a scope is built from: (organisation id, role, unit path, organisation name) per membership.
-MEMBERSHIP_COLUMNS = ("organisation_id", "role", "unit__path", "organisation__name")
+# What a scope is built from, per membership: organisation id, role, unit path, organisation name
+# and the version of its unit tree (daicho.core.units).
+MEMBERSHIP_COLUMNS = (
+    "organisation_id",
+    "role",
+    "unit__path",
+    "organisation__name",
+    "organisation__units_version",
+)
 
 
 def _build_scope(user, organisation_id: int | None) -> Scope:
@@ -114,24 +122,26 @@ def scope_from_memberships(user, rows: list[tuple], organisation_id: int | None 
         organisations = Organisation.objects.order_by("pk")
         if organisation_id is not None:
             organisations = organisations.filter(pk=organisation_id)
-        names = tuple(organisations.values_list("pk", "name"))
-        org_ids = frozenset(pk for pk, _name in names)
+        organisations = list(organisations.values_list("pk", "name", "units_version"))
+        org_ids = frozenset(pk for pk, _name, _version in organisations)
         return Scope(
             read_org_ids=org_ids,
             policy_org_ids=org_ids,
             audit_org_ids=org_ids,
-            roles=frozenset(r for _, r, _, _ in rows) | {Role.IT_POLICY},
+            roles=frozenset(row[1] for row in rows) | {Role.IT_POLICY},
             superuser=True,
-            names=names,
+            names=tuple((pk, name) for pk, name, _version in organisations),
+            unit_versions=tuple((pk, version) for pk, _name, version in organisations),
         )
     return Scope(
-        read_org_ids=frozenset(o for o, _, _, _ in rows),
-        policy_org_ids=frozenset(o for o, r, _, _ in rows if r == Role.IT_POLICY),
-        audit_org_ids=frozenset(o for o, r, _, _ in rows if r in (Role.AUDITOR, Role.IT_POLICY)),
-        owner_paths=tuple(sorted({p for _, r, p, _ in rows if r == Role.OWNER and p})),
-        sam_paths=tuple(sorted({p for _, r, p, _ in rows if r == Role.SAM_OFFICER and p})),
-        roles=frozenset(r for _, r, _, _ in rows),
-        names=tuple(sorted({(o, name) for o, _, _, name in rows})),
+        read_org_ids=frozenset(o for o, *_ in rows),
+        policy_org_ids=frozenset(o for o, r, *_ in rows if r == Role.IT_POLICY),
+        audit_org_ids=frozenset(o for o, r, *_ in rows if r in (Role.AUDITOR, Role.IT_POLICY)),
+        owner_paths=tuple(sorted({p for _, r, p, *_ in rows if r == Role.OWNER and p})),
+        sam_paths=tuple(sorted({p for _, r, p, *_ in rows if r == Role.SAM_OFFICER and p})),
+        roles=frozenset(r for _, r, *_ in rows),
+        names=tuple(sorted({(o, name) for o, _, _, name, *_ in rows})),
+        unit_versions=tuple(sorted({(o, version) for o, _, _, _, version in rows})),
     )
 
 
