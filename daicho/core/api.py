@@ -8,7 +8,7 @@ from typing import Annotated
 
 import django_filters as df
 from django.conf import settings
-from django.db.models import Count, F, QuerySet, Window
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
@@ -29,6 +29,7 @@ from daicho.core.permissions import (
     scope_from_memberships,
     scope_of,
 )
+from daicho.core.tables import page_with_total
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 USE_FLUSH = timedelta(minutes=1)
@@ -198,20 +199,11 @@ class Pagination(PageNumberPagination):
         super().__init__(page_size=50, max_page_size=1000, **kwargs)
 
     def paginate_queryset(self, queryset, pagination, request, **params):
-        """The page and the total count in one query: each row carries ``COUNT(*) OVER ()``,
-        the number of rows the filters match (a second query only for a page past the end).
-        A query with DISTINCT or a UNION is counted the usual way."""
-        query = getattr(queryset, "query", None)
-        if query is None or query.distinct or query.combinator:
+        """The page and the total count in one query (:func:`tables.page_with_total`)."""
+        if not hasattr(queryset, "query"):
             return super().paginate_queryset(queryset, pagination, request, **params)
         size = self._get_page_size(pagination.page_size)
-        offset = (pagination.page - 1) * size
-        rows = list(queryset.annotate(pagination_total=Window(Count("*")))[offset : offset + size])
-        if rows:
-            first = rows[0]
-            count = first["pagination_total"] if isinstance(first, dict) else first.pagination_total
-        else:
-            count = queryset.count()
+        rows, count = page_with_total(queryset, (pagination.page - 1) * size, size)
         return {self.items_attribute: rows, "count": count}
 
 

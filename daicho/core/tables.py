@@ -10,13 +10,29 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Window
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from daicho.core.html import esc, query_string
 
 _PK = "987654321"  # reverse() once per column with this stand-in, then put each row's pk in
+MAX_PAGE = 1_000_000  # beyond it a request asks for the last page (and offsets stay in range)
+
+
+def page_with_total(queryset, offset: int, size: int) -> tuple[list, int]:
+    """The rows ``offset`` to ``offset + size`` of ``queryset`` and the number of rows it
+    matches, in one query: each row carries ``COUNT(*) OVER ()`` (a second query counts only for
+    a page past the end). A query with DISTINCT or a UNION is counted the usual way."""
+    query = queryset.query
+    if query.distinct or query.combinator:
+        return list(queryset[offset : offset + size]), queryset.count()
+    rows = list(queryset.annotate(pagination_total=Window(Count("*")))[offset : offset + size])
+    if not rows:
+        return rows, queryset.count()
+    first = rows[0]
+    return rows, first["pagination_total"] if isinstance(first, dict) else first.pagination_total
 
 
 @dataclass(frozen=True)
@@ -32,18 +48,23 @@ class Column:
     optional: bool = True  # may be hidden with the column chooser
     default: bool = True  # shown when the user has not chosen columns
 
-    def cell(self, record: Any, url_pattern: str = "") -> str:
-        """The cell's HTML: the value escaped (or as is when it is already safe HTML)."""
+    def cell(self, record: Any, pk: Any = None, url_pattern: str = "") -> str:
+        """The cell's HTML: the value escaped (or as is when it is already safe HTML), linked to
+        the record's page when the column links."""
         value = self.value(record)
         html = "—" if value is None or value == "" else esc(value)
         if url_pattern:
-            return f'<a href="{url_pattern.replace(_PK, str(record.pk))}">{html}</a>'
+            return f'<a href="{url_pattern.replace(_PK, str(pk))}">{html}</a>'
         return html
 
 
 @dataclass
 class Table:
-    """A sorted, paginated page of a queryset with the chosen columns rendered."""
+    """A sorted, paginated page of a queryset with the chosen columns rendered.
+
+    The rows are model instances, or dicts of the columns (with ``id``) where the list reads
+    them with ``values()``; ``describe`` gives a row's name for its selection box.
+    """
 
     columns: Sequence[Column]
     queryset: Any
@@ -52,7 +73,8 @@ class Table:
     per_page: int = 50
     selectable: bool = False
     chosen: Sequence[str] | None = None
-    rows: list[tuple[Any, list[str]]] = field(init=False, default_factory=list)
+    describe: Callable[[Any], str] = str
+    rows: list[tuple[Any, Any, list[str]]] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         names = set(self.chosen) if self.chosen else None
@@ -63,32 +85,43 @@ class Table:
         ]
         self.sort = self.request.GET.get("sort") or self.default_sort
         self.queryset = self.queryset.order_by(*self._order_by(self.sort))
-        paginator = Paginator(self.queryset, self.per_page)
-        try:
-            self.page = paginator.page(self.request.GET.get("page") or 1)
-        except PageNotAnInteger:
-            self.page = paginator.page(1)
-        except EmptyPage:
-            self.page = paginator.page(paginator.num_pages)
+        self.page = self._page()
         self.page_range = list(
-            paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1)
+            self.page.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1)
         )
-        self.ellipsis = paginator.ELLIPSIS
+        self.ellipsis = Paginator.ELLIPSIS
         patterns = [reverse(c.link, args=[_PK]) if c.link else "" for c in self.visible]
-        self.rows = [
-            (record, [c.cell(record, p) for c, p in zip(self.visible, patterns, strict=True)])
-            for record in self.page.object_list
-        ]
+        for record in self.page.object_list:
+            pk = record["id"] if isinstance(record, dict) else record.pk
+            cells = [c.cell(record, pk, p) for c, p in zip(self.visible, patterns, strict=True)]
+            self.rows.append((pk, record, cells))
+
+    def _page(self) -> Page:
+        """The page asked for (the first when the number is not one, the last when past the
+        end), read with the total count in one query."""
+        try:
+            number = min(max(int(self.request.GET.get("page") or 1), 1), MAX_PAGE)
+        except ValueError:
+            number = 1
+        paginator = Paginator(self.queryset, self.per_page)
+        rows, count = page_with_total(self.queryset, (number - 1) * self.per_page, self.per_page)
+        paginator.count = count  # what its cached property would count with a second query
+        if not rows and number > paginator.num_pages:
+            number = paginator.num_pages
+            rows, count = page_with_total(
+                self.queryset, (number - 1) * self.per_page, self.per_page
+            )
+        return Page(rows, number, paginator)
 
     def body(self) -> SafeString:
         """The rows of the page as HTML table rows (with a selection box when selectable)."""
         parts = []
-        for record, cells in self.rows:
+        for pk, record, cells in self.rows:
             parts.append("<tr>")
             if self.selectable:
                 parts.append(
-                    f'<td><input type="checkbox" name="pk" value="{record.pk}" '
-                    f'aria-label="{esc(record)}"></td>'
+                    f'<td><input type="checkbox" name="pk" value="{pk}" '
+                    f'aria-label="{esc(self.describe(record))}"></td>'
                 )
             for cell in cells:
                 parts.append(f"<td>{cell}</td>")

@@ -66,6 +66,13 @@ class ObjectListView(LoginRequiredMixin, View):
     def get_queryset(self):
         raise NotImplementedError
 
+    def table_rows(self, queryset):
+        """What the table's rows are read from (model instances by default; a list may take
+        dicts of the columns it shows, and its columns read those)."""
+        return queryset
+
+    describe = staticmethod(str)  # a row as the selection box's label reads it
+
     def get(self, request):
         queryset = self.get_queryset()
         filterset = None
@@ -85,12 +92,13 @@ class ObjectListView(LoginRequiredMixin, View):
         can_bulk = bool(self.bulk_actions) and scope.can_write
         table = Table(
             columns=self.columns,
-            queryset=queryset,
+            queryset=self.table_rows(queryset),
             request=request,
             default_sort=self.default_sort,
             per_page=per_page,
             selectable=can_bulk,
             chosen=request.GET.getlist("cols") or None,
+            describe=self.describe,
         )
         saved = (
             SavedView.objects.filter(

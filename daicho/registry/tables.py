@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 
+from django.utils.timezone import localtime
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -24,9 +25,9 @@ def _cia_letters(language: str | None) -> tuple[str, str, str]:
     return gettext("C"), gettext("I"), gettext("A")
 
 
-def _classification(s) -> str:
+def _classification(s: dict) -> str:
     c, i, a = _cia_letters(get_language())  # translated once per language, not per row
-    parts = [(c, s.confidentiality), (i, s.integrity), (a, s.availability)]
+    parts = [(c, s["confidentiality"]), (i, s["integrity"]), (a, s["availability"])]
     return " ".join(f"{letter}{value}" for letter, value in parts if value)
 
 
@@ -38,7 +39,7 @@ SYSTEM_COLUMNS = [
     Column(
         "code",
         _("System ID"),
-        lambda s: s.code,
+        lambda s: s["code"],
         sort=("code",),
         link="registry:system_detail",
         optional=False,
@@ -46,7 +47,7 @@ SYSTEM_COLUMNS = [
     Column(
         "name",
         _("Name"),
-        lambda s: s.name,
+        lambda s: s["name"],
         sort=("name",),
         link="registry:system_detail",
         optional=False,
@@ -54,43 +55,43 @@ SYSTEM_COLUMNS = [
     Column(
         "department",
         _("Department"),
-        lambda s: s.department_name,
+        lambda s: s["department"],
         sort=("owner_unit__department__sort_order", "owner_unit__path"),
     ),
     Column(
-        "owner_unit", _("Owner section"), lambda s: s.owner_unit.name, sort=("owner_unit__path",)
+        "owner_unit", _("Owner section"), lambda s: s["owner_unit_name"], sort=("owner_unit__path",)
     ),
-    Column("status", _("Status"), lambda s: label(Status, s.status), sort=("status",)),
-    Column("hosting", _("Hosting"), lambda s: label(Hosting, s.hosting), sort=("hosting",)),
+    Column("status", _("Status"), lambda s: label(Status, s["status"]), sort=("status",)),
+    Column("hosting", _("Hosting"), lambda s: label(Hosting, s["hosting"]), sort=("hosting",)),
     Column("classification", _("Classification"), _classification),
     Column(
         "in_service_on",
         _("In service since"),
-        lambda s: jdate(s.in_service_on),
+        lambda s: jdate(s["in_service_on"]),
         sort=("in_service_on",),
     ),
     Column(
         "retired_on",
         _("Retired on"),
-        lambda s: jdate(s.retired_on),
+        lambda s: jdate(s["retired_on"]),
         sort=("retired_on",),
         default=False,
     ),
-    Column("users", _("Users"), lambda s: label(UserBase, s.users), default=False),
-    Column("personal_data", _("Personal data"), lambda s: _yes(s.personal_data), default=False),
-    Column("my_number", _("Individual number"), lambda s: _yes(s.my_number), default=False),
+    Column("users", _("Users"), lambda s: label(UserBase, s["users"]), default=False),
+    Column("personal_data", _("Personal data"), lambda s: _yes(s["personal_data"]), default=False),
+    Column("my_number", _("Individual number"), lambda s: _yes(s["my_number"]), default=False),
     Column(
         "standard_business",
         _("Standardisation business area"),
-        lambda s: label(StandardBusiness, s.standard_business),
+        lambda s: label(StandardBusiness, s["standard_business"]),
         default=False,
     ),
-    Column("sso_integrated", _("SSO"), lambda s: _yes(s.sso_integrated), default=False),
-    Column("open_data", _("Open data"), lambda s: _yes(s.open_data), default=False),
+    Column("sso_integrated", _("SSO"), lambda s: _yes(s["sso_integrated"]), default=False),
+    Column("open_data", _("Open data"), lambda s: _yes(s["open_data"]), default=False),
     Column(
         "updated_at",
         _("Updated"),
-        lambda s: s.updated_at.strftime("%Y-%m-%d %H:%M"),
+        lambda s: localtime(s["updated_at"]).strftime("%Y-%m-%d %H:%M"),
         sort=("updated_at",),
         default=False,
     ),

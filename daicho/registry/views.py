@@ -68,6 +68,13 @@ class SystemListView(ObjectListView):
     def get_queryset(self):
         return selectors.system_list(user=self.request.user)
 
+    def table_rows(self, queryset):
+        return selectors.system_row_values(queryset)
+
+    @staticmethod
+    def describe(row: dict) -> str:
+        return f"{row['code']} {row['name']}"
+
 
 def _history(obj, limit: int = 200) -> list[dict]:
     """The カルテ: audit events of the record (and of what belongs to it) and its notes.

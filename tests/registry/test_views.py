@@ -18,7 +18,7 @@ def policy_client(client, world):
 
 
 def names_in(response) -> list[str]:
-    return [record.name for record, _cells in response.context["table"].rows]
+    return [record["name"] for _pk, record, _cells in response.context["table"].rows]
 
 
 def test_list_filters_by_department_status_and_free_text(policy_client, world):
@@ -264,3 +264,40 @@ def test_a_contract_carries_its_green_procurement_flag_through_import_and_export
     bad.write_text(path.read_text(encoding="utf-8").replace(",適合", ",たぶん"), encoding="utf-8")
     result = engine.run(kind="contracts", source=str(bad), organisation=world.org)
     assert not result.ok and result.problems[0].column == "green"
+
+
+def test_list_pages_through_the_rows_and_counts_them_in_the_same_query(policy_client, world):
+    for n in range(3, 29):
+        SystemFactory(owner_unit=world.section_a, code=f"S{n:04d}", name=f"業務システム{n}")
+    url = reverse("registry:system_list")
+
+    def page(number) -> tuple[int, list[str], str]:
+        response = policy_client.get(url, {"per_page": 25, "sort": "code", "page": number})
+        table = response.context["table"]
+        return table.page.number, names_in(response), response.content.decode()
+
+    number, names, html = page(1)
+    assert number == 1 and len(names) == 25 and names[0] == "税務システム"
+    assert "28件" in html
+    number, last, html = page(2)
+    assert number == 2 and last == [f"業務システム{n}" for n in (26, 27, 28)]
+    assert "28件" in html
+    for past_the_end in (3, 10**30):
+        assert page(past_the_end)[:2] == (2, last)  # the last page
+    for not_a_page in ("abc", "0", "-3", "2.5"):
+        assert page(not_a_page)[:2] == (1, names)
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        policy_client.get(url, {"per_page": 25, "sort": "code"})
+    systems = [q["sql"] for q in queries if 'FROM "registry_informationsystem"' in q["sql"]]
+    assert len(systems) == 1 and "OVER ()" in systems[0]
+
+
+def test_list_rows_link_to_their_system_and_name_it_for_the_selection_box(policy_client, world):
+    html = policy_client.get(reverse("registry:system_list"), {"department": "D01"}).content
+    detail = reverse("registry:system_detail", args=[world.system_a.pk])
+    assert f'<a href="{detail}">S0001</a>'.encode() in html
+    assert f'value="{world.system_a.pk}" aria-label="S0001 税務システム"'.encode() in html
