@@ -301,3 +301,16 @@ def test_list_rows_link_to_their_system_and_name_it_for_the_selection_box(policy
     detail = reverse("registry:system_detail", args=[world.system_a.pk])
     assert f'<a href="{detail}">S0001</a>'.encode() in html
     assert f'value="{world.system_a.pk}" aria-label="S0001 税務システム"'.encode() in html
+
+
+def test_list_shows_the_update_time_in_local_time(policy_client, world):
+    import datetime
+
+    from daicho.registry.models import InformationSystem
+
+    utc = datetime.datetime(2026, 4, 1, 0, 30, tzinfo=datetime.UTC)
+    InformationSystem.objects.filter(pk=world.system_a.pk).update(updated_at=utc)
+    html = policy_client.get(
+        reverse("registry:system_list"), {"code": "S0001", "cols": ["updated_at"]}
+    ).content.decode()
+    assert "2026-04-01 09:30" in html  # Japan Standard Time, not UTC's 00:30
