@@ -74,3 +74,19 @@ def insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[tupl
         raw.executemany(f'INSERT INTO "{table}" ({columns}) VALUES ({placeholders})', rows)  # noqa: S608
     finally:
         raw.close()
+
+
+def refresh_planner_statistics() -> None:
+    """Bring SQLite's query-planner statistics up to date after rows arrived in bulk.
+
+    SQLite keeps no statistics until ANALYZE runs, and without them its planner picks worse
+    indexes for the list pages (they ran about twice as slow on 10,000 systems). ``PRAGMA
+    optimize`` analyses the tables this connection used that have no statistics yet or have
+    grown many times since; ``analysis_limit`` keeps that to a sample, so it costs milliseconds
+    even on a million rows. PostgreSQL's autovacuum does the same by itself.
+    """
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA analysis_limit=1000")
+        cursor.execute("PRAGMA optimize")

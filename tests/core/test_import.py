@@ -321,3 +321,30 @@ def test_a_single_bad_row_after_100000_good_ones_writes_nothing(world, tmp_path)
     assert result.batch.rejected == 1 and result.problems[0].row == 100_002
     assert CostLine.objects.count() == before
     assert not AuditEvent.objects.filter(channel="import").exists()
+
+
+def test_an_applied_import_leaves_the_planner_statistics_of_its_tables(world, capsys, tmp_path):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's autovacuum keeps the statistics")
+
+    def analysed() -> set[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            if not cursor.fetchall():
+                return set()
+            cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
+            return {row[0] for row in cursor.fetchall()}
+
+    text = "システムID,システム名,所管部局,所管課\nS0100,河川情報システム,総務部,情報政策課\n"
+    assert "registry_informationsystem" not in analysed()
+    code, _out, err = run(
+        capsys, "import", "systems", "--dry-run", "--org", "330001", write(tmp_path, "s.csv", text)
+    )
+    assert "registry_informationsystem" not in analysed()  # nothing written, nothing to learn
+    code, _out, err = run(
+        capsys, "import", "systems", "--org", "330001", write(tmp_path, "s.csv", text)
+    )
+    assert code == 0, err
+    assert "registry_informationsystem" in analysed()

@@ -24,7 +24,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from daicho.core import audit
+from daicho.core import audit, bulk
 from daicho.core.audit import Channel
 from daicho.core.importing.readers import ImportFileError, open_table
 from daicho.core.importing.values import CellError, normalize
@@ -463,6 +463,8 @@ def run(
         if wrote
         else ImportStatus.REJECTED
     )
+    if wrote:
+        bulk.refresh_planner_statistics()
     for key in ("created", "updated", "unchanged", "rejected"):
         setattr(batch, key, ctx.counts[key])
     batch.units_created = ctx.created_refs
