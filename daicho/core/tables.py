@@ -1,7 +1,8 @@
 """List tables: columns, sorting from `?sort=`, pagination from `?page=` and `?per_page=`.
 
-The rows are rendered in Python (each cell escaped once) and the template inserts them as one
-string, so a page of 50 rows costs well under a millisecond instead of a template loop per cell.
+The header, the rows and the page links are written in Python (each value escaped once) and the
+template inserts them as strings: a page of 50 rows costs well under a millisecond instead of a
+template loop per cell.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Window
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from daicho.core.html import esc, query_string
 
@@ -113,8 +115,38 @@ class Table:
             )
         return Page(rows, number, paginator)
 
+    def head(self) -> SafeString:
+        """The header row: each sortable column links to the list sorted by it (the current
+        sort's column the other way round, with its arrow)."""
+        parts = ["<thead><tr>"]
+        if self.selectable:
+            label = esc(gettext("Select all"))
+            parts.append(
+                f'<th><input type="checkbox" data-select-all="1" aria-label="{label}"></th>'
+            )
+        arrows = {"asc": " ▲", "desc": " ▼", "": ""}
+        for header in self.headers():
+            column = header["column"]
+            parts.append('<th class="num">' if column.numeric else "<th>")
+            if header["sortable"]:
+                parts.append(
+                    f'<a href="{esc(header["url"])}">{esc(column.header)}'
+                    f"{arrows[header['state']]}</a>"
+                )
+            else:
+                parts.append(esc(column.header))
+            parts.append("</th>")
+        parts.append("</tr></thead>")
+        return mark_safe("".join(parts))  # noqa: S308 (every value is escaped above)
+
     def body(self) -> SafeString:
-        """The rows of the page as HTML table rows (with a selection box when selectable)."""
+        """The rows of the page as HTML table rows (with a selection box when selectable), or a
+        row saying that none match."""
+        if not self.rows:
+            return mark_safe(  # noqa: S308 (escaped)
+                f'<tr><td colspan="{len(self.visible) + 1}" class="text-muted">'
+                f"{esc(gettext('No records match.'))}</td></tr>"
+            )
         parts = []
         for pk, record, cells in self.rows:
             parts.append("<tr>")
@@ -127,6 +159,37 @@ class Table:
                 parts.append(f"<td>{cell}</td>")
             parts.append("</tr>")
         return mark_safe("".join(parts))  # noqa: S308 (every cell is escaped above)
+
+    def pagination(self) -> SafeString:
+        """Links to the previous and next page and to the pages around this one (none when
+        everything fits on one page)."""
+        page = self.page
+        if page.paginator.num_pages <= 1:
+            return mark_safe("")
+
+        def link(number: int, text: str) -> str:
+            href = esc(query_string(self.request.GET, page=number))
+            return f'<li class="page-item"><a class="page-link" href="?{href}">{text}</a></li>'
+
+        parts = [
+            f'<nav aria-label="{esc(gettext("Pages"))}">'
+            '<ul class="pagination pagination-sm justify-content-center">'
+        ]
+        if page.has_previous():
+            parts.append(link(page.previous_page_number(), f"‹ {esc(gettext('previous'))}"))
+        for number in self.page_range:
+            if number == page.number:
+                parts.append(
+                    f'<li class="page-item active"><span class="page-link">{number}</span></li>'
+                )
+            elif number == self.ellipsis:
+                parts.append('<li class="page-item disabled"><span class="page-link">…</span></li>')
+            else:
+                parts.append(link(number, str(number)))
+        if page.has_next():
+            parts.append(link(page.next_page_number(), f"{esc(gettext('next'))} ›"))
+        parts.append("</ul></nav>")
+        return mark_safe("".join(parts))  # noqa: S308 (every value is escaped above)
 
     def _order_by(self, sort: str) -> list[str]:
         name = sort.lstrip("-")

@@ -279,9 +279,16 @@ def test_list_pages_through_the_rows_and_counts_them_in_the_same_query(policy_cl
     number, names, html = page(1)
     assert number == 1 and len(names) == 25 and names[0] == "税務システム"
     assert "28件" in html
+    assert '<li class="page-item active"><span class="page-link">1</span></li>' in html
+    assert 'href="?per_page=25&amp;sort=code&amp;page=2">次へ ›</a>' in html
+    assert 'href="?per_page=25&amp;sort=-code">システムID ▲</a>' in html  # sorted by it: reverse
+    assert 'href="?per_page=25&amp;sort=name">名称</a>' in html
     number, last, html = page(2)
     assert number == 2 and last == [f"業務システム{n}" for n in (26, 27, 28)]
-    assert "28件" in html
+    assert "28件" in html and 'page=1">‹ 前へ</a>' in html and "次へ" not in html
+    html = policy_client.get(url, {"q": "どこにもない名前"}).content.decode()
+    assert "該当するデータはありません。" in html
+    assert "page-link" not in html
     for past_the_end in (3, 10**30):
         assert page(past_the_end)[:2] == (2, last)  # the last page
     for not_a_page in ("abc", "0", "-3", "2.5"):
