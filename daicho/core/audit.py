@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.db.backends.utils import format_number
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -101,7 +102,11 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     """The field values of ``obj`` as JSON (foreign keys as ids, many-to-many as id lists)."""
     data: dict[str, Any] = {}
     for field in obj._meta.concrete_fields:
-        data[field.attname] = _jsonable(field.value_from_object(obj))
+        value = field.value_from_object(obj)
+        if isinstance(field, models.DecimalField) and isinstance(value, decimal.Decimal):
+            # As the database keeps it: 100 and 100.00 are the same value, not a change.
+            value = format_number(value, field.max_digits, field.decimal_places)
+        data[field.attname] = _jsonable(value)
     if obj.pk:
         for field in obj._meta.many_to_many:
             data[field.name] = sorted(o.pk for o in field.value_from_object(obj))

@@ -42,6 +42,24 @@ def test_an_update_that_changes_nothing_writes_no_event(world, as_user):
     assert not AuditEvent.objects.filter(action="update").exists()
 
 
+def test_a_decimal_set_again_with_another_scale_is_no_change(world, as_user):
+    from decimal import Decimal
+
+    from daicho.registry.services import co_use_set
+
+    with as_user(world.policy):
+        co_use_set(system=world.system_a, co_user=world.other_org, share_percent=Decimal("25"))
+        co_use_set(system=world.system_a, co_user=world.other_org, share_percent=Decimal("25.0"))
+        co_use_set(system=world.system_a, co_user=world.other_org, share_percent=Decimal("30"))
+    events = AuditEvent.objects.filter(content_type__model="systemcouse").order_by("pk")
+    assert [
+        (e.action, (e.before or {}).get("share_percent"), e.after["share_percent"]) for e in events
+    ] == [
+        ("create", None, "25.00"),
+        ("update", "25.00", "30.00"),
+    ]
+
+
 def test_a_failed_write_leaves_neither_the_change_nor_an_event(world, as_user):
     with as_user(world.policy), pytest.raises(ValidationError):
         services.system_update(system=world.system_a, data={"status": "retired"})  # no date

@@ -82,29 +82,32 @@ def test_backup_and_restore_bring_back_every_export_identical(demo_ledger, tmp_p
     assert Path(Attachment.objects.get().file.path).read_bytes() == b"%PDF-1.4 diagram"
 
 
-def test_the_cli_backs_up_and_restores_with_json_summaries(demo_ledger, tmp_path, capsys):
+# The demo is loaded once, for the round trip above; the CLI and the refusals need less.
+
+
+def test_the_cli_backs_up_and_restores_with_json_summaries(world, tmp_path, capsys):
     archive = tmp_path / "ledger.tar.gz"
     code, out, _err = run(capsys, "backup", str(archive), "--json")
     assert code == 0
     summary = json.loads(out)
-    assert summary["counts"]["registry.InformationSystem"] == 202
+    assert summary["counts"]["registry.InformationSystem"] == 3
+    assert summary["counts"]["registry.CostLine"] == 2
 
-    from daicho.governance.models import ProcurementCase
-
-    ProcurementCase.objects.all().delete()  # cases protect their systems
+    CostLine.objects.all().delete()  # cost lines protect their systems
     InformationSystem.objects.all().delete()
     code, _out, err = run(capsys, "restore", str(archive))  # not a terminal: needs --yes
     assert code == 1
-    assert "--yes" in err and "202" in err  # the counts it would bring back
+    assert "--yes" in err and "InformationSystem" in err  # the counts it would bring back
     assert InformationSystem.objects.count() == 0
 
     code, out, _err = run(capsys, "restore", str(archive), "--yes", "--json")
     assert code == 0
     assert json.loads(out)["file"] == str(archive)
-    assert InformationSystem.objects.count() == 202
+    assert InformationSystem.objects.count() == 3
+    assert CostLine.objects.filter(system__name="税務システム").count() == 2
 
 
-def test_a_damaged_or_foreign_file_changes_nothing(demo_ledger, tmp_path, capsys):
+def test_a_damaged_or_foreign_file_changes_nothing(world, tmp_path, capsys):
     archive = tmp_path / "ledger.tar.gz"
     backup_create(archive)
     # The same archive with the database member altered: its checksum no longer matches.
@@ -116,7 +119,7 @@ def test_a_damaged_or_foreign_file_changes_nothing(demo_ledger, tmp_path, capsys
                 data = data[:-10] + b"0123456789"
             member.size = len(data)
             dst.addfile(member, io.BytesIO(data))
-    InformationSystem.objects.filter(name="給与システム").delete()
+    InformationSystem.objects.filter(name="公共施設予約システム").delete()
 
     with pytest.raises(BackupError, match="チェックサム"):
         backup_restore(damaged)
@@ -127,7 +130,7 @@ def test_a_damaged_or_foreign_file_changes_nothing(demo_ledger, tmp_path, capsys
     assert "Daicho のバックアップではありません" in err and "Traceback" not in err
     code, _out, err = run(capsys, "restore", str(tmp_path / "missing.tar.gz"), "--yes")
     assert code == 1 and "がありません" in err
-    assert InformationSystem.objects.count() == 201  # nothing was restored
+    assert InformationSystem.objects.count() == 2  # nothing was restored
 
 
 def test_backup_to_a_missing_folder_fails_clearly(db, tmp_path, capsys):

@@ -14,9 +14,18 @@ from daicho.registry.models import CostLine, InformationSystem
 
 @pytest.mark.django_db
 def test_demo_loads_the_seeds_organisation_and_is_idempotent():
+    from django.apps import apps
+
+    def counts() -> dict[str, int]:
+        return {m._meta.label: m._default_manager.count() for m in apps.get_models()}
+
     out = io.StringIO()
     call_command("demo", "--no-migrate", stdout=out)
+    first = counts()
     call_command("demo", "--no-migrate", stdout=io.StringIO())  # a second run adds nothing
+    second = counts()
+    grown = {label: (n, second[label]) for label, n in first.items() if second[label] != n}
+    assert grown == {}  # every area's records (the other areas' demo tests load it once)
     assert InformationSystem.objects.count() == 202
     per_department = dict(
         InformationSystem.objects.values_list("owner_unit__department__name")

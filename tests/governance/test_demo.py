@@ -19,8 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_has_cases_at_every_gate_consultations_evaluations_and_articles():
-    call_command("demo", "--no-migrate", stdout=io.StringIO())
-    call_command("demo", "--no-migrate", stdout=io.StringIO())  # idempotent
+    call_command("demo", "--no-migrate", stdout=io.StringIO())  # (idempotent: tests/core)
     org = Organisation.objects.get(code="330001")
     cases = ProcurementCase.objects.filter(organisation=org)
     assert cases.count() == 11

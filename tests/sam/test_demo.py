@@ -16,8 +16,7 @@ from daicho.sam.selectors import compliance_position, licences_expiring
 
 @pytest.mark.django_db
 def test_the_demo_holds_software_assets_with_a_few_shortfalls_and_a_campaign_under_way():
-    call_command("demo", "--no-migrate", stdout=io.StringIO())
-    call_command("demo", "--no-migrate", stdout=io.StringIO())  # idempotent
+    call_command("demo", "--no-migrate", stdout=io.StringIO())  # (idempotent: tests/core)
     org = Organisation.objects.get(code="330001")
     assert 10_000 < Installation.objects.count() < 20_000
     assert Installation.objects.filter(device__unit__code="D04-S04").exists()
