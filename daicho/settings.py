@@ -20,6 +20,7 @@ DAICHO_ROLE_MAP, DAICHO_PROXY_COUNT, DAICHO_HSTS_SECONDS, DAICHO_API_RATE_*).
 from __future__ import annotations
 
 import json
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -46,8 +47,15 @@ def _secret_key() -> str:
     path = VAR_DIR / "secret_key"
     if not path.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        draft = VAR_DIR / f".secret_key.{os.getpid()}"
+        draft.write_text(secrets.token_urlsafe(50))
+        draft.chmod(0o600)
+        try:  # a link is atomic: of two processes starting at once, one key wins, whole
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return path.read_text().strip()
 
 

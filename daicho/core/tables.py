@@ -143,9 +143,9 @@ class Table:
         """The rows of the page as HTML table rows (with a selection box when selectable), or a
         row saying that none match."""
         if not self.rows:
+            none = esc(gettext("No records match."))
             return mark_safe(  # noqa: S308 (escaped)
-                f'<tr><td colspan="{len(self.visible) + 1}" class="text-muted">'
-                f"{esc(gettext('No records match.'))}</td></tr>"
+                f'<tr><td colspan="{len(self.visible) + 1}" class="text-muted">{none}</td></tr>'
             )
         parts = []
         for pk, record, cells in self.rows:
@@ -171,12 +171,14 @@ class Table:
             href = esc(query_string(self.request.GET, page=number))
             return f'<li class="page-item"><a class="page-link" href="?{href}">{text}</a></li>'
 
+        # (gettext outside the f-strings: makemessages does not look inside them)
+        pages, previous, following = gettext("Pages"), gettext("previous"), gettext("next")
         parts = [
-            f'<nav aria-label="{esc(gettext("Pages"))}">'
+            f'<nav aria-label="{esc(pages)}">'
             '<ul class="pagination pagination-sm justify-content-center">'
         ]
         if page.has_previous():
-            parts.append(link(page.previous_page_number(), f"‹ {esc(gettext('previous'))}"))
+            parts.append(link(page.previous_page_number(), f"‹ {esc(previous)}"))
         for number in self.page_range:
             if number == page.number:
                 parts.append(
@@ -187,7 +189,7 @@ class Table:
             else:
                 parts.append(link(number, str(number)))
         if page.has_next():
-            parts.append(link(page.next_page_number(), f"{esc(gettext('next'))} ›"))
+            parts.append(link(page.next_page_number(), f"{esc(following)} ›"))
         parts.append("</ul></nav>")
         return mark_safe("".join(parts))  # noqa: S308 (every value is escaped above)
 
