@@ -118,21 +118,22 @@ class Table:
     def head(self) -> SafeString:
         """The header row: each sortable column links to the list sorted by it (the current
         sort's column the other way round, with its arrow)."""
+        current = self.sort.lstrip("-")
+        descending = self.sort.startswith("-")
         parts = ["<thead><tr>"]
         if self.selectable:
             label = esc(gettext("Select all"))
             parts.append(
                 f'<th><input type="checkbox" data-select-all="1" aria-label="{label}"></th>'
             )
-        arrows = {"asc": " ▲", "desc": " ▼", "": ""}
-        for header in self.headers():
-            column = header["column"]
+        for column in self.visible:
             parts.append('<th class="num">' if column.numeric else "<th>")
-            if header["sortable"]:
-                parts.append(
-                    f'<a href="{esc(header["url"])}">{esc(column.header)}'
-                    f"{arrows[header['state']]}</a>"
-                )
+            if column.sort:
+                this = current == column.name
+                sort = f"-{column.name}" if this and not descending else column.name
+                href = esc("?" + query_string(self.request.GET, page=None, sort=sort))
+                arrow = (" ▼" if descending else " ▲") if this else ""
+                parts.append(f'<a href="{href}">{esc(column.header)}{arrow}</a>')
             else:
                 parts.append(esc(column.header))
             parts.append("</th>")
@@ -203,23 +204,6 @@ class Table:
         else:
             fields = list(column.sort)
         return [*fields, "pk"]
-
-    def headers(self) -> list[dict[str, Any]]:
-        """Header cells with the sort link each leads to."""
-        current = self.sort.lstrip("-")
-        descending = self.sort.startswith("-")
-        result = []
-        for column in self.visible:
-            entry = {"column": column, "sortable": bool(column.sort), "state": ""}
-            if column.sort:
-                sort = (
-                    f"-{column.name}" if current == column.name and not descending else column.name
-                )
-                entry["url"] = "?" + query_string(self.request.GET, page=None, sort=sort)
-                if current == column.name:
-                    entry["state"] = "desc" if descending else "asc"
-            result.append(entry)
-        return result
 
     @property
     def count(self) -> int:
