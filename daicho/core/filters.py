@@ -56,7 +56,29 @@ class FilterSet(df.FilterSet):
     def get_form_class(self):
         form_class = super().get_form_class()
         form_class.base_fields = _FieldsOfThisRequest(form_class.base_fields)
+        for name, field in form_class.base_fields.items():
+            if name in self.filters:
+                field.options_key = options_key(self.filters[name], self.base_filters[name])
         return form_class
+
+
+def options_key(filter_, declared) -> tuple | None:
+    """What a select box's options depend on, beside the language, where it is not the request:
+    the form writes them once per process and key (`templatetags.daicho.widget`).
+
+    A choice filter with a fixed list depends on its declaration alone; a unit filter on the
+    versions of the unit trees it offers (`UnitCodeFilter.options_key`). Choices read from a
+    queryset or a callable are written on each request (None).
+    """
+    # Declared filters are class attributes: their ids stay for the process.
+    if hasattr(filter_, "options_key"):
+        key = filter_.options_key()
+        return None if key is None else (id(declared), key)
+    if isinstance(filter_, df.ChoiceFilter | df.MultipleChoiceFilter) and not callable(
+        declared.extra.get("choices")
+    ):
+        return (id(declared),)
+    return None
 
 
 def visible_units(request):
@@ -133,6 +155,15 @@ class UnitCodeFilter(df.ChoiceFilter):
 
     def choices(self) -> list[tuple[str, str]]:
         return [(u.code, u.name) for u in self.units()]
+
+    def options_key(self) -> tuple | None:
+        """The options are those of the unit trees of the organisations the user reads, at
+        their versions (None when one has no version to go by)."""
+        scope = scope_of(getattr(self.parent.request, "user", None))
+        versions = dict(scope.unit_versions)
+        if not scope.read_org_ids or not versions.keys() >= scope.read_org_ids:
+            return None
+        return tuple((pk, versions[pk]) for pk in sorted(scope.read_org_ids))
 
     def filter(self, qs, value):
         if value in ("", None):

@@ -66,9 +66,9 @@ class ObjectListView(LoginRequiredMixin, View):
     def get_queryset(self):
         raise NotImplementedError
 
-    def table_rows(self, queryset):
-        """What the table's rows are read from (model instances by default; a list may take
-        dicts of the columns it shows, and its columns read those)."""
+    def table_rows(self, queryset, columns):
+        """What the table's rows are read from, given the columns shown (model instances by
+        default; a list may read dicts of what its columns show, and its columns read those)."""
         return queryset
 
     describe = staticmethod(str)  # a row as the selection box's label reads it
@@ -92,13 +92,15 @@ class ObjectListView(LoginRequiredMixin, View):
         can_bulk = bool(self.bulk_actions) and scope.can_write
         table = Table(
             columns=self.columns,
-            queryset=self.table_rows(queryset),
+            queryset=queryset,
+            read=self.table_rows,
             request=request,
             default_sort=self.default_sort,
             per_page=per_page,
             selectable=can_bulk,
             chosen=request.GET.getlist("cols") or None,
             describe=self.describe,
+            per_page_choices=self.per_page_choices,
         )
         saved = (
             SavedView.objects.filter(
@@ -115,10 +117,6 @@ class ObjectListView(LoginRequiredMixin, View):
                 "title": self.title,
                 "table": table,
                 "filterset": filterset,
-                "columns": [
-                    (c.name, c.header, c in table.visible) for c in self.columns if c.optional
-                ],
-                "per_page_choices": self.per_page_choices,
                 "saved_views": saved,
                 "list_name": self.list_name,
                 "create_url": reverse(self.create_url_name)

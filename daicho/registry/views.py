@@ -68,8 +68,11 @@ class SystemListView(ObjectListView):
     def get_queryset(self):
         return selectors.system_list(user=self.request.user)
 
-    def table_rows(self, queryset):
-        return selectors.system_row_values(queryset)
+    def table_rows(self, queryset, columns):
+        # The selection box's label reads the code and the name.
+        return selectors.system_row_values(
+            queryset, keys={"code", "name"}.union(*(c.reads for c in columns))
+        )
 
     @staticmethod
     def describe(row: dict) -> str:

@@ -266,7 +266,7 @@ def test_a_contract_carries_its_green_procurement_flag_through_import_and_export
     assert not result.ok and result.problems[0].column == "green"
 
 
-def test_list_pages_through_the_rows_and_counts_them_in_the_same_query(policy_client, world):
+def test_list_pages_through_the_rows_and_counts_them(policy_client, world):
     for n in range(3, 29):
         SystemFactory(owner_unit=world.section_a, code=f"S{n:04d}", name=f"業務システム{n}")
     url = reverse("registry:system_list")
@@ -300,7 +300,13 @@ def test_list_pages_through_the_rows_and_counts_them_in_the_same_query(policy_cl
     with CaptureQueriesContext(connection) as queries:
         policy_client.get(url, {"per_page": 25, "sort": "code"})
     systems = [q["sql"] for q in queries if 'FROM "registry_informationsystem"' in q["sql"]]
-    assert len(systems) == 1 and "OVER ()" in systems[0]
+    if connection.vendor == "postgresql":  # the page carries its total: one round trip
+        assert len(systems) == 1 and "OVER ()" in systems[0]
+    else:  # SQLite: a count and the page, cheaper than a window over every matching row
+        assert len(systems) == 2
+        assert sorted("COUNT(*)" in sql for sql in systems) == [False, True]
+        assert sorted("LIMIT 25" in sql for sql in systems) == [False, True]
+        assert not any("OVER ()" in sql for sql in systems)
 
 
 def test_list_rows_link_to_their_system_and_name_it_for_the_selection_box(policy_client, world):

@@ -90,8 +90,8 @@ def widget(bound_field) -> str:
     if isinstance(w, forms.SelectMultiple):
         attrs["multiple"] = True
     options = "".join(
-        f'<option value="{esc(v)}"{" selected" if str(v) in selected else ""}>{esc(label)}</option>'
-        for v, label in _flat_choices(bound_field.field)
+        f"{start}{' selected' if value in selected else ''}{end}"
+        for value, start, end in _options(bound_field.field)
     )
     return mark_safe(f"<select{_attributes(attrs)}>{options}</select>")  # noqa: S308 (escaped)
 
@@ -136,6 +136,32 @@ def _attributes(attrs: dict) -> str:
         for key, value in attrs.items()
         if value is not False and value is not None
     )
+
+
+_kept_options: dict[tuple, list[tuple[str, str, str]]] = {}
+
+
+def _options(field) -> list[tuple[str, str, str]]:
+    """A select box's options as (value, the tag up to where `selected` goes, the rest), escaped.
+
+    Where the field's filter says what they depend on (`core.filters.options_key`), they are
+    written once per process and language: the unit filters offer a hundred units or more.
+    """
+    key = getattr(field, "options_key", None)
+    if key is not None:
+        key = (key, get_language())
+        kept = _kept_options.get(key)
+        if kept is not None:
+            return kept
+    options = [
+        (str(v), f'<option value="{esc(v)}"', f">{esc(label)}</option>")
+        for v, label in _flat_choices(field)
+    ]
+    if key is not None:
+        if len(_kept_options) > 1000:  # unit trees renewed many times in a long-lived process
+            _kept_options.clear()
+        _kept_options[key] = options
+    return options
 
 
 def _flat_choices(field):
