@@ -46,7 +46,7 @@ for _ in range(N):
     tokens.append(token_create(user=user, days=1, scope=TokenScope.READ)[1])
     s = SessionStore()
     s[SESSION_KEY] = str(user.pk)
-    s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    s[BACKEND_SESSION_KEY] = "daicho.core.signin.PasswordBackend"
     s[HASH_SESSION_KEY] = user.get_session_auth_hash()
     s.create()
     sessions.append(s.session_key)

@@ -213,7 +213,7 @@ if DAICHO_LDAP_ENABLED:
 
     globals().update(ldap_settings(env))
     AUTHENTICATION_BACKENDS.append("daicho.core.signin.DirectoryLDAPBackend")
-AUTHENTICATION_BACKENDS.append("django.contrib.auth.backends.ModelBackend")
+AUTHENTICATION_BACKENDS.append("daicho.core.signin.PasswordBackend")
 
 DAICHO_OIDC_ENABLED = bool(env.str("DAICHO_OIDC_CLIENT_ID", default=""))
 DAICHO_OIDC_LABEL = env.str("DAICHO_OIDC_LABEL", default="")

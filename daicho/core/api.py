@@ -22,13 +22,8 @@ from pydantic import BeforeValidator, create_model
 from daicho.core import audit
 from daicho.core.audit import Action
 from daicho.core.filters import UnitFilterSet
-from daicho.core.models import ApiToken, OrgUnit, TokenScope, User
-from daicho.core.permissions import (
-    MEMBERSHIP_COLUMNS,
-    remember_scope,
-    scope_from_memberships,
-    scope_of,
-)
+from daicho.core.models import ApiToken, OrgUnit, TokenScope
+from daicho.core.permissions import read_with_user_and_scope, scope_of
 from daicho.core.tables import page_with_total
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -89,28 +84,18 @@ class BearerAuth(HttpBearer):
 
 
 _TOKEN_FIELDS = [f.attname for f in ApiToken._meta.concrete_fields]
-_USER_FIELDS = [f.attname for f in User._meta.concrete_fields]
 
 
 def _token_with_user_and_scope(digest: str) -> ApiToken | None:
     """The token with its user and the user's scope, in one query (a row per membership): the
     API's busiest path otherwise reads the token and then the memberships."""
     tokens = ApiToken.objects.filter(digest=digest)
-    rows = list(
-        tokens.values_list(
-            *_TOKEN_FIELDS,
-            *(f"user__{name}" for name in _USER_FIELDS),
-            *(f"user__memberships__{name}" for name in MEMBERSHIP_COLUMNS),
-        )
-    )
-    if not rows:
+    found = read_with_user_and_scope(tokens, _TOKEN_FIELDS, user="user")
+    if found is None:
         return None
-    n_token, n_user = len(_TOKEN_FIELDS), len(_USER_FIELDS)
-    token = ApiToken.from_db(tokens.db, _TOKEN_FIELDS, rows[0][:n_token])
-    user = User.from_db(tokens.db, _USER_FIELDS, rows[0][n_token : n_token + n_user])
+    values, user = found
+    token = ApiToken.from_db(tokens.db, _TOKEN_FIELDS, values)
     token.user = user
-    memberships = [row[n_token + n_user :] for row in rows if row[n_token + n_user] is not None]
-    remember_scope(user, scope_from_memberships(user, memberships))
     return token
 
 

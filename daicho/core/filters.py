@@ -51,6 +51,11 @@ class FilterSet(df.FilterSet):
                 filter_.method = declared._method  # a FilterMethod that calls this copy's parent
             filter_.model = queryset.model
             filter_.parent = self
+            if _field_is_fixed(declared):
+                kept = declared.__dict__.get("_kept_field")
+                if kept is None:  # made by the first request's copy (its label may need model)
+                    kept = declared._kept_field = filter_.field
+                filter_._field = kept
             self.filters[name] = filter_
 
     def get_form_class(self):
@@ -60,6 +65,20 @@ class FilterSet(df.FilterSet):
             if name in self.filters:
                 field.options_key = options_key(self.filters[name], self.base_filters[name])
         return form_class
+
+
+def _field_is_fixed(declared) -> bool:
+    """Whether a declared filter's form field is the same for every request, so that one made
+    once serves them all (a form field is not changed by the forms that use it): not where it
+    offers a queryset, calls for its choices, or makes its own field."""
+    from django.forms import ModelChoiceField, ModelMultipleChoiceField
+
+    return (
+        type(declared).field is df.Filter.field
+        and not issubclass(declared.field_class, ModelChoiceField | ModelMultipleChoiceField)
+        and "queryset" not in declared.extra
+        and not callable(declared.extra.get("choices"))
+    )
 
 
 def options_key(filter_, declared) -> tuple | None:

@@ -6,9 +6,10 @@ when a page escapes thousands of values; this does the same for plain and safe v
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.utils.functional import Promise
 from django.utils.translation import get_language
@@ -50,3 +51,16 @@ def query_string(params, **changes: Any) -> str:
             items.extend((key, value) for value in values)
     items.extend((k, v) for k, v in changes.items() if v is not None and k not in params)
     return urlencode(items)
+
+
+_SLOT = "\x00slot\x00"
+
+
+def query_string_with(params, key: str, **changes: Any) -> Callable[[Any], str]:
+    """``lambda value: query_string(params, **changes, key=value)`` with the rest of the query
+    encoded once: a list writes a link per page and per column."""
+    parts = query_string(params, **changes, **{key: _SLOT}).split(quote_plus(_SLOT))
+    if len(parts) != 2:  # the slot's text was in the query itself
+        return lambda value: query_string(params, **changes, **{key: value})
+    before, after = parts
+    return lambda value: f"{before}{quote_plus(str(value))}{after}"

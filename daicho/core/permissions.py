@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from daicho.core.models import Membership, Role
+from daicho.core.models import Membership, Role, User
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,31 @@ def _build_scope(user, organisation_id: int | None) -> Scope:
             memberships = memberships.filter(organisation_id=organisation_id)
         rows = list(memberships.values_list(*MEMBERSHIP_COLUMNS))
     return scope_from_memberships(user, rows, organisation_id)
+
+
+_USER_FIELDS = [f.attname for f in User._meta.concrete_fields]
+
+
+def read_with_user_and_scope(queryset, fields: list[str], user: str) -> tuple[tuple, User] | None:
+    """The first row of ``queryset`` (its ``fields``), the user that ``user`` names from it
+    (a path, "" for the queryset's own rows) and the user's scope, in one query: a row per
+    membership. Signed-in requests and API tokens read their user this way, since every page
+    and endpoint needs the scope next."""
+    prefix = f"{user}__" if user else ""
+    rows = list(
+        queryset.values_list(
+            *fields,
+            *(f"{prefix}{name}" for name in _USER_FIELDS),
+            *(f"{prefix}memberships__{name}" for name in MEMBERSHIP_COLUMNS),
+        )
+    )
+    if not rows:
+        return None
+    n_lead, n_user = len(fields), len(_USER_FIELDS)
+    found = User.from_db(queryset.db, _USER_FIELDS, rows[0][n_lead : n_lead + n_user])
+    memberships = [row[n_lead + n_user :] for row in rows if row[n_lead + n_user] is not None]
+    remember_scope(found, scope_from_memberships(found, memberships))
+    return rows[0][:n_lead], found
 
 
 def scope_from_memberships(user, rows: list[tuple], organisation_id: int | None = None) -> Scope:

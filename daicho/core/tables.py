@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from daicho.core.html import esc, query_string
+from daicho.core.html import esc, query_string_with
 
 _PK = "987654321"  # reverse() once per column with this stand-in, then put each row's pk in
 MAX_PAGE = 1_000_000  # beyond it a request asks for the last page (and offsets stay in range)
@@ -151,6 +151,7 @@ class Table:
         sort's column the other way round, with its arrow)."""
         current = self.sort.lstrip("-")
         descending = self.sort.startswith("-")
+        sorted_by = query_string_with(self.request.GET, "sort", page=None)
         parts = ["<thead><tr>"]
         if self.selectable:
             label = esc(gettext("Select all"))
@@ -162,7 +163,7 @@ class Table:
             if column.sort:
                 this = current == column.name
                 sort = f"-{column.name}" if this and not descending else column.name
-                href = esc("?" + query_string(self.request.GET, page=None, sort=sort))
+                href = esc("?" + sorted_by(sort))
                 arrow = (" ▼" if descending else " ▲") if this else ""
                 parts.append(f'<a href="{href}">{esc(column.header)}{arrow}</a>')
             else:
@@ -199,8 +200,10 @@ class Table:
         if page.paginator.num_pages <= 1:
             return mark_safe("")
 
+        page_number = query_string_with(self.request.GET, "page")
+
         def link(number: int, text: str) -> str:
-            href = esc(query_string(self.request.GET, page=number))
+            href = esc(page_number(number))
             return f'<li class="page-item"><a class="page-link" href="?{href}">{text}</a></li>'
 
         # (gettext outside the f-strings: makemessages does not look inside them)

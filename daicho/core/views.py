@@ -106,7 +106,7 @@ class ObjectListView(LoginRequiredMixin, View):
             SavedView.objects.filter(
                 Q(owner=request.user) | Q(shared=True, organisation_id__in=scope.read_org_ids),
                 list_name=self.list_name,
-            )
+            ).values("name", "query", "shared")
             if self.list_name
             else []
         )

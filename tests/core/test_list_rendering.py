@@ -45,6 +45,21 @@ def test_query_string_replaces_in_place_removes_and_appends():
     assert query_string(QueryDict(""), export="csv") == "export=csv"
 
 
+def test_links_that_differ_in_one_parameter_match_the_query_string_they_stand_for():
+    from daicho.core.html import query_string_with
+
+    cases = [
+        (QueryDict("department=D03&status=operating&page=3&q=%E7%A8%8E"), "page", {}),
+        (QueryDict("department=D03&page=3&sort=name"), "sort", {"page": None}),
+        (QueryDict(""), "page", {}),
+        (QueryDict("q=%00slot%00&page=2"), "page", {}),  # the stand-in's own text in the query
+    ]
+    for params, key, changes in cases:
+        link = query_string_with(params, key, **changes)
+        for value in (1, 27, "-name", "税 &x"):
+            assert link(value) == query_string(params, **changes, **{key: value})
+
+
 def test_esc_escapes_text_and_keeps_safe_html():
     from django.utils.safestring import mark_safe
 
@@ -62,3 +77,27 @@ def test_lazy_labels_follow_the_active_language():
         assert esc(label) == "状態"
     with translation.override("en"):
         assert esc(label) == "Status"
+
+
+def test_fixed_filter_fields_are_made_once_and_those_of_the_request_each_time(rf, world):
+    from django.utils import translation
+
+    from daicho.registry.filters import ContractFilterSet, SystemFilterSet
+
+    def form(filterset_class, user, query=""):
+        request = rf.get("/", QueryDict(query))
+        request.user = user
+        return filterset_class(request.GET or None, request=request).form
+
+    first, second = form(SystemFilterSet, world.policy), form(SystemFilterSet, world.viewer)
+    assert first.fields["status"] is second.fields["status"]
+    assert first.fields["q"] is second.fields["q"]
+    assert first.fields["owner_unit"] is not second.fields["owner_unit"]  # the user's units
+    vendors = form(ContractFilterSet, world.policy).fields["vendor"]
+    assert vendors is not form(ContractFilterSet, world.policy).fields["vendor"]  # a queryset
+    for language, status in (("ja", "状態"), ("en", "Status")):
+        with translation.override(language):
+            assert str(form(SystemFilterSet, world.policy)["status"].label) == status
+    bound = form(SystemFilterSet, world.policy, "status=bogus")
+    assert not bound.is_valid() and "status" in bound.errors
+    assert form(SystemFilterSet, world.policy, "status=operating").is_valid()

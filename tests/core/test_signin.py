@@ -215,3 +215,45 @@ def test_api_tokens_are_not_asked_for_a_code(world, client, settings):
     _token, key = token_create(user=world.policy)
     response = client.get(reverse("api:me"), HTTP_AUTHORIZATION=f"Bearer {key}")
     assert response.status_code == 200
+
+
+# --- the signed-in request's user ----------------------------------------------------------------
+
+
+def test_a_signed_in_request_reads_its_user_and_roles_in_one_query(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _password(world.owner_b)
+    assert _login(client, "owner_b").status_code == 302
+    url = reverse("registry:system_detail", args=[world.system_b.pk])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    users = [q["sql"] for q in queries if 'FROM "core_user"' in q["sql"]]
+    assert len(users) == 1 and '"core_membership"' in users[0]
+    assert not any(q["sql"].lstrip().startswith('SELECT "core_membership"') for q in queries)
+    assert "編集" in client.get(url).content.decode()  # the owner's role came with the user
+
+
+def test_a_revoked_role_counts_on_the_next_request_and_a_deactivated_user_is_signed_out(
+    world, client
+):
+    from daicho.core.models import Membership
+
+    _password(world.owner_b)
+    _login(client, "owner_b")
+    edit = reverse("registry:system_edit", args=[world.system_b.pk])
+    assert client.get(edit).status_code == 200
+    Membership.objects.filter(user=world.owner_b).update(role="viewer")
+    assert client.get(edit).status_code == 403
+    User.objects.filter(pk=world.owner_b.pk).update(is_active=False)
+    response = client.get(reverse("registry:system_list"))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_sessions_name_the_password_backend_that_reads_the_scope(world, client):
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    _password(world.policy)
+    _login(client, "policy")
+    assert client.session[BACKEND_SESSION_KEY] == "daicho.core.signin.PasswordBackend"
