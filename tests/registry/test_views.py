@@ -71,6 +71,40 @@ def test_list_exports_the_filtered_rows_as_csv(policy_client, world):
     assert "税務システム" in body and "公共施設予約システム" not in body
 
 
+def test_the_lists_export_reads_departments_and_vendors_with_the_systems(policy_client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import SystemFactory, VendorFactory
+
+    url = reverse("registry:system_list")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            body = policy_client.get(url, {"export": "csv"}).content.decode("utf-8-sig")
+        assert "総務部" in body  # the department column
+        return len(ctx.captured_queries)
+
+    queries()  # warm up: the per-process caches
+    few = queries()
+    for n in range(6):
+        vendor = VendorFactory(organisation=world.org)
+        SystemFactory(owner_unit=world.section_a, vendor=vendor, code=f"S9{n:03d}")
+    assert queries() == few
+
+
+def test_every_column_can_be_chosen_and_shows_its_values(policy_client, world):
+    from daicho.registry.tables import SYSTEM_COLUMNS
+
+    url = reverse("registry:system_list")
+    for column in SYSTEM_COLUMNS:
+        response = policy_client.get(url, {"code": "S0001", "cols": [column.name]})
+        assert response.status_code == 200, column.name
+        assert column.name in [c.name for c in response.context["table"].visible]
+    html = policy_client.get(url, {"code": "S0001", "cols": ["owner_unit", "department"]})
+    assert "情報政策課" in html.content.decode() and "総務部" in html.content.decode()
+
+
 def test_a_saved_view_can_be_shared_and_returned_to(client, world):
     client.force_login(world.policy)
     client.post(
