@@ -63,7 +63,7 @@ class FilterSet(df.FilterSet):
         form_class.base_fields = _FieldsOfThisRequest(form_class.base_fields)
         for name, field in form_class.base_fields.items():
             if name in self.filters:
-                field.options_key = options_key(self.filters[name], self.base_filters[name])
+                field.html_key = html_key(self.filters[name], self.base_filters[name])
         return form_class
 
 
@@ -81,23 +81,20 @@ def _field_is_fixed(declared) -> bool:
     )
 
 
-def options_key(filter_, declared) -> tuple | None:
-    """What a select box's options depend on, beside the language, where it is not the request:
-    the form writes them once per process and key (`templatetags.daicho.widget`).
+def html_key(filter_, declared) -> tuple | None:
+    """What a filter field's HTML depends on beside its value and the language, where that is
+    not the request: the form writes a field (and a select box's options) once per process and
+    key, value and language (`templatetags.daicho.filter_fields`).
 
-    A choice filter with a fixed list depends on its declaration alone; a unit filter on the
-    versions of the unit trees it offers (`UnitCodeFilter.options_key`). Choices read from a
-    queryset or a callable are written on each request (None).
+    A fixed field depends on its declaration alone; a unit filter on the versions of the unit
+    trees it offers (`UnitCodeFilter.options_key`). Choices read from a queryset or a callable
+    are written on each request (None).
     """
     # Declared filters are class attributes: their ids stay for the process.
     if hasattr(filter_, "options_key"):
         key = filter_.options_key()
         return None if key is None else (id(declared), key)
-    if isinstance(filter_, df.ChoiceFilter | df.MultipleChoiceFilter) and not callable(
-        declared.extra.get("choices")
-    ):
-        return (id(declared),)
-    return None
+    return (id(declared),) if _field_is_fixed(declared) else None
 
 
 def visible_units(request):

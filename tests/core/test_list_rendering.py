@@ -101,3 +101,29 @@ def test_fixed_filter_fields_are_made_once_and_those_of_the_request_each_time(rf
     bound = form(SystemFilterSet, world.policy, "status=bogus")
     assert not bound.is_valid() and "status" in bound.errors
     assert form(SystemFilterSet, world.policy, "status=operating").is_valid()
+
+
+def test_kept_filter_fields_follow_the_value_the_language_and_errors(client, world):
+    from django.urls import reverse
+
+    client.force_login(world.policy)
+    policy_client = client
+    url = reverse("registry:system_list")
+
+    def status_select(html: str) -> str:
+        start = html.index('name="status"')
+        return html[start : html.index("</select>", start)]
+
+    plain = status_select(policy_client.get(url).content.decode())
+    chosen = status_select(policy_client.get(url, {"status": "operating"}).content.decode())
+    assert "selected" not in plain and '<option value="operating" selected>' in chosen
+    assert status_select(policy_client.get(url).content.decode()) == plain  # kept, not stale
+    text = policy_client.get(url, {"q": "税<務"}).content.decode()
+    assert 'name="q" value="税&lt;務"' in text
+    assert 'name="q" value="税&lt;務"' not in policy_client.get(url).content.decode()
+    wrong = policy_client.get(url, {"status": "bogus"}).content.decode()
+    assert 'class="errorlist"' in wrong
+    assert 'class="errorlist"' not in policy_client.get(url).content.decode()
+    policy_client.cookies["django_language"] = "en"
+    english = policy_client.get(url).content.decode()
+    assert ">In operation</option>" in english and ">運用中</option>" in plain

@@ -101,18 +101,40 @@ def filter_fields(form) -> str:
     """The fields of a list's filter form, each with its label, widget and errors (built in
     Python: a list page shows a dozen of them on every request)."""
     parts = []
+    language = get_language()
     for field in form:
         if field.name == "ordering":  # the table's headers sort
             continue
-        parts.append(
-            '<div class="col-6 col-md-3 col-xl-2">'
-            f'<label class="form-label" for="{esc(field.id_for_label)}">{esc(field.label)}</label>'
-            f"{widget(field)}"
-        )
-        if field.errors:
-            parts.append(f'<div class="errorlist">{esc(" ".join(field.errors))}</div>')
-        parts.append("</div>")
-    return mark_safe("".join(parts))  # noqa: S308 (every value is escaped above)
+        # A field whose filter gives a key (core.filters.html_key) is written once per key,
+        # value and language; one with errors each time.
+        key = getattr(field.field, "html_key", None)
+        if key is not None and not field.errors:
+            value = tuple(form.data.getlist(field.html_name)) if form.is_bound else None
+            key = (key, field.html_name, field.auto_id, language, value)
+            html = _kept_fields.get(key)
+            if html is None:
+                if len(_kept_fields) > 5000:  # values typed into search boxes pile up
+                    _kept_fields.clear()
+                html = _kept_fields[key] = _filter_field(field)
+        else:
+            html = _filter_field(field)
+        parts.append(html)
+    return mark_safe("".join(parts))  # noqa: S308 (every value is escaped)
+
+
+_kept_fields: dict[tuple, str] = {}
+
+
+def _filter_field(field) -> str:
+    """One filter field: its label, its widget and its errors, in a grid column."""
+    html = (
+        '<div class="col-6 col-md-3 col-xl-2">'
+        f'<label class="form-label" for="{esc(field.id_for_label)}">{esc(field.label)}</label>'
+        f"{widget(field)}"
+    )
+    if field.errors:
+        html += f'<div class="errorlist">{esc(" ".join(field.errors))}</div>'
+    return f"{html}</div>"
 
 
 def _input(bound_field, w) -> str:
@@ -144,10 +166,10 @@ _kept_options: dict[tuple, list[tuple[str, str, str]]] = {}
 def _options(field) -> list[tuple[str, str, str]]:
     """A select box's options as (value, the tag up to where `selected` goes, the rest), escaped.
 
-    Where the field's filter says what they depend on (`core.filters.options_key`), they are
+    Where the field's filter says what they depend on (`core.filters.html_key`), they are
     written once per process and language: the unit filters offer a hundred units or more.
     """
-    key = getattr(field, "options_key", None)
+    key = getattr(field, "html_key", None)
     if key is not None:
         key = (key, get_language())
         kept = _kept_options.get(key)
