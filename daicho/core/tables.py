@@ -146,6 +146,13 @@ class Table:
             )
         return Page(rows, number, paginator)
 
+    def html(self) -> SafeString:
+        """The table with its header and rows, and the page links below it."""
+        return mark_safe(  # noqa: S308 (the parts are escaped)
+            '<table class="table table-sm table-hover bg-white align-middle">'
+            f"{self.head()}<tbody>{self.body()}</tbody></table>{self.pagination()}"
+        )
+
     def head(self) -> SafeString:
         """The header row: each sortable column links to the list sorted by it (the current
         sort's column the other way round, with its arrow)."""

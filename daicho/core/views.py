@@ -21,6 +21,7 @@ from django.views import View
 
 from daicho.core import exports, home, services
 from daicho.core.forms import AttachmentForm, NoteForm, SavedViewForm, UnitForm
+from daicho.core.html import query_string_with
 from daicho.core.models import Attachment, AuditEvent, OrgUnit, SavedView
 from daicho.core.permissions import scope_of
 from daicho.core.tables import Column, Table
@@ -128,7 +129,7 @@ class ObjectListView(LoginRequiredMixin, View):
                 "create_url": reverse(self.create_url_name)
                 if self.create_url_name and scope.can_write
                 else None,
-                "export_formats": exports.FORMATS if self.export_kind else (),
+                "export_links": self.export_links(request),
                 "bulk_actions": self.bulk_actions if can_bulk else [],
                 **self.extra_context(),
             },
@@ -136,6 +137,13 @@ class ObjectListView(LoginRequiredMixin, View):
 
     def extra_context(self) -> dict[str, Any]:
         return {}
+
+    def export_links(self, request) -> list[tuple[str, str]]:
+        """(label, link) of each export format of the filtered list."""
+        if not self.export_kind:
+            return []
+        link = query_string_with(request.GET, "export", page=None)
+        return [(fmt.upper(), f"?{link(fmt)}") for fmt in exports.FORMATS]
 
 
 def style_filter_form(form) -> None:

@@ -68,6 +68,9 @@ def test_list_exports_the_filtered_rows_as_csv(policy_client, world):
     )
     body = response.content.decode("utf-8-sig")
     assert response["Content-Type"].startswith("text/csv")
+    page = policy_client.get(reverse("registry:system_list"), {"department": "D01", "page": 2})
+    for fmt in ("csv", "xlsx", "json"):  # the page's export links keep the filter, not the page
+        assert f'href="?department=D01&amp;export={fmt}">' in page.content.decode()
     assert "税務システム" in body and "公共施設予約システム" not in body
 
 
