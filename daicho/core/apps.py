@@ -11,6 +11,6 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from daicho.core import importers, twofactor, units  # noqa: F401 (their signals)
+        from daicho.core import importers, savedviews, twofactor, units  # noqa: F401 (signals)
 
         importers.register_kinds()

@@ -26,6 +26,7 @@ class Scope:
     superuser: bool = False
     names: tuple[tuple[int, str], ...] = ()  # (id, name) of the organisations read, by id
     unit_versions: tuple[tuple[int, int], ...] = ()  # (id, units_version) of the same
+    view_versions: tuple[tuple[int, int], ...] = ()  # (id, views_version) of the same
 
     @property
     def organisation_name(self) -> str:
@@ -99,6 +100,7 @@ MEMBERSHIP_COLUMNS = (
     "unit__path",
     "organisation__name",
     "organisation__units_version",
+    "organisation__views_version",
 )
 
 
@@ -147,16 +149,19 @@ def scope_from_memberships(user, rows: list[tuple], organisation_id: int | None 
         organisations = Organisation.objects.order_by("pk")
         if organisation_id is not None:
             organisations = organisations.filter(pk=organisation_id)
-        organisations = list(organisations.values_list("pk", "name", "units_version"))
-        org_ids = frozenset(pk for pk, _name, _version in organisations)
+        organisations = list(
+            organisations.values_list("pk", "name", "units_version", "views_version")
+        )
+        org_ids = frozenset(pk for pk, *_ in organisations)
         return Scope(
             read_org_ids=org_ids,
             policy_org_ids=org_ids,
             audit_org_ids=org_ids,
             roles=frozenset(row[1] for row in rows) | {Role.IT_POLICY},
             superuser=True,
-            names=tuple((pk, name) for pk, name, _version in organisations),
-            unit_versions=tuple((pk, version) for pk, _name, version in organisations),
+            names=tuple((pk, name) for pk, name, *_ in organisations),
+            unit_versions=tuple((pk, units) for pk, _name, units, _views in organisations),
+            view_versions=tuple((pk, views) for pk, _name, _units, views in organisations),
         )
     return Scope(
         read_org_ids=frozenset(o for o, *_ in rows),
@@ -166,7 +171,8 @@ def scope_from_memberships(user, rows: list[tuple], organisation_id: int | None 
         sam_paths=tuple(sorted({p for _, r, p, *_ in rows if r == Role.SAM_OFFICER and p})),
         roles=frozenset(r for _, r, *_ in rows),
         names=tuple(sorted({(o, name) for o, _, _, name, *_ in rows})),
-        unit_versions=tuple(sorted({(o, version) for o, _, _, _, version in rows})),
+        unit_versions=tuple(sorted({(o, units) for o, _, _, _, units, _ in rows})),
+        view_versions=tuple(sorted({(o, views) for o, _, _, _, _, views in rows})),
     )
 
 

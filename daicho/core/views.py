@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
-from daicho.core import exports, home, services
+from daicho.core import exports, home, savedviews, services
 from daicho.core.forms import AttachmentForm, NoteForm, SavedViewForm, UnitForm
 from daicho.core.html import query_string_with
 from daicho.core.models import Attachment, AuditEvent, OrgUnit, SavedView
@@ -109,14 +109,7 @@ class ObjectListView(LoginRequiredMixin, View):
             describe=self.describe,
             per_page_choices=self.per_page_choices,
         )
-        saved = (
-            SavedView.objects.filter(
-                Q(owner=request.user) | Q(shared=True, organisation_id__in=scope.read_org_ids),
-                list_name=self.list_name,
-            ).values("name", "query", "shared")
-            if self.list_name
-            else []
-        )
+        saved = savedviews.saved_views(request.user, self.list_name) if self.list_name else ()
         return render(
             request,
             self.template_name,

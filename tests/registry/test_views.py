@@ -126,6 +126,63 @@ def test_a_saved_view_can_be_shared_and_returned_to(client, world):
     assert "クラウドのシステム" in response.content.decode()
 
 
+def test_saved_views_are_kept_per_process_and_follow_every_change(client, world):
+    """The list reads saved views once per version of the user's and the organisation's views:
+    a save, a share, an unshare or a delete shows on the next request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from daicho.core import services
+
+    url = reverse("registry:system_list")
+
+    def badges(user) -> tuple[list[str], int]:
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as ctx:
+            html = client.get(url).content.decode()
+        names = [
+            n for n in ("自分のビュー", "共有ビュー") if f"{n}</a>" in html or f"{n} ⇄</a>" in html
+        ]
+        return names, sum('FROM "core_savedview"' in q["sql"] for q in ctx.captured_queries)
+
+    assert badges(world.viewer)[0] == []
+    with translation.override("ja"):
+        services.saved_view_save(
+            owner=world.viewer,
+            organisation=world.org,
+            list_name="systems",
+            name="自分のビュー",
+            query="status=operating",
+            shared=False,
+        )
+    assert badges(world.viewer) == (["自分のビュー"], 1)
+    assert badges(world.viewer) == (["自分のビュー"], 0)  # kept: no query
+    assert badges(world.policy)[0] == []  # not shared
+    services.saved_view_save(
+        owner=world.policy,
+        organisation=world.org,
+        list_name="systems",
+        name="共有ビュー",
+        query="hosting=cloud",
+        shared=True,
+    )
+    assert badges(world.viewer) == (["自分のビュー", "共有ビュー"], 1)  # the organisation's
+    assert badges(world.outsider)[0] == []  # another organisation's member
+    services.saved_view_save(
+        owner=world.policy,
+        organisation=world.org,
+        list_name="systems",
+        name="共有ビュー",
+        query="hosting=cloud",
+        shared=False,
+    )
+    assert badges(world.viewer)[0] == ["自分のビュー"]
+    client.force_login(world.viewer)
+    own = SavedView.objects.get(name="自分のビュー")
+    client.post(reverse("saved_view_delete", args=[own.pk]), {"next": url})
+    assert badges(world.viewer)[0] == []
+
+
 def test_detail_shows_costs_per_fiscal_year_in_thousand_yen_in_japanese(policy_client, world):
     with translation.override("ja"):
         response = policy_client.get(
