@@ -8,6 +8,7 @@ from typing import Annotated
 
 import django_filters as df
 from django.conf import settings
+from django.db import router as db_router
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -89,12 +90,11 @@ _TOKEN_FIELDS = [f.attname for f in ApiToken._meta.concrete_fields]
 def _token_with_user_and_scope(digest: str) -> ApiToken | None:
     """The token with its user and the user's scope, in one query (a row per membership): the
     API's busiest path otherwise reads the token and then the memberships."""
-    tokens = ApiToken.objects.filter(digest=digest)
-    found = read_with_user_and_scope(tokens, _TOKEN_FIELDS, user="user")
+    found = read_with_user_and_scope(ApiToken, _TOKEN_FIELDS, user="user", digest=digest)
     if found is None:
         return None
     values, user = found
-    token = ApiToken.from_db(tokens.db, _TOKEN_FIELDS, values)
+    token = ApiToken.from_db(db_router.db_for_read(ApiToken), _TOKEN_FIELDS, values)
     token.user = user
     return token
 

@@ -60,7 +60,7 @@ class ScopeReadingMixin:
     needs the scope next): the session's user costs one query instead of two."""
 
     def get_user(self, user_id):
-        found = read_with_user_and_scope(User.objects.filter(pk=user_id), [], user="")
+        found = read_with_user_and_scope(User, [], user="", pk=user_id)
         if found is None:
             return None
         user = found[1]
