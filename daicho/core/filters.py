@@ -15,23 +15,15 @@ from daicho.core.permissions import scope_of
 from daicho.core.units import UnitRow, unit_rows
 
 
-class _FieldsOfThisRequest(dict):
-    """A filter form's fields, made by its FilterSet for this request alone: the form's deep
-    copy of its declared fields can be a plain copy."""
-
-    def __deepcopy__(self, memo):
-        return dict(self)
-
-
 class FilterSet(df.FilterSet):
     """django-filter's FilterSet without its two deep copies per request.
 
-    django-filter deep-copies every declared filter for each FilterSet, then the form deep-copies
-    every field those filters just made: tens of thousands of calls on a list with fifteen
-    filters. Here each filter is copied shallowly, with its own ``extra`` (the state a filter
-    changes: model choice filters put the request's queryset there) and its own method binding,
-    and without a cached field, so its form field is made afresh for this request and the form
-    takes it as is.
+    django-filter deep-copies every declared filter for each FilterSet, makes a form class, then
+    the form deep-copies every field those filters just made: tens of thousands of calls on a
+    list with fifteen filters. Here each filter is copied shallowly, with its own ``extra`` (the
+    state a filter changes: model choice filters put the request's queryset there) and its own
+    method binding, its form field made afresh for this request (or made once, where it is the
+    same for every request), and the form, of a class made once, takes the fields as they are.
     """
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
@@ -59,12 +51,32 @@ class FilterSet(df.FilterSet):
             self.filters[name] = filter_
 
     def get_form_class(self):
-        form_class = super().get_form_class()
-        form_class.base_fields = _FieldsOfThisRequest(form_class.base_fields)
-        for name, field in form_class.base_fields.items():
-            if name in self.filters:
-                field.html_key = html_key(self.filters[name], self.base_filters[name])
+        """One form class per FilterSet class, without fields: the form takes this request's
+        filter fields as they are (see :attr:`form`)."""
+        form_class = _form_classes.get(type(self))
+        if form_class is None:
+            name = f"{type(self).__name__}Form"
+            form_class = _form_classes[type(self)] = type(name, (self._meta.form,), {})
         return form_class
+
+    @property
+    def form(self):
+        """The filter form, its fields those of this request's filters (no copies: each is
+        made for this request, or is the same for every request)."""
+        if not hasattr(self, "_form"):
+            form = self.get_form_class()(
+                self.data if self.is_bound else None, prefix=self.form_prefix
+            )
+            fields = {}
+            for name, filter_ in self.filters.items():
+                field = fields[name] = filter_.field
+                field.html_key = html_key(filter_, self.base_filters[name])
+            form.fields = fields
+            self._form = form
+        return self._form
+
+
+_form_classes: dict[type, type] = {}
 
 
 def _field_is_fixed(declared) -> bool:
