@@ -127,3 +127,27 @@ def test_kept_filter_fields_follow_the_value_the_language_and_errors(client, wor
     policy_client.cookies["django_language"] = "en"
     english = policy_client.get(url).content.decode()
     assert ">In operation</option>" in english and ">運用中</option>" in plain
+
+
+def test_a_kept_block_is_written_once_per_language_and_value():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    page = Template(
+        '{% load daicho i18n %}{% kept test_block x %}{% translate "Status" %}-{{ y }}{% endkept %}'
+    )
+    with translation.override("ja"):
+        assert page.render(Context({"x": 1, "y": "a"})) == "状態-a"
+        assert page.render(Context({"x": 1, "y": "b"})) == "状態-a"  # kept: y is not a key
+        assert page.render(Context({"x": 2, "y": "b"})) == "状態-b"
+    with translation.override("en"):
+        assert page.render(Context({"x": 1, "y": "c"})) == "Status-c"
+
+
+def test_the_menu_shows_the_audit_log_to_those_who_read_it(client, world):
+    from django.urls import reverse
+
+    audit = f'href="{reverse("audit_list")}"'
+    for user, shown in ((world.viewer, False), (world.auditor, True), (world.viewer, False)):
+        client.force_login(user)
+        assert (audit in client.get(reverse("home")).content.decode()) is shown

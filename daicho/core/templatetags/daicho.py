@@ -6,6 +6,7 @@ import datetime
 
 from django import forms, template
 from django.forms.widgets import Input
+from django.urls import get_script_prefix
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -63,6 +64,41 @@ def query(context, **kwargs) -> str:
     from daicho.core.html import query_string
 
     return query_string(context["request"].GET, **kwargs)
+
+
+class KeptNode(template.Node):
+    def __init__(self, nodelist, name: str, vary_on: list):
+        self.nodelist, self.name, self.vary_on = nodelist, name, vary_on
+
+    def render(self, context) -> str:
+        key = (
+            self.name,
+            get_language(),
+            get_script_prefix(),
+            *(value.resolve(context) for value in self.vary_on),
+        )
+        html = _kept_blocks.get(key)
+        if html is None:
+            if len(_kept_blocks) > 1000:
+                _kept_blocks.clear()
+            html = _kept_blocks[key] = self.nodelist.render(context)
+        return html
+
+
+_kept_blocks: dict[tuple, str] = {}
+
+
+@register.tag
+def kept(parser, token):
+    """``{% kept NAME [VALUE …] %}…{% endkept %}``: HTML that depends on nothing but the
+    language and the values given (the frame of every page: style sheets, the menu, links to
+    fixed pages), written once per process and kept in memory, not in a cache backend."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("kept needs a name")
+    nodelist = parser.parse(("endkept",))
+    parser.delete_first_token()
+    return KeptNode(nodelist, bits[1], [parser.compile_filter(bit) for bit in bits[2:]])
 
 
 @register.filter
