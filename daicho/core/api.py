@@ -8,7 +8,6 @@ from typing import Annotated
 
 import django_filters as df
 from django.conf import settings
-from django.db import router as db_router
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -94,7 +93,7 @@ def _token_with_user_and_scope(digest: str) -> ApiToken | None:
     if found is None:
         return None
     values, user = found
-    token = ApiToken.from_db(db_router.db_for_read(ApiToken), _TOKEN_FIELDS, values)
+    token = ApiToken.from_db(user._state.db, _TOKEN_FIELDS, values)  # read where the user was
     token.user = user
     return token
 

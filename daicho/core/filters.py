@@ -188,10 +188,7 @@ class UnitCodeFilter(df.ChoiceFilter):
         """The options are those of the unit trees of the organisations the user reads, at
         their versions (None when one has no version to go by)."""
         scope = scope_of(getattr(self.parent.request, "user", None))
-        versions = dict(scope.unit_versions)
-        if not scope.read_org_ids or not versions.keys() >= scope.read_org_ids:
-            return None
-        return tuple((pk, versions[pk]) for pk in sorted(scope.read_org_ids))
+        return scope.versions_read(scope.unit_versions)
 
     def filter(self, qs, value):
         if value in ("", None):

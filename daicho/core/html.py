@@ -14,7 +14,9 @@ from urllib.parse import quote_plus, urlencode
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 
-_translated: dict[tuple[int, str | None], tuple[Promise, str]] = {}
+from daicho.core.kept import Kept
+
+_translated = Kept(20_000)  # (id, language) → (lazy string, text); lazy strings made on the fly
 
 
 def text(value: Any) -> str:
@@ -25,9 +27,7 @@ def text(value: Any) -> str:
     key = (id(value), get_language())
     hit = _translated.get(key)
     if hit is None or hit[0] is not value:  # the entry keeps its object, so its id is not reused
-        if len(_translated) > 20_000:  # lazy strings made on the fly would otherwise pile up
-            _translated.clear()
-        hit = _translated[key] = (value, str(value))
+        hit = _translated.keep(key, (value, str(value)))
     return hit[1]
 
 

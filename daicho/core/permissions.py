@@ -29,6 +29,15 @@ class Scope:
     unit_versions: tuple[tuple[int, int], ...] = ()  # (id, units_version) of the same
     view_versions: tuple[tuple[int, int], ...] = ()  # (id, views_version) of the same
 
+    def versions_read(self, versions: tuple[tuple[int, int], ...]) -> tuple | None:
+        """(organisation, version) of each organisation read, from ``versions``
+        (:attr:`unit_versions` or :attr:`view_versions`): what a copy kept per process of their
+        units or saved views is keyed by; None when one has no version to go by."""
+        known = dict(versions)
+        if not known.keys() >= self.read_org_ids:
+            return None
+        return tuple((pk, known[pk]) for pk in sorted(self.read_org_ids))
+
     @property
     def organisation_name(self) -> str:
         """The name of the organisation the user works in (the first, as in
@@ -121,8 +130,8 @@ _USER_FIELDS = [f.attname for f in User._meta.concrete_fields]
 
 @functools.cache
 def _with_user_and_scope(model, fields: tuple[str, ...], user: str):
-    """The columns :func:`read_with_user_and_scope` reads, as a queryset to combine with the
-    caller's filter: resolving thirty field paths costs more than the query itself."""
+    """The columns :func:`read_with_user_and_scope` reads, as a queryset made once and filtered
+    per request: resolving thirty field paths costs more than the query itself."""
     prefix = f"{user}__" if user else ""
     return model._default_manager.values_list(
         *fields,

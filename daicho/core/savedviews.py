@@ -15,35 +15,29 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from daicho.core.kept import Kept
 from daicho.core.models import Organisation, SavedView, User
 from daicho.core.permissions import scope_of
 
-_kept: dict[tuple, tuple[dict, ...]] = {}
+_kept = Kept(10_000)
 
 
 def saved_views(user, list_name: str) -> tuple[dict, ...]:
     """The views of ``list_name`` the user returns to (name, query, shared), by name: their own
     and those shared in the organisations they read."""
     scope = scope_of(user)
-    versions = dict(scope.view_versions)
-    key = None
-    if versions.keys() >= scope.read_org_ids:
-        orgs = tuple((pk, versions[pk]) for pk in sorted(scope.read_org_ids))
-        key = (user.pk, user.views_version, list_name, orgs)
-        kept = _kept.get(key)
-        if kept is not None:
-            return kept
+    versions = scope.versions_read(scope.view_versions)
+    key = None if versions is None else (user.pk, user.views_version, list_name, versions)
+    kept = _kept.get(key)
+    if kept is not None:
+        return kept
     views = tuple(
         SavedView.objects.filter(
             Q(owner=user) | Q(shared=True, organisation_id__in=scope.read_org_ids),
             list_name=list_name,
         ).values("name", "query", "shared")
     )
-    if key is not None:
-        if len(_kept) > 10_000:
-            _kept.clear()
-        _kept[key] = views
-    return views
+    return views if key is None else _kept.keep(key, views)
 
 
 @receiver(post_save, sender=SavedView)

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 
 from daicho.core import money, wareki
 from daicho.core.html import esc
+from daicho.core.kept import Kept
 
 register = template.Library()
 
@@ -79,13 +80,11 @@ class KeptNode(template.Node):
         )
         html = _kept_blocks.get(key)
         if html is None:
-            if len(_kept_blocks) > 1000:
-                _kept_blocks.clear()
-            html = _kept_blocks[key] = self.nodelist.render(context)
+            html = _kept_blocks.keep(key, self.nodelist.render(context))
         return html
 
 
-_kept_blocks: dict[tuple, str] = {}
+_kept_blocks = Kept(1000)
 
 
 @register.tag
@@ -149,16 +148,14 @@ def filter_fields(form) -> str:
             key = (key, field.html_name, field.auto_id, language, value)
             html = _kept_fields.get(key)
             if html is None:
-                if len(_kept_fields) > 5000:  # values typed into search boxes pile up
-                    _kept_fields.clear()
-                html = _kept_fields[key] = _filter_field(field)
+                html = _kept_fields.keep(key, _filter_field(field))
         else:
             html = _filter_field(field)
         parts.append(html)
     return mark_safe("".join(parts))  # noqa: S308 (every value is escaped)
 
 
-_kept_fields: dict[tuple, str] = {}
+_kept_fields = Kept(5000)  # values typed into search boxes pile up
 
 
 def _filter_field(field) -> str:
@@ -196,7 +193,7 @@ def _attributes(attrs: dict) -> str:
     )
 
 
-_kept_options: dict[tuple, list[tuple[str, str, str]]] = {}
+_kept_options = Kept(1000)  # unit trees renewed many times in a long-lived process
 
 
 def _options(field) -> list[tuple[str, str, str]]:
@@ -215,11 +212,7 @@ def _options(field) -> list[tuple[str, str, str]]:
         (str(v), f'<option value="{esc(v)}"', f">{esc(label)}</option>")
         for v, label in _flat_choices(field)
     ]
-    if key is not None:
-        if len(_kept_options) > 1000:  # unit trees renewed many times in a long-lived process
-            _kept_options.clear()
-        _kept_options[key] = options
-    return options
+    return options if key is None else _kept_options.keep(key, options)
 
 
 def _flat_choices(field):
