@@ -145,37 +145,25 @@ def test_saved_views_are_kept_per_process_and_follow_every_change(client, world)
         ]
         return names, sum('FROM "core_savedview"' in q["sql"] for q in ctx.captured_queries)
 
-    assert badges(world.viewer)[0] == []
-    with translation.override("ja"):
+    def save(owner, name: str, shared: bool) -> None:
         services.saved_view_save(
-            owner=world.viewer,
+            owner=owner,
             organisation=world.org,
             list_name="systems",
-            name="自分のビュー",
+            name=name,
             query="status=operating",
-            shared=False,
+            shared=shared,
         )
+
+    assert badges(world.viewer)[0] == []
+    save(world.viewer, "自分のビュー", shared=False)
     assert badges(world.viewer) == (["自分のビュー"], 1)
     assert badges(world.viewer) == (["自分のビュー"], 0)  # kept: no query
     assert badges(world.policy)[0] == []  # not shared
-    services.saved_view_save(
-        owner=world.policy,
-        organisation=world.org,
-        list_name="systems",
-        name="共有ビュー",
-        query="hosting=cloud",
-        shared=True,
-    )
+    save(world.policy, "共有ビュー", shared=True)
     assert badges(world.viewer) == (["自分のビュー", "共有ビュー"], 1)  # the organisation's
     assert badges(world.outsider)[0] == []  # another organisation's member
-    services.saved_view_save(
-        owner=world.policy,
-        organisation=world.org,
-        list_name="systems",
-        name="共有ビュー",
-        query="hosting=cloud",
-        shared=False,
-    )
+    save(world.policy, "共有ビュー", shared=False)  # unshared
     assert badges(world.viewer)[0] == ["自分のビュー"]
     client.force_login(world.viewer)
     own = SavedView.objects.get(name="自分のビュー")
