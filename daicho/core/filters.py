@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import copy
+import functools
 
 import django_filters as df
 from django.db.models import Q
+from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ChoiceField
@@ -79,12 +81,11 @@ class FilterSet(df.FilterSet):
 _form_classes: dict[type, type] = {}
 
 
+@functools.cache  # declared filters are class attributes: asked about on every request
 def _field_is_fixed(declared) -> bool:
     """Whether a declared filter's form field is the same for every request, so that one made
     once serves them all (a form field is not changed by the forms that use it): not where it
     offers a queryset, calls for its choices, or makes its own field."""
-    from django.forms import ModelChoiceField, ModelMultipleChoiceField
-
     return (
         type(declared).field is df.Filter.field
         and not issubclass(declared.field_class, ModelChoiceField | ModelMultipleChoiceField)
