@@ -477,7 +477,9 @@ class ImportBatch(models.Model):
     updated = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     rejected = models.PositiveIntegerField(_("rejected"), default=0)
-    units_created = models.JSONField(default=list, blank=True)
+    # What the import created (or, in a dry run, would create) that the file only named:
+    # {reference kind (engine.REFERENCES): [names]}.
+    created_refs = models.JSONField(default=dict, blank=True)
     problems = models.JSONField(default=list, blank=True)
     # The uploaded file, kept so a previewed (dry-run) import can be confirmed without re-upload.
     stored_file = models.CharField(max_length=255, blank=True)

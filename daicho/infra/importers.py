@@ -192,7 +192,7 @@ class ServerImport(Kind):
                     if site is None:
                         continue
                     sites[_key(site.name)] = sites[_key(site.code)] = site
-                    ctx.created_refs.append(_("Site %(name)s") % {"name": site.name})
+                    ctx.created("sites", site.name)
                 data["site"] = site
             elif "site" in values:
                 data["site"] = None

@@ -88,13 +88,8 @@ class Units:
         return unit if unit is not None and unit.parent_id is None else None
 
     def _create(self, row: Row, column: str, name: str, parent: OrgUnit | None):
-        if not self.ctx.create_refs:
-            self.ctx.reject(
-                row,
-                column,
-                _("No such unit: %(name)s (units are not created with --no-create-units).")
-                % {"name": name},
-            )
+        if not self.ctx.may_create("units"):
+            self.ctx.refuse_missing(row, column, "units", name)
             return None
         code = self._next_code(parent)
         try:
@@ -113,7 +108,7 @@ class Units:
         else:
             self.children[(parent.pk, _key(name))] = unit
         self.by_code[_key(code)] = unit
-        self.ctx.created_refs.append(f"{parent.name + ' / ' if parent else ''}{name} ({code})")
+        self.ctx.created("units", f"{parent.name + '/' if parent else ''}{name} ({code})")
         return unit
 
     def _next_code(self, parent: OrgUnit | None) -> str:

@@ -205,7 +205,7 @@ class InstallationImport(Kind):
             .order_by("device__name", "raw_name", "pk")
         )
 
-    def open(self, source, *, name, sheet, encoding):
+    def open(self, source, *, name, sheet, encoding, mapping=None, device=None):
         from daicho.sam import formats
 
         return formats.open_installations(source, name=name, sheet=sheet, encoding=encoding)
@@ -433,7 +433,7 @@ class LicenceImport(Kind):
         )
         titles[(_key(title.name), _key(title.edition))] = title
         titles.setdefault((_key(name), _key(edition)), title)
-        ctx.created_refs.append(_("Software title %(name)s") % {"name": str(title)})
+        ctx.created("titles", str(title))
         return title, found.version if found.matched else ""
 
     def process(self, rows: list[Row], ctx: Context) -> None:

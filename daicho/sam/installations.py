@@ -378,6 +378,5 @@ class Loader:
             self._restore_index()
         self.ctx.counts["created"] += self.inserted
         self.ctx.counts["updated"] += 0
-        self.ctx.created_refs.extend(
-            _("Device %(name)s") % {"name": name} for name in self.devices_created
-        )
+        for name in self.devices_created:
+            self.ctx.created("devices", name)

@@ -226,7 +226,7 @@ class AttendanceImport(Kind):
                 if session is None:
                     continue
                 sessions[_key(session.code)] = session
-                ctx.created_refs.append(f"{session.code} {session.title}")
+                ctx.created("sessions", f"{session.code} {session.title}")
             unit = units.get(_key(values["unit"]))
             if unit is None:
                 ctx.reject(row, "unit", _("No such unit: %(name)s") % {"name": values["unit"]})

@@ -23,6 +23,7 @@ from typing import Any, BinaryIO
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from daicho.core import audit, bulk
 from daicho.core.audit import Channel
@@ -31,6 +32,46 @@ from daicho.core.importing.values import CellError, normalize
 from daicho.core.models import ImportBatch, ImportStatus, Organisation, User
 
 MAX_PROBLEMS_KEPT = 1000
+
+
+# The kinds of reference a file may name that the ledger may lack. The engine's one policy:
+# a missing reference is created and listed under its own kind, unless the user refused that
+# kind (`--no-create KIND`, or the web form's boxes); then each row naming it is rejected.
+REFERENCES: dict[str, Any] = {
+    "units": gettext_lazy("New units"),
+    "vendors": gettext_lazy("New vendors"),
+    "cost-items": gettext_lazy("New cost items"),
+    "devices": gettext_lazy("New devices"),
+    "sites": gettext_lazy("New sites"),
+    "clusters": gettext_lazy("New clusters"),
+    "titles": gettext_lazy("New software titles"),
+    "sessions": gettext_lazy("New training sessions"),
+}
+REFERENCE_NOUNS: dict[str, Any] = {
+    "units": gettext_lazy("unit"),
+    "vendors": gettext_lazy("vendor"),
+    "cost-items": gettext_lazy("cost item"),
+    "devices": gettext_lazy("device"),
+    "sites": gettext_lazy("site"),
+    "clusters": gettext_lazy("cluster"),
+    "titles": gettext_lazy("software title"),
+    "sessions": gettext_lazy("training session"),
+}
+
+
+def parse_refuse(text: str | Iterable[str] | None) -> frozenset[str]:
+    """`--no-create units,vendors` (commas or 、) as reference kinds; unknown ones refused."""
+    if not text:
+        return frozenset()
+    words = text if not isinstance(text, str) else normalize(text).replace("、", ",").split(",")
+    chosen = {w.strip().lower() for w in words if w and w.strip()}
+    unknown = sorted(chosen - REFERENCES.keys())
+    if unknown:
+        raise ImportFileError(
+            _("--no-create takes %(kinds)s, not %(unknown)s")
+            % {"kinds": ", ".join(REFERENCES), "unknown": ", ".join(unknown)}
+        )
+    return frozenset(chosen)
 
 
 @dataclass(frozen=True)
@@ -95,13 +136,14 @@ class Context:
     user: Any  # a User or permissions.TRUSTED
     batch_id: str
     dry_run: bool
-    create_refs: bool
+    refuse: frozenset[str] = frozenset()  # reference kinds the user refused to create
     effective: Any = None  # the date a changed hosting or placement takes effect (None: today)
+    device: str | None = None  # `--device NAME`: the device of a table without a device column
     counts: dict[str, int] = field(
         default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
     )
     problems: list[Problem] = field(default_factory=list)
-    created_refs: list[str] = field(default_factory=list)
+    created_refs: dict[str, list[str]] = field(default_factory=dict)  # reference kind -> names
     cache: dict[str, Any] = field(default_factory=dict)
     _rejected_rows: set[int] = field(default_factory=set)
 
@@ -113,6 +155,29 @@ class Context:
         if number not in self._rejected_rows:
             self._rejected_rows.add(number)
             self.counts["rejected"] += 1
+
+    @property
+    def create_refs(self) -> bool:
+        """Whether units may be created (kept for kinds that only create units)."""
+        return "units" not in self.refuse
+
+    def may_create(self, reference: str) -> bool:
+        """Whether a missing reference of this kind (see REFERENCES) may be created."""
+        return reference not in self.refuse
+
+    def created(self, reference: str, name: str) -> None:
+        """List a reference the import created (or, in a dry run, would create)."""
+        self.created_refs.setdefault(reference, []).append(str(name))
+
+    def refuse_missing(self, row: Row | int, column: str, reference: str, name: str) -> None:
+        """Reject a row naming a reference the ledger lacks and the user refused to create."""
+        self.reject(
+            row,
+            column,
+            _("No such %(noun)s: %(name)s (not created: --no-create %(reference)s).")
+            % {"noun": REFERENCE_NOUNS[reference], "name": name, "reference": reference},
+            name,
+        )
 
     def is_rejected(self, row: Row) -> bool:
         return row.number in self._rejected_rows
@@ -199,8 +264,19 @@ class Kind:
         """Resolve rows against the ledger and write them (or reject them through ctx)."""
         raise NotImplementedError
 
-    def open(self, source, *, name: str | None, sheet: str | None, encoding: str | None):
-        """The table to read from ``source`` (a kind may accept other formats than tables)."""
+    def open(
+        self,
+        source,
+        *,
+        name: str | None,
+        sheet: str | None,
+        encoding: str | None,
+        mapping: dict[str, str] | None = None,
+        device: str | None = None,
+    ):
+        """The table to read from ``source`` (a kind may accept other formats than tables).
+
+        ``mapping`` is the user's `--map` ({their header: column}), ``device`` `--device`."""
         return open_table(source, name=name, sheet=sheet, encoding=encoding)
 
     # A kind that loads millions of rows below the ORM defines
@@ -252,7 +328,7 @@ class Result:
             "updated": b.updated,
             "unchanged": b.unchanged,
             "rejected": b.rejected,
-            "units_created": b.units_created,
+            "created_refs": b.created_refs,
             "unknown_columns": self.unknown_columns,
             "columns": self.columns,
             "error": self.fatal or None,
@@ -375,15 +451,19 @@ def run(
     name: str | None = None,
     dry_run: bool = False,
     skip_invalid: bool = False,
+    refuse: str | Iterable[str] | None = None,
     create_refs: bool = True,
     mapping: str | None = None,
     sheet: str | None = None,
     encoding: str | None = None,
     effective=None,
+    device: str | None = None,
     channel: str = Channel.IMPORT,
     progress: Callable[[int], None] | None = None,
 ) -> Result:
-    """Import one file. Never raises for bad input: the Result says what was wrong."""
+    """Import one file. Never raises for bad input: the Result says what was wrong.
+
+    ``refuse`` names the reference kinds not to create (``create_refs=False`` adds units)."""
     from daicho.core.permissions import TRUSTED
 
     the_kind = kinds().get(kind)
@@ -401,11 +481,12 @@ def run(
         options={
             "dry_run": dry_run,
             "skip_invalid": skip_invalid,
-            "create_refs": create_refs,
+            "refuse": [],
             "map": mapping or "",
             "sheet": sheet or "",
             "encoding": encoding or "",
             "effective": effective.isoformat() if effective else "",
+            "device": device or "",
         },
         status=ImportStatus.REJECTED,
     )
@@ -414,19 +495,29 @@ def run(
         user=user or TRUSTED,
         batch_id=batch.batch_id,
         dry_run=dry_run,
-        create_refs=create_refs,
         effective=effective,
+        device=device or None,
     )
     result = Result(batch=batch, problems=ctx.problems, unknown_columns=[], columns={})
     try:
+        ctx.refuse = parse_refuse(refuse) | (frozenset() if create_refs else {"units"})
+        batch.options["refuse"] = sorted(ctx.refuse)
         if the_kind is None:
             raise ImportFileError(
                 _("Unknown kind %(kind)s; choose one of: %(kinds)s")
                 % {"kind": kind, "kinds": ", ".join(kinds())}
             )
         batch.file_digest, batch.file_size = _digest(source)
-        with the_kind.open(source, name=file_name, sheet=sheet, encoding=encoding) as reader:
-            columns, unknown = match_headers(reader.headers, the_kind, parse_mapping(mapping))
+        user_mapping = parse_mapping(mapping)
+        with the_kind.open(
+            source,
+            name=file_name,
+            sheet=sheet,
+            encoding=encoding,
+            mapping=user_mapping,
+            device=device or None,
+        ) as reader:
+            columns, unknown = match_headers(reader.headers, the_kind, user_mapping)
             result.columns, result.unknown_columns = columns, unknown
             present = set(columns.values())
             missing = [f for f in the_kind.fields if f.required and f.name not in present]
@@ -467,7 +558,7 @@ def run(
         bulk.refresh_planner_statistics()
     for key in ("created", "updated", "unchanged", "rejected"):
         setattr(batch, key, ctx.counts[key])
-    batch.units_created = ctx.created_refs
+    batch.created_refs = ctx.created_refs
     batch.problems = [p.as_dict() for p in ctx.problems[:MAX_PROBLEMS_KEPT]]
     batch.finished_at = timezone.now()
     if user is None:

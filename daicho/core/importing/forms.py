@@ -15,8 +15,15 @@ class ImportForm(forms.Form):
     skip_invalid = forms.BooleanField(
         label=_("Import the good rows even if some are rejected"), required=False
     )
-    create_refs = forms.BooleanField(
-        label=_("Create departments and sections the file names"), required=False, initial=True
+    refuse = forms.MultipleChoiceField(
+        label=_("Do not create, reject the rows instead"),
+        required=False,
+        choices=list(engine.REFERENCES.items()),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "What the file names and the ledger lacks is created and listed in the preview, "
+            "unless it is ticked here."
+        ),
     )
     mapping = forms.CharField(
         label=_("Rename headers"),
@@ -49,6 +56,8 @@ class ImportForm(forms.Form):
         self.fields["kind"].choices = [(k.name, k.title) for k in engine.kinds().values()]
         for field in self.fields.values():
             widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                continue
             if isinstance(widget, forms.CheckboxInput):
                 widget.attrs["class"] = "form-check-input"
             elif isinstance(widget, forms.Select):

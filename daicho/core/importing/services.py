@@ -133,11 +133,13 @@ def import_confirm(*, preview: ImportBatch, user: User) -> engine.Result:
         user=user,
         dry_run=False,
         skip_invalid=options.get("skip_invalid", False),
+        refuse=options.get("refuse") or (),
         create_refs=options.get("create_refs", True),
         mapping=options.get("map") or None,
         sheet=options.get("sheet") or None,
         encoding=options.get("encoding") or None,
         effective=parse_date(options.get("effective") or "") if options.get("effective") else None,
+        device=options.get("device") or None,
     )
     result.batch.stored_file = preview.stored_file
     result.batch.save(update_fields=["stored_file"])

@@ -69,7 +69,7 @@ class ImportUploadView(LoginRequiredMixin, View):
             else:
                 options = {
                     "skip_invalid": data["skip_invalid"],
-                    "create_refs": data["create_refs"],
+                    "refuse": data["refuse"],
                     "mapping": data["mapping"] or None,
                     "sheet": data["sheet"] or None,
                     "encoding": data["encoding"] or None,
@@ -136,6 +136,10 @@ class ImportDetailView(LoginRequiredMixin, View):
                 "batch": batch,
                 "kind": kind,
                 "problems": batch.problems,
+                "created_refs": [
+                    (engine.REFERENCES.get(reference, reference), names)
+                    for reference, names in batch.created_refs.items()
+                ],
                 "can_confirm": batch.status == ImportStatus.DRY_RUN
                 and batch.user_id == request.user.pk
                 and (batch.rejected == 0 or batch.options.get("skip_invalid")),

@@ -42,9 +42,21 @@ class Command(DaichoCommand):
             help="text encoding (default: detected; e.g. cp932, utf-8, utf-16)",
         )
         parser.add_argument(
+            "--no-create",
+            default=None,
+            metavar="KIND[,KIND]",
+            help="refuse rows naming references the ledger lacks instead of creating them: "
+            + ", ".join(engine.REFERENCES),
+        )
+        parser.add_argument(
             "--no-create-units",
             action="store_true",
-            help="refuse rows naming departments or sections that do not exist",
+            help="the same as --no-create units",
+        )
+        parser.add_argument(
+            "--device",
+            default=None,
+            help="installations: the device of a table that has no device column",
         )
         parser.add_argument(
             "--effective",
@@ -86,11 +98,13 @@ class Command(DaichoCommand):
             user=user,
             dry_run=options["dry_run"],
             skip_invalid=options["skip_invalid"],
+            refuse=options["no_create"],
             create_refs=not options["no_create_units"],
             mapping=options["map"],
             sheet=options["sheet"],
             encoding=options["encoding"],
             effective=effective,
+            device=options["device"],
             progress=progress.update if progress else None,
         )
         if progress:
@@ -177,5 +191,6 @@ class Command(DaichoCommand):
                 "batch": batch.batch_id,
             }
         )
-        for unit in batch.units_created:
-            write(_("  new unit: %(unit)s") % {"unit": unit})
+        for reference, names in batch.created_refs.items():
+            label = engine.REFERENCES.get(reference, reference)
+            write(f"  {label}: {'、'.join(names)}")
