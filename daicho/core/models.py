@@ -480,6 +480,8 @@ class ImportBatch(models.Model):
     # What the import created (or, in a dry run, would create) that the file only named:
     # {reference kind (engine.REFERENCES): [names]}.
     created_refs = models.JSONField(default=dict, blank=True)
+    # What the reader passed over and why (title rows above the header, 合計 rows, blank rows).
+    notes = models.JSONField(default=list, blank=True)
     problems = models.JSONField(default=list, blank=True)
     # The uploaded file, kept so a previewed (dry-run) import can be confirmed without re-upload.
     stored_file = models.CharField(max_length=255, blank=True)

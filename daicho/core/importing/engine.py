@@ -11,15 +11,20 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import functools
 import gc
 import hashlib
 import os
+import re
+import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, BinaryIO
 
+import yaml
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -252,6 +257,27 @@ class Kind:
             self.export_queryset,
         )
 
+    def header_names(self) -> dict[str, str]:
+        """{header key: column} for every header that names one of the kind's columns: its
+        name, its Japanese label, the field's aliases and the app's alias table (data)."""
+        names = self.__dict__.get("_header_names")
+        if names is None:
+            names = {}
+            extra = header_aliases().get(self.name, {})
+            for f in self.fields:
+                for word in (f.name, f.label, *f.aliases, *extra.get(f.name, ())):
+                    names.setdefault(header_key(word), f.name)
+            self._header_names = names
+        return names
+
+    def label_of(self, column: str) -> str:
+        """The Japanese label of a column (its name when it has none)."""
+        return next((str(f.label) for f in self.fields if f.name == column), column)
+
+    def column_list(self) -> str:
+        """The kind's columns as a user reads them: 「システム名 [name]」、…"""
+        return "、".join(f"{f.label} [{f.name}]" for f in self.fields)
+
     def key(self, values: dict[str, Any]) -> tuple | None:
         """The natural key of a row, for duplicates within one file (None: no check)."""
         return None
@@ -336,10 +362,42 @@ class Result:
         }
 
 
+_SPACES = re.compile(r"\s+")
+
+
+def header_key(text: str) -> str:
+    """A header as matched: NFKC, every space and line break removed, lower case.
+
+    「所管 部局」, 「所管\n部局」 (Alt+Enter in Excel) and 「所管部局」 are the same header."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", str(text))).lower()
+
+
+@functools.cache
+def header_aliases() -> dict[str, dict[str, list[str]]]:
+    """Other headers files use for a kind's columns, as data: {kind: {column: [headers]}}.
+
+    Read from every app's ``data/import_headers.yaml``; the words come from the Japanese Excel
+    ledgers and the inventory tools public bodies use (SKYSEA, LanScope, AssetView, …)."""
+    from django.apps import apps
+
+    merged: dict[str, dict[str, list[str]]] = {}
+    for config in apps.get_app_configs():
+        path = Path(config.path) / "data" / "import_headers.yaml"
+        if not path.exists():
+            continue
+        for kind, columns in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            for column, words in (columns or {}).items():
+                merged.setdefault(kind, {}).setdefault(column, []).extend(map(str, words))
+    return merged
+
+
 def parse_mapping(text: str | None) -> dict[str, str]:
-    """`--map "Their header=column,Other=column"` as {their header: column}."""
+    """`--map "Their header=column,Other=column"` as {their header: column}.
+
+    Full-width ＝ and the Japanese comma 、 are accepted as typed on a Japanese keyboard."""
     mapping: dict[str, str] = {}
-    for part in (text or "").split(","):
+    text = (text or "").replace("＝", "=").replace("、", ",").replace("，", ",")
+    for part in text.split(","):
         if not part.strip():
             continue
         if "=" not in part:
@@ -347,38 +405,67 @@ def parse_mapping(text: str | None) -> dict[str, str]:
                 _("--map takes “their header=column” pairs: %(part)s") % {"part": part.strip()}
             )
         theirs, ours = part.split("=", 1)
-        mapping[normalize(theirs).lower()] = ours.strip()
+        mapping[header_key(theirs)] = ours.strip()
     return mapping
 
 
 def match_headers(
     headers: Iterable[str], kind: Kind, mapping: dict[str, str]
 ) -> tuple[dict[str, str], list[str]]:
-    """{file header: canonical name} for the headers the kind knows, and the unknown headers."""
-    names: dict[str, str] = {}
-    for f in kind.fields:
-        for word in (f.name, f.label, *f.aliases):
-            names.setdefault(normalize(str(word)).lower(), f.name)
+    """{file header: canonical name} for the headers the kind knows, and the unknown headers.
+
+    The user's ``mapping`` ({header key: column name or label}) comes first: a mapped header
+    takes its column even when another header would have matched it by name. A mapping that
+    names no header of the file, or no column of the kind, is refused."""
+    headers = list(headers)
+    names = kind.header_names()
+    by_key = {header_key(h): h for h in headers}
     matched: dict[str, str] = {}
-    unknown: list[str] = []
-    for header in headers:
-        key = normalize(header).lower()
-        target = mapping.get(key)
-        canonical = names.get(normalize(target).lower()) if target else names.get(key)
-        if canonical is None:
-            unknown.append(header)
-        elif canonical in matched.values():
+    for theirs, ours in mapping.items():
+        if theirs not in by_key:
             raise ImportFileError(
-                _("Two columns of the file mean %(column)s: %(headers)s")
+                _(
+                    "--map names “%(header)s”, which is not a header of the file "
+                    "(its headers: %(headers)s)"
+                )
+                % {"header": theirs, "headers": "、".join(headers)}
+            )
+        canonical = names.get(header_key(ours))
+        if canonical is None:
+            raise ImportFileError(
+                _(
+                    "--map names “%(column)s”, which is not a column of %(kind)s "
+                    "(its columns: %(columns)s)"
+                )
+                % {"column": ours, "kind": kind.title, "columns": kind.column_list()}
+            )
+        matched[by_key[theirs]] = canonical
+    unknown: list[str] = []
+    mapped = set(matched.values())  # the user chose which header these columns are read from
+    taken = set(mapped)
+    for header in headers:
+        if header in matched:
+            continue
+        canonical = names.get(header_key(header))
+        if canonical is None or canonical in mapped:
+            unknown.append(header)
+        elif canonical in taken:
+            label = kind.label_of(canonical)
+            raise ImportFileError(
+                _(
+                    "Two columns of the file mean %(column)s: %(headers)s — keep one, or name "
+                    "the one to read with --map"
+                )
                 % {
-                    "column": canonical,
-                    "headers": ", ".join(
+                    "column": f"{label} [{canonical}]",
+                    "headers": "、".join(
                         [h for h, c in matched.items() if c == canonical] + [header]
                     ),
                 }
             )
         else:
             matched[header] = canonical
+            taken.add(canonical)
     return matched, unknown
 
 

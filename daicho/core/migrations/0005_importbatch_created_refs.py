@@ -22,4 +22,9 @@ class Migration(migrations.Migration):
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.RunPython(units_to_references, migrations.RunPython.noop),
+        migrations.AddField(
+            model_name="importbatch",
+            name="notes",
+            field=models.JSONField(blank=True, default=list),
+        ),
     ]
