@@ -21,9 +21,9 @@ from daicho.core import audit, bulk
 from daicho.core.audit import Action
 from daicho.core.importing import values as v
 from daicho.core.importing.engine import Context, Field, Kind, Row, RowParser, register
+from daicho.core.importing.refs import unit_resolver
 from daicho.core.importing.values import normalize
-from daicho.core.models import OrgUnit, UnitKind
-from daicho.core.services import unit_create
+from daicho.core.models import OrgUnit
 from daicho.registry import selectors, services
 from daicho.registry.models import (
     Availability,
@@ -52,71 +52,6 @@ def _iso(value) -> str | None:
 @functools.lru_cache(maxsize=65536)  # the same codes and names repeat on every row
 def _key(text: str | None) -> str:
     return normalize(text or "").lower()
-
-
-class Units:
-    """Finds (and, when allowed, creates) departments and sections named in a file."""
-
-    def __init__(self, ctx: Context):
-        self.ctx = ctx
-        self.units = list(OrgUnit.objects.filter(organisation=ctx.organisation))
-        self.top = {}
-        self.children = {}
-        for unit in self.units:
-            for word in (unit.code, unit.name):
-                if unit.parent_id is None:
-                    self.top.setdefault(_key(word), unit)
-                else:
-                    self.children.setdefault((unit.department_id, _key(word)), unit)  # any depth
-        self.by_code = {_key(u.code): u for u in self.units}
-
-    def find(self, row: Row, department: str, section: str | None) -> OrgUnit | None:
-        dept = self.top.get(_key(department)) or self._by_code_at_top(department)
-        if dept is None:
-            dept = self._create(row, "department", department, None)
-            if dept is None:
-                return None
-        if not section:
-            return dept
-        unit = self.children.get((dept.pk, _key(section)))
-        if unit is None:
-            unit = self._create(row, "section", section, dept)
-        return unit
-
-    def _by_code_at_top(self, text: str) -> OrgUnit | None:
-        unit = self.by_code.get(_key(text))
-        return unit if unit is not None and unit.parent_id is None else None
-
-    def _create(self, row: Row, column: str, name: str, parent: OrgUnit | None):
-        if not self.ctx.may_create("units"):
-            self.ctx.refuse_missing(row, column, "units", name)
-            return None
-        code = self._next_code(parent)
-        try:
-            unit = unit_create(
-                organisation=self.ctx.organisation,
-                code=code,
-                name=name,
-                kind=UnitKind.SECTION if parent else UnitKind.DEPARTMENT,
-                parent=parent,
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            self.ctx.reject(row, column, " ".join(getattr(exc, "messages", [str(exc)])))
-            return None
-        if parent is None:
-            self.top[_key(name)] = unit
-        else:
-            self.children[(parent.pk, _key(name))] = unit
-        self.by_code[_key(code)] = unit
-        self.ctx.created("units", f"{parent.name + '/' if parent else ''}{name} ({code})")
-        return unit
-
-    def _next_code(self, parent: OrgUnit | None) -> str:
-        prefix = f"{parent.code}-" if parent else "D"
-        n = 1
-        while _key(f"{prefix}{n:02d}") in self.by_code:
-            n += 1
-        return f"{prefix}{n:02d}"
 
 
 def _next_code(existing: set[str], prefix: str, width: int) -> str:
@@ -250,13 +185,14 @@ class SystemImport(Kind):
                 "code": {_key(s.code): s for s in systems},
                 "name": {s.name: s for s in systems},
             }
-            ctx.cache["units"] = Units(ctx)
         by = ctx.cache["systems"]
-        units: Units = ctx.cache["units"]
+        units = unit_resolver(ctx)
         vendors = _vendor_lookup(ctx)
         for row in rows:
             values = row.values
-            unit = units.find(row, values["department"], values.get("section"))
+            unit = units.find_pair(
+                row, "department", values["department"], "section", values.get("section")
+            )
             if unit is None:
                 continue
             data: dict[str, Any] = {"owner_unit": unit, "name": values["name"]}

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from daicho.core import services
 from daicho.core.management.base import DaichoCommand
-from daicho.core.models import Organisation, OrgUnit, Role, UnitKind, User
+from daicho.core.models import Organisation, Role, User
 
 
 class Command(DaichoCommand):
@@ -35,19 +35,14 @@ class Command(DaichoCommand):
                 organisation = services.object_create(
                     obj=Organisation(name=options["org_name"], code=options["org_code"])
                 )
-            policy = OrgUnit.objects.filter(
-                organisation=organisation, code="it-policy"
-            ).first() or services.unit_create(
-                organisation=organisation,
-                code="it-policy",
-                name=_("IT policy division"),
-                kind=UnitKind.SECTION,
-            )
+            # No placeholder unit: the organisation's own unit list (or its system ledger)
+            # brings the IT policy division with its real place in the tree; the administrator
+            # holds the role organisation-wide until then.
             user, password = services.user_create(
                 username=options["admin"], password=options["password"], is_superuser=True
             )
             services.membership_grant(
-                user=user, organisation=organisation, role=Role.IT_POLICY, unit=policy
+                user=user, organisation=organisation, role=Role.IT_POLICY, unit=None
             )
         self.stdout.write(_("Organisation: %(name)s") % {"name": organisation.name})
         self.stdout.write(_("Administrator: %(user)s") % {"user": user.username})
