@@ -1980,6 +1980,46 @@ TRANSLATIONS: dict[str, str] = {
     '--share must be a number of percent, e.g. 3.7': "--share には割合（％）を数値で指定してください（例: 3.7）",
     '%(org)s co-uses %(system)s with a %(share)s%% share.': "%(org)s が %(system)s を負担割合 %(share)s%% で共同利用します。",
     'Granted by': "付与元",
+    # --- lead: import engine (adoption) -------------------------------------------------
+    "New units": "新しい組織",
+    "New vendors": "新しい事業者",
+    "New cost items": "新しい費目",
+    "New devices": "新しい機器",
+    "New sites": "新しい設置場所",
+    "New clusters": "新しいクラスタ",
+    "New software titles": "新しいソフトウェア",
+    "New training sessions": "新しい研修",
+    "--no-create takes %(kinds)s, not %(unknown)s":
+        "--no-create に指定できるのは %(kinds)s です（%(unknown)s は指定できません）",
+    "row %(row)s": "%(row)s行目",
+    "%(count)s rows (rows %(rows)s%(more)s)": "%(count)s行（%(rows)s%(more)s行目）",
+    "Rows %(rows)s were skipped as a title above the header: %(text)s":
+        "%(rows)s行目は表題として読み飛ばしました: %(text)s",
+    "Rows %(rows)s were skipped as totals (合計/小計), not imported: %(text)s":
+        "%(rows)s行目は合計・小計の行として読み飛ばしました（取り込みません）: %(text)s",
+    "Blank rows %(rows)s were skipped.": "空白の行（%(rows)s行目）を読み飛ばしました。",
+    "No such %(noun)s: %(name)s (not created: --no-create %(reference)s).":
+        "%(noun)s「%(name)s」が台帳にありません（--no-create %(reference)s のため作成しません）。",
+    "The header row must name: %(columns)s (or use --map “your header=column”)":
+        "見出しの行には次の列が必要です: %(columns)s（--map「ファイルの見出し=列名」で指定することもできます）",
+    "--map names “%(header)s”, which is not a header of the file (its headers: %(headers)s)":
+        "--map の「%(header)s」はファイルの見出しにありません（ファイルの見出し: %(headers)s）",
+    "--map names “%(column)s”, which is not a column of %(kind)s (its columns: %(columns)s)":
+        "--map の「%(column)s」は%(kind)sの列ではありません（列: %(columns)s）",
+    "Two columns of the file mean %(column)s: %(headers)s — keep one, or name the one to read with --map":
+        "ファイルの複数の列が%(column)sを指しています: %(headers)s — 1列にするか、読む列を --map で指定してください",
+    "Required column missing: %(columns)s (the file's headers, row %(row)s: %(headers)s; name yours with --map “your header=column”)":
+        "必要な列がありません: %(columns)s（ファイルの見出し（%(row)s行目）: %(headers)s。--map「ファイルの見出し=列名」で指定できます）",
+    "Do not create, reject the rows instead": "台帳にないものを作成せず、その行を取り込まない",
+    "What the file names and the ledger lacks is created and listed in the preview, unless it is ticked here.":
+        "ファイルに書かれていて台帳にないもの（組織・事業者・費目など）は作成され、プレビューに一覧されます。ここで選んだ種類は作成せず、その行をエラーにします。",
+    "Several units are called %(name)s: %(paths)s — write the path or the code.":
+        "「%(name)s」という組織が複数あります: %(paths)s — 部局/課の形か組織コードで書いてください。",
+    "Not in the ledger yet; these will be created:": "台帳にないため、次のものが作成されます:",
+    "Created because the file named them:": "ファイルに書かれていたため作成しました:",
+    "%(counter)s cause": "%(counter)s件の原因",
+    "Rows": "行",
+    "the file": "ファイル全体",
 }
 # fmt: on
 

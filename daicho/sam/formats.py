@@ -98,7 +98,7 @@ class _WithDevice:
         self.close()
 
 
-def open_installations(source, *, name=None, sheet=None, encoding=None):
+def open_installations(source, *, name=None, sheet=None, encoding=None, header_test=None):
     """A reader of installation rows from any of the accepted formats."""
     if isinstance(source, str | os.PathLike) and os.path.isdir(source):
         return swid_folder(source)
@@ -107,7 +107,7 @@ def open_installations(source, *, name=None, sheet=None, encoding=None):
         return swid_zip(source, name=name)
     if head and _looks_dpkg(head, encoding):
         return dpkg(source, name=name, encoding=encoding)
-    reader = open_table(source, name=name, sheet=sheet, encoding=encoding)
+    reader = open_table(source, name=name, sheet=sheet, encoding=encoding, header_test=header_test)
     from daicho.core.importing.values import normalize
 
     if not any(normalize(h).lower() in KNOWN_DEVICE_HEADERS for h in reader.headers):

@@ -205,10 +205,16 @@ class InstallationImport(Kind):
             .order_by("device__name", "raw_name", "pk")
         )
 
-    def open(self, source, *, name, sheet, encoding, mapping=None, device=None):
+    def header_columns(self) -> set[str]:
+        # A one-device table (Programs and Features, PowerShell) has no device column.
+        return {"software"}
+
+    def open(self, source, *, name, sheet, encoding, mapping=None, device=None, header_test=None):
         from daicho.sam import formats
 
-        return formats.open_installations(source, name=name, sheet=sheet, encoding=encoding)
+        return formats.open_installations(
+            source, name=name, sheet=sheet, encoding=encoding, header_test=header_test
+        )
 
     def process_table(self, reader, columns, ctx, progress) -> None:
         from daicho.sam.installations import Loader

@@ -36,7 +36,9 @@ from daicho.core.importing.readers import ImportFileError, open_table
 from daicho.core.importing.values import CellError, normalize
 from daicho.core.models import ImportBatch, ImportStatus, Organisation, User
 
-MAX_PROBLEMS_KEPT = 1000
+MAX_PROBLEMS_KEPT = 1000  # groups of problems a batch keeps (each with its rows as ranges)
+MAX_PROBLEM_DETAILS = 100_000  # single problems kept in memory for --json and the caller
+MAX_RANGES_KEPT = 500  # row ranges a kept group lists
 
 
 # The kinds of reference a file may name that the ledger may lack. The engine's one policy:
@@ -111,6 +113,64 @@ class Problem:
         }
 
 
+@dataclass
+class ProblemGroup:
+    """Every row rejected for one reason in one column: 組織「税務課」がありません — 10,000行."""
+
+    column: str
+    message: str
+    value: str
+    rows: list[int] = field(default_factory=list)
+
+    def ranges(self, limit: int | None = None) -> list[list[int]]:
+        """The rows as [first, last] runs (sorted), at most ``limit`` of them."""
+        runs: list[list[int]] = []
+        for number in sorted(set(self.rows)):
+            if runs and number == runs[-1][1] + 1:
+                runs[-1][1] = number
+            else:
+                if limit is not None and len(runs) >= limit:
+                    break
+                runs.append([number, number])
+        return runs
+
+
+def rows_text(ranges: list[list[int]], count: int) -> str:
+    """「10,000行（2〜10001行目）」: how many rows, and which."""
+    if not ranges or ranges == [[0, 0]]:
+        return ""
+    parts = [f"{a}" if a == b else f"{a}〜{b}" for a, b in ranges]
+    if count == 1:
+        return _("row %(row)s") % {"row": parts[0]}
+    listed = sum(b - a + 1 for a, b in ranges)
+    more = "…" if listed < count else ""
+    return _("%(count)s rows (rows %(rows)s%(more)s)") % {
+        "count": f"{count:,}",
+        "rows": ", ".join(parts),
+        "more": more,
+    }
+
+
+def note_text(note: dict[str, Any]) -> str:
+    """What the reader passed over, as a sentence: 「1–2行目は表題として読み飛ばしました」."""
+    rows = ProblemGroup("", "", "", list(note.get("rows", []))).ranges(20)
+    where = ", ".join(f"{a}" if a == b else f"{a}–{b}" for a, b in rows)
+    if len(rows) == 20:
+        where += "…"
+    text = note.get("text") or ""
+    if note.get("reason") == "title":
+        return _("Rows %(rows)s were skipped as a title above the header: %(text)s") % {
+            "rows": where,
+            "text": text,
+        }
+    if note.get("reason") == "total":
+        return _("Rows %(rows)s were skipped as totals (合計/小計), not imported: %(text)s") % {
+            "rows": where,
+            "text": text,
+        }
+    return _("Blank rows %(rows)s were skipped.") % {"rows": where}
+
+
 class Row:
     """A parsed row: its number in the file, the parsed values, and the raw text per column."""
 
@@ -148,6 +208,7 @@ class Context:
         default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
     )
     problems: list[Problem] = field(default_factory=list)
+    groups: dict[tuple[str, str], ProblemGroup] = field(default_factory=dict)
     created_refs: dict[str, list[str]] = field(default_factory=dict)  # reference kind -> names
     cache: dict[str, Any] = field(default_factory=dict)
     _rejected_rows: set[int] = field(default_factory=set)
@@ -156,7 +217,13 @@ class Context:
         number = row.number if isinstance(row, Row) else row
         if value is None and isinstance(row, Row):
             value = row.raw.get(column, "")
-        self.problems.append(Problem(number, column, value or "", str(message)))
+        message = str(message)
+        if len(self.problems) < MAX_PROBLEM_DETAILS:
+            self.problems.append(Problem(number, column, value or "", message))
+        group = self.groups.get((column, message))
+        if group is None:
+            group = self.groups[(column, message)] = ProblemGroup(column, message, value or "")
+        group.rows.append(number)
         if number not in self._rejected_rows:
             self._rejected_rows.add(number)
             self.counts["rejected"] += 1
@@ -270,6 +337,10 @@ class Kind:
             self._header_names = names
         return names
 
+    def header_columns(self) -> set[str]:
+        """The columns a row must name to be taken as the header row: the required ones."""
+        return {f.name for f in self.fields if f.required}
+
     def label_of(self, column: str) -> str:
         """The Japanese label of a column (its name when it has none)."""
         return next((str(f.label) for f in self.fields if f.name == column), column)
@@ -299,11 +370,15 @@ class Kind:
         encoding: str | None,
         mapping: dict[str, str] | None = None,
         device: str | None = None,
+        header_test=None,
     ):
         """The table to read from ``source`` (a kind may accept other formats than tables).
 
-        ``mapping`` is the user's `--map` ({their header: column}), ``device`` `--device`."""
-        return open_table(source, name=name, sheet=sheet, encoding=encoding)
+        ``mapping`` is the user's `--map` ({their header: column}), ``device`` `--device`,
+        ``header_test`` tells the header row from the title rows above it."""
+        return open_table(
+            source, name=name, sheet=sheet, encoding=encoding, header_test=header_test
+        )
 
     # A kind that loads millions of rows below the ORM defines
     # process_table(reader, columns, ctx, progress) instead of process(): it reads
@@ -335,6 +410,8 @@ class Result:
     problems: list[Problem]
     unknown_columns: list[str]
     columns: dict[str, str]  # file header -> canonical column
+    groups: dict[tuple[str, str], ProblemGroup] = field(default_factory=dict)
+    notes: list[dict[str, Any]] = field(default_factory=list)  # what the reader passed over
 
     @property
     def ok(self) -> bool:
@@ -358,8 +435,46 @@ class Result:
             "unknown_columns": self.unknown_columns,
             "columns": self.columns,
             "error": self.fatal or None,
+            "skipped": [{**note, "message": note_text(note)} for note in self.notes],
+            "groups": [
+                {**group, "rows": sorted(set(g.rows)) if group["count"] else []}
+                for g, group in zip(self.sorted_groups(), self.group_dicts(), strict=True)
+            ],
             "problems": [p.as_dict() for p in self.problems],
         }
+
+    def sorted_groups(self) -> list[ProblemGroup]:
+        """The groups of problems, the file-level ones first, then by their first row."""
+        return sorted(self.groups.values(), key=lambda g: min(g.rows) if g.rows else 0)
+
+    def header_of(self, column: str) -> str:
+        """The user's header of a column with the column in brackets: 「所管 部局 [department]」."""
+        if not column:
+            return ""
+        header = next((h for h, c in self.columns.items() if c == column), None)
+        the_kind = _kinds.get(self.batch.kind)
+        label = header or (the_kind.label_of(column) if the_kind else column)
+        return f"{label} [{column}]"
+
+    def group_dicts(self, ranges_limit: int | None = None) -> list[dict[str, Any]]:
+        """The groups as kept in the batch: column, the user's header, message, first value,
+        count, rows as ranges and as text."""
+        groups = []
+        for g in self.sorted_groups():
+            ranges = g.ranges(ranges_limit) if any(g.rows) else []
+            count = len(set(g.rows)) if any(g.rows) else 0
+            groups.append(
+                {
+                    "column": g.column,
+                    "header": self.header_of(g.column),
+                    "message": g.message,
+                    "value": g.value,
+                    "count": count,
+                    "ranges": ranges,
+                    "rows_text": rows_text(ranges, count),
+                }
+            )
+        return groups
 
 
 _SPACES = re.compile(r"\s+")
@@ -407,6 +522,31 @@ def parse_mapping(text: str | None) -> dict[str, str]:
         theirs, ours = part.split("=", 1)
         mapping[header_key(theirs)] = ours.strip()
     return mapping
+
+
+def header_test(kind: Kind, mapping: dict[str, str]):
+    """Whether a row of the file is the kind's header row: it names every column the kind
+    needs to find its table (through the user's --map too), and at least two columns."""
+    names = kind.header_names()
+    needed = kind.header_columns()
+
+    def test(cells: list[str]) -> bool:
+        found = set()
+        for cell in cells:
+            if not cell:
+                continue
+            key = header_key(cell)
+            target = mapping.get(key)
+            column = names.get(header_key(target)) if target else names.get(key)
+            if column:
+                found.add(column)
+        return needed <= found and len(found) >= min(2, len(names))
+
+    # What the reader says when no row passes: the columns it looked for.
+    test.needs = _("The header row must name: %(columns)s (or use --map “your header=column”)") % {
+        "columns": "、".join(f"{kind.label_of(c)} [{c}]" for c in sorted(needed))
+    }
+    return test
 
 
 def match_headers(
@@ -603,15 +743,24 @@ def run(
             encoding=encoding,
             mapping=user_mapping,
             device=device or None,
+            header_test=header_test(the_kind, user_mapping),
         ) as reader:
+            result.notes = getattr(reader, "skipped", [])  # filled as the rows are read
             columns, unknown = match_headers(reader.headers, the_kind, user_mapping)
             result.columns, result.unknown_columns = columns, unknown
             present = set(columns.values())
             missing = [f for f in the_kind.fields if f.required and f.name not in present]
             if missing:
                 raise ImportFileError(
-                    _("Required column missing: %(columns)s")
-                    % {"columns": ", ".join(f"{f.name} ({f.label})" for f in missing)}
+                    _(
+                        "Required column missing: %(columns)s (the file's headers, row "
+                        "%(row)s: %(headers)s; name yours with --map “your header=column”)"
+                    )
+                    % {
+                        "columns": "、".join(f"{f.label} [{f.name}]" for f in missing),
+                        "row": getattr(reader, "header_row", 1),
+                        "headers": "、".join(reader.headers),
+                    }
                 )
             for message in the_kind.check(present):
                 raise ImportFileError(message)
@@ -628,11 +777,11 @@ def run(
                     pass
     except ImportFileError as exc:
         result.fatal = exc.message
-        ctx.problems.insert(0, Problem(0, "", "", exc.message))
     except (DatabaseError, OverflowError) as exc:  # unforeseen by the kind: nothing was written
-        exc = ImportFileError(_("The database refused the import: %(error)s") % {"error": exc})
-        result.fatal = exc.message
-        ctx.problems.insert(0, Problem(0, "", "", exc.message))
+        result.fatal = _("The database refused the import: %(error)s") % {"error": exc}
+    if result.fatal:
+        ctx.problems.insert(0, Problem(0, "", "", result.fatal))
+        ctx.groups[("", result.fatal)] = ProblemGroup("", result.fatal, "", [0])
     wrote = not result.fatal and not dry_run and (skip_invalid or not ctx.counts["rejected"])
     batch.status = (
         ImportStatus.DRY_RUN
@@ -646,7 +795,9 @@ def run(
     for key in ("created", "updated", "unchanged", "rejected"):
         setattr(batch, key, ctx.counts[key])
     batch.created_refs = ctx.created_refs
-    batch.problems = [p.as_dict() for p in ctx.problems[:MAX_PROBLEMS_KEPT]]
+    result.groups = ctx.groups
+    batch.problems = result.group_dicts(MAX_RANGES_KEPT)[:MAX_PROBLEMS_KEPT]
+    batch.notes = list(result.notes)
     batch.finished_at = timezone.now()
     if user is None:
         batch.channel = channel if channel != Channel.IMPORT else Channel.CLI

@@ -23,6 +23,7 @@ import datetime
 import io
 import math
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -52,6 +53,13 @@ DELIMITER_PROBE_ROWS = 20
 DELIMITERS = (",", "\t", ";", "|")
 #: Share of control characters (other than tab/CR/LF) above which a file is called binary.
 BINARY_CONTROL_RATIO = 0.10
+
+#: Non-blank rows looked at for the header row (title rows above it are skipped and reported).
+HEADER_SCAN_ROWS = 20
+#: Words of a total row (合計/小計/計 …): such rows are skipped and reported, never imported.
+TOTAL_WORDS = frozenset(
+    {"合計", "小計", "計", "総計", "総合計", "累計", "合計額", "total", "subtotal", "grandtotal"}
+)
 
 ZIP_MAGIC = b"PK\x03\x04"
 # Compound File Binary (OLE2): legacy .xls, and password-protected .xlsx files.
@@ -114,8 +122,13 @@ class TableReader:
         encoding: str | None,
         delimiter: str | None,
         closer: Callable[[], None],
+        header_test: Callable[[list[str]], bool] | None = None,
     ) -> None:
-        """Read the header record from ``records`` (internal: use :func:`open_table`)."""
+        """Read the header record from ``records`` (internal: use :func:`open_table`).
+
+        ``header_test(cells)`` says whether a row is the header: the first of the first
+        :data:`HEADER_SCAN_ROWS` non-blank rows that passes is, the rows above it are titles
+        (skipped and noted). Without a test the first non-blank row is the header."""
         self._records = records
         self._closer = closer
         self._closed = False
@@ -123,29 +136,57 @@ class TableReader:
         self.format = format
         self.encoding = encoding
         self.delimiter = delimiter
+        #: What was passed over, for the user: [{"rows": [...], "reason": "title"|"total"|
+        #: "blank", "text": first cells}] (see :meth:`notes_text`).
+        self.skipped: list[dict[str, Any]] = []
+        self._blank: list[int] = []
         try:
-            for number, cells in records:
-                if any(cell.strip() for cell in cells):
-                    self.header_row = number
-                    self.headers = _make_headers(cells, name)
-                    break
-            else:
-                raise ImportFileError(_named("ファイルが空です (the file is empty)", name))
+            self._find_header(header_test)
         except BaseException:
             self.close()
             raise
         self._header_set = set(self.headers)
 
+    def _find_header(self, header_test: Callable[[list[str]], bool] | None) -> None:
+        tried: list[tuple[int, list[str]]] = []
+        for number, cells in self._records:
+            if not any(cell.strip() for cell in cells):
+                continue
+            if header_test is None or header_test(cells):
+                self.header_row = number
+                self.headers = _make_headers(cells, self.name)
+                if tried:
+                    self.skipped.append(
+                        {
+                            "reason": "title",
+                            "rows": [n for n, _cells in tried],
+                            "text": " ".join(_preview(c) for _n, c in tried[:2]),
+                        }
+                    )
+                return
+            tried.append((number, cells))
+            if len(tried) >= HEADER_SCAN_ROWS:
+                break
+        if not tried:
+            raise ImportFileError(_named("ファイルが空です (the file is empty)", self.name))
+        seen = "、".join(f"{n}行目「{_preview(cells)}」" for n, cells in tried[:5])
+        needs = getattr(header_test, "needs", "")
+        raise ImportFileError(
+            _named(
+                f"見出しの行が見つかりません（{tried[0][0]}〜{tried[-1][0]}行目を見ました）。"
+                f"見えた行: {seen} (no header row found in rows {tried[0][0]}–{tried[-1][0]})"
+                + (f" — {needs}" if needs else ""),
+                self.name,
+            )
+        )
+
     def __iter__(self) -> Iterator[SourceRow]:
-        """Yield the data rows after the header, skipping blank ones."""
+        """Yield the data rows after the header, skipping blank and total rows."""
         headers = self.headers
         width = len(headers)
-        for number, raw in self._records:
-            cells = [cell.strip() for cell in raw]
+        for number, cells in self.records():
             while cells and not cells[-1]:
                 cells.pop()  # trailing empty cells carry nothing (and may exceed the headers)
-            if not cells:
-                continue
             values = {
                 header: cells[i] if i < len(cells) else "" for i, header in enumerate(headers)
             }
@@ -155,13 +196,43 @@ class TableReader:
 
     def records(self) -> Iterator[tuple[int, list[str]]]:
         """The data rows as (row number, stripped cells) without a dict per row: for bulk
-        paths that read millions of rows by column position (see :attr:`headers`)."""
+        paths that read millions of rows by column position (see :attr:`headers`).
+
+        Blank rows are skipped (those between data rows are noted); a row whose first filled
+        cell is 合計, 小計, 計 … is a total: skipped and noted, never imported."""
         strip = str.strip
+        blank = self._blank
         for number, raw in self._records:
             cells = list(map(strip, raw))
             if not any(cells):
+                blank.append(number)
                 continue
+            first = cells[0] or next(c for c in cells if c)
+            if ("計" in first or "otal" in first or "OTAL" in first) and _is_total(first):
+                self._skip(number, "total", cells)
+                continue
+            if blank:
+                self._skip_blank()
             yield number, cells
+        blank.clear()  # blank rows after the last data row are not worth a word
+
+    def _skip(self, number: int, reason: str, cells: list[str]) -> None:
+        if self._blank:
+            self._skip_blank()
+        last = self.skipped[-1] if self.skipped else None
+        if last is not None and last["reason"] == reason and reason != "title":
+            last["rows"].append(number)
+        else:
+            self.skipped.append({"reason": reason, "rows": [number], "text": _preview(cells)})
+
+    def _skip_blank(self) -> None:
+        for number in self._blank:
+            last = self.skipped[-1] if self.skipped else None
+            if last is not None and last["reason"] == "blank":
+                last["rows"].append(number)
+            else:
+                self.skipped.append({"reason": "blank", "rows": [number], "text": ""})
+        self._blank.clear()
 
     def _extra_key(self, column: int) -> str:
         """Key for a cell beyond the headers; never collides with a real header."""
@@ -206,8 +277,10 @@ def open_table(
     name: str | None = None,
     sheet: str | None = None,
     encoding: str | None = None,
+    header_test: Callable[[list[str]], bool] | None = None,
 ) -> TableReader:
-    """Open a CSV/TSV/XLSX file (path or binary file object) and read its header row."""
+    """Open a CSV/TSV/XLSX file (path or binary file object) and read its header row
+    (the first row that passes ``header_test``, see :class:`TableReader`)."""
     owns = isinstance(source, str | os.PathLike)
     if owns:
         path = os.fspath(source)
@@ -223,7 +296,9 @@ def open_table(
         if name is None and isinstance(getattr(source, "name", None), str):
             name = os.path.basename(source.name) or None  # type: ignore[union-attr]
     try:
-        return _open_stream(stream, name=name, sheet=sheet, encoding=encoding, owns=owns)
+        return _open_stream(
+            stream, name=name, sheet=sheet, encoding=encoding, owns=owns, header_test=header_test
+        )
     except BaseException:
         if owns:
             stream.close()
@@ -234,7 +309,13 @@ def open_table(
 
 
 def _open_stream(
-    stream: IO[bytes], *, name: str | None, sheet: str | None, encoding: str | None, owns: bool
+    stream: IO[bytes],
+    *,
+    name: str | None,
+    sheet: str | None,
+    encoding: str | None,
+    owns: bool,
+    header_test: Callable[[list[str]], bool] | None = None,
 ) -> TableReader:
     """Sniff the first bytes and hand over to the XLSX or text reader."""
     seekable = _is_seekable(stream)
@@ -242,7 +323,15 @@ def _open_stream(
         stream.seek(0)
     magic = _read_up_to(stream, len(ZIP_MAGIC))
     if magic == ZIP_MAGIC:
-        return _open_xlsx(stream, magic, seekable=seekable, name=name, sheet=sheet, owns=owns)
+        return _open_xlsx(
+            stream,
+            magic,
+            seekable=seekable,
+            name=name,
+            sheet=sheet,
+            owns=owns,
+            header_test=header_test,
+        )
     sample = magic + _read_up_to(stream, SAMPLE_SIZE - len(magic))
     at_eof = len(sample) < SAMPLE_SIZE
     if not sample:
@@ -262,7 +351,14 @@ def _open_stream(
     else:
         prefix = sample  # a non-seekable stream: replay the sample before the rest
     return _open_text(
-        stream, sample, at_eof, prefix=prefix, name=name, encoding=encoding, owns=owns
+        stream,
+        sample,
+        at_eof,
+        prefix=prefix,
+        name=name,
+        encoding=encoding,
+        owns=owns,
+        header_test=header_test,
     )
 
 
@@ -278,6 +374,7 @@ def _open_text(
     name: str | None,
     encoding: str | None,
     owns: bool,
+    header_test: Callable[[list[str]], bool] | None = None,
 ) -> TableReader:
     """Detect encoding and delimiter, then stream the text through csv.reader."""
     if encoding:
@@ -318,6 +415,7 @@ def _open_text(
         encoding=chosen,
         delimiter=delimiter,
         closer=text.close,
+        header_test=header_test,
     )
 
 
@@ -548,6 +646,7 @@ def _open_xlsx(
     name: str | None,
     sheet: str | None,
     owns: bool,
+    header_test: Callable[[list[str]], bool] | None = None,
 ) -> TableReader:
     """Open the workbook read-only and stream the chosen worksheet."""
     from openpyxl import load_workbook
@@ -589,13 +688,15 @@ def _open_xlsx(
         raise
     # Some writers store a wrong <dimension>; read every row the sheet really has.
     worksheet.reset_dimensions()
+    merged = _merged_ranges(workbook, worksheet)
     return TableReader(
-        _xlsx_records(worksheet, not_xlsx),
+        _xlsx_records(worksheet, not_xlsx, merged),
         name=name,
         format="xlsx",
         encoding=None,
         delimiter=None,
         closer=close,
+        header_test=header_test,
     )
 
 
@@ -620,10 +721,14 @@ def _pick_sheet(workbook: Any, sheet: str | None, name: str | None) -> Any:
     )
 
 
-def _xlsx_records(worksheet: Any, not_xlsx: str) -> Iterator[tuple[int, list[str]]]:
-    """(sheet row number, cell texts) for every row; empty rows included."""
+def _xlsx_records(
+    worksheet: Any, not_xlsx: str, merged: list[tuple[int, int, int, int]] = ()
+) -> Iterator[tuple[int, list[str]]]:
+    """(sheet row number, cell texts) for every row; empty rows included. A merged range's
+    cells all take the value of its top-left cell, as a person reads the sheet."""
     rows = worksheet.iter_rows(values_only=True)
     number = 0
+    anchors: dict[tuple[int, int], str] = {}
     while True:
         try:
             row = next(rows)
@@ -632,7 +737,67 @@ def _xlsx_records(worksheet: Any, not_xlsx: str) -> Iterator[tuple[int, list[str
         except Exception as exc:  # a damaged sheet part surfaces only while iterating
             raise ImportFileError(not_xlsx) from exc
         number += 1  # read-only sheets yield missing rows as empty tuples: numbers stay right
-        yield number, [_cell_text(value) for value in row]
+        cells = [_cell_text(value) for value in row]
+        if merged:
+            _fill_merged(number, cells, merged, anchors)
+        yield number, cells
+
+
+def _fill_merged(
+    number: int,
+    cells: list[str],
+    merged: list[tuple[int, int, int, int]],
+    anchors: dict[tuple[int, int], str],
+) -> None:
+    """Give the cells of row ``number`` that lie in a merged range the range's value."""
+    for min_row, min_col, max_row, max_col in merged:
+        if not min_row <= number <= max_row:
+            continue
+        if number == min_row:
+            anchors[(min_row, min_col)] = cells[min_col - 1] if len(cells) >= min_col else ""
+        value = anchors.get((min_row, min_col), "")
+        if len(cells) < max_col:
+            cells.extend([""] * (max_col - len(cells)))
+        for column in range(min_col, max_col + 1):
+            cells[column - 1] = value
+
+
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+
+
+def _merged_ranges(workbook: Any, worksheet: Any) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of a read-only worksheet as (min row, min col, max row, max col).
+
+    openpyxl's read-only mode does not read them; they sit at the end of the sheet's XML, which
+    is scanned as bytes (the rows are not parsed twice)."""
+    from openpyxl.utils import column_index_from_string
+
+    archive = getattr(workbook, "_archive", None)
+    path = getattr(worksheet, "_worksheet_path", None)
+    if archive is None or path is None:
+        return []
+    ranges: list[tuple[int, int, int, int]] = []
+    try:
+        with archive.open(path) as part:
+            tail = b""
+            for block in iter(lambda: part.read(1 << 20), b""):
+                data = tail + block
+                if b"mergeCell" in data:
+                    for m in _MERGE_CELL.finditer(data):
+                        first_col, first_row, last_col, last_row = m.groups()
+                        last_col, last_row = last_col or first_col, last_row or first_row
+                        ranges.append(
+                            (
+                                int(first_row),
+                                column_index_from_string(first_col.decode()),
+                                int(last_row),
+                                column_index_from_string(last_col.decode()),
+                            )
+                        )
+                tail = data[-200:]
+    except (KeyError, OSError, ValueError):
+        return []
+    return sorted(set(ranges))
 
 
 def _cell_text(value: object) -> str:
@@ -692,6 +857,20 @@ def _make_headers(cells: list[str], name: str | None) -> list[str]:
             )
         seen[header] = index
     return headers
+
+
+def _is_total(text: str) -> bool:
+    """Whether a cell reads 合計, 小計, 計 … (a total row's label), spaces and brackets aside."""
+    import unicodedata
+
+    key = re.sub(r"[\s【】\[\]()（）<>＜＞:：]", "", unicodedata.normalize("NFKC", text)).lower()
+    return key in TOTAL_WORDS
+
+
+def _preview(cells: list[str], limit: int = 60) -> str:
+    """The filled cells of a row, joined for a message."""
+    text = "、".join(c.strip() for c in cells if c and c.strip())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _named(message: str, name: str | None) -> str:

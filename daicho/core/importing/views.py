@@ -136,6 +136,7 @@ class ImportDetailView(LoginRequiredMixin, View):
                 "batch": batch,
                 "kind": kind,
                 "problems": batch.problems,
+                "notes": [engine.note_text(note) for note in batch.notes],
                 "created_refs": [
                     (engine.REFERENCES.get(reference, reference), names)
                     for reference, names in batch.created_refs.items()

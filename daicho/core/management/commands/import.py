@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import sys
+import tempfile
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
@@ -21,7 +24,7 @@ class Command(DaichoCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("kind", help="what the file holds: " + ", ".join(engine.kinds()))
-        parser.add_argument("file")
+        parser.add_argument("file", help="the file to read, or - for standard input")
         parser.add_argument(
             "--dry-run",
             action="store_true",
@@ -76,8 +79,16 @@ class Command(DaichoCommand):
         )
 
     def handle(self, *args, **options):
-        if not os.path.exists(options["file"]):
-            raise CommandError(_("No such file: %(file)s") % {"file": options["file"]})
+        source = options["file"]
+        name = None
+        if source == "-":
+            # Standard input, spooled (a zip or an XLSX needs to seek; the digest reads it twice).
+            spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115
+            shutil.copyfileobj(self.stdin_binary(), spool, 1 << 20)
+            spool.seek(0)
+            source, name = spool, "stdin"
+        elif not os.path.exists(source):
+            raise CommandError(_("No such file: %(file)s") % {"file": source})
         organisation = organisation_from(options["org"])
         user = None
         if options["as_user"]:
@@ -93,7 +104,8 @@ class Command(DaichoCommand):
         progress = None if options["json"] else self._progress()
         result = engine.run(
             kind=options["kind"],
-            source=options["file"],
+            source=source,
+            name=name,
             organisation=organisation,
             user=user,
             dry_run=options["dry_run"],
@@ -115,6 +127,11 @@ class Command(DaichoCommand):
             self._report(result)
         if not result.ok:
             raise SystemExit(1)
+
+    @staticmethod
+    def stdin_binary():
+        """Standard input as bytes (tests replace sys.stdin with a text or bytes stream)."""
+        return getattr(sys.stdin, "buffer", sys.stdin)
 
     def _progress(self):
         from rich.console import Console
@@ -153,23 +170,15 @@ class Command(DaichoCommand):
                 _("%(file)s: unknown column “%(header)s” was not imported (use --map to name it)")
                 % {"file": batch.file_name, "header": header}
             )
-        for p in result.problems[:200]:
-            column = f", {p.column}" if p.column else ""
-            value = f" “{p.value}”" if p.value else ""
-            self.stderr.write(
-                _("%(file)s: row %(row)d%(column)s%(value)s: %(message)s")
-                % {
-                    "file": batch.file_name,
-                    "row": p.row,
-                    "column": column,
-                    "value": value,
-                    "message": p.message,
-                }
-            )
-        if len(result.problems) > 200:
-            self.stderr.write(
-                _("… and %(n)d more problems (see --json)") % {"n": len(result.problems) - 200}
-            )
+        for note in result.notes:
+            self.stderr.write(f"{batch.file_name}: {engine.note_text(note)}")
+        # One line per cause, with how many rows and which: 10,000 rows with one cause are
+        # one line, not 10,000.
+        for group in result.group_dicts(ranges_limit=10):
+            where = f" {group['header']}" if group["header"] else ""
+            value = f" “{group['value']}”" if group["value"] and group["count"] == 1 else ""
+            rows = f" — {group['rows_text']}" if group["rows_text"] else ""
+            self.stderr.write(f"{batch.file_name}:{where}{value}: {group['message']}{rows}")
         status = {
             "applied": _("imported"),
             "dry_run": _("dry run, nothing written"),
