@@ -10,13 +10,13 @@ from django.utils.translation import gettext_lazy
 
 from daicho.core import services
 from daicho.core.importing import values as v
-from daicho.core.importing.engine import Field, Kind, register
-from daicho.core.importing.values import normalize
+from daicho.core.importing.engine import Field, Kind, header_key, register
+from daicho.core.importing.refs import unit_resolver
 from daicho.core.models import OrgUnit, UnitKind
 
 
 def _key(text):
-    return normalize(text or "").lower()
+    return header_key(text or "")
 
 
 class UnitImport(Kind):
@@ -41,15 +41,17 @@ class UnitImport(Kind):
         return OrgUnit.objects.visible_to(user).select_related("parent").order_by("path")
 
     def process(self, rows, ctx):
-        units = {}
-        for unit in OrgUnit.objects.filter(organisation=ctx.organisation).select_related("parent"):
-            units[_key(unit.code)] = unit
-        names = {_key(u.name): u for u in units.values()}
+        """Upsert by code. A unit the ledger already has under another code (made by an earlier
+        import of a system ledger, D01 …) is adopted: found by its place and name, it takes the
+        official code and place, so no twin is made and nothing recorded against it moves."""
+        resolver = unit_resolver(ctx)
+        codes_in_file = {_key(row.values["code"]) for row in rows}
         for row in rows:
             values = row.values
             parent = None
             if values.get("parent"):
-                parent = units.get(_key(values["parent"])) or names.get(_key(values["parent"]))
+                found = resolver.lookup(values["parent"])
+                parent = found if isinstance(found, OrgUnit) else None
                 if parent is None:
                     ctx.reject(
                         row,
@@ -65,11 +67,13 @@ class UnitImport(Kind):
             data = {"name": values["name"], "kind": kind, "parent": parent}
             if values.get("sort_order") is not None:
                 data["sort_order"] = values["sort_order"]
-            existing = units.get(_key(values["code"]))
+            existing = resolver.by_code.get(_key(values["code"]))
+            if existing is None:
+                existing = self._adoptable(resolver, values["name"], parent, codes_in_file)
             try:
                 unit = ctx.upsert(
                     existing,
-                    data,
+                    {**data, "code": values["code"]} if existing is not None else data,
                     update=partial(services.unit_update, unit=existing),
                     create=partial(
                         services.unit_create,
@@ -78,12 +82,22 @@ class UnitImport(Kind):
                         **data,
                     ),
                 )
-                units[_key(unit.code)] = unit
-                names.setdefault(_key(unit.name), unit)
+                resolver.forget(unit)
+                unit.refresh_from_db()
+                resolver.add(unit)
             except ValidationError as exc:
                 ctx.reject_validation(row, exc)
             except PermissionDenied as exc:
                 ctx.reject(row, "", str(exc) or _("You may not edit units."))
+
+    @staticmethod
+    def _adoptable(resolver, name: str, parent: OrgUnit | None, codes_in_file: set[str]):
+        """The unit already in the ledger that this row names by place and name, if its own code
+        is not one the file gives to another unit."""
+        found = resolver.lookup(name, under=parent) if parent else resolver.lookup(name)
+        if isinstance(found, OrgUnit) and _key(found.code) not in codes_in_file:
+            return found
+        return None
 
 
 def register_kinds() -> None:

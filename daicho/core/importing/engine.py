@@ -556,7 +556,7 @@ def match_headers(
 
     The user's ``mapping`` ({header key: column name or label}) comes first: a mapped header
     takes its column even when another header would have matched it by name. A mapping that
-    names no header of the file, or no column of the kind, is refused."""
+    names no header of the file is refused (one naming no column was refused by run())."""
     headers = list(headers)
     names = kind.header_names()
     by_key = {header_key(h): h for h in headers}
@@ -570,16 +570,7 @@ def match_headers(
                 )
                 % {"header": theirs, "headers": "、".join(headers)}
             )
-        canonical = names.get(header_key(ours))
-        if canonical is None:
-            raise ImportFileError(
-                _(
-                    "--map names “%(column)s”, which is not a column of %(kind)s "
-                    "(its columns: %(columns)s)"
-                )
-                % {"column": ours, "kind": kind.title, "columns": kind.column_list()}
-            )
-        matched[by_key[theirs]] = canonical
+        matched[by_key[theirs]] = names[header_key(ours)]  # checked before the file was read
     unknown: list[str] = []
     mapped = set(matched.values())  # the user chose which header these columns are read from
     taken = set(mapped)
@@ -736,6 +727,16 @@ def run(
             )
         batch.file_digest, batch.file_size = _digest(source)
         user_mapping = parse_mapping(mapping)
+        known = the_kind.header_names()
+        for ours in user_mapping.values():
+            if header_key(ours) not in known:
+                raise ImportFileError(
+                    _(
+                        "--map names “%(column)s”, which is not a column of %(kind)s "
+                        "(its columns: %(columns)s)"
+                    )
+                    % {"column": ours, "kind": the_kind.title, "columns": the_kind.column_list()}
+                )
         with the_kind.open(
             source,
             name=file_name,

@@ -37,13 +37,25 @@ class UnitResolver:
         self.children: dict[int | None, dict[str, OrgUnit]] = defaultdict(dict)
         self.units: dict[int, OrgUnit] = {}
         for unit in OrgUnit.objects.filter(organisation=ctx.organisation).order_by("path"):
-            self._add(unit)
+            self.add(unit)
 
-    def _add(self, unit: OrgUnit) -> None:
+    def add(self, unit: OrgUnit) -> None:
+        """Know a unit (new, or read again after a change)."""
         self.units[unit.pk] = unit
         self.by_code[_key(unit.code)] = unit
         self.by_name[_key(unit.name)].append(unit)
         self.children[unit.parent_id].setdefault(_key(unit.name), unit)
+
+    def forget(self, unit: OrgUnit) -> None:
+        """Drop what is known of a unit (before it is read again with a new code or place)."""
+        old = self.units.pop(unit.pk, None)
+        if old is None:
+            return
+        if self.by_code.get(_key(old.code)) is old:
+            del self.by_code[_key(old.code)]
+        self.by_name[_key(old.name)] = [u for u in self.by_name[_key(old.name)] if u.pk != old.pk]
+        if self.children[old.parent_id].get(_key(old.name)) is old:
+            del self.children[old.parent_id][_key(old.name)]
 
     # -- finding -----------------------------------------------------------------------------
 
@@ -198,7 +210,7 @@ class UnitResolver:
         except (ValidationError, PermissionDenied) as exc:
             ctx.reject(row, column, " ".join(getattr(exc, "messages", [str(exc)])), name)
             return None
-        self._add(unit)
+        self.add(unit)
         ctx.created("units", f"{self.path_of(unit)} ({unit.code})")
         return unit
 
