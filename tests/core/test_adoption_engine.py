@@ -178,9 +178,11 @@ def test_ten_thousand_rows_with_one_cause_are_one_line(world, capsys, tmp_path):
     (group,) = json.loads(out)["groups"]
     assert group["count"] == 10_000 and group["rows"][:2] == [2, 3] and group["rows"][-1] == 10001
     assert group["header"] == "所管部局 [department]"
-    assert not InformationSystem.objects.filter(name__startswith="システム").exclude(
-        pk__in=[world.system_a.pk, world.system_b.pk]
-    ).exists()
+    assert (
+        not InformationSystem.objects.filter(name__startswith="システム")
+        .exclude(pk__in=[world.system_a.pk, world.system_b.pk])
+        .exists()
+    )
 
 
 def test_no_create_takes_known_kinds_only(world, capsys, tmp_path):
@@ -212,7 +214,11 @@ def test_units_are_found_by_code_path_or_unique_name_never_twice(world, capsys, 
 
 def test_a_name_several_units_carry_is_refused_with_their_paths(world, capsys, tmp_path):
     OrgUnit.objects.create(
-        organisation=world.org, code="D02-S09", name="情報政策課", kind="section", parent=world.dept_b
+        organisation=world.org,
+        code="D02-S09",
+        name="情報政策課",
+        kind="section",
+        parent=world.dept_b,
     )
     path = write(tmp_path, "x.csv", "システム名,所管部局\n甲,情報政策課\n")
     code, _out, err = run(capsys, "import", "systems", path, "--org", "330001")
@@ -267,7 +273,9 @@ def test_import_reads_standard_input(capsys, tmp_path, monkeypatch):
 
 
 def test_the_web_preview_lists_new_references_notes_and_grouped_problems(world, client, tmp_path):
-    text = "一覧表\nシステム名,所管部局,状態\n甲,新設局,運用中\n乙,新設局,ふめい\n丙,新設局,ふめい\n"
+    text = (
+        "一覧表\nシステム名,所管部局,状態\n甲,新設局,運用中\n乙,新設局,ふめい\n丙,新設局,ふめい\n"
+    )
     client.force_login(User.objects.get(username="policy"))
     with open(write(tmp_path, "x.csv", text), "rb") as fh:
         response = client.post(
