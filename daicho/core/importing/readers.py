@@ -868,8 +868,9 @@ def _is_total(text: str) -> bool:
 
 
 def _preview(cells: list[str], limit: int = 60) -> str:
-    """The filled cells of a row, joined for a message."""
-    text = "、".join(c.strip() for c in cells if c and c.strip())
+    """The filled cells of a row, joined for a message (a merged cell's value once)."""
+    filled = [c.strip() for c in cells if c and c.strip()]
+    text = "、".join(c for i, c in enumerate(filled) if i == 0 or c != filled[i - 1])
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
