@@ -34,6 +34,7 @@ from daicho.continuity.models import (
 from daicho.core import wareki
 from daicho.core.importing import values as v
 from daicho.core.importing.engine import Context, Field, Kind, Row, register
+from daicho.core.importing.refs import unit_resolver
 from daicho.core.importing.values import CellError, normalize
 from daicho.core.models import OrgUnit
 from daicho.registry.importers import system_lookup
@@ -77,16 +78,13 @@ def date_time(value: str) -> datetime.datetime | None:
         ) from None
 
 
-def _units(ctx: Context) -> dict[str, OrgUnit]:
-    if "continuity_units" not in ctx.cache:
-        lookup: dict[str, OrgUnit] = {}
-        units = list(OrgUnit.objects.filter(organisation=ctx.organisation))
-        for u in units:
-            lookup.setdefault(_key(u.code), u)
-        for u in units:
-            lookup.setdefault(_key(u.name), u)
-        ctx.cache["continuity_units"] = lookup
-    return ctx.cache["continuity_units"]
+def _many_units(ctx: Context, row: Row, column: str) -> list[OrgUnit] | None:
+    """The units a cell lists (codes, paths or names, separated like other lists)."""
+    if column not in row.values:
+        return None
+    units = unit_resolver(ctx)
+    found = [units.find(row, column, w) for w in SEPARATORS.split(row.values[column] or "") if w]
+    return None if None in found else found
 
 
 def _system(ctx: Context, row: Row, column: str = "system") -> InformationSystem | None:
@@ -464,11 +462,10 @@ class DrillImport(Kind):
             )
         }
         by_code = {_key(s.code): s for s in system_lookup(ctx).values()}
-        units = _units(ctx)
         for row in rows:
             values = row.values
             systems = _many(ctx, row, "systems", by_code)
-            unit_list = _many(ctx, row, "units", units)
+            unit_list = _many_units(ctx, row, "units")
             if ctx.is_rejected(row):
                 continue
             data = _optional(
@@ -570,7 +567,7 @@ class FindingImport(Kind):
             (f.drill_id, f.finding): f
             for f in DrillFinding.objects.filter(drill__organisation=ctx.organisation)
         }
-        units = _units(ctx)
+        units = unit_resolver(ctx)
         for row in rows:
             values = row.values
             drill = drills.get((values["drill_held_on"], values["drill_title"]))
@@ -582,13 +579,8 @@ class FindingImport(Kind):
                     % {"date": values["drill_held_on"], "title": values["drill_title"]},
                 )
                 continue
-            unit = units.get(_key(values["action_unit"]))
+            unit = units.find(row, "action_unit", values["action_unit"])
             if unit is None:
-                ctx.reject(
-                    row,
-                    "action_unit",
-                    _("No such unit: %(name)s") % {"name": values["action_unit"]},
-                )
                 continue
             data = {"action": values["action"], "action_unit": unit, "due_on": values["due_on"]}
             data.update(_optional(values, ("action_owner",), text=("action_owner",)))

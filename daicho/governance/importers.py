@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy
 
 from daicho.core.importing import values as v
 from daicho.core.importing.engine import Context, Field, Kind, register
+from daicho.core.importing.refs import unit_resolver
 from daicho.core.importing.values import normalize
-from daicho.core.models import OrgUnit, User
+from daicho.core.models import User
 from daicho.governance import selectors, services
 from daicho.governance.models import Consultation, ConsultationChannel, ConsultationTopic
 from daicho.registry.models import InformationSystem
@@ -86,10 +87,7 @@ class ConsultationImport(Kind):
         return selectors.consultation_list(user=user).order_by("consulted_on", "pk")
 
     def process(self, rows, ctx: Context) -> None:
-        units: dict[str, OrgUnit] = {}
-        for unit in OrgUnit.objects.filter(organisation=ctx.organisation):
-            units.setdefault(_key(unit.code), unit)
-            units.setdefault(_key(unit.name), unit)
+        units = unit_resolver(ctx)
         systems = {
             _key(s.code): s for s in InformationSystem.objects.filter(organisation=ctx.organisation)
         }
@@ -100,9 +98,7 @@ class ConsultationImport(Kind):
         users: dict[str, User | None] = {}
         for row in rows:
             values = row.values
-            unit = units.get(_key(values["unit"]))
-            if unit is None:
-                ctx.reject(row, "unit", _("No such unit: %(name)s") % {"name": values["unit"]})
+            unit = units.find(row, "unit", values["unit"])
             system = None
             if values.get("system"):
                 system = systems.get(_key(values["system"]))

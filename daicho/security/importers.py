@@ -8,9 +8,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from daicho.continuity.importers import _iso, _key, _many, _optional, _units, _write
+from daicho.continuity.importers import _iso, _key, _many, _optional, _write
 from daicho.core.importing import values as v
 from daicho.core.importing.engine import Field, Kind, register
+from daicho.core.importing.refs import unit_resolver
 from daicho.registry.importers import system_lookup
 from daicho.security import services
 from daicho.security.models import (
@@ -93,13 +94,11 @@ class IncidentImport(Kind):
                 "systems"
             )
         }
-        units = _units(ctx)
+        units = unit_resolver(ctx)
         by_code = {_key(s.code): s for s in system_lookup(ctx).values()}
         for row in rows:
             values = row.values
-            unit = units.get(_key(values["unit"]))
-            if unit is None:
-                ctx.reject(row, "unit", _("No such unit: %(name)s") % {"name": values["unit"]})
+            unit = units.find(row, "unit", values["unit"])
             systems = _many(ctx, row, "systems", by_code)
             if ctx.is_rejected(row):
                 continue
@@ -193,7 +192,7 @@ class AttendanceImport(Kind):
             (a.session_id, a.staff_id): a
             for a in Attendance.objects.filter(session__organisation=ctx.organisation)
         }
-        units = _units(ctx)
+        units = unit_resolver(ctx)
         for row in rows:
             values = row.values
             session = sessions.get(_key(values["session"]))
@@ -227,9 +226,8 @@ class AttendanceImport(Kind):
                     continue
                 sessions[_key(session.code)] = session
                 ctx.created("sessions", f"{session.code} {session.title}")
-            unit = units.get(_key(values["unit"]))
+            unit = units.find(row, "unit", values["unit"])
             if unit is None:
-                ctx.reject(row, "unit", _("No such unit: %(name)s") % {"name": values["unit"]})
                 continue
             data = {"name": values["name"], "unit": unit}
             if values.get("attended") is not None:

@@ -134,7 +134,9 @@ def test_a_bad_row_is_named_and_nothing_is_written(
     world, capsys, tmp_path, kind, text, column, value
 ):
     path = write(tmp_path, f"{kind}.csv", text)
-    code, out, _err = run(capsys, "import", kind, path, "--org", "330001", "--json")
+    code, out, _err = run(
+        capsys, "import", kind, path, "--org", "330001", "--json", "--no-create", "units"
+    )
     assert code != 0
     report = json.loads(out)
     problem = report["problems"][0]

@@ -50,11 +50,28 @@ def test_an_export_imports_back_unchanged(world, capsys, tmp_path):
 def test_a_bad_row_is_reported_and_nothing_is_written(world, capsys, tmp_path):
     text = CONSULTATIONS + "平成26年6月4日,存在しない課,S9999,契約・見積,電話,見積,,\n"
     path = write(tmp_path, "支援記録.csv", text)
-    code, out, err = run(capsys, "import", "consultations", path, "--org", "330001", "--json")
+    code, out, err = run(
+        capsys,
+        "import",
+        "consultations",
+        path,
+        "--org",
+        "330001",
+        "--json",
+        "--no-create",
+        "units",
+    )
     assert code != 0
     problems = json.loads(out)["problems"]
     assert {(p["row"], p["column"]) for p in problems} == {(4, "unit"), (4, "system")}
     assert Consultation.objects.count() == 0
+    # without --no-create the unit is created and listed, and only the system is refused
+    code, out, err = run(
+        capsys, "import", "consultations", path, "--org", "330001", "--json", "--dry-run"
+    )
+    report = json.loads(out)
+    assert {(p["row"], p["column"]) for p in report["problems"]} == {(4, "system")}
+    assert report["created_refs"] == {"units": ["存在しない課 (D03)"]}
 
 
 def test_only_it_policy_imports_consultations(world, tmp_path):
