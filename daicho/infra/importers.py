@@ -176,6 +176,9 @@ class ServerImport(Kind):
                 data["host"] = None
             if values.get("site"):
                 site = sites.get(_key(values["site"]))
+                if site is None and not ctx.may_create("sites"):
+                    ctx.refuse_missing(row, "site", "sites", values["site"])
+                    continue
                 if site is None:
                     site = _write(
                         ctx,
@@ -198,6 +201,9 @@ class ServerImport(Kind):
                 data["site"] = None
             if values.get("cluster"):
                 cluster = clusters.get(_key(values["cluster"]))
+                if cluster is None and not ctx.may_create("clusters"):
+                    ctx.refuse_missing(row, "cluster", "clusters", values["cluster"])
+                    continue
                 if cluster is None:
                     cluster = _write(
                         ctx,
@@ -212,6 +218,7 @@ class ServerImport(Kind):
                     if cluster is None:
                         continue
                     clusters[_key(cluster.name)] = cluster
+                    ctx.created("clusters", cluster.name)
                 data["cluster"] = cluster
             elif "cluster" in values:
                 data["cluster"] = None
