@@ -157,16 +157,17 @@ def _check_month(year: int, month: int, original: str) -> int:
 
 def _make_date(year: int, month: int, day: int, original: str) -> datetime.date:
     """Build a date, turning impossible ones (Feb 30 ...) into WarekiError saying why."""
-    days = _check_month(year, month, original)
-    if not 1 <= day <= days:
-        raise WarekiError(
-            f"存在しない日付です: {original!r}（{year}年{month}月は{days}日まで）",
-            "no_such_day",
-            year=year,
-            month=month,
-            days=days,
-        )
-    return datetime.date(year, month, day)
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        days = _check_month(year, month, original)  # month 13, year 0: says so
+    raise WarekiError(
+        f"存在しない日付です: {original!r}（{year}年{month}月は{days}日まで）",
+        "no_such_day",
+        year=year,
+        month=month,
+        days=days,
+    )
 
 
 def _wareki_span(
@@ -219,10 +220,11 @@ def parse_date(text: str) -> datetime.date:
             return datetime.date.fromisoformat(text)  # the common case, as exports write it
         except ValueError:
             pass  # the patterns below say why
-    s = unicodedata.normalize("NFKC", text).strip()
-    m = _TIME_SUFFIX_RE.fullmatch(s)
-    if m:
-        s = m["date"]
+    s = unicodedata.normalize("NFKC", text)
+    if ":" in s:
+        m = _TIME_SUFFIX_RE.fullmatch(s.strip())
+        if m:
+            s = m["date"]
     s = "".join(s.split()).translate(_DASHES)
     if not s:
         raise WarekiError("日付が入力されていません", "empty")
