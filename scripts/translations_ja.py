@@ -2020,6 +2020,24 @@ TRANSLATIONS: dict[str, str] = {
     "%(counter)s cause": "%(counter)s件の原因",
     "Rows": "行",
     "the file": "ファイル全体",
+    # --- values: values as people write them (dates, open ends, numbers with units) ---
+    "No such date: %(value)s (%(era)s ended on %(last)s).":
+        "存在しない日付です: %(value)s（%(era)sは%(last)sまで）",
+    "No such date: %(value)s (%(era)s began on %(first)s).":
+        "存在しない日付です: %(value)s（%(era)sは%(first)sから）",
+    "No such date: %(value)s (%(month)s has %(days)s days).":
+        "存在しない日付です: %(value)s（%(month)sは%(days)s日まで）",
+    "No such date: %(value)s (months run from 1 to 12).":
+        "存在しない日付です: %(value)s（月は1〜12）",
+    "No such date: %(value)s (the first year of an era is 元年, year 1).":
+        "存在しない日付です: %(value)s（和暦の年は元年（1年）から）",
+    "%(value)s: this column needs a date. Only an end date that may be open (a licence's expiry, the end of use) can be 無期限.":
+        "%(value)s: この列には日付を入力してください。無期限と書けるのは、ライセンスの有効期限や"
+        "利用終了日のように終わりのない終了日だけです。",
+    "Not a size in GB: %(value)s (write 16, 16GB or 2TB).":
+        "GB単位の容量として読み取れません: %(value)s（16、16GB、2TB のように入力してください）。",
+    "Not a number of hours: %(value)s (write 24, 24時間 or 3日).":
+        "時間数として読み取れません: %(value)s（24、24時間、3日 のように入力してください）。",
 }
 # fmt: on
 

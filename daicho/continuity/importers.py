@@ -153,12 +153,17 @@ class BackupImport(Kind):
     fields = [
         _system_field(),
         _system_name_field(),
-        Field("method", "方式", v.choice(BackupMethod.choices), get=lambda b: b.method),
+        Field(
+            "method",
+            "方式",
+            v.choice(BackupMethod.choices, synonyms="backups.method"),
+            get=lambda b: b.method,
+        ),
         Field("target", "対象データ", v.text(200), get=lambda b: b.target),
         Field(
             "frequency",
             "取得頻度",
-            v.choice(Frequency.choices),
+            v.choice(Frequency.choices, synonyms="backups.frequency"),
             required=True,
             get=lambda b: b.frequency,
         ),
@@ -166,7 +171,7 @@ class BackupImport(Kind):
         Field(
             "copy_location",
             "保管場所",
-            v.choice(CopyLocation.choices),
+            v.choice(CopyLocation.choices, synonyms="backups.copy_location"),
             required=True,
             get=lambda b: b.copy_location,
         ),
@@ -243,7 +248,7 @@ class RestoreTestImport(Kind):
         Field(
             "result",
             "結果",
-            v.choice(RestoreResult.choices),
+            v.choice(RestoreResult.choices, synonyms="restore_tests.result"),
             required=True,
             get=lambda t: t.result,
         ),
@@ -315,12 +320,12 @@ class BcpImport(Kind):
         Field(
             "recovery_priority",
             "復旧優先度",
-            v.choice(RecoveryPriority.choices),
+            v.choice(RecoveryPriority.choices, synonyms="bcp.recovery_priority"),
             required=True,
             get=lambda p: p.recovery_priority,
         ),
-        Field("rto_hours", "RTO（時間）", v.integer, required=True, get=lambda p: p.rto_hours),
-        Field("rpo_hours", "RPO（時間）", v.integer, required=True, get=lambda p: p.rpo_hours),
+        Field("rto_hours", "RTO（時間）", v.hours, required=True, get=lambda p: p.rto_hours),
+        Field("rpo_hours", "RPO（時間）", v.hours, required=True, get=lambda p: p.rpo_hours),
         Field(
             "established_on",
             "策定日",
@@ -430,7 +435,11 @@ class DrillImport(Kind):
         ),
         Field("title", "訓練名", v.text(200), required=True, get=lambda d: d.title),
         Field(
-            "kind", "訓練の種類", v.choice(DrillKind.choices), required=True, get=lambda d: d.kind
+            "kind",
+            "訓練の種類",
+            v.choice(DrillKind.choices, synonyms="drills.kind"),
+            required=True,
+            get=lambda d: d.kind,
         ),
         Field("participants", "参加人数", v.integer, get=lambda d: d.participants),
         Field(
@@ -545,7 +554,12 @@ class FindingImport(Kind):
         ),
         Field("action_owner", "担当者", v.text(100), get=lambda f: f.action_owner),
         Field("due_on", "期限", v.date, required=True, get=lambda f: _iso(f.due_on), fmt="date"),
-        Field("status", "状況", v.choice(ActionStatus.choices), get=lambda f: f.status),
+        Field(
+            "status",
+            "状況",
+            v.choice(ActionStatus.choices, synonyms="drill_findings.status"),
+            get=lambda f: f.status,
+        ),
         Field("done_on", "完了日", v.date, get=lambda f: _iso(f.done_on), fmt="date"),
     ]
 

@@ -6,12 +6,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from daicho.core import money, wareki
+from daicho.core.importing.values import date_problem
 from daicho.core.models import NoteKind, OrgUnit, UnitKind
 from daicho.core.permissions import scope_of
 
 
 class WarekiDateField(forms.DateField):
-    """A date typed as 2014-04-01, 2014/4/1, 平成26年4月1日, H26.4.1 or R1.5.1."""
+    """A date typed as 2014-04-01, 2014/4/1, 平成26年4月1日, H26.4.1 or R1.5.1; a year and
+    month (平成26年4月, 2014/4) is the first of the month. An impossible one says why."""
 
     widget = forms.TextInput(attrs={"placeholder": "2014-04-01 / 平成26年4月1日 / H26.4.1"})
 
@@ -22,12 +24,8 @@ class WarekiDateField(forms.DateField):
             return value
         try:
             return wareki.parse_date(str(value))
-        except wareki.WarekiError:
-            raise forms.ValidationError(
-                _("Not a date: %(value)s (write 2014-04-01, 平成26年4月1日 or H26.4.1)."),
-                code="invalid",
-                params={"value": value},
-            ) from None
+        except wareki.WarekiError as exc:
+            raise forms.ValidationError(date_problem(exc, str(value)), code="invalid") from None
 
 
 class YenField(forms.IntegerField):

@@ -27,7 +27,9 @@ class UnitImport(Kind):
     fields = [
         Field("code", "組織コード", v.code(30), required=True, get=lambda u: u.code),
         Field("name", "組織名", v.text(100), required=True, get=lambda u: u.name),
-        Field("kind", "種別", v.choice(UnitKind.choices), get=lambda u: u.kind),
+        Field(
+            "kind", "種別", v.choice(UnitKind.choices, synonyms="units.kind"), get=lambda u: u.kind
+        ),
         Field(
             "parent", "上位組織", v.text(100), get=lambda u: u.parent.code if u.parent_id else None
         ),

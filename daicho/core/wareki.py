@@ -6,6 +6,9 @@ Conventions used throughout:
   FY2014 = 平成26年度 = 2014-04-01 .. 2015-03-31.
 * The first year of an era is written 元年 (令和元年 = 2019, 平成元年 = 1989).
 * An era ends the day before the next era starts (平成 ends 2019-04-30).
+* A date may be written as a year and month (平成26年4月, H26.4, 2014/4, 2014年4月): it is read
+  as the first of that month. A time after a date, as Excel writes date-times into CSV
+  ("2014/4/1 9:30", "2014-04-01 00:00:00"), is ignored: the date is what is read.
 
 Everything here is plain Python so it can be used from models, forms, imports and
 management commands alike.  User-facing problems raise :class:`WarekiError`, whose
@@ -14,6 +17,7 @@ message is short, Japanese, and quotes the text that could not be read.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import re
 import unicodedata
@@ -42,7 +46,17 @@ FISCAL_YEAR_START_MONTH = 4
 
 
 class WarekiError(ValueError):
-    """A date or fiscal year that cannot be read; the message is shown to users."""
+    """A date or fiscal year that cannot be read; the message is shown to users.
+
+    ``reason`` says why, for callers that word (and translate) the message themselves:
+    "unreadable", "empty", "no_such_date", "no_such_month" (params: month),
+    "no_such_day" (year, month, days: the days that month has), "year_zero",
+    "era_not_begun" (era, first: its first day) or "era_ended" (era, last: its last day)."""
+
+    def __init__(self, message: str, reason: str = "unreadable", **params):
+        super().__init__(message)
+        self.reason = reason
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -78,6 +92,15 @@ _WAREKI_DATE_RE = re.compile(
     r"|(?P<sep>[-/.])(?P<m2>\d{1,2})(?P=sep)(?P<d2>\d{1,2}))",
     re.IGNORECASE,
 )
+# Year and month only: read as the first of the month.
+_WESTERN_MONTH_RE = re.compile(r"(?P<y>\d{4})(?:[-/.](?P<m1>\d{1,2})|年(?P<m2>\d{1,2})月)")
+_WAREKI_MONTH_RE = re.compile(
+    rf"(?P<era>{_ERA_TOKEN})(?P<y>元|\d{{1,2}})(?:年(?P<m1>\d{{1,2}})月|[-/.](?P<m2>\d{{1,2}}))",
+    re.IGNORECASE,
+)
+# A time after the date, as Excel writes a date-time cell into CSV: "2014/4/1 9:30",
+# "2014-04-01 00:00:00", or as the XLSX reader writes one: "2014-04-01T09:30:00".
+_TIME_SUFFIX_RE = re.compile(r"(?P<date>.+?)(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?")
 _WESTERN_FY_RE = re.compile(r"(?:FY)?(?P<y>\d{4})(?:年度)?", re.IGNORECASE)
 _WAREKI_FY_RE = re.compile(rf"(?P<era>{_ERA_TOKEN})(?P<y>元|\d{{1,2}})(?:年度)?", re.IGNORECASE)
 # "2014年度(平成26年度)" -- the output of format_fiscal_year(style="both") after NFKC.
@@ -117,42 +140,111 @@ def _year_label(year: int) -> str:
     return "元" if year == 1 else str(year)
 
 
+def _kanji_date(d: datetime.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _check_month(year: int, month: int, original: str) -> int:
+    """Return the number of days of the month, or raise WarekiError for month 13 or 0."""
+    if not 1 <= month <= 12:
+        raise WarekiError(
+            f"存在しない日付です: {original!r}（月は1〜12）", "no_such_month", month=month
+        )
+    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        raise WarekiError(f"存在しない日付です: {original!r}", "no_such_date")
+    return calendar.monthrange(year, month)[1]
+
+
 def _make_date(year: int, month: int, day: int, original: str) -> datetime.date:
-    """Build a date, turning impossible ones (Feb 30 ...) into WarekiError."""
+    """Build a date, turning impossible ones (Feb 30 ...) into WarekiError saying why."""
     try:
         return datetime.date(year, month, day)
     except ValueError:
-        raise WarekiError(f"存在しない日付です: {original!r}") from None
+        days = _check_month(year, month, original)  # month 13, year 0: says so
+    raise WarekiError(
+        f"存在しない日付です: {original!r}（{year}年{month}月は{days}日まで）",
+        "no_such_day",
+        year=year,
+        month=month,
+        days=days,
+    )
+
+
+def _wareki_span(
+    m: re.Match, original: str, *, whole_month: bool
+) -> tuple[datetime.date, datetime.date]:
+    """The first and last day a 和暦 match writes (one day, or a whole month), checked against
+    its era: 平成31年5月7日 is refused because 平成 ended on 2019-04-30."""
+    era = _ERA_BY_KEY[m["era"].upper()]
+    index = ERAS.index(era)
+    year = _era_year_number(m["y"])
+    if year < 1:
+        raise WarekiError(
+            f"存在しない日付です: {original!r}（和暦の年は元年（1年）から）", "year_zero"
+        )
+    western = era.start.year + year - 1
+    month = int(m["m1"] or m["m2"])
+    if whole_month:
+        days = _check_month(western, month, original)
+        first, last = datetime.date(western, month, 1), datetime.date(western, month, days)
+    else:
+        first = last = _make_date(western, month, int(m["d1"] or m["d2"]), original)
+    if last < era.start:
+        raise WarekiError(
+            f"{era.name}の期間外の日付です: {original!r}"
+            f"（{era.name}は{_kanji_date(era.start)}から）",
+            "era_not_begun",
+            era=era.name,
+            first=era.start,
+        )
+    end = _era_end(index)
+    if end is not None and first > end:
+        raise WarekiError(
+            f"{era.name}の期間外の日付です: {original!r}（{era.name}は{_kanji_date(end)}まで）",
+            "era_ended",
+            era=era.name,
+            last=end,
+        )
+    return first, last
 
 
 def parse_date(text: str) -> datetime.date:
-    """Parse a western or Japanese-era date string into a date, or raise WarekiError."""
+    """Parse a western or Japanese-era date string into a date, or raise WarekiError.
+
+    A year and month (平成26年4月, H26.4, 2014/4) is read as the first of the month; a time
+    after the date (Excel's "2014/4/1 9:30") is ignored."""
     if not isinstance(text, str):
         raise WarekiError(f"日付として読めません: {text!r}")
-    s = normalize(text).translate(_DASHES)
+    if len(text) == 10 and text[4] == text[7] == "-" and text.isascii():
+        try:
+            return datetime.date.fromisoformat(text)  # the common case, as exports write it
+        except ValueError:
+            pass  # the patterns below say why
+    s = unicodedata.normalize("NFKC", text)
+    if ":" in s:
+        m = _TIME_SUFFIX_RE.fullmatch(s.strip())
+        if m:
+            s = m["date"]
+    s = "".join(s.split()).translate(_DASHES)
     if not s:
-        raise WarekiError("日付が入力されていません")
+        raise WarekiError("日付が入力されていません", "empty")
 
     for pattern in (_WESTERN_SEP_RE, _WESTERN_COMPACT_RE, _WESTERN_KANJI_RE):
         m = pattern.fullmatch(s)
         if m:
             return _make_date(int(m["y"]), int(m["m"]), int(m["d"]), text)
-
     m = _WAREKI_DATE_RE.fullmatch(s)
-    if not m:
-        raise WarekiError(f"日付として読めません: {text!r}")
-    era = _ERA_BY_KEY[m["era"].upper()]
-    index = ERAS.index(era)
-    year = _era_year_number(m["y"])
-    month = int(m["m1"] or m["m2"])
-    day = int(m["d1"] or m["d2"])
-    if year < 1:
-        raise WarekiError(f"存在しない日付です: {text!r}")
-    d = _make_date(era.start.year + year - 1, month, day, text)
-    end = _era_end(index)
-    if d < era.start or (end is not None and d > end):
-        raise WarekiError(f"{era.name}の期間外の日付です: {text!r}")
-    return d
+    if m:
+        return _wareki_span(m, text, whole_month=False)[0]
+    m = _WESTERN_MONTH_RE.fullmatch(s)
+    if m:
+        year, month = int(m["y"]), int(m["m1"] or m["m2"])
+        _check_month(year, month, text)
+        return datetime.date(year, month, 1)
+    m = _WAREKI_MONTH_RE.fullmatch(s)
+    if m:
+        return _wareki_span(m, text, whole_month=True)[0]
+    raise WarekiError(f"日付として読めません: {text!r}")
 
 
 def _check_fiscal_year_range(fy: int, original: str | int) -> int:

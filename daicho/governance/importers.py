@@ -51,14 +51,14 @@ class ConsultationImport(Kind):
         Field(
             "topic",
             "分野",
-            v.choice(ConsultationTopic.choices),
+            v.choice(ConsultationTopic.choices, synonyms="consultations.topic"),
             required=True,
             get=lambda c: c.topic,
         ),
         Field(
             "channel",
             "方法",
-            v.choice(ConsultationChannel.choices),
+            v.choice(ConsultationChannel.choices, synonyms="consultations.channel"),
             required=True,
             get=lambda c: c.channel,
         ),

@@ -67,13 +67,6 @@ def _write(ctx: Context, row: Row, columns: dict[str, str], fn) -> Any:
 
 # --- servers ------------------------------------------------------------------------------------
 
-KIND_WORDS = {
-    "物理": ServerKind.PHYSICAL,
-    "ホスト": ServerKind.HOST,
-    "仮想": ServerKind.VM,
-    "VM": ServerKind.VM,
-}
-
 
 class ServerImport(Kind):
     """Physical servers, virtualization hosts and VMs: upsert by name in the organisation.
@@ -90,7 +83,7 @@ class ServerImport(Kind):
         Field(
             "kind",
             "種別",
-            v.choice(ServerKind.choices, KIND_WORDS),
+            v.choice(ServerKind.choices, synonyms="servers.kind"),
             required=True,
             get=lambda s: s.kind,
         ),
@@ -107,14 +100,14 @@ class ServerImport(Kind):
         Field(
             "memory",
             "メモリ（GB）",
-            v.integer,
+            v.gigabytes,
             aliases=("memory_gb", "メモリ"),
             get=lambda s: s.memory_gb,
         ),
         Field(
             "storage",
             "ストレージ（GB）",
-            v.integer,
+            v.gigabytes,
             aliases=("storage_gb", "ストレージ"),
             get=lambda s: s.storage_gb,
         ),
@@ -278,7 +271,7 @@ class CloudServiceImport(Kind):
         Field(
             "service_model",
             "サービス形態",
-            v.choice(ServiceModel.choices),
+            v.choice(ServiceModel.choices, synonyms="cloud-services.service_model"),
             required=True,
             get=lambda c: c.service_model,
         ),
@@ -296,7 +289,7 @@ class CloudServiceImport(Kind):
             get=lambda c: ",".join(s.code for s in c.systems.all()),
         ),
         Field("started_on", "利用開始日", v.date, get=lambda c: _iso(c.started_on), fmt="date"),
-        Field("ended_on", "利用終了日", v.date, get=lambda c: _iso(c.ended_on), fmt="date"),
+        Field("ended_on", "利用終了日", v.open_date, get=lambda c: _iso(c.ended_on), fmt="date"),
         Field("annual_cost", "年額（円）", v.yen(), get=lambda c: c.annual_cost, fmt="yen"),
         Field("note", "備考", v.text(), get=lambda c: c.note),
     ]

@@ -36,19 +36,6 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
-TYPE_WORDS = {
-    "デスクトップ": DeviceType.DESKTOP,
-    "ノート": DeviceType.LAPTOP,
-    "PC": DeviceType.DESKTOP,
-}
-STATUS_WORDS = {
-    "使用中": DeviceStatus.IN_USE,
-    "稼働": DeviceStatus.IN_USE,
-    "在庫": DeviceStatus.IN_STOCK,
-    "廃棄": DeviceStatus.DISPOSED,
-}
-
-
 class DeviceImport(Kind):
     """Devices: upsert by device name in the organisation; the unit by code or name."""
 
@@ -64,7 +51,12 @@ class DeviceImport(Kind):
             aliases=("ホスト名", "コンピュータ名"),
             get=lambda d: d.name,
         ),
-        Field("type", "種別", v.choice(DeviceType.choices, TYPE_WORDS), get=lambda d: d.type),
+        Field(
+            "type",
+            "種別",
+            v.choice(DeviceType.choices, synonyms="devices.type"),
+            get=lambda d: d.type,
+        ),
         Field("unit", "所属", v.text(200), required=True, get=lambda d: d.unit.code),
         Field("user", "利用者", v.text(100), get=lambda d: d.user_name),
         Field("os", "OS", v.text(200), get=lambda d: d.os),
@@ -72,7 +64,10 @@ class DeviceImport(Kind):
         Field("purchased_on", "購入日", v.date, get=lambda d: _iso(d.purchased_on), fmt="date"),
         Field("disposed_on", "廃棄日", v.date, get=lambda d: _iso(d.disposed_on), fmt="date"),
         Field(
-            "status", "状態", v.choice(DeviceStatus.choices, STATUS_WORDS), get=lambda d: d.status
+            "status",
+            "状態",
+            v.choice(DeviceStatus.choices, synonyms="devices.status"),
+            get=lambda d: d.status,
         ),
     ]
     columns = {"user_name": "user", "release_id": "os", "__all__": "name"}
@@ -307,27 +302,6 @@ class RuleImport(Kind):
             services.installations_renormalise(organisation=ctx.organisation)
 
 
-METRIC_WORDS = {
-    "端末": LicenceMetric.DEVICE,
-    "デバイス": LicenceMetric.DEVICE,
-    "台": LicenceMetric.DEVICE,
-    "ユーザー": LicenceMetric.USER,
-    "ユーザ": LicenceMetric.USER,
-    "コア": LicenceMetric.CORE,
-    "同時接続": LicenceMetric.CONCURRENT,
-    "同時使用": LicenceMetric.CONCURRENT,
-    "サイト": LicenceMetric.SITE,
-    "包括": LicenceMetric.SITE,
-}
-LICENCE_TYPE_WORDS = {
-    "パッケージ": LicenceType.PACKAGE,
-    "ボリューム": LicenceType.VOLUME,
-    "ボリュームライセンス": LicenceType.VOLUME,
-    "サブスクリプション": LicenceType.SUBSCRIPTION,
-    "プレインストール": LicenceType.OEM,
-}
-
-
 class LicenceImport(Kind):
     """Licences (entitlements): upsert by certificate number when given, else always new."""
 
@@ -347,21 +321,21 @@ class LicenceImport(Kind):
         Field(
             "metric",
             "単位",
-            v.choice(LicenceMetric.choices, METRIC_WORDS),
+            v.choice(LicenceMetric.choices, synonyms="licences.metric"),
             get=lambda li: li.metric,
         ),
         Field("quantity", "数量", v.integer, aliases=("ライセンス数",), get=lambda li: li.quantity),
         Field(
             "type",
             "種別",
-            v.choice(LicenceType.choices, LICENCE_TYPE_WORDS),
+            v.choice(LicenceType.choices, synonyms="licences.type"),
             get=lambda li: li.type,
         ),
         Field("valid_from", "開始日", v.date, get=lambda li: _iso(li.valid_from), fmt="date"),
         Field(
             "valid_until",
             "有効期限",
-            v.date,
+            v.open_date,
             aliases=("終了日",),
             get=lambda li: _iso(li.valid_until),
             fmt="date",

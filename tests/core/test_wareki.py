@@ -93,6 +93,28 @@ def test_normalize(text, expected):
         ("Ｈ２６．４．１", date(2014, 4, 1)),
         ("H26年4月1日", date(2014, 4, 1)),
         ("平成26.4.1", date(2014, 4, 1)),
+        # A year and month: the first of the month.
+        ("平成26年4月", date(2014, 4, 1)),
+        ("H30.4", date(2018, 4, 1)),
+        ("H26/4", date(2014, 4, 1)),
+        ("2014/4", date(2014, 4, 1)),
+        ("2014-04", date(2014, 4, 1)),
+        ("2014.10", date(2014, 10, 1)),
+        ("2014年4月", date(2014, 4, 1)),
+        ("R1.5", date(2019, 5, 1)),
+        ("令和元年5月", date(2019, 5, 1)),
+        ("平成31年4月", date(2019, 4, 1)),
+        ("平成元年1月", date(1989, 1, 1)),  # partly 平成: the month is read whole
+        ("Ｈ３０．４", date(2018, 4, 1)),
+        # Excel date-times as written into CSV (and by the XLSX reader): the date.
+        ("2014/04/01 0:00", date(2014, 4, 1)),
+        ("2014-04-01 00:00:00", date(2014, 4, 1)),
+        ("2014/4/1 9:30", date(2014, 4, 1)),
+        ("2014/4/1 23:59:59", date(2014, 4, 1)),
+        ("2014-04-01T09:30:00", date(2014, 4, 1)),
+        ("2014-04-01 09:30:00.250", date(2014, 4, 1)),
+        ("平成26年4月1日 9:30", date(2014, 4, 1)),
+        ("２０１４/４/１　９：３０", date(2014, 4, 1)),
     ],
 )
 def test_parse_date_accepts(text, expected):
@@ -104,11 +126,13 @@ def test_parse_date_accepts(text, expected):
     [
         "abc",
         "2014-4/1",  # mixed separators
-        "2014-04",
         "14-04-01",
         "201441",
         "H26",
-        "平成26年4月",
+        "2014",
+        "平成26年",
+        "2014/4/1 午後",
+        "9:30",
         "X26.4.1",
         "平成26年4月1日午後",
     ],
@@ -156,6 +180,46 @@ def test_parse_date_rejects_dates_outside_the_era(text, era):
     with pytest.raises(WarekiError, match=f"{era}の期間外の日付です") as excinfo:
         parse_date(text)
     assert repr(text) in str(excinfo.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("平成31年5月7日", "（平成は2019年4月30日まで）"),
+        ("平成31年5月", "（平成は2019年4月30日まで）"),
+        ("H32.1.1", "（平成は2019年4月30日まで）"),
+        ("令和元年4月1日", "（令和は2019年5月1日から）"),
+        ("令和元年4月", "（令和は2019年5月1日から）"),
+        ("昭和64年1月8日", "（昭和は1989年1月7日まで）"),
+        ("M1.1.1", "（明治は1868年1月25日から）"),
+        ("2014年2月30日", "（2014年2月は28日まで）"),
+        ("平成28年2月30日", "（2016年2月は29日まで）"),
+        ("2014/4/31 0:00", "（2014年4月は30日まで）"),
+        ("2014-13-01", "（月は1〜12）"),
+        ("2014/13", "（月は1〜12）"),
+        ("H26.0", "（月は1〜12）"),
+        ("H0.4.1", "（和暦の年は元年（1年）から）"),
+    ],
+)
+def test_parse_date_says_why_a_date_cannot_be(text, reason):
+    with pytest.raises(WarekiError) as excinfo:
+        parse_date(text)
+    assert str(excinfo.value).endswith(reason)
+    assert repr(text) in str(excinfo.value)
+
+
+def test_the_reason_comes_with_what_a_message_needs():
+    with pytest.raises(WarekiError) as excinfo:
+        parse_date("平成31年5月7日")
+    assert excinfo.value.reason == "era_ended"
+    assert excinfo.value.params == {"era": "平成", "last": date(2019, 4, 30)}
+    with pytest.raises(WarekiError) as excinfo:
+        parse_date("2015-02-29")
+    assert excinfo.value.reason == "no_such_day"
+    assert excinfo.value.params == {"year": 2015, "month": 2, "days": 28}
+    with pytest.raises(WarekiError) as excinfo:
+        parse_date("無期限")
+    assert excinfo.value.reason == "unreadable"
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\u3000"])
