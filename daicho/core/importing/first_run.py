@@ -190,11 +190,11 @@ def first_run_steps(*, user, organisation) -> list[StepState]:
     from daicho.core.importing.views import batches_visible_to
 
     kinds = engine.kinds()
-    batches = ImportBatch.objects.filter(organisation=organisation)
+    batches = ImportBatch.objects.filter(organisation=organisation).order_by()
     applied = set(
         batches.filter(status=ImportStatus.APPLIED).values_list("kind", flat=True).distinct()
     )
-    visible = batches_visible_to(user).filter(organisation=organisation)
+    visible = batches_visible_to(user).filter(organisation=organisation).order_by()
     last_ids = visible.values("kind").annotate(last=Max("pk")).values("last")
     last = {b.kind: b for b in visible.filter(pk__in=last_ids)}
     steps = []

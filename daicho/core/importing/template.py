@@ -128,8 +128,9 @@ def build(kind: Kind) -> bytes:
         cell = sheet.cell(row=2, column=index, value=example)
         if field.fmt in XLSX_FORMATS and example is not None:
             cell.number_format = XLSX_FORMATS[field.fmt]
-        elif _is_code(field) or isinstance(example, str):
+        elif _is_code(field):
             cell.number_format = "@"  # codes keep their leading zeros when typed
+            sheet.column_dimensions[letter].number_format = "@"
         sheet.column_dimensions[letter].width = _width(field, example)
         labels = choice_labels(field)
         if not labels:
