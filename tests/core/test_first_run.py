@@ -136,6 +136,17 @@ def test_members_who_cannot_import_read_the_page_without_upload_links(client, wo
     )
 
 
+def test_a_user_of_no_organisation_sees_no_steps(client, db):
+    from django.utils.functional import SimpleLazyObject
+
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="newcomer")
+    client.force_login(user)
+    assert _states(client) == []
+    assert not first_run.ledger_is_new(user=user, organisation=SimpleLazyObject(lambda: None))
+
+
 def test_a_kind_not_in_the_order_is_listed_after_it(monkeypatch):
     monkeypatch.setattr(first_run, "STEPS", [first_run.Step("systems", "…")])
     names = [step.kind for step in first_run.ordered_steps()]

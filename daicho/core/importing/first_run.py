@@ -223,6 +223,6 @@ def first_run_steps(*, user, organisation) -> list[StepState]:
 def ledger_is_new(*, user, organisation) -> bool:
     """Whether the organisation's ledger has no information system yet (the first run)."""
     kind = engine.kinds().get("systems")
-    if organisation is None or kind is None:
+    if not organisation or kind is None:  # (a lazy None for a user of no organisation)
         return False
     return not _records(kind, user, organisation).exists()

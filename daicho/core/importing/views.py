@@ -49,7 +49,7 @@ class FirstRunView(LoginRequiredMixin, View):
         organisation = request.organisation
         steps = (
             first_run.first_run_steps(user=request.user, organisation=organisation)
-            if organisation is not None
+            if organisation
             else []
         )
         return render(
@@ -57,7 +57,7 @@ class FirstRunView(LoginRequiredMixin, View):
             "core/first_run.html",
             {
                 "steps": steps,
-                "can_import": scope_of(request.user).can_import and organisation is not None,
+                "can_import": scope_of(request.user).can_import and bool(organisation),
                 "new_ledger": first_run.ledger_is_new(user=request.user, organisation=organisation),
             },
         )
