@@ -106,6 +106,10 @@ def page_cases(world):
         ("unit_create", reverse("unit_create"), {**POLICY_ONLY, "outsider": 200}),
         ("unit_edit", reverse("unit_edit", args=[world.section_a.pk]), POLICY_ONLY),
         ("audit_list", reverse("audit_list"), AUDIT),
+        # the first-run page is read like the import list (uploading is checked on upload);
+        # a template holds no ledger data: any member may download it
+        ("import_first_run", reverse("import_first_run"), READ),
+        ("import_template", reverse("import_template", args=["systems"]), READ),
     ]
 
 

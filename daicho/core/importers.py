@@ -25,15 +25,16 @@ class UnitImport(Kind):
     name = "units"
     title = gettext_lazy("Units")
     fields = [
-        Field("code", "組織コード", v.code(30), required=True, get=lambda u: u.code),
-        Field("name", "組織名", v.text(100), required=True, get=lambda u: u.name),
+        Field("code", "組織コード", v.code(30), required=True, get=lambda u: u.code, example="200000"),
+        Field("name", "組織名", v.text(100), required=True, get=lambda u: u.name, example="市民生活部"),
         Field(
             "kind", "種別", v.choice(UnitKind.choices, synonyms="units.kind"), get=lambda u: u.kind
+            example="部局",
         ),
         Field(
             "parent", "上位組織", v.text(100), get=lambda u: u.parent.code if u.parent_id else None
         ),
-        Field("sort_order", "表示順", v.integer, get=lambda u: u.sort_order),
+        Field("sort_order", "表示順", v.integer, get=lambda u: u.sort_order, example="20"),
     ]
 
     def key(self, values):

@@ -8,6 +8,12 @@ from daicho.core.importing import views as import_views
 urlpatterns = [
     path("imports/", import_views.ImportListView.as_view(), name="import_list"),
     path("imports/new/", import_views.ImportUploadView.as_view(), name="import_upload"),
+    path("imports/start/", import_views.FirstRunView.as_view(), name="import_first_run"),
+    path(
+        "imports/templates/<slug:kind>.xlsx",
+        import_views.ImportTemplateView.as_view(),
+        name="import_template",
+    ),
     path(
         "imports/progress/<str:token>/",
         import_views.ImportProgressView.as_view(),

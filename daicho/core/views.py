@@ -22,6 +22,7 @@ from django.views import View
 from daicho.core import exports, home, savedviews, services
 from daicho.core.forms import AttachmentForm, NoteForm, SavedViewForm, UnitForm
 from daicho.core.html import query_string_with
+from daicho.core.importing.first_run import ledger_is_new
 from daicho.core.models import Attachment, AuditEvent, OrgUnit, SavedView
 from daicho.core.permissions import scope_of
 from daicho.core.tables import Column, Table
@@ -267,7 +268,8 @@ class HomeView(LoginRequiredMixin, View):
 
     def get(self, request):
         panels = [(p, p.context(request)) for p in home.panels()]
-        return render(request, "core/home.html", {"panels": panels})
+        new_ledger = ledger_is_new(user=request.user, organisation=request.organisation)
+        return render(request, "core/home.html", {"panels": panels, "new_ledger": new_ledger})
 
 
 class UnitListView(LoginRequiredMixin, View):

@@ -43,10 +43,17 @@ class ConsultationImport(Kind):
             required=True,
             get=lambda c: _iso(c.consulted_on),
             fmt="date",
+            example="2024-07-01",
         ),
-        Field("unit", "所属", v.text(100), required=True, get=lambda c: c.unit.code),
         Field(
-            "system", "システムID", v.text(30), get=lambda c: c.system.code if c.system else None
+            "unit", "所属", v.text(100), required=True, get=lambda c: c.unit.code, example="市民課"
+        ),
+        Field(
+            "system",
+            "システムID",
+            v.text(30),
+            get=lambda c: c.system.code if c.system else None,
+            example="S0001",
         ),
         Field(
             "topic",
@@ -54,6 +61,7 @@ class ConsultationImport(Kind):
             v.choice(ConsultationTopic.choices, synonyms="consultations.topic"),
             required=True,
             get=lambda c: c.topic,
+            example="調達・仕様書",
         ),
         Field(
             "channel",
@@ -61,17 +69,34 @@ class ConsultationImport(Kind):
             v.choice(ConsultationChannel.choices, synonyms="consultations.channel"),
             required=True,
             get=lambda c: c.channel,
+            example="打合せ",
         ),
-        Field("subject", "件名", v.text(200), required=True, get=lambda c: c.subject),
-        Field("result", "対応結果", v.text(), get=lambda c: c.result),
+        Field(
+            "subject",
+            "件名",
+            v.text(200),
+            required=True,
+            get=lambda c: c.subject,
+            example="次期住民記録システムの仕様書の確認",
+        ),
+        Field(
+            "result",
+            "対応結果",
+            v.text(),
+            get=lambda c: c.result,
+            example="標準仕様書との差分を整理して助言",
+        ),
         Field(
             "cost_saving",
             "経費削減額（円）",
             v.yen(),
             get=lambda c: c.cost_saving,
             fmt="yen",
+            example="1500000",
         ),
-        Field("cost_saving_thousand_yen", "経費削減額（千円）", v.yen(thousands=True)),
+        Field(
+            "cost_saving_thousand_yen", "経費削減額（千円）", v.yen(thousands=True), example="1500"
+        ),
         Field(
             "handled_by",
             "対応者",

@@ -79,6 +79,7 @@ class ServerImport(Kind):
     fields = [
         Field(
             "name", "名称", v.text(100), required=True, aliases=("サーバ名",), get=lambda s: s.name
+            example="SV-JUKI-01",
         ),
         Field(
             "kind",
@@ -86,23 +87,26 @@ class ServerImport(Kind):
             v.choice(ServerKind.choices, synonyms="servers.kind"),
             required=True,
             get=lambda s: s.kind,
+            example="物理サーバ",
         ),
         Field("host", "収容ホスト", v.text(100), get=lambda s: s.host.name if s.host else None),
         Field(
             "cluster", "クラスタ", v.text(100), get=lambda s: s.cluster.name if s.cluster else None
         ),
-        Field("os", "OS", v.text(200), get=lambda s: s.os),
+        Field("os", "OS", v.text(200), get=lambda s: s.os, example="Windows Server 2022 Standard"),
         Field(
             "system", "システムID", v.text(200), get=lambda s: s.system.code if s.system else None
+            example="S0001",
         ),
-        Field("site", "設置場所", v.text(200), get=lambda s: s.site.name if s.site else None),
-        Field("cores", "CPUコア数", v.integer, aliases=("vcpu", "コア数"), get=lambda s: s.cores),
+        Field("site", "設置場所", v.text(200), get=lambda s: s.site.name if s.site else None, example="本庁舎サーバ室"),
+        Field("cores", "CPUコア数", v.integer, aliases=("vcpu", "コア数"), get=lambda s: s.cores, example="16"),
         Field(
             "memory",
             "メモリ（GB）",
             v.gigabytes,
             aliases=("memory_gb", "メモリ"),
             get=lambda s: s.memory_gb,
+            example="64",
         ),
         Field(
             "storage",
@@ -110,14 +114,16 @@ class ServerImport(Kind):
             v.gigabytes,
             aliases=("storage_gb", "ストレージ"),
             get=lambda s: s.storage_gb,
+            example="2000",
         ),
-        Field("purchased_on", "購入日", v.date, get=lambda s: _iso(s.purchased_on), fmt="date"),
-        Field("lease_end", "リース満了日", v.date, get=lambda s: _iso(s.lease_end), fmt="date"),
+        Field("purchased_on", "購入日", v.date, get=lambda s: _iso(s.purchased_on), fmt="date", example="2022-03-15"),
+        Field("lease_end", "リース満了日", v.date, get=lambda s: _iso(s.lease_end), fmt="date", example="2027-03-31"),
         Field(
             "in_service_on", "稼働開始日", v.date, get=lambda s: _iso(s.in_service_on), fmt="date"
+            example="2022-04-01",
         ),
         Field("retired_on", "廃止日", v.date, get=lambda s: _iso(s.retired_on), fmt="date"),
-        Field("note", "備考", v.text(), get=lambda s: s.note),
+        Field("note", "備考", v.text(), get=lambda s: s.note, example="5年リース"),
     ]
     columns = {
         "memory_gb": "memory",
@@ -266,20 +272,22 @@ class CloudServiceImport(Kind):
     name = "cloud-services"
     title = gettext_lazy("Cloud services")
     fields = [
-        Field("name", "サービス名", v.text(200), required=True, get=lambda c: c.name),
-        Field("provider", "提供事業者", v.text(200), required=True, get=lambda c: c.provider),
+        Field("name", "サービス名", v.text(200), required=True, get=lambda c: c.name, example="ガバメントクラウド（AWS）"),
+        Field("provider", "提供事業者", v.text(200), required=True, get=lambda c: c.provider, example="アマゾン ウェブ サービス ジャパン合同会社"),
         Field(
             "service_model",
             "サービス形態",
             v.choice(ServiceModel.choices, synonyms="cloud-services.service_model"),
             required=True,
             get=lambda c: c.service_model,
+            example="IaaS",
         ),
         Field(
             "government_cloud",
             "ガバメントクラウド",
             v.boolean,
             get=lambda c: c.government_cloud,
+            example="あり",
         ),
         Field(
             "systems",
@@ -287,11 +295,12 @@ class CloudServiceImport(Kind):
             v.text(),
             help="system IDs separated by commas",
             get=lambda c: ",".join(s.code for s in c.systems.all()),
+            example="S0001",
         ),
-        Field("started_on", "利用開始日", v.date, get=lambda c: _iso(c.started_on), fmt="date"),
+        Field("started_on", "利用開始日", v.date, get=lambda c: _iso(c.started_on), fmt="date", example="2025-01-06"),
         Field("ended_on", "利用終了日", v.open_date, get=lambda c: _iso(c.ended_on), fmt="date"),
-        Field("annual_cost", "年額（円）", v.yen(), get=lambda c: c.annual_cost, fmt="yen"),
-        Field("note", "備考", v.text(), get=lambda c: c.note),
+        Field("annual_cost", "年額（円）", v.yen(), get=lambda c: c.annual_cost, fmt="yen", example="6000000"),
+        Field("note", "備考", v.text(), get=lambda c: c.note, example="標準準拠システムの移行先"),
     ]
 
     def key(self, values):
@@ -381,7 +390,7 @@ class VdiImport(Kind):
     name = "vdi"
     title = gettext_lazy("Virtual desktops (seats in use)")
     fields = [
-        Field("pool", "プール名", v.text(100), required=True, get=lambda u: u.pool.name),
+        Field("pool", "プール名", v.text(100), required=True, get=lambda u: u.pool.name, example="職員用VDI"),
         Field(
             "measured_on",
             "計測日",
@@ -389,9 +398,10 @@ class VdiImport(Kind):
             required=True,
             get=lambda u: _iso(u.measured_on),
             fmt="date",
+            example="2024-10-01",
         ),
-        Field("seats_in_use", "利用数", v.integer, required=True, get=lambda u: u.seats_in_use),
-        Field("capacity", "提供数", v.integer, get=lambda u: u.pool.capacity),
+        Field("seats_in_use", "利用数", v.integer, required=True, get=lambda u: u.seats_in_use, example="850"),
+        Field("capacity", "提供数", v.integer, get=lambda u: u.pool.capacity, example="1000"),
     ]
 
     def key(self, values):
@@ -484,10 +494,10 @@ class ComponentImport(Kind):
     name = "components"
     title = gettext_lazy("System components")
     fields = [
-        Field("system", "システムID", v.text(200), required=True, get=lambda c: c.system.code),
-        Field("product", "製品名", v.text(200), required=True, get=lambda c: c.name),
-        Field("server", "サーバ", v.text(100), get=lambda c: c.server.name if c.server else None),
-        Field("role", "用途", v.text(100), get=lambda c: c.role),
+        Field("system", "システムID", v.text(200), required=True, get=lambda c: c.system.code, example="S0001"),
+        Field("product", "製品名", v.text(200), required=True, get=lambda c: c.name, example="Windows Server 2022"),
+        Field("server", "サーバ", v.text(100), get=lambda c: c.server.name if c.server else None, example="SV-JUKI-01"),
+        Field("role", "用途", v.text(100), get=lambda c: c.role, example="アプリケーションサーバ"),
     ]
 
     def key(self, values):

@@ -99,26 +99,29 @@ class SystemImport(Kind):
     name = "systems"
     title = gettext_lazy("Information systems")
     fields = [
-        Field("code", "システムID", v.code(30), get=lambda s: s.code),
-        Field("name", "システム名", v.text(200), required=True, get=lambda s: s.name),
+        Field("code", "システムID", v.code(30), get=lambda s: s.code, example="S0001"),
+        Field("name", "システム名", v.text(200), required=True, get=lambda s: s.name, example="住民記録システム"),
         Field(
             "department",
             "所管部局",
             v.text(100),
             required=True,
             get=lambda s: s.owner_unit.department.name if s.owner_unit.department else None,
+            example="市民生活部",
         ),
         Field(
             "section",
             "所管課",
             v.text(100),
             get=lambda s: s.owner_unit.name if s.owner_unit.parent_id else None,
+            example="市民課",
         ),
         Field(
             "status",
             "状態",
             v.choice(Status.choices, synonyms="systems.status"),
             get=lambda s: s.status,
+            example="運用中",
         ),
         Field(
             "in_service_from",
@@ -127,6 +130,7 @@ class SystemImport(Kind):
             aliases=("in_service_on",),
             get=lambda s: _iso(s.in_service_on),
             fmt="date",
+            example="2016-01-04",
         ),
         Field("retired_on", "廃止日", v.date, get=lambda s: _iso(s.retired_on), fmt="date"),
         Field(
@@ -134,45 +138,51 @@ class SystemImport(Kind):
             "稼働環境",
             v.choice(Hosting.choices, synonyms="systems.hosting"),
             get=lambda s: s.hosting,
+            example="ガバメントクラウド",
         ),
         Field(
             "confidentiality",
             "機密性",
             v.choice(Confidentiality.choices, synonyms="systems.confidentiality"),
             get=lambda s: s.confidentiality,
+            example="機密性3",
         ),
         Field(
             "integrity",
             "完全性",
             v.choice(Integrity.choices, synonyms="systems.integrity"),
             get=lambda s: s.integrity,
+            example="完全性2",
         ),
         Field(
             "availability",
             "可用性",
             v.choice(Availability.choices, synonyms="systems.availability"),
             get=lambda s: s.availability,
+            example="可用性2",
         ),
         Field(
             "users",
             "利用者",
             v.choice(UserBase.choices, synonyms="systems.users"),
             get=lambda s: s.users,
+            example="職員",
         ),
-        Field("personal_data", "個人情報", v.boolean, get=lambda s: s.personal_data),
-        Field("my_number", "個人番号利用", v.boolean, get=lambda s: s.my_number),
+        Field("personal_data", "個人情報", v.boolean, get=lambda s: s.personal_data, example="あり"),
+        Field("my_number", "個人番号利用", v.boolean, get=lambda s: s.my_number, example="あり"),
         Field(
             "standard_business",
             "標準化対象業務",
             v.choice(StandardBusiness.choices, synonyms="systems.standard_business"),
             get=lambda s: s.standard_business,
+            example="住民基本台帳",
         ),
-        Field("sso_integrated", "統合認証連携", v.boolean, get=lambda s: s.sso_integrated),
+        Field("sso_integrated", "統合認証連携", v.boolean, get=lambda s: s.sso_integrated, example="あり"),
         Field(
             "vendor", "保守事業者", v.text(200), get=lambda s: s.vendor.code if s.vendor else None
         ),
-        Field("open_data", "オープンデータ公開", v.boolean, get=lambda s: s.open_data),
-        Field("description", "概要", v.text(), get=lambda s: s.description),
+        Field("open_data", "オープンデータ公開", v.boolean, get=lambda s: s.open_data, example="なし"),
+        Field("description", "概要", v.text(), get=lambda s: s.description, example="住民基本台帳の記録と証明書の交付（標準準拠システム）"),
     ]
     # model field -> column of the file, for error messages
     columns = {"in_service_on": "in_service_from", "owner_unit": "section", "code": "code"}
@@ -283,15 +293,17 @@ class CostImport(Kind):
             required=True,
             aliases=("system_code",),
             get=lambda c: c.system.code,
+            example="S0001",
         ),
-        Field("system_name", "システム名", v.text(200), get=lambda c: c.system.name),
-        Field("fiscal_year", "年度", v.fiscal_year, required=True, get=lambda c: c.fiscal_year),
+        Field("system_name", "システム名", v.text(200), get=lambda c: c.system.name, example="住民記録システム"),
+        Field("fiscal_year", "年度", v.fiscal_year, required=True, get=lambda c: c.fiscal_year, example="令和6年度"),
         Field(
             "basis",
             "予算決算",
             v.choice(Basis.choices, synonyms="costs.basis"),
             required=True,
             get=lambda c: c.basis,
+            example="予算",
         ),
         Field(
             "category",
@@ -299,13 +311,15 @@ class CostImport(Kind):
             v.choice(Category.choices, synonyms="costs.category"),
             required=True,
             get=lambda c: c.category,
+            example="運用等経費",
         ),
-        Field("item", "費目", v.text(100), required=True, get=lambda c: c.item.code),
+        Field("item", "費目", v.text(100), required=True, get=lambda c: c.item.code, example="委託料"),
         Field(
             "amount", "金額（円）", v.yen(), aliases=("金額",), get=lambda c: c.amount, fmt="yen"
+            example="12000000",
         ),
-        Field("amount_thousand_yen", "金額（千円）", v.yen(thousands=True)),
-        Field("note", "備考", v.text(500), get=lambda c: c.note),
+        Field("amount_thousand_yen", "金額（千円）", v.yen(thousands=True), example="12000"),
+        Field("note", "備考", v.text(500), get=lambda c: c.note, example="運用保守業務委託"),
     ]
 
     def check(self, headers):
@@ -656,12 +670,12 @@ class VendorImport(Kind):
     name = "vendors"
     title = gettext_lazy("Vendors")
     fields = [
-        Field("code", "事業者ID", v.code(30), get=lambda x: x.code),
-        Field("name", "事業者名", v.text(200), required=True, get=lambda x: x.name),
-        Field("corporate_number", "法人番号", v.code(13), get=lambda x: x.corporate_number),
-        Field("phone", "電話番号", v.text(30), get=lambda x: x.phone),
-        Field("email", "メールアドレス", v.text(254), get=lambda x: x.email),
-        Field("note", "備考", v.text(), get=lambda x: x.note),
+        Field("code", "事業者ID", v.code(30), get=lambda x: x.code, example="V001"),
+        Field("name", "事業者名", v.text(200), required=True, get=lambda x: x.name, example="株式会社吉備情報システム"),
+        Field("corporate_number", "法人番号", v.code(13), get=lambda x: x.corporate_number, example="2260001012345"),
+        Field("phone", "電話番号", v.text(30), get=lambda x: x.phone, example="086-000-0000"),
+        Field("email", "メールアドレス", v.text(254), get=lambda x: x.email, example="eigyo@kibi-joho.example.jp"),
+        Field("note", "備考", v.text(), get=lambda x: x.note, example="住民記録システムの保守"),
     ]
 
     def key(self, values):
@@ -713,15 +727,16 @@ class ContractImport(Kind):
     name = "contracts"
     title = gettext_lazy("Contracts")
     fields = [
-        Field("code", "契約ID", v.code(30), required=True, get=lambda c: c.code),
-        Field("title", "件名", v.text(200), required=True, get=lambda c: c.title),
-        Field("vendor", "事業者", v.text(200), required=True, get=lambda c: c.vendor.code),
-        Field("owner_unit", "担当課", v.text(100), required=True, get=lambda c: c.owner_unit.code),
+        Field("code", "契約ID", v.code(30), required=True, get=lambda c: c.code, example="R6-0012"),
+        Field("title", "件名", v.text(200), required=True, get=lambda c: c.title, example="住民記録システム運用保守業務委託"),
+        Field("vendor", "事業者", v.text(200), required=True, get=lambda c: c.vendor.code, example="V001"),
+        Field("owner_unit", "担当課", v.text(100), required=True, get=lambda c: c.owner_unit.code, example="市民課"),
         Field(
             "systems",
             "対象システムID",
             v.text(),
             get=lambda c: " ".join(s.code for s in c.systems.all()),
+            example="S0001",
         ),
         Field(
             "kind",
@@ -729,6 +744,7 @@ class ContractImport(Kind):
             v.choice(ContractKind.choices, synonyms="contracts.kind"),
             required=True,
             get=lambda c: c.kind,
+            example="運用保守",
         ),
         Field(
             "start_on",
@@ -737,19 +753,22 @@ class ContractImport(Kind):
             required=True,
             get=lambda c: _iso(c.start_on),
             fmt="date",
+            example="2024-04-01",
         ),
         Field(
             "end_on", "契約終了日", v.date, required=True, get=lambda c: _iso(c.end_on), fmt="date"
+            example="2025-03-31",
         ),
-        Field("yearly_amount", "年額（円）", v.yen(), get=lambda c: c.yearly_amount, fmt="yen"),
-        Field("yearly_amount_thousand_yen", "年額（千円）", v.yen(thousands=True)),
+        Field("yearly_amount", "年額（円）", v.yen(), get=lambda c: c.yearly_amount, fmt="yen", example="12000000"),
+        Field("yearly_amount_thousand_yen", "年額（千円）", v.yen(thousands=True), example="12000"),
         Field(
             "green",
             "グリーン購入",
             v.choice(GreenPurchase.choices, synonyms="contracts.green"),
             get=lambda c: c.green,
+            example="対象外（役務のみ）",
         ),
-        Field("note", "備考", v.text(), get=lambda c: c.note),
+        Field("note", "備考", v.text(), get=lambda c: c.note, example="単年度契約"),
     ]
 
     def key(self, values):

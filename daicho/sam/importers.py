@@ -50,24 +50,27 @@ class DeviceImport(Kind):
             required=True,
             aliases=("ホスト名", "コンピュータ名"),
             get=lambda d: d.name,
+            example="PC-SHIMIN-0001",
         ),
         Field(
             "type",
             "種別",
             v.choice(DeviceType.choices, synonyms="devices.type"),
             get=lambda d: d.type,
+            example="ノートPC",
         ),
-        Field("unit", "所属", v.text(200), required=True, get=lambda d: d.unit.code),
-        Field("user", "利用者", v.text(100), get=lambda d: d.user_name),
-        Field("os", "OS", v.text(200), get=lambda d: d.os),
-        Field("serial", "シリアル番号", v.text(100), get=lambda d: d.serial),
-        Field("purchased_on", "購入日", v.date, get=lambda d: _iso(d.purchased_on), fmt="date"),
+        Field("unit", "所属", v.text(200), required=True, get=lambda d: d.unit.code, example="市民課"),
+        Field("user", "利用者", v.text(100), get=lambda d: d.user_name, example="山田 太郎"),
+        Field("os", "OS", v.text(200), get=lambda d: d.os, example="Windows 11 Pro"),
+        Field("serial", "シリアル番号", v.text(100), get=lambda d: d.serial, example="5CG3251ABC"),
+        Field("purchased_on", "購入日", v.date, get=lambda d: _iso(d.purchased_on), fmt="date", example="2023-09-01"),
         Field("disposed_on", "廃棄日", v.date, get=lambda d: _iso(d.disposed_on), fmt="date"),
         Field(
             "status",
             "状態",
             v.choice(DeviceStatus.choices, synonyms="devices.status"),
             get=lambda d: d.status,
+            example="使用中",
         ),
     ]
     columns = {"user_name": "user", "release_id": "os", "__all__": "name"}
@@ -159,6 +162,7 @@ class InstallationImport(Kind):
             required=True,
             aliases=("ホスト名", "コンピュータ名", "コンピューター名", "pscomputername"),
             get=lambda i: i.device.name,
+            example="PC-SHIMIN-0001",
         ),
         Field(
             "software",
@@ -167,6 +171,7 @@ class InstallationImport(Kind):
             required=True,
             aliases=("displayname", "製品名", "ソフトウェア", "package"),
             get=lambda i: i.raw_name,
+            example="Microsoft Office Standard 2021",
         ),
         Field(
             "version",
@@ -174,6 +179,7 @@ class InstallationImport(Kind):
             v.text(100),
             aliases=("displayversion",),
             get=lambda i: i.raw_version,
+            example="16.0.14332.20358",
         ),
         Field(
             "publisher",
@@ -181,6 +187,7 @@ class InstallationImport(Kind):
             v.text(200),
             aliases=("publisher", "メーカー"),
             get=lambda i: i.publisher,
+            example="Microsoft Corporation",
         ),
         Field(
             "installed_on",
@@ -189,8 +196,9 @@ class InstallationImport(Kind):
             aliases=("installdate", "インストール日時"),
             get=lambda i: _iso(i.installed_on),
             fmt="date",
+            example="2023-09-05",
         ),
-        Field("unit", "所属", v.text(200), help=gettext_lazy("For devices the ledger lacks.")),
+        Field("unit", "所属", v.text(200), help=gettext_lazy("For devices the ledger lacks."), example="市民課"),
     ]
 
     def export_queryset(self, user):
@@ -235,8 +243,9 @@ class RuleImport(Kind):
             required=True,
             aliases=("正規表現",),
             get=lambda r: r.pattern,
+            example="Microsoft Office Standard 2021*",
         ),
-        Field("publisher", "発行元", v.text(200), get=lambda r: r.publisher_pattern),
+        Field("publisher", "発行元", v.text(200), get=lambda r: r.publisher_pattern, example="Microsoft*"),
         Field(
             "title",
             "タイトル",
@@ -244,11 +253,12 @@ class RuleImport(Kind):
             required=True,
             aliases=("製品名",),
             get=lambda r: r.title,
+            example="Office Standard 2021",
         ),
-        Field("edition", "エディション", v.text(100), get=lambda r: r.edition),
-        Field("version", "バージョン", v.text(50), get=lambda r: r.version),
-        Field("free", "無償", v.boolean, aliases=("フリー",), get=lambda r: r.free),
-        Field("priority", "優先順位", v.integer, get=lambda r: r.priority),
+        Field("edition", "エディション", v.text(100), get=lambda r: r.edition, example="Standard"),
+        Field("version", "バージョン", v.text(50), get=lambda r: r.version, example="2021"),
+        Field("free", "無償", v.boolean, aliases=("フリー",), get=lambda r: r.free, example="なし"),
+        Field("priority", "優先順位", v.integer, get=lambda r: r.priority, example="100"),
     ]
     columns = {"publisher_pattern": "publisher", "__all__": "pattern"}
 
@@ -315,23 +325,26 @@ class LicenceImport(Kind):
             required=True,
             aliases=("製品名",),
             get=lambda li: li.title.name,
+            example="Office Standard 2021",
         ),
-        Field("edition", "エディション", v.text(100), get=lambda li: li.title.edition),
-        Field("version", "バージョン", v.text(50), get=lambda li: li.version),
+        Field("edition", "エディション", v.text(100), get=lambda li: li.title.edition, example="Standard"),
+        Field("version", "バージョン", v.text(50), get=lambda li: li.version, example="2021"),
         Field(
             "metric",
             "単位",
             v.choice(LicenceMetric.choices, synonyms="licences.metric"),
             get=lambda li: li.metric,
+            example="端末",
         ),
-        Field("quantity", "数量", v.integer, aliases=("ライセンス数",), get=lambda li: li.quantity),
+        Field("quantity", "数量", v.integer, aliases=("ライセンス数",), get=lambda li: li.quantity, example="120"),
         Field(
             "type",
             "種別",
             v.choice(LicenceType.choices, synonyms="licences.type"),
             get=lambda li: li.type,
+            example="ボリューム",
         ),
-        Field("valid_from", "開始日", v.date, get=lambda li: _iso(li.valid_from), fmt="date"),
+        Field("valid_from", "開始日", v.date, get=lambda li: _iso(li.valid_from), fmt="date", example="2023-09-01"),
         Field(
             "valid_until",
             "有効期限",
@@ -342,17 +355,19 @@ class LicenceImport(Kind):
         ),
         Field(
             "downgrade_rights", "ダウングレード権", v.boolean, get=lambda li: li.downgrade_rights
+            example="あり",
         ),
-        Field("unit", "管理部門", v.text(200), get=lambda li: li.unit.code if li.unit else ""),
+        Field("unit", "管理部門", v.text(200), get=lambda li: li.unit.code if li.unit else "", example="市民課"),
         Field(
             "certificate",
             "証書番号",
             v.text(100),
             aliases=("ライセンス番号",),
             get=lambda li: li.certificate,
+            example="V1234567",
         ),
-        Field("unit_price", "単価", v.yen(), get=lambda li: li.unit_price, fmt="yen"),
-        Field("publisher", "発行元", v.text(200), get=lambda li: li.title.publisher),
+        Field("unit_price", "単価", v.yen(), get=lambda li: li.unit_price, fmt="yen", example="45000"),
+        Field("publisher", "発行元", v.text(200), get=lambda li: li.title.publisher, example="Microsoft"),
     ]
     columns = {"title": "software", "unit_price": "unit_price", "__all__": "certificate"}
 

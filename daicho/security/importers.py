@@ -31,7 +31,7 @@ class IncidentImport(Kind):
     name = "incidents"
     title = gettext_lazy("Security incidents")
     fields = [
-        Field("code", "事故番号", v.code(30), get=lambda i: i.code),
+        Field("code", "事故番号", v.code(30), get=lambda i: i.code, example="R6-001"),
         Field(
             "occurred_on",
             "発生日",
@@ -39,14 +39,23 @@ class IncidentImport(Kind):
             required=True,
             get=lambda i: _iso(i.occurred_on),
             fmt="date",
+            example="2024-06-03",
         ),
-        Field("title", "件名", v.text(200), required=True, get=lambda i: i.title),
+        Field(
+            "title",
+            "件名",
+            v.text(200),
+            required=True,
+            get=lambda i: i.title,
+            example="住民票の写しの誤送付",
+        ),
         Field(
             "kind",
             "種別",
             v.choice(IncidentKind.choices, synonyms="incidents.kind"),
             required=True,
             get=lambda i: i.kind,
+            example="メール・FAXの誤送信",
         ),
         Field(
             "severity",
@@ -54,26 +63,61 @@ class IncidentImport(Kind):
             v.choice(Severity.choices, synonyms="incidents.severity"),
             required=True,
             get=lambda i: i.severity,
+            example="軽微",
         ),
-        Field("unit", "発生所属", v.text(100), required=True, get=lambda i: i.unit.code),
+        Field(
+            "unit",
+            "発生所属",
+            v.text(100),
+            required=True,
+            get=lambda i: i.unit.code,
+            example="市民課",
+        ),
         Field(
             "systems",
             "関係システムID",
             v.text(),
             get=lambda i: " ".join(s.code for s in i.systems.all()),
+            example="S0001",
         ),
-        Field("personal_data", "個人情報", v.boolean, get=lambda i: i.personal_data),
-        Field("personal_records", "個人情報件数", v.integer, get=lambda i: i.personal_records),
+        Field(
+            "personal_data", "個人情報", v.boolean, get=lambda i: i.personal_data, example="あり"
+        ),
+        Field(
+            "personal_records",
+            "個人情報件数",
+            v.integer,
+            get=lambda i: i.personal_records,
+            example="1",
+        ),
         Field(
             "status",
             "状況",
             v.choice(IncidentStatus.choices, synonyms="incidents.status"),
             get=lambda i: i.status,
+            example="終結",
         ),
-        Field("reported_to", "報告先", v.text(300), get=lambda i: i.reported_to),
-        Field("description", "概要", v.text(), get=lambda i: i.description),
-        Field("measures", "対策", v.text(), get=lambda i: i.measures),
-        Field("closed_on", "終結日", v.date, get=lambda i: _iso(i.closed_on), fmt="date"),
+        Field(
+            "reported_to", "報告先", v.text(300), get=lambda i: i.reported_to, example="情報政策課"
+        ),
+        Field(
+            "description",
+            "概要",
+            v.text(),
+            get=lambda i: i.description,
+            example="住民票の写しを別の請求者に郵送した",
+        ),
+        Field(
+            "measures", "対策", v.text(), get=lambda i: i.measures, example="封入時の二人確認を徹底"
+        ),
+        Field(
+            "closed_on",
+            "終結日",
+            v.date,
+            get=lambda i: _iso(i.closed_on),
+            fmt="date",
+            example="2024-06-10",
+        ),
     ]
     names = (
         "occurred_on",
@@ -175,19 +219,51 @@ class AttendanceImport(Kind):
     name = "training_attendance"
     title = gettext_lazy("Training attendance")
     fields = [
-        Field("session", "研修ID", v.code(30), required=True, get=lambda a: a.session.code),
-        Field("session_title", "研修名", v.text(200), get=lambda a: a.session.title),
-        Field("held_on", "実施日", v.date, get=lambda a: _iso(a.session.held_on), fmt="date"),
+        Field(
+            "session",
+            "研修ID",
+            v.code(30),
+            required=True,
+            get=lambda a: a.session.code,
+            example="R6-SEC-01",
+        ),
+        Field(
+            "session_title",
+            "研修名",
+            v.text(200),
+            get=lambda a: a.session.title,
+            example="情報セキュリティ研修（新任職員）",
+        ),
+        Field(
+            "held_on",
+            "実施日",
+            v.date,
+            get=lambda a: _iso(a.session.held_on),
+            fmt="date",
+            example="2024-05-15",
+        ),
         Field(
             "topic",
             "分野",
             v.choice(TrainingTopic.choices, synonyms="training_attendance.topic"),
             get=lambda a: a.session.topic,
+            example="情報セキュリティ",
         ),
-        Field("staff_id", "職員番号", v.code(20), required=True, get=lambda a: a.staff_id),
-        Field("name", "氏名", v.text(100), required=True, get=lambda a: a.name),
-        Field("unit", "所属", v.text(100), required=True, get=lambda a: a.unit.code),
-        Field("attended", "出席", v.boolean, get=lambda a: a.attended),
+        Field(
+            "staff_id",
+            "職員番号",
+            v.code(20),
+            required=True,
+            get=lambda a: a.staff_id,
+            example="012345",
+        ),
+        Field(
+            "name", "氏名", v.text(100), required=True, get=lambda a: a.name, example="山田 太郎"
+        ),
+        Field(
+            "unit", "所属", v.text(100), required=True, get=lambda a: a.unit.code, example="市民課"
+        ),
+        Field("attended", "出席", v.boolean, get=lambda a: a.attended, example="あり"),
     ]
 
     def key(self, values):

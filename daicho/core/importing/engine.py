@@ -93,6 +93,7 @@ class Field:
     get: Callable[[Any], Any] | None = None  # the value an export writes (None: not exported)
     fmt: str = ""  # how a spreadsheet shows it: "yen", "date" or "" (see exports.XLSX_FORMATS)
     help: str = ""
+    example: str = ""  # a realistic value, as a person types it (the XLSX template's example row)
 
 
 @dataclass

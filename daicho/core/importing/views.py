@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from daicho.core.importing import engine, services
+from daicho.core.importing import engine, first_run, services, template
 from daicho.core.importing.forms import ImportForm
 from daicho.core.models import ImportBatch, ImportStatus
 from daicho.core.permissions import scope_of
@@ -39,6 +39,43 @@ class ImportListView(LoginRequiredMixin, View):
                 "can_import": scope_of(request.user).can_import,
             },
         )
+
+
+class FirstRunView(LoginRequiredMixin, View):
+    """The order in which to load an organisation's files, each step with its state, a link to
+    upload it and its template; members who cannot import read it too (as the import list)."""
+
+    def get(self, request):
+        organisation = request.organisation
+        steps = (
+            first_run.first_run_steps(user=request.user, organisation=organisation)
+            if organisation
+            else []
+        )
+        return render(
+            request,
+            "core/first_run.html",
+            {
+                "steps": steps,
+                "can_import": scope_of(request.user).can_import and bool(organisation),
+                "new_ledger": first_run.ledger_is_new(user=request.user, organisation=organisation),
+            },
+        )
+
+
+class ImportTemplateView(LoginRequiredMixin, View):
+    """The XLSX template of an import kind (headers, an example row, drop-down lists)."""
+
+    def get(self, request, kind):
+        the_kind = engine.kinds().get(kind)
+        if the_kind is None:
+            raise Http404
+        response = HttpResponse(
+            template.build(the_kind),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="template-{kind}.xlsx"'
+        return response
 
 
 class ImportUploadView(LoginRequiredMixin, View):

@@ -1,4 +1,5 @@
-"""`daicho export KIND --format csv|xlsx|json [-o FILE]`: the ledger as a file."""
+"""`daicho export KIND --format csv|xlsx|json [-o FILE]`: the ledger as a file;
+`daicho export KIND --template -o FILE.xlsx`: the Excel template to fill in for an import."""
 
 from __future__ import annotations
 
@@ -28,8 +29,17 @@ class Command(DaichoCommand):
         parser.add_argument(
             "--as", dest="as_user", help="export only what this user may read (default: everything)"
         )
+        parser.add_argument(
+            "--template",
+            action="store_true",
+            help="write the kind's empty XLSX template to fill in for an import (headers, an "
+            "example row, drop-down lists) instead of the records",
+        )
 
     def handle(self, *args, **options):
+        if options["template"]:
+            self._template(options)
+            return
         kinds = exports.kinds()
         folders = exports.folders()
         if options["kind"] in folders:
@@ -61,14 +71,32 @@ class Command(DaichoCommand):
         kind = kinds[options["kind"]]
         data = exports.write(kind, kind.queryset(user), fmt)
         if output:
-            try:
-                with open(output, "wb") as fh:
-                    fh.write(data)
-            except OSError as exc:
-                raise CommandError(
-                    _("Cannot write %(file)s: %(reason)s")
-                    % {"file": output, "reason": exc.strerror}
-                ) from None
-            self.stderr.write(_("Wrote %(file)s.") % {"file": output})
+            self._write(output, data)
         else:
             self.stdout.write(data.decode("utf-8"), ending="")
+
+    def _template(self, options):
+        """`--template`: the import template of the kind, as XLSX."""
+        from daicho.core.importing import engine, template
+
+        kind = engine.kinds().get(options["kind"])
+        if kind is None:
+            raise CommandError(
+                _("No import template for %(kind)s; choose one of: %(kinds)s")
+                % {"kind": options["kind"], "kinds": ", ".join(engine.kinds())}
+            )
+        if options["format"] not in (None, "xlsx"):
+            raise CommandError(_("A template is an Excel workbook: use --format xlsx."))
+        if not options["output"]:
+            raise CommandError(_("XLSX is binary: give a file with -o."))
+        self._write(options["output"], template.build(kind))
+
+    def _write(self, output, data: bytes) -> None:
+        try:
+            with open(output, "wb") as fh:
+                fh.write(data)
+        except OSError as exc:
+            raise CommandError(
+                _("Cannot write %(file)s: %(reason)s") % {"file": output, "reason": exc.strerror}
+            ) from None
+        self.stderr.write(_("Wrote %(file)s.") % {"file": output})
