@@ -123,11 +123,18 @@ def _system_field():
         required=True,
         aliases=("system_code",),
         get=lambda r: r.system.code,
+        example="S0001",
     )
 
 
 def _system_name_field():
-    return Field("system_name", "システム名", v.text(200), get=lambda r: r.system.name)
+    return Field(
+        "system_name",
+        "システム名",
+        v.text(200),
+        get=lambda r: r.system.name,
+        example="住民記録システム",
+    )
 
 
 def _optional(values: dict, names: tuple[str, ...], text: tuple[str, ...] = ()) -> dict:
@@ -160,7 +167,13 @@ class BackupImport(Kind):
             get=lambda b: b.method,
             example="増分",
         ),
-        Field("target", "対象データ", v.text(200), get=lambda b: b.target, example="住民記録データベース"),
+        Field(
+            "target",
+            "対象データ",
+            v.text(200),
+            get=lambda b: b.target,
+            example="住民記録データベース",
+        ),
         Field(
             "frequency",
             "取得頻度",
@@ -169,7 +182,14 @@ class BackupImport(Kind):
             get=lambda b: b.frequency,
             example="日次",
         ),
-        Field("generations", "保存世代数", v.integer, required=True, get=lambda b: b.generations, example="7"),
+        Field(
+            "generations",
+            "保存世代数",
+            v.integer,
+            required=True,
+            get=lambda b: b.generations,
+            example="7",
+        ),
         Field(
             "copy_location",
             "保管場所",
@@ -266,7 +286,13 @@ class RestoreTestImport(Kind):
             get=lambda t: t.duration_minutes,
             example="90",
         ),
-        Field("data_restored", "復元したデータ", v.text(300), get=lambda t: t.data_restored, example="住民記録データベース（前日分）"),
+        Field(
+            "data_restored",
+            "復元したデータ",
+            v.text(300),
+            get=lambda t: t.data_restored,
+            example="住民記録データベース（前日分）",
+        ),
         Field("note", "備考", v.text(500), get=lambda t: t.note, example="検証環境に復元"),
     ]
 
@@ -323,7 +349,13 @@ class BcpImport(Kind):
     fields = [
         _system_field(),
         _system_name_field(),
-        Field("priority_work", "非常時優先業務", v.boolean, get=lambda p: p.priority_work, example="あり"),
+        Field(
+            "priority_work",
+            "非常時優先業務",
+            v.boolean,
+            get=lambda p: p.priority_work,
+            example="あり",
+        ),
         Field(
             "recovery_priority",
             "復旧優先度",
@@ -332,8 +364,22 @@ class BcpImport(Kind):
             get=lambda p: p.recovery_priority,
             example="A（最優先で復旧）",
         ),
-        Field("rto_hours", "RTO（時間）", v.hours, required=True, get=lambda p: p.rto_hours, example="24"),
-        Field("rpo_hours", "RPO（時間）", v.hours, required=True, get=lambda p: p.rpo_hours, example="24"),
+        Field(
+            "rto_hours",
+            "RTO（時間）",
+            v.hours,
+            required=True,
+            get=lambda p: p.rto_hours,
+            example="24",
+        ),
+        Field(
+            "rpo_hours",
+            "RPO（時間）",
+            v.hours,
+            required=True,
+            get=lambda p: p.rpo_hours,
+            example="24",
+        ),
         Field(
             "established_on",
             "策定日",
@@ -343,16 +389,41 @@ class BcpImport(Kind):
             fmt="date",
             example="2023-04-01",
         ),
-        Field("reviewed_on", "最終見直し日", v.date, get=lambda p: _iso(p.reviewed_on), fmt="date", example="2024-04-01"),
-        Field("staff_contact", "職員連絡先", v.text(200), get=lambda p: p.staff_contact, example="市民課 内線1234"),
-        Field("vendor_contact", "事業者連絡先", v.text(200), get=lambda p: p.vendor_contact, example="株式会社吉備情報システム 086-000-0000"),
+        Field(
+            "reviewed_on",
+            "最終見直し日",
+            v.date,
+            get=lambda p: _iso(p.reviewed_on),
+            fmt="date",
+            example="2024-04-01",
+        ),
+        Field(
+            "staff_contact",
+            "職員連絡先",
+            v.text(200),
+            get=lambda p: p.staff_contact,
+            example="市民課 内線1234",
+        ),
+        Field(
+            "vendor_contact",
+            "事業者連絡先",
+            v.text(200),
+            get=lambda p: p.vendor_contact,
+            example="株式会社吉備情報システム 086-000-0000",
+        ),
         Field(
             "dependencies",
             "依存システムID",
             v.text(),
             get=lambda p: " ".join(s.code for s in p.dependencies.all()),
         ),
-        Field("alternate_procedure", "代替手段", v.text(), get=lambda p: p.alternate_procedure, example="紙の申請書で受け付け、復旧後に入力する"),
+        Field(
+            "alternate_procedure",
+            "代替手段",
+            v.text(),
+            get=lambda p: p.alternate_procedure,
+            example="紙の申請書で受け付け、復旧後に入力する",
+        ),
     ]
     names = (
         "priority_work",
@@ -440,10 +511,22 @@ class DrillImport(Kind):
     title = gettext_lazy("ICT-BCP drills")
     fields = [
         Field(
-            "held_on", "実施日", v.date, required=True, get=lambda d: _iso(d.held_on), fmt="date"
+            "held_on",
+            "実施日",
+            v.date,
+            required=True,
+            get=lambda d: _iso(d.held_on),
+            fmt="date",
             example="2024-11-20",
         ),
-        Field("title", "訓練名", v.text(200), required=True, get=lambda d: d.title, example="住民記録システム障害対応訓練"),
+        Field(
+            "title",
+            "訓練名",
+            v.text(200),
+            required=True,
+            get=lambda d: d.title,
+            example="住民記録システム障害対応訓練",
+        ),
         Field(
             "kind",
             "訓練の種類",
@@ -460,9 +543,27 @@ class DrillImport(Kind):
             get=lambda d: " ".join(s.code for s in d.systems.all()),
             example="S0001",
         ),
-        Field("units", "参加所属", v.text(), get=lambda d: " ".join(u.code for u in d.units.all()), example="市民課"),
-        Field("scenario", "想定シナリオ", v.text(), get=lambda d: d.scenario, example="データセンターの停電でシステムが停止"),
-        Field("summary", "概要", v.text(), get=lambda d: d.summary, example="連絡体制と代替手段を確認した"),
+        Field(
+            "units",
+            "参加所属",
+            v.text(),
+            get=lambda d: " ".join(u.code for u in d.units.all()),
+            example="市民課",
+        ),
+        Field(
+            "scenario",
+            "想定シナリオ",
+            v.text(),
+            get=lambda d: d.scenario,
+            example="データセンターの停電でシステムが停止",
+        ),
+        Field(
+            "summary",
+            "概要",
+            v.text(),
+            get=lambda d: d.summary,
+            example="連絡体制と代替手段を確認した",
+        ),
     ]
 
     def key(self, values):
@@ -555,9 +656,30 @@ class FindingImport(Kind):
             fmt="date",
             example="2024-11-20",
         ),
-        Field("drill_title", "訓練名", v.text(200), required=True, get=lambda f: f.drill.title, example="住民記録システム障害対応訓練"),
-        Field("finding", "課題", v.text(), required=True, get=lambda f: f.finding, example="事業者の緊急連絡先が古かった"),
-        Field("action", "改善策", v.text(), required=True, get=lambda f: f.action, example="連絡網を更新し、年2回確認する"),
+        Field(
+            "drill_title",
+            "訓練名",
+            v.text(200),
+            required=True,
+            get=lambda f: f.drill.title,
+            example="住民記録システム障害対応訓練",
+        ),
+        Field(
+            "finding",
+            "課題",
+            v.text(),
+            required=True,
+            get=lambda f: f.finding,
+            example="事業者の緊急連絡先が古かった",
+        ),
+        Field(
+            "action",
+            "改善策",
+            v.text(),
+            required=True,
+            get=lambda f: f.action,
+            example="連絡網を更新し、年2回確認する",
+        ),
         Field(
             "action_unit",
             "担当所属",
@@ -566,8 +688,18 @@ class FindingImport(Kind):
             get=lambda f: f.action_unit.code,
             example="市民課",
         ),
-        Field("action_owner", "担当者", v.text(100), get=lambda f: f.action_owner, example="山田 太郎"),
-        Field("due_on", "期限", v.date, required=True, get=lambda f: _iso(f.due_on), fmt="date", example="2025-03-31"),
+        Field(
+            "action_owner", "担当者", v.text(100), get=lambda f: f.action_owner, example="山田 太郎"
+        ),
+        Field(
+            "due_on",
+            "期限",
+            v.date,
+            required=True,
+            get=lambda f: _iso(f.due_on),
+            fmt="date",
+            example="2025-03-31",
+        ),
         Field(
             "status",
             "状況",
@@ -661,12 +793,29 @@ class OutageImport(Kind):
         _system_field(),
         _system_name_field(),
         Field(
-            "started_at", "停止開始", date_time, required=True, get=lambda o: _local(o.started_at)
+            "started_at",
+            "停止開始",
+            date_time,
+            required=True,
+            get=lambda o: _local(o.started_at),
             example="2024-08-10 09:00",
         ),
-        Field("ended_at", "停止終了", date_time, get=lambda o: _local(o.ended_at), example="2024-08-10 11:30"),
+        Field(
+            "ended_at",
+            "停止終了",
+            date_time,
+            get=lambda o: _local(o.ended_at),
+            example="2024-08-10 11:30",
+        ),
         Field("planned", "計画停止", v.boolean, get=lambda o: o.planned, example="なし"),
-        Field("cause", "原因", v.text(200), required=True, get=lambda o: o.cause, example="ストレージ装置の障害"),
+        Field(
+            "cause",
+            "原因",
+            v.text(200),
+            required=True,
+            get=lambda o: o.cause,
+            example="ストレージ装置の障害",
+        ),
         Field("note", "備考", v.text(), get=lambda o: o.note, example="窓口で2時間半の待ち"),
     ]
 

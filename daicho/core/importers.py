@@ -25,10 +25,17 @@ class UnitImport(Kind):
     name = "units"
     title = gettext_lazy("Units")
     fields = [
-        Field("code", "組織コード", v.code(30), required=True, get=lambda u: u.code, example="200000"),
-        Field("name", "組織名", v.text(100), required=True, get=lambda u: u.name, example="市民生活部"),
         Field(
-            "kind", "種別", v.choice(UnitKind.choices, synonyms="units.kind"), get=lambda u: u.kind
+            "code", "組織コード", v.code(30), required=True, get=lambda u: u.code, example="200000"
+        ),
+        Field(
+            "name", "組織名", v.text(100), required=True, get=lambda u: u.name, example="市民生活部"
+        ),
+        Field(
+            "kind",
+            "種別",
+            v.choice(UnitKind.choices, synonyms="units.kind"),
+            get=lambda u: u.kind,
             example="部局",
         ),
         Field(

@@ -78,7 +78,12 @@ class ServerImport(Kind):
     title = gettext_lazy("Servers")
     fields = [
         Field(
-            "name", "名称", v.text(100), required=True, aliases=("サーバ名",), get=lambda s: s.name
+            "name",
+            "名称",
+            v.text(100),
+            required=True,
+            aliases=("サーバ名",),
+            get=lambda s: s.name,
             example="SV-JUKI-01",
         ),
         Field(
@@ -95,11 +100,27 @@ class ServerImport(Kind):
         ),
         Field("os", "OS", v.text(200), get=lambda s: s.os, example="Windows Server 2022 Standard"),
         Field(
-            "system", "システムID", v.text(200), get=lambda s: s.system.code if s.system else None
+            "system",
+            "システムID",
+            v.text(200),
+            get=lambda s: s.system.code if s.system else None,
             example="S0001",
         ),
-        Field("site", "設置場所", v.text(200), get=lambda s: s.site.name if s.site else None, example="本庁舎サーバ室"),
-        Field("cores", "CPUコア数", v.integer, aliases=("vcpu", "コア数"), get=lambda s: s.cores, example="16"),
+        Field(
+            "site",
+            "設置場所",
+            v.text(200),
+            get=lambda s: s.site.name if s.site else None,
+            example="本庁舎サーバ室",
+        ),
+        Field(
+            "cores",
+            "CPUコア数",
+            v.integer,
+            aliases=("vcpu", "コア数"),
+            get=lambda s: s.cores,
+            example="16",
+        ),
         Field(
             "memory",
             "メモリ（GB）",
@@ -116,10 +137,28 @@ class ServerImport(Kind):
             get=lambda s: s.storage_gb,
             example="2000",
         ),
-        Field("purchased_on", "購入日", v.date, get=lambda s: _iso(s.purchased_on), fmt="date", example="2022-03-15"),
-        Field("lease_end", "リース満了日", v.date, get=lambda s: _iso(s.lease_end), fmt="date", example="2027-03-31"),
         Field(
-            "in_service_on", "稼働開始日", v.date, get=lambda s: _iso(s.in_service_on), fmt="date"
+            "purchased_on",
+            "購入日",
+            v.date,
+            get=lambda s: _iso(s.purchased_on),
+            fmt="date",
+            example="2022-03-15",
+        ),
+        Field(
+            "lease_end",
+            "リース満了日",
+            v.date,
+            get=lambda s: _iso(s.lease_end),
+            fmt="date",
+            example="2027-03-31",
+        ),
+        Field(
+            "in_service_on",
+            "稼働開始日",
+            v.date,
+            get=lambda s: _iso(s.in_service_on),
+            fmt="date",
             example="2022-04-01",
         ),
         Field("retired_on", "廃止日", v.date, get=lambda s: _iso(s.retired_on), fmt="date"),
@@ -272,8 +311,22 @@ class CloudServiceImport(Kind):
     name = "cloud-services"
     title = gettext_lazy("Cloud services")
     fields = [
-        Field("name", "サービス名", v.text(200), required=True, get=lambda c: c.name, example="ガバメントクラウド（AWS）"),
-        Field("provider", "提供事業者", v.text(200), required=True, get=lambda c: c.provider, example="アマゾン ウェブ サービス ジャパン合同会社"),
+        Field(
+            "name",
+            "サービス名",
+            v.text(200),
+            required=True,
+            get=lambda c: c.name,
+            example="ガバメントクラウド（AWS）",
+        ),
+        Field(
+            "provider",
+            "提供事業者",
+            v.text(200),
+            required=True,
+            get=lambda c: c.provider,
+            example="アマゾン ウェブ サービス ジャパン合同会社",
+        ),
         Field(
             "service_model",
             "サービス形態",
@@ -297,9 +350,23 @@ class CloudServiceImport(Kind):
             get=lambda c: ",".join(s.code for s in c.systems.all()),
             example="S0001",
         ),
-        Field("started_on", "利用開始日", v.date, get=lambda c: _iso(c.started_on), fmt="date", example="2025-01-06"),
+        Field(
+            "started_on",
+            "利用開始日",
+            v.date,
+            get=lambda c: _iso(c.started_on),
+            fmt="date",
+            example="2025-01-06",
+        ),
         Field("ended_on", "利用終了日", v.open_date, get=lambda c: _iso(c.ended_on), fmt="date"),
-        Field("annual_cost", "年額（円）", v.yen(), get=lambda c: c.annual_cost, fmt="yen", example="6000000"),
+        Field(
+            "annual_cost",
+            "年額（円）",
+            v.yen(),
+            get=lambda c: c.annual_cost,
+            fmt="yen",
+            example="6000000",
+        ),
         Field("note", "備考", v.text(), get=lambda c: c.note, example="標準準拠システムの移行先"),
     ]
 
@@ -390,7 +457,14 @@ class VdiImport(Kind):
     name = "vdi"
     title = gettext_lazy("Virtual desktops (seats in use)")
     fields = [
-        Field("pool", "プール名", v.text(100), required=True, get=lambda u: u.pool.name, example="職員用VDI"),
+        Field(
+            "pool",
+            "プール名",
+            v.text(100),
+            required=True,
+            get=lambda u: u.pool.name,
+            example="職員用VDI",
+        ),
         Field(
             "measured_on",
             "計測日",
@@ -400,7 +474,14 @@ class VdiImport(Kind):
             fmt="date",
             example="2024-10-01",
         ),
-        Field("seats_in_use", "利用数", v.integer, required=True, get=lambda u: u.seats_in_use, example="850"),
+        Field(
+            "seats_in_use",
+            "利用数",
+            v.integer,
+            required=True,
+            get=lambda u: u.seats_in_use,
+            example="850",
+        ),
         Field("capacity", "提供数", v.integer, get=lambda u: u.pool.capacity, example="1000"),
     ]
 
@@ -494,9 +575,29 @@ class ComponentImport(Kind):
     name = "components"
     title = gettext_lazy("System components")
     fields = [
-        Field("system", "システムID", v.text(200), required=True, get=lambda c: c.system.code, example="S0001"),
-        Field("product", "製品名", v.text(200), required=True, get=lambda c: c.name, example="Windows Server 2022"),
-        Field("server", "サーバ", v.text(100), get=lambda c: c.server.name if c.server else None, example="SV-JUKI-01"),
+        Field(
+            "system",
+            "システムID",
+            v.text(200),
+            required=True,
+            get=lambda c: c.system.code,
+            example="S0001",
+        ),
+        Field(
+            "product",
+            "製品名",
+            v.text(200),
+            required=True,
+            get=lambda c: c.name,
+            example="Windows Server 2022",
+        ),
+        Field(
+            "server",
+            "サーバ",
+            v.text(100),
+            get=lambda c: c.server.name if c.server else None,
+            example="SV-JUKI-01",
+        ),
         Field("role", "用途", v.text(100), get=lambda c: c.role, example="アプリケーションサーバ"),
     ]
 

@@ -100,7 +100,14 @@ class SystemImport(Kind):
     title = gettext_lazy("Information systems")
     fields = [
         Field("code", "システムID", v.code(30), get=lambda s: s.code, example="S0001"),
-        Field("name", "システム名", v.text(200), required=True, get=lambda s: s.name, example="住民記録システム"),
+        Field(
+            "name",
+            "システム名",
+            v.text(200),
+            required=True,
+            get=lambda s: s.name,
+            example="住民記録システム",
+        ),
         Field(
             "department",
             "所管部局",
@@ -168,7 +175,9 @@ class SystemImport(Kind):
             get=lambda s: s.users,
             example="職員",
         ),
-        Field("personal_data", "個人情報", v.boolean, get=lambda s: s.personal_data, example="あり"),
+        Field(
+            "personal_data", "個人情報", v.boolean, get=lambda s: s.personal_data, example="あり"
+        ),
         Field("my_number", "個人番号利用", v.boolean, get=lambda s: s.my_number, example="あり"),
         Field(
             "standard_business",
@@ -177,12 +186,26 @@ class SystemImport(Kind):
             get=lambda s: s.standard_business,
             example="住民基本台帳",
         ),
-        Field("sso_integrated", "統合認証連携", v.boolean, get=lambda s: s.sso_integrated, example="あり"),
+        Field(
+            "sso_integrated",
+            "統合認証連携",
+            v.boolean,
+            get=lambda s: s.sso_integrated,
+            example="あり",
+        ),
         Field(
             "vendor", "保守事業者", v.text(200), get=lambda s: s.vendor.code if s.vendor else None
         ),
-        Field("open_data", "オープンデータ公開", v.boolean, get=lambda s: s.open_data, example="なし"),
-        Field("description", "概要", v.text(), get=lambda s: s.description, example="住民基本台帳の記録と証明書の交付（標準準拠システム）"),
+        Field(
+            "open_data", "オープンデータ公開", v.boolean, get=lambda s: s.open_data, example="なし"
+        ),
+        Field(
+            "description",
+            "概要",
+            v.text(),
+            get=lambda s: s.description,
+            example="住民基本台帳の記録と証明書の交付（標準準拠システム）",
+        ),
     ]
     # model field -> column of the file, for error messages
     columns = {"in_service_on": "in_service_from", "owner_unit": "section", "code": "code"}
@@ -295,8 +318,21 @@ class CostImport(Kind):
             get=lambda c: c.system.code,
             example="S0001",
         ),
-        Field("system_name", "システム名", v.text(200), get=lambda c: c.system.name, example="住民記録システム"),
-        Field("fiscal_year", "年度", v.fiscal_year, required=True, get=lambda c: c.fiscal_year, example="令和6年度"),
+        Field(
+            "system_name",
+            "システム名",
+            v.text(200),
+            get=lambda c: c.system.name,
+            example="住民記録システム",
+        ),
+        Field(
+            "fiscal_year",
+            "年度",
+            v.fiscal_year,
+            required=True,
+            get=lambda c: c.fiscal_year,
+            example="令和6年度",
+        ),
         Field(
             "basis",
             "予算決算",
@@ -313,9 +349,16 @@ class CostImport(Kind):
             get=lambda c: c.category,
             example="運用等経費",
         ),
-        Field("item", "費目", v.text(100), required=True, get=lambda c: c.item.code, example="委託料"),
         Field(
-            "amount", "金額（円）", v.yen(), aliases=("金額",), get=lambda c: c.amount, fmt="yen"
+            "item", "費目", v.text(100), required=True, get=lambda c: c.item.code, example="委託料"
+        ),
+        Field(
+            "amount",
+            "金額（円）",
+            v.yen(),
+            aliases=("金額",),
+            get=lambda c: c.amount,
+            fmt="yen",
             example="12000000",
         ),
         Field("amount_thousand_yen", "金額（千円）", v.yen(thousands=True), example="12000"),
@@ -671,10 +714,29 @@ class VendorImport(Kind):
     title = gettext_lazy("Vendors")
     fields = [
         Field("code", "事業者ID", v.code(30), get=lambda x: x.code, example="V001"),
-        Field("name", "事業者名", v.text(200), required=True, get=lambda x: x.name, example="株式会社吉備情報システム"),
-        Field("corporate_number", "法人番号", v.code(13), get=lambda x: x.corporate_number, example="2260001012345"),
+        Field(
+            "name",
+            "事業者名",
+            v.text(200),
+            required=True,
+            get=lambda x: x.name,
+            example="株式会社吉備情報システム",
+        ),
+        Field(
+            "corporate_number",
+            "法人番号",
+            v.code(13),
+            get=lambda x: x.corporate_number,
+            example="2260001012345",
+        ),
         Field("phone", "電話番号", v.text(30), get=lambda x: x.phone, example="086-000-0000"),
-        Field("email", "メールアドレス", v.text(254), get=lambda x: x.email, example="eigyo@kibi-joho.example.jp"),
+        Field(
+            "email",
+            "メールアドレス",
+            v.text(254),
+            get=lambda x: x.email,
+            example="eigyo@kibi-joho.example.jp",
+        ),
         Field("note", "備考", v.text(), get=lambda x: x.note, example="住民記録システムの保守"),
     ]
 
@@ -728,9 +790,30 @@ class ContractImport(Kind):
     title = gettext_lazy("Contracts")
     fields = [
         Field("code", "契約ID", v.code(30), required=True, get=lambda c: c.code, example="R6-0012"),
-        Field("title", "件名", v.text(200), required=True, get=lambda c: c.title, example="住民記録システム運用保守業務委託"),
-        Field("vendor", "事業者", v.text(200), required=True, get=lambda c: c.vendor.code, example="V001"),
-        Field("owner_unit", "担当課", v.text(100), required=True, get=lambda c: c.owner_unit.code, example="市民課"),
+        Field(
+            "title",
+            "件名",
+            v.text(200),
+            required=True,
+            get=lambda c: c.title,
+            example="住民記録システム運用保守業務委託",
+        ),
+        Field(
+            "vendor",
+            "事業者",
+            v.text(200),
+            required=True,
+            get=lambda c: c.vendor.code,
+            example="V001",
+        ),
+        Field(
+            "owner_unit",
+            "担当課",
+            v.text(100),
+            required=True,
+            get=lambda c: c.owner_unit.code,
+            example="市民課",
+        ),
         Field(
             "systems",
             "対象システムID",
@@ -756,10 +839,22 @@ class ContractImport(Kind):
             example="2024-04-01",
         ),
         Field(
-            "end_on", "契約終了日", v.date, required=True, get=lambda c: _iso(c.end_on), fmt="date"
+            "end_on",
+            "契約終了日",
+            v.date,
+            required=True,
+            get=lambda c: _iso(c.end_on),
+            fmt="date",
             example="2025-03-31",
         ),
-        Field("yearly_amount", "年額（円）", v.yen(), get=lambda c: c.yearly_amount, fmt="yen", example="12000000"),
+        Field(
+            "yearly_amount",
+            "年額（円）",
+            v.yen(),
+            get=lambda c: c.yearly_amount,
+            fmt="yen",
+            example="12000000",
+        ),
         Field("yearly_amount_thousand_yen", "年額（千円）", v.yen(thousands=True), example="12000"),
         Field(
             "green",

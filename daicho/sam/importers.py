@@ -59,11 +59,20 @@ class DeviceImport(Kind):
             get=lambda d: d.type,
             example="ノートPC",
         ),
-        Field("unit", "所属", v.text(200), required=True, get=lambda d: d.unit.code, example="市民課"),
+        Field(
+            "unit", "所属", v.text(200), required=True, get=lambda d: d.unit.code, example="市民課"
+        ),
         Field("user", "利用者", v.text(100), get=lambda d: d.user_name, example="山田 太郎"),
         Field("os", "OS", v.text(200), get=lambda d: d.os, example="Windows 11 Pro"),
         Field("serial", "シリアル番号", v.text(100), get=lambda d: d.serial, example="5CG3251ABC"),
-        Field("purchased_on", "購入日", v.date, get=lambda d: _iso(d.purchased_on), fmt="date", example="2023-09-01"),
+        Field(
+            "purchased_on",
+            "購入日",
+            v.date,
+            get=lambda d: _iso(d.purchased_on),
+            fmt="date",
+            example="2023-09-01",
+        ),
         Field("disposed_on", "廃棄日", v.date, get=lambda d: _iso(d.disposed_on), fmt="date"),
         Field(
             "status",
@@ -198,7 +207,13 @@ class InstallationImport(Kind):
             fmt="date",
             example="2023-09-05",
         ),
-        Field("unit", "所属", v.text(200), help=gettext_lazy("For devices the ledger lacks."), example="市民課"),
+        Field(
+            "unit",
+            "所属",
+            v.text(200),
+            help=gettext_lazy("For devices the ledger lacks."),
+            example="市民課",
+        ),
     ]
 
     def export_queryset(self, user):
@@ -245,7 +260,13 @@ class RuleImport(Kind):
             get=lambda r: r.pattern,
             example="Microsoft Office Standard 2021*",
         ),
-        Field("publisher", "発行元", v.text(200), get=lambda r: r.publisher_pattern, example="Microsoft*"),
+        Field(
+            "publisher",
+            "発行元",
+            v.text(200),
+            get=lambda r: r.publisher_pattern,
+            example="Microsoft*",
+        ),
         Field(
             "title",
             "タイトル",
@@ -327,7 +348,13 @@ class LicenceImport(Kind):
             get=lambda li: li.title.name,
             example="Office Standard 2021",
         ),
-        Field("edition", "エディション", v.text(100), get=lambda li: li.title.edition, example="Standard"),
+        Field(
+            "edition",
+            "エディション",
+            v.text(100),
+            get=lambda li: li.title.edition,
+            example="Standard",
+        ),
         Field("version", "バージョン", v.text(50), get=lambda li: li.version, example="2021"),
         Field(
             "metric",
@@ -336,7 +363,14 @@ class LicenceImport(Kind):
             get=lambda li: li.metric,
             example="端末",
         ),
-        Field("quantity", "数量", v.integer, aliases=("ライセンス数",), get=lambda li: li.quantity, example="120"),
+        Field(
+            "quantity",
+            "数量",
+            v.integer,
+            aliases=("ライセンス数",),
+            get=lambda li: li.quantity,
+            example="120",
+        ),
         Field(
             "type",
             "種別",
@@ -344,7 +378,14 @@ class LicenceImport(Kind):
             get=lambda li: li.type,
             example="ボリューム",
         ),
-        Field("valid_from", "開始日", v.date, get=lambda li: _iso(li.valid_from), fmt="date", example="2023-09-01"),
+        Field(
+            "valid_from",
+            "開始日",
+            v.date,
+            get=lambda li: _iso(li.valid_from),
+            fmt="date",
+            example="2023-09-01",
+        ),
         Field(
             "valid_until",
             "有効期限",
@@ -354,10 +395,19 @@ class LicenceImport(Kind):
             fmt="date",
         ),
         Field(
-            "downgrade_rights", "ダウングレード権", v.boolean, get=lambda li: li.downgrade_rights
+            "downgrade_rights",
+            "ダウングレード権",
+            v.boolean,
+            get=lambda li: li.downgrade_rights,
             example="あり",
         ),
-        Field("unit", "管理部門", v.text(200), get=lambda li: li.unit.code if li.unit else "", example="市民課"),
+        Field(
+            "unit",
+            "管理部門",
+            v.text(200),
+            get=lambda li: li.unit.code if li.unit else "",
+            example="市民課",
+        ),
         Field(
             "certificate",
             "証書番号",
@@ -366,8 +416,16 @@ class LicenceImport(Kind):
             get=lambda li: li.certificate,
             example="V1234567",
         ),
-        Field("unit_price", "単価", v.yen(), get=lambda li: li.unit_price, fmt="yen", example="45000"),
-        Field("publisher", "発行元", v.text(200), get=lambda li: li.title.publisher, example="Microsoft"),
+        Field(
+            "unit_price", "単価", v.yen(), get=lambda li: li.unit_price, fmt="yen", example="45000"
+        ),
+        Field(
+            "publisher",
+            "発行元",
+            v.text(200),
+            get=lambda li: li.title.publisher,
+            example="Microsoft",
+        ),
     ]
     columns = {"title": "software", "unit_price": "unit_price", "__all__": "certificate"}
 

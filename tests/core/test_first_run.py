@@ -99,7 +99,7 @@ def test_after_units_and_systems_the_first_two_steps_are_done_with_their_counts(
     assert _import("systems", systems)["status"] == "applied"
     client.force_login(admin)
     states = _states(client)
-    assert states[0] == ("units", "done", "5")  # four loaded and the one `init` made
+    assert states[0] == ("units", "done", "4")  # the four loaded (`init` makes no unit)
     assert states[1] == ("systems", "done", "3")
     assert next(kind for kind, state, _r in states if state == "next") == "costs"
     page = client.get(reverse("import_first_run")).content.decode()
