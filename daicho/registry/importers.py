@@ -810,7 +810,7 @@ class CostItemImport(Kind):
             v.text(30),
             aliases=("節名", "予算節"),
             get=lambda i: i.budget_section,
-            help=gettext_lazy("Blank on a new item: taken from its name (運用保守委託料: 委託料)."),
+            help=gettext_lazy("Blank: kept; a new item takes the 節 its name ends in."),
         ),
         Field(
             "sort_order",
@@ -849,10 +849,11 @@ class CostItemImport(Kind):
         for row in rows:
             values = row.values
             data: dict[str, Any] = {"name": values["name"]}
-            if values.get("sort_order") is not None:
-                data["sort_order"] = values["sort_order"]
-            if "budget_section" in values:
-                data["budget_section"] = values["budget_section"] or ""
+            # A blank 節 or order is not given: a new item takes those its name suggests, and
+            # the file imports twice with no change.
+            for column in ("budget_section", "sort_order"):
+                if values.get(column) not in (None, ""):
+                    data[column] = values[column]
             code = values.get("code")
             existing = (
                 by_code.get(_key(code)) if code else by_name.get(cost_item_key(values["name"]))
