@@ -1980,6 +1980,25 @@ TRANSLATIONS: dict[str, str] = {
     '--share must be a number of percent, e.g. 3.7': "--share には割合（％）を数値で指定してください（例: 3.7）",
     '%(org)s co-uses %(system)s with a %(share)s%% share.': "%(org)s が %(system)s を負担割合 %(share)s%% で共同利用します。",
     'Granted by': "付与元",
+    # --- registry: 費目 as ledger data, vendors and cost items created by imports ---
+    'New vendors': "新しい事業者",
+    'New cost items': "新しい費目",
+    '%(what)s: %(count)d added': "%(what)s: %(count)d件追加",
+    'Cost items (費目)': "費目",
+    'Cost items': "費目",
+    'Budget section (節)': "節",
+    'budget section (節)': "節",
+    'The section of the expenditure budget (地方自治法施行規則) the item is budgeted under, e.g. 委託料 for 運用保守委託料.': "費目を計上する歳出予算の節（地方自治法施行規則）。例: 運用保守委託料は委託料。",
+    'The cost item %(code)s is already named %(name)s.': "費目 %(code)s がすでに「%(name)s」という名前です。",
+    'Only the IT policy division keeps the list of cost items.': "費目の一覧を管理できるのは情報政策課だけです。",
+    '%(item)s is used by %(count)d cost lines; move them to another cost item or delete them first.': "「%(item)s」は%(count)d件の経費で使われています。経費を別の費目に移すか削除してから削除してください。",
+    'The vendor %(name)s could not be added: %(reason)s': "事業者「%(name)s」を追加できません: %(reason)s",
+    'The cost item %(name)s could not be added: %(reason)s': "費目「%(name)s」を追加できません: %(reason)s",
+    'Vendor ID or name; a vendor the ledger lacks is created.': "事業者IDまたは事業者名。台帳にない事業者は新しく登録します。",
+    'Cost item code or name; an item the ledger lacks is created.': "費目コードまたは費目名。台帳にない費目は新しく登録します。",
+    'Blank: kept; a new item takes the 節 its name ends in.': "空欄のときは変更しません。新しい費目には名前の末尾から節を当てます。",
+    "The expense items (費目) the organisation's costs are recorded under. Files name an item by its code or its name; an item a cost file names that is not in this list is added to it.": "経費を計上する費目の一覧です。ファイルでは費目をコードまたは名前で指定します。経費ファイルにこの一覧にない費目があると、一覧に追加します。",
+    'No cost items yet.': "費目はまだありません。",
 }
 # fmt: on
 
