@@ -1999,6 +1999,23 @@ TRANSLATIONS: dict[str, str] = {
     'Blank: kept; a new item takes the 節 its name ends in.': "空欄のときは変更しません。新しい費目には名前の末尾から節を当てます。",
     "The expense items (費目) the organisation's costs are recorded under. Files name an item by its code or its name; an item a cost file names that is not in this list is added to it.": "経費を計上する費目の一覧です。ファイルでは費目をコードまたは名前で指定します。経費ファイルにこの一覧にない費目があると、一覧に追加します。",
     'No cost items yet.': "費目はまだありません。",
+    # The engine's reference-policy strings (the lead's engine.py and import form), translated
+    # here so that the catalogue stays complete on this branch; drop any the lead also adds.
+    'New units': "新しい組織",
+    'New devices': "新しい機器",
+    'New sites': "新しい設置場所",
+    'New clusters': "新しいクラスタ",
+    'New software titles': "新しいソフトウェア",
+    'New training sessions': "新しい研修",
+    '--no-create takes %(kinds)s, not %(unknown)s': "--no-create に指定できるのは %(kinds)s です（%(unknown)s は指定できません）",
+    'No such %(noun)s: %(name)s (not created: --no-create %(reference)s).': "%(noun)s「%(name)s」がありません（--no-create %(reference)s のため作成しません）。",
+    '--map names “%(header)s”, which is not a header of the file (its headers: %(headers)s)': "--map の「%(header)s」はファイルの見出しにありません（見出し: %(headers)s）",
+    '--map names “%(column)s”, which is not a column of %(kind)s (its columns: %(columns)s)': "--map の「%(column)s」は%(kind)sの列ではありません（列: %(columns)s）",
+    'Two columns of the file mean %(column)s: %(headers)s — keep one, or name the one to read with --map': "ファイルの複数の列が %(column)s を指しています: %(headers)s — 1列だけにするか、読む列を --map で指定してください",
+    'Do not create, reject the rows instead': "作成せず、その行を取り込まない",
+    'What the file names and the ledger lacks is created and listed in the preview, unless it is ticked here.': "ファイルに書かれていて台帳にないものは作成し、プレビューに一覧します（ここでチェックしたものは作成しません）。",
+    'Not in the ledger yet; these will be created:': "台帳にまだないため、次のものを作成します:",
+    'Created because the file named them:': "ファイルに書かれていたため作成しました:",
 }
 # fmt: on
 
