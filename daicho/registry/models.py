@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -393,6 +394,7 @@ class CostItem(CodedModel):
 _ITEM_KEY_DROPPED = re.compile(r"[\s、,，・･]+")
 
 
+@functools.lru_cache(maxsize=4096)  # a cost file repeats the same few names on every row
 def cost_item_key(text: str) -> str:
     """A 費目 name as files are matched against it: NFKC, without spaces or 、・, 及び as 及.
 
