@@ -2098,6 +2098,25 @@ TRANSLATIONS: dict[str, str] = {
     'Only members who edit the ledger can import; ask the IT policy division.': "取り込みは台帳を編集できる職員だけが行えます。情報政策課に依頼してください。",
     'Start here: load the files you already have': "まずはここから：手持ちのファイルを取り込む",
     'The ledger has no information systems yet. The first-run page lists what to load in which order — units, the system ledger, costs, vendors and contracts, devices, software and licences — with an Excel template for each.': "台帳にはまだ情報システムがありません。「はじめに」のページに、取り込む順序（組織、情報システム一覧、経費、事業者と契約、機器、ソフトウェア、ライセンス）と、種類ごとのExcelテンプレートがあります。",
+    # --- registry: 費目 as ledger data, vendors and cost items created by imports ---
+    '%(what)s: %(count)d added': "%(what)s: %(count)d件追加",
+    'Cost items (費目)': "費目",
+    'Cost items': "費目",
+    'Budget section (節)': "節",
+    'budget section (節)': "節",
+    'The section of the expenditure budget (地方自治法施行規則) the item is budgeted under, e.g. 委託料 for 運用保守委託料.': "費目を計上する歳出予算の節（地方自治法施行規則）。例: 運用保守委託料は委託料。",
+    'The cost item %(code)s is already named %(name)s.': "費目 %(code)s がすでに「%(name)s」という名前です。",
+    'Only the IT policy division keeps the list of cost items.': "費目の一覧を管理できるのは情報政策課だけです。",
+    '%(item)s is used by %(count)d cost lines; move them to another cost item or delete them first.': "「%(item)s」は%(count)d件の経費で使われています。経費を別の費目に移すか削除してから削除してください。",
+    'The vendor %(name)s could not be added: %(reason)s': "事業者「%(name)s」を追加できません: %(reason)s",
+    'The cost item %(name)s could not be added: %(reason)s': "費目「%(name)s」を追加できません: %(reason)s",
+    'Vendor ID or name; a vendor the ledger lacks is created.': "事業者IDまたは事業者名。台帳にない事業者は新しく登録します。",
+    'Cost item code or name; an item the ledger lacks is created.': "費目コードまたは費目名。台帳にない費目は新しく登録します。",
+    'Blank: kept; a new item takes the 節 its name ends in.': "空欄のときは変更しません。新しい費目には名前の末尾から節を当てます。",
+    "The expense items (費目) the organisation's costs are recorded under. Files name an item by its code or its name; an item a cost file names that is not in this list is added to it.": "経費を計上する費目の一覧です。ファイルでは費目をコードまたは名前で指定します。経費ファイルにこの一覧にない費目があると、一覧に追加します。",
+    'No cost items yet.': "費目はまだありません。",
+    # The engine's reference-policy strings (the lead's engine.py and import form), translated
+    # here so that the catalogue stays complete on this branch; drop any the lead also adds.
 }
 # fmt: on
 

@@ -102,6 +102,19 @@ def page_cases(world):
         ("contract_create", reverse("registry:contract_create"), CREATE),
         ("contract_edit", reverse("registry:contract_edit", args=[contract.pk]), EDIT_A),
         ("contract_delete", reverse("registry:contract_delete", args=[contract.pk]), EDIT_A),
+        ("cost_item_list", reverse("registry:cost_item_list"), READ),
+        ("cost_item_export", reverse("registry:cost_item_list") + "?export=xlsx", READ),
+        (
+            "cost_item_create",
+            reverse("registry:cost_item_create"),
+            {**POLICY_ONLY, "outsider": 200},
+        ),
+        ("cost_item_edit", reverse("registry:cost_item_edit", args=[world.item.pk]), POLICY_ONLY),
+        (
+            "cost_item_delete",
+            reverse("registry:cost_item_delete", args=[world.item.pk]),
+            POLICY_ONLY,
+        ),
         ("unit_list", reverse("unit_list"), READ),
         ("unit_create", reverse("unit_create"), {**POLICY_ONLY, "outsider": 200}),
         ("unit_edit", reverse("unit_edit", args=[world.section_a.pk]), POLICY_ONLY),
@@ -234,6 +247,8 @@ def test_every_api_read_answers_each_role_as_expected(client, world, role):
         (f"/systems/{world.system_a.pk}", API_READ_OBJECT),
         ("/costs", API_READ),
         (f"/costs/{line.pk}", API_READ_OBJECT),
+        ("/cost-items", API_READ),
+        (f"/cost-items/{world.item.pk}", API_READ_OBJECT),
         ("/vendors", API_READ),
         (f"/vendors/{vendor.pk}", API_READ_OBJECT),
         ("/contracts", API_READ),
@@ -293,6 +308,40 @@ def test_api_create_of_a_system_in_section_a(client, world, role, expected):
     )
     assert response.status_code == expected, response.content
     assert InformationSystem.objects.filter(code="S0100").exists() is (expected == 201)
+
+
+API_POLICY_ONLY = {
+    "anonymous": 401,
+    "viewer": 403,
+    "owner_a": 403,
+    "owner_b": 403,
+    "policy": 200,
+    "auditor": 403,
+    "outsider": 404,
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_api_writes_of_cost_items_are_the_it_policy_divisions(client, world, role):
+    """Every member reads the 費目; only the IT policy division adds, changes or deletes one
+    (another organisation's policy division adds to its own list)."""
+    from daicho.registry.models import CostItem
+
+    created = _api(client, world, role, "post", "/cost-items", {"code": "ekimu", "name": "役務費"})
+    expected = {**API_POLICY_ONLY, "policy": 201, "outsider": 201}[role]
+    assert created.status_code == expected, created.content
+    if expected == 201:
+        mine = world.org if role == "policy" else world.other_org
+        assert CostItem.objects.get(code="ekimu").organisation == mine
+        event = AuditEvent.objects.get(content_type__model="costitem", action="create")
+        assert (event.channel, event.actor) == ("api", world.user(role))
+    patched = _api(client, world, role, "patch", f"/cost-items/{world.item.pk}", {"sort_order": 7})
+    assert patched.status_code == API_POLICY_ONLY[role]
+    assert (CostItem.objects.get(pk=world.item.pk).sort_order == 7) is (role == "policy")
+    deleted = _api(client, world, role, "delete", f"/cost-items/{world.item.pk}")
+    # Policy's answer is 400: the item's cost lines keep it.
+    assert deleted.status_code == {**API_POLICY_ONLY, "policy": 400}[role]
+    assert CostItem.objects.filter(pk=world.item.pk).exists()
 
 
 def test_a_sam_officer_reads_but_does_not_edit_systems(client, world):

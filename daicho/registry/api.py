@@ -1,4 +1,4 @@
-"""REST endpoints of the registry: systems, costs, vendors, contracts."""
+"""REST endpoints of the registry: systems, costs, cost items, vendors, contracts."""
 
 import datetime
 from typing import Any
@@ -17,6 +17,7 @@ from daicho.core.permissions import current_organisation
 from daicho.registry import selectors, services
 from daicho.registry.filters import (
     ContractFilterSet,
+    CostItemFilterSet,
     CostLineFilterSet,
     SystemFilterSet,
     VendorFilterSet,
@@ -42,8 +43,9 @@ def _unit(request, code: str, field: str = "owner_unit") -> OrgUnit:
     return unit
 
 
-def _resolve(request, data: dict[str, Any]) -> dict[str, Any]:
-    """Turn codes in a payload into the records they name."""
+def _resolve(request, data: dict[str, Any], organisation=None) -> dict[str, Any]:
+    """Turn codes in a payload into the records they name (a cost item of ``organisation``: each
+    organisation has its own list)."""
     for required in ("owner_unit", "vendor", "item", "code", "name", "title"):
         if required in data and data[required] is None:
             raise ValidationError({required: _("This field cannot be empty.")})
@@ -57,7 +59,10 @@ def _resolve(request, data: dict[str, Any]) -> dict[str, Any]:
             )
         data["vendor"] = vendor
     if data.get("item") is not None:
-        item = CostItem.objects.visible_to(request.user).filter(code=data["item"]).first()
+        items = CostItem.objects.visible_to(request.user)
+        if organisation is not None:
+            items = items.filter(organisation=organisation)
+        item = items.filter(code=data["item"]).first()
         if item is None:
             raise ValidationError({"item": _("No cost item %(code)s.") % {"code": data["item"]}})
         data["item"] = item
@@ -255,7 +260,7 @@ def get_cost(request, cost_id: int):
 
 @router.post("/costs", response={201: CostOut}, tags=["costs"], summary="Record a cost")
 def create_cost(request, payload: CostIn):
-    data = _resolve(request, payload.dict())
+    data = payload.dict()
     system = (
         InformationSystem.objects.visible_to(request.user).filter(code=data.pop("system")).first()
     )
@@ -263,6 +268,7 @@ def create_cost(request, payload: CostIn):
         raise ValidationError(
             {"system": _("No system with ID %(code)s.") % {"code": payload.system}}
         )
+    data = _resolve(request, data, organisation=system.organisation)
     line = services.cost_line_create(system=system, **data)
     return Status(201, _costs(request).get(pk=line.pk))
 
@@ -270,7 +276,10 @@ def create_cost(request, payload: CostIn):
 @router.patch("/costs/{cost_id}", response=CostOut, tags=["costs"], summary="Correct a cost")
 def update_cost(request, cost_id: int, payload: CostPatch):
     line = get_object_or_404(_costs(request), pk=cost_id)
-    services.cost_line_update(line=line, data=_resolve(request, payload.dict(exclude_unset=True)))
+    data = _resolve(
+        request, payload.dict(exclude_unset=True), organisation=line.system.organisation
+    )
+    services.cost_line_update(line=line, data=data)
     return _costs(request).get(pk=cost_id)
 
 
@@ -278,6 +287,100 @@ def update_cost(request, cost_id: int, payload: CostPatch):
 def delete_cost(request, cost_id: int):
     services.cost_line_delete(line=get_object_or_404(_costs(request), pk=cost_id))
     return Status(204, None)
+
+
+# --- cost items (費目) ----------------------------------------------------------------------------
+
+
+class CostItemOut(Schema):
+    id: int
+    code: str
+    name: str
+    budget_section: str
+    sort_order: int
+
+
+class CostItemPatch(Schema):
+    code: str | None = None
+    name: str | None = None
+    budget_section: str | None = None
+    sort_order: int | None = None
+
+
+class CostItemIn(CostItemPatch):
+    code: str
+    name: str
+
+
+CostItemQuery = filterset_schema(CostItemFilterSet, "CostItemQuery")
+
+
+def _cost_items(request):
+    return CostItem.objects.visible_to(request.user)
+
+
+@router.get(
+    "/cost-items",
+    response=list[CostItemOut],
+    tags=["cost items"],
+    summary="List cost items (費目)",
+)
+@paginate(Pagination)
+def list_cost_items(request, filters: Query[CostItemQuery]):
+    return filtered(
+        request,
+        CostItemFilterSet,
+        _cost_items(request).order_by("organisation_id", "sort_order", "code"),
+    )
+
+
+@router.get(
+    "/cost-items/{item_id}", response=CostItemOut, tags=["cost items"], summary="One cost item"
+)
+def get_cost_item(request, item_id: int):
+    return _cost_items(request).get(pk=item_id)
+
+
+@router.post(
+    "/cost-items",
+    response={201: CostItemOut},
+    tags=["cost items"],
+    summary="Add a cost item (IT policy division)",
+)
+def create_cost_item(request, payload: CostItemIn):
+    data = _not_null(payload.dict(exclude_none=True))
+    item = services.cost_item_create(organisation=_organisation(request), **data)
+    return Status(201, item)
+
+
+@router.patch(
+    "/cost-items/{item_id}",
+    response=CostItemOut,
+    tags=["cost items"],
+    summary="Change a cost item (IT policy division)",
+)
+def update_cost_item(request, item_id: int, payload: CostItemPatch):
+    item = get_object_or_404(_cost_items(request), pk=item_id)
+    return services.cost_item_update(item=item, data=_not_null(payload.dict(exclude_unset=True)))
+
+
+@router.delete(
+    "/cost-items/{item_id}",
+    response={204: None},
+    tags=["cost items"],
+    summary="Delete a cost item no cost line uses (IT policy division)",
+)
+def delete_cost_item(request, item_id: int):
+    services.cost_item_delete(item=get_object_or_404(_cost_items(request), pk=item_id))
+    return Status(204, None)
+
+
+def _not_null(data: dict[str, Any]) -> dict[str, Any]:
+    """A payload whose fields are given a value: null answers 400 on the field."""
+    for key, value in data.items():
+        if value is None:
+            raise ValidationError({key: _("This field cannot be empty.")})
+    return data
 
 
 # --- vendors ------------------------------------------------------------------------------------

@@ -159,6 +159,7 @@ def load(*, stdout=None) -> None:
             )
         )
     units = _units(organisation)
+    registry_services.cost_items_seed(organisation=organisation)  # as `daicho init` does
     items = {i.code: i for i in CostItem.objects.filter(organisation=organisation)}
     for order, (code, name) in enumerate(data.COST_ITEMS, start=1):
         if code not in items:

@@ -160,6 +160,8 @@ SECTION_INDEX = {
 
 # --- Cost items ----------------------------------------------------------------------------------
 
+# The 費目 the demo's costs are split over: all of them among the standard list
+# (data/cost_items.yaml) that `load` gives the organisation first, as `daicho init` does.
 COST_ITEMS = [
     ("itaku", "委託料"),
     ("shiyoryo", "使用料及び賃借料"),

@@ -35,10 +35,6 @@ def _vendors(request):
     return Vendor.objects.visible_to(getattr(request, "user", None))
 
 
-def _items(request):
-    return CostItem.objects.visible_to(getattr(request, "user", None))
-
-
 class BooleanChoiceFilter(df.ChoiceFilter):
     """Yes/no as a select box (and `true`/`false` in the API)."""
 
@@ -112,12 +108,29 @@ class CostLineFilterSet(FilterSet):
     )
     basis = df.ChoiceFilter(choices=Basis.choices, label=_("Basis"))
     category = df.ChoiceFilter(choices=Category.choices, label=_("Category"))
-    item = df.ModelChoiceFilter(queryset=_items, to_field_name="code", label=_("Cost item"))
+    # By code, not as a choice of records: every organisation has its own 委託料 (itaku), and a
+    # user who reads two organisations filters both by the one code.
+    item = df.CharFilter(field_name="item__code", lookup_expr="iexact", label=_("Cost item"))
     department = DepartmentCodeFilter(field_name="system__owner_unit", label=_("Department"))
 
     class Meta:
         model = CostLine
         fields: list[str] = []
+
+
+class CostItemFilterSet(FilterSet):
+    """Filters of the 費目 (API `GET /api/v1/cost-items`)."""
+
+    q = df.CharFilter(method="search", label=_("Search"))
+    code = df.CharFilter(field_name="code", lookup_expr="iexact", label=_("Code"))
+    budget_section = df.CharFilter(label=_("Budget section (節)"))
+
+    class Meta:
+        model = CostItem
+        fields: list[str] = []
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
 
 
 class VendorFilterSet(FilterSet):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Q
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from daicho.core.forms import FiscalYearField, WarekiDateField, YenField
@@ -244,6 +245,41 @@ class ContractForm(forms.ModelForm):
             field.widget.attrs["class"] = (
                 "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             )
+
+    def _post_clean(self):
+        pass
+
+
+class SuggestingInput(forms.TextInput):
+    """A text input that offers a list of values (an HTML datalist) and takes any other."""
+
+    def __init__(self, suggestions, attrs=None):
+        super().__init__(attrs)
+        self.suggestions = suggestions
+
+    def render(self, name, value, attrs=None, renderer=None):
+        list_id = f"{(attrs or {}).get('id') or name}-suggestions"
+        html = super().render(name, value, {**(attrs or {}), "list": list_id}, renderer)
+        options = format_html_join("", '<option value="{}">', ((s,) for s in self.suggestions))
+        return format_html('{}<datalist id="{}">{}</datalist>', html, list_id, options)
+
+
+class CostItemForm(forms.ModelForm):
+    """A 費目 of the organisation's list; the 節 of the standard list are offered."""
+
+    class Meta:
+        model = CostItem
+        fields = ["code", "name", "budget_section", "sort_order"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        from daicho.registry.cost_items import standard_items
+
+        super().__init__(*args, **kwargs)
+        self.fields["budget_section"].widget = SuggestingInput(
+            [item.name for item in standard_items()]
+        )
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"
 
     def _post_clean(self):
         pass

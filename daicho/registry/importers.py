@@ -1,4 +1,4 @@
-"""Import (and export) kinds of the registry: systems, costs, vendors, contracts.
+"""Import (and export) kinds of the registry: systems, costs, cost items, vendors, contracts.
 
 Each kind lists its columns once — canonical name, Japanese label, parser, export getter — so the
 file an export writes imports back with zero changes.
@@ -25,6 +25,7 @@ from daicho.core.importing.refs import unit_resolver
 from daicho.core.importing.values import normalize
 from daicho.core.models import OrgUnit
 from daicho.registry import selectors, services
+from daicho.registry.cost_items import new_item_defaults
 from daicho.registry.models import (
     Availability,
     Basis,
@@ -42,6 +43,7 @@ from daicho.registry.models import (
     Status,
     UserBase,
     Vendor,
+    cost_item_key,
 )
 
 
@@ -80,14 +82,76 @@ def system_lookup(ctx: Context) -> dict[str, InformationSystem]:
     return ctx.cache["system_lookup"]
 
 
-def _vendor_lookup(ctx: Context) -> dict[str, Vendor]:
-    if "vendors" not in ctx.cache:
-        lookup = {}
+_COMPANY_FORMS = {"(株)": "株式会社", "(有)": "有限会社", "(合)": "合同会社", "(同)": "合同会社"}
+_SPACES = re.compile(r"\s+")
+
+
+@functools.lru_cache(maxsize=65536)
+def _vendor_key(text: str | None) -> str:
+    """A vendor's name as files are matched against it: NFKC, no spaces, (株)/㈱ as 株式会社.
+
+    「株式会社 岡山システム」, 「㈱岡山システム」 and 「(株)岡山システム」 are one vendor."""
+    key = _SPACES.sub("", normalize(text or ""))
+    for short, full in _COMPANY_FORMS.items():
+        key = key.replace(short, full)
+    return key.lower()
+
+
+class Vendors:
+    """The organisation's vendors by ID and by name, loaded once per import. A vendor a row
+    names that the ledger lacks is created once, however many rows name it, and listed under
+    新しい事業者 — unless the user refused to create vendors (`--no-create vendors`)."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+        self.lookup: dict[str, Vendor] = {}
+        self.codes: set[str] = set()
+        self.failed: dict[str, str] = {}  # name key -> why it could not be created
         for vendor in Vendor.objects.filter(organisation=ctx.organisation):
-            lookup.setdefault(_key(vendor.code), vendor)
-            lookup.setdefault(_key(vendor.name), vendor)
-        ctx.cache["vendors"] = lookup
-    return ctx.cache["vendors"]
+            self._add(vendor)
+
+    @classmethod
+    def of(cls, ctx: Context) -> Vendors:
+        if "vendor_refs" not in ctx.cache:
+            ctx.cache["vendor_refs"] = cls(ctx)
+        return ctx.cache["vendor_refs"]
+
+    def _add(self, vendor: Vendor) -> None:
+        self.codes.add(_key(vendor.code))
+        self.lookup.setdefault(_key(vendor.code), vendor)
+        self.lookup.setdefault(_vendor_key(vendor.name), vendor)
+
+    def find(self, row: Row, column: str, text: str, *, create: bool = True) -> Vendor | None:
+        """The vendor ``text`` names (ID or name), created when missing and allowed; None when
+        the row was rejected (or, with ``create`` False, when it names a new vendor)."""
+        vendor = self.lookup.get(_key(text)) or self.lookup.get(_vendor_key(text))
+        if vendor is not None:
+            return vendor
+        key = _vendor_key(text)
+        if not self.ctx.may_create("vendors"):
+            self.ctx.refuse_missing(row, column, "vendors", text)
+            return None
+        if not create:
+            return None
+        if key in self.failed:
+            self.ctx.reject(row, column, self.failed[key])
+            return None
+        try:
+            vendor = services.vendor_create(
+                organisation=self.ctx.organisation,
+                code=_next_code(self.codes, "V", 3),
+                name=text,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            self.failed[key] = _("The vendor %(name)s could not be added: %(reason)s") % {
+                "name": text,
+                "reason": " ".join(getattr(exc, "messages", None) or [str(exc)]),
+            }
+            self.ctx.reject(row, column, self.failed[key])
+            return None
+        self._add(vendor)
+        self.ctx.created("vendors", text)
+        return vendor
 
 
 # --- systems ------------------------------------------------------------------------------------
@@ -194,7 +258,12 @@ class SystemImport(Kind):
             example="あり",
         ),
         Field(
-            "vendor", "保守事業者", v.text(200), get=lambda s: s.vendor.code if s.vendor else None
+            "vendor",
+            "保守事業者",
+            v.text(200),
+            aliases=("保守業者", "保守業者名", "保守事業者名", "保守会社"),
+            get=lambda s: s.vendor.code if s.vendor else None,
+            help=gettext_lazy("Vendor ID or name; a vendor the ledger lacks is created."),
         ),
         Field(
             "open_data", "オープンデータ公開", v.boolean, get=lambda s: s.open_data, example="なし"
@@ -243,7 +312,7 @@ class SystemImport(Kind):
             }
         by = ctx.cache["systems"]
         units = unit_resolver(ctx)
-        vendors = _vendor_lookup(ctx)
+        vendors = Vendors.of(ctx)
         for row in rows:
             values = row.values
             unit = units.find_pair(
@@ -263,13 +332,8 @@ class SystemImport(Kind):
                 data[field_name] = value
             if "vendor" in values:
                 if values["vendor"]:
-                    vendor = vendors.get(_key(values["vendor"]))
+                    vendor = vendors.find(row, "vendor", values["vendor"])
                     if vendor is None:
-                        ctx.reject(
-                            row,
-                            "vendor",
-                            _("No such vendor: %(name)s") % {"name": values["vendor"]},
-                        )
                         continue
                     data["vendor"] = vendor
                 else:
@@ -350,7 +414,14 @@ class CostImport(Kind):
             example="運用等経費",
         ),
         Field(
-            "item", "費目", v.text(100), required=True, get=lambda c: c.item.code, example="委託料"
+            "item",
+            "費目",
+            v.text(100),
+            required=True,
+            aliases=("費目名",),
+            get=lambda c: c.item.code,
+            help=gettext_lazy("Cost item code or name; an item the ledger lacks is created."),
+            example="委託料",
         ),
         Field(
             "amount",
@@ -405,14 +476,55 @@ class CostImport(Kind):
                 .filter(organisation=ctx.organisation)
                 .values_list("pk", flat=True)
             )
+            # One dict: codes (as _key) and names (as cost_item_key: 使用料及賃借料 is 使用料及び
+            # 賃借料); a cell is looked up as a code, then as a name.
             items = {}
+            by_pk = {}
             for item in CostItem.objects.filter(organisation=ctx.organisation):
                 items.setdefault(_key(item.code), item)
-                items.setdefault(_key(item.name), item)
+                by_pk[item.pk] = item
+            for item in by_pk.values():
+                items.setdefault(cost_item_key(item.name), item)
             ctx.cache["items"] = items
             ctx.cache["systems_by_pk"] = {s.pk: s for s in systems}
-            ctx.cache["items_by_pk"] = {i.pk: i for i in items.values()}
+            ctx.cache["items_by_pk"] = by_pk
         return ctx.cache["cost_systems"], ctx.cache["editable"], ctx.cache["items"]
+
+    def _item(self, row: Row, ctx: Context, text: str) -> CostItem | None:
+        """The 費目 a row names: found by code or name, else created once (listed under
+        新しい費目) unless the user refused to create cost items."""
+        items = ctx.cache["items"]
+        item = items.get(_key(text)) or items.get(cost_item_key(text))
+        if item is not None:
+            return item
+        if not ctx.may_create("cost-items"):
+            ctx.refuse_missing(row, "item", "cost-items", text)
+            return None
+        key = cost_item_key(text)
+        failed = ctx.cache.setdefault("item_failures", {})
+        if key in failed:
+            ctx.reject(row, "item", failed[key])
+            return None
+        by_pk = ctx.cache["items_by_pk"]
+        try:
+            item = services.cost_item_create(
+                organisation=ctx.organisation,
+                code=_next_code({_key(i.code) for i in by_pk.values()}, "H", 2),
+                name=text,
+                **new_item_defaults(text, by_pk.values()),
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            failed[key] = _("The cost item %(name)s could not be added: %(reason)s") % {
+                "name": text,
+                "reason": " ".join(getattr(exc, "messages", None) or [str(exc)]),
+            }
+            ctx.reject(row, "item", failed[key])
+            return None
+        items[_key(item.code)] = item
+        items.setdefault(key, item)
+        by_pk[item.pk] = item
+        ctx.created("cost-items", text)
+        return item
 
     def process_table(self, reader, columns, ctx: Context, progress) -> None:
         """Resolve the rows one by one and write them `chunk_size` at a time. A row whose cells
@@ -444,7 +556,7 @@ class CostImport(Kind):
     def resolve(self, row: Row, ctx: Context) -> tuple | None:
         """A parsed row as (row number, system id, fiscal year, basis, category, item id,
         amount, note or None), or None when it names what does not exist or may not be edited."""
-        systems, editable, items = self._lookups(ctx)
+        systems, editable, _items = self._lookups(ctx)
         values = row.values
         system = systems.get(_key(values["system"]))
         if system is None:
@@ -459,18 +571,6 @@ class CostImport(Kind):
                 _("You may not edit the costs of %(system)s.") % {"system": system},
             )
             return None
-        item = items.get(_key(values["item"]))
-        if item is None:
-            ctx.reject(
-                row,
-                "item",
-                _("No such cost item: %(item)s (known: %(items)s)")
-                % {
-                    "item": values["item"],
-                    "items": "、".join(sorted({i.name for i in items.values()})),
-                },
-            )
-            return None
         amount = values.get("amount")
         thousand = values.get("amount_thousand_yen")
         if amount is None and thousand is None:
@@ -483,6 +583,9 @@ class CostImport(Kind):
                 _("The amount in yen (%(yen)s) and in thousand yen (%(thousand)s) differ.")
                 % {"yen": f"{amount:,}", "thousand": f"{thousand:,}"},
             )
+            return None
+        item = self._item(row, ctx, values["item"])  # last: a new item only for a good row
+        if item is None:
             return None
         return (
             row.number,
@@ -707,6 +810,94 @@ class RowsById:
         return self.rows[pk - self.base] or None
 
 
+class CostItemImport(Kind):
+    """The organisation's 費目: upsert by code, else by name (as cost files name them)."""
+
+    name = "cost-items"
+    title = gettext_lazy("Cost items")
+    fields = [
+        Field("code", "費目コード", v.code(30), aliases=("コード",), get=lambda i: i.code),
+        Field(
+            "name",
+            "費目名",
+            v.text(100),
+            required=True,
+            aliases=("費目",),
+            get=lambda i: i.name,
+        ),
+        Field(
+            "budget_section",
+            "節",
+            v.text(30),
+            aliases=("節名", "予算節"),
+            get=lambda i: i.budget_section,
+            help=gettext_lazy("Blank: kept; a new item takes the 節 its name ends in."),
+        ),
+        Field(
+            "sort_order",
+            "表示順",
+            v.integer,
+            aliases=("並び順", "順序"),
+            get=lambda i: i.sort_order,
+        ),
+    ]
+
+    def key(self, values):
+        if values.get("code"):
+            return ("code", _key(values["code"]))
+        return ("name", cost_item_key(values["name"]))
+
+    def export_queryset(self, user):
+        return CostItem.objects.visible_to(user).order_by("organisation_id", "sort_order", "code")
+
+    def _create(self, ctx: Context, code: str | None, items: list[CostItem], data: dict):
+        """A new item; without a code it gets the next free one (H01, …), without a 節 or a
+        sort order those its name suggests."""
+        defaults = new_item_defaults(data["name"], items)
+        for field_name, value in defaults.items():
+            if data.get(field_name) in (None, ""):
+                data[field_name] = value
+        return services.cost_item_create(
+            organisation=ctx.organisation,
+            code=code or _next_code({_key(i.code) for i in items}, "H", 2),
+            **data,
+        )
+
+    def process(self, rows, ctx):
+        items = list(CostItem.objects.filter(organisation=ctx.organisation))
+        by_code = {_key(i.code): i for i in items}
+        by_name = {cost_item_key(i.name): i for i in items}
+        for row in rows:
+            values = row.values
+            data: dict[str, Any] = {"name": values["name"]}
+            # A blank 節 or order is not given: a new item takes those its name suggests, and
+            # the file imports twice with no change.
+            for column in ("budget_section", "sort_order"):
+                if values.get(column) not in (None, ""):
+                    data[column] = values[column]
+            code = values.get("code")
+            existing = (
+                by_code.get(_key(code)) if code else by_name.get(cost_item_key(values["name"]))
+            )
+            try:
+                item = ctx.upsert(
+                    existing,
+                    data,
+                    update=partial(services.cost_item_update, item=existing),
+                    create=partial(self._create, ctx, code, items, data),
+                )
+            except ValidationError as exc:
+                ctx.reject_validation(row, exc)
+                continue
+            except PermissionDenied as exc:
+                ctx.reject(row, "", str(exc))
+                continue
+            if existing is None:
+                items.append(item)
+            by_code[_key(item.code)] = item
+            by_name[cost_item_key(item.name)] = item
+
+
 class VendorImport(Kind):
     """Vendors: upsert by vendor ID, else by name."""
 
@@ -741,7 +932,9 @@ class VendorImport(Kind):
     ]
 
     def key(self, values):
-        return ("code", _key(values["code"])) if values.get("code") else ("name", values["name"])
+        if values.get("code"):
+            return ("code", _key(values["code"]))
+        return ("name", _vendor_key(values["name"]))
 
     def export_queryset(self, user):
         return Vendor.objects.visible_to(user).order_by("code")
@@ -755,14 +948,14 @@ class VendorImport(Kind):
     def process(self, rows, ctx):
         vendors = list(Vendor.objects.filter(organisation=ctx.organisation))
         by_code = {_key(x.code): x for x in vendors}
-        by_name = {x.name: x for x in vendors}
+        by_name = {_vendor_key(x.name): x for x in vendors}
         for row in rows:
             values = row.values
             data = {k: (val or "") for k, val in values.items() if k != "code"}
             existing = (
                 by_code.get(_key(values["code"]))
                 if values.get("code")
-                else by_name.get(values["name"])
+                else by_name.get(_vendor_key(values["name"]))
             )
             try:
                 vendor = ctx.upsert(
@@ -772,12 +965,12 @@ class VendorImport(Kind):
                     create=partial(self._create, ctx, values.get("code"), by_code, data),
                 )
                 by_code[_key(vendor.code)] = vendor
-                by_name[vendor.name] = vendor
+                by_name[_vendor_key(vendor.name)] = vendor
             except ValidationError as exc:
                 ctx.reject_validation(row, exc)
             except PermissionDenied as exc:
                 ctx.reject(row, "", str(exc))
-        ctx.cache.pop("vendors", None)
+        ctx.cache.pop("vendor_refs", None)
 
 
 SEPARATORS = re.compile(r"[\s,、，;；]+")
@@ -803,8 +996,10 @@ class ContractImport(Kind):
             "事業者",
             v.text(200),
             required=True,
+            aliases=("事業者名", "契約相手方", "契約の相手方", "契約業者", "受注者"),
             get=lambda c: c.vendor.code,
-            example="V001",
+            help=gettext_lazy("Vendor ID or name; a vendor the ledger lacks is created."),
+            example="株式会社吉備情報システム",
         ),
         Field(
             "owner_unit",
@@ -878,7 +1073,7 @@ class ContractImport(Kind):
         )
 
     def process(self, rows, ctx):
-        vendors = _vendor_lookup(ctx)
+        vendors = Vendors.of(ctx)
         units = {}
         for unit in OrgUnit.objects.filter(organisation=ctx.organisation):
             units.setdefault(_key(unit.code), unit)
@@ -894,12 +1089,7 @@ class ContractImport(Kind):
         }
         for row in rows:
             values = row.values
-            vendor = vendors.get(_key(values["vendor"]))
             unit = units.get(_key(values["owner_unit"]))
-            if vendor is None:
-                ctx.reject(
-                    row, "vendor", _("No such vendor: %(name)s") % {"name": values["vendor"]}
-                )
             if unit is None:
                 ctx.reject(
                     row, "owner_unit", _("No such unit: %(name)s") % {"name": values["owner_unit"]}
@@ -918,6 +1108,8 @@ class ContractImport(Kind):
             amount = values.get("yearly_amount")
             if amount is None:
                 amount = values.get("yearly_amount_thousand_yen")
+            # A new vendor is created only for a row that is otherwise good.
+            vendor = vendors.find(row, "vendor", values["vendor"], create=not ctx.is_rejected(row))
             if ctx.is_rejected(row):
                 continue
             data = {
@@ -964,5 +1156,11 @@ class ContractImport(Kind):
 
 
 def register_kinds() -> None:
-    for kind in (SystemImport(), CostImport(), VendorImport(), ContractImport()):
+    for kind in (
+        SystemImport(),
+        CostImport(),
+        CostItemImport(),
+        VendorImport(),
+        ContractImport(),
+    ):
         register(kind)

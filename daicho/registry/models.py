@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import re
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -340,6 +344,15 @@ class CostItem(CodedModel):
     )
     code = models.CharField(_("code"), max_length=30, validators=[code_validator])
     name = models.CharField(_("name"), max_length=100)
+    budget_section = models.CharField(
+        _("budget section (節)"),
+        max_length=30,
+        blank=True,
+        help_text=_(
+            "The section of the expenditure budget (地方自治法施行規則) the item is budgeted "
+            "under, e.g. 委託料 for 運用保守委託料."
+        ),
+    )
     sort_order = models.IntegerField(_("sort order"), default=0)
 
     objects = OrganisationRecordQuerySet.as_manager()
@@ -356,6 +369,39 @@ class CostItem(CodedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:cost_item_list")
+
+    def clean(self) -> None:
+        # Files and the cost sheet name an item by its name as often as by its code: two items
+        # of one organisation must not read alike (compared as imports compare them).
+        if self.organisation_id and self.name:
+            key = cost_item_key(self.name)
+            others = CostItem.objects.filter(organisation_id=self.organisation_id).exclude(
+                pk=self.pk
+            )
+            for other_code, other_name in others.values_list("code", "name"):
+                if cost_item_key(other_name) == key:
+                    raise ValidationError(
+                        {
+                            "name": _("The cost item %(code)s is already named %(name)s.")
+                            % {"code": other_code, "name": other_name}
+                        }
+                    )
+
+
+_ITEM_KEY_DROPPED = re.compile(r"[\s、,，・･]+")
+
+
+@functools.lru_cache(maxsize=4096)  # a cost file repeats the same few names on every row
+def cost_item_key(text: str) -> str:
+    """A 費目 name as files are matched against it: NFKC, without spaces or 、・, 及び as 及.
+
+    「使用料及賃借料」 (the law's spelling), 「使用料 及び 賃借料」 and 「使用料及び賃借料」 are one
+    item; so are 「負担金、補助及交付金」 and 「負担金補助及び交付金」."""
+    text = _ITEM_KEY_DROPPED.sub("", unicodedata.normalize("NFKC", text or ""))
+    return text.replace("及び", "及").lower()
 
 
 class Basis(models.TextChoices):

@@ -21,6 +21,7 @@ from daicho.registry.models import (
     InformationSystem,
     SystemCoUse,
     Vendor,
+    cost_item_key,
 )
 
 
@@ -328,15 +329,83 @@ def contract_delete(*, contract: Contract) -> None:
     object_delete(obj=contract)
 
 
+def _require_item_keeper(organisation: Organisation) -> None:
+    """Only the IT policy division keeps the organisation's list of 費目."""
+    require(
+        organisation.pk in scope_of(actor()).policy_org_ids,
+        _("Only the IT policy division keeps the list of cost items."),
+    )
+
+
 @transaction.atomic
 def cost_item_create(
-    *, organisation: Organisation, code: str, name: str, sort_order: int = 0
+    *,
+    organisation: Organisation,
+    code: str,
+    name: str,
+    sort_order: int = 0,
+    budget_section: str = "",
 ) -> CostItem:
     """Add an expense item (費目) to the organisation's list."""
-    require(organisation.pk in scope_of(actor()).policy_org_ids)
+    _require_item_keeper(organisation)
     return object_create(
-        obj=CostItem(organisation=organisation, code=code, name=name, sort_order=sort_order)
+        obj=CostItem(
+            organisation=organisation,
+            code=code,
+            name=name,
+            sort_order=sort_order,
+            budget_section=budget_section,
+        )
     )
+
+
+@transaction.atomic
+def cost_item_update(*, item: CostItem, data: dict[str, Any]) -> CostItem:
+    """Rename, recode or reorder a 費目; its cost lines follow it."""
+    _require_item_keeper(item.organisation)
+    return object_update(obj=item, data=data)
+
+
+@transaction.atomic
+def cost_item_delete(*, item: CostItem) -> None:
+    """Remove a 費目 that no cost line uses."""
+    _require_item_keeper(item.organisation)
+    used = item.cost_lines.count()
+    if used:
+        raise ValidationError(
+            _(
+                "%(item)s is used by %(count)d cost lines; move them to another cost item or "
+                "delete them first."
+            )
+            % {"item": item.name, "count": used}
+        )
+    object_delete(obj=item)
+
+
+@transaction.atomic
+def cost_items_seed(*, organisation: Organisation) -> list[CostItem]:
+    """Give the organisation the standard 費目 it lacks (the 節 IT costs use); idempotent.
+
+    An item is there already when one has its code or its name (as imports compare names)."""
+    from daicho.registry.cost_items import standard_items
+
+    items = list(CostItem.objects.filter(organisation=organisation))
+    codes = {i.code.lower() for i in items}
+    names = {cost_item_key(i.name) for i in items}
+    created = []
+    for standard in standard_items():
+        if standard.code.lower() in codes or cost_item_key(standard.name) in names:
+            continue
+        created.append(
+            cost_item_create(
+                organisation=organisation,
+                code=standard.code,
+                name=standard.name,
+                sort_order=standard.sort_order,
+                budget_section=standard.name,
+            )
+        )
+    return created
 
 
 # --- co-use (共同利用) ----------------------------------------------------------------------------

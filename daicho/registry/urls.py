@@ -17,6 +17,12 @@ urlpatterns = [
     path("costs/sheet/", views.CostSheetView.as_view(), name="cost_sheet"),
     path("costs/<int:pk>/edit/", views.CostLineEditView.as_view(), name="cost_edit"),
     path("costs/<int:pk>/delete/", views.CostLineDeleteView.as_view(), name="cost_delete"),
+    path("cost-items/", views.CostItemListView.as_view(), name="cost_item_list"),
+    path("cost-items/new/", views.CostItemEditView.as_view(), name="cost_item_create"),
+    path("cost-items/<int:pk>/edit/", views.CostItemEditView.as_view(), name="cost_item_edit"),
+    path(
+        "cost-items/<int:pk>/delete/", views.CostItemDeleteView.as_view(), name="cost_item_delete"
+    ),
     path("vendors/", views.VendorListView.as_view(), name="vendor_list"),
     path("vendors/new/", views.VendorEditView.as_view(), name="vendor_create"),
     path("vendors/<int:pk>/", views.VendorDetailView.as_view(), name="vendor_detail"),

@@ -16,14 +16,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from daicho.core import money, wareki
+from daicho.core import exports, money, wareki
 from daicho.core.forms import AttachmentForm, NoteForm
 from daicho.core.models import Attachment, AuditEvent, JournalEntry
+from daicho.core.permissions import scope_of
 from daicho.core.views import (
     ObjectDeleteView,
     ObjectEditView,
     ObjectListView,
     apply_errors,
+    export_response,
     get_visible_or_404,
     require_editable,
     safe_next,
@@ -33,6 +35,7 @@ from daicho.registry import selectors, services
 from daicho.registry.filters import ContractFilterSet, SystemFilterSet, VendorFilterSet
 from daicho.registry.forms import (
     ContractForm,
+    CostItemForm,
     CostLineForm,
     CostSheetForm,
     SystemBulkEditForm,
@@ -542,6 +545,77 @@ class ContractDeleteView(ObjectDeleteView):
 
     def delete(self, obj):
         services.contract_delete(contract=obj)
+
+
+# --- cost items (費目) ----------------------------------------------------------------------------
+
+
+class CostItemListView(LoginRequiredMixin, View):
+    """The organisation's 費目, with the cost lines each carries: read by every member, kept by
+    the IT policy division (page, API and the `cost-items` import)."""
+
+    def get(self, request):
+        items = (
+            CostItem.objects.visible_to(request.user)
+            .annotate(line_count=Count("cost_lines"))
+            .select_related("organisation")
+            .order_by("organisation_id", "sort_order", "code")
+        )
+        fmt = request.GET.get("export")
+        if fmt in exports.FORMATS:
+            return export_response("cost-items", items, fmt)
+        scope = scope_of(request.user)
+        organisation = request.organisation
+        return render(
+            request,
+            "registry/cost_item_list.html",
+            {
+                "items": items,
+                "editable_orgs": scope.policy_org_ids,
+                "can_add": organisation is not None and organisation.pk in scope.policy_org_ids,
+                "many_orgs": len(scope.read_org_ids) > 1,
+                "export_links": [(f.upper(), f"?export={f}") for f in exports.FORMATS],
+            },
+        )
+
+
+class CostItemEditView(ObjectEditView):
+    model = CostItem
+    form_class = CostItemForm
+
+    def _require_policy(self):
+        organisation = self.request.organisation
+        policy = scope_of(self.request.user).policy_org_ids
+        if organisation is None or organisation.pk not in policy:
+            raise PermissionDenied(_("Only the IT policy division keeps the list of cost items."))
+
+    def get(self, request, pk=None):
+        if pk is None:
+            self._require_policy()
+        return super().get(request, pk)
+
+    def post(self, request, pk=None):
+        if pk is None:
+            self._require_policy()
+        return super().post(request, pk)
+
+    def save(self, form, obj):
+        if obj is None:
+            return services.cost_item_create(
+                organisation=self.request.organisation, **form.cleaned_data
+            )
+        return services.cost_item_update(item=obj, data=form.cleaned_data)
+
+    def cancel_url(self):
+        return reverse("registry:cost_item_list")
+
+
+class CostItemDeleteView(ObjectDeleteView):
+    model = CostItem
+    success_url = reverse_lazy("registry:cost_item_list")
+
+    def delete(self, obj):
+        services.cost_item_delete(item=obj)
 
 
 # --- home panels --------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from daicho.core import services
+from daicho.core import seeds, services
 from daicho.core.management.base import DaichoCommand
 from daicho.core.models import Organisation, Role, User
 
@@ -44,6 +44,11 @@ class Command(DaichoCommand):
             services.membership_grant(
                 user=user, organisation=organisation, role=Role.IT_POLICY, unit=None
             )
+            seeded = seeds.seed_organisation(organisation)
         self.stdout.write(_("Organisation: %(name)s") % {"name": organisation.name})
         self.stdout.write(_("Administrator: %(user)s") % {"user": user.username})
+        for seed, added in seeded:
+            self.stdout.write(
+                _("%(what)s: %(count)d added") % {"what": seed.label, "count": len(added)}
+            )
         self.stdout.write(_("Password (shown once): %(password)s") % {"password": password})
