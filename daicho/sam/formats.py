@@ -118,6 +118,7 @@ def open_installations(
     if head and _looks_dpkg(head, encoding):
         return dpkg(source, name=name, encoding=encoding, device=device)
     reader = open_table(source, name=name, sheet=sheet, encoding=encoding)
+    _set_aside(reader, names, mapping or {})
     found = device_headers(reader.headers, names, mapping or {})
     if found and device:
         reader.close()
@@ -143,6 +144,30 @@ def open_installations(
             % {"headers": headers}
         )
     return reader
+
+
+# A header that wins its column when the file has others meaning the same: PowerShell's
+# `Get-ItemProperty …\\Uninstall\\* | Export-Csv` writes the registry's DWORD "Version" beside
+# the "DisplayVersion" people read.
+PREFERRED = {"version": "displayversion"}
+
+
+def _set_aside(reader, names: dict[str, str], mapping: dict[str, str]) -> None:
+    """Rename the headers a PREFERRED header outranks, so that they are read as unknown columns
+    instead of refusing the file for two columns meaning one (unless `--map` names one)."""
+    keys = [header_key(h) for h in reader.headers]
+    for column, preferred in PREFERRED.items():
+        if preferred not in keys or column in {
+            names.get(header_key(ours)) for ours in mapping.values()
+        }:
+            continue
+        winner = reader.headers[keys.index(preferred)]
+        for index, key in enumerate(keys):
+            if key != preferred and key not in mapping and names.get(key) == column:
+                reader.headers[index] = _("%(header)s (not read: %(preferred)s is)") % {
+                    "header": reader.headers[index],
+                    "preferred": winner,
+                }
 
 
 def device_headers(headers, names: dict[str, str], mapping: dict[str, str]) -> list[str]:

@@ -315,17 +315,19 @@ class InstallationImport(Kind):
             obj=load,
             before=before,
             after=audit.snapshot(load),
-            message=_(
-                "Rollback of import %(batch)s (%(file)s): the inventories of %(devices)d devices "
-                "put back (%(removed)d installations removed, %(restored)d restored)."
-            )
-            % {
-                "batch": batch.batch_id,
-                "file": batch.file_name,
-                "devices": devices,
-                "removed": removed,
-                "restored": restored,
-            }[:500],
+            message=(
+                _(
+                    "Rollback of import %(batch)s (%(file)s): the inventories of %(devices)d "
+                    "devices put back (%(removed)d installations removed, %(restored)d restored)."
+                )
+                % {
+                    "batch": batch.batch_id,
+                    "file": batch.file_name,
+                    "devices": devices,
+                    "removed": removed,
+                    "restored": restored,
+                }
+            )[:500],
         )
         if restored:
             # The rows come back as they were named then: name them by today's rules.

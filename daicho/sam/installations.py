@@ -72,7 +72,7 @@ def _hash(text: str) -> int:
 
 
 def fingerprint_text(total: int) -> str:
-    """The stored form of a device's fingerprint: rows and hash."""
+    """The stored form of a device's fingerprint: rows and hash (the sum modulo 2⁶⁴)."""
     return f"{total >> 96}:{total & _MASK:016x}"
 
 
@@ -525,12 +525,12 @@ class Loader:
     def finish(self) -> None:
         """Keep or replace each named device's snapshot, note the load, update the devices."""
         prints = {
-            (self.devices[d[1]] if isinstance(d, tuple) else d): total
+            (self.devices[d[1]] if isinstance(d, tuple) else d): fingerprint_text(total)
             for d, total in self.prints.items()
         }
         previous = self._previous_prints(sorted(prints))
-        changed = sorted(d for d, total in prints.items() if previous.get(d) != total)
-        same = sorted(d for d, total in prints.items() if previous.get(d) == total)
+        changed = sorted(d for d, text in prints.items() if previous.get(d) != text)
+        same = sorted(d for d, text in prints.items() if previous.get(d) == text)
         table = Installation._meta.db_table
         archive = ReplacedInstallation._meta.db_table
         load = InstallationLoad.objects.create(
@@ -578,7 +578,7 @@ class Loader:
         bulk.insert(
             LoadedDevice,
             ("load", "device", "fingerprint"),
-            [(load.pk, d, fingerprint_text(prints[d])) for d in changed],
+            [(load.pk, d, prints[d]) for d in changed],
         )
         if self.index_dropped:
             self._restore_index()
@@ -591,10 +591,10 @@ class Loader:
             self.ctx.created("devices", name)
 
     @staticmethod
-    def _previous_prints(device_ids: list[int]) -> dict[int, int]:
+    def _previous_prints(device_ids: list[int]) -> dict[int, str]:
         """The fingerprint of each device's current snapshot, as its latest import (not rolled
         back) noted it; devices loaded before fingerprints were kept have none."""
-        found: dict[int, int] = {}
+        found: dict[int, str] = {}
         for start in range(0, len(device_ids), 500):
             part = device_ids[start : start + 500]
             rows = (
@@ -603,9 +603,7 @@ class Loader:
                 .values_list("device_id", "fingerprint")
             )
             for device_id, text in rows:
-                if device_id not in found and text:
-                    count, digest = text.split(":")
-                    found[device_id] = int(count) << 96 | int(digest, 16)
+                found.setdefault(device_id, text)
         return found
 
     def _apply_updates(self) -> None:
