@@ -1998,8 +1998,6 @@ TRANSLATIONS: dict[str, str] = {
     'installations import': "インストール情報の取込",
     'installations imports': "インストール情報の取込",
     'Installations import %(batch)s': "インストール情報の取込 %(batch)s",
-    'import batch': "取込バッチ",
-    'rolled back at': "取消日時",
 }
 # fmt: on
 

@@ -652,22 +652,31 @@ def load_roll_back(load: InstallationLoad) -> tuple[int, int, int]:
     load's) go, the kept rows return. Returns (devices, rows removed, rows restored)."""
     table = Installation._meta.db_table
     archive = ReplacedInstallation._meta.db_table
+    titles = SoftwareTitle._meta.db_table
     devices = list(LoadedDevice.objects.filter(load=load).values_list("device_id", flat=True))
     removed = restored = 0
-    columns = ", ".join(ARCHIVED)
+    # The kept rows have no foreign-key constraints: a title deleted since comes back as none.
+    plain = [c for c in ARCHIVED if c != "title_id"]
+    columns = ", ".join(f"a.{c}" for c in plain)
     with connection.cursor() as cursor:
         for start in range(0, len(devices), 500):
             part = devices[start : start + 500]
+            marks = _in(part)
             cursor.execute(
-                f'DELETE FROM "{table}" WHERE device_id IN ({_in(part)})',  # noqa: S608
+                f'DELETE FROM "{table}" WHERE device_id IN ({marks})',  # noqa: S608
                 part,
             )
             removed += cursor.rowcount
-        cursor.execute(
-            f'INSERT INTO "{table}" (device_id, {columns}) '  # noqa: S608
-            f'SELECT device_id, {columns} FROM "{archive}" WHERE load_id = %s',
-            [load.pk],
-        )
-        restored = cursor.rowcount
-        cursor.execute(f'DELETE FROM "{archive}" WHERE load_id = %s', [load.pk])  # noqa: S608
+            cursor.execute(
+                f'INSERT INTO "{table}" (device_id, title_id, {", ".join(plain)}) '  # noqa: S608
+                f'SELECT a.device_id, t.id, {columns} FROM "{archive}" a '
+                f'LEFT JOIN "{titles}" t ON t.id = a.title_id '
+                f"WHERE a.device_id IN ({marks}) AND a.load_id = %s",
+                [*part, load.pk],
+            )
+            restored += cursor.rowcount
+            cursor.execute(
+                f'DELETE FROM "{archive}" WHERE device_id IN ({marks}) AND load_id = %s',  # noqa: S608
+                [*part, load.pk],
+            )
     return len(devices), removed, restored

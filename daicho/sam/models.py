@@ -320,12 +320,29 @@ class LoadedDevice(models.Model):
 
 class ReplacedInstallation(models.Model):
     """An installation an import replaced: the device's previous snapshot, kept while that
-    import is the device's latest (its rollback puts these rows back)."""
+    import is the device's latest (its rollback puts these rows back).
 
-    load = models.ForeignKey(InstallationLoad, on_delete=models.CASCADE, related_name="+")
-    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="+")
+    Written in bulk (as many rows as an inventory replaces): no foreign-key constraints in the
+    database, which cost PostgreSQL one check per row and key; deletions cascade through the
+    ORM, and a rollback puts back only rows whose device still exists."""
+
+    load = models.ForeignKey(
+        InstallationLoad,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,  # found through the device index: (device, load)
+    )
+    device = models.ForeignKey(
+        Device, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     title = models.ForeignKey(
-        SoftwareTitle, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False
+        SoftwareTitle,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     raw_name = models.CharField(max_length=300)
     publisher = models.CharField(max_length=200, blank=True)
