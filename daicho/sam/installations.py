@@ -521,6 +521,7 @@ class Loader:
         )
         for pk, (key, _free) in zip(ids, pending, strict=True):
             self.titles[key] = pk
+            self.ctx.created("titles", " ".join(p for p in key[1:] if p))
 
     def finish(self) -> None:
         """Keep or replace each named device's snapshot, note the load, update the devices."""

@@ -133,7 +133,10 @@ def test_devices_the_ledger_lacks_are_created_and_reported(world, devices, capsy
     )
     assert code == 0, out + err
     result = json.loads(out)
-    assert result["created_refs"] == {"devices": ["PC009999"]}
+    assert result["created_refs"] == {
+        "devices": ["PC009999"],
+        "titles": ["Lhaplus", "秀丸エディタ"],
+    }
     device = Device.objects.get(name="PC009999")
     assert (device.unit.code, device.installations.count()) == ("D02-S01", 2)
     assert AuditEvent.objects.filter(object_repr="PC009999", action="create").count() == 1

@@ -54,21 +54,32 @@ AV-PC-001,笠岡 三郎,県民生活部/くらし安全安心課,Adobe Acrobat R
 """
 
 
+# Intune: Reports → Device → "Discovered apps" per device (AppInvRawData), CSV in UTF-8 with BOM.
+INTUNE = """ApplicationKey,ApplicationName,ApplicationPublisher,ApplicationShortVersion,ApplicationVersion,DeviceId,DeviceName,OSDescription,OSVersion,Platform,UserId,EmailAddress,UserName
+0000f3a1,Microsoft 365 Apps for enterprise - ja-jp,Microsoft Corporation,16.0,16.0.17029.20108,5f1c2d3e-0a1b-4c5d-8e9f-0123456789ab,PC-MOBILE-01,Windows 11 Pro,10.0.22631.2861,Windows,8a7b6c5d-1e2f-4a3b-9c8d-7e6f5a4b3c2d,ichiro.tsuyama@pref.example.lg.jp,津山 一郎
+0000b7c2,Google Chrome,Google LLC,120.0,120.0.6099.130,5f1c2d3e-0a1b-4c5d-8e9f-0123456789ab,PC-MOBILE-01,Windows 11 Pro,10.0.22631.2861,Windows,8a7b6c5d-1e2f-4a3b-9c8d-7e6f5a4b3c2d,ichiro.tsuyama@pref.example.lg.jp,津山 一郎
+"""
+
+
 @pytest.mark.parametrize(
-    ("text", "devices"),
+    ("text", "encoding", "devices"),
     [
-        (SKYSEA, {"PC-KURASHI-01": 2, "PC-KURASHI-02": 2}),
-        (LANSCOPE, {"PC-SOUMU-01": 2, "PC-SOUMU-02": 1}),
-        (ASSETVIEW, {"AV-PC-001": 2}),
+        (SKYSEA, "cp932", {"PC-KURASHI-01": 2, "PC-KURASHI-02": 2}),
+        (LANSCOPE, "cp932", {"PC-SOUMU-01": 2, "PC-SOUMU-02": 1}),
+        (ASSETVIEW, "cp932", {"AV-PC-001": 2}),
+        (INTUNE, "utf-8-sig", {"PC-MOBILE-01": 2}),
     ],
-    ids=["skysea", "lanscope", "assetview"],
+    ids=["skysea", "lanscope", "assetview", "intune"],
 )
-def test_a_tools_cp932_export_loads_onto_the_pcs_it_names(world, capsys, tmp_path, text, devices):
-    result = imported(capsys, write(tmp_path, "ソフトウェア一覧.csv", text))
+def test_a_tools_export_loads_onto_the_pcs_it_names(
+    world, capsys, tmp_path, text, encoding, devices
+):
+    result = imported(capsys, write(tmp_path, "ソフトウェア一覧.csv", text, encoding))
     assert result["created"] == sum(devices.values())
     assert sorted(result["created_refs"]["devices"]) == sorted(devices)
     assert {d: len(programs(d)) for d in devices} == devices
     assert not Device.objects.filter(name="ソフトウェア一覧").exists()
+    assert "Google Chrome" in result["created_refs"]["titles"] or "Google Chrome" not in text
 
 
 def test_a_skysea_export_gives_the_pcs_their_section_and_user(world, capsys, tmp_path):
@@ -186,7 +197,7 @@ def test_a_one_pc_file_takes_the_device_given(world, capsys, tmp_path):
     code, out, _ = run(capsys, "import", "installations", path, "--json")
     assert code == 1 and "--device" in json.loads(out)["error"]
     result = imported(capsys, path, "--device", "PC0300")
-    assert result["created_refs"] == {"devices": ["PC0300"]}
+    assert result["created_refs"] == {"devices": ["PC0300"], "titles": ["花子", "Lhaplus"]}
     assert programs("PC0300") == ["Lhaplus", "花子2016"]
     # A file that names its devices does not take --device.
     code, out, _ = run(
@@ -313,7 +324,7 @@ def test_the_upload_form_takes_the_device_of_a_one_pc_file(client, world):
     assert (preview.status, preview.created, preview.created_refs) == (
         "dry_run",
         1,
-        {"devices": ["PC0800"]},
+        {"devices": ["PC0800"], "titles": ["花子"]},
     )
     client.post(reverse("import_confirm", args=[preview.pk]))
     assert programs("PC0800") == ["花子2016"]
