@@ -11,6 +11,10 @@ database and the same run, times:
   * the import      `engine.run(kind="installations", source=…)`, as `daicho import
                     installations` runs it (rules applied, titles created and audited, the batch
                     recorded, the devices' older installations replaced)
+  * the re-import   the same file again: every device's snapshot is the one the ledger has,
+                    so the rows just loaded go and nothing changes
+  * changed import  every version moved on: every device's snapshot is replaced and the one it
+                    replaces is kept (sam.ReplacedInstallation) for the import's rollback
   * the position    `compliance_position()` over those installations and 5,000 licences
 
 Each timed phase runs in its own child process so that its peak RSS (VmHWM) is its own.
@@ -279,6 +283,19 @@ def phase_reimport(csv_path: Path, n_rows: int, profile: str | None) -> dict:
     return figures
 
 
+def write_changed(csv_path: Path, changed_path: Path) -> None:
+    """The same inventory a month later: every program's version moved on, so every device's
+    snapshot is replaced (and the one it replaces kept for a rollback)."""
+    with (
+        open(csv_path, encoding="utf-8", newline="") as source,
+        open(changed_path, "w", encoding="utf-8", newline="") as target,
+    ):
+        reader, writer = csv.reader(source), csv.writer(target, lineterminator="\n")
+        writer.writerow(next(reader))
+        for device, software, version, publisher, installed in reader:
+            writer.writerow((device, software, f"{version}.1", publisher, installed))
+
+
 def phase_position(n_licences: int) -> dict:
     import datetime
     import random
@@ -332,6 +349,8 @@ def run_phase(args: argparse.Namespace, scratch: Path) -> None:
         figures = phase_import(csv_path, n_rows, args.profile)
     elif args.phase == "reimport":
         figures = phase_reimport(csv_path, n_rows, None)
+    elif args.phase == "changed":
+        figures = phase_import(scratch / "installations-changed.csv", n_rows, None)
     else:
         figures = phase_position(args.licences)
     figures.update(base_mb=base, peak_mb=peak_mb())
@@ -375,7 +394,9 @@ def main() -> None:
     parser.add_argument("--profile", help="profile the import phase with cProfile into FILE")
     parser.add_argument("--timeout", type=int, default=3600)
     parser.add_argument(
-        "--phase", choices=["floor", "import", "reimport", "position"], help=argparse.SUPPRESS
+        "--phase",
+        choices=["floor", "import", "reimport", "changed", "position"],
+        help=argparse.SUPPRESS,
     )
     args = parser.parse_args()
     if args.profile:
@@ -406,10 +427,17 @@ def main() -> None:
     clear_installations()
     first = child("import", args, scratch)
     again = child("reimport", args, scratch)
+    write_changed(scratch / "installations.csv", scratch / "installations-changed.csv")
+    changed = child("changed", args, scratch)
     position = child("position", args, scratch)
 
     print(f"{'':16} {'seconds':>9} {'rows/s':>10} {'ratio':>6} {'peak MB':>8} {'base MB':>8}")
-    for name, figures in (("raw floor", floor), ("import", first), ("re-import", again)):
+    for name, figures in (
+        ("raw floor", floor),
+        ("import", first),
+        ("re-import", again),
+        ("changed import", changed),
+    ):
         print(
             f"{name:16} {figures['seconds']:9.2f} {n_rows / figures['seconds']:10,.0f} "
             f"{figures['seconds'] / floor['seconds']:6.2f} {figures['peak_mb']:8.0f} "
@@ -417,7 +445,9 @@ def main() -> None:
         )
     print(
         f"import: ok={first['ok']} created={first['created']:,} rows after={first['rows']:,} "
-        f"matched to a title={first['matched']:,}; after re-import rows={again['rows']:,}"
+        f"matched to a title={first['matched']:,}; after re-import rows={again['rows']:,} "
+        f"(unchanged: created={again['created']:,}); after the changed import "
+        f"rows={changed['rows']:,} created={changed['created']:,}"
     )
     print(
         f"position over {args.licences:,} licences: {position['seconds']:.3f} s "

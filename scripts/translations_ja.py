@@ -1650,7 +1650,6 @@ TRANSLATIONS: dict[str, str] = {
     'Backups': "バックアップ",
     # sam (software asset management: titles, rules, installations, licences, position)
     'Installations': 'インストール状況',
-    'For devices the ledger lacks.': '台帳にない機器を登録するときの所属',
     'Normalisation rules': '名寄せルール',
     'Licences': 'ライセンス',
     'Software title %(name)s': 'ソフトウェア %(name)s',
@@ -2117,6 +2116,25 @@ TRANSLATIONS: dict[str, str] = {
     'No cost items yet.': "費目はまだありません。",
     # The engine's reference-policy strings (the lead's engine.py and import form), translated
     # here so that the catalogue stays complete on this branch; drop any the lead also adds.
+    # --- sam: SAM imports (devices never named after a file, unit and user columns, rollback) ---
+    "Installations: the device of a file that lists one device's software and has no device column (e.g. PC0123). A file that lists several devices needs a device column instead (name it above, e.g. PC名=device).": "ソフトウェアの一覧：機器の列がない1台分のファイルの機器名（例: PC0123）。複数台分のファイルには機器の列が必要です（上の「見出しの読み替え」で PC名=device のように指定してください）。",
+    'The file names its devices in the column %(headers)s; --device is only for a file without a device column.': "このファイルは %(headers)s 列で機器を指定しています。--device は機器の列がないファイルにだけ使えます。",
+    '(none)': "（なし）",
+    'No device column: the headers found are %(headers)s. Name the column that holds the device with --map (e.g. --map "PC名=device"; on the web: Rename headers), or, for one device\'s inventory, give its name with --device NAME (on the web: Device).': "機器の列がありません（見出し: %(headers)s）。機器名の列を --map で指定するか（例: --map \"PC名=device\"、画面では「見出しの読み替え」）、1台分のファイルなら --device 機器名 で機器を指定してください（画面では「機器」）。",
+    '%(header)s (not read: %(preferred)s is)': "%(header)s（読み込みません: %(preferred)s を読みます）",
+    "The device's unit (code, 部局/課 path or name): a device the ledger lacks is created in it, one it has is moved to it.": "機器の所属（コード、部局/課、または名称）。台帳にない機器はこの所属に登録し、ある機器はこの所属に移します。",
+    "The device's user: updates the device.": "機器の使用者。機器の使用者を更新します。",
+    'This import kept no copy of the inventories it replaced (it was made by an earlier version); import the previous file again instead.': "この取込は置き換えた前のインベントリを保存していません（以前の版で取り込まれました）。前のファイルを取り込み直してください。",
+    'A later import loaded the inventory of %(devices)s again (%(files)s); only the latest import of a device can be rolled back.': "%(devices)s のインベントリは後の取込（%(files)s）で置き換えられています。取り消せるのは機器ごとに最新の取込だけです。",
+    'Software titles this import created are used since by other inventories or licences: %(titles)s.': "この取込で登録したソフトウェアが、その後ほかのインベントリやライセンスで使われています: %(titles)s。",
+    'Rollback of import %(batch)s (%(file)s): the inventories of %(devices)d devices put back (%(removed)d installations removed, %(restored)d restored).': "取込 %(batch)s（%(file)s）の取消: %(devices)d 台のインベントリを元に戻しました（%(removed)d 件を削除、%(restored)d 件を復元）。",
+    'Row %(row)d gives device %(device)s “%(before)s” here; one device, one value.': "%(row)d行目では機器 %(device)s に「%(before)s」と書かれています。1台の機器には1つの値にしてください。",
+    'No such unit.': "該当する組織がありません。",
+    'You may not move devices to this unit.': "この組織へ機器を移す権限がありません。",
+    'loaded at': "取込日時",
+    'installations import': "インストール情報の取込",
+    'installations imports': "インストール情報の取込",
+    'Installations import %(batch)s': "インストール情報の取込 %(batch)s",
 }
 # fmt: on
 

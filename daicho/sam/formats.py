@@ -1,14 +1,17 @@
 """Formats the `installations` kind reads besides its own table.
 
-* a table (CSV, TSV, XLSX, or the UTF-16 tab-separated text Windows writes when "Programs and
-  Features" or PowerShell's `Get-ItemProperty …\\Uninstall\\*` output is saved): columns are
-  matched by name (DisplayName, DisplayVersion, Publisher, InstallDate are known; others through
-  `--map`); a file without a device column is one device's, named by the file (PC0123.txt);
-* `dpkg-query -W` output from a Debian/Ubuntu server (package TAB version per line, no header),
-  named by the file (web01.txt → device web01);
+* a table (CSV, TSV, XLSX, or the UTF-16 text Windows writes when "Programs and Features" or
+  PowerShell's `Get-ItemProperty …\\Uninstall\\* | Export-Csv` output is saved): columns are
+  matched by name (the kind's alias table, data/import_headers.yaml) or through `--map`. A table
+  must name its device in a column (PC名, ComputerName, PSComputerName, …); one without a device
+  column is refused unless `--device NAME` says whose inventory it is. Nothing is named after
+  the file: a multi-PC export whose device column went unrecognised would otherwise land on one
+  invented device;
+* `dpkg-query -W` output from a Debian/Ubuntu server (package TAB version per line, no header):
+  one device's by nature, named by the file (web01.txt → device web01) or `--device`;
 * a folder, or a zip, of ISO/IEC 19770-2 SWID tag files (*.swidtag, 2009 or 2015 schema): tags in
   a sub-folder belong to the device the sub-folder names, others to the device the folder or zip
-  names.
+  names (or `--device`).
 """
 
 from __future__ import annotations
@@ -23,18 +26,11 @@ from xml.etree import ElementTree
 
 from django.utils.translation import gettext as _
 
+from daicho.core.importing.engine import header_key
 from daicho.core.importing.readers import ImportFileError, open_table
 
 DEVICE = "機器名"
 HEADERS = [DEVICE, "ソフトウェア名", "バージョン", "発行元"]
-KNOWN_DEVICE_HEADERS = {
-    "機器名",
-    "device",
-    "ホスト名",
-    "コンピュータ名",
-    "コンピューター名",
-    "pscomputername",
-}
 _DPKG_LINE = re.compile(r"^[a-z0-9][a-z0-9+.\-]*(?::[a-z0-9]+)?\t\S*$")
 
 
@@ -98,21 +94,95 @@ class _WithDevice:
         self.close()
 
 
-def open_installations(source, *, name=None, sheet=None, encoding=None, header_test=None):
-    """A reader of installation rows from any of the accepted formats."""
+def open_installations(
+    source,
+    *,
+    names: dict[str, str],
+    name=None,
+    sheet=None,
+    encoding=None,
+    mapping: dict[str, str] | None = None,
+    device: str | None = None,
+    header_test=None,
+):
+    """A reader of installation rows from any of the accepted formats.
+
+    ``names`` is the kind's {header key: column} (engine.Kind.header_names), ``mapping`` the
+    user's `--map` ({header key: column}), applied here before deciding whether the table has
+    a device column; ``device`` is `--device NAME`; ``header_test`` finds the header row."""
+    device = (device or "").strip() or None
     if isinstance(source, str | os.PathLike) and os.path.isdir(source):
-        return swid_folder(source)
+        return swid_folder(source, device=device)
     head = _peek(source)
     if head.startswith(b"PK\x03\x04") and _is_swid_zip(source):
-        return swid_zip(source, name=name)
+        return swid_zip(source, name=name, device=device)
     if head and _looks_dpkg(head, encoding):
-        return dpkg(source, name=name, encoding=encoding)
-    reader = open_table(source, name=name, sheet=sheet, encoding=encoding, header_test=header_test)
-    from daicho.core.importing.values import normalize
-
-    if not any(normalize(h).lower() in KNOWN_DEVICE_HEADERS for h in reader.headers):
-        return _WithDevice(reader, _stem(name or (source if isinstance(source, str) else "")))
+        return dpkg(source, name=name, encoding=encoding, device=device)
+    reader = open_table(
+        source, name=name, sheet=sheet, encoding=encoding, header_test=header_test
+    )
+    _set_aside(reader, names, mapping or {})
+    found = device_headers(reader.headers, names, mapping or {})
+    if found and device:
+        reader.close()
+        raise ImportFileError(
+            _(
+                "The file names its devices in the column %(headers)s; --device is only for "
+                "a file without a device column."
+            )
+            % {"headers": "、".join(found)}
+        )
+    if not found:
+        if device:
+            return _WithDevice(reader, device)
+        headers = "、".join(h for h in reader.headers if h) or _("(none)")
+        reader.close()
+        raise ImportFileError(
+            _(
+                "No device column: the headers found are %(headers)s. Name the column that holds "
+                'the device with --map (e.g. --map "PC名=device"; on the web: Rename headers), '
+                "or, for one device's inventory, give its name with --device NAME (on the web: "
+                "Device)."
+            )
+            % {"headers": headers}
+        )
     return reader
+
+
+# A header that wins its column when the file has others meaning the same: PowerShell's
+# `Get-ItemProperty …\\Uninstall\\* | Export-Csv` writes the registry's DWORD "Version" beside
+# the "DisplayVersion" people read.
+PREFERRED = {"version": "displayversion"}
+
+
+def _set_aside(reader, names: dict[str, str], mapping: dict[str, str]) -> None:
+    """Rename the headers a PREFERRED header outranks, so that they are read as unknown columns
+    instead of refusing the file for two columns meaning one (unless `--map` names one)."""
+    keys = [header_key(h) for h in reader.headers]
+    for column, preferred in PREFERRED.items():
+        if preferred not in keys or column in {
+            names.get(header_key(ours)) for ours in mapping.values()
+        }:
+            continue
+        winner = reader.headers[keys.index(preferred)]
+        for index, key in enumerate(keys):
+            if key != preferred and key not in mapping and names.get(key) == column:
+                reader.headers[index] = _("%(header)s (not read: %(preferred)s is)") % {
+                    "header": reader.headers[index],
+                    "preferred": winner,
+                }
+
+
+def device_headers(headers, names: dict[str, str], mapping: dict[str, str]) -> list[str]:
+    """The headers that will be read as the device column, `--map` first (as match_headers
+    reads them)."""
+    found = []
+    for header in headers:
+        key = header_key(header)
+        column = names.get(header_key(mapping[key])) if key in mapping else names.get(key)
+        if column == "device":
+            found.append(header)
+    return found
 
 
 def _peek(source, size: int = 65536) -> bytes:
@@ -136,9 +206,9 @@ def _looks_dpkg(head: bytes, encoding: str | None) -> bool:
     return bool(lines) and all(_DPKG_LINE.match(line) for line in lines)
 
 
-def dpkg(source, *, name=None, encoding=None) -> RowsReader:
-    """`dpkg-query -W` output: one package and its version per line."""
-    device = _stem(name or (source if isinstance(source, str) else ""))
+def dpkg(source, *, name=None, encoding=None, device: str | None = None) -> RowsReader:
+    """`dpkg-query -W` output from one server: one package and its version per line."""
+    device = device or _stem(name or (source if isinstance(source, str) else ""))
 
     def rows():
         raw = open(source, "rb") if isinstance(source, str | os.PathLike) else source  # noqa: SIM115
@@ -209,7 +279,7 @@ def _swid_rows(files: Iterator[tuple[str, bytes]], default_device: str, problems
         yield number, [device, name, version, publisher]
 
 
-def swid_folder(path) -> RowsReader:
+def swid_folder(path, *, device: str | None = None) -> RowsReader:
     """A folder of SWID tag files (sub-folders name devices)."""
     base = os.fspath(path)
 
@@ -223,7 +293,7 @@ def swid_folder(path) -> RowsReader:
                         yield os.path.relpath(full, base).replace(os.sep, "/"), fh.read()
 
     problems: list = []
-    reader = RowsReader(_swid_rows(files(), _stem(base), problems), problems=problems)
+    reader = RowsReader(_swid_rows(files(), device or _stem(base), problems), problems=problems)
     reader.format = "swid"
     return reader
 
@@ -240,7 +310,7 @@ def _is_swid_zip(source) -> bool:
     return "[Content_Types].xml" not in names and any(n.lower().endswith(".swidtag") for n in names)
 
 
-def swid_zip(source, *, name=None) -> RowsReader:
+def swid_zip(source, *, name=None, device: str | None = None) -> RowsReader:
     """A zip of SWID tag files (folders inside name devices)."""
     try:
         archive = zipfile.ZipFile(source)
@@ -254,7 +324,9 @@ def swid_zip(source, *, name=None) -> RowsReader:
 
     problems: list = []
     reader = RowsReader(
-        _swid_rows(files(), _stem(name or (source if isinstance(source, str) else "")), problems),
+        _swid_rows(
+            files(), device or _stem(name or (source if isinstance(source, str) else "")), problems
+        ),
         problems=problems,
     )
     reader.format = "swid"

@@ -6,13 +6,14 @@ from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from daicho.core.importing import values as v
 from daicho.core.importing.engine import Context, Field, Kind, Row, register
+from daicho.core.importing.refs import unit_resolver
 from daicho.core.importing.values import normalize
-from daicho.core.models import OrgUnit
 from daicho.lifecycle.matching import Resolver
 from daicho.sam import services
 from daicho.sam.models import (
@@ -95,23 +96,16 @@ class DeviceImport(Kind):
             ctx.cache["devices"] = {
                 _key(d.name): d for d in Device.objects.filter(organisation=ctx.organisation)
             }
-            units: dict[str, OrgUnit] = {}
-            all_units = list(OrgUnit.objects.filter(organisation=ctx.organisation))
-            for unit in all_units:
-                units.setdefault(_key(unit.code), unit)
-            for unit in all_units:
-                units.setdefault(_key(unit.name), unit)
-            ctx.cache["device_units"] = units
             ctx.cache["resolver"] = Resolver(ctx.organisation)
-        return ctx.cache["devices"], ctx.cache["device_units"], ctx.cache["resolver"]
+        return ctx.cache["devices"], ctx.cache["resolver"]
 
     def process(self, rows: list[Row], ctx: Context) -> None:
-        devices, units, resolver = self._caches(ctx)
+        devices, resolver = self._caches(ctx)
+        units = unit_resolver(ctx)
         for row in rows:
             values = row.values
-            unit = units.get(_key(values["unit"]))
+            unit = units.find(row, "unit", values["unit"])
             if unit is None:
-                ctx.reject(row, "unit", _("No such unit: %(name)s") % {"name": values["unit"]})
                 continue
             data: dict[str, Any] = {"unit": unit}
             for column, field_name in (
@@ -162,7 +156,8 @@ class InstallationImport(Kind):
 
     name = "installations"
     title = gettext_lazy("Installations")
-    can_roll_back = False  # audited per batch, not per row: import the previous file again
+    # Audited per batch, not per row: the snapshots a batch replaced are kept (installations.
+    # Loader) and put back by roll_back().
     fields = [
         Field(
             "device",
@@ -211,15 +206,27 @@ class InstallationImport(Kind):
             "unit",
             "所属",
             v.text(200),
-            help=gettext_lazy("For devices the ledger lacks."),
+            get=lambda i: i.device.unit.code,
+            help=gettext_lazy(
+                "The device's unit (code, 部局/課 path or name): a device the ledger lacks is "
+                "created in it, one it has is moved to it."
+            ),
             example="市民課",
+        ),
+        Field(
+            "user",
+            "使用者",
+            v.text(100),
+            get=lambda i: i.device.user_name,
+            help=gettext_lazy("The device's user: updates the device."),
+            example="山田 太郎",
         ),
     ]
 
     def export_queryset(self, user):
         return (
             Installation.objects.visible_to(user)
-            .select_related("device")
+            .select_related("device", "device__unit")
             .order_by("device__name", "raw_name", "pk")
         )
 
@@ -231,8 +238,120 @@ class InstallationImport(Kind):
         from daicho.sam import formats
 
         return formats.open_installations(
-            source, name=name, sheet=sheet, encoding=encoding, header_test=header_test
+            source,
+            names=self.header_names(),
+            name=name,
+            sheet=sheet,
+            encoding=encoding,
+            mapping=mapping,
+            device=device,
+            header_test=header_test,
         )
+
+    def rollback_blockers(self, batch) -> list[str]:
+        """An installations import can be rolled back while it is its devices' latest, and no
+        other inventory uses a title it created."""
+        from daicho.sam.installations import loaded_devices_blocking
+        from daicho.sam.models import InstallationLoad
+
+        load = InstallationLoad.objects.filter(batch_id=batch.batch_id).first()
+        if load is None:
+            return [
+                _(
+                    "This import kept no copy of the inventories it replaced (it was made by "
+                    "an earlier version); import the previous file again instead."
+                )
+            ]
+        later = loaded_devices_blocking(load)
+        if later:
+            from daicho.core.models import ImportBatch
+
+            files = dict(
+                ImportBatch.objects.filter(batch_id__in={b for _d, b in later}).values_list(
+                    "batch_id", "file_name"
+                )
+            )
+            return [
+                _(
+                    "A later import loaded the inventory of %(devices)s again (%(files)s); only "
+                    "the latest import of a device can be rolled back."
+                )
+                % {
+                    "devices": "、".join(sorted({d for d, _b in later})[:10]),
+                    "files": "、".join(sorted({files.get(b, b[:8]) for _d, b in later})),
+                }
+            ]
+        used = self._titles_used_elsewhere(batch, load)
+        if used:
+            return [
+                _(
+                    "Software titles this import created are used since by other inventories "
+                    "or licences: %(titles)s."
+                )
+                % {"titles": "、".join(used[:10])}
+            ]
+        return []
+
+    @staticmethod
+    def _titles_used_elsewhere(batch, load) -> list[str]:
+        from django.contrib.contenttypes.models import ContentType
+
+        from daicho.core.models import AuditEvent
+        from daicho.sam.models import LoadedDevice
+
+        created = AuditEvent.objects.filter(
+            request_id=batch.batch_id,
+            action="create",
+            content_type=ContentType.objects.get_for_model(SoftwareTitle),
+        ).values_list("object_id", flat=True)
+        ids = [int(pk) for pk in created]
+        if not ids:
+            return []
+        mine = LoadedDevice.objects.filter(load=load).values("device_id")
+        used = set(
+            Installation.objects.filter(title_id__in=ids)
+            .exclude(device_id__in=mine)
+            .values_list("title_id", flat=True)
+            .distinct()
+        ) | set(Licence.objects.filter(title_id__in=ids).values_list("title_id", flat=True))
+        return sorted(str(t) for t in SoftwareTitle.objects.filter(pk__in=used))
+
+    def roll_back(self, batch) -> int:
+        """Put back the inventories the batch replaced (one audit event for the batch); the
+        devices and titles it created or changed are undone from their own events after."""
+        from daicho.core import audit
+        from daicho.core.audit import Action
+        from daicho.sam.installations import load_roll_back
+        from daicho.sam.models import InstallationLoad
+
+        load = InstallationLoad.objects.select_for_update().get(batch_id=batch.batch_id)
+        before = audit.snapshot(load)
+        devices, removed, restored = load_roll_back(load)
+        load.rolled_back_at = timezone.now()
+        load.save(update_fields=["rolled_back_at"])
+        audit.record(
+            action=Action.UPDATE,
+            obj=load,
+            before=before,
+            after=audit.snapshot(load),
+            message=(
+                _(
+                    "Rollback of import %(batch)s (%(file)s): the inventories of %(devices)d "
+                    "devices put back (%(removed)d installations removed, %(restored)d restored)."
+                )
+                % {
+                    "batch": batch.batch_id,
+                    "file": batch.file_name,
+                    "devices": devices,
+                    "removed": removed,
+                    "restored": restored,
+                }
+            )[:500],
+        )
+        if restored:
+            # The rows come back as they were named then: name them by today's rules.
+            services.installations_renormalise(organisation=batch.organisation)
+        return devices
 
     def process_table(self, reader, columns, ctx, progress) -> None:
         from daicho.sam.installations import Loader
@@ -309,6 +428,7 @@ class RuleImport(Kind):
                 data["priority"] = values["priority"]
             key = (values["pattern"], values.get("publisher") or "")
             existing = rules.get(key)
+            unchanged = ctx.counts["unchanged"]
             try:
                 rule = ctx.upsert(
                     existing,
@@ -323,7 +443,8 @@ class RuleImport(Kind):
                     ),
                 )
                 rules[key] = rule
-                ctx.cache["rules_changed"] = True
+                if ctx.counts["unchanged"] == unchanged:  # created or updated
+                    ctx.cache["rules_changed"] = True
             except ValidationError as exc:
                 ctx.reject_validation(row, exc, self.columns)
             except PermissionDenied as exc:
@@ -334,7 +455,9 @@ class RuleImport(Kind):
 
 
 class LicenceImport(Kind):
-    """Licences (entitlements): upsert by certificate number when given, else always new."""
+    """Licences (entitlements): upsert by certificate number when given, else by what makes
+    the licence (title, edition, version, unit, metric, validity): importing a file twice
+    changes nothing."""
 
     name = "licences"
     title = gettext_lazy("Licences")
@@ -430,7 +553,38 @@ class LicenceImport(Kind):
     columns = {"title": "software", "unit_price": "unit_price", "__all__": "certificate"}
 
     def key(self, values):
-        return ("cert", _key(values["certificate"])) if values.get("certificate") else None
+        """The certificate number when given, else the licence's natural key as written."""
+        if values.get("certificate"):
+            return ("cert", _key(values["certificate"]))
+        return (
+            "licence",
+            _key(values["software"]),
+            _key(values.get("edition")),
+            _key(values.get("version")),
+            _key(values.get("unit")),
+            values.get("metric") or LicenceMetric.DEVICE,
+            values.get("valid_from"),
+            values.get("valid_until"),
+        )
+
+    @staticmethod
+    def natural_key(licence_or_data) -> tuple:
+        """What makes a licence without a certificate number the same licence: its title (and
+        so edition), version, unit, metric and validity."""
+        get = (
+            licence_or_data.get
+            if isinstance(licence_or_data, dict)
+            else partial(getattr, licence_or_data)
+        )
+        title, unit = get("title"), get("unit")
+        return (
+            title.pk,
+            _key(get("version")),
+            unit.pk if unit else None,
+            get("metric") or LicenceMetric.DEVICE,
+            get("valid_from"),
+            get("valid_until"),
+        )
 
     def export_queryset(self, user):
         return (
@@ -443,32 +597,46 @@ class LicenceImport(Kind):
         if "licences" not in ctx.cache:
             from daicho.sam.normalisation import Normaliser
 
-            ctx.cache["licences"] = {
-                _key(li.certificate): li
-                for li in Licence.objects.filter(organisation=ctx.organisation).exclude(
-                    certificate=""
-                )
-            }
-            units: dict[str, OrgUnit] = {}
-            all_units = list(OrgUnit.objects.filter(organisation=ctx.organisation))
-            for unit in all_units:
-                units.setdefault(_key(unit.code), unit)
-            for unit in all_units:
-                units.setdefault(_key(unit.name), unit)
-            ctx.cache["licence_units"] = units
+            by_certificate: dict[str, Licence] = {}
+            by_key: dict[tuple, list[Licence]] = {}
+            for licence in (
+                Licence.objects.filter(organisation=ctx.organisation)
+                .select_related("title", "unit")
+                .order_by("pk")
+            ):
+                self._remember(licence, by_certificate, by_key)
+            ctx.cache["licences"] = (by_certificate, by_key)
             ctx.cache["titles"] = {}
             for title in SoftwareTitle.objects.filter(organisation=ctx.organisation):
                 ctx.cache["titles"].setdefault((_key(title.name), _key(title.edition)), title)
+            ctx.cache["title_of"] = {}  # the name and edition as written -> (title, version)
             ctx.cache["normaliser"] = Normaliser(ctx.organisation)
-        return (
-            ctx.cache["licences"],
-            ctx.cache["licence_units"],
-            ctx.cache["titles"],
-            ctx.cache["normaliser"],
-        )
+        return ctx.cache["licences"], ctx.cache["titles"], ctx.cache["normaliser"]
+
+    def _remember(self, licence: Licence, by_certificate: dict, by_key: dict) -> None:
+        if licence.certificate:
+            by_certificate.setdefault(_key(licence.certificate), licence)
+        entries = by_key.setdefault(self.natural_key(licence), [])
+        if licence not in entries:
+            entries.append(licence)
+
+    @staticmethod
+    def _match(entries: list[Licence], *, certified: bool) -> Licence | None:
+        """The licence a row without (or with a new) certificate number is: the oldest one
+        without a number; a row without a number also takes one that has a number."""
+        for licence in entries:
+            if not licence.certificate:
+                return licence
+        if not certified:
+            return entries[0] if entries else None
+        return None
 
     def _title(self, values, ctx, titles, normaliser):
         name, edition = values["software"], values.get("edition") or ""
+        written = (_key(name), _key(edition), _key(values.get("version")))
+        known = ctx.cache["title_of"].get(written)
+        if known is not None:
+            return known
         title = titles.get((_key(name), _key(edition)))
         if title is not None:
             return title, ""
@@ -476,6 +644,7 @@ class LicenceImport(Kind):
         if found.matched:
             title = titles.get((_key(found.title), _key(found.edition)))
             if title is not None:
+                ctx.cache["title_of"][written] = (title, found.version)
                 return title, found.version
         title = services.title_create(
             organisation=ctx.organisation,
@@ -485,19 +654,20 @@ class LicenceImport(Kind):
             free=False,
         )
         titles[(_key(title.name), _key(title.edition))] = title
-        titles.setdefault((_key(name), _key(edition)), title)
         ctx.created("titles", str(title))
-        return title, found.version if found.matched else ""
+        result = (title, found.version if found.matched else "")
+        ctx.cache["title_of"][written] = result
+        return result
 
     def process(self, rows: list[Row], ctx: Context) -> None:
-        licences, units, titles, normaliser = self._caches(ctx)
+        (by_certificate, by_key), titles, normaliser = self._caches(ctx)
+        units = unit_resolver(ctx)
         for row in rows:
             values = row.values
             unit = None
             if values.get("unit"):
-                unit = units.get(_key(values["unit"]))
+                unit = units.find(row, "unit", values["unit"])
                 if unit is None:
-                    ctx.reject(row, "unit", _("No such unit: %(name)s") % {"name": values["unit"]})
                     continue
             try:
                 title, version = self._title(values, ctx, titles, normaliser)
@@ -523,11 +693,16 @@ class LicenceImport(Kind):
             ):
                 if column in values and values[column] is not None:
                     data[column] = values[column]
-            if values.get("certificate"):
-                data["certificate"] = values["certificate"]
-            existing = (
-                licences.get(_key(values["certificate"])) if values.get("certificate") else None
-            )
+            certificate = values.get("certificate")
+            if certificate:
+                data["certificate"] = certificate
+                existing = by_certificate.get(_key(certificate))
+            else:
+                existing = None
+            if existing is None:
+                existing = self._match(
+                    by_key.get(self.natural_key(data), []), certified=bool(certificate)
+                )
             try:
                 licence = ctx.upsert(
                     existing,
@@ -535,8 +710,7 @@ class LicenceImport(Kind):
                     update=partial(services.licence_update, licence=existing),
                     create=partial(services.licence_create, organisation=ctx.organisation, **data),
                 )
-                if licence.certificate:
-                    licences[_key(licence.certificate)] = licence
+                self._remember(licence, by_certificate, by_key)
             except ValidationError as exc:
                 ctx.reject_validation(row, exc, self.columns)
             except PermissionDenied as exc:

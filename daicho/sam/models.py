@@ -279,6 +279,81 @@ class Installation(models.Model):
         return self.device
 
 
+class InstallationLoad(models.Model):
+    """One applied import of installations: the devices whose snapshot it loaded, and (in
+    ReplacedInstallation) the snapshot it replaced, so that the import can be rolled back."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    batch_id = models.CharField(_("import batch"), max_length=64, unique=True)
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now_add=True)
+    rolled_back_at = models.DateTimeField(_("rolled back at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("installations import")
+        verbose_name_plural = _("installations imports")
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return _("Installations import %(batch)s") % {"batch": self.batch_id[:8]}
+
+
+class LoadedDevice(models.Model):
+    """A device whose installations an import replaced with the file's snapshot."""
+
+    load = models.ForeignKey(
+        InstallationLoad, on_delete=models.CASCADE, related_name="devices", db_index=False
+    )
+    device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="+")
+    # rows:hash of the snapshot loaded (installations.Loader): an identical one is left alone.
+    fingerprint = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["load", "device"], name="sam_loaded_device_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.load_id}: {self.device_id}"
+
+
+class ReplacedInstallation(models.Model):
+    """An installation an import replaced: the device's previous snapshot, kept while that
+    import is the device's latest (its rollback puts these rows back).
+
+    Written in bulk (as many rows as an inventory replaces): no foreign-key constraints in the
+    database, which cost PostgreSQL one check per row and key; deletions cascade through the
+    ORM, and a rollback puts back only rows whose device still exists."""
+
+    load = models.ForeignKey(
+        InstallationLoad,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,  # found through the device index: (device, load)
+    )
+    device = models.ForeignKey(
+        Device, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    title = models.ForeignKey(
+        SoftwareTitle,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    raw_name = models.CharField(max_length=300)
+    publisher = models.CharField(max_length=200, blank=True)
+    raw_version = models.CharField(max_length=100, blank=True)
+    version = models.CharField(max_length=50, blank=True)
+    installed_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.raw_name} ({self.device_id})"
+
+
 # ---------------------------------------------------------------------------------------------
 # Licences (entitlements)
 

@@ -27,7 +27,14 @@ def test_a_programs_and_features_export_in_utf16_is_one_devices_snapshot(world, 
     DeviceFactory(unit=world.section_b, name="PC000123")
     path = tmp_path / "PC000123.txt"
     path.write_bytes(PROGRAMS.replace("\n", "\r\n").encode("utf-16"))
-    code, out, err = run(capsys, "import", "installations", str(path), "--json")
+    # The file does not say whose programs these are: the file name is not taken for a device.
+    code, out, _ = run(capsys, "import", "installations", str(path), "--json")
+    assert code == 1
+    assert "DisplayName、DisplayVersion、Publisher、InstallDate" in json.loads(out)["error"]
+    assert not Installation.objects.exists()
+    code, out, err = run(
+        capsys, "import", "installations", str(path), "--device", "PC000123", "--json"
+    )
     assert code == 0, out + err
     installs = Installation.objects.filter(device__name="PC000123").select_related("title")
     assert sorted((i.title.name, i.version) for i in installs) == [
@@ -44,7 +51,15 @@ def test_a_japanese_programs_and_features_copy_through_map(world, capsys, tmp_pa
     path = tmp_path / "PC000124.txt"
     path.write_bytes(text.encode("utf-16"))
     code, out, err = run(
-        capsys, "import", "installations", str(path), "--map", "名前=software", "--json"
+        capsys,
+        "import",
+        "installations",
+        str(path),
+        "--map",
+        "名前=software",
+        "--device",
+        "PC000124",
+        "--json",
     )
     assert code == 0, out + err
     assert Installation.objects.get(device__name="PC000124").title.name == "花子"

@@ -272,7 +272,15 @@ Microsoft Office,台数,10,,,
 ATOK,端末,5,,,存在しない課
 """
     code, out, _ = _run(
-        capsys, "import", "licences", write(tmp_path, "b.csv", bad), "--json", "--org", "330001"
+        capsys,
+        "import",
+        "licences",
+        write(tmp_path, "b.csv", bad),
+        "--json",
+        "--org",
+        "330001",
+        "--no-create",
+        "units",
     )
     assert code == 1
     problems = {(p["row"], p["column"]) for p in json.loads(out)["problems"]}

@@ -381,6 +381,16 @@ class Kind:
             source, name=name, sheet=sheet, encoding=encoding, header_test=header_test
         )
 
+    def rollback_blockers(self, batch) -> list[str]:
+        """Why an applied batch of this kind cannot be rolled back, besides later changes to
+        its records (sentences; a kind that keeps its own undo record says them)."""
+        return []
+
+    def roll_back(self, batch) -> int:
+        """Undo what the batch wrote outside the audit log (a snapshot loaded in bulk), before
+        its audited changes are undone; returns the changes undone."""
+        return 0
+
     # A kind that loads millions of rows below the ORM defines
     # process_table(reader, columns, ctx, progress) instead of process(): it reads
     # reader.records() itself, checks its cells (a RowParser checks them as process() gets

@@ -40,6 +40,16 @@ class ImportForm(forms.Form):
             "For a changed hosting or server placement: the date it changed (empty: today)."
         ),
     )
+    device = forms.CharField(
+        label=_("Device"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "Installations: the device of a file that lists one device's software and has no "
+            "device column (e.g. PC0123). A file that lists several devices needs a device "
+            "column instead (name it above, e.g. PC名=device)."
+        ),
+    )
     encoding = forms.ChoiceField(
         label=_("Character encoding"),
         required=False,
@@ -54,6 +64,7 @@ class ImportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(k.name, k.title) for k in engine.kinds().values()]
+        self.fields["device"].show_when = "kind=installations"  # see daicho.js
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple):

@@ -191,6 +191,9 @@ def batch_rollback(*, batch: ImportBatch) -> int:
             )
             % {"kind": kind.title}
         )
+    refusals = kind.rollback_blockers(batch) if kind is not None else []
+    if refusals:
+        raise ValidationError(" ".join(refusals))
     blockers = batch_blockers(batch)
     if blockers:
         raise ValidationError(
@@ -198,7 +201,8 @@ def batch_rollback(*, batch: ImportBatch) -> int:
             % {"records": "、".join(blockers[:20])}
         )
     try:
-        return _undo(batch)
+        undone = kind.roll_back(batch) if kind is not None else 0
+        return undone + _undo(batch)
     except ProtectedError as exc:
         raise ValidationError(
             _("Records added since depend on this import, so it cannot be rolled back: %(records)s")

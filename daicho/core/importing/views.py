@@ -111,6 +111,7 @@ class ImportUploadView(LoginRequiredMixin, View):
                     "sheet": data["sheet"] or None,
                     "encoding": data["encoding"] or None,
                     "effective": data["effective"],
+                    "device": data["device"] or None,
                 }
                 if data["file"].size > settings.DAICHO_IMPORT_BACKGROUND_BYTES:
                     token = services.preview_in_background(
@@ -165,7 +166,9 @@ class ImportDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
         batch = get_object_or_404(batches_visible_to(request.user), pk=pk)
         kind = engine.kinds().get(batch.kind)
-        blockers = services.batch_blockers(batch) if batch.status == ImportStatus.APPLIED else []
+        applied = batch.status == ImportStatus.APPLIED
+        refusals = kind.rollback_blockers(batch) if applied and kind and kind.can_roll_back else []
+        blockers = services.batch_blockers(batch) if applied and not refusals else []
         return render(
             request,
             "core/import_detail.html",
@@ -184,11 +187,13 @@ class ImportDetailView(LoginRequiredMixin, View):
                 "can_rollback": batch.status == ImportStatus.APPLIED
                 and (kind is None or kind.can_roll_back)
                 and not blockers
+                and not refusals
                 and (
                     batch.user_id == request.user.pk
                     or batch.organisation_id in scope_of(request.user).policy_org_ids
                 ),
                 "blockers": blockers,
+                "refusals": refusals,
             },
         )
 

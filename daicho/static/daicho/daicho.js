@@ -32,3 +32,17 @@ document.addEventListener("submit", function (event) {
   var busy = form.querySelector("button[data-busy]");
   if (busy) { busy.disabled = true; busy.textContent = busy.dataset.busy; }
 });
+
+// A field shown only for some choices of another: data-show-when="kind=installations" (the
+// import form's device field, for inventories).
+function syncShownWhen(root) {
+  root.querySelectorAll("[data-show-when]").forEach(function (el) {
+    var rule = el.dataset.showWhen.split("="), form = el.closest("form");
+    var field = form && form.elements[rule[0]];
+    el.hidden = Boolean(field) && rule[1].split(",").indexOf(field.value) < 0;
+  });
+}
+document.addEventListener("change", function (event) {
+  if (event.target.form) { syncShownWhen(event.target.form); }
+});
+document.addEventListener("DOMContentLoaded", function () { syncShownWhen(document); });
