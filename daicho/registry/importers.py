@@ -377,10 +377,10 @@ class CostImport(Kind):
             "system",
             "システムID",
             v.code(200),
-            required=True,
             aliases=("system_code",),
             get=lambda c: c.system.code,
             example="S0001",
+            help=gettext_lazy("Required unless the file names its systems by システム名."),
         ),
         Field(
             "system_name",
@@ -437,14 +437,23 @@ class CostImport(Kind):
     ]
 
     def check(self, headers):
+        problems = []
+        if "system" not in headers and "system_name" not in headers:
+            problems.append(
+                _("Required column missing: system (システムID) or system_name (システム名)")
+            )
         if "amount" not in headers and "amount_thousand_yen" not in headers:
-            return [
+            problems.append(
                 _(
                     "Required column missing: amount (金額（円）) or amount_thousand_yen "
                     "(金額（千円）)"
                 )
-            ]
-        return []
+            )
+        return problems
+
+    def header_columns(self) -> set[str]:
+        # A 経費調書 often names its systems by name only: システムID or システム名 will do.
+        return super().header_columns() - {"system"}
 
     def key(self, values):
         return None  # duplicates are found after resolution (RowsById), with less memory
@@ -558,10 +567,17 @@ class CostImport(Kind):
         amount, note or None), or None when it names what does not exist or may not be edited."""
         systems, editable, _items = self._lookups(ctx)
         values = row.values
-        system = systems.get(_key(values["system"]))
+        # The system by its ID, or by its name in a file that has no ID column.
+        column = "system" if values.get("system") or "system_name" not in values else "system_name"
+        text = values.get(column) or ""
+        system = systems.get(_key(text)) if text else None
         if system is None:
             ctx.reject(
-                row, "system", _("No such system: %(system)s") % {"system": values["system"]}
+                row,
+                column,
+                _("No such system: %(system)s") % {"system": text}
+                if text
+                else _("This column must not be empty."),
             )
             return None
         if system.pk not in editable:
@@ -717,7 +733,8 @@ class _PlainCostRow:
         self.enabled = "amount" in positions and "amount_thousand_yen" not in positions
         if not self.enabled:
             return
-        columns = ("system", "fiscal_year", "basis", "category", "item")
+        system = "system" if "system" in positions else "system_name"
+        columns = (system, "fiscal_year", "basis", "category", "item")
         self.keys = [(positions[c], {}) for c in columns]  # (cell index, text → resolved)
         self.amount = positions["amount"]
         self.note = positions.get("note")
@@ -762,7 +779,8 @@ class _PlainCostRow:
         if not self.enabled:
             return
         for (index, texts), value in zip(self.keys, line[1:6], strict=True):
-            if len(texts) < self.LIMIT:
+            # An empty system ID resolved by the row's system name must not stand for others.
+            if len(texts) < self.LIMIT and cells[index]:
                 texts[cells[index]] = value
         if self.note is not None and len(self.notes) < self.LIMIT:
             self.notes[cells[self.note]] = line[7]

@@ -76,6 +76,8 @@ class _WithDevice:
         self.device = device
         self.format = reader.format
         self.problems: list = []
+        self.skipped = reader.skipped  # the title and total rows the table reader passed over
+        self.header_row = reader.header_row
 
     def records(self):
         width, device = self._width, self.device
@@ -118,9 +120,7 @@ def open_installations(
         return swid_zip(source, name=name, device=device)
     if head and _looks_dpkg(head, encoding):
         return dpkg(source, name=name, encoding=encoding, device=device)
-    reader = open_table(
-        source, name=name, sheet=sheet, encoding=encoding, header_test=header_test
-    )
+    reader = open_table(source, name=name, sheet=sheet, encoding=encoding, header_test=header_test)
     _set_aside(reader, names, mapping or {})
     found = device_headers(reader.headers, names, mapping or {})
     if found and device:

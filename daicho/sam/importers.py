@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from daicho.core.importing import values as v
-from daicho.core.importing.engine import Context, Field, Kind, Row, register
+from daicho.core.importing.engine import Context, Field, Kind, Row, header_key, register
 from daicho.core.importing.refs import unit_resolver
 from daicho.core.importing.values import normalize
 from daicho.lifecycle.matching import Resolver
@@ -454,6 +454,11 @@ class RuleImport(Kind):
             services.installations_renormalise(organisation=ctx.organisation)
 
 
+# What licence ledgers write in 管理部門 for licences bought for the whole organisation: held
+# organisation-wide (no unit), as an empty cell is, so they cover every unit's devices.
+ORGANISATION_WIDE = frozenset({"全庁", "全庁共通", "全体", "共通", "組織全体", "全部署", "全所属"})
+
+
 class LicenceImport(Kind):
     """Licences (entitlements): upsert by certificate number when given, else by what makes
     the licence (title, edition, version, unit, metric, validity): importing a file twice
@@ -530,6 +535,10 @@ class LicenceImport(Kind):
             v.text(200),
             get=lambda li: li.unit.code if li.unit else "",
             example="市民課",
+            help=gettext_lazy(
+                "The unit whose devices the licences cover (and its sections); empty or 全庁: "
+                "the whole organisation."
+            ),
         ),
         Field(
             "certificate",
@@ -665,7 +674,7 @@ class LicenceImport(Kind):
         for row in rows:
             values = row.values
             unit = None
-            if values.get("unit"):
+            if values.get("unit") and header_key(values["unit"]) not in ORGANISATION_WIDE:
                 unit = units.find(row, "unit", values["unit"])
                 if unit is None:
                     continue
