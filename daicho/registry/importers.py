@@ -23,7 +23,6 @@ from daicho.core.importing import values as v
 from daicho.core.importing.engine import Context, Field, Kind, Row, RowParser, register
 from daicho.core.importing.refs import unit_resolver
 from daicho.core.importing.values import normalize
-from daicho.core.models import OrgUnit
 from daicho.registry import selectors, services
 from daicho.registry.cost_items import new_item_defaults
 from daicho.registry.models import (
@@ -834,7 +833,14 @@ class CostItemImport(Kind):
     name = "cost-items"
     title = gettext_lazy("Cost items")
     fields = [
-        Field("code", "費目コード", v.code(30), aliases=("コード",), get=lambda i: i.code),
+        Field(
+            "code",
+            "費目コード",
+            v.code(30),
+            aliases=("コード",),
+            get=lambda i: i.code,
+            example="H01",
+        ),
         Field(
             "name",
             "費目名",
@@ -842,6 +848,7 @@ class CostItemImport(Kind):
             required=True,
             aliases=("費目",),
             get=lambda i: i.name,
+            example="運用保守委託料",
         ),
         Field(
             "budget_section",
@@ -850,6 +857,7 @@ class CostItemImport(Kind):
             aliases=("節名", "予算節"),
             get=lambda i: i.budget_section,
             help=gettext_lazy("Blank: kept; a new item takes the 節 its name ends in."),
+            example="委託料",
         ),
         Field(
             "sort_order",
@@ -857,6 +865,7 @@ class CostItemImport(Kind):
             v.integer,
             aliases=("並び順", "順序"),
             get=lambda i: i.sort_order,
+            example="125",
         ),
     ]
 
@@ -1092,10 +1101,7 @@ class ContractImport(Kind):
 
     def process(self, rows, ctx):
         vendors = Vendors.of(ctx)
-        units = {}
-        for unit in OrgUnit.objects.filter(organisation=ctx.organisation):
-            units.setdefault(_key(unit.code), unit)
-            units.setdefault(_key(unit.name), unit)
+        units = unit_resolver(ctx)
         systems = {
             _key(s.code): s for s in InformationSystem.objects.filter(organisation=ctx.organisation)
         }
@@ -1107,11 +1113,7 @@ class ContractImport(Kind):
         }
         for row in rows:
             values = row.values
-            unit = units.get(_key(values["owner_unit"]))
-            if unit is None:
-                ctx.reject(
-                    row, "owner_unit", _("No such unit: %(name)s") % {"name": values["owner_unit"]}
-                )
+            unit = units.find(row, "owner_unit", values["owner_unit"])
             linked = None
             if "systems" in values:
                 codes = [c for c in SEPARATORS.split(values["systems"] or "") if c]

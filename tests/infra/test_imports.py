@@ -182,7 +182,8 @@ def test_devices_import_by_unit_code_or_name_with_the_os_matched(world, capsys, 
 
 def test_bad_device_rows_are_reported_and_nothing_is_written(world, capsys, tmp_path):
     text = DEVICES + "PC0003,デスクトップ,存在しない課,,Windows 10,,,\nPC0004,,D01-S01,,,,,廃棄\n"
-    code, out, _ = run(capsys, "import", "devices", write(tmp_path, "d.csv", text), "--json")
+    path = write(tmp_path, "d.csv", text)
+    code, out, _ = run(capsys, "import", "devices", path, "--json", "--no-create", "units")
     assert code == 1
     problems = json.loads(out)["problems"]
     assert {(p["row"], p["column"]) for p in problems} == {(4, "unit"), (5, "status")}

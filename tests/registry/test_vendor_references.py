@@ -112,7 +112,9 @@ def test_a_contract_row_rejected_for_its_unit_creates_no_vendor(world, tmp_path)
             "C0002,公共施設予約システム利用,クラウド岡山株式会社,D09-S09",
         ),
     )
-    result = engine.run(kind="contracts", source=path, organisation=world.org, skip_invalid=True)
+    result = engine.run(
+        kind="contracts", source=path, organisation=world.org, skip_invalid=True, refuse="units"
+    )
     assert [(p.row, p.column) for p in result.problems] == [(3, "owner_unit")]
     assert list(Vendor.objects.values_list("name", flat=True)) == ["株式会社 吉備システム"]
     assert result.batch.created_refs == {"vendors": ["株式会社 吉備システム"]}
