@@ -1980,6 +1980,10 @@ TRANSLATIONS: dict[str, str] = {
     '--share must be a number of percent, e.g. 3.7': "--share には割合（％）を数値で指定してください（例: 3.7）",
     '%(org)s co-uses %(system)s with a %(share)s%% share.': "%(org)s が %(system)s を負担割合 %(share)s%% で共同利用します。",
     'Granted by': "付与元",
+    # --- idem: idempotent imports, one-shot confirmation ---
+    'This preview was already imported; nothing was imported again.': "このプレビューは取り込み済みです。もう一度取り込むことはしていません。",
+    'This preview has been imported.': "このプレビューは取り込み済みです。",
+    'Open the import': "取り込み結果を開く",
 }
 # fmt: on
 
