@@ -1984,6 +1984,7 @@ TRANSLATIONS: dict[str, str] = {
     'This preview was already imported; nothing was imported again.': "このプレビューは取り込み済みです。もう一度取り込むことはしていません。",
     'This preview has been imported.': "このプレビューは取り込み済みです。",
     'Open the import': "取り込み結果を開く",
+    'applied by import': "取り込んだバッチ",
 }
 # fmt: on
 

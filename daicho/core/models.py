@@ -493,7 +493,7 @@ class ImportBatch(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("confirmed by"),
+        verbose_name=_("applied by import"),
     )
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
                 on_delete=django.db.models.deletion.SET_NULL,
                 related_name="+",
                 to="core.importbatch",
-                verbose_name="confirmed by",
+                verbose_name="applied by import",
             ),
         ),
     ]
