@@ -34,7 +34,8 @@ from daicho.continuity.models import (
 from daicho.core import wareki
 from daicho.core.importing import values as v
 from daicho.core.importing.engine import Context, Field, Kind, Row, register
-from daicho.core.importing.values import CellError, normalize
+from daicho.core.importing.keys import text_key
+from daicho.core.importing.values import CellError
 from daicho.core.models import OrgUnit
 from daicho.registry.importers import system_lookup
 from daicho.registry.models import InformationSystem
@@ -43,8 +44,7 @@ SEPARATORS = re.compile(r"[\s,、，;；]+")
 _TIME = re.compile(r"^(.*?)[\sT　]+(\d{1,2})[:：時](\d{2})?分?$")
 
 
-def _key(text: str | None) -> str:
-    return normalize(text or "").lower()
+_key = text_key  # codes and names as keys compare them (NFKC, case, spaces)
 
 
 def _iso(value) -> str | None:
@@ -148,7 +148,10 @@ def _optional(values: dict, names: tuple[str, ...], text: tuple[str, ...] = ()) 
 
 
 class BackupImport(Kind):
-    """Backup configurations: one per system, upserted by system ID."""
+    """Backup configurations: one per system, upserted by system ID.
+
+    Natural key: システムID (or システム名).
+    """
 
     name = "backups"
     title = gettext_lazy("Backup configurations")
@@ -227,7 +230,10 @@ class BackupImport(Kind):
 
 
 class RestoreTestImport(Kind):
-    """Restore tests: upserted on system + date."""
+    """Restore tests: upserted on system + date.
+
+    Natural key: システムID (or システム名) + 実施日.
+    """
 
     name = "restore_tests"
     title = gettext_lazy("Restore tests")
@@ -306,7 +312,10 @@ class RestoreTestImport(Kind):
 
 
 class BcpImport(Kind):
-    """ICT-BCP entries: one per system, upserted by system ID."""
+    """ICT-BCP entries: one per system, upserted by system ID.
+
+    Natural key: システムID (or システム名).
+    """
 
     name = "bcp"
     title = gettext_lazy("ICT-BCP entries")
@@ -422,7 +431,10 @@ class BcpImport(Kind):
 
 
 class DrillImport(Kind):
-    """ICT-BCP drills: upserted on date + title."""
+    """ICT-BCP drills: upserted on date + title.
+
+    Natural key: 実施日 + 訓練名.
+    """
 
     name = "drills"
     title = gettext_lazy("ICT-BCP drills")
@@ -447,7 +459,7 @@ class DrillImport(Kind):
     ]
 
     def key(self, values):
-        return (values["held_on"], values["title"])
+        return (values["held_on"], _key(values["title"]))
 
     def export_queryset(self, user):
         return (
@@ -458,7 +470,7 @@ class DrillImport(Kind):
 
     def process(self, rows, ctx):
         existing = {
-            (d.held_on, d.title): d
+            (d.held_on, _key(d.title)): d
             for d in Drill.objects.filter(organisation=ctx.organisation).prefetch_related(
                 "systems", "units"
             )
@@ -476,7 +488,7 @@ class DrillImport(Kind):
                 ("kind", "participants", "scenario", "summary"),
                 text=("scenario", "summary"),
             )
-            drill = existing.get((values["held_on"], values["title"]))
+            drill = existing.get((values["held_on"], _key(values["title"])))
             if drill is None:
                 created = _write(
                     ctx,
@@ -492,7 +504,7 @@ class DrillImport(Kind):
                     ),
                 )
                 if created is not None:
-                    existing[(created.held_on, created.title)] = created
+                    existing[(created.held_on, _key(created.title))] = created
                     ctx.counts["created"] += 1
                 continue
             changes = {k: val for k, val in data.items() if getattr(drill, k) != val}
@@ -523,7 +535,10 @@ class DrillImport(Kind):
 
 
 class FindingImport(Kind):
-    """Drill findings and their actions: upserted on drill (date + title) + finding."""
+    """Drill findings and their actions: upserted on drill (date + title) + finding.
+
+    Natural key: 訓練実施日 + 訓練名 + 課題.
+    """
 
     name = "drill_findings"
     title = gettext_lazy("Drill findings and actions")
@@ -553,7 +568,7 @@ class FindingImport(Kind):
     ]
 
     def key(self, values):
-        return (values["drill_held_on"], values["drill_title"], values["finding"])
+        return (values["drill_held_on"], _key(values["drill_title"]), _key(values["finding"]))
 
     def export_queryset(self, user):
         return (
@@ -564,16 +579,17 @@ class FindingImport(Kind):
 
     def process(self, rows, ctx):
         drills = {
-            (d.held_on, d.title): d for d in Drill.objects.filter(organisation=ctx.organisation)
+            (d.held_on, _key(d.title)): d
+            for d in Drill.objects.filter(organisation=ctx.organisation)
         }
         existing = {
-            (f.drill_id, f.finding): f
+            (f.drill_id, _key(f.finding)): f
             for f in DrillFinding.objects.filter(drill__organisation=ctx.organisation)
         }
         units = _units(ctx)
         for row in rows:
             values = row.values
-            drill = drills.get((values["drill_held_on"], values["drill_title"]))
+            drill = drills.get((values["drill_held_on"], _key(values["drill_title"])))
             if drill is None:
                 ctx.reject(
                     row,
@@ -592,7 +608,7 @@ class FindingImport(Kind):
                 continue
             data = {"action": values["action"], "action_unit": unit, "due_on": values["due_on"]}
             data.update(_optional(values, ("action_owner",), text=("action_owner",)))
-            found = existing.get((drill.pk, values["finding"]))
+            found = existing.get((drill.pk, _key(values["finding"])))
             status = values.get("status")
             if found is None:
 
@@ -609,7 +625,7 @@ class FindingImport(Kind):
 
                 finding = _write(ctx, row, create)
                 if finding is not None:
-                    existing[(drill.pk, finding.finding)] = finding
+                    existing[(drill.pk, _key(finding.finding))] = finding
                     ctx.counts["created"] += 1
                 continue
             changes = {k: val for k, val in data.items() if getattr(found, k) != val}
@@ -632,7 +648,10 @@ class FindingImport(Kind):
 
 
 class OutageImport(Kind):
-    """Outages: upserted on system + start."""
+    """Outages: upserted on system + start.
+
+    Natural key: システムID (or システム名) + 停止開始 (to the minute).
+    """
 
     name = "outages"
     title = gettext_lazy("Outages")
@@ -659,8 +678,10 @@ class OutageImport(Kind):
         )
 
     def process(self, rows, ctx):
+        # Files give the start to the minute (as exports write it); a start recorded with
+        # seconds (through the API) is still the same outage.
         existing = {
-            (o.system_id, o.started_at): o
+            (o.system_id, o.started_at.replace(second=0, microsecond=0)): o
             for o in Outage.objects.filter(system__organisation=ctx.organisation)
         }
         for row in rows:
@@ -672,7 +693,7 @@ class OutageImport(Kind):
             data.update(_optional(values, ("planned", "note"), text=("note",)))
             if "ended_at" in values:
                 data["ended_at"] = values["ended_at"]
-            found = existing.get((system.pk, values["started_at"]))
+            found = existing.get((system.pk, values["started_at"].replace(second=0, microsecond=0)))
             outage = _write(
                 ctx,
                 row,

@@ -6,7 +6,6 @@ file an export writes imports back with zero changes.
 
 from __future__ import annotations
 
-import functools
 import re
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
@@ -21,7 +20,7 @@ from daicho.core import audit, bulk
 from daicho.core.audit import Action
 from daicho.core.importing import values as v
 from daicho.core.importing.engine import Context, Field, Kind, Row, RowParser, register
-from daicho.core.importing.values import normalize
+from daicho.core.importing.keys import text_key
 from daicho.core.models import OrgUnit, UnitKind
 from daicho.core.services import unit_create
 from daicho.registry import selectors, services
@@ -49,9 +48,7 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
-@functools.lru_cache(maxsize=65536)  # the same codes and names repeat on every row
-def _key(text: str | None) -> str:
-    return normalize(text or "").lower()
+_key = text_key  # codes and names as keys compare them (NFKC, case, spaces)
 
 
 class Units:
@@ -159,7 +156,10 @@ def _vendor_lookup(ctx: Context) -> dict[str, Vendor]:
 
 
 class SystemImport(Kind):
-    """Information systems: upsert by system ID, else by name within the organisation."""
+    """Information systems: upsert by system ID, else by name within the organisation.
+
+    Natural key: システムID; a row without one, システム名 (a new system gets the next free ID).
+    """
 
     name = "systems"
     title = gettext_lazy("Information systems")
@@ -228,7 +228,9 @@ class SystemImport(Kind):
     nullable = ("in_service_from", "retired_on", "vendor")
 
     def key(self, values):
-        return ("code", _key(values["code"])) if values.get("code") else ("name", values["name"])
+        if values.get("code"):
+            return ("code", _key(values["code"]))
+        return ("name", _key(values["name"]))
 
     def export_queryset(self, user):
         return (
@@ -248,7 +250,7 @@ class SystemImport(Kind):
             systems = list(InformationSystem.objects.filter(organisation=ctx.organisation))
             ctx.cache["systems"] = {
                 "code": {_key(s.code): s for s in systems},
-                "name": {s.name: s for s in systems},
+                "name": {_key(s.name): s for s in systems},
             }
             ctx.cache["units"] = Units(ctx)
         by = ctx.cache["systems"]
@@ -285,7 +287,7 @@ class SystemImport(Kind):
             existing = (
                 by["code"].get(_key(values["code"]))
                 if values.get("code")
-                else by["name"].get(values["name"])
+                else by["name"].get(_key(values["name"]))
             )
             try:
                 system = ctx.upsert(
@@ -297,7 +299,7 @@ class SystemImport(Kind):
                     create=partial(self._create, ctx, values.get("code"), by["code"], data),
                 )
                 by["code"][_key(system.code)] = system
-                by["name"][system.name] = system
+                by["name"][_key(system.name)] = system
             except ValidationError as exc:
                 ctx.reject_validation(row, exc, self.columns)
             except PermissionDenied as exc:
@@ -311,7 +313,11 @@ KEY_FIELDS = ("system_id", "fiscal_year", "basis", "category", "item_id")  # of 
 
 
 class CostImport(Kind):
-    """Cost lines: upsert on system + fiscal year + basis + category + cost item."""
+    """Cost lines: upsert on system + fiscal year + basis + category + cost item.
+
+    Natural key: システムID (or システム名) + 年度 + 予算決算 + 経費区分 + 費目 (its code or name);
+    the same line twice in one file is found once the names are resolved.
+    """
 
     name = "costs"
     title = gettext_lazy("Costs")
@@ -686,7 +692,11 @@ class RowsById:
 
 
 class VendorImport(Kind):
-    """Vendors: upsert by vendor ID, else by name."""
+    """Vendors: upsert by vendor ID, else by corporate number, else by name.
+
+    Natural key: 事業者ID; a row without one, 法人番号, else 事業者名 (a vendor known by name
+    without a corporate number takes the row's); a new vendor gets the next free ID.
+    """
 
     name = "vendors"
     title = gettext_lazy("Vendors")
@@ -700,7 +710,11 @@ class VendorImport(Kind):
     ]
 
     def key(self, values):
-        return ("code", _key(values["code"])) if values.get("code") else ("name", values["name"])
+        if values.get("code"):
+            return ("code", _key(values["code"]))
+        if values.get("corporate_number"):
+            return ("corporate_number", values["corporate_number"])
+        return ("name", _key(values["name"]))
 
     def export_queryset(self, user):
         return Vendor.objects.visible_to(user).order_by("code")
@@ -714,15 +728,22 @@ class VendorImport(Kind):
     def process(self, rows, ctx):
         vendors = list(Vendor.objects.filter(organisation=ctx.organisation))
         by_code = {_key(x.code): x for x in vendors}
-        by_name = {x.name: x for x in vendors}
+        by_number = {x.corporate_number: x for x in vendors if x.corporate_number}
+        by_name = {_key(x.name): x for x in vendors}
         for row in rows:
             values = row.values
             data = {k: (val or "") for k, val in values.items() if k != "code"}
-            existing = (
-                by_code.get(_key(values["code"]))
-                if values.get("code")
-                else by_name.get(values["name"])
-            )
+            if values.get("code"):
+                existing = by_code.get(_key(values["code"]))
+            else:
+                number = values.get("corporate_number")
+                existing = by_number.get(number) if number else None
+                if existing is None:
+                    # By name, unless that vendor's corporate number says it is another company
+                    # (a vendor created from a name in a system ledger has none yet).
+                    named = by_name.get(_key(values["name"]))
+                    if named is not None and not (number and named.corporate_number):
+                        existing = named
             try:
                 vendor = ctx.upsert(
                     existing,
@@ -731,7 +752,9 @@ class VendorImport(Kind):
                     create=partial(self._create, ctx, values.get("code"), by_code, data),
                 )
                 by_code[_key(vendor.code)] = vendor
-                by_name[vendor.name] = vendor
+                by_name[_key(vendor.name)] = vendor
+                if vendor.corporate_number:
+                    by_number[vendor.corporate_number] = vendor
             except ValidationError as exc:
                 ctx.reject_validation(row, exc)
             except PermissionDenied as exc:
@@ -743,12 +766,16 @@ SEPARATORS = re.compile(r"[\s,、，;；]+")
 
 
 class ContractImport(Kind):
-    """Contracts: upsert by contract ID."""
+    """Contracts: upsert by contract ID, else by title, vendor and start.
+
+    Natural key: 契約ID; a row without one, 件名 + 事業者 + 契約開始日 (a new contract gets the
+    next free ID).
+    """
 
     name = "contracts"
     title = gettext_lazy("Contracts")
     fields = [
-        Field("code", "契約ID", v.code(30), required=True, get=lambda c: c.code),
+        Field("code", "契約ID", v.code(30), get=lambda c: c.code),
         Field("title", "件名", v.text(200), required=True, get=lambda c: c.title),
         Field("vendor", "事業者", v.text(200), required=True, get=lambda c: c.vendor.code),
         Field("owner_unit", "担当課", v.text(100), required=True, get=lambda c: c.owner_unit.code),
@@ -788,7 +815,9 @@ class ContractImport(Kind):
     ]
 
     def key(self, values):
-        return _key(values["code"])
+        if values.get("code"):
+            return ("code", _key(values["code"]))
+        return ("title", _key(values["title"]), _key(values["vendor"]), values["start_on"])
 
     def export_queryset(self, user):
         return (
@@ -813,6 +842,7 @@ class ContractImport(Kind):
                 "systems"
             )
         }
+        by_title = {(_key(c.title), c.vendor_id, c.start_on): c for c in contracts.values()}
         for row in rows:
             values = row.values
             vendor = vendors.get(_key(values["vendor"]))
@@ -855,7 +885,10 @@ class ContractImport(Kind):
                 data["note"] = values["note"] or ""
             if "green" in values:
                 data["green"] = values["green"] or ""
-            existing = contracts.get(_key(values["code"]))
+            if values.get("code"):
+                existing = contracts.get(_key(values["code"]))
+            else:
+                existing = by_title.get((_key(values["title"]), vendor.pk, values["start_on"]))
             try:
                 if existing is not None:
                     changes = {k: val for k, val in data.items() if getattr(existing, k) != val}
@@ -872,11 +905,14 @@ class ContractImport(Kind):
                 else:
                     contract = services.contract_create(
                         organisation=ctx.organisation,
-                        code=values["code"],
+                        code=values.get("code") or _next_code(set(contracts), "C", 4),
                         systems=linked or [],
                         **data,
                     )
                     contracts[_key(contract.code)] = contract
+                    by_title[(_key(contract.title), contract.vendor_id, contract.start_on)] = (
+                        contract
+                    )
                     ctx.counts["created"] += 1
             except ValidationError as exc:
                 ctx.reject_validation(row, exc)
