@@ -1985,6 +1985,13 @@ TRANSLATIONS: dict[str, str] = {
     'This preview has been imported.': "このプレビューは取り込み済みです。",
     'Open the import': "取り込み結果を開く",
     'applied by import': "取り込んだバッチ",
+    'A restore test of this system on this day is recorded.': "このシステムのこの日のリストアテストは登録済みです。",
+    'A drill with this title is recorded on this day.': "この日にこの訓練名の訓練は登録済みです。",
+    'An outage of this system starting then is recorded.': "このシステムのこの日時に始まる停止は登録済みです。",
+    'A consultation of this section with this subject is recorded on this day.': "この日のこの所属のこの件名の相談は登録済みです。",
+    '%(count)d incidents of this date and unit have this title (%(codes)s): give the incident number of the one meant.': "この発生日・発生所属でこの件名の事故が%(count)d件あります（%(codes)s）。事故番号で指定してください。",
+    "Required column missing: 研修ID [session], or 研修名 [session_title] and 実施日 [held_on]": "必須の列がありません: 研修ID [session]、または研修名 [session_title] と実施日 [held_on]",
+    "Give the session's ID, or its title and date.": "研修IDか、研修名と実施日を入力してください。",
 }
 # fmt: on
 
