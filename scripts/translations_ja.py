@@ -1992,6 +1992,8 @@ TRANSLATIONS: dict[str, str] = {
     '%(count)d incidents of this date and unit have this title (%(codes)s): give the incident number of the one meant.': "この発生日・発生所属でこの件名の事故が%(count)d件あります（%(codes)s）。事故番号で指定してください。",
     "Required column missing: 研修ID [session], or 研修名 [session_title] and 実施日 [held_on]": "必須の列がありません: 研修ID [session]、または研修名 [session_title] と実施日 [held_on]",
     "Give the session's ID, or its title and date.": "研修IDか、研修名と実施日を入力してください。",
+    'Required column missing: システムID [system] or システム名 [system_name]': "必須の列がありません: システムID [system] またはシステム名 [system_name]",
+    "Give the system's ID or name.": "システムIDかシステム名を入力してください。",
 }
 # fmt: on
 

@@ -37,7 +37,7 @@ from daicho.core.importing.engine import Context, Field, Kind, Row, register
 from daicho.core.importing.keys import text_key
 from daicho.core.importing.values import CellError
 from daicho.core.models import OrgUnit
-from daicho.registry.importers import system_lookup
+from daicho.registry.importers import system_columns_check, system_lookup, system_named
 from daicho.registry.models import InformationSystem
 
 SEPARATORS = re.compile(r"[\s,、，;；]+")
@@ -89,11 +89,28 @@ def _units(ctx: Context) -> dict[str, OrgUnit]:
     return ctx.cache["continuity_units"]
 
 
-def _system(ctx: Context, row: Row, column: str = "system") -> InformationSystem | None:
-    system = system_lookup(ctx).get(_key(row.values.get(column)))
+def _system(ctx: Context, row: Row) -> InformationSystem | None:
+    """The system a row names by its システムID, else by its システム名."""
+    named = system_named(row.values)
+    system = system_lookup(ctx).get(_key(named))
     if system is None:
-        ctx.reject(row, column, _("No such system: %(system)s") % {"system": row.values[column]})
+        column = "system_name" if named and not row.values.get("system") else "system"
+        ctx.reject(
+            row,
+            column,
+            _("No such system: %(system)s") % {"system": named}
+            if named
+            else _("Give the system's ID or name."),
+        )
     return system
+
+
+class _SystemRecordImport(Kind):
+    """A kind whose rows belong to a system named by its ID or, in a ledger kept by name, by
+    its name."""
+
+    def check(self, headers):
+        return system_columns_check(headers)
 
 
 def _many(ctx: Context, row: Row, column: str, lookup: dict) -> list | None:
@@ -122,7 +139,6 @@ def _system_field():
         "system",
         "システムID",
         v.code(200),
-        required=True,
         aliases=("system_code",),
         get=lambda r: r.system.code,
     )
@@ -147,7 +163,7 @@ def _optional(values: dict, names: tuple[str, ...], text: tuple[str, ...] = ()) 
     return data
 
 
-class BackupImport(Kind):
+class BackupImport(_SystemRecordImport):
     """Backup configurations: one per system, upserted by system ID.
 
     Natural key: システムID (or システム名).
@@ -197,7 +213,7 @@ class BackupImport(Kind):
     )
 
     def key(self, values):
-        return _key(values["system"])
+        return _key(system_named(values))
 
     def export_queryset(self, user):
         return (
@@ -229,7 +245,7 @@ class BackupImport(Kind):
             )
 
 
-class RestoreTestImport(Kind):
+class RestoreTestImport(_SystemRecordImport):
     """Restore tests: upserted on system + date.
 
     Natural key: システムID (or システム名) + 実施日.
@@ -267,7 +283,7 @@ class RestoreTestImport(Kind):
     ]
 
     def key(self, values):
-        return (_key(values["system"]), values["tested_on"])
+        return (_key(system_named(values)), values["tested_on"])
 
     def export_queryset(self, user):
         return (
@@ -311,7 +327,7 @@ class RestoreTestImport(Kind):
                 existing[(system.pk, values["tested_on"])] = test
 
 
-class BcpImport(Kind):
+class BcpImport(_SystemRecordImport):
     """ICT-BCP entries: one per system, upserted by system ID.
 
     Natural key: システムID (or システム名).
@@ -364,7 +380,7 @@ class BcpImport(Kind):
     )
 
     def key(self, values):
-        return _key(values["system"])
+        return _key(system_named(values))
 
     def export_queryset(self, user):
         return (
@@ -647,7 +663,7 @@ class FindingImport(Kind):
                 ctx.counts["updated"] += 1
 
 
-class OutageImport(Kind):
+class OutageImport(_SystemRecordImport):
     """Outages: upserted on system + start.
 
     Natural key: システムID (or システム名) + 停止開始 (to the minute).
@@ -668,7 +684,7 @@ class OutageImport(Kind):
     ]
 
     def key(self, values):
-        return (_key(values["system"]), values["started_at"])
+        return (_key(system_named(values)), values["started_at"])
 
     def export_queryset(self, user):
         return (

@@ -26,7 +26,7 @@ from daicho.infra.models import (
     VdiUsage,
 )
 from daicho.lifecycle.matching import Resolver
-from daicho.registry.importers import system_lookup
+from daicho.registry.importers import system_columns_check, system_lookup, system_named
 
 _key = text_key  # codes and names as keys compare them (NFKC, case, spaces)
 
@@ -494,14 +494,18 @@ class ComponentImport(Kind):
     name = "components"
     title = gettext_lazy("System components")
     fields = [
-        Field("system", "システムID", v.text(200), required=True, get=lambda c: c.system.code),
+        Field("system", "システムID", v.text(200), get=lambda c: c.system.code),
+        Field("system_name", "システム名", v.text(200)),  # a list kept by system name
         Field("product", "製品名", v.text(200), required=True, get=lambda c: c.name),
         Field("server", "サーバ", v.text(100), get=lambda c: c.server.name if c.server else None),
         Field("role", "用途", v.text(100), get=lambda c: c.role),
     ]
 
+    def check(self, headers):
+        return system_columns_check(headers)
+
     def key(self, values):
-        return (_key(values["system"]), _key(values.get("server")), _key(values["product"]))
+        return (_key(system_named(values)), _key(values.get("server")), _key(values["product"]))
 
     def export_queryset(self, user):
         return (
@@ -524,8 +528,16 @@ class ComponentImport(Kind):
         components = ctx.cache["components"]
         for row in rows:
             values = row.values
-            ok, system = _system(ctx, row)
-            if not ok:
+            named = system_named(values)
+            system = system_lookup(ctx).get(_key(named))
+            if system is None:
+                ctx.reject(
+                    row,
+                    "system_name" if named and not values.get("system") else "system",
+                    _("No such system: %(system)s") % {"system": named}
+                    if named
+                    else _("Give the system's ID or name."),
+                )
                 continue
             server = None
             if values.get("server"):

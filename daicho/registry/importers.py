@@ -142,6 +142,18 @@ def system_lookup(ctx: Context) -> dict[str, InformationSystem]:
     return ctx.cache["system_lookup"]
 
 
+def system_named(values: dict[str, Any]) -> str:
+    """The system a row names: its システムID, else its システム名 (ledgers kept by name)."""
+    return values.get("system") or values.get("system_name") or ""
+
+
+def system_columns_check(headers: set[str]) -> list[str]:
+    """A kind whose rows name a system needs its システムID or its システム名 column."""
+    if "system" in headers or "system_name" in headers:
+        return []
+    return [_("Required column missing: システムID [system] or システム名 [system_name]")]
+
+
 def _vendor_lookup(ctx: Context) -> dict[str, Vendor]:
     if "vendors" not in ctx.cache:
         lookup = {}
@@ -327,7 +339,6 @@ class CostImport(Kind):
             "system",
             "システムID",
             v.code(200),
-            required=True,
             aliases=("system_code",),
             get=lambda c: c.system.code,
         ),
@@ -357,7 +368,7 @@ class CostImport(Kind):
                     "(金額（千円）)"
                 )
             ]
-        return []
+        return system_columns_check(headers)
 
     def key(self, values):
         return None  # duplicates are found after resolution (RowsById), with less memory
@@ -430,10 +441,16 @@ class CostImport(Kind):
         amount, note or None), or None when it names what does not exist or may not be edited."""
         systems, editable, items = self._lookups(ctx)
         values = row.values
-        system = systems.get(_key(values["system"]))
+        named = system_named(values)
+        system = systems.get(_key(named))
         if system is None:
+            column = "system_name" if named and not values.get("system") else "system"
             ctx.reject(
-                row, "system", _("No such system: %(system)s") % {"system": values["system"]}
+                row,
+                column,
+                _("No such system: %(system)s") % {"system": named}
+                if named
+                else _("Give the system's ID or name."),
             )
             return None
         if system.pk not in editable:
@@ -598,7 +615,9 @@ class _PlainCostRow:
         self.enabled = "amount" in positions and "amount_thousand_yen" not in positions
         if not self.enabled:
             return
-        columns = ("system", "fiscal_year", "basis", "category", "item")
+        # A file without システムID names its systems by システム名 (only checked otherwise).
+        system = "system" if "system" in positions else "system_name"
+        columns = (system, "fiscal_year", "basis", "category", "item")
         self.keys = [(positions[c], {}) for c in columns]  # (cell index, text → resolved)
         self.amount = positions["amount"]
         self.note = positions.get("note")
@@ -643,7 +662,9 @@ class _PlainCostRow:
         if not self.enabled:
             return
         for (index, texts), value in zip(self.keys, line[1:6], strict=True):
-            if len(texts) < self.LIMIT:
+            # A blank cell resolved through another column (a blank システムID, the system
+            # given by its name) says nothing about the rows after it.
+            if len(texts) < self.LIMIT and cells[index]:
                 texts[cells[index]] = value
         if self.note is not None and len(self.notes) < self.LIMIT:
             self.notes[cells[self.note]] = line[7]
