@@ -20,7 +20,8 @@ from django.core.management import call_command
 from daicho.core.importing import engine
 from daicho.core.models import AuditEvent, Organisation
 from daicho.core.permissions import TRUSTED
-from daicho.registry.models import CostItem
+from daicho.registry.models import CostItem, InformationSystem, Vendor
+from daicho.security.models import Incident
 
 pytestmark = pytest.mark.django_db
 
@@ -288,3 +289,42 @@ def test_a_record_written_another_way_is_found_not_added(fresh, tmp_path, kind):
         assert records(TRUSTED).count() == before
         again = _import(tmp_path, kind)
     assert (again["created"], again["updated"]) == (0, 0)
+
+
+def test_a_vendor_renamed_is_found_by_its_corporate_number(fresh, tmp_path):
+    _load_before(tmp_path, "contracts")  # units, vendors and the systems they maintain
+    with pytest.MonkeyPatch.context() as patch:
+        renamed = "事業者名,法人番号\n(株)吉備システムサービス,1234567890123\n"
+        patch.setitem(FILES, "vendors", ("cp932", renamed))
+        summary = _import(tmp_path, "vendors")
+    assert (summary["created"], summary["updated"]) == (0, 1)
+    vendor = Vendor.objects.get(organisation=fresh, corporate_number="1234567890123")
+    assert vendor.name == "(株)吉備システムサービス"
+    assert InformationSystem.objects.get(name="住民記録システム").vendor == vendor
+
+
+def test_an_incident_without_its_number_must_name_one_of_several_alike(fresh, tmp_path):
+    _load_before(tmp_path, "incidents")
+    numbered = (
+        "事故番号,発生日,件名,種別,重大度,発生所属\n"
+        "2024-001,令和6年6月3日,メールの誤送信,メール・FAXの誤送信,軽微,市民課\n"
+        "2024-002,令和6年6月3日,メールの誤送信,メール・FAXの誤送信,軽微,市民課\n"
+    )
+    unnumbered = "発生日,件名,種別,重大度,発生所属\n令和6年6月3日,メールの誤送信,メール・FAXの誤送信,中,市民課\n"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(FILES, "incidents", ("cp932", numbered))
+        assert _import(tmp_path, "incidents")["created"] == 2
+        patch.setitem(FILES, "incidents", ("cp932", unnumbered))
+        summary = _import(tmp_path, "incidents")
+    assert summary["status"] == "rejected"
+    assert [(p["row"], p["column"], p["message"]) for p in summary["problems"]] == [
+        (
+            2,
+            "title",
+            "この発生日・発生所属でこの件名の事故が2件あります（2024-001、2024-002）。"
+            "事故番号で指定してください。",
+        )
+    ]
+    assert set(Incident.objects.filter(organisation=fresh).values_list("severity", flat=True)) == {
+        "low"
+    }
