@@ -310,7 +310,10 @@ def test_an_incident_without_its_number_must_name_one_of_several_alike(fresh, tm
         "2024-001,令和6年6月3日,メールの誤送信,メール・FAXの誤送信,軽微,市民課\n"
         "2024-002,令和6年6月3日,メールの誤送信,メール・FAXの誤送信,軽微,市民課\n"
     )
-    unnumbered = "発生日,件名,種別,重大度,発生所属\n令和6年6月3日,メールの誤送信,メール・FAXの誤送信,中,市民課\n"
+    unnumbered = (
+        "発生日,件名,種別,重大度,発生所属\n"
+        "令和6年6月3日,メールの誤送信,メール・FAXの誤送信,中,市民課\n"
+    )
     with pytest.MonkeyPatch.context() as patch:
         patch.setitem(FILES, "incidents", ("cp932", numbered))
         assert _import(tmp_path, "incidents")["created"] == 2

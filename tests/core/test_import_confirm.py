@@ -104,6 +104,11 @@ def test_only_the_uploader_confirms(client, world):
     preview.refresh_from_db()
     assert preview.confirmed_by is None
     assert not ImportBatch.objects.filter(status="applied").exists()
+    client.force_login(world.owner_b)
+    client.post(reverse("import_confirm", args=[preview.pk]))
+    client.force_login(world.policy)  # confirmed now: still not theirs to confirm
+    assert client.post(reverse("import_confirm", args=[preview.pk])).status_code == 403
+    assert ImportBatch.objects.filter(status="applied").count() == 1
 
 
 def _shared_database() -> bool:

@@ -136,12 +136,12 @@ def import_confirm(*, preview: ImportBatch, user: User) -> engine.Result:
         # PostgreSQL the row's lock here: either way the second request reads after the first
         # committed.
         preview = ImportBatch.objects.select_for_update().get(pk=preview.pk)
+        if preview.user_id != user.pk:
+            raise PermissionDenied(_("Only the person who uploaded the file can confirm it."))
         if preview.confirmed_by_id is not None:
             raise AlreadyConfirmed(ImportBatch.objects.get(pk=preview.confirmed_by_id))
         if preview.status != ImportStatus.DRY_RUN or not preview.stored_file:
             raise ValidationError(_("Only a preview can be confirmed."))
-        if preview.user_id != user.pk:
-            raise PermissionDenied(_("Only the person who uploaded the file can confirm it."))
         if not os.path.exists(preview.stored_file):
             raise ValidationError(_("The uploaded file is no longer kept; upload it again."))
         options = preview.options
