@@ -4,6 +4,7 @@
 Records that already share a key are listed and the migration stops: they are merged or told
 apart by hand (e.g. one drill's title), not silently changed."""
 
+from django.core.management.base import CommandError
 from django.db import migrations, models
 from django.db.models import Count
 
@@ -22,7 +23,7 @@ def refuse_duplicates(apps, schema_editor):
         ):
             found.append(f"{model_name} {' '.join(str(row[f]) for f in fields)} ×{row['n']}")
     if found:
-        raise RuntimeError(
+        raise CommandError(
             "These records share the key that is now unique; merge them or tell them apart, "
             "then migrate again:\n  " + "\n  ".join(found)
         )

@@ -4,6 +4,7 @@ subject; docs/import-keys.md), so importing the same file twice can never add a 
 Consultations that already share a key are listed and the migration stops: they are merged or
 told apart by hand (their subjects), not silently changed."""
 
+from django.core.management.base import CommandError
 from django.db import migrations, models
 from django.db.models import Count
 
@@ -19,7 +20,7 @@ def refuse_duplicates(apps, schema_editor):
         .order_by()[:20]
     ]
     if found:
-        raise RuntimeError(
+        raise CommandError(
             "These consultations share date, section and subject, which are now unique; merge "
             "them or tell their subjects apart, then migrate again:\n  " + "\n  ".join(found)
         )
