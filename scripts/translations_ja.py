@@ -2019,6 +2019,10 @@ TRANSLATIONS: dict[str, str] = {
     "%(counter)s cause": "%(counter)s件の原因",
     "Rows": "行",
     "the file": "ファイル全体",
+    "Required unless the file names its systems by システム名.":
+        "システム名の列でシステムを示すファイルでは省略できます。",
+    "The unit whose devices the licences cover (and its sections); empty or 全庁: the whole organisation.":
+        "ライセンスを使える機器の所属（その下の課を含む）。空欄または「全庁」は組織全体。",
     # --- values: values as people write them (dates, open ends, numbers with units) ---
     "No such date: %(value)s (%(era)s ended on %(last)s).":
         "存在しない日付です: %(value)s（%(era)sは%(last)sまで）",
@@ -2135,6 +2139,20 @@ TRANSLATIONS: dict[str, str] = {
     'installations import': "インストール情報の取込",
     'installations imports': "インストール情報の取込",
     'Installations import %(batch)s': "インストール情報の取込 %(batch)s",
+    # --- idem: idempotent imports, one-shot confirmation ---
+    'This preview was already imported; nothing was imported again.': "このプレビューは取り込み済みです。もう一度取り込むことはしていません。",
+    'This preview has been imported.': "このプレビューは取り込み済みです。",
+    'Open the import': "取り込み結果を開く",
+    'applied by import': "取り込んだバッチ",
+    'A restore test of this system on this day is recorded.': "このシステムのこの日のリストアテストは登録済みです。",
+    'A drill with this title is recorded on this day.': "この日にこの訓練名の訓練は登録済みです。",
+    'An outage of this system starting then is recorded.': "このシステムのこの日時に始まる停止は登録済みです。",
+    'A consultation of this section with this subject is recorded on this day.': "この日のこの所属のこの件名の相談は登録済みです。",
+    '%(count)d incidents of this date and unit have this title (%(codes)s): give the incident number of the one meant.': "この発生日・発生所属でこの件名の事故が%(count)d件あります（%(codes)s）。事故番号で指定してください。",
+    "Required column missing: 研修ID [session], or 研修名 [session_title] and 実施日 [held_on]": "必須の列がありません: 研修ID [session]、または研修名 [session_title] と実施日 [held_on]",
+    "Give the session's ID, or its title and date.": "研修IDか、研修名と実施日を入力してください。",
+    'Required column missing: システムID [system] or システム名 [system_name]': "必須の列がありません: システムID [system] またはシステム名 [system_name]",
+    "Give the system's ID or name.": "システムIDかシステム名を入力してください。",
 }
 # fmt: on
 

@@ -34,18 +34,18 @@ from daicho.continuity.models import (
 from daicho.core import wareki
 from daicho.core.importing import values as v
 from daicho.core.importing.engine import Context, Field, Kind, Row, register
+from daicho.core.importing.keys import text_key
 from daicho.core.importing.refs import unit_resolver
-from daicho.core.importing.values import CellError, normalize
+from daicho.core.importing.values import CellError
 from daicho.core.models import OrgUnit
-from daicho.registry.importers import system_lookup
+from daicho.registry.importers import system_columns_check, system_lookup, system_named
 from daicho.registry.models import InformationSystem
 
 SEPARATORS = re.compile(r"[\s,、，;；]+")
 _TIME = re.compile(r"^(.*?)[\sT　]+(\d{1,2})[:：時](\d{2})?分?$")
 
 
-def _key(text: str | None) -> str:
-    return normalize(text or "").lower()
+_key = text_key  # codes and names as keys compare them (NFKC, case, spaces)
 
 
 def _iso(value) -> str | None:
@@ -87,11 +87,28 @@ def _many_units(ctx: Context, row: Row, column: str) -> list[OrgUnit] | None:
     return None if None in found else found
 
 
-def _system(ctx: Context, row: Row, column: str = "system") -> InformationSystem | None:
-    system = system_lookup(ctx).get(_key(row.values.get(column)))
+def _system(ctx: Context, row: Row) -> InformationSystem | None:
+    """The system a row names by its システムID, else by its システム名."""
+    named = system_named(row.values)
+    system = system_lookup(ctx).get(_key(named))
     if system is None:
-        ctx.reject(row, column, _("No such system: %(system)s") % {"system": row.values[column]})
+        column = "system_name" if named and not row.values.get("system") else "system"
+        ctx.reject(
+            row,
+            column,
+            _("No such system: %(system)s") % {"system": named}
+            if named
+            else _("Give the system's ID or name."),
+        )
     return system
+
+
+class _SystemRecordImport(Kind):
+    """A kind whose rows belong to a system named by its ID or, in a ledger kept by name, by
+    its name."""
+
+    def check(self, headers):
+        return system_columns_check(headers)
 
 
 def _many(ctx: Context, row: Row, column: str, lookup: dict) -> list | None:
@@ -120,7 +137,6 @@ def _system_field():
         "system",
         "システムID",
         v.code(200),
-        required=True,
         aliases=("system_code",),
         get=lambda r: r.system.code,
         example="S0001",
@@ -152,8 +168,11 @@ def _optional(values: dict, names: tuple[str, ...], text: tuple[str, ...] = ()) 
     return data
 
 
-class BackupImport(Kind):
-    """Backup configurations: one per system, upserted by system ID."""
+class BackupImport(_SystemRecordImport):
+    """Backup configurations: one per system, upserted by system ID.
+
+    Natural key: システムID (or システム名).
+    """
 
     name = "backups"
     title = gettext_lazy("Backup configurations")
@@ -221,7 +240,7 @@ class BackupImport(Kind):
     )
 
     def key(self, values):
-        return _key(values["system"])
+        return _key(system_named(values))
 
     def export_queryset(self, user):
         return (
@@ -253,8 +272,11 @@ class BackupImport(Kind):
             )
 
 
-class RestoreTestImport(Kind):
-    """Restore tests: upserted on system + date."""
+class RestoreTestImport(_SystemRecordImport):
+    """Restore tests: upserted on system + date.
+
+    Natural key: システムID (or システム名) + 実施日.
+    """
 
     name = "restore_tests"
     title = gettext_lazy("Restore tests")
@@ -297,7 +319,7 @@ class RestoreTestImport(Kind):
     ]
 
     def key(self, values):
-        return (_key(values["system"]), values["tested_on"])
+        return (_key(system_named(values)), values["tested_on"])
 
     def export_queryset(self, user):
         return (
@@ -341,8 +363,11 @@ class RestoreTestImport(Kind):
                 existing[(system.pk, values["tested_on"])] = test
 
 
-class BcpImport(Kind):
-    """ICT-BCP entries: one per system, upserted by system ID."""
+class BcpImport(_SystemRecordImport):
+    """ICT-BCP entries: one per system, upserted by system ID.
+
+    Natural key: システムID (or システム名).
+    """
 
     name = "bcp"
     title = gettext_lazy("ICT-BCP entries")
@@ -438,7 +463,7 @@ class BcpImport(Kind):
     )
 
     def key(self, values):
-        return _key(values["system"])
+        return _key(system_named(values))
 
     def export_queryset(self, user):
         return (
@@ -505,7 +530,10 @@ class BcpImport(Kind):
 
 
 class DrillImport(Kind):
-    """ICT-BCP drills: upserted on date + title."""
+    """ICT-BCP drills: upserted on date + title.
+
+    Natural key: 実施日 + 訓練名.
+    """
 
     name = "drills"
     title = gettext_lazy("ICT-BCP drills")
@@ -567,7 +595,7 @@ class DrillImport(Kind):
     ]
 
     def key(self, values):
-        return (values["held_on"], values["title"])
+        return (values["held_on"], _key(values["title"]))
 
     def export_queryset(self, user):
         return (
@@ -578,7 +606,7 @@ class DrillImport(Kind):
 
     def process(self, rows, ctx):
         existing = {
-            (d.held_on, d.title): d
+            (d.held_on, _key(d.title)): d
             for d in Drill.objects.filter(organisation=ctx.organisation).prefetch_related(
                 "systems", "units"
             )
@@ -595,7 +623,7 @@ class DrillImport(Kind):
                 ("kind", "participants", "scenario", "summary"),
                 text=("scenario", "summary"),
             )
-            drill = existing.get((values["held_on"], values["title"]))
+            drill = existing.get((values["held_on"], _key(values["title"])))
             if drill is None:
                 created = _write(
                     ctx,
@@ -611,7 +639,7 @@ class DrillImport(Kind):
                     ),
                 )
                 if created is not None:
-                    existing[(created.held_on, created.title)] = created
+                    existing[(created.held_on, _key(created.title))] = created
                     ctx.counts["created"] += 1
                 continue
             changes = {k: val for k, val in data.items() if getattr(drill, k) != val}
@@ -642,7 +670,10 @@ class DrillImport(Kind):
 
 
 class FindingImport(Kind):
-    """Drill findings and their actions: upserted on drill (date + title) + finding."""
+    """Drill findings and their actions: upserted on drill (date + title) + finding.
+
+    Natural key: 訓練実施日 + 訓練名 + 課題.
+    """
 
     name = "drill_findings"
     title = gettext_lazy("Drill findings and actions")
@@ -711,7 +742,7 @@ class FindingImport(Kind):
     ]
 
     def key(self, values):
-        return (values["drill_held_on"], values["drill_title"], values["finding"])
+        return (values["drill_held_on"], _key(values["drill_title"]), _key(values["finding"]))
 
     def export_queryset(self, user):
         return (
@@ -722,16 +753,17 @@ class FindingImport(Kind):
 
     def process(self, rows, ctx):
         drills = {
-            (d.held_on, d.title): d for d in Drill.objects.filter(organisation=ctx.organisation)
+            (d.held_on, _key(d.title)): d
+            for d in Drill.objects.filter(organisation=ctx.organisation)
         }
         existing = {
-            (f.drill_id, f.finding): f
+            (f.drill_id, _key(f.finding)): f
             for f in DrillFinding.objects.filter(drill__organisation=ctx.organisation)
         }
         units = unit_resolver(ctx)
         for row in rows:
             values = row.values
-            drill = drills.get((values["drill_held_on"], values["drill_title"]))
+            drill = drills.get((values["drill_held_on"], _key(values["drill_title"])))
             if drill is None:
                 ctx.reject(
                     row,
@@ -745,7 +777,7 @@ class FindingImport(Kind):
                 continue
             data = {"action": values["action"], "action_unit": unit, "due_on": values["due_on"]}
             data.update(_optional(values, ("action_owner",), text=("action_owner",)))
-            found = existing.get((drill.pk, values["finding"]))
+            found = existing.get((drill.pk, _key(values["finding"])))
             status = values.get("status")
             if found is None:
 
@@ -762,7 +794,7 @@ class FindingImport(Kind):
 
                 finding = _write(ctx, row, create)
                 if finding is not None:
-                    existing[(drill.pk, finding.finding)] = finding
+                    existing[(drill.pk, _key(finding.finding))] = finding
                     ctx.counts["created"] += 1
                 continue
             changes = {k: val for k, val in data.items() if getattr(found, k) != val}
@@ -784,8 +816,11 @@ class FindingImport(Kind):
                 ctx.counts["updated"] += 1
 
 
-class OutageImport(Kind):
-    """Outages: upserted on system + start."""
+class OutageImport(_SystemRecordImport):
+    """Outages: upserted on system + start.
+
+    Natural key: システムID (or システム名) + 停止開始 (to the minute).
+    """
 
     name = "outages"
     title = gettext_lazy("Outages")
@@ -820,7 +855,7 @@ class OutageImport(Kind):
     ]
 
     def key(self, values):
-        return (_key(values["system"]), values["started_at"])
+        return (_key(system_named(values)), values["started_at"])
 
     def export_queryset(self, user):
         return (
@@ -830,8 +865,10 @@ class OutageImport(Kind):
         )
 
     def process(self, rows, ctx):
+        # Files give the start to the minute (as exports write it); a start recorded with
+        # seconds (through the API) is still the same outage.
         existing = {
-            (o.system_id, o.started_at): o
+            (o.system_id, o.started_at.replace(second=0, microsecond=0)): o
             for o in Outage.objects.filter(system__organisation=ctx.organisation)
         }
         for row in rows:
@@ -843,7 +880,7 @@ class OutageImport(Kind):
             data.update(_optional(values, ("planned", "note"), text=("note",)))
             if "ended_at" in values:
                 data["ended_at"] = values["ended_at"]
-            found = existing.get((system.pk, values["started_at"]))
+            found = existing.get((system.pk, values["started_at"].replace(second=0, microsecond=0)))
             outage = _write(
                 ctx,
                 row,

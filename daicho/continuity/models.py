@@ -389,7 +389,14 @@ class RestoreTest(SystemRecord):
         verbose_name = _("restore test")
         verbose_name_plural = _("restore tests")
         ordering = ["-tested_on", "-pk"]
-        indexes = [models.Index(fields=["system", "tested_on"])]
+        # The import's natural key (docs/import-keys.md): one restore test per system and day.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["system", "tested_on"],
+                name="continuity_restoretest_unique",
+                violation_error_message=_("A restore test of this system on this day is recorded."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.system.code} {self.tested_on:%Y-%m-%d}"
@@ -489,6 +496,14 @@ class Drill(models.Model):
         verbose_name = _("drill")
         verbose_name_plural = _("drills")
         ordering = ["-held_on", "-pk"]
+        # The import's natural key (docs/import-keys.md): a drill is its date and title.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "held_on", "title"],
+                name="continuity_drill_unique",
+                violation_error_message=_("A drill with this title is recorded on this day."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.held_on:%Y-%m-%d} {self.title}"
@@ -683,7 +698,14 @@ class Outage(SystemRecord):
         verbose_name = _("outage")
         verbose_name_plural = _("outages")
         ordering = ["-started_at", "-pk"]
-        indexes = [models.Index(fields=["system", "started_at"])]
+        # The import's natural key (docs/import-keys.md): one outage of a system per start.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["system", "started_at"],
+                name="continuity_outage_unique",
+                violation_error_message=_("An outage of this system starting then is recorded."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.system.code} {self.started_at:%Y-%m-%d %H:%M} {self.cause}"

@@ -10,17 +10,19 @@ from django.utils.translation import gettext_lazy
 
 from daicho.core import services
 from daicho.core.importing import values as v
-from daicho.core.importing.engine import Field, Kind, header_key, register
+from daicho.core.importing.engine import Field, Kind, register
+from daicho.core.importing.keys import text_key
 from daicho.core.importing.refs import unit_resolver
 from daicho.core.models import OrgUnit, UnitKind
 
-
-def _key(text):
-    return header_key(text or "")
+_key = text_key  # codes and names as keys compare them (NFKC, case, spaces)
 
 
 class UnitImport(Kind):
-    """Units: upsert by code; a parent (by code or name) must exist or come earlier in the file."""
+    """Units: upsert by code; a parent (by code or name) must exist or come earlier in the file.
+
+    Natural key: 組織コード (required: an official unit list always has one).
+    """
 
     name = "units"
     title = gettext_lazy("Units")

@@ -485,6 +485,16 @@ class ImportBatch(models.Model):
     problems = models.JSONField(default=list, blank=True)
     # The uploaded file, kept so a previewed (dry-run) import can be confirmed without re-upload.
     stored_file = models.CharField(max_length=255, blank=True)
+    # A preview (dry run) confirmed from the web: the batch that applied it. Set once, in the
+    # transaction that applied it, so a preview can be confirmed only once.
+    confirmed_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("applied by import"),
+    )
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     rolled_back_at = models.DateTimeField(_("rolled back at"), null=True, blank=True)

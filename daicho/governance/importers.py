@@ -14,16 +14,14 @@ from django.utils.translation import gettext_lazy
 
 from daicho.core.importing import values as v
 from daicho.core.importing.engine import Context, Field, Kind, register
+from daicho.core.importing.keys import text_key
 from daicho.core.importing.refs import unit_resolver
-from daicho.core.importing.values import normalize
 from daicho.core.models import User
 from daicho.governance import selectors, services
 from daicho.governance.models import Consultation, ConsultationChannel, ConsultationTopic
 from daicho.registry.models import InformationSystem
 
-
-def _key(text: str | None) -> str:
-    return normalize(text or "").lower()
+_key = text_key  # codes and names as keys compare them (NFKC, case, spaces)
 
 
 def _iso(value) -> str | None:
@@ -31,7 +29,10 @@ def _iso(value) -> str | None:
 
 
 class ConsultationImport(Kind):
-    """Consultations (支援記録): upsert by date, section and subject."""
+    """Consultations (支援記録): upsert by date, section and subject.
+
+    Natural key: 日付 + 所属 (code or name) + 件名.
+    """
 
     name = "consultations"
     title = gettext_lazy("Consultations")
@@ -106,7 +107,7 @@ class ConsultationImport(Kind):
     ]
 
     def key(self, values):
-        return (values["consulted_on"], _key(values["unit"]), values["subject"])
+        return (values["consulted_on"], _key(values["unit"]), _key(values["subject"]))
 
     def export_queryset(self, user):
         return selectors.consultation_list(user=user).order_by("consulted_on", "pk")
@@ -117,7 +118,7 @@ class ConsultationImport(Kind):
             _key(s.code): s for s in InformationSystem.objects.filter(organisation=ctx.organisation)
         }
         existing = {
-            (c.consulted_on, c.unit_id, c.subject): c
+            (c.consulted_on, c.unit_id, _key(c.subject)): c
             for c in Consultation.objects.filter(organisation=ctx.organisation)
         }
         users: dict[str, User | None] = {}
@@ -146,16 +147,17 @@ class ConsultationImport(Kind):
             saving = values.get("cost_saving")
             if saving is None:
                 saving = values.get("cost_saving_thousand_yen")
-            data = {
-                "system": system,
-                "topic": values["topic"],
-                "channel": values["channel"],
-                "result": values.get("result") or "",
-                "cost_saving": saving or 0,
-            }
+            # Only the columns the file has: a list without 対応結果 keeps the results recorded.
+            data = {"topic": values["topic"], "channel": values["channel"]}
+            if "system" in values:
+                data["system"] = system
+            if "result" in values:
+                data["result"] = values["result"] or ""
+            if "cost_saving" in values or "cost_saving_thousand_yen" in values:
+                data["cost_saving"] = saving or 0
             if handled_by is not None:
                 data["handled_by"] = handled_by
-            found = existing.get((values["consulted_on"], unit.pk, values["subject"]))
+            found = existing.get((values["consulted_on"], unit.pk, _key(values["subject"])))
             try:
                 record = ctx.upsert(
                     found,
@@ -170,7 +172,7 @@ class ConsultationImport(Kind):
                         **data,
                     ),
                 )
-                existing[(record.consulted_on, record.unit_id, record.subject)] = record
+                existing[(record.consulted_on, record.unit_id, _key(record.subject))] = record
             except ValidationError as exc:
                 ctx.reject_validation(row, exc)
             except PermissionDenied as exc:

@@ -348,6 +348,16 @@ class Consultation(models.Model):
         verbose_name_plural = _("consultations")
         ordering = ["-consulted_on", "-pk"]
         indexes = [models.Index(fields=["organisation", "consulted_on"])]
+        # The import's natural key (docs/import-keys.md): date, section and subject.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "consulted_on", "unit", "subject"],
+                name="governance_consultation_unique",
+                violation_error_message=_(
+                    "A consultation of this section with this subject is recorded on this day."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.consulted_on:%Y-%m-%d} {self.subject}"

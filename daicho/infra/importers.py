@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from daicho.core.importing import values as v
 from daicho.core.importing.engine import Context, Field, Kind, Row, register
-from daicho.core.importing.values import normalize
+from daicho.core.importing.keys import text_key
 from daicho.infra import selectors, services
 from daicho.infra.models import (
     CloudService,
@@ -26,11 +26,9 @@ from daicho.infra.models import (
     VdiUsage,
 )
 from daicho.lifecycle.matching import Resolver
-from daicho.registry.importers import system_lookup
+from daicho.registry.importers import system_columns_check, system_lookup, system_named
 
-
-def _key(text: str | None) -> str:
-    return normalize(text or "").lower()
+_key = text_key  # codes and names as keys compare them (NFKC, case, spaces)
 
 
 def _iso(value) -> str | None:
@@ -72,7 +70,10 @@ class ServerImport(Kind):
     """Physical servers, virtualization hosts and VMs: upsert by name in the organisation.
 
     Hosts come before their VMs in the same file or already exist. A changed host or site is
-    recorded in the placement history from --effective (default today)."""
+    recorded in the placement history from --effective (default today).
+
+    Natural key: 名称 (a server's name is unique in the organisation).
+    """
 
     name = "servers"
     title = gettext_lazy("Servers")
@@ -306,7 +307,10 @@ class ServerImport(Kind):
 
 
 class CloudServiceImport(Kind):
-    """Cloud services and the systems on them: upsert by name."""
+    """Cloud services and the systems on them: upsert by name.
+
+    Natural key: サービス名.
+    """
 
     name = "cloud-services"
     title = gettext_lazy("Cloud services")
@@ -452,7 +456,10 @@ class CloudServiceImport(Kind):
 
 
 class VdiImport(Kind):
-    """Seats in use per VDI pool and date (the pool is created when new)."""
+    """Seats in use per VDI pool and date (the pool is created when new).
+
+    Natural key: プール名 + 計測日.
+    """
 
     name = "vdi"
     title = gettext_lazy("Virtual desktops (seats in use)")
@@ -570,7 +577,10 @@ class VdiImport(Kind):
 
 
 class ComponentImport(Kind):
-    """Software a system is built on: upsert by system + server + product as written."""
+    """Software a system is built on: upsert by system + server + product as written.
+
+    Natural key: システムID (or システム名) + サーバ (blank: none) + 製品名.
+    """
 
     name = "components"
     title = gettext_lazy("System components")
@@ -579,10 +589,10 @@ class ComponentImport(Kind):
             "system",
             "システムID",
             v.text(200),
-            required=True,
             get=lambda c: c.system.code,
             example="S0001",
         ),
+        Field("system_name", "システム名", v.text(200)),  # a list kept by system name
         Field(
             "product",
             "製品名",
@@ -601,8 +611,11 @@ class ComponentImport(Kind):
         Field("role", "用途", v.text(100), get=lambda c: c.role, example="アプリケーションサーバ"),
     ]
 
+    def check(self, headers):
+        return system_columns_check(headers)
+
     def key(self, values):
-        return (_key(values["system"]), _key(values.get("server")), _key(values["product"]))
+        return (_key(system_named(values)), _key(values.get("server")), _key(values["product"]))
 
     def export_queryset(self, user):
         return (
@@ -617,10 +630,24 @@ class ComponentImport(Kind):
                 _key(s.name): s for s in Server.objects.filter(organisation=ctx.organisation)
             }
         servers = ctx.cache["component_servers"]
+        if "components" not in ctx.cache:
+            ctx.cache["components"] = {
+                (c.system_id, c.server_id, _key(c.name)): c
+                for c in SoftwareComponent.objects.filter(organisation=ctx.organisation)
+            }
+        components = ctx.cache["components"]
         for row in rows:
             values = row.values
-            ok, system = _system(ctx, row)
-            if not ok:
+            named = system_named(values)
+            system = system_lookup(ctx).get(_key(named))
+            if system is None:
+                ctx.reject(
+                    row,
+                    "system_name" if named and not values.get("system") else "system",
+                    _("No such system: %(system)s") % {"system": named}
+                    if named
+                    else _("Give the system's ID or name."),
+                )
                 continue
             server = None
             if values.get("server"):
@@ -632,11 +659,10 @@ class ComponentImport(Kind):
                         _("No such server: %(server)s") % {"server": values["server"]},
                     )
                     continue
-            existing = SoftwareComponent.objects.filter(
-                system=system, server=server, name=values["product"]
-            ).first()
-            data = {"role": values.get("role") or ""}
-            _write(
+            key = (system.pk, server.pk if server else None, _key(values["product"]))
+            existing = components.get(key)
+            data = {"role": values["role"] or ""} if "role" in values else {}
+            component = _write(
                 ctx,
                 row,
                 {"name": "product"},
@@ -655,6 +681,8 @@ class ComponentImport(Kind):
                     ),
                 ),
             )
+            if component is not None:
+                components[key] = component
 
 
 def register_kinds() -> None:

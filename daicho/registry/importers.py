@@ -21,6 +21,7 @@ from daicho.core import audit, bulk
 from daicho.core.audit import Action
 from daicho.core.importing import values as v
 from daicho.core.importing.engine import Context, Field, Kind, Row, RowParser, register
+from daicho.core.importing.keys import text_key
 from daicho.core.importing.refs import unit_resolver
 from daicho.core.importing.values import normalize
 from daicho.registry import selectors, services
@@ -50,9 +51,7 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
-@functools.lru_cache(maxsize=65536)  # the same codes and names repeat on every row
-def _key(text: str | None) -> str:
-    return normalize(text or "").lower()
+_key = text_key  # codes and names as keys compare them (NFKC, case, spaces)
 
 
 def _next_code(existing: set[str], prefix: str, width: int) -> str:
@@ -79,6 +78,18 @@ def system_lookup(ctx: Context) -> dict[str, InformationSystem]:
             lookup.setdefault(_key(s.name), s)
         ctx.cache["system_lookup"] = lookup
     return ctx.cache["system_lookup"]
+
+
+def system_named(values: dict[str, Any]) -> str:
+    """The system a row names: its システムID, else its システム名 (ledgers kept by name)."""
+    return values.get("system") or values.get("system_name") or ""
+
+
+def system_columns_check(headers: set[str]) -> list[str]:
+    """A kind whose rows name a system needs its システムID or its システム名 column."""
+    if "system" in headers or "system_name" in headers:
+        return []
+    return [_("Required column missing: システムID [system] or システム名 [system_name]")]
 
 
 _COMPANY_FORMS = {"(株)": "株式会社", "(有)": "有限会社", "(合)": "合同会社", "(同)": "合同会社"}
@@ -157,7 +168,10 @@ class Vendors:
 
 
 class SystemImport(Kind):
-    """Information systems: upsert by system ID, else by name within the organisation."""
+    """Information systems: upsert by system ID, else by name within the organisation.
+
+    Natural key: システムID; a row without one, システム名 (a new system gets the next free ID).
+    """
 
     name = "systems"
     title = gettext_lazy("Information systems")
@@ -287,7 +301,9 @@ class SystemImport(Kind):
     nullable = ("in_service_from", "retired_on", "vendor")
 
     def key(self, values):
-        return ("code", _key(values["code"])) if values.get("code") else ("name", values["name"])
+        if values.get("code"):
+            return ("code", _key(values["code"]))
+        return ("name", _key(values["name"]))
 
     def export_queryset(self, user):
         return (
@@ -307,7 +323,7 @@ class SystemImport(Kind):
             systems = list(InformationSystem.objects.filter(organisation=ctx.organisation))
             ctx.cache["systems"] = {
                 "code": {_key(s.code): s for s in systems},
-                "name": {s.name: s for s in systems},
+                "name": {_key(s.name): s for s in systems},
             }
         by = ctx.cache["systems"]
         units = unit_resolver(ctx)
@@ -340,7 +356,7 @@ class SystemImport(Kind):
             existing = (
                 by["code"].get(_key(values["code"]))
                 if values.get("code")
-                else by["name"].get(values["name"])
+                else by["name"].get(_key(values["name"]))
             )
             try:
                 system = ctx.upsert(
@@ -352,7 +368,7 @@ class SystemImport(Kind):
                     create=partial(self._create, ctx, values.get("code"), by["code"], data),
                 )
                 by["code"][_key(system.code)] = system
-                by["name"][system.name] = system
+                by["name"][_key(system.name)] = system
             except ValidationError as exc:
                 ctx.reject_validation(row, exc, self.columns)
             except PermissionDenied as exc:
@@ -366,7 +382,11 @@ KEY_FIELDS = ("system_id", "fiscal_year", "basis", "category", "item_id")  # of 
 
 
 class CostImport(Kind):
-    """Cost lines: upsert on system + fiscal year + basis + category + cost item."""
+    """Cost lines: upsert on system + fiscal year + basis + category + cost item.
+
+    Natural key: システムID (or システム名) + 年度 + 予算決算 + 経費区分 + 費目 (its code or name);
+    the same line twice in one file is found once the names are resolved.
+    """
 
     name = "costs"
     title = gettext_lazy("Costs")
@@ -436,11 +456,7 @@ class CostImport(Kind):
     ]
 
     def check(self, headers):
-        problems = []
-        if "system" not in headers and "system_name" not in headers:
-            problems.append(
-                _("Required column missing: system (システムID) or system_name (システム名)")
-            )
+        problems = system_columns_check(headers)
         if "amount" not in headers and "amount_thousand_yen" not in headers:
             problems.append(
                 _(
@@ -566,17 +582,16 @@ class CostImport(Kind):
         amount, note or None), or None when it names what does not exist or may not be edited."""
         systems, editable, _items = self._lookups(ctx)
         values = row.values
-        # The system by its ID, or by its name in a file that has no ID column.
-        column = "system" if values.get("system") or "system_name" not in values else "system_name"
-        text = values.get(column) or ""
-        system = systems.get(_key(text)) if text else None
+        named = system_named(values)
+        system = systems.get(_key(named))
         if system is None:
+            column = "system_name" if named and not values.get("system") else "system"
             ctx.reject(
                 row,
                 column,
-                _("No such system: %(system)s") % {"system": text}
-                if text
-                else _("This column must not be empty."),
+                _("No such system: %(system)s") % {"system": named}
+                if named
+                else _("Give the system's ID or name."),
             )
             return None
         if system.pk not in editable:
@@ -732,6 +747,7 @@ class _PlainCostRow:
         self.enabled = "amount" in positions and "amount_thousand_yen" not in positions
         if not self.enabled:
             return
+        # A file without システムID names its systems by システム名 (only checked otherwise).
         system = "system" if "system" in positions else "system_name"
         columns = (system, "fiscal_year", "basis", "category", "item")
         self.keys = [(positions[c], {}) for c in columns]  # (cell index, text → resolved)
@@ -778,7 +794,8 @@ class _PlainCostRow:
         if not self.enabled:
             return
         for (index, texts), value in zip(self.keys, line[1:6], strict=True):
-            # An empty system ID resolved by the row's system name must not stand for others.
+            # A blank cell resolved through another column (a blank システムID, the system
+            # given by its name) says nothing about the rows after it.
             if len(texts) < self.LIMIT and cells[index]:
                 texts[cells[index]] = value
         if self.note is not None and len(self.notes) < self.LIMIT:
@@ -926,7 +943,11 @@ class CostItemImport(Kind):
 
 
 class VendorImport(Kind):
-    """Vendors: upsert by vendor ID, else by name."""
+    """Vendors: upsert by vendor ID, else by corporate number, else by name.
+
+    Natural key: 事業者ID; a row without one, 法人番号, else 事業者名 (a vendor known by name
+    without a corporate number takes the row's); a new vendor gets the next free ID.
+    """
 
     name = "vendors"
     title = gettext_lazy("Vendors")
@@ -961,6 +982,8 @@ class VendorImport(Kind):
     def key(self, values):
         if values.get("code"):
             return ("code", _key(values["code"]))
+        if values.get("corporate_number"):
+            return ("corporate_number", values["corporate_number"])
         return ("name", _vendor_key(values["name"]))
 
     def export_queryset(self, user):
@@ -975,15 +998,22 @@ class VendorImport(Kind):
     def process(self, rows, ctx):
         vendors = list(Vendor.objects.filter(organisation=ctx.organisation))
         by_code = {_key(x.code): x for x in vendors}
+        by_number = {x.corporate_number: x for x in vendors if x.corporate_number}
         by_name = {_vendor_key(x.name): x for x in vendors}
         for row in rows:
             values = row.values
             data = {k: (val or "") for k, val in values.items() if k != "code"}
-            existing = (
-                by_code.get(_key(values["code"]))
-                if values.get("code")
-                else by_name.get(_vendor_key(values["name"]))
-            )
+            if values.get("code"):
+                existing = by_code.get(_key(values["code"]))
+            else:
+                number = values.get("corporate_number")
+                existing = by_number.get(number) if number else None
+                if existing is None:
+                    # By name, unless that vendor's corporate number says it is another company
+                    # (a vendor created from a name in a system ledger has none yet).
+                    named = by_name.get(_vendor_key(values["name"]))
+                    if named is not None and not (number and named.corporate_number):
+                        existing = named
             try:
                 vendor = ctx.upsert(
                     existing,
@@ -993,6 +1023,8 @@ class VendorImport(Kind):
                 )
                 by_code[_key(vendor.code)] = vendor
                 by_name[_vendor_key(vendor.name)] = vendor
+                if vendor.corporate_number:
+                    by_number[vendor.corporate_number] = vendor
             except ValidationError as exc:
                 ctx.reject_validation(row, exc)
             except PermissionDenied as exc:
@@ -1004,12 +1036,16 @@ SEPARATORS = re.compile(r"[\s,、，;；]+")
 
 
 class ContractImport(Kind):
-    """Contracts: upsert by contract ID."""
+    """Contracts: upsert by contract ID, else by title, vendor and start.
+
+    Natural key: 契約ID; a row without one, 件名 + 事業者 + 契約開始日 (a new contract gets the
+    next free ID).
+    """
 
     name = "contracts"
     title = gettext_lazy("Contracts")
     fields = [
-        Field("code", "契約ID", v.code(30), required=True, get=lambda c: c.code, example="R6-0012"),
+        Field("code", "契約ID", v.code(30), get=lambda c: c.code, example="R6-0012"),
         Field(
             "title",
             "件名",
@@ -1089,7 +1125,9 @@ class ContractImport(Kind):
     ]
 
     def key(self, values):
-        return _key(values["code"])
+        if values.get("code"):
+            return ("code", _key(values["code"]))
+        return ("title", _key(values["title"]), _key(values["vendor"]), values["start_on"])
 
     def export_queryset(self, user):
         return (
@@ -1111,6 +1149,7 @@ class ContractImport(Kind):
                 "systems"
             )
         }
+        by_title = {(_key(c.title), c.vendor_id, c.start_on): c for c in contracts.values()}
         for row in rows:
             values = row.values
             unit = units.find(row, "owner_unit", values["owner_unit"])
@@ -1146,7 +1185,10 @@ class ContractImport(Kind):
                 data["note"] = values["note"] or ""
             if "green" in values:
                 data["green"] = values["green"] or ""
-            existing = contracts.get(_key(values["code"]))
+            if values.get("code"):
+                existing = contracts.get(_key(values["code"]))
+            else:
+                existing = by_title.get((_key(values["title"]), vendor.pk, values["start_on"]))
             try:
                 if existing is not None:
                     changes = {k: val for k, val in data.items() if getattr(existing, k) != val}
@@ -1163,11 +1205,14 @@ class ContractImport(Kind):
                 else:
                     contract = services.contract_create(
                         organisation=ctx.organisation,
-                        code=values["code"],
+                        code=values.get("code") or _next_code(set(contracts), "C", 4),
                         systems=linked or [],
                         **data,
                     )
                     contracts[_key(contract.code)] = contract
+                    by_title[(_key(contract.title), contract.vendor_id, contract.start_on)] = (
+                        contract
+                    )
                     ctx.counts["created"] += 1
             except ValidationError as exc:
                 ctx.reject_validation(row, exc)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import partial
 
 from django.db import transaction
@@ -9,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from daicho.continuity.importers import _iso, _key, _many, _optional, _write
+from daicho.core import wareki
 from daicho.core.importing import values as v
 from daicho.core.importing.engine import Field, Kind, register
 from daicho.core.importing.refs import unit_resolver
@@ -26,7 +28,10 @@ from daicho.security.models import (
 
 
 class IncidentImport(Kind):
-    """Security incidents: upserted by incident number (a row without one gets the next)."""
+    """Security incidents: upserted by incident number (a row without one gets the next).
+
+    Natural key: 事故番号; a row without one, 発生日 + 発生所属 (code or name) + 件名.
+    """
 
     name = "incidents"
     title = gettext_lazy("Security incidents")
@@ -132,7 +137,9 @@ class IncidentImport(Kind):
     )
 
     def key(self, values):
-        return _key(values["code"]) if values.get("code") else None
+        if values.get("code"):
+            return ("code", _key(values["code"]))
+        return (values["occurred_on"], _key(values["unit"]), _key(values["title"]))
 
     def export_queryset(self, user):
         return (
@@ -143,12 +150,13 @@ class IncidentImport(Kind):
         )
 
     def process(self, rows, ctx):
-        existing = {
-            _key(i.code): i
-            for i in Incident.objects.filter(organisation=ctx.organisation).prefetch_related(
-                "systems"
-            )
-        }
+        incidents = list(
+            Incident.objects.filter(organisation=ctx.organisation).prefetch_related("systems")
+        )
+        existing = {_key(i.code): i for i in incidents}
+        by_title: dict[tuple, list[Incident]] = {}  # (date, unit, title) -> incidents
+        for incident in incidents:
+            by_title.setdefault(_natural(incident), []).append(incident)
         units = unit_resolver(ctx)
         by_code = {_key(s.code): s for s in system_lookup(ctx).values()}
         for row in rows:
@@ -162,7 +170,25 @@ class IncidentImport(Kind):
             if "personal_records" in values and values["personal_records"] is None:
                 data["personal_records"] = None
             status = values.get("status")
-            found = existing.get(_key(values["code"])) if values.get("code") else None
+            if values.get("code"):
+                found = existing.get(_key(values["code"]))
+            else:
+                matches = by_title.get((values["occurred_on"], unit.pk, _key(values["title"])), [])
+                if len(matches) > 1:
+                    ctx.reject(
+                        row,
+                        "title",
+                        _(
+                            "%(count)d incidents of this date and unit have this title "
+                            "(%(codes)s): give the incident number of the one meant."
+                        )
+                        % {
+                            "count": len(matches),
+                            "codes": "、".join(sorted(i.code for i in matches)),
+                        },
+                    )
+                    continue
+                found = matches[0] if matches else None
             if found is None:
 
                 def create(data=data, systems=systems, values=values, status=status):
@@ -180,6 +206,7 @@ class IncidentImport(Kind):
                 incident = _write(ctx, row, create)
                 if incident is not None:
                     existing[_key(incident.code)] = incident
+                    by_title.setdefault(_natural(incident), []).append(incident)
                     ctx.counts["created"] += 1
                 continue
             changes = {k: val for k, val in data.items() if getattr(found, k) != val}
@@ -212,9 +239,17 @@ class IncidentImport(Kind):
                 ctx.counts["updated"] += 1
 
 
+def _natural(incident: Incident) -> tuple:
+    return (incident.occurred_on, incident.unit_id, _key(incident.title))
+
+
 class AttendanceImport(Kind):
-    """Training attendance: upserted on session + staff number; a session named by its ID is
-    created when the row gives its date, title and topic."""
+    """Training attendance: upserted on session + staff number. A session is named by its ID,
+    or by its title and date; one the ledger lacks is created when the row gives its title,
+    date and topic (with the next free ID of its fiscal year, T2014-03, when it has none).
+
+    Natural key: 研修ID (or 研修名 + 実施日) + 職員番号.
+    """
 
     name = "training_attendance"
     title = gettext_lazy("Training attendance")
@@ -223,7 +258,6 @@ class AttendanceImport(Kind):
             "session",
             "研修ID",
             v.code(30),
-            required=True,
             get=lambda a: a.session.code,
             example="R6-SEC-01",
         ),
@@ -266,8 +300,19 @@ class AttendanceImport(Kind):
         Field("attended", "出席", v.boolean, get=lambda a: a.attended, example="あり"),
     ]
 
+    def check(self, headers):
+        if "session" in headers or {"session_title", "held_on"} <= headers:
+            return []
+        return [
+            _(
+                "Required column missing: 研修ID [session], or 研修名 [session_title] and "
+                "実施日 [held_on]"
+            )
+        ]
+
     def key(self, values):
-        return (_key(values["session"]), _key(values["staff_id"]))
+        session = _session_key(values)
+        return None if session is None else (session, _key(values["staff_id"]))
 
     def export_queryset(self, user):
         return (
@@ -277,54 +322,40 @@ class AttendanceImport(Kind):
         )
 
     def process(self, rows, ctx):
-        sessions = {
-            _key(s.code): s for s in TrainingSession.objects.filter(organisation=ctx.organisation)
-        }
+        if "sessions" not in ctx.cache:
+            sessions = list(TrainingSession.objects.filter(organisation=ctx.organisation))
+            ctx.cache["sessions"] = {
+                **{("title", s.held_on, _key(s.title)): s for s in sessions},
+                **{("code", _key(s.code)): s for s in sessions},
+            }
+        sessions = ctx.cache["sessions"]
         existing = {
-            (a.session_id, a.staff_id): a
+            (a.session_id, _key(a.staff_id)): a
             for a in Attendance.objects.filter(session__organisation=ctx.organisation)
         }
         units = unit_resolver(ctx)
         for row in rows:
             values = row.values
-            session = sessions.get(_key(values["session"]))
-            if session is None:
-                if not (
-                    values.get("session_title") and values.get("held_on") and values.get("topic")
-                ):
-                    ctx.reject(
-                        row,
-                        "session",
-                        _(
-                            "No such training session: %(code)s (give its title, date and topic to "
-                            "create it)."
-                        )
-                        % {"code": values["session"]},
-                    )
-                    continue
-                session = _write(
-                    ctx,
+            key = _session_key(values)
+            if key is None:
+                ctx.reject(
                     row,
-                    partial(
-                        services.training_create,
-                        organisation=ctx.organisation,
-                        code=values["session"],
-                        held_on=values["held_on"],
-                        title=values["session_title"],
-                        topic=values["topic"],
-                    ),
+                    "session",
+                    _("Give the session's ID, or its title and date."),
                 )
+                continue
+            session = sessions.get(key)
+            if session is None:
+                session = self._create_session(row, ctx, sessions)
                 if session is None:
                     continue
-                sessions[_key(session.code)] = session
-                ctx.created("sessions", f"{session.code} {session.title}")
             unit = units.find(row, "unit", values["unit"])
             if unit is None:
                 continue
             data = {"name": values["name"], "unit": unit}
             if values.get("attended") is not None:
                 data["attended"] = values["attended"]
-            found = existing.get((session.pk, values["staff_id"]))
+            found = existing.get((session.pk, _key(values["staff_id"])))
             record = _write(
                 ctx,
                 row,
@@ -344,7 +375,64 @@ class AttendanceImport(Kind):
                 ),
             )
             if record is not None:
-                existing[(session.pk, record.staff_id)] = record
+                existing[(session.pk, _key(record.staff_id))] = record
+
+    def _create_session(self, row, ctx, sessions: dict) -> TrainingSession | None:
+        """The session a row names that the ledger lacks, created (and listed) when allowed."""
+        values = row.values
+        named = values.get("session") or values.get("session_title")
+        if not ctx.may_create("sessions"):
+            ctx.refuse_missing(
+                row, "session" if values.get("session") else "session_title", "sessions", named
+            )
+            return None
+        if not (values.get("session_title") and values.get("held_on") and values.get("topic")):
+            ctx.reject(
+                row,
+                "session",
+                _(
+                    "No such training session: %(code)s (give its title, date and topic to "
+                    "create it)."
+                )
+                % {"code": named},
+            )
+            return None
+        session = _write(
+            ctx,
+            row,
+            partial(
+                services.training_create,
+                organisation=ctx.organisation,
+                code=values.get("session") or _next_session_code(sessions, values["held_on"]),
+                held_on=values["held_on"],
+                title=values["session_title"],
+                topic=values["topic"],
+            ),
+        )
+        if session is not None:
+            sessions[("code", _key(session.code))] = session
+            sessions[("title", session.held_on, _key(session.title))] = session
+            ctx.created("sessions", f"{session.code} {session.title}")
+        return session
+
+
+def _session_key(values: dict) -> tuple | None:
+    """How a row names its session: by ID, else by date and title (None: it does not)."""
+    if values.get("session"):
+        return ("code", _key(values["session"]))
+    if values.get("session_title") and values.get("held_on"):
+        return ("title", values["held_on"], _key(values["session_title"]))
+    return None
+
+
+def _next_session_code(sessions: dict, held_on) -> str:
+    """The next free session ID of the fiscal year of ``held_on``: T2014-01, T2014-02, …"""
+    fy = wareki.fiscal_year_of(held_on)
+    pattern = re.compile(rf"t{fy}-(\d+)")
+    numbers = [
+        int(m.group(1)) for key in sessions if key[0] == "code" and (m := pattern.fullmatch(key[1]))
+    ]
+    return f"T{fy}-{(max(numbers) + 1 if numbers else 1):02d}"
 
 
 def _current(attendance: Attendance) -> dict:

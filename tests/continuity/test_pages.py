@@ -189,7 +189,7 @@ def test_lists_do_not_grow_with_rows(client, world, as_user):
                     organisation=world.org,
                     held_on=datetime.date(2014, 11, 1 + i),
                     kind="desk",
-                    title=f"訓練{i}",
+                    title=f"訓練{n}-{i}",  # date + title is a drill's key
                     systems=[system],
                     units=[world.section_b],
                 )

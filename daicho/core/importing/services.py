@@ -116,33 +116,58 @@ def preview_in_background(
     return token
 
 
+class AlreadyConfirmed(Exception):
+    """The preview was confirmed before: `batch` is the import that applied it."""
+
+    def __init__(self, batch: ImportBatch):
+        super().__init__(batch.batch_id)
+        self.batch = batch
+
+
 def import_confirm(*, preview: ImportBatch, user: User) -> engine.Result:
-    """Run a previewed import for real, with the options it was previewed with."""
-    if preview.status != ImportStatus.DRY_RUN or not preview.stored_file:
-        raise ValidationError(_("Only a preview can be confirmed."))
-    if preview.user_id != user.pk:
-        raise PermissionDenied(_("Only the person who uploaded the file can confirm it."))
-    if not os.path.exists(preview.stored_file):
-        raise ValidationError(_("The uploaded file is no longer kept; upload it again."))
-    options = preview.options
-    result = engine.run(
-        kind=preview.kind,
-        source=preview.stored_file,
-        name=preview.file_name,
-        organisation=preview.organisation,
-        user=user,
-        dry_run=False,
-        skip_invalid=options.get("skip_invalid", False),
-        refuse=options.get("refuse") or (),
-        create_refs=options.get("create_refs", True),
-        mapping=options.get("map") or None,
-        sheet=options.get("sheet") or None,
-        encoding=options.get("encoding") or None,
-        effective=parse_date(options.get("effective") or "") if options.get("effective") else None,
-        device=options.get("device") or None,
-    )
-    result.batch.stored_file = preview.stored_file
-    result.batch.save(update_fields=["stored_file"])
+    """Run a previewed import for real, with the options it was previewed with; once only.
+
+    The preview's row is locked for the whole import and records the batch that applied it,
+    in the same transaction: a second confirmation, even one sent at the same moment (a
+    double click, a resent form), waits for the first and then raises AlreadyConfirmed with
+    the applied batch, writing nothing."""
+    with transaction.atomic():
+        # SQLite takes its write lock when the transaction begins (transaction_mode IMMEDIATE),
+        # PostgreSQL the row's lock here: either way the second request reads after the first
+        # committed.
+        preview = ImportBatch.objects.select_for_update().get(pk=preview.pk)
+        if preview.user_id != user.pk:
+            raise PermissionDenied(_("Only the person who uploaded the file can confirm it."))
+        if preview.confirmed_by_id is not None:
+            raise AlreadyConfirmed(ImportBatch.objects.get(pk=preview.confirmed_by_id))
+        if preview.status != ImportStatus.DRY_RUN or not preview.stored_file:
+            raise ValidationError(_("Only a preview can be confirmed."))
+        if not os.path.exists(preview.stored_file):
+            raise ValidationError(_("The uploaded file is no longer kept; upload it again."))
+        options = preview.options
+        result = engine.run(
+            kind=preview.kind,
+            source=preview.stored_file,
+            name=preview.file_name,
+            organisation=preview.organisation,
+            user=user,
+            dry_run=False,
+            skip_invalid=options.get("skip_invalid", False),
+            refuse=options.get("refuse") or (),
+            create_refs=options.get("create_refs", True),
+            mapping=options.get("map") or None,
+            sheet=options.get("sheet") or None,
+            encoding=options.get("encoding") or None,
+            effective=parse_date(options.get("effective") or "")
+            if options.get("effective")
+            else None,
+            device=options.get("device") or None,
+        )
+        result.batch.stored_file = preview.stored_file
+        result.batch.save(update_fields=["stored_file"])
+        if result.batch.status == ImportStatus.APPLIED:
+            preview.confirmed_by = result.batch
+            preview.save(update_fields=["confirmed_by"])
     return result
 
 

@@ -182,6 +182,7 @@ class ImportDetailView(LoginRequiredMixin, View):
                     for reference, names in batch.created_refs.items()
                 ],
                 "can_confirm": batch.status == ImportStatus.DRY_RUN
+                and batch.confirmed_by_id is None
                 and batch.user_id == request.user.pk
                 and (batch.rejected == 0 or batch.options.get("skip_invalid")),
                 "can_rollback": batch.status == ImportStatus.APPLIED
@@ -203,6 +204,12 @@ class ImportConfirmView(LoginRequiredMixin, View):
         preview = get_object_or_404(batches_visible_to(request.user), pk=pk)
         try:
             result = services.import_confirm(preview=preview, user=request.user)
+        except services.AlreadyConfirmed as exc:
+            messages.info(
+                request,
+                _("This preview was already imported; nothing was imported again."),
+            )
+            return redirect(exc.batch.get_absolute_url())
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect(preview.get_absolute_url())

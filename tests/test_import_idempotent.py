@@ -1,0 +1,55 @@
+"""Every kind's export imports back unchanged, as CSV and as XLSX, however often it is imported.
+
+The demo (every area filled) is loaded once for this module, inside a transaction rolled back at
+the end; each test exports one kind with `daicho export` and imports the file twice: neither run
+creates, updates or rejects a row, and neither writes an audit event.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from daicho.core.importing import engine
+from daicho.core.models import AuditEvent, Organisation
+from daicho.core.permissions import TRUSTED
+from tests.test_import_office_files import excluded_kinds
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("demo", "--no-migrate", stdout=io.StringIO())
+        yield Organisation.objects.get(code="330001")
+        transaction.set_rollback(True)
+
+
+pytestmark = pytest.mark.django_db
+
+KINDS = sorted(set(engine.kinds()) - excluded_kinds())
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_an_export_imports_back_twice_with_no_change(demo, tmp_path, kind, fmt):
+    records = engine.kinds()[kind].export_queryset(TRUSTED).count()
+    assert records > 0, f"the demo has no {kind}: this test would prove nothing"
+    path = tmp_path / f"{kind}.{fmt}"
+    call_command("export", kind, "-o", str(path), stderr=io.StringIO())
+    events = AuditEvent.objects.count()
+    for run in ("first", "second"):
+        result = engine.run(kind=kind, source=str(path), organisation=demo)
+        batch = result.batch
+        assert not result.problems, (run, [p.as_dict() for p in result.problems[:5]])
+        assert batch.status == "applied"
+        assert (batch.created, batch.updated, batch.unchanged, batch.rejected) == (
+            0,
+            0,
+            records,
+            0,
+        ), run
+        assert batch.created_refs == {}
+        assert AuditEvent.objects.count() == events, run
