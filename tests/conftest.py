@@ -117,3 +117,17 @@ def as_user():
 def _fast_passwords(settings):
     """Tests do not need a slow password hash."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language (Japanese), as a new request or CLI run does.
+
+    A request with the English cookie leaves English active in the thread (LocaleMiddleware
+    activates a language and nothing resets it), which made messages depend on test order."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
