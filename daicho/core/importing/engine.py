@@ -447,10 +447,7 @@ class Result:
             "columns": self.columns,
             "error": self.fatal or None,
             "skipped": [{**note, "message": note_text(note)} for note in self.notes],
-            "groups": [
-                {**group, "rows": sorted(set(g.rows)) if group["count"] else []}
-                for g, group in zip(self.sorted_groups(), self.group_dicts(), strict=True)
-            ],
+            "groups": self.group_dicts(with_rows=True),
             "problems": [p.as_dict() for p in self.problems],
         }
 
@@ -467,24 +464,27 @@ class Result:
         label = header or (the_kind.label_of(column) if the_kind else column)
         return f"{label} [{column}]"
 
-    def group_dicts(self, ranges_limit: int | None = None) -> list[dict[str, Any]]:
+    def group_dicts(
+        self, ranges_limit: int | None = None, *, with_rows: bool = False
+    ) -> list[dict[str, Any]]:
         """The groups as kept in the batch: column, the user's header, message, first value,
-        count, rows as ranges and as text."""
+        count, rows as ranges and as text (and, ``with_rows``, every row number: --json)."""
         groups = []
         for g in self.sorted_groups():
-            ranges = g.ranges(ranges_limit) if any(g.rows) else []
-            count = len(set(g.rows)) if any(g.rows) else 0
-            groups.append(
-                {
-                    "column": g.column,
-                    "header": self.header_of(g.column),
-                    "message": g.message,
-                    "value": g.value,
-                    "count": count,
-                    "ranges": ranges,
-                    "rows_text": rows_text(ranges, count),
-                }
-            )
+            rows = sorted(set(g.rows)) if any(g.rows) else []  # a file-level problem has none
+            ranges = g.ranges(ranges_limit) if rows else []
+            group = {
+                "column": g.column,
+                "header": self.header_of(g.column),
+                "message": g.message,
+                "value": g.value,
+                "count": len(rows),
+                "ranges": ranges,
+                "rows_text": rows_text(ranges, len(rows)),
+            }
+            if with_rows:
+                group["rows"] = rows
+            groups.append(group)
         return groups
 
 
