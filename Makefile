@@ -41,6 +41,7 @@ format: install
 
 bench: install
 	$(BIN)/python bench/registry_list.py
+	$(BIN)/python bench/pages.py
 
 ## make messages: refresh the Japanese catalogue (keeps translations; lists what is missing)
 messages: install
