@@ -270,6 +270,11 @@ MEDIA_ROOT = Path(env.str("DAICHO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "media/"  # never served directly: attachments go through a permission-checked view
 DAICHO_MAX_UPLOAD_BYTES = env.int("DAICHO_MAX_UPLOAD_MB", default=20) * 1024 * 1024
 DAICHO_MAX_IMPORT_BYTES = env.int("DAICHO_MAX_IMPORT_MB", default=200) * 1024 * 1024
+# Zip members (the parts of an XLSX, the files of a SWID tag zip) are checked before they are
+# read: none may unpack to more than DAICHO_MAX_UNZIPPED_MB, nor (above 1 MB) at a higher
+# compression ratio than DAICHO_MAX_UNZIP_RATIO — a 1 MB file cannot unpack to gigabytes.
+DAICHO_MAX_UNZIPPED_BYTES = env.int("DAICHO_MAX_UNZIPPED_MB", default=200) * 1024 * 1024
+DAICHO_MAX_UNZIP_RATIO = env.int("DAICHO_MAX_UNZIP_RATIO", default=100)
 # Uploads larger than this are previewed in the background, with a progress page.
 DAICHO_IMPORT_BACKGROUND_BYTES = env.int("DAICHO_IMPORT_BACKGROUND_KB", default=512) * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
