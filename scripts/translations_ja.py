@@ -2167,6 +2167,10 @@ TRANSLATIONS: dict[str, str] = {
     '%(file)s was made by a newer version of Daicho (migration %(migration)s is unknown here): upgrade Daicho before restoring it.': "%(file)s はより新しい版の Daicho で作られています（マイグレーション %(migration)s をこの版は知りません）。Daicho を更新してから復元してください。",
     'The database in %(file)s does not have the tables Daicho expects (%(table)s.%(column)s is missing).': "%(file)s のデータベースには Daicho が必要とする表がありません（%(table)s.%(column)s がありません）。",
     'The database in %(file)s holds %(actual)s rows of %(model)s where its manifest counts %(expected)s.': "%(file)s のデータベースには %(model)s が %(actual)s 行ありますが、マニフェストでは %(expected)s 行です。",
+    'Request too large': "送信内容が大きすぎます",
+    'The request is too large: at most %(size)s MB can be sent here.': "送信内容が大きすぎます。ここで送信できるのは %(size)s MB までです。",
+    'The request is too large: at most %(size)s KB can be sent here.': "送信内容が大きすぎます。ここで送信できるのは %(size)s KB までです。",
+    'Nothing was changed. Send a smaller file, or ask the administrator about the limit.': "何も変更されていません。小さいファイルを送信するか、上限について管理者に相談してください。",
 }
 # fmt: on
 
