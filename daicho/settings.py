@@ -95,6 +95,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and CSRF, which may read the body: an oversized one is refused unread.
+    "daicho.core.middleware.RequestSizeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "daicho.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -270,9 +272,19 @@ MEDIA_ROOT = Path(env.str("DAICHO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "media/"  # never served directly: attachments go through a permission-checked view
 DAICHO_MAX_UPLOAD_BYTES = env.int("DAICHO_MAX_UPLOAD_MB", default=20) * 1024 * 1024
 DAICHO_MAX_IMPORT_BYTES = env.int("DAICHO_MAX_IMPORT_MB", default=200) * 1024 * 1024
+# Zip members (the parts of an XLSX, the files of a SWID tag zip) are checked before they are
+# read: none may unpack to more than DAICHO_MAX_UNZIPPED_MB, nor (above 1 MB) at a higher
+# compression ratio than DAICHO_MAX_UNZIP_RATIO — a 1 MB file cannot unpack to gigabytes.
+DAICHO_MAX_UNZIPPED_BYTES = env.int("DAICHO_MAX_UNZIPPED_MB", default=200) * 1024 * 1024
+DAICHO_MAX_UNZIP_RATIO = env.int("DAICHO_MAX_UNZIP_RATIO", default=100)
 # Uploads larger than this are previewed in the background, with a progress page.
 DAICHO_IMPORT_BACKGROUND_BYTES = env.int("DAICHO_IMPORT_BACKGROUND_KB", default=512) * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Request bodies are bounded before they are read (daicho.core.middleware.RequestSizeMiddleware,
+# 413 above): the sign-in pages, every other form and API call, and the routes that take files
+# (attachments: DAICHO_MAX_UPLOAD_MB, imports: DAICHO_MAX_IMPORT_MB, each + 1 MB for the form).
+DAICHO_MAX_SIGN_IN_BYTES = env.int("DAICHO_MAX_SIGN_IN_KB", default=64) * 1024
+DAICHO_MAX_FORM_BYTES = env.int("DAICHO_MAX_FORM_MB", default=10) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = DAICHO_MAX_FORM_BYTES
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000  # the cost entry sheet posts a field per system and category
 
 # API tokens: every token expires; requests per token (or signed-in user) per minute, counted

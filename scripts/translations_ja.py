@@ -2153,6 +2153,24 @@ TRANSLATIONS: dict[str, str] = {
     "Give the session's ID, or its title and date.": "研修IDか、研修名と実施日を入力してください。",
     'Required column missing: システムID [system] or システム名 [system_name]': "必須の列がありません: システムID [system] またはシステム名 [system_name]",
     "Give the system's ID or name.": "システムIDかシステム名を入力してください。",
+    # --- bounds: restore checks, request size limits ---
+    'its manifest is incomplete.': "マニフェストが不完全です。",
+    'its manifest lists %(member)s.': "マニフェストに %(member)s という不正な項目があります。",
+    'it holds %(member)s twice.': "%(member)s が二重に入っています。",
+    '%(file)s was made by an older version of Daicho that kept no checksum of %(member)s, so it cannot be checked.': "%(file)s は %(member)s のチェックサムを記録していない古い版の Daicho で作られたため、検証できません。",
+    'it holds %(member)s, which its manifest does not list.': "マニフェストにない %(member)s が入っています。",
+    '%(member)s is not a file.': "%(member)s は通常のファイルではありません。",
+    '%(member)s does not match its checksum.': "%(member)s がチェックサムと一致しません。",
+    '%(member)s is missing.': "%(member)s がありません。",
+    'The database in %(file)s cannot be read: %(reason)s': "%(file)s のデータベースを読めません: %(reason)s",
+    'The database in %(file)s is not a Daicho database.': "%(file)s のデータベースは Daicho のデータベースではありません。",
+    '%(file)s was made by a newer version of Daicho (migration %(migration)s is unknown here): upgrade Daicho before restoring it.': "%(file)s はより新しい版の Daicho で作られています（マイグレーション %(migration)s をこの版は知りません）。Daicho を更新してから復元してください。",
+    'The database in %(file)s does not have the tables Daicho expects (%(table)s.%(column)s is missing).': "%(file)s のデータベースには Daicho が必要とする表がありません（%(table)s.%(column)s がありません）。",
+    'The database in %(file)s holds %(actual)s rows of %(model)s where its manifest counts %(expected)s.': "%(file)s のデータベースには %(model)s が %(actual)s 行ありますが、マニフェストでは %(expected)s 行です。",
+    'Request too large': "送信内容が大きすぎます",
+    'The request is too large: at most %(size)s MB can be sent here.': "送信内容が大きすぎます。ここで送信できるのは %(size)s MB までです。",
+    'The request is too large: at most %(size)s KB can be sent here.': "送信内容が大きすぎます。ここで送信できるのは %(size)s KB までです。",
+    'Nothing was changed. Send a smaller file, or ask the administrator about the limit.': "何も変更されていません。小さいファイルを送信するか、上限について管理者に相談してください。",
 }
 # fmt: on
 

@@ -1,10 +1,15 @@
 """The ledger's own backup: one archive with the database and the attachments, and its restore.
 
-An archive is a gzip'd tar holding `manifest.json` (format, database vendor, time, counts and the
-SHA-256 of every other member), the database (`database.sqlite3` made with SQLite's online backup
-API, or `database.pgdump` made with `pg_dump --format=custom`) and `media/` (attachments and kept
-import files). Both database copies are consistent snapshots taken while the server keeps running.
-Restore checks the whole archive before it touches anything.
+An archive is a gzip'd tar holding `manifest.json` (format, database vendor, time, the row count
+of every model and the SHA-256 of every other member), the database (`database.sqlite3` made with
+SQLite's online backup API, or `database.pgdump` made with `pg_dump --format=custom`) and
+`media/` (attachments and kept import files). Both database copies are consistent snapshots taken
+while the server keeps running; the row counts are read from the snapshot itself.
+
+Restore checks the whole archive before it touches anything: no member outside the manifest's
+list (nor a path leaving the folder, nor anything but plain files), every member's SHA-256, and
+the database itself — readable, a Daicho database (its migrations), not made by a newer Daicho,
+the tables Daicho expects, and the row counts of the manifest.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,8 +34,11 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-FORMAT = "daicho-backup/1"
+FORMAT = "daicho-backup/2"
+# Version 1 archives listed the database's checksum only; they restore if they hold nothing else.
+FORMATS = ("daicho-backup/1", FORMAT)
 MANIFEST = "manifest.json"
+DATABASE_MEMBERS = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 
 
 class BackupError(Exception):
@@ -188,12 +197,14 @@ def backup_create(path: str | os.PathLike) -> BackupInfo:
     media_root = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=".daicho-backup-") as tmp:
         folder = Path(tmp)
-        counts = ledger_counts()
         database = _dump_database(folder)
+        counts = _model_counts(_read_database(database, connection.vendor, path))
         members = {database.name: _sha256(database)}
         media = (
             sorted(p for p in media_root.rglob("*") if p.is_file()) if media_root.exists() else []
         )
+        for file in media:
+            members["media/" + file.relative_to(media_root).as_posix()] = _sha256(file)
         manifest = {
             "format": FORMAT,
             "vendor": connection.vendor,
@@ -253,29 +264,275 @@ def _manifest_of(tar: tarfile.TarFile, path: Path) -> dict:
         manifest = json.loads(member.read()) if member else None
     except (KeyError, ValueError, tarfile.TarError, EOFError, OSError):
         manifest = None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+    if not isinstance(manifest, dict) or manifest.get("format") not in FORMATS:
         raise BackupError(_("%(file)s is not a Daicho backup.") % {"file": path})
     return manifest
 
 
+def _damaged(path: Path, reason: str) -> BackupError:
+    return BackupError(_("%(file)s is damaged: %(reason)s") % {"file": path, "reason": reason})
+
+
+def _is_safe_name(name: str) -> bool:
+    """A relative POSIX path that stays inside the folder it is unpacked into."""
+    parts = name.split("/")
+    return bool(name) and "\\" not in name and all(p not in ("", ".", "..") for p in parts)
+
+
+def _declared_members(manifest: dict, path: Path) -> dict[str, str]:
+    """{member: SHA-256} as the manifest lists them: the database and media/ files only."""
+    declared = manifest.get("sha256")
+    database = DATABASE_MEMBERS.get(manifest.get("vendor"))
+    counts = manifest.get("counts")
+    if (
+        not isinstance(declared, dict)
+        or not isinstance(counts, dict)
+        or database is None
+        or manifest.get("database") != database
+        or database not in declared
+    ):
+        raise _damaged(path, _("its manifest is incomplete."))
+    for name, digest in declared.items():
+        if (
+            not isinstance(digest, str)
+            or not _is_safe_name(name)
+            or not (name == database or name.startswith("media/"))
+        ):
+            raise _damaged(path, _("its manifest lists %(member)s.") % {"member": name})
+    return declared
+
+
 def _unpack(path: Path, folder: Path) -> dict:
-    """Extract and verify every member; raise before anything is restored if one is damaged."""
+    """Extract and verify every member; raise before anything is restored if one is damaged,
+    missing, or not in the manifest's list."""
     with _open(path) as tar:
         manifest = _manifest_of(tar, path)
+        declared = _declared_members(manifest, path)
+        seen: set[str] = set()
         try:
-            tar.extractall(folder, filter="data")
-        except (tarfile.TarError, OSError, EOFError) as exc:
-            raise BackupError(
-                _("%(file)s is damaged: %(reason)s") % {"file": path, "reason": exc}
-            ) from None
-    for name, expected in manifest["sha256"].items():
-        member = folder / name
-        if not member.is_file() or _sha256(member) != expected:
-            raise BackupError(
-                _("%(file)s is damaged: %(member)s does not match its checksum.")
-                % {"file": path, "member": name}
-            )
+            for member in tar:
+                name = member.name
+                if name in seen:
+                    raise _damaged(path, _("it holds %(member)s twice.") % {"member": name})
+                seen.add(name)
+                if name == MANIFEST and member.isfile():
+                    continue
+                if name not in declared:
+                    if manifest["format"] != FORMAT and name.startswith("media/"):
+                        raise BackupError(
+                            _(
+                                "%(file)s was made by an older version of Daicho that kept no "
+                                "checksum of %(member)s, so it cannot be checked."
+                            )
+                            % {"file": path, "member": name}
+                        )
+                    raise _damaged(
+                        path,
+                        _("it holds %(member)s, which its manifest does not list.")
+                        % {"member": name},
+                    )
+                if not member.isfile():
+                    raise _damaged(path, _("%(member)s is not a file.") % {"member": name})
+                target = folder / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                digest = hashlib.sha256()
+                with tar.extractfile(member) as source, open(target, "wb") as out:
+                    for chunk in iter(lambda: source.read(1 << 20), b""):
+                        digest.update(chunk)
+                        out.write(chunk)
+                if digest.hexdigest() != declared[name]:
+                    raise _damaged(
+                        path,
+                        _("%(member)s does not match its checksum.") % {"member": name},
+                    )
+        except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
+            raise _damaged(path, str(exc)) from None
+    missing = sorted(set(declared) - seen)
+    if missing:
+        raise _damaged(path, _("%(member)s is missing.") % {"member": missing[0]})
     return manifest
+
+
+# --- What a database copy holds -----------------------------------------------------------------
+
+
+@dataclass
+class _Snapshot:
+    """The tables (with their columns), row counts and applied migrations of a database copy."""
+
+    columns: dict[str, set[str]] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+    migrations: set[tuple[str, str]] = field(default_factory=set)
+
+
+def _unreadable(path: Path, reason: object) -> BackupError:
+    return BackupError(
+        _("The database in %(file)s cannot be read: %(reason)s")
+        % {"file": path, "reason": str(reason).strip().splitlines()[-1] if reason else "?"}
+    )
+
+
+def _read_sqlite(source: Path, path: Path) -> _Snapshot:
+    snapshot = _Snapshot()
+    try:
+        # immutable: read the file as it is (no lock, no journal); it is our own copy.
+        db = sqlite3.connect(f"{source.resolve().as_uri()}?immutable=1", uri=True)
+        try:
+            check = db.execute("PRAGMA quick_check").fetchone()[0]
+            if check != "ok":
+                raise _unreadable(path, check)
+            tables = [
+                row[0]
+                for row in db.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' "
+                    "AND name NOT LIKE 'sqlite_%'"
+                )
+            ]
+            for table in tables:
+                quoted = '"' + table.replace('"', '""') + '"'
+                snapshot.columns[table] = {
+                    row[1] for row in db.execute(f"PRAGMA table_info({quoted})")
+                }
+                snapshot.rows[table] = db.execute(f"SELECT COUNT(*) FROM {quoted}").fetchone()[0]
+            if "django_migrations" in snapshot.columns:
+                snapshot.migrations = {
+                    (str(app), str(name))
+                    for app, name in db.execute("SELECT app, name FROM django_migrations")
+                }
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        raise _unreadable(path, exc) from None
+    return snapshot
+
+
+_COPY = re.compile(r'^COPY (?:"?[^".\s]+"?\.)?"?([^"]+?)"? \((.*)\) FROM stdin;$')
+
+
+def _read_pgdump(source: Path, path: Path) -> _Snapshot:
+    """Read a custom-format dump through `pg_restore -f -` (no server needed): each table's
+    COPY block names its columns and holds one line per row."""
+    tool = check_pg_tools("pg_restore")
+    snapshot = _Snapshot()
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(
+            [tool, "--data-only", "-f", "-", str(source)],
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            env=_pg_env(),
+        )
+        table = None
+        try:
+            for raw in process.stdout:
+                line = raw.rstrip(b"\n")
+                if table is None:
+                    if line.startswith(b"COPY "):
+                        match = _COPY.match(line.decode("utf-8", "replace"))
+                        if match:
+                            table = match.group(1)
+                            snapshot.columns[table] = {
+                                c.strip().strip('"') for c in match.group(2).split(",")
+                            }
+                            snapshot.rows[table] = 0
+                    continue
+                if line == b"\\.":
+                    table = None
+                    continue
+                snapshot.rows[table] += 1
+                if table == "django_migrations":
+                    fields = dict(
+                        zip(
+                            ("id", "app", "name"),
+                            line.decode("utf-8", "replace").split("\t"),
+                            strict=False,
+                        )
+                    )
+                    snapshot.migrations.add((fields.get("app", ""), fields.get("name", "")))
+        finally:
+            process.stdout.close()
+            code = process.wait()
+        if code != 0:
+            errors.seek(0)
+            raise _unreadable(path, errors.read().decode("utf-8", "replace"))
+    return snapshot
+
+
+def _read_database(source: Path, vendor: str, path: Path) -> _Snapshot:
+    if vendor == "sqlite":
+        return _read_sqlite(source, path)
+    return _read_pgdump(source, path)
+
+
+def _daicho_models():
+    from django.apps import apps
+
+    return [
+        model
+        for model in apps.get_models()
+        if model.__module__.startswith("daicho.") and not model._meta.proxy
+    ]
+
+
+def _model_counts(snapshot: _Snapshot) -> dict[str, int]:
+    """Rows per model of Daicho's own apps, as ledger_counts() gives them for the live ledger."""
+    return dict(
+        sorted(
+            (model._meta.label, snapshot.rows.get(model._meta.db_table, 0))
+            for model in _daicho_models()
+        )
+    )
+
+
+def _check_database(snapshot: _Snapshot, manifest: dict, path: Path) -> None:
+    """Refuse a database that is not Daicho's, comes from a newer Daicho, lacks the tables or
+    columns its migrations promise, or does not hold the rows its manifest counts."""
+    from django.apps import apps
+    from django.db.migrations.loader import MigrationLoader
+
+    ours = {c.label for c in apps.get_app_configs() if c.name.startswith("daicho.")}
+    applied = {(app, name) for app, name in snapshot.migrations if app in ours}
+    if "django_migrations" not in snapshot.columns or not any(a == "core" for a, _n in applied):
+        raise BackupError(_("The database in %(file)s is not a Daicho database.") % {"file": path})
+    known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+    newer = sorted(applied - known)
+    if newer:
+        raise BackupError(
+            _(
+                "%(file)s was made by a newer version of Daicho (migration %(migration)s is "
+                "unknown here): upgrade Daicho before restoring it."
+            )
+            % {"file": path, "migration": ".".join(newer[0])}
+        )
+    # An app whose migrations are all applied must have every table and column of its models
+    # (one whose migrations are behind is brought up to date by `daicho migrate` afterwards).
+    for model in _daicho_models():
+        meta = model._meta
+        if not meta.managed or {m for m in known if m[0] == meta.app_label} - applied:
+            continue
+        wanted = {f.column for f in meta.local_concrete_fields}
+        missing = sorted(wanted - snapshot.columns.get(meta.db_table, set()))
+        if missing:
+            raise BackupError(
+                _(
+                    "The database in %(file)s does not have the tables Daicho expects "
+                    "(%(table)s.%(column)s is missing)."
+                )
+                % {"file": path, "table": meta.db_table, "column": missing[0]}
+            )
+    for label, expected in sorted(manifest["counts"].items()):
+        try:
+            table = apps.get_model(label)._meta.db_table
+        except (LookupError, ValueError):
+            continue  # a model this version no longer has
+        actual = snapshot.rows.get(table, 0)
+        if actual != expected:
+            raise BackupError(
+                _(
+                    "The database in %(file)s holds %(actual)s rows of %(model)s where its "
+                    "manifest counts %(expected)s."
+                )
+                % {"file": path, "actual": actual, "model": label, "expected": expected}
+            )
 
 
 def _restore_database(source: Path, vendor: str) -> None:
@@ -331,14 +588,18 @@ def _restore_media(folder: Path) -> None:
 def backup_restore(path: str | os.PathLike) -> BackupInfo:
     """Replace the ledger (database and attachments) with the archive at ``path``.
 
-    The archive is checked completely first; a damaged or foreign file changes nothing. The
+    The archive is checked completely first (its members, their checksums and the database);
+    a damaged, foreign or tampered file changes nothing. The
     database is restored in one transaction (PostgreSQL) or one backup step (SQLite).
     """
     path = Path(path)
     with tempfile.TemporaryDirectory(prefix="daicho-restore-") as tmp:
         folder = Path(tmp)
         manifest = _unpack(path, folder)
-        _restore_database(folder / manifest["database"], manifest["vendor"])
+        database = folder / manifest["database"]
+        if manifest["vendor"] == connection.vendor:  # else _restore_database says why not
+            _check_database(_read_database(database, manifest["vendor"], path), manifest, path)
+        _restore_database(database, manifest["vendor"])
         _restore_media(folder)
     connection.close()  # the next query sees the restored schema (and its sequences)
     return _info(path, manifest)

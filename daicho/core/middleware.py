@@ -40,12 +40,9 @@ class LanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.conf import settings
         from django.utils import translation
 
-        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if language not in dict(settings.LANGUAGES):
-            language = settings.LANGUAGE_CODE
+        language = _language_of(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
@@ -212,3 +209,139 @@ class NulCharacterMiddleware:
             body = request.body
             return b"\x00" in body or b"\\u0000" in body
         return False
+
+
+def _language_of(request) -> str:
+    """The language LanguageMiddleware will choose: the user's cookie, else the default."""
+    from django.conf import settings
+
+    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+# Routes that take files: the setting that bounds the file. Everything else takes forms or JSON.
+FILE_ROUTES = {
+    "attachment_add": "DAICHO_MAX_UPLOAD_BYTES",
+    "import_upload": "DAICHO_MAX_IMPORT_BYTES",
+}
+# Routes anyone may post to before signing in: their forms are a few short fields.
+SIGN_IN_ROUTES = frozenset(
+    {
+        "login",
+        "otp_verify",
+        "password_reset",
+        "password_reset_confirm",
+        "oidc_authentication_callback",
+    }
+)
+# A multipart upload carries its form's other fields and boundaries beside the file.
+MULTIPART_ALLOWANCE = 1024 * 1024
+_SPOOL_IN_MEMORY = 1024 * 1024
+_READ_CHUNK = 64 * 1024
+
+
+def body_limit(request) -> int:
+    """The largest request body the route of ``request`` accepts, in bytes."""
+    from django.conf import settings
+    from django.urls import Resolver404, resolve
+
+    try:
+        name = resolve(request.path_info).url_name
+    except Resolver404:
+        name = None
+    if name in FILE_ROUTES:
+        return getattr(settings, FILE_ROUTES[name]) + MULTIPART_ALLOWANCE
+    if name in SIGN_IN_ROUTES:
+        return settings.DAICHO_MAX_SIGN_IN_BYTES
+    return settings.DAICHO_MAX_FORM_BYTES
+
+
+class RequestSizeMiddleware:
+    """Refuse a request body larger than its route accepts with 413, before a byte of it is
+    read (a 1 GB POST to /login/ was written whole to the temporary folder before the answer).
+
+    A body with a Content-Length over the limit is refused unread. A chunked body (no
+    Content-Length; only read when the server marks its input as terminated, as gunicorn
+    does) is read through a counter into a temporary file and refused as soon as it passes the
+    limit; under it, Django reads it from that file as if its length had been sent. Limits:
+    DAICHO_MAX_UPLOAD_MB for attachments, DAICHO_MAX_IMPORT_MB for imports (each plus 1 MB for
+    the form around the file), DAICHO_MAX_SIGN_IN_KB for the sign-in pages and
+    DAICHO_MAX_FORM_MB for every other form and API call. The reverse proxy in front should
+    refuse the same sizes (README "Hardening").
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+
+        meta = request.META
+        try:
+            length = int(meta.get("CONTENT_LENGTH") or -1)
+        except ValueError:
+            length = -1
+        if length >= 0:
+            # The smallest limit needs no route lookup: most requests stop here.
+            if length > settings.DAICHO_MAX_SIGN_IN_BYTES:
+                limit = body_limit(request)
+                if length > limit:
+                    return self.too_large(request, limit)
+        elif "chunked" in meta.get("HTTP_TRANSFER_ENCODING", "").lower() and meta.get(
+            "wsgi.input_terminated"
+        ):
+            limit = body_limit(request)
+            spool, length = self._spool(meta["wsgi.input"], limit)
+            if spool is None:
+                return self.too_large(request, limit)
+            from django.core.handlers.wsgi import LimitedStream
+
+            meta["CONTENT_LENGTH"] = str(length)
+            request._stream = LimitedStream(spool, length)
+            response = self.get_response(request)
+            response._resource_closers.append(spool.close)
+            return response
+        return self.get_response(request)
+
+    @staticmethod
+    def _spool(stream, limit: int):
+        """(the body copied to a temporary file (in memory up to 1 MB), its length), or
+        (None, 0) as soon as it passes ``limit``."""
+        import tempfile
+
+        spool = tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY)  # noqa: SIM115
+        total = 0
+        while chunk := stream.read(min(_READ_CHUNK, limit + 1 - total)):
+            total += len(chunk)
+            if total > limit:
+                spool.close()
+                return None, 0
+            spool.write(chunk)
+        spool.seek(0)
+        return spool, total
+
+    @staticmethod
+    def too_large(request, limit: int):
+        """413 with a short page, or JSON {"detail"} under /api/."""
+        from django.http import HttpResponse, JsonResponse
+        from django.template.loader import render_to_string
+        from django.utils import translation
+        from django.utils.translation import gettext as _
+
+        with translation.override(_language_of(request)):
+            megabytes = max(1, round(limit / (1024 * 1024)))
+            message = (
+                _("The request is too large: at most %(size)s MB can be sent here.")
+                % {"size": megabytes}
+                if limit >= 1024 * 1024
+                else _("The request is too large: at most %(size)s KB can be sent here.")
+                % {"size": max(1, limit // 1024)}
+            )
+            if _is_api(request):
+                response = JsonResponse({"detail": message}, status=413)
+            else:
+                response = HttpResponse(
+                    render_to_string("413.html", {"message": message}), status=413
+                )
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        return response

@@ -27,7 +27,7 @@ from xml.etree import ElementTree
 from django.utils.translation import gettext as _
 
 from daicho.core.importing.engine import header_key
-from daicho.core.importing.readers import ImportFileError, open_table
+from daicho.core.importing.readers import ImportFileError, check_zip_members, open_table
 
 DEVICE = "機器名"
 HEADERS = [DEVICE, "ソフトウェア名", "バージョン", "発行元"]
@@ -316,6 +316,14 @@ def swid_zip(source, *, name=None, device: str | None = None) -> RowsReader:
         archive = zipfile.ZipFile(source)
     except zipfile.BadZipFile as exc:
         raise ImportFileError(_("Not a readable zip file: %(error)s") % {"error": exc}) from None
+    try:
+        label = name or (
+            os.path.basename(os.fspath(source)) if isinstance(source, str | os.PathLike) else None
+        )
+        check_zip_members(archive, label)
+    except ImportFileError:
+        archive.close()
+        raise
 
     def files():
         for info in sorted(archive.infolist(), key=lambda i: i.filename):

@@ -26,6 +26,7 @@ import os
 import re
 import shutil
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -38,6 +39,7 @@ __all__ = [
     "ImportFileError",
     "SourceRow",
     "TableReader",
+    "check_zip_members",
     "open_table",
 ]
 
@@ -69,6 +71,13 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CP932_NAMES = {"shift_jis", "cp932", "windows_31j", "windows-31j"}
 _WIDE_ENCODINGS = ("utf-16", "utf-32")
 _COPY_CHUNK = 1024 * 1024
+
+#: Defaults of DAICHO_MAX_UNZIPPED_MB and DAICHO_MAX_UNZIP_RATIO (settings override them).
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+MAX_UNZIP_RATIO = 100
+#: Members smaller than this once unpacked are not held to the ratio (a tiny, very repetitive
+#: XML part compresses far better than 100:1 and costs nothing).
+RATIO_GRACE_BYTES = 1024 * 1024
 
 
 class ImportFileError(Exception):
@@ -635,6 +644,48 @@ def _csv_records(
         ) from exc
 
 
+# --- zip members (XLSX and zips of files) ---------------------------------------------------
+
+
+def _zip_limits() -> tuple[int, float]:
+    """(largest unpacked member in bytes, highest compression ratio) from the settings."""
+    try:
+        from django.conf import settings
+
+        return (
+            int(getattr(settings, "DAICHO_MAX_UNZIPPED_BYTES", MAX_UNZIPPED_BYTES)),
+            float(getattr(settings, "DAICHO_MAX_UNZIP_RATIO", MAX_UNZIP_RATIO)),
+        )
+    except ImportError:  # the readers are usable without Django
+        return MAX_UNZIPPED_BYTES, MAX_UNZIP_RATIO
+
+
+def check_zip_members(archive: zipfile.ZipFile, name: str | None) -> None:
+    """Refuse a zip (an XLSX is one) any of whose members would unpack to more than the limit,
+    or at a higher ratio than the limit, before a byte of it is inflated.
+
+    The sizes are the ones the archive declares; zipfile never inflates a member past its
+    declared ``file_size`` (and a member that lies fails its CRC), so they bound what a reader
+    can be made to hold.
+    """
+    max_bytes, max_ratio = _zip_limits()
+    for info in archive.infolist():
+        ratio = info.file_size / max(info.compress_size, 1)
+        too_big = info.file_size > max_bytes
+        if too_big or (info.file_size > RATIO_GRACE_BYTES and ratio > max_ratio):
+            raise ImportFileError(
+                _named(
+                    f"圧縮されたファイル「{info.filename}」は展開すると "
+                    f"{info.file_size / 1048576:,.0f} MB（圧縮率 {ratio:,.0f} 倍）になり、"
+                    f"上限（{max_bytes / 1048576:,.0f} MB、{max_ratio:,.0f} 倍）を超えるため"
+                    f"読みません (the member {info.filename!r} would unpack to "
+                    f"{info.file_size / 1048576:,.0f} MB at a ratio of {ratio:,.0f}:1, over the "
+                    f"limit of {max_bytes / 1048576:,.0f} MB and {max_ratio:,.0f}:1)",
+                    name,
+                )
+            )
+
+
 # --- XLSX -----------------------------------------------------------------------------------
 
 
@@ -669,7 +720,13 @@ def _open_xlsx(
 
     not_xlsx = _named("Excelファイルとして読めません (not a readable XLSX file)", name)
     try:
+        with zipfile.ZipFile(archive) as members:  # the central directory only: nothing inflated
+            check_zip_members(members, name)
+        archive.seek(0)
         workbook = load_workbook(archive, read_only=True, data_only=True)
+    except ImportFileError:
+        release()
+        raise
     except Exception as exc:  # openpyxl/zipfile raise many types for a damaged file
         release()
         raise ImportFileError(not_xlsx) from exc

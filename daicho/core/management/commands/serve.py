@@ -65,7 +65,18 @@ class Command(DaichoCommand):
 
             self.stdout.write(_("Daicho is serving on %(url)s (Ctrl+C to stop)") % {"url": url})
             self.stdout.flush()
-            serve(application, host=host, port=port, threads=options["threads"] * 2, ident="")
+            from daicho.core.middleware import MULTIPART_ALLOWANCE
+
+            serve(
+                application,
+                host=host,
+                port=port,
+                threads=options["threads"] * 2,
+                ident="",
+                # waitress buffers a body before the application sees it: no larger than the
+                # largest Daicho accepts (an import), where its default is 1 GB.
+                max_request_body_size=settings.DAICHO_MAX_IMPORT_BYTES + MULTIPART_ALLOWANCE,
+            )
             return
         self.stdout.write(
             _("Daicho is serving on %(url)s with %(workers)d processes (Ctrl+C to stop)")
