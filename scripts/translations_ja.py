@@ -2153,6 +2153,10 @@ TRANSLATIONS: dict[str, str] = {
     "Give the session's ID, or its title and date.": "研修IDか、研修名と実施日を入力してください。",
     'Required column missing: システムID [system] or システム名 [system_name]': "必須の列がありません: システムID [system] またはシステム名 [system_name]",
     "Give the system's ID or name.": "システムIDかシステム名を入力してください。",
+    # --- matrix: the generated permission matrix ---
+    "%(obj)s cannot be deleted: these records depend on it: %(records)s": (
+        "%(obj)s は削除できません。次の記録がこれを参照しています: %(records)s"
+    ),
 }
 # fmt: on
 

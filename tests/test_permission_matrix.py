@@ -31,6 +31,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from daicho.core.access import API_ROLES, ROLES, Access, Answer
 from daicho.core.models import Role
+from daicho.core.services import token_create
+from daicho.registry.models import InformationSystem
 from tests.conftest import build_world
 from tests.factories import ContractFactory, UserFactory, VendorFactory, member
 
@@ -475,3 +477,135 @@ def test_each_role_gets_the_declared_answer(matrix, route):
             if got != expected:
                 failures.append(f"{method.upper()} as {role}: {got}, declared {expected}")
     assert not failures, f"{route.name} {url_of(route, matrix)}\n" + "\n".join(failures)
+
+
+# --- the matrix itself ----------------------------------------------------------------------------
+
+urlpatterns = []  # the urlconf of the test below: one page without a declaration
+
+
+def test_a_route_without_a_declaration_is_named(settings):
+    from django.http import HttpResponse
+    from django.urls import clear_url_caches, path
+
+    urlpatterns[:] = [path("new-page/", lambda request: HttpResponse(), name="new_page")]
+    settings.ROOT_URLCONF = __name__
+    clear_url_caches()
+    try:
+        routes = page_routes()
+    finally:
+        clear_url_caches()
+    assert [(r.name, r.access) for r in routes] == [("new_page", None)]
+
+
+# README's roles table says what each role may; the matrix must declare the same. Each phrase of a
+# role's row names a route and method the role (as the matrix plays it) must be allowed.
+README_CLAIMS = {
+    "it_policy": [
+        ("units and users", "policy", "unit_create", "post"),
+        ("approve or return procurement gates", "policy", "governance:case_action", "post"),
+        ("record consultations", "policy", "governance:consultation_create", "post"),
+        ("budget review", "policy", "governance:budget_review", "post"),
+    ],
+    "owner": [
+        ("edit the systems, costs and contracts", "owner", "registry:system_edit", "post"),
+        ("edit the systems, costs and contracts", "owner", "registry:cost_edit", "post"),
+        ("edit the systems, costs and contracts", "owner", "registry:contract_edit", "post"),
+        ("devices and licences of its unit", "owner", "sam:device_edit", "post"),
+        (
+            "open, submit and withdraw its procurement cases",
+            "owner",
+            "governance:case_create",
+            "post",
+        ),
+        ("write knowledge articles", "owner", "knowledge:article_create", "post"),
+    ],
+    "sam_officer": [
+        ("keep the devices, installations and licences", "sam", "sam:device_edit", "post"),
+        ("keep the devices, installations and licences", "sam", "sam:licence_edit", "post"),
+        ("import them from the browser too", "sam", "import_upload", "post"),
+        ("confirm its unit's 棚卸", "sam", "sam:confirmation", "get"),
+    ],
+    "viewer": [
+        ("read everything in the organisation", "viewer", "registry:system_detail", "get"),
+        ("including the budget review", "viewer", "governance:budget_review", "get"),
+    ],
+    "auditor": [
+        ("including the audit log", "auditor", "audit_list", "get"),
+    ],
+}
+# ... and what a role's row does not grant, the matrix refuses it.
+README_REFUSALS = [
+    ("viewer", "registry:system_edit", "post"),
+    ("viewer", "audit_list", "get"),
+    ("auditor", "registry:system_edit", "post"),
+    ("sam", "registry:system_edit", "post"),
+    ("other_owner", "registry:system_edit", "post"),
+    ("owner", "unit_create", "post"),
+    ("owner", "governance:consultation_create", "post"),
+]
+
+
+def _readme_roles() -> dict[str, str]:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Roles\n", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `(\w+)` \| [^|]+ \| ([^|]+) \|$", section, flags=re.M)
+    return dict(rows)
+
+
+def test_the_readme_roles_table_and_the_matrix_agree():
+    by_name = {r.name: r for r in ROUTES}
+    readme = _readme_roles()
+    assert sorted(readme) == sorted(Role.values)
+    wrong = []
+    for role, claims in README_CLAIMS.items():
+        for phrase, player, route, method in claims:
+            if phrase not in readme[role]:
+                wrong.append(f"README's {role} row no longer says {phrase!r}")
+            if by_name[route].access.for_method(method)[player] != Answer.OK:
+                wrong.append(f"{role} may {phrase!r} but {route} {method.upper()} is refused")
+    for player, route, method in README_REFUSALS:
+        if by_name[route].access.for_method(method)[player] == Answer.OK:
+            wrong.append(f"{player} is allowed {route} {method.upper()}, README does not say so")
+    assert not wrong, "\n".join(wrong)
+
+
+# --- what the matrix found ------------------------------------------------------------------------
+
+
+def test_an_http_delete_on_a_delete_page_is_not_allowed_rather_than_a_500(client, world):
+    from django.urls import reverse
+
+    client.force_login(world.policy)
+    response = client.delete(reverse("registry:system_delete", args=[world.system_a.pk]))
+    assert response.status_code == 405
+    assert InformationSystem.objects.filter(pk=world.system_a.pk).exists()
+
+
+def test_deleting_a_system_a_case_refers_to_says_so_rather_than_a_500(client, world):
+    from django.urls import reverse
+
+    from daicho.core.models import AuditEvent
+    from daicho.governance.models import ProcurementCase
+
+    _make(
+        ProcurementCase,
+        organisation=world.org,
+        system=world.system_a,
+        owner_unit=world.section_a,
+        fiscal_year=2015,
+        title="税務システム更新",
+    )
+    client.force_login(world.policy)
+    response = client.post(reverse("registry:system_delete", args=[world.system_a.pk]), follow=True)
+    assert response.status_code == 200
+    assert "税務システム は削除できません" in response.content.decode()
+    assert "税務システム更新" in response.content.decode()
+    assert InformationSystem.objects.filter(pk=world.system_a.pk).exists()
+    assert not AuditEvent.objects.filter(action="delete").exists()
+    _t, key = token_create(user=world.policy)
+    api = client.delete(f"/api/v1/systems/{world.system_a.pk}", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert api.status_code == 400
+    assert "税務システム更新" in api.json()["errors"]["__all__"][0]
