@@ -31,8 +31,6 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from daicho.core.access import API_ROLES, ROLES, Access, Answer
 from daicho.core.models import Role
-from daicho.core.services import token_create
-from daicho.registry.models import InformationSystem
 from tests.conftest import build_world
 from tests.factories import ContractFactory, UserFactory, VendorFactory, member
 
@@ -570,42 +568,3 @@ def test_the_readme_roles_table_and_the_matrix_agree():
         if by_name[route].access.for_method(method)[player] == Answer.OK:
             wrong.append(f"{player} is allowed {route} {method.upper()}, README does not say so")
     assert not wrong, "\n".join(wrong)
-
-
-# --- what the matrix found ------------------------------------------------------------------------
-
-
-def test_an_http_delete_on_a_delete_page_is_not_allowed_rather_than_a_500(client, world):
-    from django.urls import reverse
-
-    client.force_login(world.policy)
-    response = client.delete(reverse("registry:system_delete", args=[world.system_a.pk]))
-    assert response.status_code == 405
-    assert InformationSystem.objects.filter(pk=world.system_a.pk).exists()
-
-
-def test_deleting_a_system_a_case_refers_to_says_so_rather_than_a_500(client, world):
-    from django.urls import reverse
-
-    from daicho.core.models import AuditEvent
-    from daicho.governance.models import ProcurementCase
-
-    _make(
-        ProcurementCase,
-        organisation=world.org,
-        system=world.system_a,
-        owner_unit=world.section_a,
-        fiscal_year=2015,
-        title="税務システム更新",
-    )
-    client.force_login(world.policy)
-    response = client.post(reverse("registry:system_delete", args=[world.system_a.pk]), follow=True)
-    assert response.status_code == 200
-    assert "税務システム は削除できません" in response.content.decode()
-    assert "税務システム更新" in response.content.decode()
-    assert InformationSystem.objects.filter(pk=world.system_a.pk).exists()
-    assert not AuditEvent.objects.filter(action="delete").exists()
-    _t, key = token_create(user=world.policy)
-    api = client.delete(f"/api/v1/systems/{world.system_a.pk}", HTTP_AUTHORIZATION=f"Bearer {key}")
-    assert api.status_code == 400
-    assert "税務システム更新" in api.json()["errors"]["__all__"][0]
