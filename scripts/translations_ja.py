@@ -2171,6 +2171,10 @@ TRANSLATIONS: dict[str, str] = {
     'The request is too large: at most %(size)s MB can be sent here.': "送信内容が大きすぎます。ここで送信できるのは %(size)s MB までです。",
     'The request is too large: at most %(size)s KB can be sent here.': "送信内容が大きすぎます。ここで送信できるのは %(size)s KB までです。",
     'Nothing was changed. Send a smaller file, or ask the administrator about the limit.': "何も変更されていません。小さいファイルを送信するか、上限について管理者に相談してください。",
+    # --- matrix: the generated permission matrix ---
+    "%(obj)s cannot be deleted: these records depend on it: %(records)s": (
+        "%(obj)s は削除できません。次の記録がこれを参照しています: %(records)s"
+    ),
 }
 # fmt: on
 

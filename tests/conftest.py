@@ -65,6 +65,11 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """The shared world (also built once per module by the permission matrix)."""
     org = OrganisationFactory(name="岡山県", code="330001")
     other = OrganisationFactory(name="別の市", code="332011")
     dept_a = OrgUnitFactory(organisation=org, code="D01", name="総務部", kind="department")

@@ -126,3 +126,43 @@ def test_rollback_is_refused_when_records_were_added_to_imported_ones(world, tmp
             import_services.batch_rollback(batch=result.batch)
     assert InformationSystem.objects.filter(code="S0500").exists()
     assert CostLine.objects.filter(system=system).exists()
+
+
+# --- found by the generated permission matrix -----------------------------------------------------
+
+
+def test_an_http_delete_on_a_delete_page_is_not_allowed_rather_than_a_500(client, world):
+    from django.urls import reverse
+
+    client.force_login(world.policy)
+    response = client.delete(reverse("registry:system_delete", args=[world.system_a.pk]))
+    assert response.status_code == 405
+    assert InformationSystem.objects.filter(pk=world.system_a.pk).exists()
+
+
+def test_deleting_a_system_a_case_refers_to_says_so_rather_than_a_500(client, world):
+    from django.urls import reverse
+
+    from daicho.core.models import AuditEvent
+    from daicho.governance.models import ProcurementCase
+
+    ProcurementCase.objects.create(
+        organisation=world.org,
+        code="P2015-001",
+        system=world.system_a,
+        owner_unit=world.section_a,
+        fiscal_year=2015,
+        kind=ProcurementCase._meta.get_field("kind").choices[0][0],
+        title="税務システム更新",
+    )
+    client.force_login(world.policy)
+    response = client.post(reverse("registry:system_delete", args=[world.system_a.pk]), follow=True)
+    assert response.status_code == 200
+    assert "税務システム は削除できません" in response.content.decode()
+    assert "税務システム更新" in response.content.decode()
+    assert InformationSystem.objects.filter(pk=world.system_a.pk).exists()
+    assert not AuditEvent.objects.filter(action="delete").exists()
+    _t, key = token_create(user=world.policy)
+    api = client.delete(f"/api/v1/systems/{world.system_a.pk}", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert api.status_code == 400
+    assert "税務システム更新" in api.json()["errors"]["__all__"][0]

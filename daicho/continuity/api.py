@@ -14,6 +14,7 @@ from ninja.responses import Status
 
 from daicho.continuity import selectors, services
 from daicho.continuity.models import BackupConfig, RestoreTest
+from daicho.core.access import DENIED, MEMBERS, OK, answers, via_api
 from daicho.core.api import IsoDate, Pagination, filtered, filterset_schema
 from daicho.core.permissions import current_organisation
 from daicho.registry.models import InformationSystem
@@ -226,3 +227,17 @@ def incidents(request, filters: Query[IncidentQuery]):
         IncidentFilterSet,
         Incident.objects.visible_to(request.user).select_related("unit").order_by("occurred_on"),
     )
+
+
+# What each role gets from the API operations (daicho.core.access): the generated permission
+# matrix, tests/test_permission_matrix.py, asks each as every role.
+ACCESS = {
+    "compliance": via_api(MEMBERS),
+    "backups": via_api(MEMBERS),
+    "restore_tests": via_api(MEMBERS),
+    "add_restore_test": via_api(
+        answers(DENIED, owner=OK, policy=OK, dual_policy=OK, outsider=OK), read_token=DENIED
+    ),
+    "readiness": via_api(MEMBERS),
+    "incidents": via_api(MEMBERS),
+}

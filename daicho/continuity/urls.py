@@ -1,6 +1,17 @@
 from django.urls import path
 
 from daicho.continuity import views
+from daicho.core.access import (
+    DENIED,
+    MEMBERS,
+    NOT_FOUND,
+    OWNERS_EDIT,
+    POLICY_CREATE_HERE,
+    POLICY_EDIT,
+    RECORD_READERS,
+    Access,
+    answers,
+)
 
 app_name = "continuity"
 
@@ -38,3 +49,43 @@ urlpatterns = [
     path("outages/<int:pk>/edit/", views.OutageEditView.as_view(), name="outage_edit"),
     path("outages/<int:pk>/delete/", views.OutageDeleteView.as_view(), name="outage_delete"),
 ]
+
+
+# What each role gets from the routes above (daicho.core.access): the generated permission
+# matrix, tests/test_permission_matrix.py, asks each as every role.
+ACCESS = {
+    "compliance": Access(get=MEMBERS),
+    "system_backup": Access(
+        get=RECORD_READERS,
+        post=answers(
+            DENIED, owner=NOT_FOUND, policy=NOT_FOUND, dual_policy=NOT_FOUND, outsider=NOT_FOUND
+        ),
+    ),
+    "restore_test_delete": Access(get=OWNERS_EDIT, post=OWNERS_EDIT),
+    "standard_list": Access(get=MEMBERS),
+    "standard_create": Access(get=POLICY_CREATE_HERE, post=POLICY_CREATE_HERE),
+    "standard_detail": Access(get=RECORD_READERS, post=POLICY_EDIT),
+    "standard_edit": Access(get=POLICY_EDIT, post=POLICY_EDIT),
+    "standard_delete": Access(get=POLICY_EDIT, post=POLICY_EDIT),
+    "rule_edit": Access(get=POLICY_EDIT, post=POLICY_EDIT),
+    "rule_delete": Access(get=POLICY_EDIT, post=POLICY_EDIT),
+    "scheme_install": Access(post=POLICY_CREATE_HERE),
+    "scheme_detail": Access(get=RECORD_READERS, post=POLICY_EDIT),
+    "bcp_list": Access(get=MEMBERS),
+    "system_bcp": Access(get=RECORD_READERS, post=OWNERS_EDIT),
+    "drill_list": Access(get=MEMBERS),
+    "drill_create": Access(get=POLICY_CREATE_HERE, post=POLICY_CREATE_HERE),
+    "drill_detail": Access(get=RECORD_READERS, post=POLICY_EDIT),
+    "drill_edit": Access(get=POLICY_EDIT, post=POLICY_EDIT),
+    "drill_delete": Access(get=POLICY_EDIT, post=POLICY_EDIT),
+    "finding_move": Access(post=RECORD_READERS),
+    "availability": Access(get=MEMBERS),
+    "system_availability": Access(
+        get=RECORD_READERS,
+        post=answers(
+            DENIED, owner=NOT_FOUND, policy=NOT_FOUND, dual_policy=NOT_FOUND, outsider=NOT_FOUND
+        ),
+    ),
+    "outage_edit": Access(get=OWNERS_EDIT, post=OWNERS_EDIT),
+    "outage_delete": Access(get=OWNERS_EDIT, post=OWNERS_EDIT),
+}

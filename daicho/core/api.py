@@ -20,6 +20,7 @@ from ninja.throttling import SimpleRateThrottle
 from pydantic import BeforeValidator, create_model
 
 from daicho.core import audit
+from daicho.core.access import MEMBERS, RECORD_READERS, via_api
 from daicho.core.audit import Action
 from daicho.core.filters import UnitFilterSet
 from daicho.core.models import ApiToken, OrgUnit, TokenScope
@@ -249,3 +250,12 @@ def _iso_date_only(value):
 
 
 IsoDate = Annotated[datetime_date, BeforeValidator(_iso_date_only)]
+
+
+# What each role gets from the API operations (daicho.core.access): the generated permission
+# matrix, tests/test_permission_matrix.py, asks each as every role.
+ACCESS = {
+    "list_units": via_api(MEMBERS),
+    "get_unit": via_api(RECORD_READERS),
+    "me": via_api(MEMBERS),
+}

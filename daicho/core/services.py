@@ -73,10 +73,21 @@ def object_update(
 
 
 def object_delete(*, obj: models.Model) -> None:
-    """Delete ``obj`` with a `delete` audit event that keeps its last state."""
+    """Delete ``obj`` with a `delete` audit event that keeps its last state; a record others
+    still depend on (a protected reference) is refused with their names, not a 500."""
     before = audit.snapshot(obj)
-    audit.record(action=Action.DELETE, obj=obj, before=before)
-    obj.delete()
+    try:
+        with transaction.atomic():
+            audit.record(action=Action.DELETE, obj=obj, before=before)
+            obj.delete()
+    except models.ProtectedError as exc:
+        raise ValidationError(
+            _("%(obj)s cannot be deleted: these records depend on it: %(records)s")
+            % {
+                "obj": obj,
+                "records": "、".join(str(o) for o in list(exc.protected_objects)[:20]),
+            }
+        ) from None
 
 
 def actor() -> User | None:

@@ -3,6 +3,21 @@ from django.urls import path
 from mozilla_django_oidc import views as oidc_views
 
 from daicho.core import account_views, views
+from daicho.core.access import (
+    AUDIT_READERS,
+    DENIED,
+    LOGIN,
+    NOT_FOUND,
+    OK,
+    OWNERS_EDIT,
+    POLICY_CREATE,
+    POLICY_EDIT,
+    PUBLIC,
+    RECORD_READERS,
+    SIGNED_IN,
+    Access,
+    answers,
+)
 from daicho.core.importing import views as import_views
 
 urlpatterns = [
@@ -91,3 +106,48 @@ urlpatterns = [
     path("views/<str:list_name>/save/", views.SavedViewSaveView.as_view(), name="saved_view_save"),
     path("views/<int:pk>/delete/", views.SavedViewDeleteView.as_view(), name="saved_view_delete"),
 ]
+
+
+# What each role gets from the routes above (daicho.core.access): the generated permission
+# matrix, tests/test_permission_matrix.py, asks each as every role.
+ACCESS = {
+    "import_list": Access(get=SIGNED_IN),
+    "import_upload": Access(
+        get=answers(OK, viewer=DENIED, auditor=DENIED),
+        post=answers(OK, viewer=DENIED, auditor=DENIED),
+    ),
+    "import_first_run": Access(get=SIGNED_IN),
+    "import_template": Access(get=SIGNED_IN),
+    "import_progress": Access(get=answers(NOT_FOUND)),
+    "import_detail": Access(get=answers(NOT_FOUND, auditor=OK, policy=OK, dual_policy=OK)),
+    "import_confirm": Access(
+        post=answers(NOT_FOUND, auditor=DENIED, policy=DENIED, dual_policy=DENIED)
+    ),
+    "import_rollback": Access(post=answers(NOT_FOUND, auditor=DENIED, policy=OK, dual_policy=OK)),
+    "home": Access(get=SIGNED_IN),
+    "login": Access(get=PUBLIC, post=PUBLIC, put=PUBLIC),
+    "logout": Access(post=answers(LOGIN)),
+    "otp_verify": Access(get=SIGNED_IN, post=SIGNED_IN),
+    "account": Access(get=SIGNED_IN),
+    "otp_setup": Access(get=SIGNED_IN, post=SIGNED_IN),
+    "otp_remove": Access(post=SIGNED_IN),
+    "password_change": Access(get=SIGNED_IN, post=SIGNED_IN, put=SIGNED_IN),
+    "password_reset": Access(get=PUBLIC, post=PUBLIC, put=PUBLIC),
+    "password_reset_done": Access(get=PUBLIC),
+    "password_reset_confirm": Access(get=PUBLIC, post=PUBLIC, put=PUBLIC),
+    "password_reset_complete": Access(get=PUBLIC),
+    "oidc_authentication_init": Access(get=answers(NOT_FOUND, anonymous=NOT_FOUND)),
+    "oidc_authentication_callback": Access(get=answers(NOT_FOUND, anonymous=NOT_FOUND)),
+    "organisation_switch": Access(post=SIGNED_IN),
+    "healthz": Access(get=PUBLIC),
+    "unit_list": Access(get=SIGNED_IN),
+    "unit_create": Access(get=POLICY_CREATE, post=POLICY_CREATE),
+    "unit_edit": Access(get=POLICY_EDIT, post=POLICY_EDIT),
+    "audit_list": Access(get=AUDIT_READERS),
+    "note_add": Access(post=OWNERS_EDIT),
+    "attachment_add": Access(post=OWNERS_EDIT),
+    "attachment_download": Access(get=RECORD_READERS),
+    "attachment_delete": Access(post=OWNERS_EDIT),
+    "saved_view_save": Access(post=SIGNED_IN),
+    "saved_view_delete": Access(post=answers(NOT_FOUND, policy=OK)),
+}

@@ -230,6 +230,9 @@ class ObjectDeleteView(LoginRequiredMixin, View):
 
     template_name = "core/object_delete.html"
     model: type
+    # `delete(obj)` below is the record's deletion hook, not the HTTP method: without this an
+    # HTTP DELETE reached it with the URL's arguments and answered 500.
+    http_method_names = ["get", "post", "head", "options"]
 
     def get_object(self, pk):
         obj = get_visible_or_404(self.model.objects, self.request.user, pk=pk)

@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 from ninja.responses import Status
 
+from daicho.core.access import DENIED, MEMBERS, OWNERS_EDIT, RECORD_READERS, via_api
 from daicho.core.api import Pagination, filtered, filterset_schema
 from daicho.core.models import OrgUnit
 from daicho.core.permissions import current_organisation
@@ -267,3 +268,16 @@ def list_articles(request, q: str = "", tag: str = "", kind: str = ""):
     return article_search(user=request.user, query=q, tag=tag, kind=kind).prefetch_related(
         "systems"
     )
+
+
+# What each role gets from the API operations (daicho.core.access): the generated permission
+# matrix, tests/test_permission_matrix.py, asks each as every role.
+ACCESS = {
+    "list_cases": via_api(MEMBERS),
+    "get_case": via_api(RECORD_READERS),
+    "decide_case": via_api(OWNERS_EDIT, read_token=DENIED),
+    "list_consultations": via_api(MEMBERS),
+    "create_consultation": via_api(MEMBERS, read_token=DENIED),
+    "list_evaluations": via_api(MEMBERS),
+    "list_articles": via_api(MEMBERS),
+}

@@ -1,5 +1,19 @@
 from django.urls import path
 
+from daicho.core.access import (
+    DENIED,
+    MEMBERS,
+    NOT_FOUND,
+    OK,
+    OWNERS_CREATE,
+    OWNERS_EDIT,
+    POLICY_CREATE,
+    POLICY_CREATE_HERE,
+    POLICY_EDIT,
+    RECORD_READERS,
+    Access,
+    answers,
+)
 from daicho.governance import views
 
 app_name = "governance"
@@ -25,3 +39,26 @@ urlpatterns = [
     path("evaluations/<int:pk>/", views.EvaluationDetailView.as_view(), name="evaluation_detail"),
     path("budget-review/", views.BudgetReviewView.as_view(), name="budget_review"),
 ]
+
+
+# What each role gets from the routes above (daicho.core.access): the generated permission
+# matrix, tests/test_permission_matrix.py, asks each as every role.
+ACCESS = {
+    "case_list": Access(get=MEMBERS),
+    "case_create": Access(get=OWNERS_CREATE, post=OWNERS_CREATE),
+    "case_detail": Access(get=RECORD_READERS),
+    "case_edit": Access(get=OWNERS_EDIT, post=OWNERS_EDIT),
+    "case_delete": Access(get=OWNERS_EDIT, post=OWNERS_EDIT),
+    "case_checklist": Access(post=OWNERS_EDIT),
+    "case_action": Access(post=OWNERS_EDIT),
+    "my_work": Access(get=MEMBERS, post=MEMBERS),
+    "consultation_list": Access(get=MEMBERS),
+    "consultation_create": Access(get=POLICY_CREATE, post=POLICY_CREATE),
+    "consultation_edit": Access(get=POLICY_EDIT, post=POLICY_EDIT),
+    "evaluation_list": Access(get=MEMBERS),
+    "evaluation_create": Access(get=answers(NOT_FOUND), post=answers(NOT_FOUND)),
+    "evaluation_detail": Access(get=RECORD_READERS),
+    "budget_review": Access(
+        get=answers(OK, owner=DENIED, other_owner=DENIED, sam=DENIED), post=POLICY_CREATE_HERE
+    ),
+}

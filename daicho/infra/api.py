@@ -5,6 +5,7 @@ import datetime
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
+from daicho.core.access import MEMBERS, RECORD_READERS, via_api
 from daicho.core.api import Pagination, filtered, filterset_schema
 from daicho.infra import selectors
 from daicho.infra.filters import CloudServiceFilterSet, ServerFilterSet
@@ -103,3 +104,12 @@ def list_cloud_services(request, filters: Query[CloudQuery]):
         CloudServiceFilterSet,
         CloudService.objects.visible_to(request.user).prefetch_related("systems").order_by("name"),
     )
+
+
+# What each role gets from the API operations (daicho.core.access): the generated permission
+# matrix, tests/test_permission_matrix.py, asks each as every role.
+ACCESS = {
+    "list_servers": via_api(MEMBERS),
+    "get_server": via_api(RECORD_READERS),
+    "list_cloud_services": via_api(MEMBERS),
+}

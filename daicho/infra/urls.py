@@ -1,5 +1,15 @@
 from django.urls import path
 
+from daicho.core.access import (
+    MEMBERS,
+    NOT_FOUND,
+    OK,
+    OWNERS_CREATE,
+    POLICY_EDIT,
+    RECORD_READERS,
+    Access,
+    answers,
+)
 from daicho.infra import views
 
 app_name = "infra"
@@ -25,3 +35,28 @@ urlpatterns = [
     path("clusters/<int:pk>/delete/", views.ClusterDeleteView.as_view(), name="cluster_delete"),
     path("components/<int:pk>/", views.component_redirect, name="component_redirect"),
 ]
+
+
+# What each role gets from the routes above (daicho.core.access): the generated permission
+# matrix, tests/test_permission_matrix.py, asks each as every role.
+ACCESS = {
+    "server_list": Access(get=MEMBERS),
+    "server_create": Access(get=OWNERS_CREATE, post=OWNERS_CREATE),
+    "server_detail": Access(get=RECORD_READERS),
+    "server_edit": Access(get=POLICY_EDIT, post=POLICY_EDIT),
+    "server_delete": Access(get=POLICY_EDIT, post=POLICY_EDIT),
+    "virtualization": Access(get=MEMBERS),
+    "cloud_list": Access(get=MEMBERS),
+    "cloud_create": Access(get=OWNERS_CREATE, post=OWNERS_CREATE),
+    "cloud_edit": Access(get=POLICY_EDIT, post=POLICY_EDIT),
+    "cloud_delete": Access(get=POLICY_EDIT, post=POLICY_EDIT),
+    "vdi_list": Access(get=MEMBERS, post=MEMBERS),
+    "site_list": Access(get=MEMBERS),
+    "site_create": Access(get=OWNERS_CREATE, post=OWNERS_CREATE),
+    "site_edit": Access(get=POLICY_EDIT, post=POLICY_EDIT),
+    "site_delete": Access(get=POLICY_EDIT, post=POLICY_EDIT),
+    "cluster_create": Access(get=OWNERS_CREATE, post=OWNERS_CREATE),
+    "cluster_edit": Access(get=POLICY_EDIT, post=POLICY_EDIT),
+    "cluster_delete": Access(get=POLICY_EDIT, post=POLICY_EDIT),
+    "component_redirect": Access(get=answers(OK, anonymous=NOT_FOUND, outsider=NOT_FOUND)),
+}

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from daicho.core.access import MEMBERS, via_api
 from daicho.core.api import IsoDate
 from daicho.core.models import OrgUnit
 from daicho.core.permissions import current_organisation
@@ -107,3 +108,11 @@ class ProductOut(Schema):
 @router.get("/lifecycle/products", response=list[ProductOut], summary="Products and support dates")
 def products(request):
     return list(selectors.product_list())
+
+
+# What each role gets from the API operations (daicho.core.access): the generated permission
+# matrix, tests/test_permission_matrix.py, asks each as every role.
+ACCESS = {
+    "eol_list": via_api(MEMBERS),
+    "products": via_api(MEMBERS),
+}

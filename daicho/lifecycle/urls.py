@@ -1,5 +1,6 @@
 from django.urls import path
 
+from daicho.core.access import MEMBERS, NOT_FOUND, POLICY_CREATE, Access, answers
 from daicho.lifecycle import views
 
 app_name = "lifecycle"
@@ -13,3 +14,16 @@ urlpatterns = [
     path("rules/", views.RuleListView.as_view(), name="rules"),
     path("rules/<int:pk>/delete/", views.RuleDeleteView.as_view(), name="rule_delete"),
 ]
+
+
+# What each role gets from the routes above (daicho.core.access): the generated permission
+# matrix, tests/test_permission_matrix.py, asks each as every role.
+ACCESS = {
+    "eol": Access(get=MEMBERS),
+    "product_list": Access(get=MEMBERS),
+    "product_detail": Access(get=MEMBERS),
+    "release_edit": Access(get=POLICY_CREATE, post=POLICY_CREATE),
+    "unmatched": Access(get=MEMBERS, post=MEMBERS),
+    "rules": Access(get=MEMBERS, post=MEMBERS),
+    "rule_delete": Access(post=answers(NOT_FOUND)),
+}

@@ -11,6 +11,17 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import BaseModel, model_validator
 
+from daicho.core.access import (
+    DENIED,
+    MEMBERS,
+    OK,
+    OWNERS_EDIT,
+    POLICY_CREATE_HERE,
+    POLICY_EDIT,
+    RECORD_READERS,
+    answers,
+    via_api,
+)
 from daicho.core.api import Pagination, filtered, filterset_schema
 from daicho.core.models import OrgUnit
 from daicho.core.permissions import current_organisation
@@ -561,3 +572,36 @@ def update_contract(request, contract_id: int, payload: ContractPatch):
 def delete_contract(request, contract_id: int):
     services.contract_delete(contract=get_object_or_404(_contracts(request), pk=contract_id))
     return Status(204, None)
+
+
+# What each role gets from the API operations (daicho.core.access): the generated permission
+# matrix, tests/test_permission_matrix.py, asks each as every role.
+ACCESS = {
+    "list_systems": via_api(MEMBERS),
+    "create_system": via_api(
+        answers(DENIED, owner=OK, policy=OK, dual_policy=OK, outsider=OK), read_token=DENIED
+    ),
+    "get_system": via_api(RECORD_READERS),
+    "update_system": via_api(OWNERS_EDIT, read_token=DENIED),
+    "delete_system": via_api(OWNERS_EDIT, read_token=DENIED),
+    "list_costs": via_api(MEMBERS),
+    "create_cost": via_api(MEMBERS, read_token=DENIED),
+    "get_cost": via_api(RECORD_READERS),
+    "update_cost": via_api(OWNERS_EDIT, read_token=DENIED),
+    "delete_cost": via_api(OWNERS_EDIT, read_token=DENIED),
+    "list_cost_items": via_api(MEMBERS),
+    "create_cost_item": via_api(POLICY_CREATE_HERE, read_token=DENIED),
+    "get_cost_item": via_api(RECORD_READERS),
+    "update_cost_item": via_api(POLICY_EDIT, read_token=DENIED),
+    "delete_cost_item": via_api(POLICY_EDIT, read_token=DENIED),
+    "list_vendors": via_api(MEMBERS),
+    "create_vendor": via_api(MEMBERS, read_token=DENIED),
+    "get_vendor": via_api(RECORD_READERS),
+    "update_vendor": via_api(POLICY_EDIT, read_token=DENIED),
+    "delete_vendor": via_api(POLICY_EDIT, read_token=DENIED),
+    "list_contracts": via_api(MEMBERS),
+    "create_contract": via_api(MEMBERS, read_token=DENIED),
+    "get_contract": via_api(RECORD_READERS),
+    "update_contract": via_api(OWNERS_EDIT, read_token=DENIED),
+    "delete_contract": via_api(OWNERS_EDIT, read_token=DENIED),
+}

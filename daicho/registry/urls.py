@@ -1,5 +1,14 @@
 from django.urls import path
 
+from daicho.core.access import (
+    MEMBERS,
+    OWNERS_CREATE,
+    OWNERS_EDIT,
+    POLICY_CREATE_HERE,
+    POLICY_EDIT,
+    RECORD_READERS,
+    Access,
+)
 from daicho.registry import views
 
 app_name = "registry"
@@ -34,3 +43,35 @@ urlpatterns = [
     path("contracts/<int:pk>/edit/", views.ContractEditView.as_view(), name="contract_edit"),
     path("contracts/<int:pk>/delete/", views.ContractDeleteView.as_view(), name="contract_delete"),
 ]
+
+
+# What each role gets from the routes above (daicho.core.access): the generated permission
+# matrix, tests/test_permission_matrix.py, asks each as every role.
+ACCESS = {
+    "co_use_list": Access(get=MEMBERS),
+    "system_list": Access(get=MEMBERS),
+    "system_create": Access(get=OWNERS_CREATE, post=OWNERS_CREATE),
+    "system_bulk_edit": Access(post=MEMBERS),
+    "system_bulk_delete": Access(post=MEMBERS),
+    "system_detail": Access(get=RECORD_READERS),
+    "system_edit": Access(get=OWNERS_EDIT, post=OWNERS_EDIT),
+    "system_delete": Access(get=OWNERS_EDIT, post=OWNERS_EDIT),
+    "system_costs": Access(get=RECORD_READERS, post=OWNERS_EDIT),
+    "cost_sheet": Access(get=MEMBERS, post=MEMBERS),
+    "cost_edit": Access(get=OWNERS_EDIT, post=OWNERS_EDIT),
+    "cost_delete": Access(get=OWNERS_EDIT, post=OWNERS_EDIT),
+    "cost_item_list": Access(get=MEMBERS),
+    "cost_item_create": Access(get=POLICY_CREATE_HERE, post=POLICY_CREATE_HERE),
+    "cost_item_edit": Access(get=POLICY_EDIT, post=POLICY_EDIT),
+    "cost_item_delete": Access(get=POLICY_EDIT, post=POLICY_EDIT),
+    "vendor_list": Access(get=MEMBERS),
+    "vendor_create": Access(get=OWNERS_CREATE, post=OWNERS_CREATE),
+    "vendor_detail": Access(get=RECORD_READERS),
+    "vendor_edit": Access(get=POLICY_EDIT, post=POLICY_EDIT),
+    "vendor_delete": Access(get=POLICY_EDIT, post=POLICY_EDIT),
+    "contract_list": Access(get=MEMBERS),
+    "contract_create": Access(get=OWNERS_CREATE, post=OWNERS_CREATE),
+    "contract_detail": Access(get=RECORD_READERS),
+    "contract_edit": Access(get=OWNERS_EDIT, post=OWNERS_EDIT),
+    "contract_delete": Access(get=OWNERS_EDIT, post=OWNERS_EDIT),
+}

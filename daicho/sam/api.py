@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from daicho.core.access import MEMBERS, RECORD_READERS, via_api
 from daicho.core.api import IsoDate, Pagination, filtered, filterset_schema
 from daicho.core.models import OrgUnit
 from daicho.core.permissions import current_organisation
@@ -188,3 +189,14 @@ def position(request, as_of: IsoDate | None = None, unit: str | None = None):
         organisation, as_of=as_of or timezone.localdate(), unit=the_unit
     )
     return [e.as_dict() for e in entries]
+
+
+# What each role gets from the API operations (daicho.core.access): the generated permission
+# matrix, tests/test_permission_matrix.py, asks each as every role.
+ACCESS = {
+    "list_devices": via_api(MEMBERS),
+    "get_device": via_api(RECORD_READERS),
+    "list_licences": via_api(MEMBERS),
+    "device_installations": via_api(RECORD_READERS),
+    "position": via_api(MEMBERS),
+}
