@@ -87,7 +87,7 @@ class Browser:
         body = (
             "".join(parts).encode()
             + (
-                f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+                f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
                 f'filename="{path.name}"\r\nContent-Type: text/csv\r\n\r\n'
             ).encode()
             + path.read_bytes()
@@ -185,7 +185,8 @@ def test_a_large_preview_leaves_sign_in_and_saving_free(served):
                 seen_rows = seen_rows or bool(re.search(r"[1-9][\d,]* rows read", text))
                 saved_while_running += 1
             assert "could not be checked" not in text, text
-            time.sleep(1)  # leave the worker some of the machine    assert saved_while_running >= 1, "the preview ended before anyone saved"
+            time.sleep(1)  # leave the worker some of the machine
+    assert saved_while_running >= 1, "the preview ended before anyone saved"
     assert seen_rows
     assert query("SELECT COUNT(*) FROM registry_vendor") == n
     assert query("SELECT COUNT(*) FROM registry_informationsystem") == 0  # a preview
