@@ -10,6 +10,8 @@ Variables (all optional on a workstation):
   DAICHO_VAR_DIR      embedded database, media and generated secret (default: ./var)
   DAICHO_MEDIA_ROOT   where attachments are stored (default: $DAICHO_VAR_DIR/media)
   DAICHO_MAX_UPLOAD_MB  largest attachment accepted (default: 20)
+  DAICHO_MAX_IMPORT_MB, DAICHO_MAX_IMPORT_ROWS  largest file one web import may be (200, 200000)
+  DAICHO_REDIS_URL    queue background jobs in Redis instead of var/jobs.sqlite3
   DAICHO_LANGUAGE     default language, ja or en (default: ja)
   DAICHO_DB_CONN_MAX_AGE  seconds a worker thread keeps its database connection (default: 600)
 Sign-in, e-mail, single sign-on and hardening: see README "Sign-in" and "Hardening"
@@ -79,6 +81,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "huey.contrib.djhuey",
     "daicho.core",
     "daicho.registry",
     "daicho.lifecycle",
@@ -277,8 +280,10 @@ DAICHO_MAX_IMPORT_BYTES = env.int("DAICHO_MAX_IMPORT_MB", default=200) * 1024 * 
 # compression ratio than DAICHO_MAX_UNZIP_RATIO — a 1 MB file cannot unpack to gigabytes.
 DAICHO_MAX_UNZIPPED_BYTES = env.int("DAICHO_MAX_UNZIPPED_MB", default=200) * 1024 * 1024
 DAICHO_MAX_UNZIP_RATIO = env.int("DAICHO_MAX_UNZIP_RATIO", default=100)
-# Uploads larger than this are previewed in the background, with a progress page.
+# Uploads larger than this are previewed (and confirmed) by the job worker, with a progress page.
 DAICHO_IMPORT_BACKGROUND_BYTES = env.int("DAICHO_IMPORT_BACKGROUND_KB", default=512) * 1024
+# The most rows one web upload may hold; larger files go through `daicho import` (0 = no limit).
+DAICHO_MAX_IMPORT_ROWS = env.int("DAICHO_MAX_IMPORT_ROWS", default=200_000)
 # Request bodies are bounded before they are read (daicho.core.middleware.RequestSizeMiddleware,
 # 413 above): the sign-in pages, every other form and API call, and the routes that take files
 # (attachments: DAICHO_MAX_UPLOAD_MB, imports: DAICHO_MAX_IMPORT_MB, each + 1 MB for the form).
@@ -286,6 +291,23 @@ DAICHO_MAX_SIGN_IN_BYTES = env.int("DAICHO_MAX_SIGN_IN_KB", default=64) * 1024
 DAICHO_MAX_FORM_BYTES = env.int("DAICHO_MAX_FORM_MB", default=10) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = DAICHO_MAX_FORM_BYTES
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000  # the cost entry sheet posts a field per system and category
+
+# Background jobs (huey): queued in an SQLite file of their own beside the ledger, or in Redis
+# when DAICHO_REDIS_URL is set (redis://host:6379/0; needs `pip install redis`). `daicho serve`
+# starts the worker; DAICHO_JOBS_IMMEDIATE=1 runs each job in the request instead (development).
+DAICHO_REDIS_URL = env.str("DAICHO_REDIS_URL", default="")
+if not DAICHO_REDIS_URL:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # huey opens its queue file at start
+HUEY = {
+    "name": "daicho",
+    "huey_class": "huey.RedisHuey" if DAICHO_REDIS_URL else "huey.SqliteHuey",
+    "immediate": env.bool("DAICHO_JOBS_IMMEDIATE", default=False),
+    "results": False,  # a job's progress and outcome live in core.Job
+    "connection": {"url": DAICHO_REDIS_URL}
+    if DAICHO_REDIS_URL
+    else {"filename": str(VAR_DIR / "jobs.sqlite3")},
+    "consumer": {"workers": env.int("DAICHO_JOB_WORKERS", default=2), "worker_type": "thread"},
+}
 
 # API tokens: every token expires; requests per token (or signed-in user) per minute, counted
 # in each server process ("0" turns the limit off).

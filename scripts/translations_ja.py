@@ -2175,6 +2175,20 @@ TRANSLATIONS: dict[str, str] = {
     "%(obj)s cannot be deleted: these records depend on it: %(records)s": (
         "%(obj)s は削除できません。次の記録がこれを参照しています: %(records)s"
     ),
+    # --- lock: previews off the write lock, background jobs ---
+    "The file has more than %(limit)s rows, more than one upload may hold; split it, or ask an administrator to import it with `daicho import`.": "ファイルの行数が%(limit)s 行を超えています。1回のアップロードで取り込める上限です。ファイルを分けるか、管理者に `daicho import` での取り込みを依頼してください。",
+    'The work stopped with an error: %(error)s': "処理がエラーで止まりました: %(error)s",
+    'Permission denied.': "権限がありません。",
+    'Queued': "待機中",
+    'Running': "実行中",
+    'rows done': "処理済み行数",
+    'error': "エラー",
+    'background job': "バックグラウンド処理",
+    'background jobs': "バックグラウンド処理",
+    'The file could not be imported:': "ファイルを取り込めませんでした:",
+    'Waiting for the background worker…': "バックグラウンド処理の順番を待っています…",
+    'Importing the file… %(rows)s rows done.': "ファイルを取り込んでいます… %(rows)s 行を処理しました。",
+    'A large file is being imported in the background. This page shows the result when the import is done.': "大きなファイルをバックグラウンドで取り込んでいます。取り込みが終わると、このページに結果を表示します。",
 }
 # fmt: on
 

@@ -30,6 +30,15 @@ def _connections_closed_after_each_request():
         database["CONN_MAX_AGE"] = 0
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _jobs_run_at_once():
+    """Background jobs run in the request that queues them (huey's immediate mode, in memory):
+    the suite needs no worker. tests/core/test_import_lock.py runs a real one."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+
+
 @dataclass
 class World:
     org: Organisation

@@ -4,6 +4,7 @@ password change and reset by e-mail, and the health check a proxy or monitor cal
 from __future__ import annotations
 
 import logging
+import sqlite3
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -11,8 +12,8 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
-from django.db import connection
-from django.http import Http404, HttpResponse
+from django.db import DatabaseError, connection, transaction
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -203,10 +204,44 @@ def oidc_only_when_enabled(view):
     return wrapped
 
 
+def _write_check() -> None:
+    """Raise unless a write could start within a second.
+
+    SQLite: take the write lock (BEGIN IMMEDIATE, at once rolled back) on a connection of its
+    own with a one-second wait, so a writer holding the lock for long shows here. PostgreSQL:
+    ask for a transaction id, which a read-only server (a standby, a read-only transaction)
+    refuses, with a one-second statement timeout; it locks nothing."""
+    if connection.vendor == "sqlite":
+        if connection.in_atomic_block:  # this connection's transaction holds the lock already
+            return
+        probe = sqlite3.connect(
+            connection.settings_dict["NAME"], timeout=1, uri=True, isolation_level=None
+        )
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.execute("ROLLBACK")
+        finally:
+            probe.close()
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = 1000")
+        cursor.execute("SELECT txid_current()")
+
+
 def healthz(request):
-    """200 "ok" when the database answers: for the reverse proxy and the monitor."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """200 "ok" when the database answers and would take a write within a second: for the
+    reverse proxy and the monitor. Otherwise 503 with a JSON body naming the check that failed
+    ("database": no answer; "database_write": no write within a second)."""
+    check = "database"
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        check = "database_write"
+        _write_check()
+    except (DatabaseError, sqlite3.Error) as exc:
+        return JsonResponse(
+            {"status": "unavailable", "check": check, "detail": str(exc)}, status=503
+        )
     return HttpResponse("ok", content_type="text/plain")
 
 

@@ -511,3 +511,54 @@ class ImportBatch(models.Model):
         from django.urls import reverse
 
         return reverse("import_detail", args=[self.pk])
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+def _job_token() -> str:
+    return secrets.token_hex(16)
+
+
+class Job(models.Model):
+    """A piece of background work run by the job worker (an import's preview or confirmation),
+    with how far it has got: kept in the database so every server process can show it."""
+
+    token = models.CharField(max_length=32, unique=True, default=_job_token, editable=False)
+    kind = models.CharField(_("kind"), max_length=40)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=JobState.choices, default=JobState.QUEUED
+    )
+    # What the job needs to run (JSON-safe), e.g. the stored file and the import's options.
+    params = models.JSONField(default=dict, blank=True)
+    rows = models.PositiveIntegerField(_("rows done"), default=0)
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # What the user reads when the job could not do its work (already translated).
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.token[:8]} ({self.state})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (JobState.DONE, JobState.FAILED)

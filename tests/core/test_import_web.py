@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from daicho.core.audit import Channel, audit_context
 from daicho.core.importing import services
-from daicho.core.models import AuditEvent, ImportBatch
+from daicho.core.models import AuditEvent, ImportBatch, Job, JobState
 from daicho.registry import services as registry_services
 from daicho.registry.models import CostLine, InformationSystem
 
@@ -148,24 +148,9 @@ def test_import_pages_follow_the_permission_matrix(client, world):
     assert client.get(reverse("import_upload")).status_code == 200
 
 
-class _InlineThread:
-    """Runs the background worker at once: the test database is SQLite's shared in-memory cache,
-    whose table locks fail a request racing the worker at random ("database table is locked";
-    a database file in WAL mode, as in production, lets them run side by side)."""
-
-    def __init__(self, target, **_kwargs):
-        self.target = target
-
-    def start(self):
-        self.target()
-
-
 @pytest.mark.django_db(transaction=True)
-def test_a_large_file_is_checked_in_the_background_with_progress(
-    client, world, settings, monkeypatch
-):
+def test_a_large_file_is_checked_in_the_background_with_progress(client, world, settings):
     settings.DAICHO_IMPORT_BACKGROUND_BYTES = 0  # every file counts as large here
-    monkeypatch.setattr(services.threading, "Thread", _InlineThread)
     client.force_login(world.policy)
     response = upload(client, GOOD)
     assert "/imports/progress/" in response.url
@@ -179,14 +164,12 @@ def test_a_large_file_is_checked_in_the_background_with_progress(
 
 
 @pytest.mark.django_db
-def test_the_progress_page_counts_the_rows_read_while_the_worker_runs(client, world, settings):
-    from django.core.cache import cache
-
-    token = "0123456789abcdef0123456789abcdef"
-    state = {"rows": 1234, "done": False, "batch": None, "error": "", "user": world.policy.pk}
-    cache.set(services._progress_key(token), state, 60)
+def test_the_progress_page_counts_the_rows_read_while_the_worker_runs(client, world):
+    job = Job.objects.create(
+        kind="import_preview", user=world.policy, state=JobState.RUNNING, rows=1234
+    )
     client.force_login(world.policy)
-    page = client.get(f"/imports/progress/{token}/", HTTP_HX_REQUEST="true")
+    page = client.get(f"/imports/progress/{job.token}/", HTTP_HX_REQUEST="true")
     assert page.status_code == 200 and "1,234" in page.content.decode()
-    cache.set(services._progress_key(token), {**state, "error": "壊れたファイル"}, 60)
-    assert "壊れたファイル" in client.get(f"/imports/progress/{token}/").content.decode()
+    Job.objects.filter(pk=job.pk).update(state=JobState.FAILED, error="壊れたファイル")
+    assert "壊れたファイル" in client.get(f"/imports/progress/{job.token}/").content.decode()

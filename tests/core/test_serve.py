@@ -78,12 +78,18 @@ def test_serve_runs_worker_processes_and_serves_static_files(server):
         children = subprocess.run(
             ["ps", "--ppid", str(process.pid), "-o", "pid="], capture_output=True, text=True
         ).stdout.split()
-        if len(children) >= 2:
+        if len(children) >= 3:
             break
         time.sleep(0.1)
-    assert len(children) == 2  # DAICHO_WORKERS
+    assert len(children) == 3  # DAICHO_WORKERS, and the job worker
+    commands = subprocess.run(
+        ["ps", "-o", "args=", "-p", ",".join(children)], capture_output=True, text=True
+    ).stdout
+    assert "run_huey" in commands
 
     process.send_signal(signal.SIGTERM)
     output, _ = process.communicate(timeout=40)
     assert process.returncode == 0, output
+    for child in children:  # the web processes and the job worker stopped with it
+        assert not Path(f"/proc/{child}").exists(), child
     assert "2" in output and "http://127.0.0.1:" in output

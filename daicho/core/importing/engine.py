@@ -689,10 +689,12 @@ def run(
     device: str | None = None,
     channel: str = Channel.IMPORT,
     progress: Callable[[int], None] | None = None,
+    max_rows: int | None = None,
 ) -> Result:
     """Import one file. Never raises for bad input: the Result says what was wrong.
 
-    ``refuse`` names the reference kinds not to create (``create_refs=False`` adds units)."""
+    ``refuse`` names the reference kinds not to create (``create_refs=False`` adds units);
+    ``max_rows`` refuses, writing nothing, a file with more rows (the web's limit)."""
     from daicho.core.permissions import TRUSTED
 
     the_kind = kinds().get(kind)
@@ -776,6 +778,8 @@ def run(
                 )
             for message in the_kind.check(present):
                 raise ImportFileError(message)
+            if max_rows:
+                _limit_rows(reader, max_rows)
             with audit.audit_context(actor=user, channel=Channel.IMPORT, request_id=batch.batch_id):
                 try:
                     with _older_objects_frozen(), transaction.atomic():
@@ -815,6 +819,27 @@ def run(
         batch.channel = channel if channel != Channel.IMPORT else Channel.CLI
     batch.save()
     return result
+
+
+def too_many_rows(max_rows: int) -> str:
+    return _(
+        "The file has more than %(limit)s rows, more than one upload may hold; split it, "
+        "or ask an administrator to import it with `daicho import`."
+    ) % {"limit": f"{max_rows:,}"}
+
+
+def _limit_rows(reader, max_rows: int) -> None:
+    """Make the reader's rows stop the import, as a whole, past `max_rows` (every kind reads
+    its rows through `reader.records()`)."""
+    records = reader.records
+
+    def limited():
+        for count, record in enumerate(records(), 1):
+            if count > max_rows:
+                raise ImportFileError(too_many_rows(max_rows))
+            yield record
+
+    reader.records = limited
 
 
 # Parsed values kept per column and cell text: codes, years, choices and names repeat on every

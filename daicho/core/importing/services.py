@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import os
-import threading
+import shutil
+import sqlite3
+import tempfile
 import uuid
+from contextlib import contextmanager
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from daicho.core import audit
+from daicho.core import audit, jobs
 from daicho.core.audit import Action
 from daicho.core.importing import engine
-from daicho.core.models import AuditEvent, ImportBatch, ImportStatus, Organisation, User
+from daicho.core.models import AuditEvent, ImportBatch, ImportStatus, Job, Organisation, User
 from daicho.core.permissions import scope_of
 from daicho.core.services import actor, object_delete, require, require_size
 
@@ -39,81 +41,139 @@ def upload_store(*, upload) -> str:
     return path
 
 
+@contextmanager
+def _snapshot():
+    """This thread's default database is, for the block, a private copy of the live SQLite
+    database, taken with sqlite3's backup API (a reader: in WAL mode nobody waits for it)."""
+    live = connections[DEFAULT_DB_ALIAS]
+    live.ensure_connection()
+    folder = tempfile.mkdtemp(prefix="daicho-preview-", dir=settings.VAR_DIR)
+    path = os.path.join(folder, "snapshot.sqlite3")
+    copy = None
+    try:
+        target = sqlite3.connect(path)
+        try:
+            live.connection.backup(target)
+        finally:
+            target.close()
+        copy = live.__class__({**live.settings_dict, "NAME": path}, alias=DEFAULT_DB_ALIAS)
+        with jobs.on_database(copy):
+            yield
+    finally:
+        if copy is not None:
+            copy.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def import_preview(
-    *, organisation: Organisation, user: User, kind: str, path: str, name: str, **options
+    *,
+    organisation: Organisation,
+    user: User,
+    kind: str,
+    path: str,
+    name: str,
+    progress=None,
+    **options,
 ) -> engine.Result:
-    """Dry-run an uploaded file; the batch remembers the file so it can be confirmed."""
+    """Dry-run an uploaded file; the batch remembers the file so it can be confirmed.
+
+    A dry run imports inside a transaction and rolls it back, so that every kind checks its
+    rows, and creates the references they name, exactly as the real import would. On SQLite
+    that transaction would hold the one write lock of the live database for the whole preview
+    (every sign-in and save waiting, then failing), so the dry run works on a snapshot of the
+    database and only its result, the ImportBatch, is written to the live one. On PostgreSQL a
+    transaction locks only the rows it writes and nobody else waits for the rest: the dry run
+    stays in the live database. Inside a caller's transaction (which already holds the lock,
+    and cannot be copied from) it runs there too."""
     require(scope_of(user).can_import)
-    result = engine.run(
-        kind=kind,
-        source=path,
-        name=name,
-        organisation=organisation,
-        user=user,
-        dry_run=True,
+    options.setdefault("max_rows", settings.DAICHO_MAX_IMPORT_ROWS or None)
+    arguments = {
+        "kind": kind,
+        "source": path,
+        "name": name,
+        "organisation": organisation,
+        "user": user,
+        "dry_run": True,
+        "progress": progress,
         **options,
-    )
+    }
+    live = connections[DEFAULT_DB_ALIAS]
+    if live.vendor == "sqlite" and not live.in_atomic_block:
+        with _snapshot():
+            result = engine.run(**arguments)
+        result.batch.pk = None  # written again, below, into the live database
+        result.batch._state.adding = True
+    else:
+        result = engine.run(**arguments)
     result.batch.stored_file = path
-    result.batch.save(update_fields=["stored_file"])
+    result.batch.save()
     return result
 
 
-def _progress_key(token: str) -> str:
-    return f"daicho:import-progress:{token}"
-
-
-def preview_progress(token: str) -> dict | None:
-    """How far a background preview has got: rows read, done, the batch (or the error)."""
-    return cache.get(_progress_key(token))
+def _json_options(options: dict) -> dict:
+    effective = options.get("effective")
+    return {
+        **options,
+        "refuse": sorted(options.get("refuse") or ()),
+        "effective": effective.isoformat() if effective else "",
+    }
 
 
 def preview_in_background(
     *, organisation: Organisation, user: User, kind: str, path: str, name: str, **options
-) -> str:
-    """Preview a large file in a thread, reporting rows read through the cache; returns a token.
-
-    The page polls `preview_progress(token)`; the thread has its own database connection.
-    """
+) -> Job:
+    """Queue the preview of a large file for the job worker; the progress page follows it."""
     require(scope_of(user).can_import)
-    token = uuid.uuid4().hex
-    key = _progress_key(token)
-    state = {"rows": 0, "done": False, "batch": None, "error": "", "user": user.pk}
-    cache.set(key, state, 3600)
+    return jobs.job_enqueue(
+        kind="import_preview",
+        user=user,
+        organisation=organisation,
+        params={"kind": kind, "path": path, "name": name, "options": _json_options(options)},
+    )
 
-    def report(rows: int) -> None:
-        cache.set(key, {**state, "rows": rows}, 3600)
 
-    def work() -> None:
-        try:
-            result = import_preview(
-                organisation=organisation,
-                user=user,
-                kind=kind,
-                path=path,
-                name=name,
-                progress=report,
-                **options,
-            )
-            cache.set(
-                key,
-                {
-                    **state,
-                    "rows": result.batch.created
-                    + result.batch.updated
-                    + result.batch.unchanged
-                    + result.batch.rejected,
-                    "done": True,
-                    "batch": result.batch.pk,
-                },
-                3600,
-            )
-        except Exception as exc:  # reported on the page; the import itself wrote nothing
-            cache.set(key, {**state, "done": True, "error": str(exc)}, 3600)
-        finally:
-            connection.close()
+def _rows_of(batch: ImportBatch) -> int:
+    return batch.created + batch.updated + batch.unchanged + batch.rejected
 
-    threading.Thread(target=work, name=f"import-{token[:8]}", daemon=True).start()
-    return token
+
+@jobs.handler("import_preview")
+def _preview_job(job: Job, report) -> ImportBatch:
+    params = job.params
+    options = dict(params["options"])
+    options["effective"] = parse_date(options["effective"]) if options.get("effective") else None
+    result = import_preview(
+        organisation=job.organisation,
+        user=job.user,
+        kind=params["kind"],
+        path=params["path"],
+        name=params["name"],
+        progress=report,
+        **options,
+    )
+    report(_rows_of(result.batch))
+    return result.batch
+
+
+def confirm_in_background(*, preview: ImportBatch, user: User) -> Job:
+    """Queue the confirmation of a large preview for the job worker."""
+    require(scope_of(user).can_import)
+    return jobs.job_enqueue(
+        kind="import_confirm",
+        user=user,
+        organisation=preview.organisation,
+        params={"preview": preview.pk},
+    )
+
+
+@jobs.handler("import_confirm")
+def _confirm_job(job: Job, report) -> ImportBatch:
+    preview = ImportBatch.objects.get(pk=job.params["preview"])
+    try:
+        result = import_confirm(preview=preview, user=job.user, progress=report)
+    except AlreadyConfirmed as exc:
+        return exc.batch
+    report(_rows_of(result.batch))
+    return result.batch
 
 
 class AlreadyConfirmed(Exception):
@@ -124,7 +184,7 @@ class AlreadyConfirmed(Exception):
         self.batch = batch
 
 
-def import_confirm(*, preview: ImportBatch, user: User) -> engine.Result:
+def import_confirm(*, preview: ImportBatch, user: User, progress=None) -> engine.Result:
     """Run a previewed import for real, with the options it was previewed with; once only.
 
     The preview's row is locked for the whole import and records the batch that applied it,
@@ -162,6 +222,7 @@ def import_confirm(*, preview: ImportBatch, user: User) -> engine.Result:
             if options.get("effective")
             else None,
             device=options.get("device") or None,
+            progress=progress,
         )
         result.batch.stored_file = preview.stored_file
         result.batch.save(update_fields=["stored_file"])

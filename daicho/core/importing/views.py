@@ -13,9 +13,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from daicho.core import jobs
 from daicho.core.importing import engine, first_run, services, template
 from daicho.core.importing.forms import ImportForm
-from daicho.core.models import ImportBatch, ImportStatus
+from daicho.core.models import ImportBatch, ImportStatus, JobState
 from daicho.core.permissions import scope_of
 
 
@@ -114,7 +115,7 @@ class ImportUploadView(LoginRequiredMixin, View):
                     "device": data["device"] or None,
                 }
                 if data["file"].size > settings.DAICHO_IMPORT_BACKGROUND_BYTES:
-                    token = services.preview_in_background(
+                    job = services.preview_in_background(
                         organisation=request.organisation,
                         user=request.user,
                         kind=data["kind"],
@@ -122,7 +123,7 @@ class ImportUploadView(LoginRequiredMixin, View):
                         name=data["file"].name,
                         **options,
                     )
-                    return redirect("import_progress", token=token)
+                    return redirect("import_progress", token=job.token)
                 result = services.import_preview(
                     organisation=request.organisation,
                     user=request.user,
@@ -141,14 +142,15 @@ class ImportUploadView(LoginRequiredMixin, View):
 
 
 class ImportProgressView(LoginRequiredMixin, View):
-    """A large file being previewed: rows read so far; the batch page when it is done."""
+    """A large file being previewed or imported by the job worker: rows done so far, read from
+    the database (any server process answers); the batch page when it is done."""
 
     def get(self, request, token):
-        state = services.preview_progress(token)
-        if state is None or state.get("user") != request.user.pk:
+        job = jobs.job_for(token=token, user=request.user)
+        if job is None:
             raise Http404
-        if state["done"] and state["batch"]:
-            url = ImportBatch.objects.get(pk=state["batch"]).get_absolute_url()
+        if job.state == JobState.DONE and job.batch_id:
+            url = job.batch.get_absolute_url()
             if request.headers.get("HX-Request"):
                 response = HttpResponse(status=204)
                 response["HX-Redirect"] = url
@@ -159,7 +161,7 @@ class ImportProgressView(LoginRequiredMixin, View):
             if request.headers.get("HX-Request")
             else "core/import_progress.html"
         )
-        return render(request, template, {"state": state})
+        return render(request, template, {"state": job})
 
 
 class ImportDetailView(LoginRequiredMixin, View):
@@ -202,6 +204,13 @@ class ImportDetailView(LoginRequiredMixin, View):
 class ImportConfirmView(LoginRequiredMixin, View):
     def post(self, request, pk):
         preview = get_object_or_404(batches_visible_to(request.user), pk=pk)
+        if preview.file_size > settings.DAICHO_IMPORT_BACKGROUND_BYTES:
+            try:
+                job = services.confirm_in_background(preview=preview, user=request.user)
+            except PermissionDenied as exc:
+                messages.error(request, str(exc))
+                return redirect(preview.get_absolute_url())
+            return redirect("import_progress", token=job.token)
         try:
             result = services.import_confirm(preview=preview, user=request.user)
         except services.AlreadyConfirmed as exc:

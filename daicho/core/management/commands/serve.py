@@ -7,6 +7,8 @@ threads, pure Python) on Windows servers or with `--server waitress`.
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
 
 from django.conf import settings
@@ -55,6 +57,13 @@ class Command(DaichoCommand):
 
     def handle(self, *args, **options):
         call_command("collectstatic", interactive=False, verbosity=0)
+        worker = start_job_worker()
+        try:
+            self.serve(options)
+        finally:
+            stop_job_worker(worker)
+
+    def serve(self, options):
         from daicho.wsgi import application  # after collectstatic: WhiteNoise indexes at start
 
         host, port = options["host"], options["port"]
@@ -105,6 +114,32 @@ class Command(DaichoCommand):
                 "limit_request_line": 8190,
             },
         ).run()
+
+
+def start_job_worker() -> subprocess.Popen | None:
+    """The background job worker (huey's consumer: import previews and confirmations of large
+    files), a process beside the web's; none when jobs run in the request (immediate mode)."""
+    from huey.contrib.djhuey import HUEY
+
+    if HUEY.immediate:
+        return None
+    return subprocess.Popen([sys.executable, "-m", "daicho.cli", "run_huey", "--quiet"])
+
+
+def stop_job_worker(worker: subprocess.Popen | None) -> None:
+    """Stop the worker as the web processes stop: it finishes the job in hand (huey's graceful
+    stop on SIGINT), and is killed if that takes longer than the web's own grace time."""
+    if worker is None or worker.poll() is not None:
+        return
+    if sys.platform == "win32":
+        worker.terminate()
+    else:
+        worker.send_signal(signal.SIGINT)
+    try:
+        worker.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
 
 
 try:
