@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -120,6 +120,7 @@ class ObjectListView(LoginRequiredMixin, View):
                 "filterset": filterset,
                 "saved_views": saved,
                 "list_name": self.list_name,
+                "can_share": bool(scope.policy_org_ids),
                 "create_url": reverse(self.create_url_name)
                 if self.create_url_name and scope.can_write
                 else None,
@@ -380,9 +381,9 @@ def _target(request, ct_id: int, object_id: str, *, edit: bool):
     return obj
 
 
-def _back(request, obj) -> HttpResponseRedirect:
-    url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else reverse("home")
-    return redirect(f"{url}#history")
+def _back(request, obj, anchor: str = "history") -> HttpResponseRedirect:
+    url = obj.get_absolute_url() if services.has_page(obj) else reverse("home")
+    return redirect(f"{url}#{anchor}")
 
 
 class NoteAddView(LoginRequiredMixin, View):
@@ -416,7 +417,7 @@ class AttachmentAddView(LoginRequiredMixin, View):
                 messages.error(request, " ".join(exc.messages))
         else:
             messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-        return redirect(f"{obj.get_absolute_url()}#attachments")
+        return _back(request, obj, "attachments")
 
 
 class AttachmentDownloadView(LoginRequiredMixin, View):
@@ -434,7 +435,7 @@ class AttachmentDeleteView(LoginRequiredMixin, View):
         obj = _target(request, attachment.content_type_id, attachment.object_id, edit=True)
         services.attachment_delete(attachment=attachment)
         messages.success(request, _("Attachment deleted."))
-        return redirect(f"{obj.get_absolute_url()}#attachments")
+        return _back(request, obj, "attachments")
 
 
 class SavedViewSaveView(LoginRequiredMixin, View):
@@ -459,7 +460,13 @@ class SavedViewSaveView(LoginRequiredMixin, View):
 
 class SavedViewDeleteView(LoginRequiredMixin, View):
     def post(self, request, pk):
-        view = get_object_or_404(SavedView, pk=pk, owner=request.user)
+        scope = scope_of(request.user)
+        view = get_object_or_404(
+            SavedView.objects.filter(
+                Q(owner=request.user) | Q(shared=True, organisation_id__in=scope.policy_org_ids)
+            ),
+            pk=pk,
+        )
         services.saved_view_delete(view=view)
         messages.success(request, _("View deleted."))
         return redirect(safe_next(request))

@@ -12,7 +12,14 @@ from django.utils.translation import gettext as _
 
 from daicho.core.models import Organisation, OrgUnit
 from daicho.core.permissions import scope_of
-from daicho.core.services import actor, object_create, object_delete, object_update, require
+from daicho.core.services import (
+    actor,
+    object_create,
+    object_delete,
+    object_update,
+    require,
+    require_policy,
+)
 from daicho.registry.models import (
     Contract,
     CostItem,
@@ -389,6 +396,7 @@ def cost_items_seed(*, organisation: Organisation) -> list[CostItem]:
     An item is there already when one has its code or its name (as imports compare names)."""
     from daicho.registry.cost_items import standard_items
 
+    require_policy(organisation)
     items = list(CostItem.objects.filter(organisation=organisation))
     codes = {i.code.lower() for i in items}
     names = {cost_item_key(i.name) for i in items}
