@@ -82,12 +82,25 @@ class ObjectListView(LoginRequiredMixin, View):
     def get(self, request):
         queryset = self.get_queryset()
         filterset = None
+        invalid = False
         if self.filterset_class is not None:
             filterset = self.filterset_class(
                 request.GET or None, queryset=queryset, request=request
             )
             style_filter_form(filterset.form)
-            queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+            if filterset.is_bound and not filterset.is_valid():
+                # A filter the list cannot apply is an error, never "everything": an export
+                # answers 400 with the reason; the page shows the form's errors and no rows.
+                if request.GET.get("export") in exports.FORMATS and self.export_kind:
+                    return HttpResponse(
+                        filter_errors_text(filterset.errors),
+                        status=400,
+                        content_type="text/plain; charset=utf-8",
+                    )
+                invalid = True
+                queryset = queryset.none()
+            elif filterset.is_bound:
+                queryset = filterset.qs
         if request.GET.get("export") in exports.FORMATS and self.export_kind:
             return export_response(
                 self.export_kind, self.export_rows(queryset), request.GET["export"]
@@ -128,6 +141,7 @@ class ObjectListView(LoginRequiredMixin, View):
                 "bulk_actions": self.bulk_actions if can_bulk else [],
                 **self.extra_context(),
             },
+            status=400 if invalid else 200,
         )
 
     def extra_context(self) -> dict[str, Any]:
@@ -139,6 +153,13 @@ class ObjectListView(LoginRequiredMixin, View):
             return []
         link = query_string_with(request.GET, "export", page=None)
         return [(fmt.upper(), f"?{link(fmt)}") for fmt in exports.FORMATS]
+
+
+def filter_errors_text(errors) -> str:
+    """A filter form's errors as one line per field: ``field: reason``."""
+    return "\n".join(
+        f"{field}: {' '.join(str(m) for m in messages)}" for field, messages in errors.items()
+    )
 
 
 def style_filter_form(form) -> None:

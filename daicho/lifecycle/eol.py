@@ -20,6 +20,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 _PK = "987654321"
+# The last date a listing can be judged on: its horizon (up to 120 months) must be a date.
+LAST_AS_OF = datetime.date(datetime.MAXYEAR - 11, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -49,8 +51,16 @@ def sources() -> dict[str, EolSource]:
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
+    """``day`` plus ``months``; ValueError (with the reason) past the year 9999."""
     month = day.month - 1 + months
     year = day.year + month // 12
+    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        from django.utils.translation import gettext as _
+
+        raise ValueError(
+            _("%(date)s is out of range: choose a date up to %(last)s.")
+            % {"date": day.isoformat(), "last": LAST_AS_OF.isoformat()}
+        )
     month = month % 12 + 1
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 

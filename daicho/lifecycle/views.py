@@ -51,8 +51,13 @@ def _options(request):
     if text:
         try:
             as_of = wareki.parse_date(text)
+            eol.horizon_end(as_of, 120)
         except wareki.WarekiError:
             messages.error(request, _("Not a date: %(value)s") % {"value": text})
+            as_of = today
+        except ValueError as exc:
+            messages.error(request, str(exc))
+            as_of = today
     within = request.GET.get("within", "12")
     within = int(within) if within.isdigit() and int(within) <= 120 else 12
     unit = None
