@@ -12,7 +12,7 @@ import datetime
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -172,7 +172,10 @@ def test_attachments_on_a_record_type_without_a_page_are_refused_cleanly(
 
 
 def test_only_it_policy_shares_a_view_and_deletes_shared_ones(client, world):
-    with audit_context(actor=world.viewer, channel=Channel.WEB), pytest.raises(Exception) as exc:
+    with (
+        audit_context(actor=world.viewer, channel=Channel.WEB),
+        pytest.raises(ValidationError) as exc,
+    ):
         core_services.saved_view_save(
             owner=world.viewer,
             organisation=world.org,
@@ -181,7 +184,7 @@ def test_only_it_policy_shares_a_view_and_deletes_shared_ones(client, world):
             query="",
             shared=True,
         )
-    assert "IT policy" in str(exc.value)
+    assert "情報政策課" in exc.value.message_dict["shared"][0]
     assert not SavedView.objects.exists()
     with audit_context(actor=world.owner_a, channel=Channel.WEB):
         view = core_services.saved_view_save(
