@@ -142,6 +142,21 @@ def on_unauthenticated(request, exc):
     )
 
 
+@api.exception_handler(Exception)
+def on_unexpected_error(request, exc):
+    """Whatever else goes wrong still answers JSON {detail} (logged with its traceback)."""
+    import logging
+
+    logging.getLogger("django.request").error(
+        "API error on %s", request.path, exc_info=(type(exc), exc, exc.__traceback__)
+    )
+    return api.create_response(
+        request,
+        {"detail": _("Something went wrong on the server; it has been logged.")},
+        status=500,
+    )
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request, exc):
     if isinstance(exc, Throttled):

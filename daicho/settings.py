@@ -247,6 +247,13 @@ DEFAULT_FROM_EMAIL = env.str(
     "DAICHO_EMAIL_FROM", default=env.str("DAICHO_FROM_EMAIL", default="daicho@localhost")
 )  # DAICHO_FROM_EMAIL is the older name, still read
 PASSWORD_RESET_TIMEOUT = env.int("DAICHO_PASSWORD_RESET_SECONDS", default=2 * 3600)
+# Reset requests per address and per client (IP) within DAICHO_PASSWORD_RESET_WINDOW_MINUTES;
+# counted in Django's cache (shared between processes when the cache is).
+DAICHO_PASSWORD_RESET_PER_ADDRESS = env.int("DAICHO_PASSWORD_RESET_PER_ADDRESS", default=3)
+DAICHO_PASSWORD_RESET_PER_CLIENT = env.int("DAICHO_PASSWORD_RESET_PER_CLIENT", default=10)
+DAICHO_PASSWORD_RESET_WINDOW_MINUTES = env.int("DAICHO_PASSWORD_RESET_WINDOW_MINUTES", default=60)
+# How many days uploaded import files (confirmed, rejected or abandoned) are kept.
+DAICHO_IMPORT_FILES_DAYS = env.int("DAICHO_IMPORT_FILES_DAYS", default=30)
 # The address put in reset links (behind a proxy the request's host may be an internal one).
 DAICHO_PUBLIC_URL = env.str("DAICHO_PUBLIC_URL", default="")
 

@@ -2189,6 +2189,52 @@ TRANSLATIONS: dict[str, str] = {
     'Waiting for the background worker…': "バックグラウンド処理の順番を待っています…",
     'Importing the file… %(rows)s rows done.': "ファイルを取り込んでいます… %(rows)s 行を処理しました。",
     'A large file is being imported in the background. This page shows the result when the import is done.': "大きなファイルをバックグラウンドで取り込んでいます。取り込みが終わると、このページに結果を表示します。",
+    # --- owners: shared data with an owner, services that check, hardening point 8 ---
+    "Something went wrong on the server; it has been logged.": (
+        "サーバーで問題が発生しました（記録済みです）。"
+    ),
+    "Too many password reset requests for this address or from this computer. Try again in %(minutes)d minutes, or ask the IT policy division.": (
+        "このアドレスまたはこの端末からのパスワード再設定の依頼が多すぎます。"
+        "%(minutes)d分後にもう一度お試しいただくか、情報政策課にお問い合わせください。"
+    ),
+    "The number of days cannot be negative.": "日数に負の値は指定できません。",
+    "%(files)d uploaded import files removed (%(bytes)d bytes).": (
+        "取り込みでアップロードされたファイルを%(files)d件削除しました（%(bytes)dバイト）。"
+    ),
+    "%(what)s cannot be added to a %(kind)s: it has no page to show them on.": (
+        "%(kind)sには%(what)sを追加できません（表示するページがありません）。"
+    ),
+    "A view is saved by its owner, in an organisation they belong to.": (
+        "ビューは本人が、所属する団体で保存します。"
+    ),
+    "Only the IT policy division shares views with the whole organisation.": (
+        "団体全体へのビューの共有は情報政策課だけが行えます。"
+    ),
+    "%(date)s is out of range: choose a date up to %(last)s.": (
+        "%(date)sは範囲外です。%(last)sまでの日付を指定してください。"
+    ),
+    "support date override": "団体独自のサポート期限",
+    "support date overrides": "団体独自のサポート期限",
+    "dates of %(organisation)s": "%(organisation)sの期限",
+    "Our dates": "自団体の期限",
+    "Edit shared dates": "共通の期限を編集",
+    "Support dates of %(release)s for %(organisation)s": (
+        "%(organisation)sにおける%(release)sのサポート期限"
+    ),
+    "The shared end of support is %(eol)s. Dates entered here apply to your organisation only and are kept when the shared data is updated; leave a date blank to follow the shared date, all blank to remove the override.": (
+        "共通のサポート終了日は%(eol)sです。ここで入力した日付は自団体だけに適用され、"
+        "共通データを更新しても残ります。空欄の日付は共通の日付に従い、"
+        "すべて空欄にすると独自の期限を取り消します。"
+    ),
+    "A system belongs to another organisation: %(code)s": (
+        "他の団体のシステムが含まれています: %(code)s"
+    ),
+    "You may not put another unit's system on this contract: %(codes)s": (
+        "他の所属のシステムはこの契約に含められません: %(codes)s"
+    ),
+    "Only the IT policy division and SAM officers send inventory reminders.": (
+        "棚卸の督促を送れるのは情報政策課とSAM担当者だけです。"
+    ),
 }
 # fmt: on
 

@@ -145,3 +145,12 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _cache_cleared():
+    """Each test starts with an empty cache: counts kept there (password reset requests, API
+    rates) do not carry over from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()

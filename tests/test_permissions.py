@@ -82,7 +82,13 @@ def page_cases(world):
     return [
         ("home", reverse("home"), READ),
         ("system_list", reverse("registry:system_list"), READ),
-        ("system_list filtered", reverse("registry:system_list") + "?department=D01&q=税務", READ),
+        # Another organisation's department is not a filter value the outsider may use: a form
+        # error (400), not the whole list (issue #19).
+        (
+            "system_list filtered",
+            reverse("registry:system_list") + "?department=D01&q=税務",
+            {**READ, "outsider": 400},
+        ),
         ("system_export", reverse("registry:system_list") + "?export=csv", READ),
         ("system_detail", reverse("registry:system_detail", args=[a]), READ_OBJECT),
         ("system_costs", reverse("registry:system_costs", args=[a]), READ_OBJECT),

@@ -152,6 +152,37 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+def _count(key: str, window: int) -> int:
+    """Add one to ``key`` in the cache (kept ``window`` seconds from the first) and return it."""
+    from django.core.cache import cache
+
+    if cache.add(key, 1, timeout=window):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=window)
+        return 1
+
+
+def reset_allowed(email: str, request) -> bool:
+    """Whether another reset mail may go to ``email`` from this client: at most
+    DAICHO_PASSWORD_RESET_PER_ADDRESS per address and DAICHO_PASSWORD_RESET_PER_CLIENT per
+    client in the window (known and unknown addresses alike, so the limit tells nothing)."""
+    import hashlib
+
+    from daicho.core.signin import client_ip
+
+    window = settings.DAICHO_PASSWORD_RESET_WINDOW_MINUTES * 60
+    address = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    per_address = _count(f"daicho:reset:address:{address}", window)
+    per_client = _count(f"daicho:reset:client:{client_ip(request) or '-'}", window)
+    return (
+        per_address <= settings.DAICHO_PASSWORD_RESET_PER_ADDRESS
+        and per_client <= settings.DAICHO_PASSWORD_RESET_PER_CLIENT
+    )
+
+
 class PasswordResetView(auth_views.PasswordResetView):
     """Reset by e-mail. Links point at DAICHO_PUBLIC_URL when set (behind a proxy the request's
     host may be an internal name); the page never says whether an address is known."""
@@ -163,6 +194,18 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form):
         from django.http import HttpResponseRedirect
 
+        if not reset_allowed(form.cleaned_data["email"], self.request):
+            form.add_error(
+                None,
+                _(
+                    "Too many password reset requests for this address or from this computer. "
+                    "Try again in %(minutes)d minutes, or ask the IT policy division."
+                )
+                % {"minutes": settings.DAICHO_PASSWORD_RESET_WINDOW_MINUTES},
+            )
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
         domain, use_https = None, self.request.is_secure()
         if settings.DAICHO_PUBLIC_URL:
             public = urlsplit(settings.DAICHO_PUBLIC_URL)

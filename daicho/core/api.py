@@ -8,12 +8,12 @@ from typing import Annotated
 
 import django_filters as df
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
@@ -155,18 +155,15 @@ def filterset_schema(filterset: type[df.FilterSet], name: str) -> type[Schema]:
 
 
 def filtered(request, filterset: type[df.FilterSet], queryset: QuerySet) -> QuerySet:
-    """Apply the FilterSet to the request's query string; invalid values answer 422 per field."""
+    """Apply the FilterSet to the request's query string; invalid values answer 400 with the
+    reason per field."""
     params = request.GET.copy()
     for key in ("page", "page_size"):
         params.pop(key, None)
     fs = filterset(params, queryset=queryset, request=request)
     if not fs.is_valid():
-        raise NinjaValidationError(
-            [
-                {"loc": ["query", field], "msg": message}
-                for field, messages in fs.errors.items()
-                for message in messages
-            ]
+        raise DjangoValidationError(
+            {field: [str(m) for m in messages] for field, messages in fs.errors.items()}
         )
     return fs.qs
 

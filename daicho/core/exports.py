@@ -67,13 +67,17 @@ CONTENT_TYPES = {
 }
 
 
-FORMULA_PREFIXES = ("=", "+", "-", "@")
+# What makes a spreadsheet read a cell as a formula (OWASP's list, tab and carriage return
+# included); and the apostrophe itself, doubled so that a value that really starts with one
+# comes back unchanged.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+NEUTRALISED_PREFIXES = (*FORMULA_PREFIXES, "'")
 
 
 def neutralise(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe (CSV injection);
-    imports take it off again."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """Text a spreadsheet would run as a formula gets a leading apostrophe (CSV injection), and
+    so does text that starts with an apostrophe; imports take exactly one off again."""
+    if isinstance(value, str) and value.startswith(NEUTRALISED_PREFIXES):
         return "'" + value
     return value
 

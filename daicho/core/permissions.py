@@ -23,6 +23,8 @@ class Scope:
     audit_org_ids: frozenset[int] = frozenset()
     owner_paths: tuple[str, ...] = ()
     sam_paths: tuple[str, ...] = ()
+    owner_org_ids: frozenset[int] = frozenset()  # where the user owns a unit
+    sam_org_ids: frozenset[int] = frozenset()  # where the user is a SAM officer of a unit
     roles: frozenset[str] = field(default_factory=frozenset)
     superuser: bool = False
     names: tuple[tuple[int, str], ...] = ()  # (id, name) of the organisations read, by id
@@ -53,6 +55,11 @@ class Scope:
         """May upload files: those who edit the ledger, and SAM officers (their unit's devices
         and installations; each kind still checks every row against the user's rights)."""
         return self.can_write or bool(self.sam_paths)
+
+    def writes_in(self, organisation_id: int | None) -> bool:
+        """May write the ledger of this organisation (its IT policy division or an owner of one
+        of its units): :attr:`can_write`, for one organisation."""
+        return organisation_id in self.policy_org_ids or organisation_id in self.owner_org_ids
 
     def unit_q(self, prefix: str, paths: tuple[str, ...]) -> Q:
         """Rows whose unit (reached through ``prefix``) lies in one of the subtrees ``paths``."""
@@ -187,6 +194,8 @@ def scope_from_memberships(user, rows: list[tuple], organisation_id: int | None 
         audit_org_ids=frozenset(o for o, r, *_ in rows if r in (Role.AUDITOR, Role.IT_POLICY)),
         owner_paths=tuple(sorted({p for _, r, p, *_ in rows if r == Role.OWNER and p})),
         sam_paths=tuple(sorted({p for _, r, p, *_ in rows if r == Role.SAM_OFFICER and p})),
+        owner_org_ids=frozenset(o for o, r, p, *_ in rows if r == Role.OWNER and p),
+        sam_org_ids=frozenset(o for o, r, p, *_ in rows if r == Role.SAM_OFFICER and p),
         roles=frozenset(r for _, r, *_ in rows),
         names=tuple(sorted({(o, name) for o, _, _, name, *_ in rows})),
         unit_versions=tuple(sorted({(o, units) for o, _, _, _, units, _ in rows})),

@@ -104,6 +104,34 @@ def require(allowed: bool, message: str | None = None) -> None:
         raise PermissionDenied(message or _("You do not have permission to do this."))
 
 
+def require_editable(obj: models.Model) -> None:
+    """Only who may edit ``obj`` (its model's ``editable_by``) may continue."""
+    manager = type(obj)._default_manager
+    require(
+        hasattr(manager, "editable_by") and manager.editable_by(actor()).filter(pk=obj.pk).exists(),
+        _("You may read this record but not change it."),
+    )
+
+
+def has_page(obj: models.Model) -> bool:
+    """Whether ``obj`` has a page of its own (where notes and attachments are shown)."""
+    from django.urls import NoReverseMatch
+
+    try:
+        return bool(obj.get_absolute_url())
+    except (AttributeError, NoReverseMatch):  # no page for this kind of record
+        return False
+
+
+def _require_note_target(target: models.Model, what: str) -> None:
+    require_editable(target)
+    if not has_page(target):
+        raise ValidationError(
+            _("%(what)s cannot be added to a %(kind)s: it has no page to show them on.")
+            % {"what": what, "kind": target._meta.verbose_name}
+        )
+
+
 def require_policy(organisation: Organisation) -> None:
     """Only the IT policy division of ``organisation`` (or a superuser) may continue."""
     require(organisation.pk in scope_of(actor()).policy_org_ids)
@@ -249,6 +277,7 @@ def membership_grant(
 @transaction.atomic
 def note_add(*, target: models.Model, text: str, kind: str = "info") -> JournalEntry:
     """Add a journal note to a ledger record the actor may edit."""
+    _require_note_target(target, _("Notes"))
     if not text.strip():
         raise ValidationError({"text": _("Write the note first.")})
     note = JournalEntry(
@@ -300,6 +329,7 @@ def require_size(upload, limit: int) -> None:
 @transaction.atomic
 def attachment_add(*, target: models.Model, upload, description: str = "") -> Attachment:
     """Store a document against a ledger record, within the size limit and known file types."""
+    _require_note_target(target, _("Files"))
     name = upload.name.rsplit("/", 1)[-1]
     require_size(upload, settings.DAICHO_MAX_UPLOAD_BYTES)
     if not name.lower().endswith(ALLOWED_ATTACHMENT_TYPES):
@@ -316,12 +346,18 @@ def attachment_add(*, target: models.Model, upload, description: str = "") -> At
         uploaded_by=actor(),
     )
     attachment.file.save(name, upload, save=False)
-    return object_create(obj=attachment)
+    storage, path = attachment.file.storage, attachment.file.name
+    try:
+        return object_create(obj=attachment)
+    except BaseException:
+        storage.delete(path)  # nothing half-written: no file without its record
+        raise
 
 
 @transaction.atomic
 def attachment_delete(*, attachment: Attachment) -> None:
     """Remove an attachment and its file (after the transaction commits)."""
+    require_editable(attachment.target)
     storage, path = attachment.file.storage, attachment.file.name
     object_delete(obj=attachment)
     transaction.on_commit(lambda: storage.delete(path))
@@ -331,7 +367,18 @@ def attachment_delete(*, attachment: Attachment) -> None:
 def saved_view_save(
     *, owner: User, organisation: Organisation, list_name: str, name: str, query: str, shared: bool
 ) -> SavedView:
-    """Save (or overwrite, by name) a filtered list as a named view."""
+    """Save (or overwrite, by name) a filtered list as a named view for oneself; only the IT
+    policy division shares one with the whole organisation."""
+    me = actor()
+    scope = scope_of(me)
+    require(
+        me is not None and me.pk == owner.pk and organisation.pk in scope.read_org_ids,
+        _("A view is saved by its owner, in an organisation they belong to."),
+    )
+    if shared and me is not None and organisation.pk not in scope.policy_org_ids:
+        raise ValidationError(
+            {"shared": _("Only the IT policy division shares views with the whole organisation.")}
+        )
     if not name.strip():
         raise ValidationError({"name": _("Give the view a name.")})
     view = SavedView.objects.filter(owner=owner, list_name=list_name, name=name.strip()).first()
@@ -351,11 +398,15 @@ def saved_view_save(
 
 @transaction.atomic
 def saved_view_delete(*, view: SavedView) -> None:
-    """Delete a saved view (its owner or the IT policy division)."""
+    """Delete a saved view: its owner, or the IT policy division a view shared with its
+    organisation."""
     me = actor()
     require(
         me is not None
-        and (view.owner_id == me.pk or view.organisation_id in scope_of(me).policy_org_ids)
+        and (
+            view.owner_id == me.pk
+            or (view.shared and view.organisation_id in scope_of(me).policy_org_ids)
+        )
     )
     object_delete(obj=view)
 
@@ -378,6 +429,8 @@ def token_create(
 
     from django.utils import timezone
 
+    me = actor()
+    require(me is not None and (me.is_superuser or me.pk == user.pk))
     now = timezone.now()
     if expires_at is None:
         expires_at = now + timedelta(days=days or settings.DAICHO_API_TOKEN_DAYS)
@@ -419,8 +472,14 @@ def token_create(
 
 @transaction.atomic
 def token_revoke(*, prefix: str) -> int:
-    """Revoke (delete) the tokens with ``prefix``; each revocation is audited."""
-    tokens = list(ApiToken.objects.select_related("user").filter(prefix=prefix))
+    """Revoke (delete) the tokens with ``prefix``; each revocation is audited. A user revokes
+    their own tokens; a superuser and the CLI, anyone's."""
+    me = actor()
+    require(me is not None)
+    tokens = ApiToken.objects.select_related("user").filter(prefix=prefix)
+    if me is not None and not me.is_superuser:
+        tokens = tokens.filter(user_id=me.pk)
+    tokens = list(tokens)
     for token in tokens:
         audit.record(
             action=Action.DELETE,

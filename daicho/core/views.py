@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -82,12 +82,25 @@ class ObjectListView(LoginRequiredMixin, View):
     def get(self, request):
         queryset = self.get_queryset()
         filterset = None
+        invalid = False
         if self.filterset_class is not None:
             filterset = self.filterset_class(
                 request.GET or None, queryset=queryset, request=request
             )
             style_filter_form(filterset.form)
-            queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+            if filterset.is_bound and not filterset.is_valid():
+                # A filter the list cannot apply is an error, never "everything": an export
+                # answers 400 with the reason; the page shows the form's errors and no rows.
+                if request.GET.get("export") in exports.FORMATS and self.export_kind:
+                    return HttpResponse(
+                        filter_errors_text(filterset.errors),
+                        status=400,
+                        content_type="text/plain; charset=utf-8",
+                    )
+                invalid = True
+                queryset = queryset.none()
+            elif filterset.is_bound:
+                queryset = filterset.qs
         if request.GET.get("export") in exports.FORMATS and self.export_kind:
             return export_response(
                 self.export_kind, self.export_rows(queryset), request.GET["export"]
@@ -120,6 +133,7 @@ class ObjectListView(LoginRequiredMixin, View):
                 "filterset": filterset,
                 "saved_views": saved,
                 "list_name": self.list_name,
+                "can_share": bool(scope.policy_org_ids),
                 "create_url": reverse(self.create_url_name)
                 if self.create_url_name and scope.can_write
                 else None,
@@ -127,6 +141,7 @@ class ObjectListView(LoginRequiredMixin, View):
                 "bulk_actions": self.bulk_actions if can_bulk else [],
                 **self.extra_context(),
             },
+            status=400 if invalid else 200,
         )
 
     def extra_context(self) -> dict[str, Any]:
@@ -138,6 +153,13 @@ class ObjectListView(LoginRequiredMixin, View):
             return []
         link = query_string_with(request.GET, "export", page=None)
         return [(fmt.upper(), f"?{link(fmt)}") for fmt in exports.FORMATS]
+
+
+def filter_errors_text(errors) -> str:
+    """A filter form's errors as one line per field: ``field: reason``."""
+    return "\n".join(
+        f"{field}: {' '.join(str(m) for m in messages)}" for field, messages in errors.items()
+    )
 
 
 def style_filter_form(form) -> None:
@@ -383,9 +405,9 @@ def _target(request, ct_id: int, object_id: str, *, edit: bool):
     return obj
 
 
-def _back(request, obj) -> HttpResponseRedirect:
-    url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else reverse("home")
-    return redirect(f"{url}#history")
+def _back(request, obj, anchor: str = "history") -> HttpResponseRedirect:
+    url = obj.get_absolute_url() if services.has_page(obj) else reverse("home")
+    return redirect(f"{url}#{anchor}")
 
 
 class NoteAddView(LoginRequiredMixin, View):
@@ -419,7 +441,7 @@ class AttachmentAddView(LoginRequiredMixin, View):
                 messages.error(request, " ".join(exc.messages))
         else:
             messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-        return redirect(f"{obj.get_absolute_url()}#attachments")
+        return _back(request, obj, "attachments")
 
 
 class AttachmentDownloadView(LoginRequiredMixin, View):
@@ -437,7 +459,7 @@ class AttachmentDeleteView(LoginRequiredMixin, View):
         obj = _target(request, attachment.content_type_id, attachment.object_id, edit=True)
         services.attachment_delete(attachment=attachment)
         messages.success(request, _("Attachment deleted."))
-        return redirect(f"{obj.get_absolute_url()}#attachments")
+        return _back(request, obj, "attachments")
 
 
 class SavedViewSaveView(LoginRequiredMixin, View):
@@ -462,7 +484,13 @@ class SavedViewSaveView(LoginRequiredMixin, View):
 
 class SavedViewDeleteView(LoginRequiredMixin, View):
     def post(self, request, pk):
-        view = get_object_or_404(SavedView, pk=pk, owner=request.user)
+        scope = scope_of(request.user)
+        view = get_object_or_404(
+            SavedView.objects.filter(
+                Q(owner=request.user) | Q(shared=True, organisation_id__in=scope.policy_org_ids)
+            ),
+            pk=pk,
+        )
         services.saved_view_delete(view=view)
         messages.success(request, _("View deleted."))
         return redirect(safe_next(request))

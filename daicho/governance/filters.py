@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters as df
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -27,17 +28,28 @@ from daicho.governance.models import (
 from daicho.registry.filters import BooleanChoiceFilter
 
 
+class FiscalYearField(forms.CharField):
+    """A fiscal year typed as 2014, 平成26年度 or H26; anything else is a form error."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in ("", None):
+            return None
+        try:
+            return wareki.parse_fiscal_year(value)
+        except wareki.WarekiError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
 class FiscalYearFilter(df.CharFilter):
     """A fiscal year typed as 2014, 平成26年度 or H26, applied to a date field's range."""
+
+    field_class = FiscalYearField
 
     def filter(self, qs, value):
         if value in ("", None):
             return qs
-        try:
-            fy = wareki.parse_fiscal_year(value)
-        except wareki.WarekiError:
-            return qs.none()
-        start, end = wareki.fiscal_year_range(fy)
+        start, end = wareki.fiscal_year_range(value)
         return qs.filter(**{f"{self.field_name}__gte": start, f"{self.field_name}__lte": end})
 
 
@@ -46,7 +58,11 @@ class CaseFilterSet(FilterSet):
     stage = df.MultipleChoiceFilter(choices=Stage.choices, label=_("Gate"), distinct=False)
     state = df.MultipleChoiceFilter(choices=CaseState.choices, label=_("State"), distinct=False)
     kind = df.ChoiceFilter(choices=CaseKind.choices, label=_("Kind"))
-    fiscal_year = df.NumberFilter(label=_("Budget fiscal year"))
+    fiscal_year = df.NumberFilter(
+        label=_("Budget fiscal year"),
+        min_value=wareki.MIN_FISCAL_YEAR,
+        max_value=wareki.MAX_FISCAL_YEAR,
+    )
     department = DepartmentCodeFilter(field_name="owner_unit", label=_("Department"))
     green = df.MultipleChoiceFilter(
         choices=GreenStatus.choices, label=_("Green procurement"), distinct=False
@@ -106,7 +122,11 @@ class ConsultationFilterSet(FilterSet):
 
 class EvaluationFilterSet(FilterSet):
     q = df.CharFilter(method="search", label=_("Search"))
-    fiscal_year = df.NumberFilter(label=_("Fiscal year evaluated"))
+    fiscal_year = df.NumberFilter(
+        label=_("Fiscal year evaluated"),
+        min_value=wareki.MIN_FISCAL_YEAR,
+        max_value=wareki.MAX_FISCAL_YEAR,
+    )
     conclusion = df.MultipleChoiceFilter(
         choices=Conclusion.choices, label=_("Conclusion"), distinct=False
     )

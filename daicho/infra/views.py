@@ -40,6 +40,7 @@ from daicho.infra.models import (
 )
 from daicho.infra.tables import CLOUD_COLUMNS, SERVER_COLUMNS
 from daicho.lifecycle.eol import horizon_end
+from daicho.lifecycle.selectors import as_seen_by
 from daicho.registry.views import _history
 
 
@@ -67,6 +68,7 @@ class ServerDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
         server = get_visible_or_404(selectors.server_list(user=request.user), request.user, pk=pk)
         today = _today()
+        as_seen_by([server.release], server.organisation_id)
         status = server.release.status(today) if server.release else ""
         return render(
             request,
@@ -285,6 +287,7 @@ def system_section(request, system) -> dict:
         system.servers.select_related("host", "site", "release__product").order_by("kind", "name")
     )
     components = list(system.components.select_related("server", "release__product"))
+    as_seen_by([i.release for i in [*servers, *components]], system.organisation_id)
     horizon = horizon_end(today, 12)
     risks = [
         (item, item.release)

@@ -63,7 +63,7 @@ def article_create(
 ) -> Article:
     """Write an article or FAQ (any member who records systems, and the IT policy division)."""
     require(
-        organisation.pk in scope_of(actor()).read_org_ids and scope_of(actor()).can_write,
+        scope_of(actor()).writes_in(organisation.pk),
         _("Only staff who keep the ledger write articles."),
     )
     systems = systems or []

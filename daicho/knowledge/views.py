@@ -82,7 +82,8 @@ class ArticleDetailView(LoginRequiredMixin, View):
 class ArticleEditView(LoginRequiredMixin, View):
     def _object(self, request, pk):
         if pk is None:
-            if not scope_of(request.user).can_write or request.organisation is None:
+            organisation = request.organisation
+            if organisation is None or not scope_of(request.user).writes_in(organisation.pk):
                 raise PermissionDenied
             return None
         article = get_visible_or_404(Article.objects, request.user, pk=pk)

@@ -65,6 +65,10 @@ def eol_list(request, filters: Query[EolQuery]):
     if filters.status not in (None, "past", "within"):
         raise ValidationError({"status": _("Use past or within.")})
     as_of = filters.as_of or timezone.localdate()
+    try:
+        eol.horizon_end(as_of, filters.within_months)
+    except ValueError as exc:
+        raise ValidationError({"as_of": str(exc)}) from None
     items = eol.eol_items(
         organisation=organisation,
         as_of=as_of,

@@ -15,10 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, F, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 _PK = "987654321"
+# The last date a listing can be judged on: its horizon (up to 120 months) must be a date.
+LAST_AS_OF = datetime.date(datetime.MAXYEAR - 11, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -48,8 +51,16 @@ def sources() -> dict[str, EolSource]:
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
+    """``day`` plus ``months``; ValueError (with the reason) past the year 9999."""
     month = day.month - 1 + months
     year = day.year + month // 12
+    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        from django.utils.translation import gettext as _
+
+        raise ValueError(
+            _("%(date)s is out of range: choose a date up to %(last)s.")
+            % {"date": day.isoformat(), "last": LAST_AS_OF.isoformat()}
+        )
     month = month % 12 + 1
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
@@ -94,15 +105,35 @@ class EolItem:
         }
 
 
+def effective_date(organisation, field: str = "eol", release: str = "release"):
+    """The organisation's date ``field`` of the release that ``release`` names on a row: its own
+    override (a ReleaseOverride with the date set) over the shared, global date."""
+    from daicho.lifecycle.models import ReleaseOverride
+
+    own = ReleaseOverride.objects.filter(
+        organisation=organisation, release=OuterRef(release), **{f"{field}__isnull": False}
+    ).values(field)[:1]
+    return Coalesce(Subquery(own), F(f"{release}__{field}"))
+
+
+def with_effective_dates(qs: QuerySet, organisation) -> QuerySet:
+    """``qs`` (rows with a ``release``) annotated with the organisation's ``end_of_support`` and
+    ``extended_end``: every end-of-support figure of an organisation is computed from these."""
+    return qs.annotate(
+        end_of_support=effective_date(organisation, "eol"),
+        extended_end=effective_date(organisation, "extended_support_end"),
+    )
+
+
 def _at_risk(source: EolSource, organisation, as_of, within_months, unit) -> QuerySet:
-    qs = source.rows(organisation, as_of).filter(
-        release__eol__isnull=False, release__eol__lte=horizon_end(as_of, within_months)
+    qs = with_effective_dates(source.rows(organisation, as_of), organisation).filter(
+        end_of_support__isnull=False, end_of_support__lte=horizon_end(as_of, within_months)
     )
     if unit is not None:
         qs = qs.filter(unit_path__startswith=unit.path)
     return qs.order_by().annotate(
         eol_status=Case(
-            When(release__eol__lt=as_of, then=Value("past")),
+            When(end_of_support__lt=as_of, then=Value("past")),
             default=Value("within"),
             output_field=CharField(),
         )
@@ -136,8 +167,8 @@ def eol_items(
             "system_name",
             "release__product__name",
             "release__label",
-            "release__eol",
-            "release__extended_support_end",
+            "end_of_support",
+            "extended_end",
             "eol_status",
         )
         items.extend(
@@ -174,7 +205,7 @@ def eol_counts(*, organisation, as_of: datetime.date, within_months: int = 12, u
         for row in qs.values("unit_name", "eol_status").annotate(n=Count("pk")).order_by():
             by_unit[(row["unit_name"] or "", row["eol_status"])] += row["n"]
             by_kind[(kind, row["eol_status"])] += row["n"]
-        for row in qs.values(eol=F("release__eol")).annotate(n=Count("pk")).order_by():
+        for row in qs.values(eol=F("end_of_support")).annotate(n=Count("pk")).order_by():
             day = row["eol"]
             by_quarter[(day.year, (day.month - 1) // 3 + 1)] += row["n"]
     return by_unit, by_quarter, by_kind
@@ -184,5 +215,6 @@ def past_count(*, organisation, as_of: datetime.date) -> int:
     """How many records are past end of support on ``as_of`` (the home page warning)."""
     total = 0
     for source in _sources.values():
-        total += source.rows(organisation, as_of).filter(Q(release__eol__lt=as_of)).count()
+        rows = with_effective_dates(source.rows(organisation, as_of), organisation)
+        total += rows.filter(end_of_support__lt=as_of).count()
     return total

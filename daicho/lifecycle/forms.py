@@ -51,6 +51,19 @@ class ReleaseForm(forms.ModelForm):
         pass
 
 
+class ReleaseOverrideForm(forms.Form):
+    """An organisation's own support dates for a release; blank means the global date."""
+
+    active_support_end = WarekiDateField(label=_("End of active support"), required=False)
+    eol = WarekiDateField(label=_("End of support"), required=False)
+    extended_support_end = WarekiDateField(label=_("End of extended support"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
 class MapForm(forms.Form):
     """Map an unmatched raw name to a release."""
 

@@ -171,3 +171,59 @@ class MatchRule(models.Model):
             compile_pattern(self.pattern)
         except ValueError as exc:
             raise ValidationError({"pattern": str(exc)}) from None
+
+
+class ReleaseOverrideQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from daicho.core.permissions import scope_of
+
+        return self.filter(organisation_id__in=scope_of(user).read_org_ids)
+
+    def editable_by(self, user):
+        from daicho.core.permissions import scope_of
+
+        return self.filter(organisation_id__in=scope_of(user).policy_org_ids)
+
+
+class ReleaseOverride(models.Model):
+    """An organisation's own support dates for a shipped release, used over the global ones.
+
+    The shipped releases are shared by every organisation and edited only by a site
+    administrator; an organisation that knows better (a support contract, a local decision)
+    records its dates here. A blank date means the global date applies.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="release_overrides",
+        verbose_name=_("organisation"),
+    )
+    release = models.ForeignKey(
+        ProductRelease,
+        on_delete=models.CASCADE,
+        related_name="overrides",
+        verbose_name=_("release"),
+    )
+    active_support_end = models.DateField(_("end of active support"), null=True, blank=True)
+    eol = models.DateField(_("end of support"), null=True, blank=True)
+    extended_support_end = models.DateField(_("end of extended support"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ReleaseOverrideQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("support date override")
+        verbose_name_plural = _("support date overrides")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "release"], name="lifecycle_override_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.release} ({self.organisation})"
+
+    def get_absolute_url(self) -> str:
+        return self.release.get_absolute_url()

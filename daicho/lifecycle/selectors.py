@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch
 
 from daicho.lifecycle.matching import Resolver
-from daicho.lifecycle.models import MatchRule, ProductRelease, SoftwareProduct
+from daicho.lifecycle.models import MatchRule, ProductRelease, ReleaseOverride, SoftwareProduct
 from daicho.lifecycle.services import targets
 
 
@@ -66,3 +66,29 @@ def rules_for(*, organisation):
         .order_by("priority", "pk")
     )
     return own, shipped
+
+
+def as_seen_by(releases, organisation):
+    """``releases`` (ProductRelease objects, None skipped) with the overrides of ``organisation``
+    (an Organisation or its id) applied in memory, so a page shows and judges the dates the
+    organisation goes by; each overridden release gets ``overridden`` (the names of its
+    overridden fields). One query."""
+    releases = [r for r in releases if r is not None]
+    if organisation is None or not releases:
+        return releases
+    overrides = ReleaseOverride.objects.filter(
+        organisation=organisation, release_id__in={r.pk for r in releases}
+    )
+    by_release = {o.release_id: o for o in overrides}
+    for release in releases:
+        override = by_release.get(release.pk)
+        release.override = override
+        release.overridden = []
+        if override is None:
+            continue
+        for name in ("active_support_end", "eol", "extended_support_end"):
+            value = getattr(override, name)
+            if value is not None:
+                setattr(release, name, value)
+                release.overridden.append(name)
+    return releases

@@ -23,9 +23,22 @@ from django.utils.translation import gettext as _
 from daicho.core import audit
 from daicho.core.models import Organisation
 from daicho.core.permissions import scope_of
-from daicho.core.services import actor, object_create, object_delete, object_update, require
+from daicho.core.services import (
+    actor,
+    object_create,
+    object_delete,
+    object_update,
+    require,
+    require_policy,
+)
 from daicho.lifecycle.matching import Resolver
-from daicho.lifecycle.models import MatchRule, ProductRelease, SoftwareProduct, Source
+from daicho.lifecycle.models import (
+    MatchRule,
+    ProductRelease,
+    ReleaseOverride,
+    SoftwareProduct,
+    Source,
+)
 
 DATA = Path(__file__).resolve().parent / "data"
 RELEASE_FIELDS = (
@@ -311,8 +324,9 @@ def _release_values(r: dict[str, Any]) -> tuple[str, dict[str, Any]]:
 def endoflife_update(
     *, path: str | Path, product: str | None = None, create_products: bool = False
 ) -> UpdateReport:
-    """Load an endoflife.date JSON dump; fields edited locally are kept, and listed."""
-    require(actor() is None or actor().is_superuser or bool(scope_of(actor()).policy_org_ids))
+    """Load an endoflife.date JSON dump into the global dates (a site administrator's task);
+    fields edited globally are kept, and listed; organisations' overrides are separate rows."""
+    require(is_site_administrator())
     path = Path(path)
     try:
         document = json.loads(path.read_text(encoding="utf-8-sig"))
@@ -364,15 +378,18 @@ def endoflife_update(
 # --- local edits ----------------------------------------------------------------------------------
 
 
-def _may_edit_reference() -> bool:
-    user = actor()
-    return user is not None and (user.is_superuser or bool(scope_of(user).policy_org_ids))
+def is_site_administrator(user=None) -> bool:
+    """The shared reference data (products, releases and their global dates) belongs to the site:
+    a superuser, or the server's command line (which `require` trusts without an actor)."""
+    user = actor() if user is None else user
+    return bool(getattr(user, "is_superuser", False))
 
 
 @transaction.atomic
 def release_update(*, release: ProductRelease, data: dict[str, Any]) -> ProductRelease:
-    """Correct a release's dates here; a later data update keeps what was edited."""
-    require(_may_edit_reference())
+    """Correct a release's global dates (site administrator); a later data update keeps what
+    was edited. Organisations record their own dates with `release_override_set`."""
+    require(is_site_administrator())
     edited = [k for k, value in data.items() if getattr(release, k) != value]
     data = {**data, "local_fields": sorted(set(release.local_fields) | set(edited))}
     if edited:
@@ -382,8 +399,8 @@ def release_update(*, release: ProductRelease, data: dict[str, Any]) -> ProductR
 
 @transaction.atomic
 def release_create(*, product: SoftwareProduct, cycle: str, **fields: Any) -> ProductRelease:
-    """Add a release the snapshot does not know (e.g. a local product version)."""
-    require(_may_edit_reference())
+    """Add a release the snapshot does not know (site administrator)."""
+    require(is_site_administrator())
     release = ProductRelease(
         product=product,
         cycle=cycle.strip().lower(),
@@ -393,6 +410,30 @@ def release_create(*, product: SoftwareProduct, cycle: str, **fields: Any) -> Pr
     )
     release.label = release.label or cycle
     return object_create(obj=release)
+
+
+OVERRIDE_FIELDS = ("active_support_end", "eol", "extended_support_end", "note")
+
+
+@transaction.atomic
+def release_override_set(
+    *, organisation: Organisation, release: ProductRelease, data: dict[str, Any]
+) -> ReleaseOverride | None:
+    """The organisation's own support dates for ``release`` (its IT policy division), used over
+    the global ones in every end-of-support figure of that organisation only. Blank dates mean
+    the global date applies; with nothing left, the override is removed (returns None)."""
+    require_policy(organisation)
+    values = {name: data.get(name) or ("" if name == "note" else None) for name in OVERRIDE_FIELDS}
+    override = ReleaseOverride.objects.filter(organisation=organisation, release=release).first()
+    if not any(values.values()):
+        if override is not None:
+            object_delete(obj=override)
+        return None
+    if override is None:
+        return object_create(
+            obj=ReleaseOverride(organisation=organisation, release=release, **values)
+        )
+    return object_update(obj=override, data=values)
 
 
 def _require_rules(organisation: Organisation) -> None:

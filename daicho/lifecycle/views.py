@@ -22,8 +22,8 @@ from daicho.core.models import OrgUnit
 from daicho.core.permissions import scope_of
 from daicho.core.views import ObjectEditView, apply_errors
 from daicho.lifecycle import eol, selectors, services
-from daicho.lifecycle.forms import MapForm, ReleaseForm, RuleForm
-from daicho.lifecycle.models import MatchRule, ProductRelease, SoftwareProduct
+from daicho.lifecycle.forms import MapForm, ReleaseForm, ReleaseOverrideForm, RuleForm
+from daicho.lifecycle.models import MatchRule, ProductRelease, ReleaseOverride, SoftwareProduct
 
 EOL_EXPORT = exports.ExportKind(
     "eol",
@@ -51,8 +51,13 @@ def _options(request):
     if text:
         try:
             as_of = wareki.parse_date(text)
+            eol.horizon_end(as_of, 120)
         except wareki.WarekiError:
             messages.error(request, _("Not a date: %(value)s") % {"value": text})
+            as_of = today
+        except ValueError as exc:
+            messages.error(request, str(exc))
+            as_of = today
     within = request.GET.get("within", "12")
     within = int(within) if within.isdigit() and int(within) <= 120 else 12
     unit = None
@@ -142,36 +147,49 @@ class EolView(LoginRequiredMixin, View):
 
 class ProductListView(LoginRequiredMixin, View):
     def get(self, request):
+        products = list(selectors.product_list())
+        selectors.as_seen_by([r for p in products for r in p.releases.all()], request.organisation)
         return render(
             request,
             "lifecycle/product_list.html",
-            {"products": selectors.product_list(), "today": timezone.localdate()},
+            {"products": products, "today": timezone.localdate()},
         )
 
 
 class ProductDetailView(LoginRequiredMixin, View):
+    """A product's releases with the dates the user's organisation goes by (its overrides over
+    the global dates); the site administrator edits the global dates, IT policy overrides."""
+
     def get(self, request, slug):
         product = get_object_or_404(SoftwareProduct, slug=slug)
         scope = scope_of(request.user)
+        organisation = request.organisation
+        releases = selectors.as_seen_by(
+            product.releases.order_by("-released_on", "cycle"), organisation
+        )
         return render(
             request,
             "lifecycle/product_detail.html",
             {
                 "product": product,
-                "releases": product.releases.order_by("-released_on", "cycle"),
+                "releases": releases,
                 "today": timezone.localdate(),
-                "can_edit": scope.superuser or bool(scope.policy_org_ids),
+                "can_edit": scope.superuser,
+                "can_override": organisation is not None
+                and organisation.pk in scope.policy_org_ids,
+                "organisation": organisation,
             },
         )
 
 
 class ReleaseEditView(ObjectEditView):
+    """The global dates of a release, shared by every organisation: the site administrator's."""
+
     model = ProductRelease
     form_class = ReleaseForm
 
     def get_object(self, pk):
-        scope = scope_of(self.request.user)
-        if not (scope.superuser or scope.policy_org_ids):
+        if not services.is_site_administrator(self.request.user):
             raise PermissionDenied
         return get_object_or_404(ProductRelease.objects.select_related("product"), pk=pk)
 
@@ -187,6 +205,52 @@ class ReleaseEditView(ObjectEditView):
 
     def save(self, form, obj):
         return services.release_update(release=obj, data=form.cleaned_data)
+
+
+class ReleaseOverrideView(LoginRequiredMixin, View):
+    """The organisation's own support dates for a release (its IT policy division)."""
+
+    template_name = "lifecycle/release_override.html"
+
+    def _release(self, request, pk):
+        organisation = request.organisation
+        if organisation is None or organisation.pk not in scope_of(request.user).policy_org_ids:
+            raise PermissionDenied
+        release = get_object_or_404(ProductRelease.objects.select_related("product"), pk=pk)
+        return organisation, release
+
+    def get(self, request, pk):
+        organisation, release = self._release(request, pk)
+        override = ReleaseOverride.objects.filter(
+            organisation=organisation, release=release
+        ).first()
+        initial = (
+            {name: getattr(override, name) for name in services.OVERRIDE_FIELDS} if override else {}
+        )
+        return self._render(organisation, release, ReleaseOverrideForm(initial=initial))
+
+    def post(self, request, pk):
+        organisation, release = self._release(request, pk)
+        form = ReleaseOverrideForm(request.POST)
+        if form.is_valid():
+            try:
+                services.release_override_set(
+                    organisation=organisation, release=release, data=form.cleaned_data
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("Saved: %(obj)s") % {"obj": release})
+                return redirect(release.get_absolute_url())
+        return self._render(organisation, release, form, status=400)
+
+    def _render(self, organisation, release, form, status=200):
+        return render(
+            self.request,
+            self.template_name,
+            {"organisation": organisation, "release": release, "form": form},
+            status=status,
+        )
 
 
 class UnmatchedView(LoginRequiredMixin, View):

@@ -6,6 +6,7 @@ import django_filters as df
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from daicho.core import wareki
 from daicho.core.filters import (
     DepartmentCodeFilter,
     FilterSet,
@@ -99,7 +100,11 @@ class CostLineFilterSet(FilterSet):
     """Filters of cost lines (API `GET /api/v1/costs`, exports)."""
 
     system = df.CharFilter(field_name="system__code", lookup_expr="iexact", label=_("System ID"))
-    fiscal_year = df.NumberFilter(label=_("Fiscal year"))
+    fiscal_year = df.NumberFilter(
+        label=_("Fiscal year"),
+        min_value=wareki.MIN_FISCAL_YEAR,
+        max_value=wareki.MAX_FISCAL_YEAR,
+    )
     fiscal_year_min = df.NumberFilter(
         field_name="fiscal_year", lookup_expr="gte", label=_("From fiscal year")
     )

@@ -12,7 +12,14 @@ from django.utils.translation import gettext as _
 
 from daicho.core.models import Organisation, OrgUnit
 from daicho.core.permissions import scope_of
-from daicho.core.services import actor, object_create, object_delete, object_update, require
+from daicho.core.services import (
+    actor,
+    object_create,
+    object_delete,
+    object_update,
+    require,
+    require_policy,
+)
 from daicho.registry.models import (
     Contract,
     CostItem,
@@ -286,6 +293,37 @@ def vendor_delete(*, vendor: Vendor) -> None:
 
 
 @transaction.atomic
+def _check_contract_systems(
+    organisation: Organisation, systems: list[InformationSystem], kept: set[int] = frozenset()
+) -> None:
+    """A contract covers systems of its organisation that the actor may edit (those already on
+    it, ``kept``, may stay: the IT policy division may have put them there)."""
+    foreign = [s for s in systems if s.organisation_id != organisation.pk]
+    if foreign:
+        raise ValidationError(
+            {
+                "systems": _("A system belongs to another organisation: %(code)s")
+                % {"code": foreign[0].code}
+            }
+        )
+    if actor() is None:  # the CLI and the system: trusted
+        return
+    new = {s.pk for s in systems} - set(kept)
+    editable = set(
+        InformationSystem.objects.editable_by(actor())
+        .filter(pk__in=new)
+        .values_list("pk", flat=True)
+    )
+    refused = [s.code for s in systems if s.pk in new and s.pk not in editable]
+    if refused:
+        raise ValidationError(
+            {
+                "systems": _("You may not put another unit's system on this contract: %(codes)s")
+                % {"codes": ", ".join(refused)}
+            }
+        )
+
+
 def contract_create(
     *,
     organisation: Organisation,
@@ -298,6 +336,7 @@ def contract_create(
 ) -> Contract:
     """Record a contract for the systems it covers."""
     require(_may_own(owner_unit))
+    _check_contract_systems(organisation, systems or [])
     contract = Contract(
         organisation=organisation,
         owner_unit=owner_unit,
@@ -317,6 +356,9 @@ def contract_update(
     require(_may_edit(contract, Contract))
     if "owner_unit" in data and data["owner_unit"] != contract.owner_unit:
         require(_may_own(data["owner_unit"]))
+    if systems is not None:
+        kept = set(contract.systems.values_list("pk", flat=True))
+        _check_contract_systems(contract.organisation, systems, kept)
     return object_update(
         obj=contract, data=data, m2m={"systems": systems} if systems is not None else None
     )
@@ -389,6 +431,7 @@ def cost_items_seed(*, organisation: Organisation) -> list[CostItem]:
     An item is there already when one has its code or its name (as imports compare names)."""
     from daicho.registry.cost_items import standard_items
 
+    require_policy(organisation)
     items = list(CostItem.objects.filter(organisation=organisation))
     codes = {i.code.lower() for i in items}
     names = {cost_item_key(i.name) for i in items}

@@ -693,15 +693,22 @@ class CoUseListView(LoginRequiredMixin, View):
         rows = SystemCoUse.objects.visible_to(request.user).select_related(
             "system", "co_user", "system__owner_unit"
         )
-        fy = request.GET.get("fy", "")
-        if fy.isdigit():
-            start, end = datetime.date(int(fy), 4, 1), datetime.date(int(fy) + 1, 3, 31)
+        text = request.GET.get("fy", "").strip()
+        fy, error = None, ""
+        if text:
+            try:
+                fy = wareki.parse_fiscal_year(text)
+            except wareki.WarekiError as exc:
+                error = str(exc)
+        if fy is not None:
+            start, end = datetime.date(fy, 4, 1), datetime.date(fy + 1, 3, 31)
             rows = rows.filter(Q(started_on__isnull=True) | Q(started_on__lte=end)).filter(
                 Q(ended_on__isnull=True) | Q(ended_on__gte=start)
             )
-        rows = rows.order_by("system__code", "co_user__code")
+        rows = rows.none() if error else rows.order_by("system__code", "co_user__code")
         return render(
             request,
             "registry/co_use_list.html",
-            {"rows": rows, "fy": int(fy) if fy.isdigit() else None},
+            {"rows": rows, "fy": fy, "fy_error": error},
+            status=400 if error else 200,
         )

@@ -143,6 +143,8 @@ def rule_delete(*, rule: NormalisationRule) -> None:
 def installations_renormalise(*, organisation: Organisation) -> int:
     """Apply the rules again to every distinct raw name of the organisation's installations;
     returns how many distinct names changed title or version."""
+    scope = scope_of(actor())
+    require(scope.writes_in(organisation.pk) or organisation.pk in scope.sam_org_ids)
     normaliser = Normaliser(organisation)
     titles = {
         (t.publisher, t.name, t.edition): t
@@ -402,16 +404,28 @@ def inventory_remind(
     *, campaign: InventoryCampaign, today: datetime.date, days: int = 14
 ) -> list[InventoryConfirmation]:
     """Remind the SAM officers of units that have not confirmed when the deadline is within
-    ``days``; each reminder is recorded on the unit's part (and audited)."""
+    ``days``; each reminder is recorded on the unit's part (and audited), and mailed once the
+    transaction commits. The IT policy division reminds every unit, a SAM officer the units of
+    their own subtree; nobody else may."""
     from django.core.mail import send_mail
 
     from daicho.core.models import Membership, Role
 
+    scope = scope_of(actor())
+    policy = campaign.organisation_id in scope.policy_org_ids
+    require(
+        policy or campaign.organisation_id in scope.sam_org_ids,
+        _("Only the IT policy division and SAM officers send inventory reminders."),
+    )
     if campaign.status != CampaignStatus.OPEN or (campaign.deadline - today).days > days:
         return []
-    late = list(
-        campaign.confirmations.exclude(status=ConfirmationStatus.CONFIRMED).select_related("unit")
-    )
+    late = [
+        confirmation
+        for confirmation in campaign.confirmations.exclude(
+            status=ConfirmationStatus.CONFIRMED
+        ).select_related("unit")
+        if policy or actor() is None or _is_sam_of(confirmation.unit)
+    ]
     officers = list(
         Membership.objects.filter(
             organisation=campaign.organisation, role=Role.SAM_OFFICER
@@ -427,14 +441,19 @@ def inventory_remind(
                 }
             )
             if emails:
-                send_mail(
-                    _("Inventory due %(date)s: %(unit)s")
-                    % {"date": campaign.deadline.isoformat(), "unit": confirmation.unit.name},
-                    _("Please confirm the software inventory of %(unit)s by %(date)s.")
-                    % {"unit": confirmation.unit.name, "date": campaign.deadline.isoformat()},
-                    None,
-                    emails,
-                    fail_silently=True,
+                # Mail leaves the process: only once the reminder is recorded for good.
+                subject = _("Inventory due %(date)s: %(unit)s") % {
+                    "date": campaign.deadline.isoformat(),
+                    "unit": confirmation.unit.name,
+                }
+                body = _("Please confirm the software inventory of %(unit)s by %(date)s.") % {
+                    "unit": confirmation.unit.name,
+                    "date": campaign.deadline.isoformat(),
+                }
+                transaction.on_commit(
+                    lambda s=subject, b=body, to=emails: send_mail(
+                        s, b, None, to, fail_silently=True
+                    )
                 )
             object_update(obj=confirmation, data={"reminded_at": timezone.now()})
     return late

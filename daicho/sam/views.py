@@ -17,6 +17,7 @@ from django.views import View
 from daicho.core import exports, wareki
 from daicho.core.models import OrgUnit
 from daicho.core.views import ObjectDeleteView, ObjectEditView, ObjectListView, get_visible_or_404
+from daicho.lifecycle.selectors import as_seen_by
 from daicho.registry.views import _history
 from daicho.sam import selectors, services
 from daicho.sam.filters import DeviceFilterSet, LicenceFilterSet, TitleFilterSet
@@ -48,6 +49,7 @@ class DeviceDetailView(LoginRequiredMixin, View):
             Device.objects.select_related("unit", "release__product"), request.user, pk=pk
         )
         today = timezone.localdate()
+        as_seen_by([device.release], device.organisation_id)
         return render(
             request,
             "sam/device_detail.html",

@@ -7,6 +7,7 @@ import datetime
 import django_filters as df
 from django.utils.translation import gettext_lazy as _
 
+from daicho.core import wareki
 from daicho.core.filters import FilterSet, visible_units
 from daicho.registry.filters import BooleanChoiceFilter
 from daicho.security.models import Incident, IncidentKind, IncidentStatus, Severity
@@ -14,7 +15,12 @@ from daicho.security.models import Incident, IncidentKind, IncidentStatus, Sever
 
 class IncidentFilterSet(FilterSet):
     q = df.CharFilter(label=_("Search"), method="search")
-    fiscal_year = df.NumberFilter(label=_("Fiscal year"), method="in_fiscal_year")
+    fiscal_year = df.NumberFilter(
+        label=_("Fiscal year"),
+        method="in_fiscal_year",
+        min_value=wareki.MIN_FISCAL_YEAR,
+        max_value=wareki.MAX_FISCAL_YEAR,
+    )
     kind = df.ChoiceFilter(label=_("Kind"), choices=IncidentKind.choices)
     severity = df.ChoiceFilter(label=_("Severity"), choices=Severity.choices)
     status = df.ChoiceFilter(label=_("Status"), choices=IncidentStatus.choices)

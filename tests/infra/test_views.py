@@ -72,7 +72,10 @@ def infra(world):
 def cases(world, infra):
     vm, device = infra["vm"].pk, infra["device"].pk
     release = ProductRelease.objects.get(product__slug="windows", cycle="10")
-    policy_any = {**POLICY_ONLY, "outsider": 200}  # support dates are shared reference data
+    # Shared support dates: only a site administrator edits them; each organisation's IT policy
+    # division overrides them for its own organisation.
+    site_admin = {**POLICY_ONLY, "policy": 403, "outsider": 403}
+    policy_any = {**POLICY_ONLY, "outsider": 200}
     return [
         ("server_list", reverse("infra:server_list"), READ),
         ("server_export", reverse("infra:server_list") + "?export=xlsx", READ),
@@ -97,7 +100,12 @@ def cases(world, infra):
         ("eol_export", reverse("lifecycle:eol") + "?export=json", READ),
         ("products", reverse("lifecycle:product_list"), READ),
         ("product", reverse("lifecycle:product_detail", args=["windows"]), READ),
-        ("release_edit", reverse("lifecycle:release_edit", args=[release.pk]), policy_any),
+        ("release_edit", reverse("lifecycle:release_edit", args=[release.pk]), site_admin),
+        (
+            "release_override",
+            reverse("lifecycle:release_override", args=[release.pk]),
+            policy_any,
+        ),
         ("unmatched", reverse("lifecycle:unmatched"), READ),
         ("rules", reverse("lifecycle:rules"), READ),
     ]

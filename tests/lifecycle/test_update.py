@@ -81,9 +81,9 @@ def test_a_v1_document_names_its_product(db, tmp_path, capsys):
     assert (pg18.eol, pg18.latest, pg18.released_on) == (D(2030, 11, 14), "18.1", D(2025, 9, 25))
 
 
-def test_local_edits_survive_an_update_and_are_reported(world, tmp_path, capsys):
+def test_local_edits_survive_an_update_and_are_reported(world, admin_user, tmp_path, capsys):
     java8 = ProductRelease.objects.get(product__slug="java", cycle="8")
-    with audit_context(actor=world.policy, channel=Channel.WEB):
+    with audit_context(actor=admin_user, channel=Channel.WEB):
         services.release_update(release=java8, data={"eol": D(2031, 12, 31)})
     java8.refresh_from_db()
     assert java8.local_fields == ["eol"] and java8.source == Source.LOCAL
@@ -96,9 +96,9 @@ def test_local_edits_survive_an_update_and_are_reported(world, tmp_path, capsys)
     assert any("eol" in line for line in json.loads(out)["kept_local"])
 
 
-def test_the_shipped_snapshot_reloads_without_touching_local_edits(world):
+def test_the_shipped_snapshot_reloads_without_touching_local_edits(world, admin_user):
     xp = ProductRelease.objects.get(product__slug="windows", cycle="xp")
-    with audit_context(actor=world.policy, channel=Channel.WEB):
+    with audit_context(actor=admin_user, channel=Channel.WEB):
         services.release_update(release=xp, data={"eol": D(2014, 4, 9)})
     report = services.snapshot_load()
     xp.refresh_from_db()

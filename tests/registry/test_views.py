@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from daicho.core.audit import Channel, audit_context
 from daicho.core.models import AuditEvent, SavedView
 from daicho.registry.models import CostLine, InformationSystem
 from tests.factories import CostLineFactory, SystemFactory
@@ -146,14 +147,15 @@ def test_saved_views_are_kept_per_process_and_follow_every_change(client, world)
         return names, sum('FROM "core_savedview"' in q["sql"] for q in ctx.captured_queries)
 
     def save(owner, name: str, shared: bool) -> None:
-        services.saved_view_save(
-            owner=owner,
-            organisation=world.org,
-            list_name="systems",
-            name=name,
-            query="status=operating",
-            shared=shared,
-        )
+        with audit_context(actor=owner, channel=Channel.WEB):
+            services.saved_view_save(
+                owner=owner,
+                organisation=world.org,
+                list_name="systems",
+                name=name,
+                query="status=operating",
+                shared=shared,
+            )
 
     assert badges(world.viewer)[0] == []
     save(world.viewer, "自分のビュー", shared=False)

@@ -112,13 +112,16 @@ def test_policy_sends_a_part_back_and_closes_the_campaign(world, campaign, as_us
 
 
 def test_reminders_go_to_the_officers_of_units_not_confirmed_near_the_deadline(
-    world, campaign, as_user
+    world, campaign, as_user, django_capture_on_commit_callbacks
 ):
     world.sam.email = "sam@pref.okayama.example"
     world.sam.save()
     with as_user(world.policy):
         assert services.inventory_remind(campaign=campaign, today=D(2025, 11, 1), days=14) == []
-        late = services.inventory_remind(campaign=campaign, today=D(2025, 12, 15), days=14)
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            late = services.inventory_remind(campaign=campaign, today=D(2025, 12, 15), days=14)
+            assert mail.outbox == []  # mailed only once the reminders are recorded for good
+        assert len(callbacks) == 1
     assert sorted(p.unit.code for p in late) == ["D01-S01", "D02-S01"]
     assert [m.to for m in mail.outbox] == [["sam@pref.okayama.example"]]
     assert part(campaign, world.section_b).reminded_at is not None

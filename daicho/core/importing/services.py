@@ -65,6 +65,35 @@ def _snapshot():
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def import_files_purge(*, days: int | None = None, now=None) -> dict[str, int]:
+    """Remove uploaded import files older than ``days`` (DAICHO_IMPORT_FILES_DAYS): applied,
+    rejected and never-confirmed alike. Their batches keep the digest, counts and problems; a
+    preview whose file is gone asks for the file again. Returns {"files", "bytes"} removed."""
+    import datetime
+
+    days = settings.DAICHO_IMPORT_FILES_DAYS if days is None else days
+    if days < 0:
+        raise ValidationError(_("The number of days cannot be negative."))
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    removed, freed = [], 0
+    with os.scandir(import_dir()) as entries:
+        for entry in entries:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            stat = entry.stat(follow_symlinks=False)
+            if datetime.datetime.fromtimestamp(stat.st_mtime, tz=datetime.UTC) >= cutoff:
+                continue
+            try:
+                os.remove(entry.path)
+            except FileNotFoundError:  # removed meanwhile (another purge)
+                continue
+            removed.append(entry.path)
+            freed += stat.st_size
+    if removed:
+        ImportBatch.objects.filter(stored_file__in=removed).update(stored_file="")
+    return {"files": len(removed), "bytes": freed}
+
+
 def import_preview(
     *,
     organisation: Organisation,

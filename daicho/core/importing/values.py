@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from daicho.core import money, wareki
-from daicho.core.exports import FORMULA_PREFIXES
+from daicho.core.exports import NEUTRALISED_PREFIXES
 
 
 class CellError(ValueError):
@@ -38,8 +38,9 @@ def normalize(text: str) -> str:
 
 
 def unneutralise(text: str) -> str:
-    """Undo the export's formula neutralisation: "'=SUM(…)" comes back as "=SUM(…)"."""
-    if text.startswith("'") and text[1:2] in FORMULA_PREFIXES:
+    """Undo the export's formula neutralisation: "'=SUM(…)" comes back as "=SUM(…)", and
+    "''=x" (a value that really started with an apostrophe) as "'=x"."""
+    if text.startswith("'") and text[1:2] and text[1:2] in NEUTRALISED_PREFIXES:
         return text[1:]
     return text
 

@@ -66,6 +66,9 @@ class Command(DaichoCommand):
     def serve(self, options):
         from daicho.wsgi import application  # after collectstatic: WhiteNoise indexes at start
 
+        # Housekeeping at start: uploaded import files past DAICHO_IMPORT_FILES_DAYS go.
+        call_command("imports", "purge", verbosity=0, stdout=self.stdout)
+
         host, port = options["host"], options["port"]
         workers = options["workers"] or default_workers()
         url = f"http://{host}:{port}/"

@@ -44,6 +44,10 @@ class Command(DaichoCommand):
                 raise CommandError(f"--as-of: {exc}") from None
         if options["within_months"] < 0:
             raise CommandError(_("--within-months cannot be negative."))
+        try:
+            eol.horizon_end(as_of, options["within_months"])
+        except ValueError as exc:
+            raise CommandError(f"--as-of: {exc}") from None
         unit = None
         if options["unit"]:
             unit = OrgUnit.objects.filter(
