@@ -308,7 +308,9 @@ def matrix(django_db_setup, django_db_blocker):
 
 # --- asking ---------------------------------------------------------------------------------------
 
-_KIND_SUFFIX = re.compile(r"_(detail|edit|delete|move|backup|bcp|availability|costs|redirect)$")
+_KIND_SUFFIX = re.compile(
+    r"_(detail|edit|delete|move|backup|bcp|availability|costs|redirect|override)$"
+)
 _KIND_ALIASES = {
     "unit_edit": "unit",
     "import_detail": "import",

@@ -149,5 +149,6 @@ ACCESS = {
     "attachment_download": Access(get=RECORD_READERS),
     "attachment_delete": Access(post=OWNERS_EDIT),
     "saved_view_save": Access(post=SIGNED_IN),
-    "saved_view_delete": Access(post=answers(NOT_FOUND, policy=OK)),
+    # one's own view, or (the IT policy division) a view shared with the organisation
+    "saved_view_delete": Access(post=answers(NOT_FOUND, policy=OK, dual_policy=OK)),
 }

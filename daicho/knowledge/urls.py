@@ -2,12 +2,10 @@ from django.urls import path
 
 from daicho.core.access import (
     MEMBERS,
-    OWNERS_CREATE,
     OWNERS_CREATE_HERE,
     POLICY_EDIT,
     RECORD_READERS,
     Access,
-    known,
 )
 from daicho.knowledge import views
 
@@ -27,13 +25,8 @@ urlpatterns = [
 # matrix, tests/test_permission_matrix.py, asks each as every role.
 ACCESS = {
     "article_list": Access(get=MEMBERS),
-    # a viewer here who is IT policy elsewhere may open the form (for the other organisation)
-    # but must not create an article here
-    "article_create": Access(
-        get=OWNERS_CREATE,
-        post=OWNERS_CREATE_HERE,
-        known=known(post_dual_viewer="creates in an organisation where it is viewer (#19 point 4)"),
-    ),
+    # a viewer here who is IT policy elsewhere neither opens the form nor creates an article here
+    "article_create": Access(get=OWNERS_CREATE_HERE, post=OWNERS_CREATE_HERE),
     "article_detail": Access(get=RECORD_READERS),
     "article_edit": Access(get=POLICY_EDIT, post=POLICY_EDIT),
     "article_delete": Access(post=POLICY_EDIT),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from daicho.core.access import MEMBERS, NOT_FOUND, POLICY_CREATE, Access, answers
+from daicho.core.access import DENIED, MEMBERS, NOT_FOUND, POLICY_CREATE_HERE, Access, answers
 from daicho.lifecycle import views
 
 app_name = "lifecycle"
@@ -27,7 +27,10 @@ ACCESS = {
     "eol": Access(get=MEMBERS),
     "product_list": Access(get=MEMBERS),
     "product_detail": Access(get=MEMBERS),
-    "release_edit": Access(get=POLICY_CREATE, post=POLICY_CREATE),
+    # The shared support dates: a site administrator (superuser) or the CLI only.
+    "release_edit": Access(get=answers(DENIED), post=answers(DENIED)),
+    # An organisation's own dates over the shared ones: its IT policy division.
+    "release_override": Access(get=POLICY_CREATE_HERE, post=POLICY_CREATE_HERE),
     "unmatched": Access(get=MEMBERS, post=MEMBERS),
     "rules": Access(get=MEMBERS, post=MEMBERS),
     "rule_delete": Access(post=answers(NOT_FOUND)),

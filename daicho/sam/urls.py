@@ -9,6 +9,7 @@ from daicho.core.access import (
     POLICY_CREATE_HERE,
     POLICY_EDIT,
     RECORD_READERS,
+    SAM_EDIT,
     Access,
     answers,
     known,
@@ -48,7 +49,6 @@ urlpatterns = [
 ]
 
 
-REMIND = "remind is not checked in the service (#19 point 4, being fixed)"
 SAM_REFUSED = known(
     get_sam="the generic create page asks can_write, which a SAM officer lacks",
     post_sam="the generic create page asks can_write, which a SAM officer lacks",
@@ -100,19 +100,9 @@ ACCESS = {
     "title_create": Access(get=OWNERS_CREATE, post=OWNERS_CREATE),
     "title_edit": Access(get=POLICY_EDIT, post=POLICY_EDIT),
     "campaign_list": Access(get=MEMBERS, post=POLICY_CREATE_HERE),
-    # close, reopen and remind are the IT policy division's (the matrix posts action=remind)
-    "campaign_detail": Access(
-        get=RECORD_READERS,
-        post=POLICY_EDIT,
-        known=known(
-            post_viewer=REMIND,
-            post_owner=REMIND,
-            post_other_owner=REMIND,
-            post_sam=REMIND,
-            post_auditor=REMIND,
-            post_dual_viewer=REMIND,
-        ),
-    ),
+    # close and reopen are the IT policy division's; remind also a SAM officer's, for the units
+    # under them (the matrix posts action=remind)
+    "campaign_detail": Access(get=RECORD_READERS, post=SAM_EDIT),
     "confirmation": Access(get=RECORD_READERS, post=RECORD_READERS),
     "audit_list": Access(get=MEMBERS, post=POLICY_CREATE_HERE),
     "audit_detail": Access(get=RECORD_READERS, post=RECORD_READERS),
