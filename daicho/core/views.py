@@ -65,6 +65,10 @@ class ObjectListView(LoginRequiredMixin, View):
     bulk_actions: list[tuple[str, str]] = []
     per_page_choices = (25, 50, 100, 250)
 
+    def may_create(self, scope) -> bool:
+        """Whether the list offers a button for a new record."""
+        return scope.can_write
+
     def get_queryset(self):
         raise NotImplementedError
 
@@ -135,7 +139,7 @@ class ObjectListView(LoginRequiredMixin, View):
                 "list_name": self.list_name,
                 "can_share": bool(scope.policy_org_ids),
                 "create_url": reverse(self.create_url_name)
-                if self.create_url_name and scope.can_write
+                if self.create_url_name and self.may_create(scope)
                 else None,
                 "export_links": self.export_links(request),
                 "bulk_actions": self.bulk_actions if can_bulk else [],
@@ -201,9 +205,13 @@ class ObjectEditView(LoginRequiredMixin, View):
     def form_kwargs(self, obj) -> dict[str, Any]:
         return {"instance": obj, "user": self.request.user}
 
+    def may_create(self, scope) -> bool:
+        """Whether the user may open the form for a new record (the service checks the unit)."""
+        return scope.can_write
+
     def get(self, request, pk=None):
         obj = self.get_object(pk) if pk else None
-        if obj is None and not scope_of(request.user).can_write:
+        if obj is None and not self.may_create(scope_of(request.user)):
             raise PermissionDenied
         return self.render(
             obj, self.form_class(**self.form_kwargs(obj), initial=request.GET.dict())
@@ -211,7 +219,7 @@ class ObjectEditView(LoginRequiredMixin, View):
 
     def post(self, request, pk=None):
         obj = self.get_object(pk) if pk else None
-        if obj is None and not scope_of(request.user).can_write:
+        if obj is None and not self.may_create(scope_of(request.user)):
             raise PermissionDenied
         form = self.form_class(request.POST, **self.form_kwargs(obj))
         if form.is_valid():

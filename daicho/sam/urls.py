@@ -12,7 +12,6 @@ from daicho.core.access import (
     SAM_EDIT,
     Access,
     answers,
-    known,
 )
 from daicho.sam import inventory_views, views
 
@@ -49,10 +48,6 @@ urlpatterns = [
 ]
 
 
-SAM_REFUSED = known(
-    get_sam="the generic create page asks can_write, which a SAM officer lacks",
-    post_sam="the generic create page asks can_write, which a SAM officer lacks",
-)
 #: creating a device or licence: owners and SAM officers of a unit, the IT policy division
 SAM_CREATE = answers(
     DENIED, owner=OK, other_owner=OK, sam=OK, policy=OK, dual_policy=OK, dual_viewer=OK, outsider=OK
@@ -62,13 +57,8 @@ SAM_CREATE = answers(
 # matrix, tests/test_permission_matrix.py, asks each as every role.
 ACCESS = {
     "device_list": Access(get=MEMBERS),
-    # the SAM officer keeps its unit's devices and licences but the create pages refuse it (the
-    # generic create asks `can_write`, which a SAM officer lacks)
-    "device_create": Access(
-        get=SAM_CREATE,
-        post=SAM_CREATE,
-        known=SAM_REFUSED,
-    ),
+    # the SAM officer keeps its unit's devices and licences, as owners and IT policy do
+    "device_create": Access(get=SAM_CREATE, post=SAM_CREATE),
     "device_detail": Access(get=RECORD_READERS),
     "device_edit": Access(
         get=answers(DENIED, owner=OK, sam=OK, policy=OK, dual_policy=OK, outsider=NOT_FOUND),
@@ -79,11 +69,7 @@ ACCESS = {
         post=answers(DENIED, owner=OK, sam=OK, policy=OK, dual_policy=OK, outsider=NOT_FOUND),
     ),
     "licence_list": Access(get=MEMBERS),
-    "licence_create": Access(
-        get=SAM_CREATE,
-        post=SAM_CREATE,
-        known=SAM_REFUSED,
-    ),
+    "licence_create": Access(get=SAM_CREATE, post=SAM_CREATE),
     "licence_detail": Access(get=RECORD_READERS),
     "licence_edit": Access(
         get=answers(DENIED, owner=OK, sam=OK, policy=OK, dual_policy=OK, outsider=NOT_FOUND),

@@ -35,6 +35,9 @@ class DeviceListView(ObjectListView):
     create_url_name = "sam:device_create"
     export_kind = "devices"
 
+    def may_create(self, scope) -> bool:
+        return scope.can_write or bool(scope.sam_paths)  # SAM officers add their units' too
+
     def get_queryset(self):
         return Device.objects.visible_to(self.request.user).select_related(
             "unit", "release__product"
@@ -68,6 +71,10 @@ class DeviceDetailView(LoginRequiredMixin, View):
 class DeviceEditView(ObjectEditView):
     model = Device
     form_class = DeviceForm
+
+    def may_create(self, scope) -> bool:
+        # SAM officers keep their units' devices and licences (the service checks the unit).
+        return scope.can_write or bool(scope.sam_paths)
 
     def save(self, form, obj):
         data = dict(form.cleaned_data)
@@ -243,6 +250,9 @@ class LicenceListView(ObjectListView):
     create_url_name = "sam:licence_create"
     export_kind = "licences"
 
+    def may_create(self, scope) -> bool:
+        return scope.can_write or bool(scope.sam_paths)  # SAM officers add their units' too
+
     def get_queryset(self):
         return Licence.objects.visible_to(self.request.user).select_related("title", "unit")
 
@@ -278,6 +288,10 @@ class LicenceDetailView(LoginRequiredMixin, View):
 class LicenceEditView(ObjectEditView):
     model = Licence
     form_class = LicenceForm
+
+    def may_create(self, scope) -> bool:
+        # SAM officers keep their units' devices and licences (the service checks the unit).
+        return scope.can_write or bool(scope.sam_paths)
 
     def save(self, form, obj):
         data = dict(form.cleaned_data)

@@ -142,3 +142,21 @@ def test_the_campaign_pages_run_a_bounded_number_of_queries(client, world, sam_w
         for n in range(15):
             DeviceFactory(unit=world.section_b, name=f"PC-more-{len(counts)}-{n}")
     assert counts[0] == counts[1]
+
+
+def test_a_sam_officer_adds_a_device_of_its_unit_from_the_web_and_not_of_another(client, world):
+    """The README gives the SAM officer its unit's devices: the create page opened with 403."""
+    from daicho.sam.models import Device
+
+    client.force_login(world.sam)
+    assert client.get(reverse("sam:device_create")).status_code == 200
+    assert reverse("sam:device_create") in client.get(reverse("sam:device_list")).content.decode()
+    data = {"name": "PC-SAM-01", "type": "desktop", "status": "in_use"}
+    response = client.post(reverse("sam:device_create"), {**data, "unit": world.section_b.pk})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Device.objects.get(name="PC-SAM-01").unit == world.section_b
+    other = client.post(
+        reverse("sam:device_create"), {**data, "name": "PC-SAM-02", "unit": world.section_a.pk}
+    )
+    assert other.status_code == 400  # the form refuses a unit outside the officer's
+    assert not Device.objects.filter(name="PC-SAM-02").exists()
