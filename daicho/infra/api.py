@@ -10,6 +10,7 @@ from daicho.core.api import Pagination, filtered, filterset_schema
 from daicho.infra import selectors
 from daicho.infra.filters import CloudServiceFilterSet, ServerFilterSet
 from daicho.infra.models import CloudService
+from daicho.lifecycle.eol import with_row_end_of_support
 
 router = Router(tags=["infrastructure"])
 ServerQuery = filterset_schema(ServerFilterSet, "ServerQuery")
@@ -62,14 +63,16 @@ class ServerOut(Schema):
 
     @staticmethod
     def resolve_end_of_support(obj) -> datetime.date | None:
-        return obj.release.eol if obj.release else None
+        return obj.end_of_support if obj.release else None  # the row's organisation's date
 
 
 @router.get("/servers", response=list[ServerOut], summary="List servers, hosts and VMs")
 @paginate(Pagination)
 def list_servers(request, filters: Query[ServerQuery]):
     return filtered(
-        request, ServerFilterSet, selectors.server_list(user=request.user).order_by("name")
+        request,
+        ServerFilterSet,
+        with_row_end_of_support(selectors.server_list(user=request.user)).order_by("name"),
     )
 
 
@@ -77,7 +80,9 @@ def list_servers(request, filters: Query[ServerQuery]):
 def get_server(request, server_id: int):
     from django.shortcuts import get_object_or_404
 
-    return get_object_or_404(selectors.server_list(user=request.user), pk=server_id)
+    return get_object_or_404(
+        with_row_end_of_support(selectors.server_list(user=request.user)), pk=server_id
+    )
 
 
 class CloudServiceOut(Schema):

@@ -41,8 +41,8 @@ SERVER_COLUMNS = [
     Column(
         "eol",
         _("End of support"),
-        lambda s: jdate(s.release.eol) if s.release else "",
-        sort=("release__eol",),
+        lambda s: jdate(s.end_of_support) if s.release else "",  # the organisation's date
+        sort=("end_of_support",),
     ),
     Column("cores", _("CPU cores"), lambda s: s.cores, sort=("cores",), numeric=True),
     Column("memory_gb", _("Memory (GB)"), lambda s: s.memory_gb, sort=("memory_gb",), numeric=True),

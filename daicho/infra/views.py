@@ -39,7 +39,7 @@ from daicho.infra.models import (
     VdiUsage,
 )
 from daicho.infra.tables import CLOUD_COLUMNS, SERVER_COLUMNS
-from daicho.lifecycle.eol import horizon_end
+from daicho.lifecycle.eol import horizon_end, with_row_end_of_support
 from daicho.lifecycle.selectors import as_seen_by
 from daicho.registry.views import _history
 
@@ -61,7 +61,7 @@ class ServerListView(ObjectListView):
     export_kind = "servers"
 
     def get_queryset(self):
-        return selectors.server_list(user=self.request.user)
+        return with_row_end_of_support(selectors.server_list(user=self.request.user))
 
 
 class ServerDetailView(LoginRequiredMixin, View):

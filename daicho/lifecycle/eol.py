@@ -116,6 +116,13 @@ def effective_date(organisation, field: str = "eol", release: str = "release"):
     return Coalesce(Subquery(own), F(f"{release}__{field}"))
 
 
+def with_row_end_of_support(qs: QuerySet) -> QuerySet:
+    """``qs`` (rows with an ``organisation`` and a ``release``: devices, servers) annotated with
+    ``end_of_support``: each row's organisation's date — its override over the shared one — so a
+    list or API read by a member of several organisations shows each row as its owner goes by."""
+    return qs.annotate(end_of_support=effective_date(OuterRef("organisation"), "eol"))
+
+
 def with_effective_dates(qs: QuerySet, organisation) -> QuerySet:
     """``qs`` (rows with a ``release``) annotated with the organisation's ``end_of_support`` and
     ``extended_end``: every end-of-support figure of an organisation is computed from these."""

@@ -13,6 +13,7 @@ from daicho.core.access import MEMBERS, RECORD_READERS, via_api
 from daicho.core.api import IsoDate, Pagination, filtered, filterset_schema
 from daicho.core.models import OrgUnit
 from daicho.core.permissions import current_organisation
+from daicho.lifecycle.eol import with_row_end_of_support
 from daicho.sam import selectors
 from daicho.sam.filters import DeviceFilterSet, LicenceFilterSet
 from daicho.sam.models import Device, Licence
@@ -50,11 +51,13 @@ class DeviceOut(Schema):
 
     @staticmethod
     def resolve_end_of_support(obj) -> datetime.date | None:
-        return obj.release.eol if obj.release else None
+        return obj.end_of_support if obj.release else None  # the row's organisation's date
 
 
 def _devices(request):
-    return Device.objects.visible_to(request.user).select_related("unit", "release__product")
+    return with_row_end_of_support(
+        Device.objects.visible_to(request.user).select_related("unit", "release__product")
+    )
 
 
 @router.get("/devices", response=list[DeviceOut], summary="List devices")

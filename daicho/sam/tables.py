@@ -24,8 +24,8 @@ DEVICE_COLUMNS = [
     Column(
         "eol",
         _("End of support"),
-        lambda d: jdate(d.release.eol) if d.release else "",
-        sort=("release__eol",),
+        lambda d: jdate(d.end_of_support) if d.release else "",  # the organisation's date
+        sort=("end_of_support",),
     ),
     Column("serial", _("Serial number"), lambda d: d.serial, default=False),
     Column(

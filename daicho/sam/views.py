@@ -17,6 +17,7 @@ from django.views import View
 from daicho.core import exports, wareki
 from daicho.core.models import OrgUnit
 from daicho.core.views import ObjectDeleteView, ObjectEditView, ObjectListView, get_visible_or_404
+from daicho.lifecycle.eol import with_row_end_of_support
 from daicho.lifecycle.selectors import as_seen_by
 from daicho.registry.views import _history
 from daicho.sam import selectors, services
@@ -39,8 +40,8 @@ class DeviceListView(ObjectListView):
         return scope.can_write or bool(scope.sam_paths)  # SAM officers add their units' too
 
     def get_queryset(self):
-        return Device.objects.visible_to(self.request.user).select_related(
-            "unit", "release__product"
+        return with_row_end_of_support(
+            Device.objects.visible_to(self.request.user).select_related("unit", "release__product")
         )
 
 

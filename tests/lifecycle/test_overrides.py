@@ -159,3 +159,21 @@ def test_it_policy_overrides_on_the_override_page_and_sees_its_date(world, xp_pc
     assert shown not in page.content.decode() and jdate(D(2014, 4, 8)) in page.content.decode()
     client.force_login(world.viewer)
     assert client.get(url).status_code == 403
+
+
+def test_the_device_list_and_the_api_show_the_organisations_own_date(world, xp_pcs, client):
+    """The device list's end-of-support column and the devices API read the override too."""
+    from daicho.core.services import token_create
+
+    with audit_context(actor=world.policy, channel=Channel.WEB):
+        services.release_override_set(
+            organisation=world.org, release=xp_pcs, data={"eol": D(2016, 6, 30)}
+        )
+    client.force_login(world.policy)
+    page = client.get(reverse("sam:device_list") + "?columns=name,eol").content.decode()
+    assert jdate(D(2016, 6, 30)) in page and jdate(D(2014, 4, 8)) not in page
+    with audit_context(actor=world.policy, channel=Channel.CLI):
+        _token, key = token_create(user=world.policy)
+    answer = client.get("/api/v1/devices", headers={"Authorization": f"Bearer {key}"}).json()
+    dates = {d["name"]: d["end_of_support"] for d in answer["items"]}
+    assert dates["PC-A0"] == "2016-06-30"
