@@ -15,8 +15,6 @@ import functools
 import gc
 import hashlib
 import os
-import re
-import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -32,6 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from daicho.core import audit, bulk
 from daicho.core.audit import Channel
+from daicho.core.importing.keys import text_key
 from daicho.core.importing.readers import ImportFileError, open_table
 from daicho.core.importing.values import CellError, normalize
 from daicho.core.models import ImportBatch, ImportStatus, Organisation, User
@@ -488,14 +487,11 @@ class Result:
         return groups
 
 
-_SPACES = re.compile(r"\s+")
-
-
 def header_key(text: str) -> str:
-    """A header as matched: NFKC, every space and line break removed, lower case.
-
-    「所管 部局」, 「所管\n部局」 (Alt+Enter in Excel) and 「所管部局」 are the same header."""
-    return _SPACES.sub("", unicodedata.normalize("NFKC", str(text))).lower()
+    """A header as matched: NFKC, every space and line break removed, case folded — the way
+    keys compare text (keys.text_key): 「所管 部局」, 「所管\n部局」 (Alt+Enter in Excel) and
+    「所管部局」 are the same header."""
+    return text_key(text)
 
 
 @functools.cache
