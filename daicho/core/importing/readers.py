@@ -26,6 +26,7 @@ import os
 import re
 import shutil
 import tempfile
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -918,8 +919,6 @@ def _make_headers(cells: list[str], name: str | None) -> list[str]:
 
 def _is_total(text: str) -> bool:
     """Whether a cell reads 合計, 小計, 計 … (a total row's label), spaces and brackets aside."""
-    import unicodedata
-
     key = re.sub(r"[\s【】\[\]()（）<>＜＞:：]", "", unicodedata.normalize("NFKC", text)).lower()
     return key in TOTAL_WORDS
 

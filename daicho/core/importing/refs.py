@@ -15,7 +15,8 @@ from collections import defaultdict
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from daicho.core.importing.engine import Context, Row, header_key
+from daicho.core.importing.engine import Context, Row
+from daicho.core.importing.keys import text_key
 from daicho.core.models import OrgUnit, UnitKind
 from daicho.core.services import unit_create
 
@@ -23,8 +24,7 @@ from daicho.core.services import unit_create
 PATH_SEPARATORS = re.compile(r"\s*[/>＞]\s*")
 
 
-def _key(text: str | None) -> str:
-    return header_key(text or "")
+_key = text_key  # unit codes and names compare as every natural key does
 
 
 class UnitResolver:
