@@ -14,7 +14,7 @@ Variables (all optional on a workstation):
   DAICHO_REDIS_URL    queue background jobs in Redis instead of var/jobs.sqlite3
   DAICHO_LANGUAGE     default language, ja or en (default: ja)
   DAICHO_DB_CONN_MAX_AGE  seconds a worker thread keeps its database connection (default: 600)
-Sign-in, e-mail, single sign-on and hardening: see README "Sign-in" and "Hardening"
+Sign-in, e-mail, single sign-on and hardening: see docs/operations.md "Sign-in" and docs/security.md
 (DAICHO_SESSION_*, DAICHO_LOGIN_*, DAICHO_TOTP_*, DAICHO_EMAIL_*, DAICHO_OIDC_*, DAICHO_LDAP_*,
 DAICHO_ROLE_MAP, DAICHO_PROXY_COUNT, DAICHO_HSTS_SECONDS, DAICHO_API_RATE_*).
 """
@@ -208,7 +208,7 @@ AXES_VERBOSE = False
 DAICHO_TOTP_REQUIRED = env.bool("DAICHO_TOTP_REQUIRED", default=False)
 OTP_TOTP_ISSUER = env.str("DAICHO_TOTP_ISSUER", default="Daicho")
 
-# Directory groups -> roles, for LDAP and OpenID Connect sign-ins (JSON, see README "Sign-in").
+# Directory groups -> roles, for LDAP and OpenID Connect sign-ins (JSON, see docs/operations.md "Sign-in").
 DAICHO_ROLE_MAP = json.loads(env.str("DAICHO_ROLE_MAP", default="{}") or "{}")
 DAICHO_SSO_ORGANISATION = env.str("DAICHO_SSO_ORGANISATION", default="")
 
@@ -322,7 +322,7 @@ DAICHO_API_TOKEN_DAYS = env.int("DAICHO_API_TOKEN_DAYS", default=90)
 DAICHO_API_TOKEN_MAX_DAYS = env.int("DAICHO_API_TOKEN_MAX_DAYS", default=366)
 DAICHO_API_RATE = env.str("DAICHO_API_RATE", default="1200/m")
 
-# Security headers (see README "Hardening"); the Content-Security-Policy is set by
+# Security headers (see docs/security.md); the Content-Security-Policy is set by
 # daicho.core.middleware.SecurityHeadersMiddleware: every script and style is served by Daicho.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

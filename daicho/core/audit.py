@@ -318,7 +318,7 @@ def record_created_by_query(
     the row's `after` columns (attnames, as `snapshot` keys them), its text the SQL expression
     `text` with `text_params` (cut to 200 characters), its root the row's `root_column`.
     The events equal those of `record_created_rows`, without a Python object or JSON encoding
-    per row: for imports of a million ledger rows (DESIGN.md, "Databases and scale").
+    per row: for imports of a million ledger rows (docs/architecture.md, "Databases and scale").
     Returns the number of events written."""
     from django.contrib.contenttypes.models import ContentType
     from django.db import connection

@@ -261,7 +261,7 @@ class RequestSizeMiddleware:
     DAICHO_MAX_UPLOAD_MB for attachments, DAICHO_MAX_IMPORT_MB for imports (each plus 1 MB for
     the form around the file), DAICHO_MAX_SIGN_IN_KB for the sign-in pages and
     DAICHO_MAX_FORM_MB for every other form and API call. The reverse proxy in front should
-    refuse the same sizes (README "Hardening").
+    refuse the same sizes (docs/security.md).
     """
 
     def __init__(self, get_response):

@@ -49,7 +49,7 @@ class CodedModel(models.Model):
 
 
 class Role(models.TextChoices):
-    """What a membership lets its user do (DESIGN.md, "Who uses it")."""
+    """What a membership lets its user do (docs/architecture.md, "Who uses it")."""
 
     IT_POLICY = "it_policy", _("IT policy division")
     OWNER = "owner", _("System owner section")

@@ -1,4 +1,4 @@
-"""Indicators the registry computes (DESIGN.md, "The seed plan's indicators")."""
+"""Indicators the registry computes (docs/architecture.md, "The seed plan's indicators")."""
 
 from __future__ import annotations
 

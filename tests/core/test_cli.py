@@ -146,15 +146,15 @@ def test_a_command_on_an_unreachable_database_says_so_without_a_traceback(capsys
     assert "daicho migrate" in err and "Traceback" not in err
 
 
-def test_the_readme_lists_the_columns_the_code_reads():
-    """The README's column tables are generated from the kinds: regenerate them when this fails
+def test_the_column_reference_lists_the_columns_the_code_reads():
+    """docs/import-columns.md is generated from the kinds: regenerate it when this fails
     (`daicho columns --markdown`)."""
     from pathlib import Path
 
     from daicho.core.management.commands.columns import markdown
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    section = readme.split("<!-- columns:start -->\n", 1)[1].split("<!-- columns:end -->", 1)[0]
+    page = Path(__file__).resolve().parents[2] / "docs" / "import-columns.md"
+    section = page.read_text(encoding="utf-8").split("<!-- columns:start -->\n", 1)[1].split("<!-- columns:end -->", 1)[0]
     assert section == markdown()
 
 

@@ -13,7 +13,7 @@ from daicho.core.management.base import DaichoCommand
 
 
 def markdown() -> str:
-    """The README's column reference, generated from the kinds so it cannot drift."""
+    """The column reference (docs/import-columns.md), generated from the kinds so it cannot drift."""
     lines = []
     for kind in engine.kinds().values():
         lines.append(f"#### `{kind.name}`")
@@ -136,7 +136,7 @@ class Command(DaichoCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("kind", nargs="?", help="one kind (default: all)")
-        parser.add_argument("--markdown", action="store_true", help="as the README's tables")
+        parser.add_argument("--markdown", action="store_true", help="as docs/import-columns.md")
         parser.add_argument(
             "--values",
             action="store_true",
