@@ -208,7 +208,8 @@ AXES_VERBOSE = False
 DAICHO_TOTP_REQUIRED = env.bool("DAICHO_TOTP_REQUIRED", default=False)
 OTP_TOTP_ISSUER = env.str("DAICHO_TOTP_ISSUER", default="Daicho")
 
-# Directory groups -> roles, for LDAP and OpenID Connect sign-ins (JSON, see docs/operations.md "Sign-in").
+# Directory groups -> roles, for LDAP and OpenID Connect sign-ins (JSON; docs/operations.md,
+# "Sign-in").
 DAICHO_ROLE_MAP = json.loads(env.str("DAICHO_ROLE_MAP", default="{}") or "{}")
 DAICHO_SSO_ORGANISATION = env.str("DAICHO_SSO_ORGANISATION", default="")
 

@@ -1,4 +1,5 @@
-"""Bulk inserts below the ORM, for imports of many ledger rows (docs/architecture.md, "Databases and scale").
+"""Bulk inserts below the ORM, for imports of many ledger rows (docs/architecture.md,
+"Databases and scale").
 
 Rows are tuples in the order of `fields` (column attnames). Inside the caller's transaction:
 PostgreSQL uses COPY, SQLite the driver's `executemany` fed by a generator. Primary keys can be

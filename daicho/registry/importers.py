@@ -690,8 +690,9 @@ class CostImport(Kind):
     FIELDS = ("id", *KEY_FIELDS, "amount", "note")
 
     def _create(self, lines: list[tuple], written: RowsById, ctx: Context) -> None:
-        """Insert new lines below the ORM (docs/architecture.md), each with its own audit event, which the
-        database builds from the inserted rows (the same event as `str(line)` and `snapshot`)."""
+        """Insert new lines below the ORM (docs/architecture.md), each with its own audit event,
+        which the database builds from the inserted rows (the same event as `str(line)` and
+        `snapshot`)."""
         ids = bulk.allocate_ids(CostLine, len(lines))
         written.add_many(ids, [line[0] for line in lines])
         bulk.insert(

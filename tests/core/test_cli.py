@@ -154,7 +154,11 @@ def test_the_column_reference_lists_the_columns_the_code_reads():
     from daicho.core.management.commands.columns import markdown
 
     page = Path(__file__).resolve().parents[2] / "docs" / "import-columns.md"
-    section = page.read_text(encoding="utf-8").split("<!-- columns:start -->\n", 1)[1].split("<!-- columns:end -->", 1)[0]
+    section = (
+        page.read_text(encoding="utf-8")
+        .split("<!-- columns:start -->\n", 1)[1]
+        .split("<!-- columns:end -->", 1)[0]
+    )
     assert section == markdown()
 
 

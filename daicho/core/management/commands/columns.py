@@ -13,7 +13,7 @@ from daicho.core.management.base import DaichoCommand
 
 
 def markdown() -> str:
-    """The column reference (docs/import-columns.md), generated from the kinds so it cannot drift."""
+    """The column reference (docs/import-columns.md), generated from the kinds: it cannot drift."""
     lines = []
     for kind in engine.kinds().values():
         lines.append(f"#### `{kind.name}`")
