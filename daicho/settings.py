@@ -138,6 +138,19 @@ TEMPLATES = [
     }
 ]
 
+# "memo": each process's copy of what changes seldom and is read on every page (the page frame,
+# unit trees, filter options), keyed by the language and the versions the request reads anyway,
+# so a change is seen by every process at its next request without a shared cache.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "memo": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "memo",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
+
 # The embedded default is SQLite in WAL mode (see daicho.core.apps for the PRAGMAs).
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'daicho.sqlite3'}")

@@ -11,31 +11,12 @@ from html import escape
 from typing import Any
 from urllib.parse import quote_plus, urlencode
 
-from django.utils.functional import Promise
-from django.utils.translation import get_language
-
-from daicho.core.kept import Kept
-
-_translated = Kept(20_000)  # (id, language) → (lazy string, text); lazy strings made on the fly
-
-
-def text(value: Any) -> str:
-    """``str(value)``; a lazy translation (a choice's or a field's label) is translated once per
-    language, not on every request that shows it."""
-    if not isinstance(value, Promise):
-        return str(value)
-    key = (id(value), get_language())
-    hit = _translated.get(key)
-    if hit is None or hit[0] is not value:  # the entry keeps its object, so its id is not reused
-        hit = _translated.keep(key, (value, str(value)))
-    return hit[1]
-
 
 def esc(value: Any) -> str:
     """``value`` as HTML: escaped, or as is when it is already safe HTML (``__html__``)."""
     if hasattr(value, "__html__"):
         return value.__html__()
-    return escape(text(value))
+    return escape(str(value))
 
 
 def query_string(params, **changes: Any) -> str:

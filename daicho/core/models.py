@@ -61,10 +61,6 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     """A person who signs in; what they may do comes from their memberships."""
 
-    # A new random value whenever one of the user's saved views is written: processes keep the
-    # views a list offers under it (daicho.core.savedviews; random, as units_version).
-    views_version = models.BigIntegerField(default=0, editable=False)
-
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
@@ -103,8 +99,6 @@ class Organisation(models.Model):
     # unit tree in memory under it (daicho.core.units). Random rather than counted, so a restored
     # database never brings back a value that stood for other units.
     units_version = models.BigIntegerField(default=0, editable=False)
-    # The same for the views saved in the organisation (daicho.core.savedviews).
-    views_version = models.BigIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("organisation")

@@ -29,12 +29,11 @@ class Scope:
     superuser: bool = False
     names: tuple[tuple[int, str], ...] = ()  # (id, name) of the organisations read, by id
     unit_versions: tuple[tuple[int, int], ...] = ()  # (id, units_version) of the same
-    view_versions: tuple[tuple[int, int], ...] = ()  # (id, views_version) of the same
 
     def versions_read(self, versions: tuple[tuple[int, int], ...]) -> tuple | None:
         """(organisation, version) of each organisation read, from ``versions``
-        (:attr:`unit_versions` or :attr:`view_versions`): what a copy kept per process of their
-        units or saved views is keyed by; None when one has no version to go by."""
+        (:attr:`unit_versions`): the version a cached copy of their unit trees is kept under
+        (`daicho.core.units`); None when one has no version to go by."""
         known = dict(versions)
         if not known.keys() >= self.read_org_ids:
             return None
@@ -45,6 +44,15 @@ class Scope:
         """The name of the organisation the user works in (the first, as in
         :func:`current_organisation`), for the page header without a query."""
         return self.names[0][1] if self.names else ""
+
+    @property
+    def reads_budget_review(self) -> bool:
+        """Reads the budget review (IT policy, the auditors, and the finance division among the
+        viewers), so the menu offers it (`governance.views.BudgetReviewView` checks it for the
+        organisation at hand)."""
+        return self.superuser or bool(
+            self.policy_org_ids or self.audit_org_ids or Role.VIEWER in self.roles
+        )
 
     @property
     def can_write(self) -> bool:
@@ -117,7 +125,6 @@ MEMBERSHIP_COLUMNS = (
     "unit__path",
     "organisation__name",
     "organisation__units_version",
-    "organisation__views_version",
 )
 
 
@@ -174,9 +181,7 @@ def scope_from_memberships(user, rows: list[tuple], organisation_id: int | None 
         organisations = Organisation.objects.order_by("pk")
         if organisation_id is not None:
             organisations = organisations.filter(pk=organisation_id)
-        organisations = list(
-            organisations.values_list("pk", "name", "units_version", "views_version")
-        )
+        organisations = list(organisations.values_list("pk", "name", "units_version"))
         org_ids = frozenset(pk for pk, *_ in organisations)
         return Scope(
             read_org_ids=org_ids,
@@ -185,8 +190,7 @@ def scope_from_memberships(user, rows: list[tuple], organisation_id: int | None 
             roles=frozenset(row[1] for row in rows) | {Role.IT_POLICY},
             superuser=True,
             names=tuple((pk, name) for pk, name, *_ in organisations),
-            unit_versions=tuple((pk, units) for pk, _name, units, _views in organisations),
-            view_versions=tuple((pk, views) for pk, _name, _units, views in organisations),
+            unit_versions=tuple((pk, units) for pk, _name, units in organisations),
         )
     return Scope(
         read_org_ids=frozenset(o for o, *_ in rows),
@@ -198,8 +202,7 @@ def scope_from_memberships(user, rows: list[tuple], organisation_id: int | None 
         sam_org_ids=frozenset(o for o, r, p, *_ in rows if r == Role.SAM_OFFICER and p),
         roles=frozenset(r for _, r, *_ in rows),
         names=tuple(sorted({(o, name) for o, _, _, name, *_ in rows})),
-        unit_versions=tuple(sorted({(o, units) for o, _, _, _, units, _ in rows})),
-        view_versions=tuple(sorted({(o, views) for o, _, _, _, _, views in rows})),
+        unit_versions=tuple(sorted({(o, units) for o, _, _, _, units in rows})),
     )
 
 

@@ -1,10 +1,11 @@
-"""The unit trees of the organisations a user reads, as plain rows kept in memory per process.
+"""The unit trees of the organisations a user reads, as plain rows kept per process.
 
 Every list kept per unit offers its units in the filter form and checks the code given against
 them, on every request. Units change a few times a year, so each process keeps an
-organisation's tree under the organisation's ``units_version``, which the user's scope reads in
-the query it makes anyway (`permissions.MEMBERSHIP_COLUMNS`); any write of a unit gives that
-version a new value in the same transaction, and the next request reads the tree again.
+organisation's tree in the "memo" cache under the organisation's ``units_version``, which the
+user's scope reads in the query it makes anyway (`permissions.MEMBERSHIP_COLUMNS`); any write of
+a unit gives that version a new value in the same transaction, and every process reads the tree
+again at its next request.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import secrets
 from typing import NamedTuple
 
+from django.core.cache import caches
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -30,38 +32,28 @@ class UnitRow(NamedTuple):
 
 
 _FIELDS = UnitRow._fields
-_trees: dict[int, tuple[int, tuple[UnitRow, ...]]] = {}  # organisation id → (version, units)
+
+
+def _tree(organisation_id: int) -> tuple[UnitRow, ...]:
+    rows = OrgUnit.objects.filter(organisation_id=organisation_id).order_by("path")
+    return tuple(UnitRow(*values) for values in rows.values_list(*_FIELDS))
 
 
 def unit_rows(scope) -> list[UnitRow]:
     """The units of the organisations ``scope`` reads: by organisation, each in tree order."""
     versions = dict(scope.unit_versions)
-    trees: dict[int, tuple[UnitRow, ...]] = {}
-    missing = []
-    for organisation_id in scope.read_org_ids:
-        kept = _trees.get(organisation_id)
-        if (
-            kept is not None
-            and organisation_id in versions
-            and kept[0] == versions[organisation_id]
-        ):
-            trees[organisation_id] = kept[1]
+    memo = caches["memo"]
+    units: list[UnitRow] = []
+    for organisation_id in sorted(scope.read_org_ids):
+        if organisation_id in versions:
+            units += memo.get_or_set(
+                f"units:{organisation_id}",
+                lambda pk=organisation_id: _tree(pk),
+                version=versions[organisation_id],
+            )
         else:
-            missing.append(organisation_id)
-    if missing:
-        read: dict[int, list[UnitRow]] = {pk: [] for pk in missing}
-        rows = (
-            OrgUnit.objects.filter(organisation_id__in=missing)
-            .order_by("path")
-            .values_list("organisation_id", *_FIELDS)
-        )
-        for organisation_id, *values in rows:
-            read[organisation_id].append(UnitRow(*values))
-        for organisation_id, units in read.items():
-            trees[organisation_id] = tuple(units)
-            if organisation_id in versions:
-                _trees[organisation_id] = (versions[organisation_id], trees[organisation_id])
-    return [unit for organisation_id in sorted(trees) for unit in trees[organisation_id]]
+            units += _tree(organisation_id)
+    return units
 
 
 def units_changed(organisation_id: int) -> None:

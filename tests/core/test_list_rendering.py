@@ -79,31 +79,27 @@ def test_lazy_labels_follow_the_active_language():
         assert esc(label) == "Status"
 
 
-def test_fixed_filter_fields_are_made_once_and_those_of_the_request_each_time(rf, world):
+def test_filter_fields_follow_the_user_the_language_and_the_value(rf, world):
     from django.utils import translation
 
-    from daicho.registry.filters import ContractFilterSet, SystemFilterSet
+    from daicho.registry.filters import SystemFilterSet
 
-    def form(filterset_class, user, query=""):
+    def form(user, query=""):
         request = rf.get("/", QueryDict(query))
         request.user = user
-        return filterset_class(request.GET or None, request=request).form
+        return SystemFilterSet(request.GET or None, request=request).form
 
-    first, second = form(SystemFilterSet, world.policy), form(SystemFilterSet, world.viewer)
-    assert first.fields["status"] is second.fields["status"]
-    assert first.fields["q"] is second.fields["q"]
-    assert first.fields["owner_unit"] is not second.fields["owner_unit"]  # the user's units
-    vendors = form(ContractFilterSet, world.policy).fields["vendor"]
-    assert vendors is not form(ContractFilterSet, world.policy).fields["vendor"]  # a queryset
+    policy_units = dict(form(world.policy).fields["owner_unit"].choices)
+    assert world.section_a.code in policy_units
     for language, status in (("ja", "状態"), ("en", "Status")):
         with translation.override(language):
-            assert str(form(SystemFilterSet, world.policy)["status"].label) == status
-    bound = form(SystemFilterSet, world.policy, "status=bogus")
+            assert str(form(world.policy)["status"].label) == status
+    bound = form(world.policy, "status=bogus")
     assert not bound.is_valid() and "status" in bound.errors
-    assert form(SystemFilterSet, world.policy, "status=operating").is_valid()
+    assert form(world.policy, "status=operating").is_valid()
 
 
-def test_kept_filter_fields_follow_the_value_the_language_and_errors(client, world):
+def test_filter_fields_follow_the_value_the_language_and_errors(client, world):
     from django.urls import reverse
 
     client.force_login(world.policy)
@@ -129,21 +125,6 @@ def test_kept_filter_fields_follow_the_value_the_language_and_errors(client, wor
     assert ">In operation</option>" in english and ">運用中</option>" in plain
 
 
-def test_a_kept_block_is_written_once_per_language_and_value():
-    from django.template import Context, Template
-    from django.utils import translation
-
-    page = Template(
-        '{% load daicho i18n %}{% kept test_block x %}{% translate "Status" %}-{{ y }}{% endkept %}'
-    )
-    with translation.override("ja"):
-        assert page.render(Context({"x": 1, "y": "a"})) == "状態-a"
-        assert page.render(Context({"x": 1, "y": "b"})) == "状態-a"  # kept: y is not a key
-        assert page.render(Context({"x": 2, "y": "b"})) == "状態-b"
-    with translation.override("en"):
-        assert page.render(Context({"x": 1, "y": "c"})) == "Status-c"
-
-
 def test_the_menu_shows_the_audit_log_to_those_who_read_it(client, world):
     from django.urls import reverse
 
@@ -151,3 +132,19 @@ def test_the_menu_shows_the_audit_log_to_those_who_read_it(client, world):
     for user, shown in ((world.viewer, False), (world.auditor, True), (world.viewer, False)):
         client.force_login(user)
         assert (audit in client.get(reverse("home")).content.decode()) is shown
+
+
+def test_the_menu_offers_the_budget_review_to_those_who_may_open_it(client, world):
+    from django.urls import reverse
+
+    review = f'href="{reverse("governance:budget_review")}"'
+    for user, shown in (
+        (world.owner_a, False),
+        (world.policy, True),
+        (world.sam, False),
+        (world.viewer, True),
+    ):
+        client.force_login(user)
+        assert (review in client.get(reverse("home")).content.decode()) is shown
+        answer = client.get(reverse("governance:budget_review")).status_code
+        assert answer == (200 if shown else 403)

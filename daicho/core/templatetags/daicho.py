@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 
 from django import forms, template
+from django.core.cache import caches
 from django.forms.widgets import Input
-from django.urls import get_script_prefix
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from daicho.core import money, wareki
 from daicho.core.html import esc
-from daicho.core.kept import Kept
 
 register = template.Library()
 
@@ -67,39 +67,6 @@ def query(context, **kwargs) -> str:
     return query_string(context["request"].GET, **kwargs)
 
 
-class KeptNode(template.Node):
-    def __init__(self, nodelist, name: str, vary_on: list):
-        self.nodelist, self.name, self.vary_on = nodelist, name, vary_on
-
-    def render(self, context) -> str:
-        key = (
-            self.name,
-            get_language(),
-            get_script_prefix(),
-            *(value.resolve(context) for value in self.vary_on),
-        )
-        html = _kept_blocks.get(key)
-        if html is None:
-            html = _kept_blocks.keep(key, self.nodelist.render(context))
-        return html
-
-
-_kept_blocks = Kept(1000)
-
-
-@register.tag
-def kept(parser, token):
-    """``{% kept NAME [VALUE …] %}…{% endkept %}``: HTML that depends on nothing but the
-    language and the values given (the frame of every page: style sheets, the menu, links to
-    fixed pages), written once per process and kept in memory, not in a cache backend."""
-    bits = token.split_contents()
-    if len(bits) < 2:
-        raise template.TemplateSyntaxError("kept needs a name")
-    nodelist = parser.parse(("endkept",))
-    parser.delete_first_token()
-    return KeptNode(nodelist, bits[1], [parser.compile_filter(bit) for bit in bits[2:]])
-
-
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
@@ -135,27 +102,8 @@ def widget(bound_field) -> str:
 def filter_fields(form) -> str:
     """The fields of a list's filter form, each with its label, widget and errors (built in
     Python: a list page shows a dozen of them on every request)."""
-    parts = []
-    language = get_language()
-    for field in form:
-        if field.name == "ordering":  # the table's headers sort
-            continue
-        # A field whose filter gives a key (core.filters.html_key) is written once per key,
-        # value and language; one with errors each time.
-        key = getattr(field.field, "html_key", None)
-        if key is not None and not field.errors:
-            value = tuple(form.data.getlist(field.html_name)) if form.is_bound else None
-            key = (key, field.html_name, field.auto_id, language, value)
-            html = _kept_fields.get(key)
-            if html is None:
-                html = _kept_fields.keep(key, _filter_field(field))
-        else:
-            html = _filter_field(field)
-        parts.append(html)
-    return mark_safe("".join(parts))  # noqa: S308 (every value is escaped)
-
-
-_kept_fields = Kept(5000)  # values typed into search boxes pile up
+    fields = (_filter_field(field) for field in form if field.name != "ordering")  # headers sort
+    return mark_safe("".join(fields))  # noqa: S308 (every value is escaped)
 
 
 def _filter_field(field) -> str:
@@ -193,26 +141,26 @@ def _attributes(attrs: dict) -> str:
     )
 
 
-_kept_options = Kept(1000)  # unit trees renewed many times in a long-lived process
-
-
 def _options(field) -> list[tuple[str, str, str]]:
     """A select box's options as (value, the tag up to where `selected` goes, the rest), escaped.
 
-    Where the field's filter says what they depend on (`core.filters.html_key`), they are
-    written once per process and language: the unit filters offer a hundred units or more.
+    A unit filter's options (a hundred units or more) are kept per process, language and
+    version of the unit trees it offers (`core.filters.UnitCodeFilter.options_key`).
     """
-    key = getattr(field, "html_key", None)
-    if key is not None:
-        key = (key, get_language())
-        kept = _kept_options.get(key)
-        if kept is not None:
-            return kept
-    options = [
+    unit_filter = getattr(field, "unit_filter", None)
+    key = unit_filter.options_key() if unit_filter is not None else None
+    if key is None:
+        return _written_options(field)
+    digest = hashlib.md5(repr(key).encode(), usedforsecurity=False).hexdigest()
+    key = f"options:{type(unit_filter).__name__}:{get_language()}:{digest}"
+    return caches["memo"].get_or_set(key, lambda: _written_options(field))
+
+
+def _written_options(field) -> list[tuple[str, str, str]]:
+    return [
         (str(v), f'<option value="{esc(v)}"', f">{esc(label)}</option>")
         for v, label in _flat_choices(field)
     ]
-    return options if key is None else _kept_options.keep(key, options)
 
 
 def _flat_choices(field):
