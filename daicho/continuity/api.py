@@ -4,10 +4,8 @@ readiness, incidents."""
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -16,7 +14,7 @@ from daicho.continuity import selectors, services
 from daicho.continuity.models import BackupConfig, RestoreTest
 from daicho.core.access import DENIED, MEMBERS, OK, answers, via_api
 from daicho.core.api import IsoDate, Pagination, filtered, filterset_schema
-from daicho.core.permissions import current_organisation
+from daicho.core.permissions import working_organisation
 from daicho.registry.models import InformationSystem
 from daicho.security.filters import IncidentFilterSet
 from daicho.security.models import Incident
@@ -24,18 +22,11 @@ from daicho.security.models import Incident
 router = Router()
 
 
-def _organisation(request):
-    organisation = current_organisation(request.user)
-    if organisation is None:
-        raise PermissionDenied(_("You are not a member of any organisation."))
-    return organisation
-
-
 def _system(request, code: str) -> InformationSystem:
     """A system of the user's organisation by its ID (codes are unique per organisation)."""
     return get_object_or_404(
         InformationSystem.objects.visible_to(request.user),
-        organisation=_organisation(request),
+        organisation=working_organisation(request.user),
         code=code,
     )
 
@@ -74,7 +65,9 @@ class ComplianceOut(Schema):
 )
 def compliance(request, on: IsoDate | None = None, failing: bool = False):
     on = on or timezone.localdate()
-    standard, results = selectors.backup_compliance(organisation=_organisation(request), on=on)
+    standard, results = selectors.backup_compliance(
+        organisation=working_organisation(request.user), on=on
+    )
     rows = [r.as_dict() for r in results if not (failing and r.compliant)]
     return {
         "standard": f"{standard.title} {standard.version}" if standard else None,
@@ -180,7 +173,7 @@ class ReadinessRow(Schema):
 )
 def readiness(request):
     rows = []
-    plans = selectors.bcp_list(user=request.user, organisation=_organisation(request))
+    plans = selectors.bcp_list(user=request.user, organisation=working_organisation(request.user))
     for plan in plans.order_by("system__code"):
         rows.append(
             {

@@ -7,9 +7,7 @@ from __future__ import annotations
 import datetime
 import re
 from functools import partial
-from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,24 +30,21 @@ from daicho.continuity.models import (
     RestoreTest,
 )
 from daicho.core import wareki
+from daicho.core.exports import iso
 from daicho.core.importing import values as v
 from daicho.core.importing.engine import Context, Field, Kind, Row, register
 from daicho.core.importing.keys import text_key
 from daicho.core.importing.refs import unit_resolver
+from daicho.core.importing.rows import many, present, words, write
 from daicho.core.importing.values import CellError
 from daicho.core.models import OrgUnit
 from daicho.registry.importers import system_columns_check, system_lookup, system_named
 from daicho.registry.models import InformationSystem
 
-SEPARATORS = re.compile(r"[\s,、，;；]+")
 _TIME = re.compile(r"^(.*?)[\sT　]+(\d{1,2})[:：時](\d{2})?分?$")
 
 
 _key = text_key  # codes and names as keys compare them (NFKC, case, spaces)
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value else None
 
 
 def _local(value: datetime.datetime | None) -> str | None:
@@ -83,7 +78,7 @@ def _many_units(ctx: Context, row: Row, column: str) -> list[OrgUnit] | None:
     if column not in row.values:
         return None
     units = unit_resolver(ctx)
-    found = [units.find(row, column, w) for w in SEPARATORS.split(row.values[column] or "") if w]
+    found = [units.find(row, column, w) for w in words(row.values[column])]
     return None if None in found else found
 
 
@@ -111,27 +106,6 @@ class _SystemRecordImport(Kind):
         return system_columns_check(headers)
 
 
-def _many(ctx: Context, row: Row, column: str, lookup: dict) -> list | None:
-    if column not in row.values:
-        return None
-    words = [w for w in SEPARATORS.split(row.values[column] or "") if w]
-    missing = [w for w in words if _key(w) not in lookup]
-    if missing:
-        ctx.reject(row, column, _("Unknown: %(codes)s") % {"codes": ", ".join(missing)})
-        return None
-    return [lookup[_key(w)] for w in words]
-
-
-def _write(ctx: Context, row: Row, action, columns: dict[str, str] | None = None) -> Any:
-    try:
-        return action()
-    except ValidationError as exc:
-        ctx.reject_validation(row, exc, columns)
-    except PermissionDenied as exc:
-        ctx.reject(row, "system", str(exc) or _("You may not change this record."))
-    return None
-
-
 def _system_field():
     return Field(
         "system",
@@ -151,21 +125,6 @@ def _system_name_field():
         get=lambda r: r.system.name,
         example="住民記録システム",
     )
-
-
-def _optional(values: dict, names: tuple[str, ...], text: tuple[str, ...] = ()) -> dict:
-    """The values of the columns present (empty text as "", other empties left out)."""
-    data = {}
-    for name in names:
-        if name not in values:
-            continue
-        value = values[name]
-        if value is None:
-            if name in text:
-                data[name] = ""
-            continue
-        data[name] = value
-    return data
 
 
 class BackupImport(_SystemRecordImport):
@@ -222,7 +181,7 @@ class BackupImport(_SystemRecordImport):
             "last_success_on",
             "最終成功日",
             v.date,
-            get=lambda b: _iso(b.last_success_on),
+            get=lambda b: iso(b.last_success_on),
             fmt="date",
             example="2024-10-01",
         ),
@@ -256,10 +215,10 @@ class BackupImport(_SystemRecordImport):
             system = _system(ctx, row)
             if system is None:
                 continue
-            data = _optional(row.values, self.names, text=("target", "note"))
+            data = present(row.values, self.names, text=("target", "note"))
             if "last_success_on" in row.values and row.values["last_success_on"] is None:
                 data["last_success_on"] = None
-            _write(
+            write(
                 ctx,
                 row,
                 partial(
@@ -288,7 +247,7 @@ class RestoreTestImport(_SystemRecordImport):
             "実施日",
             v.date,
             required=True,
-            get=lambda t: _iso(t.tested_on),
+            get=lambda t: iso(t.tested_on),
             fmt="date",
             example="2024-11-15",
         ),
@@ -339,11 +298,9 @@ class RestoreTestImport(_SystemRecordImport):
                 continue
             values = row.values
             data = {"result": values["result"], "duration_minutes": values["duration_minutes"]}
-            data.update(
-                _optional(values, ("data_restored", "note"), text=("data_restored", "note"))
-            )
+            data.update(present(values, ("data_restored", "note"), text=("data_restored", "note")))
             found = existing.get((system.pk, values["tested_on"]))
-            test = _write(
+            test = write(
                 ctx,
                 row,
                 partial(
@@ -410,7 +367,7 @@ class BcpImport(_SystemRecordImport):
             "策定日",
             v.date,
             required=True,
-            get=lambda p: _iso(p.established_on),
+            get=lambda p: iso(p.established_on),
             fmt="date",
             example="2023-04-01",
         ),
@@ -418,7 +375,7 @@ class BcpImport(_SystemRecordImport):
             "reviewed_on",
             "最終見直し日",
             v.date,
-            get=lambda p: _iso(p.reviewed_on),
+            get=lambda p: iso(p.reviewed_on),
             fmt="date",
             example="2024-04-01",
         ),
@@ -483,10 +440,10 @@ class BcpImport(_SystemRecordImport):
         by_code = {_key(s.code): s for s in system_lookup(ctx).values()}
         for row in rows:
             system = _system(ctx, row)
-            dependencies = _many(ctx, row, "dependencies", by_code)
+            dependencies = many(ctx, row, "dependencies", by_code)
             if system is None or ctx.is_rejected(row):
                 continue
-            data = _optional(
+            data = present(
                 row.values,
                 self.names,
                 text=("staff_contact", "vendor_contact", "alternate_procedure"),
@@ -503,7 +460,7 @@ class BcpImport(_SystemRecordImport):
                     ctx.counts["unchanged"] += 1
                     continue
                 if (
-                    _write(
+                    write(
                         ctx,
                         row,
                         partial(
@@ -517,7 +474,7 @@ class BcpImport(_SystemRecordImport):
                 ):
                     ctx.counts["updated"] += 1
             elif (
-                _write(
+                write(
                     ctx,
                     row,
                     partial(
@@ -543,7 +500,7 @@ class DrillImport(Kind):
             "実施日",
             v.date,
             required=True,
-            get=lambda d: _iso(d.held_on),
+            get=lambda d: iso(d.held_on),
             fmt="date",
             example="2024-11-20",
         ),
@@ -614,18 +571,18 @@ class DrillImport(Kind):
         by_code = {_key(s.code): s for s in system_lookup(ctx).values()}
         for row in rows:
             values = row.values
-            systems = _many(ctx, row, "systems", by_code)
+            systems = many(ctx, row, "systems", by_code)
             unit_list = _many_units(ctx, row, "units")
             if ctx.is_rejected(row):
                 continue
-            data = _optional(
+            data = present(
                 values,
                 ("kind", "participants", "scenario", "summary"),
                 text=("scenario", "summary"),
             )
             drill = existing.get((values["held_on"], _key(values["title"])))
             if drill is None:
-                created = _write(
+                created = write(
                     ctx,
                     row,
                     partial(
@@ -653,7 +610,7 @@ class DrillImport(Kind):
                 ctx.counts["unchanged"] += 1
                 continue
             if (
-                _write(
+                write(
                     ctx,
                     row,
                     partial(
@@ -683,7 +640,7 @@ class FindingImport(Kind):
             "訓練実施日",
             v.date,
             required=True,
-            get=lambda f: _iso(f.drill.held_on),
+            get=lambda f: iso(f.drill.held_on),
             fmt="date",
             example="2024-11-20",
         ),
@@ -727,7 +684,7 @@ class FindingImport(Kind):
             "期限",
             v.date,
             required=True,
-            get=lambda f: _iso(f.due_on),
+            get=lambda f: iso(f.due_on),
             fmt="date",
             example="2025-03-31",
         ),
@@ -738,7 +695,7 @@ class FindingImport(Kind):
             get=lambda f: f.status,
             example="計画(P)",
         ),
-        Field("done_on", "完了日", v.date, get=lambda f: _iso(f.done_on), fmt="date"),
+        Field("done_on", "完了日", v.date, get=lambda f: iso(f.done_on), fmt="date"),
     ]
 
     def key(self, values):
@@ -776,7 +733,7 @@ class FindingImport(Kind):
             if unit is None:
                 continue
             data = {"action": values["action"], "action_unit": unit, "due_on": values["due_on"]}
-            data.update(_optional(values, ("action_owner",), text=("action_owner",)))
+            data.update(present(values, ("action_owner",), text=("action_owner",)))
             found = existing.get((drill.pk, _key(values["finding"])))
             status = values.get("status")
             if found is None:
@@ -792,7 +749,7 @@ class FindingImport(Kind):
                             )
                         return finding
 
-                finding = _write(ctx, row, create)
+                finding = write(ctx, row, create)
                 if finding is not None:
                     existing[(drill.pk, _key(finding.finding))] = finding
                     ctx.counts["created"] += 1
@@ -812,7 +769,7 @@ class FindingImport(Kind):
 
             if not changes and not moved:
                 ctx.counts["unchanged"] += 1
-            elif _write(ctx, row, update) is not None:
+            elif write(ctx, row, update) is not None:
                 ctx.counts["updated"] += 1
 
 
@@ -877,11 +834,11 @@ class OutageImport(_SystemRecordImport):
                 continue
             values = row.values
             data = {"cause": values["cause"]}
-            data.update(_optional(values, ("planned", "note"), text=("note",)))
+            data.update(present(values, ("planned", "note"), text=("note",)))
             if "ended_at" in values:
                 data["ended_at"] = values["ended_at"]
             found = existing.get((system.pk, values["started_at"].replace(second=0, microsecond=0)))
-            outage = _write(
+            outage = write(
                 ctx,
                 row,
                 partial(

@@ -36,27 +36,16 @@ from daicho.continuity.models import (
 )
 from daicho.core import exports, wareki
 from daicho.core.models import OrgUnit
-from daicho.core.permissions import scope_of
+from daicho.core.permissions import require_organisation
 from daicho.core.views import (
     ObjectDeleteView,
     ObjectEditView,
-    apply_errors,
     get_visible_or_404,
+    is_policy,
     require_editable,
+    save_form,
 )
 from daicho.registry.models import InformationSystem
-
-
-def _organisation(request):
-    if request.organisation is None:
-        raise PermissionDenied(_("You are not a member of any organisation."))
-    return request.organisation
-
-
-def _is_policy(request) -> bool:
-    return request.organisation is not None and (
-        request.organisation.pk in scope_of(request.user).policy_org_ids
-    )
 
 
 def _can_edit_system(user, system) -> bool:
@@ -75,18 +64,6 @@ def _fiscal_year(request) -> int:
         return wareki.fiscal_year_of(today)
 
 
-def _save(request, form, action):
-    """Run a service with a valid form's data; show its errors on the form. True when saved."""
-    if not form.is_valid():
-        return False
-    try:
-        action(form.cleaned_data)
-    except ValidationError as exc:
-        apply_errors(form, exc)
-        return False
-    return True
-
-
 # --- compliance ---------------------------------------------------------------------------------
 
 
@@ -94,7 +71,7 @@ class ComplianceView(LoginRequiredMixin, View):
     """Systems checked against the backup standard in force, per unit, with the reasons."""
 
     def get(self, request):
-        organisation = _organisation(request)
+        organisation = require_organisation(request.organisation)
         state = request.GET.get("state", "failing")
         department = request.GET.get("department", "")
         systems = selectors.systems_in_operation(organisation, timezone.localdate()).exclude(
@@ -173,13 +150,13 @@ class SystemBackupView(LoginRequiredMixin, View):
                 instance=getattr(system, "backup", None) if selectors._has_backup(system) else None,
             )
             forms["config_form"] = form
-            if _save(request, form, lambda d: services.backup_config_save(system=system, **d)):
+            if save_form(form, lambda d: services.backup_config_save(system=system, **d)):
                 messages.success(request, _("Backup configuration saved."))
                 return redirect("continuity:system_backup", pk=system.pk)
         elif which == "restore":
             form = f.RestoreTestForm(request.POST)
             forms["restore_form"] = form
-            if _save(request, form, lambda d: services.restore_test_create(system=system, **d)):
+            if save_form(form, lambda d: services.restore_test_create(system=system, **d)):
                 messages.success(request, _("Restore test recorded."))
                 return redirect("continuity:system_backup", pk=system.pk)
         elif which == "classify":
@@ -192,7 +169,7 @@ class SystemBackupView(LoginRequiredMixin, View):
             ]
             form = f.ClassifyForm(request.POST, levels=choices)
             forms["classify_form"] = form
-            if _save(request, form, lambda d: services.system_classify(system=system, **d)):
+            if save_form(form, lambda d: services.system_classify(system=system, **d)):
                 messages.success(request, _("Classification recorded."))
                 return redirect("continuity:system_backup", pk=system.pk)
         else:
@@ -248,7 +225,7 @@ class RestoreTestDeleteView(ObjectDeleteView):
 
 class StandardListView(LoginRequiredMixin, View):
     def get(self, request):
-        organisation = _organisation(request)
+        organisation = require_organisation(request.organisation)
         in_force = selectors.standard_in_force(organisation, timezone.localdate())
         return render(
             request,
@@ -262,15 +239,15 @@ class StandardListView(LoginRequiredMixin, View):
                     organisation=organisation
                 ).prefetch_related("levels"),
                 "builtin": services.BUILTIN_SCHEMES,
-                "is_policy": _is_policy(request),
+                "is_policy": is_policy(request),
             },
         )
 
 
 class SchemeInstallView(LoginRequiredMixin, View):
     def post(self, request):
-        organisation = _organisation(request)
-        if not _is_policy(request):
+        organisation = require_organisation(request.organisation)
+        if not is_policy(request):
             raise PermissionDenied
         try:
             scheme = services.scheme_install(
@@ -294,7 +271,7 @@ class SchemeDetailView(LoginRequiredMixin, View):
         scheme = get_visible_or_404(ClassificationScheme.objects, request.user, pk=pk)
         require_editable(scheme, request.user)
         form = f.LevelForm(request.POST)
-        if _save(request, form, lambda d: services.level_create(scheme=scheme, **d)):
+        if save_form(form, lambda d: services.level_create(scheme=scheme, **d)):
             messages.success(request, _("Level added."))
             return redirect(scheme.get_absolute_url())
         return self.render(scheme, form, status=400)
@@ -330,7 +307,7 @@ class StandardDetailView(LoginRequiredMixin, View):
             levels = list(data.pop("levels"))
             services.rule_create(standard=standard, levels=levels, **data)
 
-        if _save(request, form, create):
+        if save_form(form, create):
             messages.success(request, _("Rule added."))
             return redirect(standard.get_absolute_url())
         return self.render(standard, form, status=400)
@@ -356,12 +333,12 @@ class StandardEditView(ObjectEditView):
     form_class = f.StandardForm
 
     def get(self, request, pk=None):
-        if pk is None and not _is_policy(request):
+        if pk is None and not is_policy(request):
             raise PermissionDenied
         return super().get(request, pk)
 
     def post(self, request, pk=None):
-        if pk is None and not _is_policy(request):
+        if pk is None and not is_policy(request):
             raise PermissionDenied
         return super().post(request, pk)
 
@@ -435,7 +412,7 @@ class BcpListView(LoginRequiredMixin, View):
     """Every ICT-BCP with its readiness check: contradictions first."""
 
     def get(self, request):
-        organisation = _organisation(request)
+        organisation = require_organisation(request.organisation)
         only = request.GET.get("state", "")
         rows = []
         for plan in selectors.bcp_list(user=request.user, organisation=organisation):
@@ -483,7 +460,7 @@ class SystemBcpView(LoginRequiredMixin, View):
             dependencies = list(data.pop("dependencies"))
             services.bcp_save(system=system, dependencies=dependencies, **data)
 
-        if _save(request, form, save):
+        if save_form(form, save):
             messages.success(request, _("ICT-BCP saved."))
             return redirect("continuity:system_bcp", pk=system.pk)
         return self.render(system, plan, form, status=400)
@@ -512,7 +489,7 @@ class SystemBcpView(LoginRequiredMixin, View):
 
 class DrillListView(LoginRequiredMixin, View):
     def get(self, request):
-        organisation = _organisation(request)
+        organisation = require_organisation(request.organisation)
         drills = Drill.objects.filter(organisation=organisation).prefetch_related(
             "systems", "units", "findings"
         )
@@ -528,7 +505,7 @@ class DrillListView(LoginRequiredMixin, View):
             {
                 "drills": drills,
                 "overdue": selectors.overdue_actions(user=request.user),
-                "is_policy": _is_policy(request),
+                "is_policy": is_policy(request),
                 "fiscal_year": fiscal_year,
             },
         )
@@ -543,7 +520,7 @@ class DrillDetailView(LoginRequiredMixin, View):
         drill = get_visible_or_404(Drill.objects, request.user, pk=pk)
         require_editable(drill, request.user)
         form = f.FindingForm(request.POST, organisation=drill.organisation)
-        if _save(request, form, lambda d: services.finding_create(drill=drill, **d)):
+        if save_form(form, lambda d: services.finding_create(drill=drill, **d)):
             messages.success(request, _("Finding and action recorded."))
             return redirect(drill.get_absolute_url())
         return self.render(drill, form, status=400)
@@ -585,12 +562,12 @@ class DrillEditView(ObjectEditView):
     form_class = f.DrillForm
 
     def get(self, request, pk=None):
-        if pk is None and not _is_policy(request):
+        if pk is None and not is_policy(request):
             raise PermissionDenied
         return super().get(request, pk)
 
     def post(self, request, pk=None):
-        if pk is None and not _is_policy(request):
+        if pk is None and not is_policy(request):
             raise PermissionDenied
         return super().post(request, pk)
 
@@ -644,7 +621,7 @@ class AvailabilityListView(LoginRequiredMixin, View):
     """Availability per system for a fiscal year (systems with a service profile or outages)."""
 
     def get(self, request):
-        organisation = _organisation(request)
+        organisation = require_organisation(request.organisation)
         fiscal_year = _fiscal_year(request)
         tz = timezone.get_current_timezone()
         start = datetime.datetime(fiscal_year, 4, 1, tzinfo=tz)
@@ -713,17 +690,15 @@ class SystemAvailabilityView(LoginRequiredMixin, View):
         if which == "profile":
             form = f.ServiceProfileForm(request.POST, instance=profile, user=request.user)
             forms["profile_form"] = form
-            saved = _save(
-                request, form, lambda d: services.service_profile_save(system=system, **d)
-            )
+            saved = save_form(form, lambda d: services.service_profile_save(system=system, **d))
         elif which == "outage":
             form = f.OutageForm(request.POST)
             forms["outage_form"] = form
-            saved = _save(request, form, lambda d: services.outage_create(system=system, **d))
+            saved = save_form(form, lambda d: services.outage_create(system=system, **d))
         elif which == "usage":
             form = f.UsageForm(request.POST, organisation=system.organisation)
             forms["usage_form"] = form
-            saved = _save(request, form, lambda d: services.usage_save(system=system, **d))
+            saved = save_form(form, lambda d: services.usage_save(system=system, **d))
         else:
             raise Http404
         if saved:

@@ -113,6 +113,16 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     return data
 
 
+def changed_values(obj: models.Model, before: dict, after: dict) -> tuple[dict, dict] | None:
+    """The values an update changed, before and after, by field; None when none did. "Updated
+    at" stamps change with every save: they are not a change worth recording."""
+    stamps = {f.attname for f in obj._meta.concrete_fields if getattr(f, "auto_now", False)}
+    changed = sorted(k for k in after if before.get(k) != after.get(k) and k not in stamps)
+    if not changed:
+        return None
+    return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
+
+
 def record(
     *,
     action: str,
@@ -128,13 +138,10 @@ def record(
     from daicho.core.models import AuditEvent
 
     if action == Action.UPDATE and before is not None and after is not None:
-        # "updated at" stamps change with every save: they are not a change worth recording.
-        stamps = {f.attname for f in obj._meta.concrete_fields if getattr(f, "auto_now", False)}
-        changed = {k for k in after if before.get(k) != after.get(k) and k not in stamps}
-        if not changed:
+        values = changed_values(obj, before, after)
+        if values is None:
             return None
-        before = {k: before.get(k) for k in sorted(changed)}
-        after = {k: after[k] for k in sorted(changed)}
+        before, after = values
     ctx = current()
     actor = ctx.actor if ctx.actor is not None and ctx.actor.pk else None
     if organisation is None:
@@ -214,9 +221,10 @@ def record_many(
         for action, obj, before, after in changes:
             root = obj.audit_root() if hasattr(obj, "audit_root") else obj
             if action == Action.UPDATE and before is not None and after is not None:
-                changed = sorted(k for k in after if before.get(k) != after.get(k))
-                before = {k: before.get(k) for k in changed}
-                after = {k: after[k] for k in changed}
+                values = changed_values(obj, before, after)
+                if values is None:
+                    continue
+                before, after = values
             org = organisation or getattr(obj, "organisation", None)
             yield (
                 org.pk if org else None,
@@ -236,14 +244,11 @@ def record_many(
                 "",
             )
 
-    bulk.insert(
-        AuditEvent,
-        EVENT_COLUMNS,
-        # Built before the insert starts: a COPY owns the connection until it ends, so nothing
-        # may query (content types, related objects) while it runs.
-        list(rows()),
-    )
-    return len(changes)
+    # Built before the insert starts: a COPY owns the connection until it ends, so nothing may
+    # query (content types, related objects) while it runs.
+    events = list(rows())
+    bulk.insert(AuditEvent, EVENT_COLUMNS, events)
+    return len(events)
 
 
 def record_created_rows(

@@ -82,6 +82,11 @@ def neutralise(value: Any) -> Any:
     return value
 
 
+def iso(value: datetime.date | datetime.datetime | None) -> str | None:
+    """A date (or time) as an export writes it, 2014-04-01; None stays None."""
+    return value.isoformat() if value else None
+
+
 def _cell(value: Any) -> Any:
     if value is None:
         return ""

@@ -9,7 +9,9 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from daicho.core.models import Membership, Role, User
 
@@ -228,6 +230,19 @@ def forget_scope(user) -> None:
     for attribute in ("_daicho_scope", "_daicho_all_org_ids"):
         if hasattr(user, attribute):
             delattr(user, attribute)
+
+
+def require_organisation(organisation):
+    """``organisation``, or a refusal for a user who belongs to none."""
+    if organisation is None:
+        raise PermissionDenied(_("You are not a member of any organisation."))
+    return organisation
+
+
+def working_organisation(user):
+    """The organisation the user works in (:func:`current_organisation`), or a refusal for a
+    user who belongs to none."""
+    return require_organisation(current_organisation(user))
 
 
 def current_organisation(user):

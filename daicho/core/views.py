@@ -37,6 +37,25 @@ def apply_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
+def save_form(form, action) -> bool:
+    """Run a service with a valid form's data; show its errors on the form. True when saved."""
+    if not form.is_valid():
+        return False
+    try:
+        action(form.cleaned_data)
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return False
+    return True
+
+
+def is_policy(request) -> bool:
+    """Whether the user is the IT policy division of the organisation the request works in."""
+    return request.organisation is not None and (
+        request.organisation.pk in scope_of(request.user).policy_org_ids
+    )
+
+
 def get_visible_or_404(queryset, user, **lookup):
     """A record the user may read (404 otherwise: records of others are not confirmed to exist)."""
     return get_object_or_404(queryset.visible_to(user), **lookup)

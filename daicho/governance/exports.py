@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from daicho.core import exports
-from daicho.core.exports import Column, ExportKind
+from daicho.core.exports import Column, ExportKind, iso
 from daicho.governance import selectors
 from daicho.governance.models import (
     CaseKind,
@@ -16,10 +16,6 @@ from daicho.governance.models import (
     ProcurementMethod,
     Stage,
 )
-
-
-def _iso(value):
-    return value.isoformat() if value else None
 
 
 def _labels(choices):
@@ -55,9 +51,9 @@ CASE_EXPORT = ExportKind(
         Column("green", _("Green procurement"), lambda c: c.green, labels=_labels(GreenStatus)),
         Column("contract_code", _("Contract ID"), lambda c: c.contract_code),
         Column(
-            "contract_start_on", _("Contract start"), lambda c: _iso(c.contract_start_on), "date"
+            "contract_start_on", _("Contract start"), lambda c: iso(c.contract_start_on), "date"
         ),
-        Column("contract_end_on", _("Contract end"), lambda c: _iso(c.contract_end_on), "date"),
+        Column("contract_end_on", _("Contract end"), lambda c: iso(c.contract_end_on), "date"),
         Column(
             "contract_amount",
             _("Contract yearly amount (yen)"),
@@ -76,7 +72,7 @@ EVALUATION_EXPORT = ExportKind(
         Column("system_name", _("System name"), lambda e: e.system.name),
         Column("case", _("Case ID"), lambda e: e.case.code if e.case else ""),
         Column("fiscal_year", _("Fiscal year evaluated"), lambda e: e.fiscal_year, "int"),
-        Column("evaluated_on", _("Evaluated on"), lambda e: _iso(e.evaluated_on), "date"),
+        Column("evaluated_on", _("Evaluated on"), lambda e: iso(e.evaluated_on), "date"),
         Column("expected_cost", _("Expected cost (yen)"), lambda e: e.expected_cost, "yen"),
         Column("actual_cost", _("Actual cost (yen)"), lambda e: e.actual_cost, "yen"),
         Column("expected_usage", _("Expected usage"), lambda e: e.expected_usage),
@@ -94,7 +90,7 @@ EVALUATION_EXPORT = ExportKind(
         Column("conclusion", _("Conclusion"), lambda e: e.conclusion, labels=_labels(Conclusion)),
         Column("findings", _("Findings"), lambda e: e.findings),
         Column("follow_up", _("Follow-up actions"), lambda e: e.follow_up),
-        Column("follow_up_due", _("Follow-up due"), lambda e: _iso(e.follow_up_due), "date"),
+        Column("follow_up_due", _("Follow-up due"), lambda e: iso(e.follow_up_due), "date"),
     ],
     lambda user: selectors.evaluation_list(user=user).order_by("evaluated_on", "pk"),
 )

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from daicho.core.exports import iso
 from daicho.core.importing import values as v
 from daicho.core.importing.engine import Context, Field, Kind, register
 from daicho.core.importing.keys import text_key
@@ -22,10 +23,6 @@ from daicho.governance.models import Consultation, ConsultationChannel, Consulta
 from daicho.registry.models import InformationSystem
 
 _key = text_key  # codes and names as keys compare them (NFKC, case, spaces)
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value else None
 
 
 class ConsultationImport(Kind):
@@ -42,7 +39,7 @@ class ConsultationImport(Kind):
             "日付",
             v.date,
             required=True,
-            get=lambda c: _iso(c.consulted_on),
+            get=lambda c: iso(c.consulted_on),
             fmt="date",
             example="2024-07-01",
         ),

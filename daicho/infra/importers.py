@@ -6,13 +6,14 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from daicho.core.exports import iso
 from daicho.core.importing import values as v
 from daicho.core.importing.engine import Context, Field, Kind, Row, register
 from daicho.core.importing.keys import text_key
+from daicho.core.importing.rows import write
 from daicho.infra import selectors, services
 from daicho.infra.models import (
     CloudService,
@@ -31,10 +32,6 @@ from daicho.registry.importers import system_columns_check, system_lookup, syste
 _key = text_key  # codes and names as keys compare them (NFKC, case, spaces)
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value else None
-
-
 def _resolver(ctx: Context) -> Resolver:
     if "resolver" not in ctx.cache:
         ctx.cache["resolver"] = Resolver(ctx.organisation)
@@ -51,16 +48,6 @@ def _system(ctx: Context, row: Row, column: str = "system") -> tuple[bool, Any]:
         ctx.reject(row, column, _("No such system: %(system)s") % {"system": text})
         return False, None
     return True, system
-
-
-def _write(ctx: Context, row: Row, columns: dict[str, str], fn) -> Any:
-    try:
-        return fn()
-    except ValidationError as exc:
-        ctx.reject_validation(row, exc, columns)
-    except PermissionDenied as exc:
-        ctx.reject(row, "system", str(exc) or _("You do not have permission to do this."))
-    return None
 
 
 # --- servers ------------------------------------------------------------------------------------
@@ -142,7 +129,7 @@ class ServerImport(Kind):
             "purchased_on",
             "購入日",
             v.date,
-            get=lambda s: _iso(s.purchased_on),
+            get=lambda s: iso(s.purchased_on),
             fmt="date",
             example="2022-03-15",
         ),
@@ -150,7 +137,7 @@ class ServerImport(Kind):
             "lease_end",
             "リース満了日",
             v.date,
-            get=lambda s: _iso(s.lease_end),
+            get=lambda s: iso(s.lease_end),
             fmt="date",
             example="2027-03-31",
         ),
@@ -158,11 +145,11 @@ class ServerImport(Kind):
             "in_service_on",
             "稼働開始日",
             v.date,
-            get=lambda s: _iso(s.in_service_on),
+            get=lambda s: iso(s.in_service_on),
             fmt="date",
             example="2022-04-01",
         ),
-        Field("retired_on", "廃止日", v.date, get=lambda s: _iso(s.retired_on), fmt="date"),
+        Field("retired_on", "廃止日", v.date, get=lambda s: iso(s.retired_on), fmt="date"),
         Field("note", "備考", v.text(), get=lambda s: s.note, example="5年リース"),
     ]
     columns = {
@@ -219,11 +206,11 @@ class ServerImport(Kind):
                     ctx.refuse_missing(row, "site", "sites", values["site"])
                     continue
                 if site is None:
-                    site = _write(
+                    site = write(
                         ctx,
                         row,
-                        {"name": "site", "code": "site"},
-                        partial(
+                        columns={"name": "site", "code": "site"},
+                        action=partial(
                             services.site_create,
                             organisation=ctx.organisation,
                             code=f"SITE{len(sites) + 1:02d}",
@@ -244,11 +231,11 @@ class ServerImport(Kind):
                     ctx.refuse_missing(row, "cluster", "clusters", values["cluster"])
                     continue
                 if cluster is None:
-                    cluster = _write(
+                    cluster = write(
                         ctx,
                         row,
-                        {"name": "cluster"},
-                        partial(
+                        columns={"name": "cluster"},
+                        action=partial(
                             services.cluster_create,
                             organisation=ctx.organisation,
                             name=values["cluster"],
@@ -276,11 +263,11 @@ class ServerImport(Kind):
             existing = servers.get(_key(values["name"]))
             if existing is not None and "os" in data and data["os"] == existing.os:
                 del data["os"]
-            server = _write(
+            server = write(
                 ctx,
                 row,
-                self.columns,
-                partial(
+                columns=self.columns,
+                action=partial(
                     ctx.upsert,
                     existing,
                     data,
@@ -358,11 +345,11 @@ class CloudServiceImport(Kind):
             "started_on",
             "利用開始日",
             v.date,
-            get=lambda c: _iso(c.started_on),
+            get=lambda c: iso(c.started_on),
             fmt="date",
             example="2025-01-06",
         ),
-        Field("ended_on", "利用終了日", v.open_date, get=lambda c: _iso(c.ended_on), fmt="date"),
+        Field("ended_on", "利用終了日", v.open_date, get=lambda c: iso(c.ended_on), fmt="date"),
         Field(
             "annual_cost",
             "年額（円）",
@@ -415,11 +402,11 @@ class CloudServiceImport(Kind):
                 data["note"] = values["note"] or ""
             existing = clouds.get(_key(values["name"]))
             if existing is None:
-                service = _write(
+                service = write(
                     ctx,
                     row,
-                    {},
-                    partial(
+                    columns={},
+                    action=partial(
                         services.cloud_service_create,
                         organisation=ctx.organisation,
                         name=values["name"],
@@ -438,11 +425,11 @@ class CloudServiceImport(Kind):
             if not changes and same_systems:
                 ctx.counts["unchanged"] += 1
                 continue
-            if _write(
+            if write(
                 ctx,
                 row,
-                {},
-                partial(
+                columns={},
+                action=partial(
                     services.cloud_service_update,
                     service=existing,
                     data=changes,
@@ -477,7 +464,7 @@ class VdiImport(Kind):
             "計測日",
             v.date,
             required=True,
-            get=lambda u: _iso(u.measured_on),
+            get=lambda u: iso(u.measured_on),
             fmt="date",
             example="2024-10-01",
         ),
@@ -515,11 +502,11 @@ class VdiImport(Kind):
                 continue
             pool = pools.get(_key(values["pool"]))
             if pool is None:
-                pool = _write(
+                pool = write(
                     ctx,
                     row,
-                    {"name": "pool"},
-                    partial(
+                    columns={"name": "pool"},
+                    action=partial(
                         services.vdi_pool_create,
                         organisation=ctx.organisation,
                         name=values["pool"],
@@ -533,11 +520,11 @@ class VdiImport(Kind):
                 values.get("capacity") is not None
                 and values["capacity"] != pool.capacity
                 and (
-                    _write(
+                    write(
                         ctx,
                         row,
-                        {},
-                        partial(
+                        columns={},
+                        action=partial(
                             services.vdi_pool_update,
                             pool=pool,
                             data={"capacity": values["capacity"]},
@@ -559,11 +546,11 @@ class VdiImport(Kind):
             if existing is not None and existing.seats_in_use == values["seats_in_use"]:
                 ctx.counts["unchanged"] += 1
                 continue
-            if _write(
+            if write(
                 ctx,
                 row,
-                {},
-                partial(
+                columns={},
+                action=partial(
                     services.vdi_usage_record,
                     pool=pool,
                     measured_on=values["measured_on"],
@@ -662,11 +649,11 @@ class ComponentImport(Kind):
             key = (system.pk, server.pk if server else None, _key(values["product"]))
             existing = components.get(key)
             data = {"role": values["role"] or ""} if "role" in values else {}
-            component = _write(
+            component = write(
                 ctx,
                 row,
-                {"name": "product"},
-                partial(
+                columns={"name": "product"},
+                action=partial(
                     ctx.upsert,
                     existing,
                     data,

@@ -17,6 +17,7 @@ from django.views import View
 
 from daicho.core import wareki
 from daicho.core.permissions import scope_of
+from daicho.core.selectors import record_history
 from daicho.core.views import (
     ObjectDeleteView,
     ObjectEditView,
@@ -41,7 +42,6 @@ from daicho.infra.models import (
 from daicho.infra.tables import CLOUD_COLUMNS, SERVER_COLUMNS
 from daicho.lifecycle.eol import horizon_end, with_row_end_of_support
 from daicho.lifecycle.selectors import as_seen_by
-from daicho.registry.views import _history
 
 
 def _today() -> datetime.date:
@@ -86,7 +86,7 @@ class ServerDetailView(LoginRequiredMixin, View):
                 .order_by("effective_on"),
                 "components": server.components.select_related("release__product", "system"),
                 "can_edit": Server.objects.editable_by(request.user).filter(pk=pk).exists(),
-                "history": _history(server),
+                "history": record_history(server),
             },
         )
 

@@ -24,7 +24,7 @@ from daicho.core.access import (
 )
 from daicho.core.api import Pagination, filtered, filterset_schema
 from daicho.core.models import OrgUnit
-from daicho.core.permissions import current_organisation
+from daicho.core.permissions import working_organisation
 from daicho.registry import selectors, services
 from daicho.registry.filters import (
     ContractFilterSet,
@@ -36,15 +36,6 @@ from daicho.registry.filters import (
 from daicho.registry.models import Contract, CostItem, CostLine, InformationSystem, Vendor
 
 router = Router()
-
-
-def _organisation(request):
-    organisation = current_organisation(request.user)
-    if organisation is None:
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied(_("You are not a member of any organisation."))
-    return organisation
 
 
 def _unit(request, code: str, field: str = "owner_unit") -> OrgUnit:
@@ -181,7 +172,7 @@ def get_system(request, system_id: int):
 @router.post("/systems", response={201: SystemOut}, tags=["systems"], summary="Register a system")
 def create_system(request, payload: SystemIn):
     data = _resolve(request, payload.dict(exclude_none=True))
-    system = services.system_create(organisation=_organisation(request), **data)
+    system = services.system_create(organisation=working_organisation(request.user), **data)
     return Status(201, selectors.system_rows(user=request.user).get(pk=system.pk))
 
 
@@ -360,7 +351,7 @@ def get_cost_item(request, item_id: int):
 )
 def create_cost_item(request, payload: CostItemIn):
     data = _not_null(payload.dict(exclude_none=True))
-    item = services.cost_item_create(organisation=_organisation(request), **data)
+    item = services.cost_item_create(organisation=working_organisation(request.user), **data)
     return Status(201, item)
 
 
@@ -438,7 +429,8 @@ def get_vendor(request, vendor_id: int):
 @router.post("/vendors", response={201: VendorOut}, tags=["vendors"], summary="Add a vendor")
 def create_vendor(request, payload: VendorIn):
     vendor = services.vendor_create(
-        organisation=_organisation(request), **payload.dict(exclude_none=True)
+        organisation=working_organisation(request.user),
+        **payload.dict(exclude_none=True),
     )
     return Status(201, vendor)
 
@@ -544,7 +536,9 @@ def create_contract(request, payload: ContractIn):
     data = _resolve(request, payload.dict(exclude_none=True))
     systems = _systems(request, data.pop("systems", []))
     contract = services.contract_create(
-        organisation=_organisation(request), systems=systems, **data
+        organisation=working_organisation(request.user),
+        systems=systems,
+        **data,
     )
     return Status(201, _contracts(request).get(pk=contract.pk))
 

@@ -19,10 +19,12 @@ from django.utils.translation import gettext_lazy
 
 from daicho.core import audit, bulk
 from daicho.core.audit import Action
+from daicho.core.exports import iso
 from daicho.core.importing import values as v
 from daicho.core.importing.engine import Context, Field, Kind, Row, RowParser, register
 from daicho.core.importing.keys import text_key
 from daicho.core.importing.refs import unit_resolver
+from daicho.core.importing.rows import words
 from daicho.core.importing.values import normalize
 from daicho.registry import selectors, services
 from daicho.registry.cost_items import new_item_defaults
@@ -45,11 +47,6 @@ from daicho.registry.models import (
     Vendor,
     cost_item_key,
 )
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value else None
-
 
 _key = text_key  # codes and names as keys compare them (NFKC, case, spaces)
 
@@ -212,11 +209,11 @@ class SystemImport(Kind):
             "稼働開始日",
             v.date,
             aliases=("in_service_on",),
-            get=lambda s: _iso(s.in_service_on),
+            get=lambda s: iso(s.in_service_on),
             fmt="date",
             example="2016-01-04",
         ),
-        Field("retired_on", "廃止日", v.date, get=lambda s: _iso(s.retired_on), fmt="date"),
+        Field("retired_on", "廃止日", v.date, get=lambda s: iso(s.retired_on), fmt="date"),
         Field(
             "hosting",
             "稼働環境",
@@ -1033,9 +1030,6 @@ class VendorImport(Kind):
         ctx.cache.pop("vendor_refs", None)
 
 
-SEPARATORS = re.compile(r"[\s,、，;；]+")
-
-
 class ContractImport(Kind):
     """Contracts: upsert by contract ID, else by title, vendor and start.
 
@@ -1093,7 +1087,7 @@ class ContractImport(Kind):
             "契約開始日",
             v.date,
             required=True,
-            get=lambda c: _iso(c.start_on),
+            get=lambda c: iso(c.start_on),
             fmt="date",
             example="2024-04-01",
         ),
@@ -1102,7 +1096,7 @@ class ContractImport(Kind):
             "契約終了日",
             v.date,
             required=True,
-            get=lambda c: _iso(c.end_on),
+            get=lambda c: iso(c.end_on),
             fmt="date",
             example="2025-03-31",
         ),
@@ -1156,7 +1150,7 @@ class ContractImport(Kind):
             unit = units.find(row, "owner_unit", values["owner_unit"])
             linked = None
             if "systems" in values:
-                codes = [c for c in SEPARATORS.split(values["systems"] or "") if c]
+                codes = words(values["systems"])
                 missing = [c for c in codes if _key(c) not in systems]
                 if missing:
                     ctx.reject(

@@ -18,8 +18,9 @@ from django.views import View
 
 from daicho.core import exports, money, wareki
 from daicho.core.forms import AttachmentForm, NoteForm
-from daicho.core.models import Attachment, AuditEvent, JournalEntry
+from daicho.core.models import Attachment
 from daicho.core.permissions import scope_of
+from daicho.core.selectors import record_history
 from daicho.core.views import (
     ObjectDeleteView,
     ObjectEditView,
@@ -86,37 +87,6 @@ class SystemListView(ObjectListView):
         return f"{row['code']} {row['name']}"
 
 
-def _history(obj, limit: int = 200) -> list[dict]:
-    """The カルテ: audit events of the record (and of what belongs to it) and its notes.
-
-    Many events of one request on the record's parts (a cost sheet, an import) show as one entry
-    with a count, so the history stays readable.
-    """
-    content_type = ContentType.objects.get_for_model(obj)
-    events = AuditEvent.objects.filter(
-        Q(root_type=content_type, root_id=str(obj.pk))
-        | Q(content_type=content_type, object_id=str(obj.pk))
-    ).select_related("content_type")[: limit * 20]
-    notes = JournalEntry.objects.filter(
-        content_type=content_type, object_id=str(obj.pk)
-    ).select_related("author")[:limit]
-    items: list[dict] = []
-    for event in events:
-        last = items[-1] if items else None
-        if (
-            last is not None
-            and event.content_type_id != content_type.pk
-            and last["event"].content_type_id == event.content_type_id
-            and last["event"].request_id == event.request_id
-            and last["event"].action == event.action
-        ):
-            last["count"] += 1
-            continue
-        items.append({"time": event.time, "kind": "event", "event": event, "count": 1})
-    items += [{"time": n.created_at, "kind": "note", "note": n} for n in notes]
-    return sorted(items, key=lambda i: i["time"], reverse=True)[:limit]
-
-
 class SystemDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
         system = get_visible_or_404(InformationSystem.objects, request.user, pk=pk)
@@ -130,7 +100,7 @@ class SystemDetailView(LoginRequiredMixin, View):
                 "system": system,
                 "years": years,
                 "contracts": selectors.system_contracts(system=system),
-                "history": _history(system),
+                "history": record_history(system),
                 "attachments": Attachment.objects.filter(
                     content_type=content_type, object_id=str(system.pk)
                 ),
@@ -466,7 +436,7 @@ class VendorDetailView(LoginRequiredMixin, View):
                     "systems"
                 ),
                 "can_edit": Vendor.objects.editable_by(request.user).filter(pk=pk).exists(),
-                "history": _history(vendor),
+                "history": record_history(vendor),
             },
         )
 
@@ -517,7 +487,7 @@ class ContractDetailView(LoginRequiredMixin, View):
                 "contract": contract,
                 "systems": contract.systems.select_related("owner_unit"),
                 "can_edit": Contract.objects.editable_by(request.user).filter(pk=pk).exists(),
-                "history": _history(contract),
+                "history": record_history(contract),
             },
         )
 

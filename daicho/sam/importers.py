@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from daicho.core.exports import iso
 from daicho.core.importing import values as v
 from daicho.core.importing.engine import Context, Field, Kind, Row, header_key, register
 from daicho.core.importing.refs import unit_resolver
@@ -31,10 +32,6 @@ from daicho.sam.models import (
 
 def _key(text: str | None) -> str:
     return normalize(text or "").lower()
-
-
-def _iso(value) -> str | None:
-    return value.isoformat() if value else None
 
 
 class DeviceImport(Kind):
@@ -70,11 +67,11 @@ class DeviceImport(Kind):
             "purchased_on",
             "購入日",
             v.date,
-            get=lambda d: _iso(d.purchased_on),
+            get=lambda d: iso(d.purchased_on),
             fmt="date",
             example="2023-09-01",
         ),
-        Field("disposed_on", "廃棄日", v.date, get=lambda d: _iso(d.disposed_on), fmt="date"),
+        Field("disposed_on", "廃棄日", v.date, get=lambda d: iso(d.disposed_on), fmt="date"),
         Field(
             "status",
             "状態",
@@ -198,7 +195,7 @@ class InstallationImport(Kind):
             "インストール日",
             v.date,
             aliases=("installdate", "インストール日時"),
-            get=lambda i: _iso(i.installed_on),
+            get=lambda i: iso(i.installed_on),
             fmt="date",
             example="2023-09-05",
         ),
@@ -510,7 +507,7 @@ class LicenceImport(Kind):
             "valid_from",
             "開始日",
             v.date,
-            get=lambda li: _iso(li.valid_from),
+            get=lambda li: iso(li.valid_from),
             fmt="date",
             example="2023-09-01",
         ),
@@ -519,7 +516,7 @@ class LicenceImport(Kind):
             "有効期限",
             v.open_date,
             aliases=("終了日",),
-            get=lambda li: _iso(li.valid_until),
+            get=lambda li: iso(li.valid_until),
             fmt="date",
         ),
         Field(

@@ -16,10 +16,10 @@ from django.views import View
 
 from daicho.core import exports, wareki
 from daicho.core.models import OrgUnit
+from daicho.core.selectors import record_history
 from daicho.core.views import ObjectDeleteView, ObjectEditView, ObjectListView, get_visible_or_404
 from daicho.lifecycle.eol import with_row_end_of_support
 from daicho.lifecycle.selectors import as_seen_by
-from daicho.registry.views import _history
 from daicho.sam import selectors, services
 from daicho.sam.filters import DeviceFilterSet, LicenceFilterSet, TitleFilterSet
 from daicho.sam.forms import DeviceForm, LicenceForm, TitleForm
@@ -61,7 +61,7 @@ class DeviceDetailView(LoginRequiredMixin, View):
                 "device": device,
                 "eol_status": device.release.status(today) if device.release else "",
                 "can_edit": Device.objects.editable_by(request.user).filter(pk=pk).exists(),
-                "history": _history(device),
+                "history": record_history(device),
                 "installations": device.installations.select_related("title").order_by("raw_name")[
                     :500
                 ],
@@ -276,7 +276,7 @@ class LicenceDetailView(LoginRequiredMixin, View):
             {
                 "licence": licence,
                 "can_edit": Licence.objects.editable_by(request.user).filter(pk=pk).exists(),
-                "history": _history(licence),
+                "history": record_history(licence),
                 "content_type": content_type,
                 "attachments": Attachment.objects.filter(
                     content_type=content_type, object_id=str(licence.pk)

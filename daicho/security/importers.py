@@ -9,11 +9,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from daicho.continuity.importers import _iso, _key, _many, _optional, _write
 from daicho.core import wareki
+from daicho.core.exports import iso
 from daicho.core.importing import values as v
 from daicho.core.importing.engine import Field, Kind, register
+from daicho.core.importing.keys import text_key
 from daicho.core.importing.refs import unit_resolver
+from daicho.core.importing.rows import many, present, write
 from daicho.registry.importers import system_lookup
 from daicho.security import services
 from daicho.security.models import (
@@ -42,7 +44,7 @@ class IncidentImport(Kind):
             "発生日",
             v.date,
             required=True,
-            get=lambda i: _iso(i.occurred_on),
+            get=lambda i: iso(i.occurred_on),
             fmt="date",
             example="2024-06-03",
         ),
@@ -119,7 +121,7 @@ class IncidentImport(Kind):
             "closed_on",
             "終結日",
             v.date,
-            get=lambda i: _iso(i.closed_on),
+            get=lambda i: iso(i.closed_on),
             fmt="date",
             example="2024-06-10",
         ),
@@ -138,8 +140,8 @@ class IncidentImport(Kind):
 
     def key(self, values):
         if values.get("code"):
-            return ("code", _key(values["code"]))
-        return (values["occurred_on"], _key(values["unit"]), _key(values["title"]))
+            return ("code", text_key(values["code"]))
+        return (values["occurred_on"], text_key(values["unit"]), text_key(values["title"]))
 
     def export_queryset(self, user):
         return (
@@ -153,27 +155,29 @@ class IncidentImport(Kind):
         incidents = list(
             Incident.objects.filter(organisation=ctx.organisation).prefetch_related("systems")
         )
-        existing = {_key(i.code): i for i in incidents}
+        existing = {text_key(i.code): i for i in incidents}
         by_title: dict[tuple, list[Incident]] = {}  # (date, unit, title) -> incidents
         for incident in incidents:
             by_title.setdefault(_natural(incident), []).append(incident)
         units = unit_resolver(ctx)
-        by_code = {_key(s.code): s for s in system_lookup(ctx).values()}
+        by_code = {text_key(s.code): s for s in system_lookup(ctx).values()}
         for row in rows:
             values = row.values
             unit = units.find(row, "unit", values["unit"])
-            systems = _many(ctx, row, "systems", by_code)
+            systems = many(ctx, row, "systems", by_code)
             if ctx.is_rejected(row):
                 continue
-            data = _optional(values, self.names, text=("reported_to", "description", "measures"))
+            data = present(values, self.names, text=("reported_to", "description", "measures"))
             data["unit"] = unit
             if "personal_records" in values and values["personal_records"] is None:
                 data["personal_records"] = None
             status = values.get("status")
             if values.get("code"):
-                found = existing.get(_key(values["code"]))
+                found = existing.get(text_key(values["code"]))
             else:
-                matches = by_title.get((values["occurred_on"], unit.pk, _key(values["title"])), [])
+                matches = by_title.get(
+                    (values["occurred_on"], unit.pk, text_key(values["title"])), []
+                )
                 if len(matches) > 1:
                     ctx.reject(
                         row,
@@ -203,9 +207,9 @@ class IncidentImport(Kind):
                         **extra,
                     )
 
-                incident = _write(ctx, row, create)
+                incident = write(ctx, row, create)
                 if incident is not None:
-                    existing[_key(incident.code)] = incident
+                    existing[text_key(incident.code)] = incident
                     by_title.setdefault(_natural(incident), []).append(incident)
                     ctx.counts["created"] += 1
                 continue
@@ -235,12 +239,12 @@ class IncidentImport(Kind):
 
             if not changes and same and not moved:
                 ctx.counts["unchanged"] += 1
-            elif _write(ctx, row, update) is not None:
+            elif write(ctx, row, update) is not None:
                 ctx.counts["updated"] += 1
 
 
 def _natural(incident: Incident) -> tuple:
-    return (incident.occurred_on, incident.unit_id, _key(incident.title))
+    return (incident.occurred_on, incident.unit_id, text_key(incident.title))
 
 
 class AttendanceImport(Kind):
@@ -272,7 +276,7 @@ class AttendanceImport(Kind):
             "held_on",
             "実施日",
             v.date,
-            get=lambda a: _iso(a.session.held_on),
+            get=lambda a: iso(a.session.held_on),
             fmt="date",
             example="2024-05-15",
         ),
@@ -312,7 +316,7 @@ class AttendanceImport(Kind):
 
     def key(self, values):
         session = _session_key(values)
-        return None if session is None else (session, _key(values["staff_id"]))
+        return None if session is None else (session, text_key(values["staff_id"]))
 
     def export_queryset(self, user):
         return (
@@ -325,12 +329,12 @@ class AttendanceImport(Kind):
         if "sessions" not in ctx.cache:
             sessions = list(TrainingSession.objects.filter(organisation=ctx.organisation))
             ctx.cache["sessions"] = {
-                **{("title", s.held_on, _key(s.title)): s for s in sessions},
-                **{("code", _key(s.code)): s for s in sessions},
+                **{("title", s.held_on, text_key(s.title)): s for s in sessions},
+                **{("code", text_key(s.code)): s for s in sessions},
             }
         sessions = ctx.cache["sessions"]
         existing = {
-            (a.session_id, _key(a.staff_id)): a
+            (a.session_id, text_key(a.staff_id)): a
             for a in Attendance.objects.filter(session__organisation=ctx.organisation)
         }
         units = unit_resolver(ctx)
@@ -355,8 +359,8 @@ class AttendanceImport(Kind):
             data = {"name": values["name"], "unit": unit}
             if values.get("attended") is not None:
                 data["attended"] = values["attended"]
-            found = existing.get((session.pk, _key(values["staff_id"])))
-            record = _write(
+            found = existing.get((session.pk, text_key(values["staff_id"])))
+            record = write(
                 ctx,
                 row,
                 partial(
@@ -375,7 +379,7 @@ class AttendanceImport(Kind):
                 ),
             )
             if record is not None:
-                existing[(session.pk, _key(record.staff_id))] = record
+                existing[(session.pk, text_key(record.staff_id))] = record
 
     def _create_session(self, row, ctx, sessions: dict) -> TrainingSession | None:
         """The session a row names that the ledger lacks, created (and listed) when allowed."""
@@ -397,7 +401,7 @@ class AttendanceImport(Kind):
                 % {"code": named},
             )
             return None
-        session = _write(
+        session = write(
             ctx,
             row,
             partial(
@@ -410,8 +414,8 @@ class AttendanceImport(Kind):
             ),
         )
         if session is not None:
-            sessions[("code", _key(session.code))] = session
-            sessions[("title", session.held_on, _key(session.title))] = session
+            sessions[("code", text_key(session.code))] = session
+            sessions[("title", session.held_on, text_key(session.title))] = session
             ctx.created("sessions", f"{session.code} {session.title}")
         return session
 
@@ -419,9 +423,9 @@ class AttendanceImport(Kind):
 def _session_key(values: dict) -> tuple | None:
     """How a row names its session: by ID, else by date and title (None: it does not)."""
     if values.get("session"):
-        return ("code", _key(values["session"]))
+        return ("code", text_key(values["session"]))
     if values.get("session_title") and values.get("held_on"):
-        return ("title", values["held_on"], _key(values["session_title"]))
+        return ("title", values["held_on"], text_key(values["session_title"]))
     return None
 
 

@@ -12,14 +12,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from daicho.continuity.views import _is_policy, _organisation, _save
-from daicho.core.permissions import scope_of
+from daicho.core.permissions import require_organisation, scope_of
 from daicho.core.views import (
     ObjectDeleteView,
     ObjectEditView,
     ObjectListView,
     get_visible_or_404,
+    is_policy,
     require_editable,
+    save_form,
 )
 from daicho.security import forms as f
 from daicho.security import selectors, services
@@ -121,7 +122,7 @@ class IncidentDeleteView(ObjectDeleteView):
 
 class TrainingListView(LoginRequiredMixin, View):
     def get(self, request):
-        organisation = _organisation(request)
+        organisation = require_organisation(request.organisation)
         sessions = TrainingSession.objects.filter(organisation=organisation).annotate(
             attended=Count("attendances", filter=Q(attendances__attended=True))
         )
@@ -139,7 +140,7 @@ class TrainingListView(LoginRequiredMixin, View):
         return render(
             request,
             "security/training_list.html",
-            {"sessions": sessions, "years": years, "is_policy": _is_policy(request)},
+            {"sessions": sessions, "years": years, "is_policy": is_policy(request)},
         )
 
 
@@ -152,7 +153,7 @@ class TrainingDetailView(LoginRequiredMixin, View):
         session = get_visible_or_404(TrainingSession.objects, request.user, pk=pk)
         require_editable(session, request.user)
         form = f.AttendanceForm(request.POST, organisation=session.organisation)
-        if _save(request, form, lambda d: services.attendance_save(session=session, **d)):
+        if save_form(form, lambda d: services.attendance_save(session=session, **d)):
             messages.success(request, _("Attendance recorded."))
             return redirect(session.get_absolute_url())
         return self.render(session, form, status=400)
@@ -176,12 +177,12 @@ class TrainingDetailView(LoginRequiredMixin, View):
 
 class PolicyCreateMixin:
     def get(self, request, pk=None):
-        if pk is None and not _is_policy(request):
+        if pk is None and not is_policy(request):
             raise PermissionDenied
         return super().get(request, pk)
 
     def post(self, request, pk=None):
-        if pk is None and not _is_policy(request):
+        if pk is None and not is_policy(request):
             raise PermissionDenied
         return super().post(request, pk)
 
@@ -206,7 +207,7 @@ class TrainingEditView(PolicyCreateMixin, ObjectEditView):
 
 class PhishingListView(LoginRequiredMixin, View):
     def get(self, request):
-        organisation = _organisation(request)
+        organisation = require_organisation(request.organisation)
         trend = selectors.phishing_trend(user=request.user, organisation=organisation)
         drills, unit_rows = selectors.phishing_unit_matrix(
             user=request.user, organisation=organisation
@@ -222,7 +223,7 @@ class PhishingListView(LoginRequiredMixin, View):
                     "clicked": [float(r["clicked_rate"] or 0) for r in trend],
                     "reported": [float(r["reported_rate"] or 0) for r in trend],
                 },
-                "is_policy": _is_policy(request),
+                "is_policy": is_policy(request),
                 "drills": drills,
                 "unit_rows": unit_rows,
             },
@@ -238,7 +239,7 @@ class PhishingDetailView(LoginRequiredMixin, View):
         drill = get_visible_or_404(PhishingDrill.objects, request.user, pk=pk)
         require_editable(drill, request.user)
         form = f.PhishingResultForm(request.POST, organisation=drill.organisation)
-        if _save(request, form, lambda d: services.phishing_result_save(drill=drill, **d)):
+        if save_form(form, lambda d: services.phishing_result_save(drill=drill, **d)):
             messages.success(request, _("Result recorded."))
             return redirect(drill.get_absolute_url())
         return self.render(drill, form, status=400)

@@ -169,3 +169,24 @@ def test_an_owner_scope_reaches_the_sections_below_its_department(world, as_user
     assert InformationSystem.objects.visible_to(world.viewer).count() == 2
     assert not InformationSystem.objects.editable_by(world.viewer).exists()
     assert not InformationSystem.objects.visible_to(None).exists()
+
+
+def test_record_many_leaves_out_updated_at_stamps_as_record_does(world, as_user):
+    """A bulk update whose only change is the "updated at" stamp writes no event; one with a
+    real change records that change alone."""
+    from daicho.core import audit
+    from tests.sam.factories import DeviceFactory
+
+    device = DeviceFactory(organisation=world.org, unit=world.section_b, name="PC-0001")
+    stamp = {"updated_at": "2014-04-01T09:00:00+09:00", "cores": 2}
+    later = {"updated_at": "2014-04-02T09:00:00+09:00", "cores": 2}
+    moved = {"updated_at": "2014-04-02T09:00:00+09:00", "cores": 4}
+    before = AuditEvent.objects.count()
+    with as_user(world.policy):
+        written = audit.record_many(
+            [("update", device, stamp, later), ("update", device, stamp, moved)]
+        )
+    assert written == 1
+    event = AuditEvent.objects.order_by("-pk").first()
+    assert AuditEvent.objects.count() == before + 1
+    assert event.before == {"cores": 2} and event.after == {"cores": 4}

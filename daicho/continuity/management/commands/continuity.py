@@ -21,15 +21,12 @@ from django.utils.translation import gettext as _
 from daicho.continuity import selectors
 from daicho.continuity.models import BackupConfig, Drill, DrillFinding, Outage, ServiceProfile
 from daicho.core import wareki
+from daicho.core.exports import iso
 from daicho.core.management.base import DaichoCommand, organisation_from
 from daicho.core.models import User
 from daicho.core.permissions import TRUSTED, scope_of
 
 LISTS = ("backups", "compliance", "readiness", "drills", "actions", "availability", "outages")
-
-
-def _iso(value):
-    return value.isoformat() if value else None
 
 
 def _local(value):
@@ -93,7 +90,7 @@ class Command(DaichoCommand):
                 "generations": c.generations,
                 "copy_location": c.copy_location,
                 "encrypted": c.encrypted,
-                "last_success_on": _iso(c.last_success_on),
+                "last_success_on": iso(c.last_success_on),
             }
             for c in configs
         ]
@@ -232,7 +229,7 @@ def _finding(f) -> dict:
         "action_owner": f.action_owner,
         "due_on": f.due_on.isoformat(),
         "status": f.status,
-        "done_on": _iso(f.done_on),
+        "done_on": iso(f.done_on),
         "overdue": f.due_on < timezone.localdate() and f.status != "act",
     }
 
