@@ -20,6 +20,7 @@ from daicho.infra.api import router as infra_router
 from daicho.lifecycle.api import router as lifecycle_router
 from daicho.registry.api import router as registry_router
 from daicho.sam.api import router as sam_router
+from daicho.security.api import router as security_router
 
 ERROR_RESPONSES = {
     "400": "The data is not valid (errors per field).",
@@ -76,6 +77,7 @@ api.add_router("/", infra_router)
 api.add_router("/", sam_router)
 api.add_router("/", lifecycle_router)
 api.add_router("/", continuity_router)
+api.add_router("/", security_router)
 api.add_router("/", governance_router)
 
 

@@ -1,23 +1,20 @@
-"""REST endpoints of the continuity and security areas: compliance with the backup standard,
-backup configurations, restore tests (backup software can post its test results), ICT-BCP
-readiness, incidents."""
+"""REST endpoints of the continuity area: compliance with the backup standard, backup
+configurations, restore tests (backup software can post its test results), ICT-BCP readiness."""
 
 import datetime
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
 from daicho.continuity import selectors, services
 from daicho.continuity.models import BackupConfig, RestoreTest
 from daicho.core.access import DENIED, MEMBERS, OK, answers, via_api
-from daicho.core.api import IsoDate, Pagination, filtered, filterset_schema
+from daicho.core.api import IsoDate, Pagination
 from daicho.core.permissions import working_organisation
 from daicho.registry.models import InformationSystem
-from daicho.security.filters import IncidentFilterSet
-from daicho.security.models import Incident
 
 router = Router()
 
@@ -190,38 +187,6 @@ def readiness(request):
     return rows
 
 
-class IncidentOut(Schema):
-    code: str
-    occurred_on: datetime.date
-    title: str
-    kind: str
-    severity: str
-    unit: str
-    personal_data: bool
-    personal_records: int | None
-    status: str
-    closed_on: datetime.date | None
-
-    @staticmethod
-    def resolve_unit(obj) -> str:
-        return obj.unit.code
-
-
-IncidentQuery = filterset_schema(IncidentFilterSet, "IncidentQuery")
-
-
-@router.get(
-    "/security/incidents", response=list[IncidentOut], tags=["security"], summary="Incidents"
-)
-@paginate(Pagination)
-def incidents(request, filters: Query[IncidentQuery]):
-    return filtered(
-        request,
-        IncidentFilterSet,
-        Incident.objects.visible_to(request.user).select_related("unit").order_by("occurred_on"),
-    )
-
-
 # What each role gets from the API operations (daicho.core.access): the generated permission
 # matrix, tests/test_permission_matrix.py, asks each as every role.
 ACCESS = {
@@ -232,5 +197,4 @@ ACCESS = {
         answers(DENIED, owner=OK, policy=OK, dual_policy=OK, outsider=OK), read_token=DENIED
     ),
     "readiness": via_api(MEMBERS),
-    "incidents": via_api(MEMBERS),
 }

@@ -24,7 +24,7 @@ from daicho.continuity.models import (
     ServiceProfile,
 )
 from daicho.core import wareki
-from daicho.core.forms import WarekiDateField
+from daicho.core.forms import StyledModelForm, WarekiDateField, style
 from daicho.core.models import OrgUnit
 from daicho.core.permissions import scope_of
 from daicho.registry.forms import UnitChoiceField
@@ -62,35 +62,6 @@ class WarekiDateTimeField(forms.DateTimeField):
                 code="invalid",
                 params={"value": value},
             ) from None
-
-
-def style(form: forms.BaseForm) -> None:
-    """Bootstrap classes on every widget."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs["class"] = "form-check-input"
-        elif isinstance(widget, forms.CheckboxSelectMultiple):
-            continue
-        elif isinstance(widget, forms.Select):
-            widget.attrs["class"] = "form-select"
-        else:
-            widget.attrs["class"] = "form-control"
-
-
-class StyledModelForm(forms.ModelForm):
-    id_prefix = ""  # forms shown together on one page keep their element ids apart
-
-    def __init__(self, *args, user=None, **kwargs):
-        self.user = user
-        if self.id_prefix:
-            kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
-        super().__init__(*args, **kwargs)
-        style(self)
-
-    def _post_clean(self):
-        # Model validation runs in the service (one place for web, imports and the CLI).
-        pass
 
 
 def _organisation_ids(user):

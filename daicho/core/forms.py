@@ -106,3 +106,34 @@ class SavedViewForm(forms.Form):
     name = forms.CharField(label=_("Name of the view"), max_length=100)
     query = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
     shared = forms.BooleanField(label=_("Share with the organisation"), required=False)
+
+
+def style(form: forms.BaseForm) -> None:
+    """Bootstrap classes on every widget."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs["class"] = "form-check-input"
+        elif isinstance(widget, forms.CheckboxSelectMultiple):
+            continue
+        elif isinstance(widget, forms.Select):
+            widget.attrs["class"] = "form-select"
+        else:
+            widget.attrs["class"] = "form-control"
+
+
+class StyledModelForm(forms.ModelForm):
+    """A model form with Bootstrap classes, whose model validation runs in the service."""
+
+    id_prefix = ""  # forms shown together on one page keep their element ids apart
+
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        if self.id_prefix:
+            kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+        style(self)
+
+    def _post_clean(self):
+        # Model validation runs in the service (one place for web, imports and the CLI).
+        pass

@@ -5,8 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from daicho.continuity.forms import StyledModelForm, style
-from daicho.core.forms import WarekiDateField
+from daicho.core.forms import StyledModelForm, WarekiDateField, style
 from daicho.core.models import OrgUnit
 from daicho.core.permissions import scope_of
 from daicho.registry.forms import UnitChoiceField, ownable_units
