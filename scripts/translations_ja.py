@@ -2235,6 +2235,9 @@ TRANSLATIONS: dict[str, str] = {
     "Only the IT policy division and SAM officers send inventory reminders.": (
         "棚卸の督促を送れるのは情報政策課とSAM担当者だけです。"
     ),
+    # --- lead: readable audit changes ---
+    "checked": "済",
+    "unchecked": "未",
 }
 # fmt: on
 
@@ -2251,6 +2254,9 @@ def _placeholders(text: str) -> list[str]:
 
 
 def _set_header(po) -> None:
+    created = po.metadata.get("POT-Creation-Date", "")
+    po.metadata.clear()  # only the header's own fields: nothing else may hide in it
+    po.metadata["POT-Creation-Date"] = created
     for key, value in HEADER.items():
         po.metadata[key] = value
     # The catalogue is regenerated from the sources, so it is as recent as the template.

@@ -20,6 +20,32 @@ def test_every_string_of_the_catalogue_is_translated_and_compiled():
     assert not stale, f".mo is older than .po: {stale[:5]}"
 
 
+# The fields a catalogue header holds (GNU gettext's PO header); anything else is a corruption.
+HEADER_FIELDS = {
+    "Project-Id-Version",
+    "Report-Msgid-Bugs-To",
+    "POT-Creation-Date",
+    "PO-Revision-Date",
+    "Last-Translator",
+    "Language-Team",
+    "Language",
+    "MIME-Version",
+    "Content-Type",
+    "Content-Transfer-Encoding",
+    "Plural-Forms",
+}
+
+
+def test_the_catalogue_header_holds_its_fields_and_nothing_else():
+    po = polib.pofile(str(PO))
+    assert set(po.metadata) <= HEADER_FIELDS, sorted(set(po.metadata) - HEADER_FIELDS)[:5]
+    assert po.metadata["Language"] == "ja"
+    assert po.metadata["Content-Type"] == "text/plain; charset=UTF-8"
+    assert po.metadata["Plural-Forms"] == "nplurals=1; plural=0;"
+    header = polib.mofile(str(PO.with_suffix(".mo"))).metadata
+    assert set(header) <= HEADER_FIELDS, "the compiled header is not the catalogue's"
+
+
 def test_pages_are_japanese_even_for_an_english_browser(client, world):
     client.force_login(world.policy)
     html = client.get(reverse("registry:system_list"), HTTP_ACCEPT_LANGUAGE="en-US").content

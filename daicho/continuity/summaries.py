@@ -28,7 +28,7 @@ def backups(organisation, fiscal_year: int) -> SummaryTable | None:
             [
                 f"{r.system.code} {r.system.name}",
                 r.system.owner_unit.name,
-                "、".join(f.message for f in r.shortfalls),
+                " ".join(f.message for f in r.shortfalls),  # each a sentence of its own
             ]
             for r in failing[:20]
         ],

@@ -83,7 +83,7 @@ class ComplianceView(LoginRequiredMixin, View):
         total, ok = len(results), sum(1 for r in results if r.compliant)
         shown = [r for r in results if not r.compliant] if state == "failing" else results
         if request.GET.get("export") in ("csv", "xlsx") and standard is not None:
-            return _compliance_export(shown, request.GET["export"])
+            return _compliance_export(shown, request)
         return render(
             request,
             "continuity/compliance.html",
@@ -122,14 +122,10 @@ COMPLIANCE_COLUMNS = [
 ]
 
 
-def _compliance_export(results, fmt: str) -> HttpResponse:
+def _compliance_export(results, request) -> HttpResponse:
     """The compliance list as a spreadsheet for the committee (the rows shown on the page)."""
     kind = exports.ExportKind("backup_compliance", _("Backup compliance"), COMPLIANCE_COLUMNS, None)
-    response = HttpResponse(
-        exports.write(kind, results, fmt), content_type=exports.CONTENT_TYPES[fmt]
-    )
-    response["Content-Disposition"] = f'attachment; filename="backup_compliance.{fmt}"'
-    return response
+    return exports.download(kind, results, request, "backup_compliance")
 
 
 class SystemBackupView(LoginRequiredMixin, View):

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,15 @@ def _cell(value: Any) -> Any:
     return neutralise(value)
 
 
+def _label_cell(column: Column, value: Any) -> Any:
+    """A value as people read it: a choice by its name, yes/no as あり/なし."""
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if column.labels and value in column.labels:
+        return str(column.labels[value])
+    return _cell(value)
+
+
 def _json_value(value: Any) -> Any:
     if isinstance(value, datetime.date | datetime.datetime):
         return value.isoformat()
@@ -106,8 +117,10 @@ def rows_of(kind: ExportKind, objects: Iterable[Any]) -> Iterable[list[Any]]:
         yield [column.get(obj) for column in kind.columns]
 
 
-def write(kind: ExportKind, objects: Iterable[Any], fmt: str) -> bytes:
-    """The rows as a file in ``fmt``: CSV and JSON keyed by canonical names, XLSX by labels."""
+def write(kind: ExportKind, objects: Iterable[Any], fmt: str, *, codes: bool = False) -> bytes:
+    """The rows as a file in ``fmt``. XLSX, and CSV by default, as people read them: Japanese
+    headers, choices by their names, あり/なし; CSV with ``codes`` (and JSON always) by the
+    canonical column names and values. Each imports back unchanged."""
     names = [c.name for c in kind.columns]
     if fmt == "json":
         data = [
@@ -117,13 +130,28 @@ def write(kind: ExportKind, objects: Iterable[Any], fmt: str) -> bytes:
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(names)
-        for row in rows_of(kind, objects):
-            writer.writerow([_cell(v) for v in row])
+        if codes:
+            writer.writerow(names)
+            for row in rows_of(kind, objects):
+                writer.writerow([_cell(v) for v in row])
+        else:
+            writer.writerow([str(c.label) for c in kind.columns])
+            for row in rows_of(kind, objects):
+                writer.writerow([_label_cell(c, v) for c, v in zip(kind.columns, row, strict=True)])
         return ("\ufeff" + out.getvalue()).encode("utf-8")
     if fmt == "xlsx":
         return _xlsx(kind, objects)
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def download(kind: ExportKind, objects: Iterable[Any], request: HttpRequest, filename: str):
+    """A download of ``objects`` in the format ``?export=`` names, as ``filename.<format>``:
+    CSV as people read it, or with ``?codes=1`` in the canonical names and values."""
+    fmt = request.GET["export"]
+    data = write(kind, objects, fmt, codes=request.GET.get("codes") == "1")
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response
 
 
 WIDE = ("name", "title", "description", "note", "system_name")
@@ -139,6 +167,14 @@ def _width(column: Column) -> int:
 
 
 XLSX_FORMATS = {"yen": "#,##0", "date": '[$-ja-JP]ggge"年"m"月"d"日"', "int": "0"}
+
+
+def _xlsx_value(value: Any) -> Any:
+    """A cell's value: text that really starts with an apostrophe before a formula sign gets a
+    second one (imports take one off); other text is written as text, as it is."""
+    if isinstance(value, str) and value.startswith("'") and value[1:2] in NEUTRALISED_PREFIXES:
+        return "'" + value
+    return value
 
 
 def _xlsx(kind: ExportKind, objects: Iterable[Any]) -> bytes:
@@ -173,9 +209,9 @@ def _xlsx(kind: ExportKind, objects: Iterable[Any]) -> bytes:
                 value = datetime.date.fromisoformat(value)
             elif column.labels and value in column.labels:
                 value = str(column.labels[value])
-            cell = WriteOnlyCell(
-                sheet, value=value if isinstance(value, bool) or value is None else _cell(value)
-            )
+            cell = WriteOnlyCell(sheet, value=_xlsx_value(value))
+            if isinstance(value, str):
+                cell.data_type = "s"  # text, never a formula: no apostrophe needed to show it
             if column.fmt in XLSX_FORMATS and value is not None:
                 cell.number_format = XLSX_FORMATS[column.fmt]
             cells.append(cell)

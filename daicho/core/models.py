@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from daicho.core.audit import Action, Channel
+from daicho.core.changes import Change, readable_changes
 
 
 class CodedModel(models.Model):
@@ -296,10 +297,10 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.time:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
 
-    def changes(self) -> list[tuple[str, object, object]]:
-        """(field, before, after) for every field this event changed."""
-        keys = sorted(set(self.before or {}) | set(self.after or {}))
-        return [(k, (self.before or {}).get(k), (self.after or {}).get(k)) for k in keys]
+    def changes(self) -> list[Change]:
+        """(label, before, after) of every field (or part of one) this event changed, as people
+        read them (`daicho.core.changes`)."""
+        return readable_changes(self.content_type.model_class(), self.before, self.after)
 
 
 class NoteKind(models.TextChoices):

@@ -95,15 +95,9 @@ def _range(queryset, name: str, start, end):
     return queryset
 
 
-def _short(value, width: int = 80):
-    """A value of a change as one short line (structured values such as checklists included)."""
-    import json
-
-    if isinstance(value, dict | list):
-        value = json.dumps(value, ensure_ascii=False)
-    if isinstance(value, str) and len(value) > width:
-        return value[: width - 1] + "…"
-    return value
+def _short(value: str, width: int = 80) -> str:
+    """A value of a change as one short line."""
+    return value[: width - 1] + "…" if len(value) > width else value
 
 
 def audit_entries(system, *, user, start=None, end=None, limit=500) -> list[Entry]:

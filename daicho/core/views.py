@@ -125,9 +125,7 @@ class ObjectListView(LoginRequiredMixin, View):
             elif filterset.is_bound:
                 queryset = filterset.qs
         if request.GET.get("export") in exports.FORMATS and self.export_kind:
-            return export_response(
-                self.export_kind, self.export_rows(queryset), request.GET["export"]
-            )
+            return export_response(self.export_kind, self.export_rows(queryset), request)
         per_page = request.GET.get("per_page", "50")
         per_page = (
             int(per_page) if per_page.isdigit() and int(per_page) in self.per_page_choices else 50
@@ -199,14 +197,9 @@ def style_filter_form(form) -> None:
             widget.attrs["class"] = "form-control form-control-sm"
 
 
-def export_response(kind_name: str, queryset, fmt: str) -> HttpResponse:
-    """A download of ``queryset`` as the export kind's file."""
-    kind = exports.kinds()[kind_name]
-    response = HttpResponse(
-        exports.write(kind, queryset, fmt), content_type=exports.CONTENT_TYPES[fmt]
-    )
-    response["Content-Disposition"] = f'attachment; filename="{kind_name}.{fmt}"'
-    return response
+def export_response(kind_name: str, queryset, request) -> HttpResponse:
+    """A download of ``queryset`` as the export kind's file, in the format ``?export=`` names."""
+    return exports.download(exports.kinds()[kind_name], queryset, request, kind_name)
 
 
 class ObjectEditView(LoginRequiredMixin, View):

@@ -13,7 +13,15 @@ class GovernanceConfig(AppConfig):
     def ready(self) -> None:
         from daicho.core import demo, home
         from daicho.governance import demo as governance_demo
-        from daicho.governance import exports, importers, metrics, notices, timeline, views
+        from daicho.governance import (
+            exports,
+            importers,
+            metrics,
+            notices,
+            timeline,
+            views,
+            workflow,
+        )
 
         demo.register("governance", governance_demo.load, order=30)
         exports.register()
@@ -22,3 +30,4 @@ class GovernanceConfig(AppConfig):
         notices.register()
         timeline.register()
         views.register_home_panels(home)
+        workflow.register_checklist_labels()

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -457,7 +457,7 @@ class BudgetReviewView(LoginRequiredMixin, View):
         if flagged_only:
             rows = [r for r in rows if any(code != "new" for code, _text in r.flags)]
         if request.GET.get("export") in exports.FORMATS:
-            return export_response_rows(rows, request.GET["export"], fiscal_year)
+            return exports.download(review_kind(), rows, request, f"budget-review-{fiscal_year}")
         return render(
             request,
             "governance/budget_review.html",
@@ -491,13 +491,6 @@ class BudgetReviewView(LoginRequiredMixin, View):
         else:
             messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect(f"{reverse('governance:budget_review')}?{request.GET.urlencode()}")
-
-
-def export_response_rows(rows, fmt: str, fiscal_year: int) -> HttpResponse:
-    kind = review_kind()
-    response = HttpResponse(exports.write(kind, rows, fmt), content_type=exports.CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="budget-review-{fiscal_year}.{fmt}"'
-    return response
 
 
 def register_home_panels(home) -> None:

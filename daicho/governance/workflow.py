@@ -14,6 +14,7 @@ from daicho.governance.models import (
     CaseKind,
     CaseState,
     DecisionAction,
+    GateDecision,
     ProcurementCase,
     Stage,
 )
@@ -208,3 +209,22 @@ def fields_missing(case: ProcurementCase) -> list[str]:
     if case.stage == Stage.PROCUREMENT and case.procurement_method == "undecided":
         missing.append("procurement_method")
     return missing
+
+
+def checklist_part_label(path: tuple[str, ...]) -> str | None:
+    """A checklist's part as people read it in the audit log: 企画 / 目的・効果… (the stage and
+    the item), from its stored path (stage, item key)."""
+    if not path or path[0] not in Stage.values:
+        return None
+    stage = Stage(path[0])
+    if len(path) == 1:
+        return str(stage.label)
+    items = {item.key: item.label for item in CHECKLISTS.get(stage, [])}
+    return f"{stage.label} / {items.get(path[1], path[1])}"
+
+
+def register_checklist_labels() -> None:
+    from daicho.core import changes
+
+    for model in (ProcurementCase, GateDecision):
+        changes.register_parts(model, "checklist", checklist_part_label)

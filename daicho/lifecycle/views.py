@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -92,11 +91,7 @@ class EolView(LoginRequiredMixin, View):
         )
         fmt = request.GET.get("export")
         if fmt in exports.FORMATS:
-            response = HttpResponse(
-                exports.write(EOL_EXPORT, items, fmt), content_type=exports.CONTENT_TYPES[fmt]
-            )
-            response["Content-Disposition"] = f'attachment; filename="eol-{as_of}.{fmt}"'
-            return response
+            return exports.download(EOL_EXPORT, items, request, f"eol-{as_of}")
         by_unit, by_quarter, by_kind = eol.eol_counts(
             organisation=organisation, as_of=as_of, within_months=within, unit=unit
         )

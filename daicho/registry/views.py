@@ -533,7 +533,7 @@ class CostItemListView(LoginRequiredMixin, View):
         )
         fmt = request.GET.get("export")
         if fmt in exports.FORMATS:
-            return export_response("cost-items", items, fmt)
+            return export_response("cost-items", items, request)
         scope = scope_of(request.user)
         organisation = request.organisation
         return render(

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -158,12 +157,7 @@ class PositionView(LoginRequiredMixin, View):
             entries = [e for e in entries if search in e.title.lower()]
         fmt = request.GET.get("export")
         if fmt in exports.FORMATS:
-            response = HttpResponse(
-                exports.write(POSITION_EXPORT, entries, fmt),
-                content_type=exports.CONTENT_TYPES[fmt],
-            )
-            response["Content-Disposition"] = f'attachment; filename="sam-position-{as_of}.{fmt}"'
-            return response
+            return exports.download(POSITION_EXPORT, entries, request, f"sam-position-{as_of}")
         devices = None
         version = request.GET.get("version")
         if title_id and version is not None:

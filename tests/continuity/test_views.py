@@ -130,7 +130,11 @@ def test_the_compliance_list_exports_with_its_reasons(client, world, standard, a
     response = client.get(reverse("continuity:compliance") + "?state=failing&export=csv")
     text = response.content.decode("utf-8-sig")
     assert response["Content-Disposition"].endswith('backup_compliance.csv"')
-    assert text.splitlines()[0] == "system,name,owner_unit,levels,compliant,reasons"
+    assert text.splitlines()[0] == "システムID,システム名,所管課,区分,基準適合,不適合の理由"
+    coded = client.get(reverse("continuity:compliance") + "?state=failing&export=csv&codes=1")
+    assert coded.content.decode("utf-8-sig").splitlines()[0] == (
+        "system,name,owner_unit,levels,compliant,reasons"
+    )
     assert (
         "S0001,税務システム,情報政策課" in text
         and "成功したリストアテストの記録がありません" in text

@@ -100,7 +100,7 @@ def test_export_systems_json_to_stdout_is_one_document(world, capsys):
 
 def test_export_costs_csv_has_a_bom_for_excel(world, capsys, tmp_path):
     target = tmp_path / "costs.csv"
-    code, _out, _ = run(capsys, "export", "costs", "--format", "csv", "-o", str(target))
+    code, _out, _ = run(capsys, "export", "costs", "--format", "csv", "--codes", "-o", str(target))
     assert code == 0
     raw = target.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")

@@ -151,5 +151,5 @@ def test_the_eol_page_shows_the_figures_and_exports(world, fleet, client):
     csv = client.get(
         "/lifecycle/eol/", {"as_of": "2014-04-09", "within": "24", "export": "csv"}
     ).content.decode("utf-8-sig")
-    assert csv.splitlines()[0].startswith("kind,name,unit")
+    assert csv.splitlines()[0].startswith("種別,名称,所属")
     assert "PC-XP" in csv and "2014-04-08" in csv

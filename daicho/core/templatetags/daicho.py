@@ -8,6 +8,7 @@ import hashlib
 from django import forms, template
 from django.core.cache import caches
 from django.forms.widgets import Input
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -40,6 +41,15 @@ def jdate(value) -> str:
     if isinstance(value, datetime.datetime):
         value = value.date()
     return wareki.format_date(value) if _japanese() else value.isoformat()
+
+
+@register.filter
+def jdatetime(value) -> str:
+    """A moment in local time: 平成26年4月1日 09:30 (Japanese) or 2014-04-01 09:30."""
+    if not value:
+        return ""
+    value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{jdate(value)} {value:%H:%M}"
 
 
 @register.filter

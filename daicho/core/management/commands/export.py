@@ -30,6 +30,12 @@ class Command(DaichoCommand):
             "--as", dest="as_user", help="export only what this user may read (default: everything)"
         )
         parser.add_argument(
+            "--codes",
+            action="store_true",
+            help="CSV in the canonical column names and values (as JSON has them) instead of "
+            "Japanese headers and choice names; both import back",
+        )
+        parser.add_argument(
             "--template",
             action="store_true",
             help="write the kind's empty XLSX template to fill in for an import (headers, an "
@@ -69,7 +75,7 @@ class Command(DaichoCommand):
             if user is None:
                 raise CommandError(_("No user %(name)s.") % {"name": options["as_user"]})
         kind = kinds[options["kind"]]
-        data = exports.write(kind, kind.queryset(user), fmt)
+        data = exports.write(kind, kind.queryset(user), fmt, codes=options["codes"])
         if output:
             self._write(output, data)
         else:
