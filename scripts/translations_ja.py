@@ -1398,6 +1398,27 @@ TRANSLATIONS: dict[str, str] = {
     "%(n)s device has not been checked. Decide whether it is present or missing, and why; the decision is recorded as yours.":
         "%(n)s台の機器が未確認です。所在確認済みか所在不明かを、理由とともに判断してください。判断はあなたの名前で記録されます。",
     "Every device has been decided.": "すべての機器の確認が済んでいます。",
+    # --- lead: gates that cannot be passed incomplete; the IT policy review ---
+    "IT policy review": "情報政策課の確認",
+    "The IT policy division's own checks of each gate, by stage.": "情報政策課が各ゲートで行う確認（段階ごと）。",
+    "Say why the case is withdrawn.": "取り下げの理由を入力してください。",
+    "Only the IT policy division reviews a case.": "案件の確認は情報政策課が行います。",
+    "The review is recorded while the case waits for approval.": "確認は案件が承認待ちの間に記録します。",
+    "Unknown review checks: %(keys)s": "不明な確認項目です: %(keys)s",
+    "Needed before the gate can be submitted:": "提出の前に必要なこと:",
+    "Save the review": "確認を保存",
+    "Approval needs every review check.": "承認にはすべての確認項目が必要です。",
+    "Comment (required to return or withdraw a case)": "コメント（差戻し・取り下げの場合は必須）",
+    "Review saved.": "確認を保存しました。",
+    "Consistent with the IT plan and its optimisation policy": "情報化計画・全体最適化の方針と整合している",
+    "No overlap with existing systems or shared platforms": "既存システム・共通基盤との重複がない",
+    "The quotes were compared with past actuals and similar systems": "見積を過去の実績・類似システムと比較した",
+    "The specification was reviewed (security, support period, exit terms)":
+        "仕様書を確認した（セキュリティ・サポート期間・契約終了時の条件）",
+    "The procurement method and contract terms were reviewed": "調達方法と契約条件を確認した",
+    "The ledger entries (system, contract, costs) were checked": "台帳（システム・契約・経費）の登録内容を確認した",
+    "Backup and ICT-BCP arrangements were checked": "バックアップとICT-BCPの整備を確認した",
+    "The IT policy review is not complete: %(items)s": "情報政策課の確認が完了していません: %(items)s",
     # --- governance and knowledge (issue 7) -----------------------------------------------
     '%(count)s × %(kind)s': '%(kind)s %(count)s件',
     'Notes': 'メモ',

@@ -325,6 +325,7 @@ _KIND_ALIASES = {
     "registry:system_costs": "registry:system",
     "governance:case_checklist": "governance:case",
     "governance:case_action": "governance:case",
+    "governance:case_review": "governance:case",
     "knowledge:karte": "knowledge:karte",
     "infra:component_redirect": "infra:component",
     "plan:result_enter": "plan:result",
@@ -387,6 +388,7 @@ API_BODIES = {
     "api:create_contract": {"code": "C-matrix", "name": "matrix", "vendor": "x"},
     "api:add_restore_test": {"tested_on": "2015-01-01", "result": "ok", "duration_minutes": 1},
     "api:decide_case": {},
+    "api:record_review_checks": {"checks": {}},
     "api:create_consultation": {"consulted_on": "2015-01-01", "unit": "D01-S01", "topic": "x"},
 }
 

@@ -81,8 +81,11 @@ def _parts_changed(model, name: str, label: str, old: dict, new: dict) -> list[C
     naming = _parts.get((model, name), lambda path: None)
     changes = []
     for path, was, now in _leaves_changed((), old, new):
+        before, after = _part(was), _part(now)
+        if before == after:  # e.g. an item first stored unticked: nothing a reader would see
+            continue
         part = naming(path) or " / ".join(path)
-        changes.append(Change(f"{label}: {part}", _part(was), _part(now)))
+        changes.append(Change(f"{label}: {part}", before, after))
     return changes
 
 

@@ -11,7 +11,14 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from daicho.core.access import DENIED, MEMBERS, OWNERS_EDIT, RECORD_READERS, via_api
+from daicho.core.access import (
+    DENIED,
+    MEMBERS,
+    OWNERS_EDIT,
+    POLICY_EDIT,
+    RECORD_READERS,
+    via_api,
+)
 from daicho.core.api import Pagination, filtered, filterset_schema
 from daicho.core.models import OrgUnit
 from daicho.core.permissions import current_organisation
@@ -64,6 +71,7 @@ class CaseOut(Schema):
 
 class CaseDetailOut(CaseOut):
     checklist: dict[str, bool]
+    review_checks: dict[str, bool]
     missing: list[str]
     actions: list[str]
     decisions: list[DecisionOut]
@@ -74,8 +82,20 @@ class CaseDetailOut(CaseOut):
         return {i.key: bool(ticked.get(i.key)) for i in workflow.checklist_items(obj)}
 
     @staticmethod
+    def resolve_review_checks(obj) -> dict[str, bool]:
+        done = obj.review_checks.get(obj.stage, {})
+        return {i.key: bool(done.get(i.key)) for i in workflow.review_items(obj)}
+
+    @staticmethod
     def resolve_missing(obj) -> list[str]:
-        return [i.key for i in workflow.checklist_missing(obj)] + workflow.fields_missing(obj)
+        """What stops the gate: checklist items, required fields and, while the case waits
+        for approval, the IT policy review checks not yet recorded."""
+        review = workflow.review_missing(obj) if obj.state == "submitted" else []
+        return [
+            *(i.key for i in workflow.checklist_missing(obj)),
+            *workflow.fields_missing(obj),
+            *(i.key for i in review),
+        ]
 
     @staticmethod
     def resolve_actions(obj) -> list[str]:
@@ -110,6 +130,22 @@ def _detail(request, case: ProcurementCase) -> ProcurementCase:
 )
 def get_case(request, case_id: int):
     case = get_object_or_404(selectors.case_list(user=request.user), pk=case_id)
+    return _detail(request, case)
+
+
+class ReviewChecksIn(Schema):
+    checks: dict[str, bool]
+
+
+@router.post(
+    "/cases/{case_id}/review-checks",
+    response=CaseDetailOut,
+    tags=["governance"],
+    summary="The IT policy division records its review checks of the gate it is asked to approve",
+)
+def record_review_checks(request, case_id: int, payload: ReviewChecksIn):
+    case = get_object_or_404(selectors.case_list(user=request.user), pk=case_id)
+    case = services.case_review_checks(case=case, checks=payload.checks)
     return _detail(request, case)
 
 
@@ -276,6 +312,7 @@ ACCESS = {
     "list_cases": via_api(MEMBERS),
     "get_case": via_api(RECORD_READERS),
     "decide_case": via_api(OWNERS_EDIT, read_token=DENIED),
+    "record_review_checks": via_api(POLICY_EDIT, read_token=DENIED),
     "list_consultations": via_api(MEMBERS),
     "create_consultation": via_api(MEMBERS, read_token=DENIED),
     "list_evaluations": via_api(MEMBERS),

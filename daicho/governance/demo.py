@@ -363,6 +363,9 @@ def _case(organisation, row, units, systems, vendors, users) -> ProcurementCase:
             _tick(case)
             gov.case_submit(case=case, decided_on=day - datetime.timedelta(days=10))
         with audit.audit_context(actor=policy, channel=Channel.WEB):
+            gov.case_review_checks(
+                case=case, checks={item.key: True for item in workflow.review_items(case)}
+            )
             gov.case_approve_gate(
                 case=case, comment=APPROVAL_COMMENTS.get(case.stage, ""), decided_on=day
             )
@@ -375,8 +378,7 @@ def _case(organisation, row, units, systems, vendors, users) -> ProcurementCase:
             with audit.audit_context(actor=owner, channel=Channel.WEB):
                 if case.stage == "procurement" and row["contract"]:
                     _fill_contract(case, row, vendors)
-                if row["story"] != "withdrawn":
-                    _tick(case)
+                _tick(case)
                 gov.case_submit(case=case, decided_on=day)
         elif step == "return":
             with audit.audit_context(actor=policy, channel=Channel.WEB):

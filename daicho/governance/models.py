@@ -161,6 +161,12 @@ class ProcurementCase(CodedModel):
         _("state"), max_length=20, choices=CaseState.choices, default=CaseState.DRAFT
     )
     checklist = models.JSONField(_("checklist"), default=dict, blank=True)
+    review_checks = models.JSONField(
+        _("IT policy review"),
+        default=dict,
+        blank=True,
+        help_text=_("The IT policy division's own checks of each gate, by stage."),
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     in_operation_on = models.DateField(_("in operation since"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -235,6 +241,7 @@ class GateDecision(models.Model):
     action = models.CharField(_("action"), max_length=10, choices=DecisionAction.choices)
     comment = models.TextField(_("comment"), blank=True)
     checklist = models.JSONField(_("checklist"), default=dict, blank=True)
+    review_checks = models.JSONField(_("IT policy review"), default=dict, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -212,24 +212,21 @@ def _decide(
         )
     comment = (comment or "").strip()
     if transition.needs_comment and not comment:
-        raise ValidationError({"comment": _("Say why the case is returned.")})
-    if transition.needs_checklist:
-        problems = []
-        missing = workflow.checklist_missing(case)
-        if missing:
-            problems.append(
-                _("The checklist is not complete: %(items)s")
-                % {"items": "; ".join(str(i.label) for i in missing)}
-            )
-        fields = workflow.fields_missing(case)
-        if fields:
-            labels = [str(ProcurementCase._meta.get_field(f).verbose_name) for f in fields]
-            problems.append(_("Fill in first: %(fields)s") % {"fields": ", ".join(labels)})
-        if problems:
-            raise ValidationError(problems)
+        raise ValidationError(
+            {
+                "comment": _("Say why the case is returned.")
+                if action == DecisionAction.RETURN
+                else _("Say why the case is withdrawn.")
+            }
+        )
+    if transition.needs_review:
         last_submit = case.decisions.filter(action=DecisionAction.SUBMIT).last()
         if me is not None and last_submit is not None and last_submit.actor_id == me.pk:
             raise PermissionDenied(_("The person who submitted a case may not approve it."))
+    if transition.needs_checklist:
+        problems = workflow.gate_problems(case, review=transition.needs_review)
+        if problems:
+            raise ValidationError(problems)
     before = audit.snapshot(case)
     stage = case.stage
     decided_at = _decided_at(decided_on)
@@ -240,6 +237,7 @@ def _decide(
         action=action,
         comment=comment,
         checklist=case.checklist.get(stage, {}),
+        review_checks=case.review_checks.get(stage, {}),
         actor=me if me is not None and me.pk else None,
         actor_name=me.get_username() if me is not None else audit.current().channel,
     )
@@ -379,6 +377,27 @@ def case_withdraw(
 ) -> GateDecision:
     """The owner (or IT policy) abandons the case."""
     return _decide(case, DecisionAction.WITHDRAW, comment, decided_on=decided_on)
+
+
+@transaction.atomic
+def case_review_checks(*, case: ProcurementCase, checks: dict[str, bool]) -> ProcurementCase:
+    """The IT policy division records its own review checks of the gate it is asked to approve
+    (only while the case waits for its decision); audited like every change."""
+    ProcurementCase.objects.select_for_update().filter(pk=case.pk).values_list("pk").first()
+    case.refresh_from_db()
+    require(may_decide(case, actor()), _("Only the IT policy division reviews a case."))
+    if case.state != CaseState.SUBMITTED:
+        raise ValidationError(_("The review is recorded while the case waits for approval."))
+    keys = {item.key for item in workflow.review_items(case)}
+    unknown = set(checks) - keys
+    if unknown:
+        raise ValidationError(
+            _("Unknown review checks: %(keys)s") % {"keys": ", ".join(sorted(unknown))}
+        )
+    stage_checks = {key: bool(checks.get(key)) for key in sorted(keys)}
+    return object_update(
+        obj=case, data={"review_checks": {**case.review_checks, case.stage: stage_checks}}
+    )
 
 
 ACTIONS = {

@@ -111,9 +111,7 @@ class CaseDetailView(LoginRequiredMixin, View):
         case = get_visible_or_404(selectors.case_list(user=request.user), request.user, pk=pk)
         content_type = ContentType.objects.get_for_model(case)
         can_edit = services.may_edit_case(case, request.user)
-        missing_fields = [
-            ProcurementCase._meta.get_field(f).verbose_name for f in workflow.fields_missing(case)
-        ]
+        may_decide = services.may_decide(case, request.user)
         return render(
             request,
             "governance/case_detail.html",
@@ -122,10 +120,15 @@ class CaseDetailView(LoginRequiredMixin, View):
                 "gates": _gates(case),
                 "checklist": _checklist(case),
                 "checklist_open": can_edit and case.state in ("draft", "returned"),
-                "missing_fields": missing_fields,
+                "gate_problems": workflow.gate_problems(case)
+                if case.state in ("draft", "returned")
+                else [],
+                "review": _review(case),
+                "review_open": case.state == "submitted" and may_decide,
+                "review_missing": case.state == "submitted" and bool(workflow.review_missing(case)),
                 "actions": services.available_actions(case, request.user),
                 "decisions": selectors.case_decisions(case=case),
-                "review": selectors.case_review(case),
+                "budget_review": selectors.case_review(case),
                 "consultations": case.consultations.select_related("unit").order_by(
                     "-consulted_on"
                 ),
@@ -135,7 +138,7 @@ class CaseDetailView(LoginRequiredMixin, View):
                 ),
                 "content_type": content_type,
                 "can_edit": can_edit and case.state in ("draft", "returned"),
-                "can_record_consultation": services.may_decide(case, request.user),
+                "can_record_consultation": may_decide,
                 "attachment_form": AttachmentForm(),
                 "decision_form": DecisionForm(),
             },
@@ -160,6 +163,34 @@ class CaseChecklistView(LoginRequiredMixin, View):
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Checklist saved."))
+        return redirect(case.get_absolute_url())
+
+
+def _review(case: ProcurementCase) -> list[dict]:
+    done = case.review_checks.get(case.stage, {})
+    return [
+        {"key": item.key, "label": item.label, "checked": bool(done.get(item.key))}
+        for item in workflow.review_items(case)
+    ]
+
+
+class CaseReviewChecksView(LoginRequiredMixin, View):
+    """The IT policy division records its own review checks of the gate it is asked to
+    approve."""
+
+    def post(self, request, pk):
+        case = get_visible_or_404(ProcurementCase.objects, request.user, pk=pk)
+        if not services.may_decide(case, request.user):
+            raise PermissionDenied
+        checked = set(request.POST.getlist("item"))
+        try:
+            services.case_review_checks(
+                case=case, checks={i.key: i.key in checked for i in workflow.review_items(case)}
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Review saved."))
         return redirect(case.get_absolute_url())
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from daicho.governance.models import (
@@ -39,7 +40,8 @@ class Transition:
     stages: frozenset[str] = GATED
     advances: bool = False  # the case moves on to the next gate
     needs_comment: bool = False
-    needs_checklist: bool = False
+    needs_checklist: bool = False  # the owner's checklist and required fields complete
+    needs_review: bool = False  # the IT policy division's own review checks complete
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -50,6 +52,7 @@ TRANSITIONS: dict[str, Transition] = {
             sources=frozenset({CaseState.DRAFT, CaseState.RETURNED}),
             target=CaseState.SUBMITTED,
             by=OWNER,
+            needs_checklist=True,
         ),
         Transition(
             DecisionAction.APPROVE,
@@ -58,6 +61,7 @@ TRANSITIONS: dict[str, Transition] = {
             by=POLICY,
             advances=True,
             needs_checklist=True,
+            needs_review=True,
         ),
         Transition(
             DecisionAction.RETURN,
@@ -72,6 +76,7 @@ TRANSITIONS: dict[str, Transition] = {
             target=CaseState.WITHDRAWN,
             by=OWNER,
             stages=frozenset(STAGE_ORDER),
+            needs_comment=True,
         ),
         Transition(
             DecisionAction.COMPLETE,
@@ -182,7 +187,73 @@ def checklist_missing(case: ProcurementCase) -> list[CheckItem]:
     return [item for item in checklist_items(case) if not ticked.get(item.key)]
 
 
-# Fields the owner must fill in before the IT policy division can approve a gate.
+# The IT policy division's own checks before it approves a gate (its review, recorded apart
+# from the owner's checklist so both are visible and neither can tick the other's).
+REVIEW_CHECKS: dict[str, list[CheckItem]] = {
+    Stage.PLANNING: [
+        CheckItem("plan_fit", _("Consistent with the IT plan and its optimisation policy")),
+        CheckItem("no_overlap", _("No overlap with existing systems or shared platforms")),
+    ],
+    Stage.BUDGET: [
+        CheckItem(
+            "cost_reviewed",
+            _("The quotes were compared with past actuals and similar systems"),
+        ),
+    ],
+    Stage.PROCUREMENT: [
+        CheckItem(
+            "specification_reviewed",
+            _("The specification was reviewed (security, support period, exit terms)"),
+        ),
+        CheckItem(
+            "contract_reviewed", _("The procurement method and contract terms were reviewed")
+        ),
+    ],
+    Stage.OPERATION: [
+        CheckItem(
+            "ledger_reviewed", _("The ledger entries (system, contract, costs) were checked")
+        ),
+        CheckItem("continuity_reviewed", _("Backup and ICT-BCP arrangements were checked")),
+    ],
+    Stage.EVALUATION: [],
+}
+
+
+def review_items(case: ProcurementCase, stage: str | None = None) -> list[CheckItem]:
+    return [item for item in REVIEW_CHECKS[stage or case.stage] if item.applies(case)]
+
+
+def review_missing(case: ProcurementCase) -> list[CheckItem]:
+    """The IT policy division's review checks of the current gate not yet recorded."""
+    done = case.review_checks.get(case.stage, {})
+    return [item for item in review_items(case) if not done.get(item.key)]
+
+
+def gate_problems(case: ProcurementCase, *, review: bool = False) -> list[str]:
+    """What stops the current gate, as people read it: the checklist items not ticked, the
+    required fields still empty and, for approval, the review checks not recorded."""
+    problems = []
+    missing = checklist_missing(case)
+    if missing:
+        problems.append(
+            gettext("The checklist is not complete: %(items)s")
+            % {"items": "; ".join(str(i.label) for i in missing)}
+        )
+    fields = fields_missing(case)
+    if fields:
+        labels = [str(ProcurementCase._meta.get_field(f).verbose_name) for f in fields]
+        problems.append(gettext("Fill in first: %(fields)s") % {"fields": ", ".join(labels)})
+    if review:
+        pending = review_missing(case)
+        if pending:
+            problems.append(
+                gettext("The IT policy review is not complete: %(items)s")
+                % {"items": "; ".join(str(i.label) for i in pending)}
+            )
+    return problems
+
+
+# Fields the owner must fill in before the gate is submitted and approved.
 REQUIRED_FIELDS: dict[str, list[str]] = {
     Stage.PLANNING: ["purpose"],
     Stage.BUDGET: ["recurring_cost"],
@@ -223,8 +294,20 @@ def checklist_part_label(path: tuple[str, ...]) -> str | None:
     return f"{stage.label} / {items.get(path[1], path[1])}"
 
 
+def review_part_label(path: tuple[str, ...]) -> str | None:
+    """A review check's part as people read it: 企画 / 情報化計画との整合…"""
+    if not path or path[0] not in Stage.values:
+        return None
+    stage = Stage(path[0])
+    if len(path) == 1:
+        return str(stage.label)
+    items = {item.key: item.label for item in REVIEW_CHECKS.get(stage, [])}
+    return f"{stage.label} / {items.get(path[1], path[1])}"
+
+
 def register_checklist_labels() -> None:
     from daicho.core import changes
 
     for model in (ProcurementCase, GateDecision):
         changes.register_parts(model, "checklist", checklist_part_label)
+        changes.register_parts(model, "review_checks", review_part_label)

@@ -47,7 +47,13 @@ def _submit(page, comment=""):
 
 
 def _approve(page, url, comment):
+    """The IT policy division records its review checks of the gate, then approves."""
     page.goto(url)
+    boxes = page.locator("#review-checks input[type=checkbox]")
+    for index in range(boxes.count()):
+        boxes.nth(index).check()
+    page.click("#review-checks button")
+    page.wait_for_selector(".alert-success")
     page.fill("#decision textarea[name=comment]", comment)
     page.click("button[data-action=approve]")
     page.wait_for_selector(".alert-success:has-text('この段階を承認しました')")
@@ -70,18 +76,33 @@ def test_a_case_from_planning_to_operation_with_a_return(login, live_server, wor
     case_url = owner.url
     assert owner.locator("#case-state").inner_text() == "企画 · 作成中"
 
-    # The owner submits without ticking the checklist.
+    # The owner tries to submit without ticking the checklist: refused, and told what is missing.
+    missing = owner.locator("#gate-missing").inner_text()
+    assert "クラウドサービスの利用を優先して検討した" in missing
     owner.fill("#decision textarea[name=comment]", "ご確認をお願いします")
+    owner.click("button[data-action=submit]")
+    owner.wait_for_selector(".alert-danger")
+    refusal = owner.locator(".alert-danger").inner_text()
+    assert "チェックリストが完了していません" in refusal
+    assert "クラウドサービスの利用を優先して検討した" in refusal
+    assert owner.locator("#case-state").inner_text() == "企画 · 作成中"
+    owner.screenshot(path="test-results/case-blocked-submission.png", full_page=True)
+    boxes = owner.locator("#checklist input[type=checkbox]")
+    for index in range(boxes.count()):
+        boxes.nth(index).check()
+    owner.click("#checklist button")
+    owner.wait_for_selector(".alert-success")
+    assert owner.locator("#gate-missing").count() == 0
     owner.click("button[data-action=submit]")
     owner.wait_for_selector("#case-state:has-text('承認待ち')")
 
-    # IT policy cannot approve an incomplete checklist, and returns the case with a comment.
+    # IT policy cannot approve before recording its own review, and returns the case.
     policy = login("policy")
     assert "承認待ちの案件" in policy.locator("#work-panel").inner_text()
     policy.goto(case_url)
     policy.click("button[data-action=approve]")
     policy.wait_for_selector(".alert-danger")
-    assert "チェックリストが完了していません" in policy.locator(".alert-danger").inner_text()
+    assert "情報政策課の確認が完了していません" in policy.locator(".alert-danger").inner_text()
     policy.fill("#decision textarea[name=comment]", "クラウド利用の検討結果を記載してください")
     policy.click("button[data-action=return]")
     policy.wait_for_selector("#case-state:has-text('差戻し')")

@@ -14,9 +14,10 @@ from tests.factories import VendorFactory
 
 @pytest.fixture
 def case(world) -> ProcurementCase:
-    """A renewal case of 税務システム opened by section A's owner, at the planning gate."""
+    """A renewal case of 税務システム opened by section A's owner, at the planning gate, its
+    planning checklist complete (ready to submit)."""
     with audit_context(actor=world.owner_a, channel=Channel.WEB):
-        return services.case_create(
+        case = services.case_create(
             organisation=world.org,
             owner_unit=world.section_a,
             system=world.system_a,
@@ -27,6 +28,8 @@ def case(world) -> ProcurementCase:
             initial_cost=30_000_000,
             purpose="保守期限切れ機器の更新",
         )
+    tick_all(case, world.owner_a)
+    return case
 
 
 def tick_all(case: ProcurementCase, user) -> None:
@@ -57,11 +60,20 @@ def fill_contract(case: ProcurementCase, world) -> None:
         )
 
 
+def review_all(case: ProcurementCase, user) -> None:
+    """Record every IT policy review check of the case's current gate as ``user``."""
+    with audit_context(actor=user, channel=Channel.WEB):
+        services.case_review_checks(
+            case=case, checks={item.key: True for item in workflow.review_items(case)}
+        )
+
+
 def pass_gate(case: ProcurementCase, world) -> None:
-    """The owner completes the checklist and submits; IT policy approves."""
+    """The owner completes the checklist and submits; IT policy reviews and approves."""
     tick_all(case, world.owner_a)
     with audit_context(actor=world.owner_a, channel=Channel.WEB):
         services.case_submit(case=case)
+    review_all(case, world.policy)
     with audit_context(actor=world.policy, channel=Channel.WEB):
         services.case_approve_gate(case=case, comment="承認します")
     case.refresh_from_db()

@@ -13,7 +13,7 @@ from daicho.core.models import AuditEvent
 from daicho.governance import services, workflow
 from daicho.governance.models import CaseState, GateDecision, Stage
 from daicho.registry.models import Contract, CostLine
-from tests.governance.conftest import fill_contract, pass_gate, tick_all
+from tests.governance.conftest import fill_contract, pass_gate, review_all, tick_all
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +37,7 @@ def _as(world, role):
     ],
 )
 def test_submitting_is_for_the_owner_section_and_policy(world, case, role, allowed):
+    tick_all(case, world.owner_a)
     with _as(world, role):
         if allowed:
             services.case_submit(case=case, comment="ご確認ください")
@@ -52,6 +53,7 @@ def test_only_it_policy_approves_a_gate(world, case, role):
     tick_all(case, world.owner_a)
     with _as(world, "owner_a"):
         services.case_submit(case=case)
+    review_all(case, world.policy)
     with _as(world, role):
         if role == "policy":
             services.case_approve_gate(case=case, comment="妥当")
@@ -67,6 +69,7 @@ def test_only_it_policy_approves_a_gate(world, case, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_only_it_policy_returns_a_case(world, case, role):
+    tick_all(case, world.owner_a)
     with _as(world, "owner_a"):
         services.case_submit(case=case)
     with _as(world, role):
@@ -106,12 +109,16 @@ def test_transitions_not_in_the_table_are_refused(world, case):
         services.case_approve_gate(case=case)  # a draft is not approved before it is submitted
     with _as(world, "policy"), pytest.raises(ValidationError):
         services.case_return(case=case, comment="x")
+    tick_all(case, world.owner_a)
     with _as(world, "owner_a"):
         services.case_submit(case=case)
     with _as(world, "owner_a"), pytest.raises(ValidationError):
         services.case_submit(case=case)  # already waiting
+    with _as(world, "owner_a"), pytest.raises(ValidationError) as exc:
+        services.case_withdraw(case=case)  # why?
+    assert "取り下げの理由を入力してください。" in exc.value.message_dict["comment"]
     with _as(world, "owner_a"):
-        services.case_withdraw(case=case)
+        services.case_withdraw(case=case, comment="事業見直しのため")
     for action in ("submit", "withdraw"):
         assert not workflow.allowed(case, action)
     with _as(world, "owner_a"), pytest.raises(ValidationError):
@@ -119,6 +126,7 @@ def test_transitions_not_in_the_table_are_refused(world, case):
 
 
 def test_returning_needs_a_comment(world, case):
+    tick_all(case, world.owner_a)
     with _as(world, "owner_a"):
         services.case_submit(case=case)
     with _as(world, "policy"), pytest.raises(ValidationError) as exc:
@@ -126,35 +134,65 @@ def test_returning_needs_a_comment(world, case):
     assert "差戻しの理由を入力してください。" in exc.value.message_dict["comment"]
 
 
-def test_the_checklist_blocks_approval_until_complete(world, case):
+def test_an_incomplete_gate_cannot_be_submitted_and_says_what_is_missing(world, case):
     with _as(world, "owner_a"):
+        services.case_update(case=case, data={}, checklist={})
+    with _as(world, "owner_a"), pytest.raises(ValidationError) as exc:
         services.case_submit(case=case)
-    with _as(world, "policy"), pytest.raises(ValidationError) as exc:
-        services.case_approve_gate(case=case)
     message = " ".join(exc.value.messages)
     assert "クラウドサービスの利用を優先して検討した" in message
-    with _as(world, "policy"):
-        services.case_return(case=case, comment="チェックリストを完了してください")
-    # The owner ticks all but one item: still blocked, and the missing item is named.
+    # The owner ticks all but one item: still blocked, and only the missing item is named.
     items = workflow.checklist_items(case)
     with _as(world, "owner_a"):
         services.case_update(
             case=case, data={}, checklist={i.key: i.key != "cloud_first" for i in items}
         )
+    with _as(world, "owner_a"), pytest.raises(ValidationError) as exc:
         services.case_submit(case=case)
-    with _as(world, "policy"), pytest.raises(ValidationError) as exc:
-        services.case_approve_gate(case=case)
     assert "クラウドサービスの利用を優先して検討した" in " ".join(exc.value.messages)
     assert "業務の見直し" not in " ".join(exc.value.messages)
-    with _as(world, "policy"):
-        services.case_return(case=case, comment="クラウド検討を")
+    # A required field emptied: named by its label.
+    with _as(world, "owner_a"):
+        services.case_update(case=case, data={"purpose": ""})
+    tick_all(case, world.owner_a)
+    with _as(world, "owner_a"), pytest.raises(ValidationError) as exc:
+        services.case_submit(case=case)
+    assert "先に入力が必要です: 目的と期待される効果" in " ".join(exc.value.messages)
+    with _as(world, "owner_a"):
+        services.case_update(case=case, data={"purpose": "保守期限切れ機器の更新"})
+        services.case_submit(case=case)
+    case.refresh_from_db()
+    assert case.state == CaseState.SUBMITTED
+
+
+def test_it_policy_records_its_own_review_before_approving(world, case):
     tick_all(case, world.owner_a)
     with _as(world, "owner_a"):
         services.case_submit(case=case)
-    with _as(world, "policy"):
+    with _as(world, "policy"), pytest.raises(ValidationError) as exc:
         services.case_approve_gate(case=case)
-    case.refresh_from_db()
-    assert case.stage == Stage.BUDGET
+    assert "情報政策課の確認が完了していません" in " ".join(exc.value.messages)
+    with _as(world, "owner_a"), pytest.raises(PermissionDenied):
+        services.case_review_checks(case=case, checks={"plan_fit": True})
+    with _as(world, "policy"), pytest.raises(ValidationError):
+        services.case_review_checks(case=case, checks={"no_such_check": True})
+    with _as(world, "policy"):
+        services.case_review_checks(case=case, checks={"plan_fit": True})
+    with _as(world, "policy"), pytest.raises(ValidationError) as exc:
+        services.case_approve_gate(case=case)
+    assert "既存システム・共通基盤との重複がない" in " ".join(exc.value.messages)
+    review_all(case, world.policy)
+    with _as(world, "policy"):
+        decision = services.case_approve_gate(case=case, comment="計画と整合")
+    assert decision.review_checks == {"no_overlap": True, "plan_fit": True}
+    assert decision.checklist == {i.key: True for i in workflow.checklist_items(case, "planning")}
+    # The review is audited under the IT policy user, with readable labels.
+    event = AuditEvent.objects.filter(
+        content_type__model="procurementcase", actor=world.policy, action="update"
+    ).earliest("pk")
+    assert [tuple(c) for c in event.changes()] == [
+        ("情報政策課の確認: 企画 / 情報化計画・全体最適化の方針と整合している", "未", "済")
+    ]
 
 
 def test_cloud_exit_terms_are_asked_only_of_cloud_cases(world, case):
@@ -166,11 +204,12 @@ def test_cloud_exit_terms_are_asked_only_of_cloud_cases(world, case):
 
 
 def test_a_submitted_case_is_locked_and_the_submitter_may_not_approve(world, case):
+    tick_all(case, world.owner_a)
     with _as(world, "policy"):
         services.case_submit(case=case)
     with _as(world, "owner_a"), pytest.raises(ValidationError, match="今は変更できません"):
         services.case_update(case=case, data={"title": "変更"})
-    tick_all_forced(case)
+    review_all(case, world.policy)
     with (
         _as(world, "policy"),
         pytest.raises(PermissionDenied, match="提出した本人は承認できません"),
@@ -178,12 +217,8 @@ def test_a_submitted_case_is_locked_and_the_submitter_may_not_approve(world, cas
         services.case_approve_gate(case=case)
 
 
-def tick_all_forced(case):
-    case.checklist = {case.stage: {i.key: True for i in workflow.checklist_items(case)}}
-    case.save(update_fields=["checklist"])
-
-
 def test_every_transition_is_audited_and_recorded(world, case):
+    tick_all(case, world.owner_a)
     with _as(world, "owner_a"):
         services.case_submit(case=case, comment="よろしくお願いします")
     with _as(world, "policy"):
@@ -194,7 +229,7 @@ def test_every_transition_is_audited_and_recorded(world, case):
         content_type__model="procurementcase", object_id=str(case.pk)
     )
     updates = [e for e in events if e.action == "update"]
-    assert len(updates) == 2
+    assert len(updates) == 3  # the checklist ticked, submitted, returned
     returned = max(updates, key=lambda e: e.pk)
     assert returned.actor == world.policy
     assert returned.before["state"] == "submitted" and returned.after["state"] == "returned"
@@ -233,10 +268,8 @@ def test_the_contract_gate_needs_the_contract_details(world, case):
     pass_gate(case, world)
     pass_gate(case, world)
     tick_all(case, world.owner_a)
-    with _as(world, "owner_a"):
+    with _as(world, "owner_a"), pytest.raises(ValidationError) as exc:
         services.case_submit(case=case)
-    with _as(world, "policy"), pytest.raises(ValidationError) as exc:
-        services.case_approve_gate(case=case)
     assert "契約ID" in " ".join(exc.value.messages)
     assert not Contract.objects.filter(code="C2015-01").exists()
 
@@ -259,6 +292,7 @@ def test_approving_operation_puts_a_planned_system_into_operation(world, case):
 def test_available_actions_follow_role_and_state(world, case):
     assert services.available_actions(case, world.owner_a) == ["submit", "withdraw"]
     assert services.available_actions(case, world.viewer) == []
+    tick_all(case, world.owner_a)
     with _as(world, "owner_a"):
         services.case_submit(case=case)
     assert services.available_actions(case, world.policy) == ["approve", "return", "withdraw"]

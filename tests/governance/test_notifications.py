@@ -14,6 +14,7 @@ from daicho.core.audit import Channel, audit_context
 from daicho.governance import services
 from daicho.governance.models import Stage
 from daicho.governance.notify import send_digests
+from tests.governance.conftest import tick_all
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +155,10 @@ def test_it_policy_is_not_told_about_every_case_it_returned(world, case, client)
             title="予約システム改修",
             kind="modification",
             fiscal_year=2015,
+            purpose="予約受付のオンライン化",
         )
+    tick_all(other, world.owner_b)
+    with audit_context(actor=world.owner_b, channel=Channel.WEB):
         services.case_submit(case=other)
     with audit_context(actor=world.owner_a, channel=Channel.WEB):
         services.case_submit(case=case)

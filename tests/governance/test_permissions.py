@@ -120,7 +120,7 @@ def test_submitting_through_the_web_follows_the_matrix(client, world, case, role
     if submitted:
         event = AuditEvent.objects.filter(
             content_type__model="procurementcase", object_id=str(case.pk), action="update"
-        ).get()
+        ).latest("pk")
         assert event.channel == "web" and event.actor == user
 
 
@@ -239,20 +239,29 @@ def test_api_gate_transitions_follow_the_matrix(client, world, case, role):
         data = response.json()
         assert data["state"] == "submitted"
         assert data["decisions"][0]["actor"] == world.user(role).username
-        event = AuditEvent.objects.get(
+        event = AuditEvent.objects.filter(
             content_type__model="procurementcase", object_id=str(case.pk), action="update"
-        )
+        ).latest("pk")
         assert event.channel == "api"
 
 
-def test_api_approval_reports_the_missing_checklist(client, world, case):
+def test_api_approval_needs_the_review_checks_recorded_over_the_api(client, world, case):
     _api(client, world, "owner_a", "post", f"/cases/{case.pk}/submit", {})
     response = _api(client, world, "policy", "post", f"/cases/{case.pk}/approve", {})
     assert response.status_code == 400
-    assert "チェックリストが完了していません" in response.json()["errors"]["__all__"][0]
+    assert "情報政策課の確認が完了していません" in response.json()["errors"]["__all__"][0]
     detail = _api(client, world, "policy", "get", f"/cases/{case.pk}").json()
     assert detail["actions"] == ["approve", "return", "withdraw"]
-    assert "cloud_first" in detail["missing"]
+    assert detail["missing"] == ["plan_fit", "no_overlap"]
+    assert detail["review_checks"] == {"plan_fit": False, "no_overlap": False}
+    body = {"checks": {"plan_fit": True, "no_overlap": True}}
+    url = f"/cases/{case.pk}/review-checks"
+    assert _api(client, world, "owner_a", "post", url, body).status_code == 403
+    response = _api(client, world, "policy", "post", url, body)
+    assert response.status_code == 200, response.content
+    assert response.json()["missing"] == []
+    response = _api(client, world, "policy", "post", f"/cases/{case.pk}/approve", {})
+    assert response.status_code == 200 and response.json()["stage"] == "budget"
     assert (
         _api(client, world, "policy", "post", f"/cases/{case.pk}/nonsense", {}).status_code == 404
     )
