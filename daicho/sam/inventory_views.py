@@ -162,6 +162,15 @@ class CampaignDetailView(LoginRequiredMixin, View):
         return redirect(campaign)
 
 
+def _confirms(user, unit: OrgUnit) -> bool:
+    """Whether ``user`` reviews ``unit``'s inventory: IT policy, or a SAM officer at or above it
+    (what `services.inventory_check` and the others require)."""
+    scope = scope_of(user)
+    return unit.organisation_id in scope.policy_org_ids or any(
+        unit.path.startswith(p) for p in scope.sam_paths
+    )
+
+
 class ConfirmationView(LoginRequiredMixin, View):
     """One unit's review: each device present, missing or disposed; devices added; confirm."""
 
@@ -183,15 +192,10 @@ class ConfirmationView(LoginRequiredMixin, View):
             .order_by("unit__path", "name")
         )
         rows = [(d, checks.get(d.pk)) for d in devices]
-        scope = scope_of(request.user)
-        unit = part.unit
         may_act = (
             part.campaign.status == "open"
             and part.status != ConfirmationStatus.CONFIRMED
-            and (
-                unit.organisation_id in scope.policy_org_ids
-                or any(unit.path.startswith(p) for p in scope.sam_paths)
-            )
+            and _confirms(request.user, part.unit)
         )
         return render(
             request,
@@ -211,6 +215,8 @@ class ConfirmationView(LoginRequiredMixin, View):
 
     def post(self, request, pk):
         part = self.get_part(request, pk)
+        if not _confirms(request.user, part.unit):  # 403 whatever the form says
+            raise PermissionDenied(_("You do not have permission to do this."))
         action = request.POST.get("action")
         try:
             if action == "check":
@@ -326,6 +332,8 @@ class AuditDetailView(LoginRequiredMixin, View):
                 )
                 services.finding_done(finding=finding, action=request.POST.get("note", ""))
             else:
+                if audit_record.organisation_id not in scope_of(request.user).policy_org_ids:
+                    raise PermissionDenied  # the IT policy division adds findings
                 form = FindingForm(request.POST, organisation=audit_record.organisation)
                 if not form.is_valid():
                     return self.get(request, pk, form=form)
