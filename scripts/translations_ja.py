@@ -2308,6 +2308,15 @@ TRANSLATIONS: dict[str, str] = {
     # --- lead: readable audit changes ---
     "checked": "済",
     "unchecked": "未",
+    # --- h19b: the annual report as a background job, matrix bodies ---
+    "The report is made as XLSX or PDF.": "報告書は XLSX または PDF で作成します。",
+    "You may not read this plan.": "この計画を閲覧する権限がありません。",
+    "The report is made in the background; the next page shows how far it has got and offers the file when it is done.": "報告書はバックグラウンドで作成します。次の画面に進み具合が表示され、できあがるとファイルをダウンロードできます。",
+    "Make the report as %(format)s": "%(format)s で報告書を作成",
+    "The report could not be made:": "報告書を作成できませんでした：",
+    "The report is ready.": "報告書ができました。",
+    "Download %(name)s": "%(name)s をダウンロード",
+    "Making the %(format)s report… step %(step)s of %(steps)s.": "%(format)s の報告書を作成しています…（手順 %(step)s / %(steps)s）",
 }
 # fmt: on
 

@@ -8,8 +8,10 @@ A route without one fails `test_every_route_is_declared`, naming it.
 One world is built for the whole module (a record of every kind in section A of the organisation,
 a user per role) inside a transaction rolled back at the end; every request runs in a savepoint
 rolled back after it, so a delete by one role leaves the record for the next. Writes are sent with
-an empty or minimal body: the matrix checks the permission's answer (sign-in, 401, 403, 404 or
-anything else), not the form's validation.
+an empty body, or with the minimal valid body of `PAGE_BODIES` / `API_BODIES`: the matrix checks
+the permission's answer (sign-in, 401, 403, 404 or anything else), not the form's validation —
+and `test_the_bodies_succeed_for_the_it_policy_division` checks that each body really is valid, so
+an allowed role's write in the matrix does what it says.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from daicho.core.access import API_ROLES, ROLES, Access, Answer
 from daicho.core.models import Role
 from tests.conftest import build_world
-from tests.factories import ContractFactory, UserFactory, VendorFactory, member
+from tests.factories import ContractFactory, SystemFactory, UserFactory, VendorFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -222,6 +224,8 @@ def build_matrix_world():
     )
     records = {
         "registry:system": system,
+        # one nothing refers to, for the bulk delete
+        "registry:spare_system": SystemFactory(owner_unit=a, code="S0900", name="matrix"),
         "registry:cost": system.cost_lines.first(),
         "registry:cost_item": w.item,
         "registry:vendor": vendor,
@@ -250,6 +254,7 @@ def build_matrix_world():
         "infra:site": _make(im.Site, organisation=org),
         "infra:cluster": _make(im.Cluster, organisation=org),
         "infra:component": _make(im.SoftwareComponent, organisation=org, system=system),
+        "infra:vdi_pool": _make(im.VdiPool, organisation=org, unit=a),
         "lifecycle:release": _make(lm.ProductRelease, product=product),
         "lifecycle:rule": _make(lm.MatchRule, product=product),
         "sam:device": device,
@@ -372,32 +377,87 @@ def url_of(route: Route, m) -> str:
     return "/" + path
 
 
-#: Minimal bodies of the API's writes that pass the schema, so the permission answers.
+#: Minimal valid bodies of the API's writes (a dict, or a function of the world giving one): an
+#: allowed role's request does the write; every other role is refused whatever the body names.
 API_BODIES = {
     "api:create_system": {"code": "S0999", "name": "matrix", "owner_unit": "D01-S01"},
-    "api:create_cost": {
-        "system": "S0001",
+    "api:create_cost": lambda m: {
+        "system": m.records["registry:system"].code,
         "fiscal_year": 2015,
-        "kind": "budget",
+        "basis": "budget",
         "category": "operation",
-        "item": "x",
+        "item": m.records["registry:cost_item"].code,
         "amount": 1,
     },
     "api:create_cost_item": {"code": "matrix", "name": "matrix"},
-    "api:create_vendor": {"name": "matrix"},
-    "api:create_contract": {"code": "C-matrix", "name": "matrix", "vendor": "x"},
-    "api:add_restore_test": {"tested_on": "2015-01-01", "result": "ok", "duration_minutes": 1},
+    "api:create_vendor": {"code": "V-matrix", "name": "matrix"},
+    "api:create_contract": lambda m: {
+        "code": "C-matrix",
+        "title": "matrix",
+        "vendor": m.records["registry:vendor"].code,
+        "owner_unit": m.world.section_a.code,
+        "kind": "maintenance",
+        "start_on": "2015-04-01",
+        "end_on": "2016-03-31",
+    },
+    "api:add_restore_test": {"tested_on": "2015-01-01", "result": "success", "duration_minutes": 1},
     "api:decide_case": {},
     "api:record_review_checks": {"checks": {}},
-    "api:create_consultation": {"consulted_on": "2015-01-01", "unit": "D01-S01", "topic": "x"},
+    "api:create_consultation": lambda m: {
+        "consulted_on": "2015-01-01",
+        "unit": m.world.section_a.code,
+        "topic": "planning",
+        "channel": "phone",
+        "subject": "matrix",
+    },
 }
 
 
-#: Bodies of page writes whose view reads an action before the service checks the permission
-#: (an empty POST would be answered by the form, not by the permission).
+#: Minimal valid bodies of page writes (a dict, or a function of the world giving one), so that
+#: the permission answers and an allowed role's request really does the write.
 PAGE_BODIES = {
     "sam:campaign_detail": {"action": "remind"},
+    "sam:confirmation": {"action": "confirm"},
+    "sam:audit_detail": lambda m: {"unit": m.world.section_a.pk, "description": "matrix"},
+    "continuity:finding_move": {"status": "do"},
+    "registry:system_bulk_edit": lambda m: {
+        "pk": m.records["registry:system"].pk,
+        "_apply": "1",
+        "status": "development",
+    },
+    "registry:system_bulk_delete": lambda m: {
+        "pk": m.records["registry:spare_system"].pk,
+        "_confirm": "1",
+    },
+    "registry:cost_sheet": lambda m: {
+        "fy": "2015",
+        "basis": "budget",
+        "item": m.records["registry:cost_item"].code,
+        f"amt-{m.records['registry:system'].pk}-operation": "1000",
+    },
+    "lifecycle:unmatched": lambda m: {
+        "raw": "Matrix OS 1",
+        "release": m.records["lifecycle:release"].pk,
+    },
+    "lifecycle:rules": lambda m: {
+        "pattern": "matrix",
+        "product": m.records["lifecycle:release"].product_id,
+        "cycle": m.records["lifecycle:release"].cycle,
+        "priority": "10",
+    },
+    "infra:vdi_list": lambda m: {
+        "pool": m.records["infra:vdi_pool"].pk,
+        "measured_on": "2015-01-01",
+        "seats_in_use": "3",
+    },
+    "governance:my_work": {"email_digest": "on"},
 }
+
+
+def body_of(route: Route, m) -> dict:
+    """The body a write to ``route`` is sent with (empty unless one is declared above)."""
+    body = (API_BODIES if route.api else PAGE_BODIES).get(route.name, {})
+    return body(m) if callable(body) else body
 
 
 def answer_of(response, api: bool) -> str:
@@ -418,35 +478,53 @@ def answer_of(response, api: bool) -> str:
     return Answer.OK
 
 
+def request(route: Route, m, role: str, method: str):
+    """One request to ``route`` as ``role`` (the caller rolls back what it wrote)."""
+    url = url_of(route, m)
+    body = body_of(route, m) if method in WRITES else None
+    if route.api:
+        client = Client()
+        headers = {}
+        if role != "anonymous":
+            headers["HTTP_AUTHORIZATION"] = f"Bearer {m.tokens[role]}"
+        kwargs = {"content_type": "application/json", **headers}
+        if body is not None:
+            kwargs["data"] = json.dumps(body)
+        return getattr(client, method)(url, **kwargs)
+    client, cookies = m.clients[role if role in m.clients else "anonymous"]
+    client.cookies.clear()
+    for key, morsel in cookies.items():
+        client.cookies[key] = morsel.value
+    return getattr(client, method)(url, body) if body else getattr(client, method)(url)
+
+
 def ask(route: Route, m, role: str, method: str) -> str:
     """The answer class of one request, in a savepoint rolled back after it."""
-    url = url_of(route, m)
     with transaction.atomic():
         try:
-            if route.api:
-                client = Client()
-                headers = {}
-                if role != "anonymous":
-                    headers["HTTP_AUTHORIZATION"] = f"Bearer {m.tokens[role]}"
-                body = API_BODIES.get(route.name, {}) if method in WRITES else None
-                kwargs = {"content_type": "application/json", **headers}
-                if body is not None:
-                    kwargs["data"] = json.dumps(body)
-                response = getattr(client, method)(url, **kwargs)
-            else:
-                client, cookies = m.clients[role if role in m.clients else "anonymous"]
-                client.cookies.clear()
-                for key, morsel in cookies.items():
-                    client.cookies[key] = morsel.value
-                body = PAGE_BODIES.get(route.name, {}) if method in WRITES else {}
-                response = (
-                    getattr(client, method)(url, body) if body else getattr(client, method)(url)
-                )
-            answer = answer_of(response, route.api)
+            answer = answer_of(request(route, m, role, method), route.api)
         except Exception as exc:  # noqa: BLE001 (an exception is an answer the matrix reports)
             answer = f"500 ({type(exc).__name__}: {exc})"
         transaction.set_rollback(True)
     return answer
+
+
+def problems_of(response) -> list[str]:
+    """Why a write did not do what it was asked: an error status, an error message, a form
+    shown again with its errors."""
+    from django.contrib.messages import ERROR, get_messages
+
+    found = []
+    if response.status_code >= 400:
+        found.append(f"answered {response.status_code}: {response.content[:300]!r}")
+    request = getattr(response, "wsgi_request", None)
+    if request is not None and hasattr(request, "_messages"):
+        found += [f"message: {m}" for m in get_messages(request) if m.level >= ERROR]
+    for context in response.context or []:
+        for value in context.flatten().values() if hasattr(context, "flatten") else []:
+            if getattr(value, "is_bound", False) and getattr(value, "errors", None):
+                found.append(f"form errors: {dict(value.errors)}")
+    return found
 
 
 # --- the tests ------------------------------------------------------------------------------------
@@ -479,6 +557,22 @@ def test_each_role_gets_the_declared_answer(matrix, route):
             if got != expected:
                 failures.append(f"{method.upper()} as {role}: {got}, declared {expected}")
     assert not failures, f"{route.name} {url_of(route, matrix)}\n" + "\n".join(failures)
+
+
+BODIED = [r for r in ROUTES if r.name in (API_BODIES if r.api else PAGE_BODIES)]
+
+
+@pytest.mark.parametrize("route", BODIED, ids=lambda r: r.name)
+def test_the_bodies_succeed_for_the_it_policy_division(matrix, route):
+    """The matrix's bodies are valid: the IT policy division's write with one does the write (no
+    error status, no error message, no form shown again), so the matrix's "ok" for an allowed
+    role is a write that happened, not a form that refused it."""
+    for method in (m for m in route.methods if m in WRITES):
+        with transaction.atomic():
+            response = request(route, matrix, "policy", method)
+            problems = problems_of(response)
+            transaction.set_rollback(True)
+        assert not problems, f"{route.name} {method.upper()}: " + "; ".join(problems)
 
 
 # --- the matrix itself ----------------------------------------------------------------------------

@@ -78,7 +78,8 @@ ACCESS = {
     "drill_detail": Access(get=RECORD_READERS, post=POLICY_EDIT),
     "drill_edit": Access(get=POLICY_EDIT, post=POLICY_EDIT),
     "drill_delete": Access(get=POLICY_EDIT, post=POLICY_EDIT),
-    "finding_move": Access(post=RECORD_READERS),
+    # the responsible unit's owner and the IT policy division (checked before the form)
+    "finding_move": Access(post=OWNERS_EDIT),
     "availability": Access(get=MEMBERS),
     "system_availability": Access(
         get=RECORD_READERS,

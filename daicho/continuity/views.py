@@ -593,6 +593,7 @@ class FindingMoveView(LoginRequiredMixin, View):
 
     def post(self, request, pk):
         finding = get_visible_or_404(DrillFinding.objects, request.user, pk=pk)
+        require_editable(finding, request.user)  # 403 whatever the form says
         form = f.MoveForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Choose the next step."))

@@ -3,7 +3,7 @@ consultations, evaluations, article search."""
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
@@ -16,12 +16,13 @@ from daicho.core.access import (
     MEMBERS,
     OWNERS_EDIT,
     POLICY_EDIT,
+    POLICY_CREATE_HERE,
     RECORD_READERS,
     via_api,
 )
 from daicho.core.api import Pagination, filtered, filterset_schema
 from daicho.core.models import OrgUnit
-from daicho.core.permissions import current_organisation
+from daicho.core.permissions import current_organisation, scope_of
 from daicho.governance import selectors, services, workflow
 from daicho.governance.filters import CaseFilterSet, ConsultationFilterSet, EvaluationFilterSet
 from daicho.governance.models import ProcurementCase
@@ -221,6 +222,10 @@ def list_consultations(request, filters: Query[ConsultationQuery]):
     summary="Record a consultation (IT policy division)",
 )
 def create_consultation(request, payload: ConsultationIn):
+    organisation = current_organisation(request.user)
+    if organisation is None or organisation.pk not in scope_of(request.user).policy_org_ids:
+        # before the codes are looked up: 403 whatever the body names
+        raise PermissionDenied(_("Only the IT policy division records consultations."))
     data = payload.dict()
     unit = OrgUnit.objects.visible_to(request.user).filter(code=data.pop("unit")).first()
     if unit is None:
@@ -231,7 +236,6 @@ def create_consultation(request, payload: ConsultationIn):
         system = InformationSystem.objects.visible_to(request.user).filter(code=code).first()
         if system is None:
             raise ValidationError({"system": _("Unknown system IDs: %(codes)s") % {"codes": code}})
-    organisation = current_organisation(request.user)
     consultation = services.consultation_create(
         organisation=organisation, unit=unit, system=system, **data
     )
@@ -314,7 +318,7 @@ ACCESS = {
     "decide_case": via_api(OWNERS_EDIT, read_token=DENIED),
     "record_review_checks": via_api(POLICY_EDIT, read_token=DENIED),
     "list_consultations": via_api(MEMBERS),
-    "create_consultation": via_api(MEMBERS, read_token=DENIED),
+    "create_consultation": via_api(POLICY_CREATE_HERE, read_token=DENIED),
     "list_evaluations": via_api(MEMBERS),
     "list_articles": via_api(MEMBERS),
 }

@@ -53,6 +53,7 @@ ACCESS = {
     "case_checklist": Access(post=OWNERS_EDIT),
     "case_review": Access(post=POLICY_EDIT),
     "case_action": Access(post=OWNERS_EDIT),
+    # every member saves their own notification settings
     "my_work": Access(get=MEMBERS, post=MEMBERS),
     "consultation_list": Access(get=MEMBERS),
     "consultation_create": Access(get=POLICY_CREATE, post=POLICY_CREATE),

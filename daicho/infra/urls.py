@@ -5,6 +5,7 @@ from daicho.core.access import (
     NOT_FOUND,
     OK,
     OWNERS_CREATE,
+    POLICY_CREATE_HERE,
     POLICY_EDIT,
     RECORD_READERS,
     Access,
@@ -50,7 +51,8 @@ ACCESS = {
     "cloud_create": Access(get=OWNERS_CREATE, post=OWNERS_CREATE),
     "cloud_edit": Access(get=POLICY_EDIT, post=POLICY_EDIT),
     "cloud_delete": Access(get=POLICY_EDIT, post=POLICY_EDIT),
-    "vdi_list": Access(get=MEMBERS, post=MEMBERS),
+    # recording the seats in use: the IT policy division of the organisation worked in
+    "vdi_list": Access(get=MEMBERS, post=POLICY_CREATE_HERE),
     "site_list": Access(get=MEMBERS),
     "site_create": Access(get=OWNERS_CREATE, post=OWNERS_CREATE),
     "site_edit": Access(get=POLICY_EDIT, post=POLICY_EDIT),

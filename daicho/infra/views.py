@@ -263,6 +263,9 @@ class VdiListView(LoginRequiredMixin, View):
         )
 
     def post(self, request):
+        organisation = request.organisation
+        if organisation is None or organisation.pk not in scope_of(request.user).policy_org_ids:
+            raise PermissionDenied  # the IT policy division records seats, whatever the form says
         form = VdiUsageForm(request.POST, user=request.user)
         if form.is_valid():
             try:

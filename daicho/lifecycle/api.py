@@ -95,6 +95,13 @@ class ReleaseOut(Schema):
     eol: datetime.date | None
     extended_support_end: datetime.date | None
     lts: bool
+    overridden: list[str] = Field(
+        default_factory=list, description="the dates its organisation overrides"
+    )
+
+    @staticmethod
+    def resolve_overridden(obj):
+        return getattr(obj, "overridden", [])
 
 
 class ProductOut(Schema):
@@ -111,7 +118,13 @@ class ProductOut(Schema):
 
 @router.get("/lifecycle/products", response=list[ProductOut], summary="Products and support dates")
 def products(request):
-    return list(selectors.product_list())
+    """The shipped products and releases with the dates the user's organisation goes by: its own
+    overrides over the shared dates, never another organisation's."""
+    products = list(selectors.product_list())
+    selectors.as_seen_by(
+        [r for p in products for r in p.releases.all()], current_organisation(request.user)
+    )
+    return products
 
 
 # What each role gets from the API operations (daicho.core.access): the generated permission

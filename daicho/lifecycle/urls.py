@@ -31,7 +31,8 @@ ACCESS = {
     "release_edit": Access(get=answers(DENIED), post=answers(DENIED)),
     # An organisation's own dates over the shared ones: its IT policy division.
     "release_override": Access(get=POLICY_CREATE_HERE, post=POLICY_CREATE_HERE),
-    "unmatched": Access(get=MEMBERS, post=MEMBERS),
-    "rules": Access(get=MEMBERS, post=MEMBERS),
+    # mapping names and keeping the rules: the IT policy division of the organisation worked in
+    "unmatched": Access(get=MEMBERS, post=POLICY_CREATE_HERE),
+    "rules": Access(get=MEMBERS, post=POLICY_CREATE_HERE),
     "rule_delete": Access(post=answers(NOT_FOUND)),
 }

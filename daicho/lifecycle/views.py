@@ -268,8 +268,10 @@ class UnmatchedView(LoginRequiredMixin, View):
 
     def post(self, request):
         organisation = request.organisation
+        if organisation is None or organisation.pk not in scope_of(request.user).policy_org_ids:
+            raise PermissionDenied  # the IT policy division maps names, whatever the form says
         form = MapForm(request.POST)
-        if organisation is None or not form.is_valid():
+        if not form.is_valid():
             messages.error(request, _("Choose the release this name means."))
             return redirect("lifecycle:unmatched")
         try:
@@ -309,8 +311,8 @@ class RuleListView(LoginRequiredMixin, View):
 
     def post(self, request):
         organisation = request.organisation
-        if organisation is None:
-            raise PermissionDenied
+        if organisation is None or organisation.pk not in scope_of(request.user).policy_org_ids:
+            raise PermissionDenied  # the IT policy division keeps the rules
         form = RuleForm(request.POST)
         if form.is_valid():
             try:

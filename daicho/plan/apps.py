@@ -12,5 +12,6 @@ class PlanConfig(AppConfig):
     def ready(self) -> None:
         from daicho.core import demo
         from daicho.plan import demo as plan_demo
+        from daicho.plan import jobs  # noqa: F401 (registers the annual report's job)
 
         demo.register("plan", plan_demo.load, order=50)

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.views import View
 
 from daicho.core import summaries, wareki
 from daicho.core.permissions import scope_of
+from daicho.plan import jobs as plan_jobs
 from daicho.plan import report, selectors, services
 from daicho.plan.models import Indicator
 
@@ -158,11 +159,73 @@ class ReportView(LoginRequiredMixin, View):
         if not scope_of(request.user).read_org_ids:
             raise PermissionDenied
         fy = _year(request, plan)
-        if fmt == "xlsx":
-            response = HttpResponse(
-                report.xlsx(plan, fy),
-                content_type=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            )
-            response["Content-Disposition"] = f'attachment; filename="annual-report-{fy}.xlsx"'
-            return response
+        if fmt != "html":
+            return report_start_page(request, plan, fy, fmt)
         return HttpResponse(report.html(plan, fy))
+
+    def post(self, request, fmt):
+        return report_start(request, fmt)
+
+
+# --- the annual report as a background job (daicho.plan.jobs) ------------------------------------
+
+
+def report_start_page(request, plan, fy, fmt) -> HttpResponse:
+    """The page that has the XLSX or PDF report made by the job worker (a GET makes nothing)."""
+    if fmt not in plan_jobs.FORMATS:
+        raise Http404
+    return render(
+        request,
+        "plan/report_start.html",
+        {"plan": plan, "fy": fy, "fmt": fmt, "formats": plan_jobs.FORMATS},
+    )
+
+
+def report_start(request, fmt) -> HttpResponse:
+    """Queue the report for the job worker and follow it on its progress page."""
+    plan = selectors.plan_for(request.user, request.POST.get("plan") or request.GET.get("plan"))
+    if plan is None or fmt not in plan_jobs.FORMATS:
+        raise Http404
+    job = plan_jobs.report_in_background(
+        user=request.user, plan=plan, fiscal_year=_year(request, plan), fmt=fmt
+    )
+    return redirect("plan:report_job", token=job.token)
+
+
+class ReportJobView(LoginRequiredMixin, View):
+    """The report being made: its state read from core.Job (any server process answers), the
+    file offered when it is done. Only the user who asked for it sees it."""
+
+    def get(self, request, token):
+        job = plan_jobs.report_job_for(token=token, user=request.user)
+        if job is None:
+            raise Http404
+        template = (
+            "plan/_report_job.html" if request.headers.get("HX-Request") else "plan/report_job.html"
+        )
+        return render(
+            request,
+            template,
+            {
+                "job": job,
+                "file_name": plan_jobs.file_name(job),
+                "format": plan_jobs.FORMATS[job.params["format"]],
+                "steps": plan_jobs.STEPS,
+            },
+        )
+
+
+class ReportFileView(LoginRequiredMixin, View):
+    """The finished report's file, for the user who asked for it."""
+
+    def get(self, request, token):
+        job = plan_jobs.report_job_for(token=token, user=request.user)
+        handle = plan_jobs.report_file(job) if job is not None else None
+        if handle is None:
+            raise Http404
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=plan_jobs.file_name(job),
+            content_type=plan_jobs.FORMATS[job.params["format"]].content_type,
+        )

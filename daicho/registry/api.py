@@ -3,7 +3,7 @@
 import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
@@ -15,6 +15,7 @@ from daicho.core.access import (
     DENIED,
     MEMBERS,
     OK,
+    OWNERS_CREATE_HERE,
     OWNERS_EDIT,
     POLICY_CREATE_HERE,
     POLICY_EDIT,
@@ -24,7 +25,7 @@ from daicho.core.access import (
 )
 from daicho.core.api import Pagination, filtered, filterset_schema
 from daicho.core.models import OrgUnit
-from daicho.core.permissions import working_organisation
+from daicho.core.permissions import scope_of, working_organisation
 from daicho.registry import selectors, services
 from daicho.registry.filters import (
     ContractFilterSet,
@@ -69,6 +70,13 @@ def _resolve(request, data: dict[str, Any], organisation=None) -> dict[str, Any]
             raise ValidationError({"item": _("No cost item %(code)s.") % {"code": data["item"]}})
         data["item"] = item
     return data
+
+
+def _require_writer(request) -> None:
+    """403 before a payload's codes are looked up, for a user who writes no ledger (a viewer, an
+    auditor, a SAM officer): the service checks the records named once they are found."""
+    if not scope_of(request.user).can_write:
+        raise PermissionDenied(_("You do not have permission to do this."))
 
 
 def _systems(request, codes: list[str] | None) -> list[InformationSystem] | None:
@@ -262,6 +270,7 @@ def get_cost(request, cost_id: int):
 
 @router.post("/costs", response={201: CostOut}, tags=["costs"], summary="Record a cost")
 def create_cost(request, payload: CostIn):
+    _require_writer(request)
     data = payload.dict()
     system = (
         InformationSystem.objects.visible_to(request.user).filter(code=data.pop("system")).first()
@@ -533,6 +542,7 @@ def get_contract(request, contract_id: int):
     "/contracts", response={201: ContractOut}, tags=["contracts"], summary="Record a contract"
 )
 def create_contract(request, payload: ContractIn):
+    _require_writer(request)
     data = _resolve(request, payload.dict(exclude_none=True))
     systems = _systems(request, data.pop("systems", []))
     contract = services.contract_create(
@@ -568,18 +578,22 @@ def delete_contract(request, contract_id: int):
     return Status(204, None)
 
 
+#: A write for a record of section A (the body names it by its codes): its owner and IT policy;
+#: another organisation's IT policy is told the codes name nothing in its organisation (400).
+WRITE_IN_OWN_UNIT = via_api(
+    answers(DENIED, owner=OK, policy=OK, dual_policy=OK, outsider=OK), read_token=DENIED
+)
+
 # What each role gets from the API operations (daicho.core.access): the generated permission
 # matrix, tests/test_permission_matrix.py, asks each as every role.
 ACCESS = {
     "list_systems": via_api(MEMBERS),
-    "create_system": via_api(
-        answers(DENIED, owner=OK, policy=OK, dual_policy=OK, outsider=OK), read_token=DENIED
-    ),
+    "create_system": WRITE_IN_OWN_UNIT,
     "get_system": via_api(RECORD_READERS),
     "update_system": via_api(OWNERS_EDIT, read_token=DENIED),
     "delete_system": via_api(OWNERS_EDIT, read_token=DENIED),
     "list_costs": via_api(MEMBERS),
-    "create_cost": via_api(MEMBERS, read_token=DENIED),
+    "create_cost": WRITE_IN_OWN_UNIT,
     "get_cost": via_api(RECORD_READERS),
     "update_cost": via_api(OWNERS_EDIT, read_token=DENIED),
     "delete_cost": via_api(OWNERS_EDIT, read_token=DENIED),
@@ -589,12 +603,13 @@ ACCESS = {
     "update_cost_item": via_api(POLICY_EDIT, read_token=DENIED),
     "delete_cost_item": via_api(POLICY_EDIT, read_token=DENIED),
     "list_vendors": via_api(MEMBERS),
-    "create_vendor": via_api(MEMBERS, read_token=DENIED),
+    # owners (of any unit) and IT policy of the organisation the user works in
+    "create_vendor": via_api(OWNERS_CREATE_HERE, read_token=DENIED),
     "get_vendor": via_api(RECORD_READERS),
     "update_vendor": via_api(POLICY_EDIT, read_token=DENIED),
     "delete_vendor": via_api(POLICY_EDIT, read_token=DENIED),
     "list_contracts": via_api(MEMBERS),
-    "create_contract": via_api(MEMBERS, read_token=DENIED),
+    "create_contract": WRITE_IN_OWN_UNIT,
     "get_contract": via_api(RECORD_READERS),
     "update_contract": via_api(OWNERS_EDIT, read_token=DENIED),
     "delete_contract": via_api(OWNERS_EDIT, read_token=DENIED),

@@ -1,13 +1,17 @@
 from django.urls import path
 
 from daicho.core.access import (
+    DENIED,
     MEMBERS,
+    OK,
     OWNERS_CREATE,
+    OWNERS_CREATE_HERE,
     OWNERS_EDIT,
     POLICY_CREATE_HERE,
     POLICY_EDIT,
     RECORD_READERS,
     Access,
+    answers,
 )
 from daicho.registry import views
 
@@ -47,17 +51,22 @@ urlpatterns = [
 
 # What each role gets from the routes above (daicho.core.access): the generated permission
 # matrix, tests/test_permission_matrix.py, asks each as every role.
+#: Changing many systems at once (the matrix selects section A's system)
+BULK_EDIT = answers(DENIED, owner=OK, policy=OK, dual_policy=OK)
+
 ACCESS = {
     "co_use_list": Access(get=MEMBERS),
     "system_list": Access(get=MEMBERS),
     "system_create": Access(get=OWNERS_CREATE, post=OWNERS_CREATE),
-    "system_bulk_edit": Access(post=MEMBERS),
-    "system_bulk_delete": Access(post=MEMBERS),
+    # every selected system must be editable (403 otherwise, the other organisation's too)
+    "system_bulk_edit": Access(post=BULK_EDIT),
+    "system_bulk_delete": Access(post=BULK_EDIT),
     "system_detail": Access(get=RECORD_READERS),
     "system_edit": Access(get=OWNERS_EDIT, post=OWNERS_EDIT),
     "system_delete": Access(get=OWNERS_EDIT, post=OWNERS_EDIT),
     "system_costs": Access(get=RECORD_READERS, post=OWNERS_EDIT),
-    "cost_sheet": Access(get=MEMBERS, post=MEMBERS),
+    # those who write the organisation's ledger; each cell is checked against its system
+    "cost_sheet": Access(get=MEMBERS, post=OWNERS_CREATE_HERE),
     "cost_edit": Access(get=OWNERS_EDIT, post=OWNERS_EDIT),
     "cost_delete": Access(get=OWNERS_EDIT, post=OWNERS_EDIT),
     "cost_item_list": Access(get=MEMBERS),

@@ -146,6 +146,8 @@ class SystemDeleteView(ObjectDeleteView):
 
 
 def _selected_systems(request) -> list[InformationSystem]:
+    if not scope_of(request.user).can_write:  # 403 for readers, whatever was selected
+        raise PermissionDenied(_("You do not have permission to do this."))
     pks = [int(pk) for pk in request.POST.getlist("pk") if pk.isdigit()]
     systems = list(
         InformationSystem.objects.editable_by(request.user)
@@ -202,8 +204,15 @@ class SystemBulkDeleteView(LoginRequiredMixin, View):
             messages.warning(request, _("Select the systems first."))
             return redirect(back)
         if "_confirm" in request.POST:
-            count = services.system_bulk_delete(systems=systems)
-            messages.success(request, _("%(count)d systems deleted.") % {"count": count})
+            try:
+                count = services.system_bulk_delete(systems=systems)
+            except ValidationError as exc:  # a system still referred to: nothing is deleted
+                messages.error(
+                    request,
+                    _("Nothing was changed: %(problems)s") % {"problems": "; ".join(exc.messages)},
+                )
+            else:
+                messages.success(request, _("%(count)d systems deleted.") % {"count": count})
             return redirect(back)
         return render(
             request, "registry/system_bulk_delete.html", {"systems": systems, "next": back}
@@ -304,6 +313,9 @@ class CostSheetView(LoginRequiredMixin, View):
         return self.render(form, organisation)
 
     def post(self, request):
+        organisation = request.organisation
+        if organisation is not None and not scope_of(request.user).writes_in(organisation.pk):
+            raise PermissionDenied(_("You do not have permission to do this."))
         form, organisation = self._form(request, request.POST)
         errors: dict[str, str] = {}
         if form.is_valid():

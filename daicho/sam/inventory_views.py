@@ -196,6 +196,15 @@ class ConfirmForm(forms.Form):
     )
 
 
+def _confirms(user, unit: OrgUnit) -> bool:
+    """Whether ``user`` reviews ``unit``'s inventory: IT policy, or a SAM officer at or above it
+    (what `services.inventory_check` and the others require)."""
+    scope = scope_of(user)
+    return unit.organisation_id in scope.policy_org_ids or any(
+        unit.path.startswith(p) for p in scope.sam_paths
+    )
+
+
 class ConfirmationView(LoginRequiredMixin, View):
     """One unit's review: each device scanned, checked or marked in bulk with a reason (nothing
     counts as found unless someone said so); devices added; confirm with every device decided."""
@@ -222,15 +231,10 @@ class ConfirmationView(LoginRequiredMixin, View):
         for check in checks.values():
             counts[check.result] += 1
         unchecked = sum(1 for _d, c in rows if c is None)
-        scope = scope_of(request.user)
-        unit = part.unit
         may_act = (
             part.campaign.status == "open"
             and part.status != ConfirmationStatus.CONFIRMED
-            and (
-                unit.organisation_id in scope.policy_org_ids
-                or any(unit.path.startswith(p) for p in scope.sam_paths)
-            )
+            and _confirms(request.user, part.unit)
         )
         return render(
             request,
@@ -253,6 +257,8 @@ class ConfirmationView(LoginRequiredMixin, View):
 
     def post(self, request, pk):
         part = self.get_part(request, pk)
+        if not _confirms(request.user, part.unit):  # 403 whatever the form says
+            raise PermissionDenied(_("You do not have permission to do this."))
         action = request.POST.get("action")
         try:
             if action == "check":
@@ -391,6 +397,8 @@ class AuditDetailView(LoginRequiredMixin, View):
                 )
                 services.finding_done(finding=finding, action=request.POST.get("note", ""))
             else:
+                if audit_record.organisation_id not in scope_of(request.user).policy_org_ids:
+                    raise PermissionDenied  # the IT policy division adds findings
                 form = FindingForm(request.POST, organisation=audit_record.organisation)
                 if not form.is_valid():
                     return self.get(request, pk, form=form)

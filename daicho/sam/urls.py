@@ -89,7 +89,10 @@ ACCESS = {
     # close and reopen are the IT policy division's; remind also a SAM officer's, for the units
     # under them (the matrix posts action=remind)
     "campaign_detail": Access(get=RECORD_READERS, post=SAM_EDIT),
-    "confirmation": Access(get=RECORD_READERS, post=RECORD_READERS),
+    # the unit's SAM officer and the IT policy division review and confirm
+    "confirmation": Access(get=RECORD_READERS, post=SAM_EDIT),
     "audit_list": Access(get=MEMBERS, post=POLICY_CREATE_HERE),
-    "audit_detail": Access(get=RECORD_READERS, post=RECORD_READERS),
+    # adding a finding (the matrix's body) is the IT policy division's; marking one done is also
+    # the unit's (checked by services.finding_done)
+    "audit_detail": Access(get=RECORD_READERS, post=POLICY_EDIT),
 }

@@ -177,3 +177,38 @@ def test_the_device_list_and_the_api_show_the_organisations_own_date(world, xp_p
     answer = client.get("/api/v1/devices", headers={"Authorization": f"Bearer {key}"}).json()
     dates = {d["name"]: d["end_of_support"] for d in answer["items"]}
     assert dates["PC-A0"] == "2016-06-30"
+
+
+def _products_api(client, user) -> dict:
+    """The products API as ``user`` sees it: release (product/cycle) → its dates."""
+    from daicho.core.services import token_create
+
+    with audit_context(actor=user, channel=Channel.CLI):
+        _token, key = token_create(user=user)
+    answer = client.get(
+        "/api/v1/lifecycle/products", headers={"Authorization": f"Bearer {key}"}
+    ).json()
+    return {f"{p['slug']}/{r['cycle']}": r for p in answer for r in p["releases"]}
+
+
+def test_the_products_api_shows_each_organisation_its_own_override_only(world, xp_pcs, client):
+    """Regression: /api/v1/lifecycle/products showed the shared dates to everyone; each
+    organisation now reads its own override, never another organisation's."""
+    with audit_context(actor=world.policy, channel=Channel.WEB):
+        services.release_override_set(
+            organisation=world.org, release=xp_pcs, data={"eol": D(2016, 6, 30)}
+        )
+    with audit_context(actor=world.outsider, channel=Channel.WEB):
+        services.release_override_set(
+            organisation=world.other_org,
+            release=xp_pcs,
+            data={"extended_support_end": D(2099, 12, 31)},
+        )
+    first = _products_api(client, world.viewer)["windows/xp"]
+    assert (first["eol"], first["extended_support_end"]) == ("2016-06-30", None)
+    assert first["overridden"] == ["eol"]
+    other = _products_api(client, world.outsider)["windows/xp"]
+    assert (other["eol"], other["extended_support_end"]) == ("2014-04-08", "2099-12-31")
+    assert other["overridden"] == ["extended_support_end"]
+    untouched = _products_api(client, world.viewer)["windows/7"]
+    assert untouched["overridden"] == []
