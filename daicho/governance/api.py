@@ -15,8 +15,8 @@ from daicho.core.access import (
     DENIED,
     MEMBERS,
     OWNERS_EDIT,
-    POLICY_EDIT,
     POLICY_CREATE_HERE,
+    POLICY_EDIT,
     RECORD_READERS,
     via_api,
 )
