@@ -171,6 +171,7 @@ def build_matrix_world():
     from daicho.knowledge import models as km
     from daicho.lifecycle import models as lm
     from daicho.plan import models as pm
+    from daicho.registry import models as rm
     from daicho.sam import models as sm
     from daicho.security import models as secm
 
@@ -205,9 +206,15 @@ def build_matrix_world():
     scheme = _make(cm.ClassificationScheme, organisation=org, code="soumu")
     standard = _make(cm.BackupStandard, organisation=org, scheme=scheme)
     drill = _make(cm.Drill, organisation=org)
+    from daicho.governance import workflow
+
+    # at its first gate, ready to submit (checklist ticked, purpose given)
     case = _make(
-        gm.ProcurementCase, organisation=org, system=system, owner_unit=a, fiscal_year=2015
-    )
+        gm.ProcurementCase, organisation=org, system=system, owner_unit=a, fiscal_year=2015,
+        purpose="matrix",
+    )  # fmt: skip
+    case.checklist = {"planning": {i.key: True for i in workflow.checklist_items(case)}}
+    case.save(update_fields=["checklist"])
     product = _make(lm.SoftwareProduct, slug="matrix-os", name="Matrix OS")
     device = _make(sm.Device, organisation=org, unit=a)
     title = _make(sm.SoftwareTitle, organisation=org)
@@ -230,6 +237,13 @@ def build_matrix_world():
         "registry:cost_item": w.item,
         "registry:vendor": vendor,
         "registry:contract": contract,
+        # co-used by a third organisation (not the outsider's): readable by the owner's members
+        "registry:co_use": _make(
+            rm.SystemCoUse,
+            system=system,
+            co_user=_make(core.Organisation, name="第三の町"),
+            share_percent=1,
+        ),  # fmt: skip
         "unit": a,
         "continuity:system": system,
         "continuity:restore_test": _make(cm.RestoreTest, system=system),
@@ -328,6 +342,7 @@ _KIND_ALIASES = {
     "continuity:system_bcp": "continuity:system",
     "continuity:system_availability": "continuity:system",
     "registry:system_costs": "registry:system",
+    "registry:system_co_use": "registry:system",
     "governance:case_checklist": "governance:case",
     "governance:case_action": "governance:case",
     "governance:case_review": "governance:case",
@@ -402,7 +417,14 @@ API_BODIES = {
     },
     "api:add_restore_test": {"tested_on": "2015-01-01", "result": "success", "duration_minutes": 1},
     "api:decide_case": {},
-    "api:record_review_checks": {"checks": {}},
+    # the review is recorded while the case waits for approval (each request is rolled back)
+    "api:record_review_checks": lambda m: (
+        type(m.records["governance:case"])
+        .objects.filter(pk=m.records["governance:case"].pk)
+        .update(state="submitted")
+        and {"checks": {}}
+    ),
+    "api:set_co_use": {"co_user": "第三の町", "share_percent": 1},
     "api:create_consultation": lambda m: {
         "consulted_on": "2015-01-01",
         "unit": m.world.section_a.code,
@@ -417,7 +439,7 @@ API_BODIES = {
 #: the permission answers and an allowed role's request really does the write.
 PAGE_BODIES = {
     "sam:campaign_detail": {"action": "remind"},
-    "sam:confirmation": {"action": "confirm"},
+    "sam:confirmation": {"action": "confirm", "unchecked": "present", "reason": "matrix"},
     "sam:audit_detail": lambda m: {"unit": m.world.section_a.pk, "description": "matrix"},
     "continuity:finding_move": {"status": "do"},
     "registry:system_bulk_edit": lambda m: {

@@ -271,7 +271,7 @@ def get_cost(request, cost_id: int):
 @router.post("/costs", response={201: CostOut}, tags=["costs"], summary="Record a cost")
 def create_cost(request, payload: CostIn):
     _require_writer(request)
-    data = payload.dict()
+    data = payload.model_dump()
     system = (
         InformationSystem.objects.visible_to(request.user).filter(code=data.pop("system")).first()
     )
@@ -578,6 +578,99 @@ def delete_contract(request, contract_id: int):
     return Status(204, None)
 
 
+class CoUseOut(Schema):
+    id: int
+    system: str
+    system_name: str
+    organisation: str
+    co_user: str
+    co_user_name: str
+    share_percent: float
+    started_on: datetime.date | None
+    ended_on: datetime.date | None
+    note: str
+    years: list[dict[str, Any]]
+
+    @staticmethod
+    def resolve_system(obj) -> str:
+        return obj.system.code
+
+    @staticmethod
+    def resolve_system_name(obj) -> str:
+        return obj.system.name
+
+    @staticmethod
+    def resolve_organisation(obj) -> str:
+        return obj.system.organisation.code or obj.system.organisation.name
+
+    @staticmethod
+    def resolve_co_user(obj) -> str:
+        return obj.co_user.code or obj.co_user.name
+
+    @staticmethod
+    def resolve_co_user_name(obj) -> str:
+        return obj.co_user.name
+
+    @staticmethod
+    def resolve_years(obj) -> list[dict[str, Any]]:
+        return selectors.co_use_years(obj)
+
+
+class CoUseIn(Schema):
+    co_user: str
+    share_percent: float
+    started_on: datetime.date | None = None
+    ended_on: datetime.date | None = None
+    note: str = ""
+
+
+def _co_uses(request):
+    from daicho.registry.models import SystemCoUse
+
+    return SystemCoUse.objects.visible_to(request.user).select_related(
+        "system", "system__organisation", "co_user"
+    )
+
+
+@router.get(
+    "/co-uses",
+    response=list[CoUseOut],
+    tags=["systems"],
+    summary="Co-uses the caller's organisation owns or takes part in, with the shares per year",
+)
+@paginate(Pagination)
+def list_co_uses(request):
+    return _co_uses(request).order_by("system__code", "co_user__code")
+
+
+@router.post(
+    "/systems/{system_id}/co-uses",
+    response=CoUseOut,
+    tags=["systems"],
+    summary="Record or change a co-use of a system (the owner's IT policy division)",
+)
+def set_co_use(request, system_id: int, payload: CoUseIn):
+    from decimal import Decimal
+
+    from django.db.models import Q
+
+    from daicho.core.models import Organisation
+
+    system = get_object_or_404(InformationSystem.objects.visible_to(request.user), pk=system_id)
+    if system.organisation_id not in scope_of(request.user).policy_org_ids:
+        raise PermissionDenied
+    co_user = Organisation.objects.filter(Q(code=payload.co_user) | Q(name=payload.co_user)).first()
+    if co_user is None:
+        raise ValidationError(
+            {"co_user": _("No organisation %(name)s.") % {"name": payload.co_user}}
+        )
+    data = payload.model_dump()
+    data["co_user"] = co_user
+    data["share_percent"] = Decimal(str(payload.share_percent))
+    co_use = services.co_use_set(system=system, **data)
+    return _co_uses(request).get(pk=co_use.pk)
+
+
 #: A write for a record of section A (the body names it by its codes): its owner and IT policy;
 #: another organisation's IT policy is told the codes name nothing in its organisation (400).
 WRITE_IN_OWN_UNIT = via_api(
@@ -590,6 +683,8 @@ ACCESS = {
     "list_systems": via_api(MEMBERS),
     "create_system": WRITE_IN_OWN_UNIT,
     "get_system": via_api(RECORD_READERS),
+    "list_co_uses": via_api(MEMBERS),
+    "set_co_use": via_api(POLICY_EDIT, read_token=DENIED),
     "update_system": via_api(OWNERS_EDIT, read_token=DENIED),
     "delete_system": via_api(OWNERS_EDIT, read_token=DENIED),
     "list_costs": via_api(MEMBERS),

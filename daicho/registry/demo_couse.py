@@ -43,5 +43,26 @@ def load(*, stdout=None) -> None:
         services.co_use_set(
             system=system, co_user=municipality, share_percent=share, started_on=started
         )
+    _co_user_account()
     if stdout is not None:
         stdout.write(f"共同利用: {system.name}を{len(MUNICIPALITIES)}市町村と共同利用")
+        stdout.write(f"  {CO_USER['username']:<8} {'it_policy':<12} {CO_USER['display_name']}")
+
+
+# A user of a co-using municipality: reads, on /co-use/, the service it shares and its share.
+CO_USER = {"username": "soja", "organisation": "332089", "display_name": "総社市 情報政策担当"}
+
+
+def _co_user_account() -> None:
+    from daicho.core.models import Membership, Role, User
+    from daicho.core.services import membership_grant, object_create
+    from daicho.registry.demo import DEMO_PASSWORD
+
+    municipality = Organisation.objects.get(code=CO_USER["organisation"])
+    user = User.objects.filter(username=CO_USER["username"]).first()
+    if user is None:
+        user = User(username=CO_USER["username"], first_name=CO_USER["display_name"])
+        user.set_password(DEMO_PASSWORD)
+        object_create(obj=user)
+    if not Membership.objects.filter(user=user, organisation=municipality).exists():
+        membership_grant(user=user, organisation=municipality, role=Role.IT_POLICY)

@@ -7,8 +7,8 @@ from django.db.models import Q
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from daicho.core.forms import FiscalYearField, WarekiDateField, YenField
-from daicho.core.models import OrgUnit
+from daicho.core.forms import FiscalYearField, WarekiDateField, YenField, style
+from daicho.core.models import Organisation, OrgUnit
 from daicho.core.permissions import scope_of
 from daicho.registry.models import (
     Availability,
@@ -283,3 +283,24 @@ class CostItemForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+
+class CoUseForm(forms.Form):
+    """Record (or change) that another organisation co-uses a system, with its cost share."""
+
+    co_user = forms.ModelChoiceField(
+        label=_("Co-using organisation"), queryset=Organisation.objects.none()
+    )
+    share_percent = forms.DecimalField(
+        label=_("Cost share (%)"), min_value=0, max_value=100, max_digits=5, decimal_places=2
+    )
+    started_on = WarekiDateField(label=_("co-use from"), required=False)
+    ended_on = WarekiDateField(label=_("co-use until"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, system, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["co_user"].queryset = Organisation.objects.exclude(
+            pk=system.organisation_id
+        ).order_by("code", "name")
+        style(self)

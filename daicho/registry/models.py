@@ -528,11 +528,12 @@ class HostingChange(models.Model):
 
 
 class CoUseQuerySet(models.QuerySet):
-    """Co-use records are the owning organisation's: its members read them, its IT policy
-    division keeps them."""
+    """Co-use records are the owning organisation's: its members and the co-using
+    organisation's members read them, the owner's IT policy division keeps them."""
 
     def visible_to(self, user):
-        return self.filter(system__organisation_id__in=scope_of(user).read_org_ids)
+        orgs = scope_of(user).read_org_ids
+        return self.filter(Q(system__organisation_id__in=orgs) | Q(co_user_id__in=orgs))
 
     def editable_by(self, user):
         return self.filter(system__organisation_id__in=scope_of(user).policy_org_ids)

@@ -281,6 +281,49 @@ def systems_in_service_on(organisation, day) -> QuerySet[InformationSystem]:
     )
 
 
+def co_use_years(co_use) -> list[dict]:
+    """A co-user's share per fiscal year of the co-used system's 運用等経費: for each year with
+    costs while the co-use was active, the system's budget and actual totals and the co-user's
+    part of each (yen, rounded half up)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from daicho.core import wareki
+    from daicho.registry.models import Basis, Category, CostLine
+
+    totals: dict[int, dict[str, int]] = {}
+    for row in (
+        CostLine.objects.filter(system_id=co_use.system_id, category=Category.OPERATION)
+        .values("fiscal_year", "basis")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        totals.setdefault(row["fiscal_year"], {})[row["basis"]] = row["total"]
+    first = wareki.fiscal_year_of(co_use.started_on) if co_use.started_on else None
+    last = wareki.fiscal_year_of(co_use.ended_on) if co_use.ended_on else None
+
+    def part(amount):
+        if amount is None:
+            return None
+        return int((Decimal(amount) * co_use.share_percent / 100).quantize(0, ROUND_HALF_UP))
+
+    years = []
+    for fiscal_year in sorted(totals, reverse=True):
+        if (first is not None and fiscal_year < first) or (last is not None and fiscal_year > last):
+            continue
+        budget = totals[fiscal_year].get(Basis.BUDGET)
+        actual = totals[fiscal_year].get(Basis.ACTUAL)
+        years.append(
+            {
+                "fiscal_year": fiscal_year,
+                "budget": budget,
+                "actual": actual,
+                "share_budget": part(budget),
+                "share_actual": part(actual),
+            }
+        )
+    return years
+
+
 def system_co_uses(*, system) -> list:
     """The organisations co-using a system, each with its share of the latest fiscal year's
     operation costs (運用等経費, budget) in yen."""

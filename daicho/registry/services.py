@@ -467,6 +467,8 @@ def co_use_set(
     """Record that ``co_user`` co-uses ``system`` with a share of its cost, or change the record
     (the owning organisation's IT policy division)."""
     require(system.organisation_id in scope_of(actor()).policy_org_ids)
+    if co_user.pk == system.organisation_id:
+        raise ValidationError({"co_user": _("An organisation does not co-use its own system.")})
     data = {
         "share_percent": share_percent,
         "started_on": started_on,
@@ -477,6 +479,16 @@ def co_use_set(
     if existing is not None:
         return object_update(obj=existing, data=data)
     return object_create(obj=SystemCoUse(system=system, co_user=co_user, **data))
+
+
+@transaction.atomic
+def co_use_end(*, co_use: SystemCoUse, ended_on) -> SystemCoUse:
+    """End a co-use on a day (its record and its past shares are kept), the owning
+    organisation's IT policy division."""
+    require(co_use.system.organisation_id in scope_of(actor()).policy_org_ids)
+    if co_use.started_on and ended_on < co_use.started_on:
+        raise ValidationError({"ended_on": _("The co-use ends before it starts.")})
+    return object_update(obj=co_use, data={"ended_on": ended_on})
 
 
 @transaction.atomic

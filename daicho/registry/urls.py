@@ -19,6 +19,7 @@ app_name = "registry"
 
 urlpatterns = [
     path("co-use/", views.CoUseListView.as_view(), name="co_use_list"),
+    path("co-use/<int:pk>/", views.CoUseDetailView.as_view(), name="co_use_detail"),
     path("systems/", views.SystemListView.as_view(), name="system_list"),
     path("systems/new/", views.SystemEditView.as_view(), name="system_create"),
     path("systems/bulk-edit/", views.SystemBulkEditView.as_view(), name="system_bulk_edit"),
@@ -27,6 +28,7 @@ urlpatterns = [
     path("systems/<int:pk>/edit/", views.SystemEditView.as_view(), name="system_edit"),
     path("systems/<int:pk>/delete/", views.SystemDeleteView.as_view(), name="system_delete"),
     path("systems/<int:pk>/costs/", views.SystemCostsView.as_view(), name="system_costs"),
+    path("systems/<int:pk>/co-use/", views.SystemCoUseView.as_view(), name="system_co_use"),
     path("costs/sheet/", views.CostSheetView.as_view(), name="cost_sheet"),
     path("costs/<int:pk>/edit/", views.CostLineEditView.as_view(), name="cost_edit"),
     path("costs/<int:pk>/delete/", views.CostLineDeleteView.as_view(), name="cost_delete"),
@@ -56,6 +58,8 @@ BULK_EDIT = answers(DENIED, owner=OK, policy=OK, dual_policy=OK)
 
 ACCESS = {
     "co_use_list": Access(get=MEMBERS),
+    "co_use_detail": Access(get=RECORD_READERS),
+    "system_co_use": Access(post=POLICY_EDIT),
     "system_list": Access(get=MEMBERS),
     "system_create": Access(get=OWNERS_CREATE, post=OWNERS_CREATE),
     # every selected system must be editable (403 otherwise, the other organisation's too)

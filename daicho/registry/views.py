@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from daicho.core import exports, money, wareki
-from daicho.core.forms import AttachmentForm, NoteForm
+from daicho.core.forms import AttachmentForm, NoteForm, WarekiDateField
 from daicho.core.models import Attachment
 from daicho.core.permissions import scope_of
 from daicho.core.selectors import record_history
@@ -39,6 +39,7 @@ from daicho.registry.forms import (
     CostItemForm,
     CostLineForm,
     CostSheetForm,
+    CoUseForm,
     SystemBulkEditForm,
     SystemForm,
     VendorForm,
@@ -118,6 +119,9 @@ class SystemDetailView(LoginRequiredMixin, View):
                     for section in system_sections.sections()
                 ],
                 "co_uses": selectors.system_co_uses(system=system),
+                "co_use_form": CoUseForm(system=system)
+                if system.organisation_id in scope_of(request.user).policy_org_ids
+                else None,
             },
         )
 
@@ -663,6 +667,76 @@ def register_home_panels(home) -> None:
     )
 
 
+class SystemCoUseView(LoginRequiredMixin, View):
+    """On the owning system's page, the IT policy division records a co-use, ends it on a day
+    or deletes a record entered by mistake (audited)."""
+
+    def post(self, request, pk):
+        from daicho.registry.models import SystemCoUse
+
+        system = get_visible_or_404(InformationSystem.objects, request.user, pk=pk)
+        if system.organisation_id not in scope_of(request.user).policy_org_ids:
+            raise PermissionDenied
+        action = request.POST.get("action", "set")
+        try:
+            if action in ("end", "remove"):
+                co_use = SystemCoUse.objects.filter(system=system, pk=request.POST.get("co_use"))
+                co_use = co_use.select_related("system").first()
+                if co_use is None:
+                    raise ValidationError(_("No such co-use of this system."))
+                if action == "remove":
+                    services.co_use_remove(co_use=co_use)
+                    messages.success(request, _("Co-use record deleted."))
+                else:
+                    ended_on = WarekiDateField(required=False).clean(
+                        request.POST.get("ended_on", "")
+                    )
+                    services.co_use_end(co_use=co_use, ended_on=ended_on or timezone.localdate())
+                    messages.success(request, _("Co-use ended."))
+            else:
+                form = CoUseForm(request.POST, system=system)
+                if not form.is_valid():
+                    raise ValidationError(
+                        [
+                            f"{form.fields[name].label}: {' '.join(errors)}"
+                            if name in form.fields
+                            else " ".join(errors)
+                            for name, errors in form.errors.items()
+                        ]
+                    )
+                services.co_use_set(system=system, **form.cleaned_data)
+                messages.success(request, _("Co-use saved."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect(reverse("registry:system_detail", args=[system.pk]) + "#co-use")
+
+
+class CoUseDetailView(LoginRequiredMixin, View):
+    """One co-use, read-only, for the owner and for the co-using organisation: the system and
+    the co-user's share of its 運用等経費 per fiscal year."""
+
+    def get(self, request, pk):
+        from daicho.registry.models import SystemCoUse
+
+        co_use = get_visible_or_404(
+            SystemCoUse.objects.select_related(
+                "system", "system__owner_unit", "system__organisation", "co_user"
+            ),
+            request.user,
+            pk=pk,
+        )
+        return render(
+            request,
+            "registry/co_use_detail.html",
+            {
+                "co_use": co_use,
+                "system": co_use.system,
+                "years": selectors.co_use_years(co_use),
+                "is_owner": co_use.system.organisation_id in scope_of(request.user).read_org_ids,
+            },
+        )
+
+
 class CoUseListView(LoginRequiredMixin, View):
     """Systems co-used (共同利用) with other organisations and their cost shares; `?fy=` keeps
     the co-uses active in that fiscal year."""
@@ -673,7 +747,7 @@ class CoUseListView(LoginRequiredMixin, View):
         from daicho.registry.models import SystemCoUse
 
         rows = SystemCoUse.objects.visible_to(request.user).select_related(
-            "system", "co_user", "system__owner_unit"
+            "system", "co_user", "system__owner_unit", "system__organisation"
         )
         text = request.GET.get("fy", "").strip()
         fy, error = None, ""
