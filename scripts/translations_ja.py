@@ -2238,6 +2238,31 @@ TRANSLATIONS: dict[str, str] = {
     # --- lead: readable audit changes ---
     "checked": "済",
     "unchecked": "未",
+    # --- hplan: indicator drill-downs and the reasons a figure is missing ---
+    "%(year)s has not started yet.": "%(year)sはまだ始まっていません。",
+    "No backup standard was in force on %(date)s.": "%(date)s時点で施行中のバックアップ基準がありません。",
+    "No system was in operation on %(date)s.": "%(date)s時点で稼働中のシステムがありません。",
+    "%(system)s had no service hours in the year.": "%(system)sはこの年度にサービス時間がありません。",
+    "No system is marked as the shared file server.": "共有ファイルサーバに指定されたシステムがありません。",
+    "The organisation has no active sections.": "有効な課室が登録されていません。",
+    "No purchase of the year (a case through its contract gate with its contract starting in the year) says whether it is green.": "この年度の調達（契約ゲートを通過し、契約開始日がこの年度の案件）にグリーン購入の該当・非該当が記録されていません。",
+    "No virtual desktop pool has a usage count on or before %(date)s.": "%(date)s以前の利用数が記録された仮想デスクトッププールがありません。",
+    "The IT policy division has no active staff in Daicho.": "情報政策課の有効な職員が登録されていません。",
+    "kind of the counted records": "集計対象レコードの種類",
+    "counted records": "集計対象レコード",
+    "Entered by hand; no figure has been entered for this year yet.": "手入力の指標です。この年度の値はまだ入力されていません。",
+    "No area of the ledger computes this indicator yet.": "この指標を集計する台帳の機能がまだありません。",
+    "There was no figure when the year was published.": "公表時に値がありませんでした。",
+    "%(year)s is published: these are the records counted when it was published, whatever the ledger says today.": "%(year)sは公表済みです。公表時に集計したレコードを表示しています（現在の台帳の内容とは異なる場合があります）。",
+    "%(n)s of them has been deleted since.": "そのうち%(n)s件はその後削除されています。",
+    "The records counted as of %(date)s.": "%(date)s時点で集計対象となるレコードです。",
+    "This year was published before Daicho kept the records behind each figure.": "この年度は集計対象レコードを保存する前に公表されたため、一覧はありません。",
+    "This figure is not a count of records.": "この数値はレコードの件数ではありません。",
+    "Open the list (today's data)": "一覧を開く（現在のデータ）",
+    "No operation costs (%(basis)s) are recorded for the base year FY%(year)s.": "基準年度（FY%(year)s）の運用等経費（%(basis)s）が登録されていません。",
+    "No operation costs (%(basis)s) are recorded for FY%(year)s.": "FY%(year)sの運用等経費（%(basis)s）が登録されていません。",
+    "There is no 棚卸 campaign for this fiscal year.": "この年度の棚卸キャンペーンがありません",
+    "The campaign %(name)s has no units in scope.": "棚卸キャンペーン「%(name)s」に対象の所属がありません。",
 }
 # fmt: on
 
