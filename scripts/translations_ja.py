@@ -1349,6 +1349,55 @@ TRANSLATIONS: dict[str, str] = {
     'Add a level': '区分を追加',
     'Click rate per unit': '所属別のクリック率',
     'Change (points)': '増減（ポイント）',
+    # --- lead: 棚卸 decisions (nothing is found unless someone says so) ---
+    "Today if left empty; a past year's campaign keeps its real date.":
+        "空欄なら今日。過去年度の棚卸は実際の日付で入力します。",
+    "Devices not checked": "未確認の機器",
+    "Refuse to confirm while some are unchecked": "未確認の機器があるうちは確定しない",
+    "Record them as present": "所在確認済みとして記録する",
+    "Record them as missing": "所在不明として記録する",
+    "reason": "理由",
+    "completed on": "実施完了日",
+    "Today if left empty.": "空欄なら今日。",
+    "%(device)s: present.": "%(device)s：所在を確認しました。",
+    "%(count)d devices marked.": "%(count)d台を記録しました。",
+    "The day the unit finished its inventory (a past year's keeps its real date).":
+        "所属が棚卸を終えた日（過去年度の棚卸は実際の日付）。",
+    "Scanned": "読取",
+    "Checked": "確認",
+    "Marked in bulk": "一括記録",
+    "Decided when confirming": "確定時に判断",
+    "how decided": "確認方法",
+    "checked by": "確認者",
+    "checked at": "確認日時",
+    "The opening date is in the future.": "開始日が未来の日付です。",
+    "Mark devices in bulk with a reason.": "確認せずに記録するときは一括記録で理由を入力してください。",
+    "Scan or type the device's label.": "機器のラベルを読み取るか入力してください。",
+    "%(code)s is a device of %(unit)s, not of this unit's inventory.":
+        "%(code)s は%(unit)sの機器で、この所属の棚卸対象ではありません。",
+    "No device has the label %(code)s: add it below if it is really here.":
+        "ラベル %(code)s の機器は台帳にありません。実在する場合は下の欄から追加してください。",
+    "Choose present or missing.": "所在確認済みか所在不明かを選んでください。",
+    "Give the reason for marking devices without checking each.":
+        "確認せずに記録する理由を入力してください。",
+    "The completion date must be between %(start)s and today.":
+        "実施完了日は%(start)sから今日までの日付にしてください。",
+    "%(count)d device has not been checked: mark it, or decide here whether it is present or missing.":
+        "%(count)d台の機器が未確認です。確認するか、ここで所在・所在不明を判断してください。",
+    "The closing date must be between %(start)s and today.":
+        "終了日は%(start)sから今日までの日付にしてください。",
+    "recorded": "記録",
+    "Scan a device's label": "機器ラベルの読取",
+    "A barcode reader types the device name or serial number here; the device is recorded as present.":
+        "バーコードリーダーで機器名・製造番号を読み取ると、その機器を所在確認済みとして記録します。",
+    "device name or serial number": "機器名・製造番号",
+    "label": "ラベル",
+    "Mark the %(n)s device not checked": "未確認の%(n)s台をまとめて記録",
+    "reason (e.g. seen in the inventory tool this month)": "理由（例：資産管理ツールで今月の稼働を確認）",
+    "Mark": "記録",
+    "%(n)s device has not been checked. Decide whether it is present or missing, and why; the decision is recorded as yours.":
+        "%(n)s台の機器が未確認です。所在確認済みか所在不明かを、理由とともに判断してください。判断はあなたの名前で記録されます。",
+    "Every device has been decided.": "すべての機器の確認が済んでいます。",
     # --- governance and knowledge (issue 7) -----------------------------------------------
     '%(count)s × %(kind)s': '%(kind)s %(count)s件',
     'Notes': 'メモ',

@@ -16,6 +16,7 @@ from daicho.core.importing import engine
 from daicho.core.models import Organisation, OrgUnit
 from daicho.sam import services
 from daicho.sam.models import (
+    CheckResult,
     Device,
     Installation,
     InventoryCampaign,
@@ -177,7 +178,11 @@ def _campaign(organisation, today, sam_unit) -> None:
     for confirmation in campaign.confirmations.select_related("unit").order_by("unit__path"):
         if confirmation.unit_id == getattr(sam_unit, "pk", None) or rng.random() > 0.6:
             continue
-        services.inventory_confirm(confirmation=confirmation)
+        services.inventory_confirm(
+            confirmation=confirmation,
+            unchecked=CheckResult.PRESENT,
+            reason="資産管理ツールの稼働記録（直近30日）で確認",
+        )
     InventoryCampaign.objects.filter(pk=campaign.pk).update(name=f"{fy}年度 ソフトウェア棚卸")
 
 

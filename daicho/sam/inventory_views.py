@@ -19,6 +19,7 @@ from daicho.core.permissions import scope_of
 from daicho.sam import services
 from daicho.sam.models import (
     AuditFinding,
+    CheckMethod,
     CheckResult,
     ConfirmationStatus,
     Device,
@@ -47,6 +48,11 @@ def _errors(request, exc: ValidationError) -> None:
 class CampaignOpenForm(forms.Form):
     fiscal_year = forms.IntegerField(
         label=gettext_lazy("fiscal year"), min_value=2000, max_value=2100
+    )
+    opened_on = WarekiDateField(
+        label=gettext_lazy("opened on"),
+        required=False,
+        help_text=gettext_lazy("Today if left empty; a past year's campaign keeps its real date."),
     )
     deadline = WarekiDateField(label=gettext_lazy("deadline"))
     units = forms.ModelMultipleChoiceField(
@@ -106,6 +112,7 @@ class CampaignListView(LoginRequiredMixin, View):
                 fiscal_year=form.cleaned_data["fiscal_year"],
                 deadline=form.cleaned_data["deadline"],
                 units=list(form.cleaned_data["units"]),
+                opened_on=form.cleaned_data["opened_on"],
             )
         except ValidationError as exc:
             _errors(request, exc)
@@ -147,7 +154,8 @@ class CampaignDetailView(LoginRequiredMixin, View):
         action = request.POST.get("action")
         try:
             if action == "close":
-                services.campaign_close(campaign=campaign)
+                closed_on = WarekiDateField(required=False).clean(request.POST.get("closed_on"))
+                services.campaign_close(campaign=campaign, closed_on=closed_on)
                 messages.success(request, _("The inventory campaign is closed."))
             elif action == "reopen":
                 part = get_object_or_404(campaign.confirmations, pk=request.POST.get("part"))
@@ -162,8 +170,35 @@ class CampaignDetailView(LoginRequiredMixin, View):
         return redirect(campaign)
 
 
+class ConfirmForm(forms.Form):
+    """Confirming a unit's inventory: the explanation of differences, the decision on devices
+    nobody checked (with its reason) and the real day of completion."""
+
+    note = forms.CharField(
+        label=gettext_lazy("explanation of differences"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    unchecked = forms.ChoiceField(
+        label=gettext_lazy("Devices not checked"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("Refuse to confirm while some are unchecked")),
+            (CheckResult.PRESENT, gettext_lazy("Record them as present")),
+            (CheckResult.MISSING, gettext_lazy("Record them as missing")),
+        ],
+    )
+    reason = forms.CharField(label=gettext_lazy("reason"), required=False, max_length=300)
+    completed_on = WarekiDateField(
+        label=gettext_lazy("completed on"),
+        required=False,
+        help_text=gettext_lazy("Today if left empty."),
+    )
+
+
 class ConfirmationView(LoginRequiredMixin, View):
-    """One unit's review: each device present, missing or disposed; devices added; confirm."""
+    """One unit's review: each device scanned, checked or marked in bulk with a reason (nothing
+    counts as found unless someone said so); devices added; confirm with every device decided."""
 
     def get_part(self, request, pk):
         return get_object_or_404(
@@ -173,9 +208,9 @@ class ConfirmationView(LoginRequiredMixin, View):
             pk=pk,
         )
 
-    def get(self, request, pk):
+    def get(self, request, pk, confirm_form=None):
         part = self.get_part(request, pk)
-        checks = {c.device_id: c for c in part.checks.all()}
+        checks = {c.device_id: c for c in part.checks.select_related("checked_by")}
         devices = (
             services.confirmation_devices(part)
             .select_related("unit")
@@ -183,6 +218,10 @@ class ConfirmationView(LoginRequiredMixin, View):
             .order_by("unit__path", "name")
         )
         rows = [(d, checks.get(d.pk)) for d in devices]
+        counts = {value: 0 for value in CheckResult.values}
+        for check in checks.values():
+            counts[check.result] += 1
+        unchecked = sum(1 for _d, c in rows if c is None)
         scope = scope_of(request.user)
         unit = part.unit
         may_act = (
@@ -205,7 +244,10 @@ class ConfirmationView(LoginRequiredMixin, View):
                     (CheckResult.MISSING, CheckResult.MISSING.label),
                     (CheckResult.DISPOSED, CheckResult.DISPOSED.label),
                 ],
+                "counts": [(CheckResult(v).label, v, n) for v, n in counts.items()],
+                "unchecked": unchecked,
                 "differences": sum(1 for _d, c in rows if c and c.result != CheckResult.PRESENT),
+                "confirm_form": confirm_form or _styled(ConfirmForm()),
             },
         )
 
@@ -223,6 +265,19 @@ class ConfirmationView(LoginRequiredMixin, View):
                     result=request.POST.get("result", ""),
                     note=request.POST.get("note", "")[:300],
                 )
+            elif action == "scan":
+                device = services.inventory_scan(
+                    confirmation=part, code=request.POST.get("code", "")[:100]
+                )
+                messages.success(request, _("%(device)s: present.") % {"device": device.name})
+            elif action == "bulk":
+                count = services.inventory_mark_unchecked(
+                    confirmation=part,
+                    result=request.POST.get("result", ""),
+                    reason=request.POST.get("reason", "")[:300],
+                    method=CheckMethod.BULK,
+                )
+                messages.success(request, _("%(count)d devices marked.") % {"count": count})
             elif action == "add":
                 name = request.POST.get("name", "").strip()
                 if not name:
@@ -234,7 +289,17 @@ class ConfirmationView(LoginRequiredMixin, View):
                     note=request.POST.get("note", "")[:300],
                 )
             elif action == "confirm":
-                services.inventory_confirm(confirmation=part, note=request.POST.get("note", ""))
+                form = _styled(ConfirmForm(request.POST))
+                if not form.is_valid():
+                    return self.get(request, pk, confirm_form=form)
+                try:
+                    services.inventory_confirm(confirmation=part, **form.cleaned_data)
+                except ValidationError as exc:
+                    if hasattr(exc, "error_dict"):
+                        for field, errors in exc.message_dict.items():
+                            form.add_error(field if field in form.fields else None, errors)
+                        return self.get(request, pk, confirm_form=form)
+                    raise
                 messages.success(
                     request, _("The inventory of %(unit)s is confirmed.") % {"unit": part.unit.name}
                 )

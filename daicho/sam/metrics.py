@@ -14,14 +14,18 @@ from daicho.sam.models import ConfirmationStatus, InventoryCampaign
 
 
 def sam_inventory_rate(organisation, fiscal_year: int, **_params) -> Measurement:
-    """Units that confirmed / units in scope, over the year's campaigns (the latest one when a
-    year has several); no campaign: no value."""
+    """Units that finished / units in scope, over the year's campaign (the latest one when a
+    year has several). A unit has finished when it confirmed its part; confirming needs every
+    device decided by someone (scanned, checked, or marked with a reason), so no device counts
+    as found by default. A past year's campaign is entered with its real dates. No campaign:
+    no value."""
     campaign = (
         InventoryCampaign.objects.filter(organisation=organisation, fiscal_year=fiscal_year)
         .annotate(
             units=Count("confirmations"),
             done=Count(
-                "confirmations", filter=Q(confirmations__status=ConfirmationStatus.CONFIRMED)
+                "confirmations",
+                filter=Q(confirmations__status=ConfirmationStatus.CONFIRMED),
             ),
         )
         .order_by("-pk")

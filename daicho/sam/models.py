@@ -561,6 +561,12 @@ class InventoryConfirmation(models.Model):
         verbose_name=_("confirmed by"),
     )
     reminded_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
+    completed_on = models.DateField(
+        _("completed on"),
+        null=True,
+        blank=True,
+        help_text=_("The day the unit finished its inventory (a past year's keeps its real date)."),
+    )
 
     class Meta:
         verbose_name = _("inventory confirmation")
@@ -587,8 +593,17 @@ class CheckResult(models.TextChoices):
     ADDED = "added", _("Added (was not listed)")
 
 
+class CheckMethod(models.TextChoices):
+    """How a device's result was decided: nothing counts as found unless someone said so."""
+
+    SCANNED = "scanned", _("Scanned")
+    CHECKED = "checked", _("Checked")
+    BULK = "bulk", _("Marked in bulk")
+    DECIDED = "decided", _("Decided when confirming")
+
+
 class InventoryCheck(models.Model):
-    """What a unit found for one device during the campaign."""
+    """What a unit found for one device during the campaign, how it was decided and by whom."""
 
     confirmation = models.ForeignKey(
         InventoryConfirmation,
@@ -601,6 +616,18 @@ class InventoryCheck(models.Model):
     )
     result = models.CharField(_("result"), max_length=10, choices=CheckResult.choices)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    method = models.CharField(
+        _("how decided"), max_length=10, choices=CheckMethod.choices, default=CheckMethod.CHECKED
+    )
+    checked_by = models.ForeignKey(
+        "core.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked by"),
+    )
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("inventory check")

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from daicho.core import audit
 from daicho.core.models import Organisation, OrgUnit
@@ -26,6 +27,7 @@ from daicho.lifecycle.matching import Resolver
 from daicho.sam.models import (
     AuditFinding,
     CampaignStatus,
+    CheckMethod,
     CheckResult,
     ConfirmationStatus,
     Device,
@@ -257,8 +259,11 @@ def campaign_open(
     name: str = "",
     opened_on: datetime.date | None = None,
 ) -> InventoryCampaign:
-    """IT policy opens the year's inventory-taking for the units in scope."""
+    """IT policy opens the year's inventory-taking for the units in scope; a campaign of a past
+    year is entered with its real opening date."""
     require_policy(organisation)
+    if opened_on is not None and opened_on > timezone.localdate():
+        raise ValidationError({"opened_on": _("The opening date is in the future.")})
     if not units:
         raise ValidationError({"units": _("Choose the units that take part.")})
     if any(u.organisation_id != organisation.pk for u in units):
@@ -294,24 +299,60 @@ def _open_part(confirmation: InventoryConfirmation) -> None:
         raise ValidationError(_("This unit has already confirmed its inventory."))
 
 
+def _decide(
+    confirmation: InventoryConfirmation,
+    device_id: int,
+    result: str,
+    *,
+    method: str,
+    note: str = "",
+    existing: InventoryCheck | None = None,
+) -> InventoryCheck:
+    """Record (or change) one device's result with how it was decided, by whom and when."""
+    stamp = {"checked_by": actor(), "checked_at": timezone.now()}
+    if existing is None:
+        return object_create(
+            obj=InventoryCheck(
+                confirmation=confirmation,
+                device_id=device_id,
+                result=result,
+                note=note,
+                method=method,
+                **stamp,
+            )
+        )
+    return object_update(
+        obj=existing, data={"result": result, "note": note, "method": method, **stamp}
+    )
+
+
 @transaction.atomic
 def inventory_check(
-    *, confirmation: InventoryConfirmation, device: Device, result: str, note: str = ""
+    *,
+    confirmation: InventoryConfirmation,
+    device: Device,
+    result: str,
+    note: str = "",
+    method: str = CheckMethod.CHECKED,
 ) -> InventoryCheck:
-    """Record what the unit found for one device (present, missing, disposed)."""
+    """Record what the unit found for one device (present, missing, disposed), checked on the
+    page or scanned."""
     confirmation = InventoryConfirmation.objects.select_for_update().get(pk=confirmation.pk)
     _open_part(confirmation)
     if not confirmation_devices(confirmation).filter(pk=device.pk).exists():
         raise ValidationError(_("This device is not in the unit's inventory."))
     if result not in (CheckResult.PRESENT, CheckResult.MISSING, CheckResult.DISPOSED):
         raise ValidationError({"result": _("Choose present, missing or disposed.")})
-    check = InventoryCheck.objects.filter(confirmation=confirmation, device=device).first()
-    if check is None:
-        check = object_create(
-            obj=InventoryCheck(confirmation=confirmation, device=device, result=result, note=note)
-        )
-    else:
-        object_update(obj=check, data={"result": result, "note": note})
+    if method not in (CheckMethod.CHECKED, CheckMethod.SCANNED):
+        raise ValidationError(_("Mark devices in bulk with a reason."))
+    check = _decide(
+        confirmation,
+        device.pk,
+        result,
+        method=method,
+        note=note,
+        existing=InventoryCheck.objects.filter(confirmation=confirmation, device=device).first(),
+    )
     if result == CheckResult.DISPOSED and device.status != DeviceStatus.DISPOSED:
         device_update(
             device=device,
@@ -319,6 +360,76 @@ def inventory_check(
         )
     _start(confirmation)
     return check
+
+
+def inventory_scan(*, confirmation: InventoryConfirmation, code: str) -> Device:
+    """A scanned label (the device name or its serial number) marks its device present."""
+    code = code.strip()
+    if not code:
+        raise ValidationError(_("Scan or type the device's label."))
+    label = Q(name__iexact=code) | Q(serial__iexact=code)
+    device = confirmation_devices(confirmation).filter(label).first()
+    if device is None:
+        elsewhere = (
+            Device.objects.filter(organisation_id=confirmation.unit.organisation_id)
+            .filter(label)
+            .select_related("unit")
+            .first()
+        )
+        if elsewhere is not None:
+            raise ValidationError(
+                _("%(code)s is a device of %(unit)s, not of this unit's inventory.")
+                % {"code": code, "unit": elsewhere.unit.name}
+            )
+        raise ValidationError(
+            _("No device has the label %(code)s: add it below if it is really here.")
+            % {"code": code}
+        )
+    inventory_check(
+        confirmation=confirmation,
+        device=device,
+        result=CheckResult.PRESENT,
+        method=CheckMethod.SCANNED,
+    )
+    return device
+
+
+def unchecked_devices(confirmation: InventoryConfirmation):
+    """The unit's devices nobody has marked yet."""
+    return confirmation_devices(confirmation).exclude(inventory_checks__confirmation=confirmation)
+
+
+@transaction.atomic
+def inventory_mark_unchecked(
+    *, confirmation: InventoryConfirmation, result: str, reason: str, method: str
+) -> int:
+    """Mark every device nobody has checked as present or missing at once, with the stated
+    reason (e.g. 「資産管理ツールの稼働記録で確認」); each is recorded with who decided."""
+    confirmation = InventoryConfirmation.objects.select_for_update().get(pk=confirmation.pk)
+    _open_part(confirmation)
+    if result not in (CheckResult.PRESENT, CheckResult.MISSING):
+        raise ValidationError({"result": _("Choose present or missing.")})
+    if not reason.strip():
+        raise ValidationError(
+            {"reason": _("Give the reason for marking devices without checking each.")}
+        )
+    pending = list(unchecked_devices(confirmation).values_list("pk", flat=True))
+    stamp = {"checked_by": actor(), "checked_at": timezone.now()}
+    created = InventoryCheck.objects.bulk_create(
+        InventoryCheck(
+            confirmation=confirmation,
+            device_id=pk,
+            result=result,
+            note=reason.strip()[:300],
+            method=method,
+            **stamp,
+        )
+        for pk in pending
+    )
+    audit.record_created_many(created, organisation=confirmation.unit.organisation)
+    if created:
+        _start(confirmation)
+    return len(created)
 
 
 def _start(confirmation: InventoryConfirmation) -> None:
@@ -336,43 +447,71 @@ def inventory_add_device(
     device = device_create(
         organisation=confirmation.unit.organisation, name=name, unit=confirmation.unit, **fields
     )
-    object_create(
-        obj=InventoryCheck(
-            confirmation=confirmation, device=device, result=CheckResult.ADDED, note=note
-        )
-    )
+    _decide(confirmation, device.pk, CheckResult.ADDED, method=CheckMethod.CHECKED, note=note)
     _start(confirmation)
     return device
 
 
 @transaction.atomic
 def inventory_confirm(
-    *, confirmation: InventoryConfirmation, note: str = ""
+    *,
+    confirmation: InventoryConfirmation,
+    note: str = "",
+    unchecked: str = "",
+    reason: str = "",
+    completed_on: datetime.date | None = None,
 ) -> InventoryConfirmation:
-    """The unit confirms its inventory: devices not marked otherwise are present; differences
-    (missing, disposed, added) must be explained."""
+    """The unit confirms its inventory. Every device must have been decided: devices nobody
+    checked are refused with their count unless the confirmer decides them here (``unchecked``
+    present or missing, with the ``reason``), recorded as theirs. Differences (missing,
+    disposed, added) must be explained. ``completed_on`` is the real day of completion (a
+    campaign entered for a past year keeps its dates)."""
     confirmation = InventoryConfirmation.objects.select_for_update().get(pk=confirmation.pk)
     _open_part(confirmation)
-    checked = set(confirmation.checks.values_list("device_id", flat=True))
-    present = [
-        InventoryCheck(confirmation=confirmation, device_id=pk, result=CheckResult.PRESENT)
-        for pk in confirmation_devices(confirmation).values_list("pk", flat=True)
-        if pk not in checked
-    ]
+    today = timezone.localdate()
+    completed_on = completed_on or today
+    if completed_on > today or completed_on < confirmation.campaign.opened_on:
+        raise ValidationError(
+            {
+                "completed_on": _("The completion date must be between %(start)s and today.")
+                % {"start": confirmation.campaign.opened_on.isoformat()}
+            }
+        )
+    pending = unchecked_devices(confirmation).count()
+    if pending and not unchecked:
+        raise ValidationError(
+            {
+                "unchecked": ngettext(
+                    "%(count)d device has not been checked: mark it, or decide here whether "
+                    "it is present or missing.",
+                    "%(count)d devices have not been checked: mark them, or decide here whether "
+                    "they are present or missing.",
+                    pending,
+                )
+                % {"count": pending}
+            }
+        )
+    if pending:
+        inventory_mark_unchecked(
+            confirmation=confirmation,
+            result=unchecked,
+            reason=reason,
+            method=CheckMethod.DECIDED,
+        )
     differences = confirmation.checks.exclude(result=CheckResult.PRESENT).count()
-    if differences and not note.strip():
+    explanation = note.strip() or (reason.strip() if unchecked == CheckResult.MISSING else "")
+    if differences and not explanation:
         raise ValidationError(
             {"note": _("Explain the differences (%(count)d devices).") % {"count": differences}}
         )
-    created = InventoryCheck.objects.bulk_create(present)
-    audit.record_created_many(created, organisation=confirmation.unit.organisation)
     return object_update(
         obj=confirmation,
         data={
             "status": ConfirmationStatus.CONFIRMED,
-            "note": note.strip(),
+            "note": explanation,
             "confirmed_at": timezone.now(),
             "confirmed_by": actor(),
+            "completed_on": completed_on,
         },
     )
 
@@ -390,13 +529,24 @@ def inventory_reopen(*, confirmation: InventoryConfirmation) -> InventoryConfirm
 
 
 @transaction.atomic
-def campaign_close(*, campaign: InventoryCampaign) -> InventoryCampaign:
-    """IT policy closes the campaign; the completion rate stays as it is."""
+def campaign_close(
+    *, campaign: InventoryCampaign, closed_on: datetime.date | None = None
+) -> InventoryCampaign:
+    """IT policy closes the campaign (on its real date for a past year); the completion rate
+    stays as it is."""
     require_policy(campaign.organisation)
     if campaign.status == CampaignStatus.CLOSED:
         raise ValidationError(_("The inventory campaign is closed."))
+    closed_on = closed_on or timezone.localdate()
+    if closed_on > timezone.localdate() or closed_on < campaign.opened_on:
+        raise ValidationError(
+            {
+                "closed_on": _("The closing date must be between %(start)s and today.")
+                % {"start": campaign.opened_on.isoformat()}
+            }
+        )
     return object_update(
-        obj=campaign, data={"status": CampaignStatus.CLOSED, "closed_on": timezone.localdate()}
+        obj=campaign, data={"status": CampaignStatus.CLOSED, "closed_on": closed_on}
     )
 
 

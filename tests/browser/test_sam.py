@@ -4,6 +4,8 @@ page then shows the unit confirmed and the completion rate."""
 from __future__ import annotations
 
 import datetime
+import os
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +13,8 @@ from daicho.core.audit import Channel, audit_context
 from daicho.sam import services
 from daicho.sam.models import Device, InventoryCheck
 from tests.sam.factories import DeviceFactory
+
+SCREENSHOTS = Path(os.environ.get("DAICHO_SCREENSHOTS", "/tmp"))
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -61,16 +65,37 @@ def test_a_sam_officer_confirms_its_units_inventory(page, live_server, world, ca
     page.wait_for_load_state()
     assert page.locator("#devices tr[data-device='PC-B-NEW']").count() == 1
 
-    # Confirming without explaining the differences is refused, with a message.
+    # PC-B0's label is scanned: present, recorded as scanned.
+    page.fill("#scan-form input[name=code]", "pc-b0")
+    page.press("#scan-form input[name=code]", "Enter")
+    page.wait_for_load_state()
+    assert page.locator("#counts [data-count=unchecked] strong").inner_text() == "2"
+
+    # Confirming with two devices nobody checked is refused: the page asks for a decision.
+    page.fill(
+        "#confirm-form textarea[name=note]", "PC-B1 は捜索中。PC-B-NEW は台帳漏れのため追加。"
+    )
     page.click("#confirm-form button")
     page.wait_for_load_state()
-    assert page.locator(".alert-danger, .alert-error, .alert").first.is_visible()
+    decision = page.locator("#unchecked-decision")
+    assert decision.is_visible() and "2" in decision.inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "inventory-decision.png"), full_page=True)
+    # Deciding without a reason is refused too; with one, the unit's inventory is confirmed.
+    page.select_option("#confirm-form select[name=unchecked]", "present")
+    page.click("#confirm-form button")
+    page.wait_for_load_state()
+    assert page.locator("#confirm-form .text-danger").count() >= 1
+    page.select_option("#confirm-form select[name=unchecked]", "present")
+    page.fill("#confirm-form input[name=reason]", "資産管理ツールで今月の稼働を確認")
     page.fill(
         "#confirm-form textarea[name=note]", "PC-B1 は捜索中。PC-B-NEW は台帳漏れのため追加。"
     )
     page.click("#confirm-form button")
     page.wait_for_load_state()
     assert page.locator("#confirm-form").count() == 0  # nothing left to do
+    decided = InventoryCheck.objects.get(device__name="PC-B2")
+    assert (decided.result, decided.method, decided.checked_by) == ("present", "decided", world.sam)
+    assert InventoryCheck.objects.get(device__name="PC-B0").method == "scanned"
 
     page.goto(f"{live_server.url}/sam/inventory/{campaign.pk}/")
     assert page.locator("#parts tr[data-unit='D02-S01'] [data-col=status]").inner_text() in (

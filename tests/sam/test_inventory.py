@@ -38,6 +38,13 @@ def part(campaign, unit):
     return campaign.confirmations.get(unit=unit)
 
 
+def confirm_all(confirmation, **fields):
+    """Confirm, deciding the devices nobody checked as present (with the reason)."""
+    return services.inventory_confirm(
+        confirmation=confirmation, unchecked="present", reason="稼働記録で確認", **fields
+    )
+
+
 def test_a_campaign_from_opening_to_full_completion(world, campaign, as_user):
     assert sam_inventory_rate(world.org, 2025).value == Decimal("0.0")
     b = part(campaign, world.section_b)
@@ -53,6 +60,12 @@ def test_a_campaign_from_opening_to_full_completion(world, campaign, as_user):
         )
         services.inventory_add_device(confirmation=b, name="B-NEW", note="台帳漏れ")
         with pytest.raises(ValidationError) as error:
+            services.inventory_confirm(confirmation=b)  # B-2 has not been checked
+        assert error.value.message_dict["unchecked"] == [
+            "1台の機器が未確認です。確認するか、ここで所在・所在不明を判断してください。"
+        ]
+        services.inventory_scan(confirmation=b, code="B-2")
+        with pytest.raises(ValidationError) as error:
             services.inventory_confirm(confirmation=b)  # differences must be explained
         assert "3" in str(error.value)
         services.inventory_confirm(
@@ -67,7 +80,11 @@ def test_a_campaign_from_opening_to_full_completion(world, campaign, as_user):
     measurement = sam_inventory_rate(world.org, 2025)
     assert (measurement.value, measurement.detail) == (Decimal("50.0"), "1 / 2 所属")
     with as_user(world.policy):
-        services.inventory_confirm(confirmation=part(campaign, world.section_a))
+        services.inventory_confirm(
+            confirmation=part(campaign, world.section_a),
+            unchecked=CheckResult.PRESENT,
+            reason="資産管理ツールで今月の稼働を確認",
+        )
     assert sam_inventory_rate(world.org, 2025).value == Decimal("100.0")
     assert (
         InventoryCheck.objects.filter(confirmation__unit=world.section_a, result="present").count()
@@ -93,22 +110,22 @@ def test_a_sam_officer_acts_only_for_its_unit_and_not_after_confirming(world, ca
                 device=Device.objects.get(name="A-0"),
                 result=CheckResult.PRESENT,
             )
-        services.inventory_confirm(confirmation=part(campaign, world.section_b))
+        confirm_all(part(campaign, world.section_b))
         with pytest.raises(ValidationError):
-            services.inventory_confirm(confirmation=part(campaign, world.section_b))
+            confirm_all(part(campaign, world.section_b))
     with as_user(world.sam), pytest.raises(PermissionDenied):
         services.campaign_close(campaign=campaign)
 
 
 def test_policy_sends_a_part_back_and_closes_the_campaign(world, campaign, as_user):
     with as_user(world.sam):
-        services.inventory_confirm(confirmation=part(campaign, world.section_b))
+        confirm_all(part(campaign, world.section_b))
     with as_user(world.policy):
         services.inventory_reopen(confirmation=part(campaign, world.section_b))
         assert sam_inventory_rate(world.org, 2025).value == Decimal("0.0")
         services.campaign_close(campaign=campaign)
     with as_user(world.sam), pytest.raises(ValidationError):
-        services.inventory_confirm(confirmation=part(campaign, world.section_b))
+        confirm_all(part(campaign, world.section_b))
 
 
 def test_reminders_go_to_the_officers_of_units_not_confirmed_near_the_deadline(
@@ -182,7 +199,21 @@ def test_the_pages_walk_a_campaign(client, world, campaign):
         reverse("sam:confirmation", args=[b.pk]), {"action": "confirm", "note": ""}, follow=True
     )
     assert "説明" in response.content.decode()  # the differences must be explained
-    client.post(reverse("sam:confirmation", args=[b.pk]), {"action": "confirm", "note": "捜索中"})
+    response = client.post(
+        reverse("sam:confirmation", args=[b.pk]), {"action": "confirm", "note": "捜索中"}
+    )
+    page = response.content.decode()  # B-1 and B-2 nobody checked: a decision is asked for
+    assert "2台の機器が未確認です" in page and 'id="unchecked-decision"' in page
+    response = client.post(
+        reverse("sam:confirmation", args=[b.pk]),
+        {"action": "confirm", "note": "捜索中", "unchecked": "present", "reason": ""},
+    )
+    assert "確認せずに記録する理由を入力してください。" in response.content.decode()
+    client.post(
+        reverse("sam:confirmation", args=[b.pk]),
+        {"action": "confirm", "note": "捜索中", "unchecked": "present", "reason": "目視で確認"},
+    )
+    assert part(campaign, world.section_b).status == ConfirmationStatus.CONFIRMED
     page = client.get(reverse("sam:campaign_detail", args=[campaign.pk])).content.decode()
     assert 'data-figure="rate">50.0%' in page
     # Another unit's part: readable, but no action is accepted.
@@ -250,3 +281,106 @@ def test_the_remind_command_lists_the_units_reminded(world, campaign, capsys):
     assert sorted(r["unit"] for r in json.loads(out)) == ["D01-S01", "D02-S01"]
     code, out, err = run(capsys, "sam", "remind", "--org", "330001", "--days", "-1")
     assert code != 0
+
+
+def test_finalising_with_unchecked_devices_records_the_decision_and_who_made_it(
+    world, campaign, as_user
+):
+    """The trap of the issue: 3 of many devices checked, finalised, and all recorded as found.
+    Now the confirmer must decide the rest, and the decision is theirs on each device."""
+    b = part(campaign, world.section_b)
+    with as_user(world.sam):
+        services.inventory_scan(confirmation=b, code="B-0")
+        with pytest.raises(ValidationError) as error:
+            services.inventory_confirm(confirmation=b)
+        assert "2台" in error.value.message_dict["unchecked"][0]
+        with pytest.raises(ValidationError) as error:  # a decision needs its reason
+            services.inventory_confirm(confirmation=b, unchecked="missing")
+        assert "reason" in error.value.message_dict
+        services.inventory_confirm(
+            confirmation=b, unchecked="missing", reason="異動で所在を確認できず"
+        )
+    checks = {c.device.name: c for c in b.checks.select_related("device", "checked_by")}
+    assert {n: (c.result, c.method) for n, c in checks.items()} == {
+        "B-0": ("present", "scanned"),
+        "B-1": ("missing", "decided"),
+        "B-2": ("missing", "decided"),
+    }
+    assert {c.checked_by for c in checks.values()} == {world.sam}
+    b.refresh_from_db()
+    assert b.note == "異動で所在を確認できず"  # the reason explains the differences
+
+
+def test_marking_in_bulk_needs_a_reason_and_never_overwrites_a_check(world, campaign, as_user):
+    b = part(campaign, world.section_b)
+    with as_user(world.sam):
+        services.inventory_check(
+            confirmation=b, device=Device.objects.get(name="B-0"), result=CheckResult.MISSING
+        )
+        with pytest.raises(ValidationError):
+            services.inventory_mark_unchecked(
+                confirmation=b, result="present", reason=" ", method="bulk"
+            )
+        assert (
+            services.inventory_mark_unchecked(
+                confirmation=b, result="present", reason="ログオン記録で確認", method="bulk"
+            )
+            == 2
+        )
+    assert dict(b.checks.values_list("device__name", "result")) == {
+        "B-0": "missing",
+        "B-1": "present",
+        "B-2": "present",
+    }
+
+
+def test_a_scan_finds_the_device_by_label_and_says_where_a_stray_one_belongs(
+    world, campaign, as_user
+):
+    b = part(campaign, world.section_b)
+    Device.objects.filter(name="B-1").update(serial="SN-77")
+    with as_user(world.sam):
+        assert services.inventory_scan(confirmation=b, code="b-1").name == "B-1"
+        assert services.inventory_scan(confirmation=b, code=" SN-77 ").name == "B-1"
+        with pytest.raises(ValidationError) as error:
+            services.inventory_scan(confirmation=b, code="A-0")
+        assert world.section_a.name in error.value.messages[0]
+        with pytest.raises(ValidationError) as error:
+            services.inventory_scan(confirmation=b, code="NO-SUCH")
+        assert "NO-SUCH" in error.value.messages[0]
+    assert b.checks.get(device__name="B-1").method == "scanned"
+
+
+def test_a_past_year_campaign_with_its_real_dates_produces_that_years_rate(world, as_user):
+    """FY2015's 棚卸 entered today with its real dates: opened 2015-10-01, one unit done on
+    2016-02-10, the other on 2016-03-20, closed 2016-03-31: FY2015's rate is 100.0 %."""
+    DeviceFactory(unit=world.section_a, name="A-OLD")
+    DeviceFactory(unit=world.section_b, name="B-OLD")
+    with as_user(world.policy):
+        old = services.campaign_open(
+            organisation=world.org,
+            fiscal_year=2015,
+            deadline=D(2016, 2, 28),
+            units=[world.section_a, world.section_b],
+            opened_on=D(2015, 10, 1),
+        )
+        with pytest.raises(ValidationError) as error:
+            confirm_all(part(old, world.section_a), completed_on=D(2015, 9, 1))
+        assert "completed_on" in error.value.message_dict
+        confirm_all(part(old, world.section_a), completed_on=D(2016, 2, 10))
+        assert sam_inventory_rate(world.org, 2015).value == Decimal("50.0")
+        confirm_all(part(old, world.section_b), completed_on=D(2016, 3, 20))
+        services.campaign_close(campaign=old, closed_on=D(2016, 3, 31))
+        with pytest.raises(ValidationError):
+            services.campaign_open(
+                organisation=world.org,
+                fiscal_year=2016,
+                deadline=D(2099, 1, 1),
+                units=[world.section_a],
+                opened_on=D(2099, 1, 1),
+            )
+    measurement = sam_inventory_rate(world.org, 2015)
+    assert (measurement.value, measurement.detail) == (Decimal("100.0"), "2 / 2 所属")
+    old.refresh_from_db()
+    assert (old.status, old.closed_on) == ("closed", D(2016, 3, 31))
+    assert part(old, world.section_a).completed_on == D(2016, 2, 10)

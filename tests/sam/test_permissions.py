@@ -99,7 +99,8 @@ def test_confirming_a_units_inventory(client, world, sam_world, role, expected):
     if world.user(role):
         client.force_login(world.user(role))
     url = reverse("sam:confirmation", args=[sam_world["part_b"].pk])
-    assert client.post(url, {"action": "confirm"}).status_code == expected
+    decided = {"action": "confirm", "unchecked": "present", "reason": "稼働記録で確認"}
+    assert client.post(url, decided).status_code == expected
     confirmed = sam_world["part_b"].__class__.objects.get(pk=sam_world["part_b"].pk).status
     assert (confirmed == "confirmed") == (expected == 302 and role != "anonymous")
     if confirmed == "confirmed":
