@@ -349,6 +349,7 @@ _KIND_ALIASES = {
     "knowledge:karte": "knowledge:karte",
     "infra:component_redirect": "infra:component",
     "plan:result_enter": "plan:result",
+    "plan:records": "plan:result",
     "sam:campaign_detail": "sam:campaign",
     "sam:confirmation": "sam:confirmation",
     "sam:audit_detail": "sam:audit",

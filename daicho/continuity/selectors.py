@@ -30,6 +30,7 @@ from daicho.continuity.models import (
     ServiceProfile,
     SystemClassification,
 )
+from daicho.core import metrics
 from daicho.core.models import OrgUnit
 from daicho.core.tables import label
 from daicho.registry.models import InformationSystem, Status
@@ -352,6 +353,17 @@ def backup_compliance(
     return standard, results
 
 
+def backup_compliance_shared(
+    *, organisation, on: datetime.date
+) -> tuple[BackupStandard | None, list[SystemCompliance]]:
+    """`backup_compliance` on ``on``, computed once per page that shows it several times (the
+    indicator, its trend and the dashboard's summary: `core.metrics.sharing`)."""
+    return metrics.shared(
+        ("continuity.backup_compliance", organisation.pk, on),
+        lambda: backup_compliance(organisation=organisation, on=on),
+    )
+
+
 def _has_backup(system) -> bool:
     try:
         return system.backup is not None
@@ -653,11 +665,18 @@ def availability(
     )
 
 
+def fiscal_year_span(fiscal_year: int) -> tuple[datetime.datetime, datetime.datetime]:
+    """The fiscal year as local times: [1 April 00:00, next 1 April 00:00)."""
+    tz = timezone.get_current_timezone()
+    return (
+        datetime.datetime(fiscal_year, 4, 1, tzinfo=tz),
+        datetime.datetime(fiscal_year + 1, 4, 1, tzinfo=tz),
+    )
+
+
 def system_availability(*, system, fiscal_year: int, now=None) -> Availability:
     profile = ServiceProfile.objects.filter(system=system).first()
-    tz = timezone.get_current_timezone()
-    year_start = datetime.datetime(fiscal_year, 4, 1, tzinfo=tz)
-    year_end = datetime.datetime(fiscal_year + 1, 4, 1, tzinfo=tz)
+    year_start, year_end = fiscal_year_span(fiscal_year)
     outages = Outage.objects.filter(system=system, started_at__lt=year_end).filter(
         Q(ended_at__isnull=True) | Q(ended_at__gt=year_start)
     )
@@ -672,6 +691,22 @@ def shared_file_server(organisation):
         .first()
     )
     return profile.system if profile else None
+
+
+def file_server_users(organisation, on: datetime.date) -> tuple:
+    """(the sections using the shared file server on ``on`` as a queryset, how many sections
+    there are, the server), or (None, sections, None) when no server is marked."""
+    server = shared_file_server(organisation)
+    sections = OrgUnit.objects.filter(organisation=organisation, kind="section", is_active=True)
+    total = sections.count()
+    if server is None:
+        return None, total, None
+    users = sections.filter(
+        pk__in=server.usages.filter(since__lte=on)
+        .filter(Q(until__isnull=True) | Q(until__gt=on))
+        .values("unit_id")
+    )
+    return users, total, server
 
 
 def file_server_usage(organisation, on: datetime.date) -> tuple[int, int, object]:

@@ -17,7 +17,7 @@ def backups(organisation, fiscal_year: int) -> SummaryTable | None:
     on = selectors.evaluation_date(fiscal_year)
     if on is None:
         return None
-    standard, results = selectors.backup_compliance(organisation=organisation, on=on)
+    standard, results = selectors.backup_compliance_shared(organisation=organisation, on=on)
     if standard is None or not results:
         return None
     failing = [r for r in results if not r.compliant]

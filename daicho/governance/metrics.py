@@ -7,12 +7,13 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from daicho.core import metrics, wareki
 from daicho.core.metrics import Measurement
 from daicho.core.money import format_yen
 from daicho.governance.models import GreenStatus, ProcurementCase, Stage
-from daicho.governance.selectors import consultation_summary
+from daicho.governance.selectors import consultation_summary, consultations_in_year
 
 
 def _consultations_url(fiscal_year: int, **extra) -> str:
@@ -27,6 +28,7 @@ def support_cases(organisation, fiscal_year: int, **_params) -> Measurement:
         f"{summary['total']}件",
         _consultations_url(fiscal_year),
         {"total": summary["total"]},
+        records=consultations_in_year(organisation, fiscal_year),
     )
 
 
@@ -39,6 +41,7 @@ def cost_saving_cases(organisation, fiscal_year: int, **_params) -> Measurement:
         f"{summary['saving_cases']}件（{format_yen(saving, unit='thousand')}千円）",
         _consultations_url(fiscal_year, saving="true"),
         {"cases": summary["saving_cases"], "saving": saving},
+        records=consultations_in_year(organisation, fiscal_year).filter(cost_saving__gt=0),
     )
 
 
@@ -58,7 +61,8 @@ def green_purchases(organisation, fiscal_year: int):
 
 def green_procurement(organisation, fiscal_year: int, **_params) -> Measurement:
     """Share of the year's IT purchases (equipment included) that meet the green criteria."""
-    counts = green_purchases(organisation, fiscal_year).aggregate(
+    purchases = green_purchases(organisation, fiscal_year)
+    counts = purchases.aggregate(
         green_count=Count("pk", filter=Q(green=GreenStatus.YES)),
         applicable=Count("pk", filter=Q(green__in=[GreenStatus.YES, GreenStatus.NO])),
     )
@@ -68,11 +72,25 @@ def green_procurement(organisation, fiscal_year: int, **_params) -> Measurement:
         + urlencode([("contract_fy", fiscal_year), ("green", "yes"), ("green", "no")])
     )
     if not counts["applicable"]:
-        return Measurement(None, "", url)
+        return Measurement(
+            None,
+            "",
+            url,
+            reason=_(
+                "No purchase of the year (a case through its contract gate with its contract "
+                "starting in the year) says whether it is green."
+            ),
+        )
     value = (Decimal(counts["green_count"]) * 100 / counts["applicable"]).quantize(
         Decimal("0.1"), rounding=ROUND_HALF_UP
     )
-    return Measurement(value, f"{counts['green_count']} / {counts['applicable']}", url, counts)
+    return Measurement(
+        value,
+        f"{counts['green_count']} / {counts['applicable']}",
+        url,
+        counts,
+        records=purchases.filter(green=GreenStatus.YES),
+    )
 
 
 def register() -> None:

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 
 from daicho.core import wareki
 from daicho.core.models import Membership, Organisation, Role
@@ -81,3 +92,18 @@ def knowledge_users(organisation: Organisation, fiscal_year: int) -> set[int]:
         & Q(author__isnull=False)
     ).values_list("author_id", flat=True)
     return set(readers) | set(writers)
+
+
+def articles_used(organisation: Organisation, fiscal_year: int, *, users) -> QuerySet[Article]:
+    """The organisation's articles that any of ``users`` read or wrote during the fiscal year."""
+    start, end = wareki.fiscal_year_range(fiscal_year)
+    read = ArticleView.objects.filter(
+        article__organisation=organisation,
+        viewed_on__gte=start,
+        viewed_on__lte=end,
+        user_id__in=users,
+    ).values("article_id")
+    return Article.objects.filter(organisation=organisation).filter(
+        Q(pk__in=read)
+        | Q(created_at__date__gte=start, created_at__date__lte=end, author_id__in=users)
+    )

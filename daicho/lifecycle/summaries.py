@@ -13,9 +13,7 @@ from daicho.lifecycle import eol
 
 def end_of_support(organisation, fiscal_year: int) -> SummaryTable | None:
     day = datetime.date(fiscal_year + 1, 3, 31)
-    _by_unit, _by_quarter, by_kind = eol.eol_counts(
-        organisation=organisation, as_of=day, within_months=12
-    )
+    by_kind = eol.eol_counts_by_kind(organisation=organisation, as_of=day, within_months=12)
     if not by_kind:
         return None
     rows = [

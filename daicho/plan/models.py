@@ -132,6 +132,10 @@ class IndicatorResult(models.Model):
     detail = models.CharField(_("detail"), max_length=300, blank=True)
     evidence = models.TextField(_("evidence"), blank=True)
     published = models.BooleanField(_("published"), default=False)
+    # The records the figure counted, frozen with it when the year is published, so the
+    # drill-down of a published year lists that set and not today's (docs/indicators.md).
+    record_model = models.CharField(_("kind of the counted records"), max_length=100, blank=True)
+    record_ids = models.JSONField(_("counted records"), default=list, blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

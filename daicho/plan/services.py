@@ -179,18 +179,24 @@ def year_publish(*, plan: Plan, fiscal_year: int) -> int:
     """Freeze the year's figures: later edits of the ledger no longer change them."""
     require_policy(plan.organisation)
     count = 0
-    for row in selectors.indicator_rows(plan, fiscal_year):
+    for row in selectors.indicator_rows(plan, fiscal_year, live=False):
         if row.source == "published":
             continue
         result = IndicatorResult.objects.filter(
             indicator=row.indicator, fiscal_year=fiscal_year
         ).first()
+        record_model, record_ids = selectors.record_set(
+            row.origin if row.source == "computed" else None
+        )
         data = {
             "value": row.value,
             "met": row.met,
             "published": True,
             "computed": row.source == "computed",
-            "detail": row.detail[:300],
+            # A missing figure keeps the reason it was missing for.
+            "detail": (row.detail if row.available else row.reason)[:300],
+            "record_model": record_model,
+            "record_ids": record_ids,
         }
         if result is None:
             object_create(

@@ -15,6 +15,7 @@ app_name = "plan"
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("publish/", views.PublishView.as_view(), name="publish"),
+    path("indicators/<int:pk>/records/", views.IndicatorRecordsView.as_view(), name="records"),
     path("indicators/<int:pk>/result/", views.ResultEnterView.as_view(), name="result_enter"),
     path("report.<str:fmt>", views.ReportView.as_view(), name="report"),
     path("report/jobs/<str:token>/", views.ReportJobView.as_view(), name="report_job"),
@@ -26,6 +27,7 @@ urlpatterns = [
 # matrix, tests/test_permission_matrix.py, asks each as every role.
 ACCESS = {
     "dashboard": Access(get=MEMBERS),
+    "records": Access(get=RECORD_READERS),
     "publish": Access(post=POLICY_EDIT),
     "result_enter": Access(post=POLICY_EDIT),
     # XLSX and PDF are made by the job worker: a POST queues the report (anyone who reads the

@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 
-from daicho.core import summaries, wareki
+from daicho.core import metrics, summaries, wareki
 from daicho.core.permissions import scope_of
 from daicho.plan import jobs as plan_jobs
 from daicho.plan import report, selectors, services
@@ -63,11 +63,15 @@ class DashboardView(LoginRequiredMixin, View):
         if plan is None:
             return render(request, "plan/empty.html")
         fy = _year(request, plan)
-        rows = selectors.indicator_rows(plan, fy)
+        # Each figure once per request, shared with the areas' summaries below (the backup
+        # compliance of the year is both an indicator and a summary).
+        with metrics.sharing():
+            rows = selectors.dashboard_rows(plan, fy)
+            risks = summaries.tables(plan.organisation, fy)
         measures: dict = {}
         japanese = (get_language() or "ja").startswith("ja")
         for row in rows:
-            row.spark = spark(selectors.trend(plan, row.indicator))
+            row.spark = spark(row.trend)
             row.target_text = report.target_text(row.indicator, japanese=japanese)
             measures.setdefault(row.indicator.measure, []).append(row)
         return render(
@@ -85,7 +89,7 @@ class DashboardView(LoginRequiredMixin, View):
                 "unavailable": sum(1 for r in rows if not r.available),
                 "published": any(r.source == "published" for r in rows),
                 "can_publish": plan.organisation_id in scope_of(request.user).policy_org_ids,
-                "risks": summaries.tables(plan.organisation, fy),
+                "risks": risks,
             },
         )
 
@@ -104,6 +108,37 @@ def _chart(plan) -> dict:
         "actual_label": "",
         "reduction_label": _("Reduction vs FY%(year)s, budget (%%)") % {"year": plan.base_year},
     }
+
+
+class IndicatorRecordsView(LoginRequiredMixin, View):
+    """The records an indicator's figure counted in a fiscal year: the frozen set of a published
+    year, otherwise those the ledger counts as of the year's end."""
+
+    def get(self, request, pk):
+        indicator = get_object_or_404(
+            Indicator.objects.filter(
+                measure__plan__organisation_id__in=scope_of(request.user).read_org_ids
+            ).select_related("measure", "measure__plan", "measure__plan__organisation"),
+            pk=pk,
+        )
+        plan = indicator.measure.plan
+        fy = _year(request, plan)
+        counted = selectors.counted_records(indicator, fy)
+        return render(
+            request,
+            "plan/records.html",
+            {
+                "plan": plan,
+                "fy": fy,
+                "indicator": indicator,
+                "counted": counted,
+                "row": counted.row,
+                "records": [
+                    (str(obj), obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "")
+                    for obj in counted.records
+                ],
+            },
+        )
 
 
 class PublishView(LoginRequiredMixin, View):

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Q, Sum
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from daicho.core import metrics
 from daicho.core.metrics import Measurement
@@ -56,8 +57,22 @@ def cost_reduction_vs_base(
     base = operation_cost(organisation, base_year, basis)
     year = operation_cost(organisation, fiscal_year, basis)
     url = reverse("registry:cost_sheet") + "?" + urlencode({"fy": fiscal_year, "basis": basis})
-    if not base or year is None:
-        return Measurement(None, "", url)
+    if not base:
+        return Measurement(
+            None,
+            "",
+            url,
+            reason=_("No operation costs (%(basis)s) are recorded for the base year FY%(year)s.")
+            % {"basis": Basis(basis).label, "year": base_year},
+        )
+    if year is None:
+        return Measurement(
+            None,
+            "",
+            url,
+            reason=_("No operation costs (%(basis)s) are recorded for FY%(year)s.")
+            % {"basis": Basis(basis).label, "year": fiscal_year},
+        )
     return Measurement(
         _percent(base - year, base),
         f"{format_yen(year, unit='thousand')}千円 / {format_yen(base, unit='thousand')}千円 "
@@ -69,22 +84,21 @@ def cost_reduction_vs_base(
 
 def municipal_co_use(organisation, fiscal_year: int, **_params) -> Measurement:
     """Municipalities co-using the organisation's systems at some time in the fiscal year."""
-    from daicho.core.models import OrganisationKind
+    from daicho.core.models import Organisation, OrganisationKind
     from daicho.registry.models import SystemCoUse
 
     start, end = datetime.date(fiscal_year, 4, 1), _year_end(fiscal_year)
-    co_users = (
+    co_uses = (
         SystemCoUse.objects.filter(
             system__organisation=organisation, co_user__kind=OrganisationKind.MUNICIPALITY
         )
         .filter(Q(started_on__isnull=True) | Q(started_on__lte=end))
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
-        .values("co_user")
-        .distinct()
     )
+    co_users = Organisation.objects.filter(pk__in=co_uses.values("co_user"))
     count = co_users.count()
     url = reverse("registry:co_use_list") + "?" + urlencode({"fy": fiscal_year})
-    return Measurement(Decimal(count), f"{count}", url)
+    return Measurement(Decimal(count), f"{count}", url, records=co_users)
 
 
 def register() -> None:

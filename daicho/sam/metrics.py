@@ -5,9 +5,11 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from daicho.core import metrics
 from daicho.core.metrics import Measurement
+from daicho.core.models import OrgUnit
 from daicho.sam.models import ConfirmationStatus, InventoryCampaign
 
 
@@ -29,8 +31,15 @@ def sam_inventory_rate(organisation, fiscal_year: int, **_params) -> Measurement
         .order_by("-pk")
         .first()
     )
-    if campaign is None or not campaign.units:
-        return Measurement(None, "")
+    if campaign is None:
+        return Measurement(None, "", reason=_("There is no 棚卸 campaign for this fiscal year."))
+    if not campaign.units:
+        return Measurement(
+            None,
+            "",
+            campaign.get_absolute_url(),
+            reason=_("The campaign %(name)s has no units in scope.") % {"name": campaign.name},
+        )
     rate = (Decimal(campaign.done) * 100 / Decimal(campaign.units)).quantize(
         Decimal("0.1"), rounding=ROUND_HALF_UP
     )
@@ -39,6 +48,9 @@ def sam_inventory_rate(organisation, fiscal_year: int, **_params) -> Measurement
         f"{campaign.done} / {campaign.units} 所属",
         campaign.get_absolute_url(),
         extra={"campaign": campaign.pk},
+        records=OrgUnit.objects.filter(
+            pk__in=campaign.confirmations.filter(status=ConfirmationStatus.CONFIRMED).values("unit")
+        ),
     )
 
 

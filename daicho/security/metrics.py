@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db.models import Min
 from django.urls import reverse
 
 from daicho.core import metrics
 from daicho.core.metrics import Measurement
 from daicho.security import selectors
+from daicho.security.models import Attendance
 
 
 def security_incidents(organisation, fiscal_year: int, **_params) -> Measurement:
@@ -18,15 +20,24 @@ def security_incidents(organisation, fiscal_year: int, **_params) -> Measurement
     serious = incidents.filter(severity__in=("high", "critical")).count()
     url = reverse("security:incident_list") + f"?fiscal_year={fiscal_year}"
     return Measurement(
-        Decimal(count), f"{count}件（うち重大 {serious}件）", url, {"serious": serious}
+        Decimal(count),
+        f"{count}件（うち重大 {serious}件）",
+        url,
+        {"serious": serious},
+        records=incidents,
     )
 
 
 def training_attendees(organisation, fiscal_year: int, *, topic=None, **_params) -> Measurement:
     """Staff who attended training in the fiscal year, each person counted once."""
-    count = selectors.trained_staff(organisation, fiscal_year, topic).count()
+    staff = selectors.trained_staff(organisation, fiscal_year, topic)
+    count = staff.count()
     url = reverse("security:training_list") + f"?fiscal_year={fiscal_year}"
-    return Measurement(Decimal(count), f"{count}人", url)
+    # Each person once: their first attendance of the year stands for them.
+    first = staff.annotate(first=Min("pk")).values("first")
+    return Measurement(
+        Decimal(count), f"{count}人", url, records=Attendance.objects.filter(pk__in=first)
+    )
 
 
 def register() -> None:

@@ -107,7 +107,7 @@ def test_the_dashboard_leads_from_an_indicator_to_its_records(page, live_server,
     cloud = page.locator("tr[data-indicator='cloud_ratio']")
     assert "50%" in cloud.inner_text()  # one of the two systems of the organisation
     page.screenshot(path="test-results/dashboard.png", full_page=True)
-    cloud.locator("a.records").click()
-    page.wait_for_url("**/systems/?*hosting=cloud*")
-    rows = page.locator("table tbody tr")
+    cloud.locator("a.records").click()  # the systems counted for FY2014, as of its end
+    page.wait_for_url("**/plan/indicators/*/records/?fy=2014")
+    rows = page.locator("#counted-records tbody tr")
     assert rows.count() == 1 and "公共施設予約システム" in rows.first.inner_text()
