@@ -10,6 +10,7 @@ urlpatterns = [
     path("publish/", views.PublishView.as_view(), name="publish"),
     path("indicators/<int:pk>/result/", views.ResultEnterView.as_view(), name="result_enter"),
     path("report.<str:fmt>", views.ReportView.as_view(), name="report"),
+    path("narratives/", views.NarrativeEditView.as_view(), name="narratives"),
 ]
 
 
@@ -20,4 +21,5 @@ ACCESS = {
     "publish": Access(post=POLICY_EDIT),
     "result_enter": Access(post=POLICY_EDIT),
     "report": Access(get=RECORD_READERS),
+    "narratives": Access(get=POLICY_EDIT, post=POLICY_EDIT),
 }
