@@ -9,18 +9,14 @@ from __future__ import annotations
 import datetime
 import io
 import re
-import shutil
-import subprocess
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from daicho.core import money, summaries, wareki
-from daicho.plan import selectors
+from daicho.plan import printing, selectors
 from daicho.plan.models import IndicatorNarrative, Plan, PublishedReport, TargetKind
 from daicho.registry.selectors import operation_cost_by_department
 
@@ -378,41 +374,13 @@ def xlsx(plan: Plan, fiscal_year: int) -> bytes:
     return out.getvalue()
 
 
-class PdfUnavailable(Exception):
-    """No headless Chromium to print the report with."""
+PdfUnavailable = printing.PdfUnavailable
 
 
 def pdf(plan: Plan, fiscal_year: int) -> bytes:
-    """The HTML report printed to A4 PDF by headless Chromium (fonts embedded by Chromium)."""
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if browser is None:
-        raise PdfUnavailable(
-            "PDF needs Debian's chromium (apt-get install chromium "
-            "fonts-noto-cjk); XLSX and HTML work without it."
-        )
-    with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "report.html"
-        target = Path(folder) / "report.pdf"
-        source.write_text(html(plan, fiscal_year), encoding="utf-8")
-        subprocess.run(
-            [
-                browser,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                f"--user-data-dir={folder}/profile",
-                "--no-pdf-header-footer",
-                f"--print-to-pdf={target}",
-                source.as_uri(),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-        return target.read_bytes()
+    """The HTML report printed to A4 PDF by headless Chromium (fonts embedded by Chromium);
+    Chromium starts while the figures are computed."""
+    return printing.html_to_pdf(lambda: html(plan, fiscal_year))
 
 
 def narrative_history(plan: Plan, fiscal_year: int, limit: int = 50):
