@@ -7,6 +7,7 @@ its fonts are the system's (Debian's fonts-noto-cjk), and Chromium's background 
 
 from __future__ import annotations
 
+import atexit
 import base64
 import contextlib
 import fcntl
@@ -16,6 +17,7 @@ import select
 import shutil
 import signal
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -34,6 +36,7 @@ FLAGS = [
     "--mute-audio",
     "--remote-debugging-pipe",
 ]
+EXTRA = os.environ.get("DAICHO_PDF_FLAGS", "").split()
 TIMEOUT = 120  # seconds for the whole print, as before
 
 
@@ -115,16 +118,29 @@ def _pipe() -> tuple[int, int]:
     return _high(r), _high(w)
 
 
-def _reap(pid: int) -> None:
-    """Wait for Chromium to exit after Browser.close (killed if it lingers)."""
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        if os.waitpid(pid, os.WNOHANG)[0]:
-            return
-        time.sleep(0.02)
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGKILL)
-    os.waitpid(pid, 0)
+_reapers: list[threading.Thread] = []
+
+
+@atexit.register
+def _wait_for_reapers() -> None:
+    for reaper in _reapers:
+        reaper.join(timeout=10)
+
+
+def _reap(pid: int, folder: str) -> None:
+    """Wait for Chromium to exit after Browser.close (killed if it lingers), then remove its
+    profile folder."""
+    deadline = time.monotonic() + 10
+    try:
+        while time.monotonic() < deadline:
+            if os.waitpid(pid, os.WNOHANG)[0]:
+                return
+            time.sleep(0.05)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def html_to_pdf(render: Callable[[], str]) -> bytes:
@@ -132,56 +148,64 @@ def html_to_pdf(render: Callable[[], str]) -> bytes:
     @page size and margins), with the headings as the PDF's bookmarks."""
     executable = browser()
     deadline = time.monotonic() + TIMEOUT
-    with tempfile.TemporaryDirectory(prefix="daicho-pdf-") as folder:
-        # Chromium reads commands on its fd 3 and answers on its fd 4. posix_spawn places the
-        # pipe ends there (safe in a threaded web server, unlike a preexec_fn); the parent's own
-        # descriptors are close-on-exec, so the child gets only these and /dev/null.
-        to_child_r, to_child_w = _pipe()
-        from_child_r, from_child_w = _pipe()
-        null = os.open(os.devnull, os.O_RDWR | os.O_CLOEXEC)
-        null = _high(null)
-        try:
-            pid = os.posix_spawn(
-                executable,
-                [executable, *FLAGS, f"--user-data-dir={folder}/profile"],
-                os.environ,
-                file_actions=[
-                    (os.POSIX_SPAWN_DUP2, null, 0),
-                    (os.POSIX_SPAWN_DUP2, null, 1),
-                    (os.POSIX_SPAWN_DUP2, null, 2),
-                    (os.POSIX_SPAWN_DUP2, to_child_r, 3),
-                    (os.POSIX_SPAWN_DUP2, from_child_w, 4),
-                ],
-            )
-        finally:
-            os.close(to_child_r)
-            os.close(from_child_w)
-            os.close(null)
-        try:
-            source = Path(folder) / "report.html"
-            source.write_text(render(), encoding="utf-8")
-            pipe = _Pipe(to_child_w, from_child_r, deadline)
+    folder = tempfile.mkdtemp(prefix="daicho-pdf-")
+    # Chromium reads commands on its fd 3 and answers on its fd 4. posix_spawn places the
+    # pipe ends there (safe in a threaded web server, unlike a preexec_fn); the parent's own
+    # descriptors are close-on-exec, so the child gets only these and /dev/null.
+    to_child_r, to_child_w = _pipe()
+    from_child_r, from_child_w = _pipe()
+    null = os.open(os.devnull, os.O_RDWR | os.O_CLOEXEC)
+    null = _high(null)
+    try:
+        pid = os.posix_spawn(
+            executable,
+            [executable, *FLAGS, *EXTRA, f"--user-data-dir={folder}/profile", "about:blank"],
+            os.environ,
+            file_actions=[
+                (os.POSIX_SPAWN_DUP2, null, 0),
+                (os.POSIX_SPAWN_DUP2, null, 1),
+                (os.POSIX_SPAWN_DUP2, null, 2),
+                (os.POSIX_SPAWN_DUP2, to_child_r, 3),
+                (os.POSIX_SPAWN_DUP2, from_child_w, 4),
+            ],
+        )
+    finally:
+        os.close(to_child_r)
+        os.close(from_child_w)
+        os.close(null)
+    try:
+        source = Path(folder) / "report.html"
+        source.write_text(render(), encoding="utf-8")
+        pipe = _Pipe(to_child_w, from_child_r, deadline)
+        # The page Chromium opened at start (its renderer started with the browser).
+        pages = pipe.call("Target.getTargets")["targetInfos"]
+        target = next((t["targetId"] for t in pages if t["type"] == "page"), None)
+        if target is None:
             target = pipe.call("Target.createTarget", {"url": "about:blank"})["targetId"]
-            session = pipe.call("Target.attachToTarget", {"targetId": target, "flatten": True})[
-                "sessionId"
-            ]
-            pipe.call("Page.enable", session=session)
-            pipe.call("Page.navigate", {"url": source.as_uri()}, session=session)
-            pipe.wait_for("Page.loadEventFired", session)
-            result = pipe.call(
-                "Page.printToPDF",
-                {
-                    "printBackground": True,
-                    "preferCSSPageSize": True,
-                    "displayHeaderFooter": False,
-                    "generateDocumentOutline": True,
-                },
-                session=session,
-            )
-            with contextlib.suppress(PrintFailed):
-                pipe.send("Browser.close")
-            return base64.b64decode(result["data"])
-        finally:
-            os.close(to_child_w)
-            os.close(from_child_r)
-            _reap(pid)
+        session = pipe.call("Target.attachToTarget", {"targetId": target, "flatten": True})[
+            "sessionId"
+        ]
+        pipe.call("Page.enable", session=session)
+        pipe.call("Page.navigate", {"url": source.as_uri()}, session=session)
+        pipe.wait_for("Page.loadEventFired", session)
+        result = pipe.call(
+            "Page.printToPDF",
+            {
+                "printBackground": True,
+                "preferCSSPageSize": True,
+                "displayHeaderFooter": False,
+                "generateDocumentOutline": True,
+            },
+            session=session,
+        )
+        with contextlib.suppress(PrintFailed):
+            pipe.send("Browser.close")
+        return base64.b64decode(result["data"])
+    finally:
+        os.close(to_child_w)
+        os.close(from_child_r)
+        # Chromium takes most of a second to shut down: the PDF is not kept waiting for it (a
+        # command-line run waits for it at exit, so no profile folder is left behind).
+        reaper = threading.Thread(target=_reap, args=(pid, folder), daemon=True)
+        reaper.start()
+        _reapers[:] = [r for r in _reapers if r.is_alive()] + [reaper]
