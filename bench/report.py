@@ -33,18 +33,19 @@ def main() -> None:
     parser.add_argument("--formats", nargs="+", default=["html", "xlsx", "pdf"])
     parser.add_argument("--code", default=str(ROOT), help="checkout whose daicho to time")
     args = parser.parse_args()
-    sys.path.insert(0, args.code)
-    sys.path.insert(1, str(ROOT / "bench"))
-    import pages  # noqa: E402  (setup_django, load_demo)
+    sys.path.insert(0, str(ROOT / "bench"))
+    import pages  # (setup_django, load_demo; it puts this checkout first on the path)
+
+    sys.path.insert(0, args.code)  # the checkout to time goes before it
 
     scratch = Path(args.keep or tempfile.mkdtemp(prefix="daicho-report-"))
     scratch.mkdir(parents=True, exist_ok=True)
     pages.setup_django(scratch)
     pages.load_demo()
 
-    import daicho
     from django.db import connection
 
+    import daicho
     from daicho.plan import report
     from daicho.plan.models import Plan
 
