@@ -205,6 +205,8 @@ class _Chromium:
         self.prints += 1
         if created:  # the first tab stays (Chromium keeps running with it); later ones go
             pipe.call("Target.closeTarget", {"targetId": created})
+        elif keep_warm() > 0:  # the first tab lets go of the page while it waits
+            pipe.call("Page.navigate", {"url": "about:blank"}, session=session)
         return base64.b64decode(result["data"])
 
     def close(self) -> None:
