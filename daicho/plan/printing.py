@@ -236,9 +236,9 @@ def _take() -> tuple[_Chromium, bool]:
     return _Chromium(), False
 
 
-def _give_back(chromium: _Chromium) -> None:
+def _give_back(chromium: _Chromium, *, keep: bool = True) -> None:
     global _idle
-    wait = keep_warm()
+    wait = keep_warm() if keep else 0
     with _lock:
         if wait > 0 and _idle is None:
             chromium.idle_since = time.monotonic()
@@ -267,11 +267,14 @@ def _shut_down() -> None:
     if chromium is not None:
         chromium.close()
     for reaper in _reapers:
-        reaper.join(timeout=10)
+        reaper.join(timeout=15)  # _reap kills a Chromium that has not quit after 10 s
 
 
-def html_to_pdf(render: Callable[[], str]) -> bytes:
-    """Print the HTML that ``render`` returns to PDF; a cold Chromium starts while it renders."""
+def html_to_pdf(render: Callable[[], str], *, keep: bool = True) -> bytes:
+    """Print the HTML that ``render`` returns to PDF; a cold Chromium starts while it renders.
+
+    ``keep=False`` (a one-off command) closes Chromium after the print instead of keeping it warm.
+    """
     chromium, warm = _take()
     try:
         html = render()
@@ -293,5 +296,5 @@ def html_to_pdf(render: Callable[[], str]) -> bytes:
             except PrintFailed:
                 chromium.close()
                 raise
-    _give_back(chromium)
+    _give_back(chromium, keep=keep)
     return content

@@ -377,10 +377,10 @@ def xlsx(plan: Plan, fiscal_year: int) -> bytes:
 PdfUnavailable = printing.PdfUnavailable
 
 
-def pdf(plan: Plan, fiscal_year: int) -> bytes:
+def pdf(plan: Plan, fiscal_year: int, *, keep_warm: bool = True) -> bytes:
     """The HTML report printed to A4 PDF by headless Chromium (fonts embedded by Chromium);
-    Chromium starts while the figures are computed."""
-    return printing.html_to_pdf(lambda: html(plan, fiscal_year))
+    Chromium starts while the figures are computed (and stays warm unless ``keep_warm=False``)."""
+    return printing.html_to_pdf(lambda: html(plan, fiscal_year), keep=keep_warm)
 
 
 def narrative_history(plan: Plan, fiscal_year: int, limit: int = 50):

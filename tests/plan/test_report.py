@@ -235,3 +235,32 @@ def test_the_pdf_link_returns_a_pdf_with_the_words(
     for words in WORDS.values():
         assert "".join(words.split()) in flat
     assert client.get(reverse("plan:report", args=["doc"]) + "?fy=2014").status_code == 404
+
+
+def test_the_command_line_writes_the_pdf_and_a_second_web_pdf_reuses_chromium(
+    world,
+    plan,  # noqa: F811
+    ledger,  # noqa: F811
+    tmp_path,
+):
+    from unittest import mock
+
+    from daicho.cli import main
+    from daicho.plan import printing
+
+    needs_pdf_tools()
+    write_words(world, plan, 2014)
+    target = tmp_path / "annual.pdf"
+    with mock.patch("django.core.management.base.connections.close_all"):
+        main(["daicho", "report", "annual", "--fy", "2014", "-o", str(target), "--org", "330001"])
+    flat = "".join(pdf_text(target.read_bytes(), tmp_path).split())
+    assert "取組状況報告" in flat and "".join(WORDS["evaluation"].split()) in flat
+    assert printing._idle is None  # a one-off command leaves no Chromium behind
+
+    first = report.pdf(plan, 2014)
+    warm = printing._idle
+    assert warm is not None  # kept for the next PDF …
+    second = report.pdf(plan, 2014)
+    assert printing._idle is warm and warm.prints == 2  # … which it printed
+    assert "13,000" in pdf_text(first, tmp_path) and "13,000" in pdf_text(second, tmp_path)
+    printing._shut_down()
