@@ -35,6 +35,9 @@ def test_the_annual_report_pdf_downloads_from_the_dashboard(page, live_server, w
     page.click("#narratives button")
     page.wait_for_selector(".alert")
     assert "1件の評価指標の記述を保存しました。" in page.content()
+    history = page.locator(".timeline").inner_text()  # who wrote it, on the same page
+    assert f"{cloud.name}（2014年度）" in history
+    page.screenshot(path="test-results/annual-report-words.png", full_page=False)
 
     # The web report links its PDF; the download is a PDF with the figures and the words.
     page.goto(f"{live_server.url}/plan/report.html?fy=2014")
