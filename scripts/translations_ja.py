@@ -2252,6 +2252,7 @@ TRANSLATIONS: dict[str, str] = {
     "Nothing changed.": "変更はありません。",
     "Activities": "取組内容",
     "Policy for next year": "次年度の方針",
+    "Evaluation of the year": "評価",
     "Words of the annual report": "取組状況報告の記述",
     "What was done, how it went and the policy for next year, per indicator of %(year)s: printed in the annual report (web, PDF and XLSX).": (
         "%(year)sの評価指標ごとの取組内容・評価・次年度の方針です。取組状況報告（画面・PDF・XLSX）に掲載されます。"

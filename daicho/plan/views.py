@@ -258,7 +258,7 @@ def _narrative_context(plan, fy) -> dict:
                     (f"n{indicator.pk}-{f}", label, getattr(n, f, ""))
                     for f, label in (
                         ("activities", _("Activities")),
-                        ("evaluation", _("Evaluation")),
+                        ("evaluation", _("Evaluation of the year")),
                         ("next_policy", _("Policy for next year")),
                     )
                 ],
