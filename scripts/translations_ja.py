@@ -2366,6 +2366,25 @@ TRANSLATIONS: dict[str, str] = {
     "No operation costs (%(basis)s) are recorded for FY%(year)s.": "FY%(year)sの運用等経費（%(basis)s）が登録されていません。",
     "There is no 棚卸 campaign for this fiscal year.": "この年度の棚卸キャンペーンがありません",
     "The campaign %(name)s has no units in scope.": "棚卸キャンペーン「%(name)s」に対象の所属がありません。",
+    # --- hreport: the annual report's words and frozen figures ---
+    "indicator narrative": "取組の記述",
+    "indicator narratives": "取組の記述",
+    "activities": "取組内容",
+    "policy for next year": "次年度の方針",
+    "published report": "公表済みの報告",
+    "published reports": "公表済みの報告",
+    "figures": "数値",
+    "published at": "公表日時",
+    "FY%(year)s is not a year of the plan.": "%(year)s年度は計画の期間外です。",
+    "Saved the words of %(count)d indicators.": "%(count)d件の評価指標の記述を保存しました。",
+    "Nothing changed.": "変更はありません。",
+    "Activities": "取組内容",
+    "Policy for next year": "次年度の方針",
+    "Evaluation of the year": "評価",
+    "Words of the annual report": "取組状況報告の記述",
+    "What was done, how it went and the policy for next year, per indicator of %(year)s: printed in the annual report (web, PDF and XLSX).": (
+        "%(year)sの評価指標ごとの取組内容・評価・次年度の方針です。取組状況報告（画面・PDF・XLSX）に掲載されます。"
+    ),
 }
 # fmt: on
 

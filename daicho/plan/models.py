@@ -159,3 +159,56 @@ class IndicatorResult(models.Model):
 
     def audit_root(self):
         return self.indicator.measure.plan
+
+
+class IndicatorNarrative(models.Model):
+    """The committee report's words on an indicator in a fiscal year: what was done, how it went,
+    and the policy for next year (written by the IT policy division, shown in every format)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="narratives")
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    activities = models.TextField(_("activities"), blank=True)
+    evaluation = models.TextField(_("evaluation"), blank=True)
+    next_policy = models.TextField(_("policy for next year"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("indicator narrative")
+        verbose_name_plural = _("indicator narratives")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "fiscal_year"], name="plan_narrative_unique_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.name}（{self.fiscal_year}年度）"
+
+    @property
+    def organisation(self):
+        return self.indicator.measure.plan.organisation
+
+    def audit_root(self):
+        return self.indicator.measure.plan
+
+
+class PublishedReport(models.Model):
+    """The annual report's figures as they stood when the year was published (frozen with the
+    indicators), so a published report never mixes frozen and live numbers."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="published_reports")
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    figures = models.JSONField(_("figures"), default=dict)
+    published_at = models.DateTimeField(_("published at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("published report")
+        verbose_name_plural = _("published reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "fiscal_year"], name="plan_published_report_unique_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} FY{self.fiscal_year}"

@@ -6,21 +6,18 @@ comment), and the cost table by department (千円, base year vs year, 増減 as
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
-import shutil
-import subprocess
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from daicho.core import money, summaries, wareki
-from daicho.plan import selectors
-from daicho.plan.models import Plan, TargetKind
+from daicho.plan import printing, selectors
+from daicho.plan.models import IndicatorNarrative, Plan, PublishedReport, TargetKind
 from daicho.registry.selectors import operation_cost_by_department
 
 TARGET_TEXT = {
@@ -46,21 +43,47 @@ def target_text(indicator, *, japanese: bool = True) -> str:
     return TARGET_TEXT[indicator.target_kind].format(target=target, unit=indicator.unit)
 
 
-def data(plan: Plan, fiscal_year: int) -> dict[str, Any]:
-    """Everything the report shows, computed once (the XLSX and HTML render the same data)."""
+PRELIMINARY = "速報値"
+
+
+def _cell(value: Any) -> Any:
+    """A report cell as JSON keeps it (dates tagged, Decimals as numbers)."""
+    if isinstance(value, datetime.date):
+        return {"date": value.isoformat()}
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, list | tuple):
+        return [_cell(v) for v in value]
+    return value
+
+
+def _uncell(value: Any) -> Any:
+    if isinstance(value, dict) and set(value) == {"date"}:
+        return datetime.date.fromisoformat(value["date"])
+    if isinstance(value, list):
+        return [_uncell(v) for v in value]
+    return value
+
+
+def figures(plan: Plan, fiscal_year: int) -> dict[str, Any]:
+    """Every number the report prints for the year, as JSON: what publishing the year freezes.
+
+    Only the year and earlier: the cost chart stops at the year, the tables are as of its end.
+    """
     rows = selectors.indicator_rows(plan, fiscal_year)
     progress = []
     for row in rows:
         i = row.indicator
         progress.append(
             {
+                "indicator": i.pk,
                 "measure": i.measure.code,
                 "measure_title": i.measure.title,
                 "code": i.code,
                 "name": i.name,
                 "target": target_text(i),
                 "unit": i.unit,
-                "actual": None if row.value is None else row.value,
+                "actual": None if row.value is None else str(row.value),
                 "actual_text": "未集計" if row.value is None else f"{_num(row.value)}{i.unit}",
                 "previous_text": "—" if row.previous is None else f"{_num(row.previous)}{i.unit}",
                 "met": row.met,
@@ -90,19 +113,19 @@ def data(plan: Plan, fiscal_year: int) -> dict[str, Any]:
                 "reduction": money.reduction_ratio(b, y),
             }
         )
-    chart = cost_trend(plan)
+    risks = [
+        {
+            "title": str(t.title),
+            "headers": [str(h) for h in t.headers],
+            "rows": [_cell(list(r)) for r in t.rows],
+            "note": str(t.note),
+            "highlights": [[str(label), _cell(figure)] for label, figure in t.highlights],
+        }
+        for t in summaries.tables(plan.organisation, fiscal_year)
+    ]
     return {
-        "chart": chart,
-        "plan": plan,
-        "organisation": plan.organisation,
-        "fiscal_year": fiscal_year,
-        "fy_text": wareki.format_fiscal_year(fiscal_year),
-        "base_text": wareki.format_fiscal_year(base),
-        "created": timezone.localdate(),
+        "chart": cost_trend(plan, up_to=fiscal_year),
         "progress": progress,
-        "met": sum(1 for p in progress if p["met"]),
-        "not_met": sum(1 for p in progress if p["met"] is False),
-        "unavailable": sum(1 for p in progress if p["actual"] is None),
         "costs": cost_rows,
         "cost_total": {
             "base": total_base,
@@ -110,15 +133,87 @@ def data(plan: Plan, fiscal_year: int) -> dict[str, Any]:
             "change": total_year - total_base,
             "reduction": money.reduction_ratio(total_base, total_year),
         },
-        "published": any(p["source"] == "published" for p in progress),
-        "risks": summaries.tables(plan.organisation, fiscal_year),
+        "risks": risks,
     }
 
 
-def cost_trend(plan: Plan) -> list[dict[str, Any]]:
-    """運用等経費 (budget) per fiscal year from the base year to the plan's end: the seed's 図2."""
+def narratives(plan: Plan, fiscal_year: int) -> dict[int, IndicatorNarrative]:
+    """The report's words for the year, by indicator id."""
+    return {
+        n.indicator_id: n
+        for n in IndicatorNarrative.objects.filter(
+            indicator__measure__plan=plan, fiscal_year=fiscal_year
+        )
+    }
+
+
+def data(plan: Plan, fiscal_year: int) -> dict[str, Any]:
+    """Everything the report shows, computed once (the XLSX and HTML render the same data).
+
+    A published year is read from what its publication froze; any other year is computed from
+    the ledger now and marked 速報値 throughout.
+    """
+    frozen = PublishedReport.objects.filter(plan=plan, fiscal_year=fiscal_year).first()
+    figs = frozen.figures if frozen is not None else figures(plan, fiscal_year)
+    progress = [dict(p) for p in figs["progress"]]
+    # Published before the report froze its figures (an older publication): the indicators are
+    # frozen, the other tables are today's ledger — said so in the report.
+    published = frozen is not None or (
+        bool(progress) and all(p["source"] == "published" for p in progress)
+    )
+    words = narratives(plan, fiscal_year)
+    measures: dict[str, dict[str, Any]] = {}
+    for p in progress:
+        p["actual"] = None if p["actual"] is None else Decimal(p["actual"])
+        n = words.get(p["indicator"])
+        p["narrative"] = {k: getattr(n, k, "") for k in ("activities", "evaluation", "next_policy")}
+        m = measures.setdefault(
+            p["measure"], {"code": p["measure"], "title": p["measure_title"], "indicators": []}
+        )
+        m["indicators"].append(p)
+    for index, m in enumerate(measures.values(), start=1):
+        m["anchor"] = f"m{index}"
+    risks = [
+        summaries.SummaryTable(
+            title=t["title"],
+            headers=t["headers"],
+            rows=[_uncell(r) for r in t["rows"]],
+            note=t["note"],
+            highlights=[(label, _uncell(figure)) for label, figure in t["highlights"]],
+        )
+        for t in figs["risks"]
+    ]
+    out = {
+        "chart": figs["chart"],
+        "plan": plan,
+        "organisation": plan.organisation,
+        "fiscal_year": fiscal_year,
+        "fy_text": wareki.format_fiscal_year(fiscal_year),
+        "base_text": wareki.format_fiscal_year(plan.base_year),
+        "created": timezone.localdate(),
+        "progress": progress,
+        "measures": list(measures.values()),
+        "met": sum(1 for p in progress if p["met"]),
+        "not_met": sum(1 for p in progress if p["met"] is False),
+        "unavailable": sum(1 for p in progress if p["actual"] is None),
+        "costs": figs["costs"],
+        "cost_total": figs["cost_total"],
+        "published": published,
+        "published_at": frozen.published_at if frozen is not None else None,
+        "tables_live": published and frozen is None,
+        "status": "公表値" if published else PRELIMINARY,
+        "risks": risks,
+    }
+    out["status_text"] = status_text(out)
+    return out
+
+
+def cost_trend(plan: Plan, *, up_to: int | None = None) -> list[dict[str, Any]]:
+    """運用等経費 (budget) per fiscal year from the base year to the plan's end (or ``up_to``, so a
+    year's report never shows a later year): the seed's 図2."""
     base = plan.base_year
-    years = list(range(base, plan.end_year + 1))
+    last = plan.end_year if up_to is None else min(up_to, plan.end_year)
+    years = list(range(base, last + 1))
     by_year = operation_cost_by_department(organisation=plan.organisation, years=years)
     trend = [(y, sum(dep["years"].get(y, 0) for dep in by_year)) for y in years]
     peak = max((t for _y, t in trend), default=0) or 1
@@ -134,9 +229,19 @@ def cost_trend(plan: Plan) -> list[dict[str, Any]]:
     ]
 
 
-def html(plan: Plan, fiscal_year: int) -> str:
+def status_text(d: dict[str, Any]) -> str:
+    """What the figures are: published (frozen) or 速報値, said the same way in every format."""
+    if not d["published"]:
+        return f"未公表の{PRELIMINARY}です（公表時に確定します）。"
+    if d["tables_live"]:
+        return "評価指標は公表済みの数値です。経費と基盤・リスクの表は台帳の現在の記録です。"
+    return "公表済みの数値です。"
+
+
+def html(plan: Plan, fiscal_year: int, *, links: dict[str, str] | None = None) -> str:
+    """The report as one HTML page: on screen (with ``links`` to the other formats) and printed."""
     with translation.override("ja"):
-        return render_to_string("plan/report.html", data(plan, fiscal_year))
+        return render_to_string("plan/report.html", {**data(plan, fiscal_year), "links": links})
 
 
 def xlsx(plan: Plan, fiscal_year: int) -> bytes:
@@ -162,10 +267,12 @@ def xlsx(plan: Plan, fiscal_year: int) -> bytes:
     summary.title = "概要"
     summary.append([f"{d['organisation'].name} {d['plan'].title}"])
     summary["A1"].font = Font(bold=True, size=14)
-    summary.append([f"{d['fy_text']} 取組状況報告"])
+    mark = "" if d["published"] else f"（{PRELIMINARY}）"
+    summary.append([f"{d['fy_text']} 取組状況報告{mark}"])
     summary.append([f"作成日 {wareki.format_date(d['created'])}"])
     summary.append([])
     for label, value in [
+        ("数値の状態", status_text(d)),
         ("評価指標数", len(d["progress"])),
         ("達成", d["met"]),
         ("未達成", d["not_met"]),
@@ -186,9 +293,22 @@ def xlsx(plan: Plan, fiscal_year: int) -> bytes:
     progress = book.create_sheet("指標")
     header(
         progress,
-        ["取組", "取組名", "評価指標", "目標", "実績", "前年度", "達成状況", "備考"],
-        [8, 30, 44, 18, 14, 14, 12, 50],
+        [
+            "取組",
+            "取組名",
+            "評価指標",
+            "目標",
+            "実績" if d["published"] else f"実績（{PRELIMINARY}）",
+            "前年度",
+            "達成状況",
+            "備考",
+            "取組内容",
+            "評価",
+            "次年度の方針",
+        ],
+        [8, 30, 44, 18, 14, 14, 12, 40, 50, 50, 50],
     )
+    wrap = Alignment(wrap_text=True, vertical="top")
     for p in d["progress"]:
         progress.append(
             [
@@ -200,10 +320,14 @@ def xlsx(plan: Plan, fiscal_year: int) -> bytes:
                 p["previous_text"],
                 p["met_text"],
                 p["comment"],
+                p["narrative"]["activities"],
+                p["narrative"]["evaluation"],
+                p["narrative"]["next_policy"],
             ]
         )
         progress.cell(row=progress.max_row, column=5).number_format = "#,##0.0"
-        progress.cell(row=progress.max_row, column=8).alignment = Alignment(wrap_text=True)
+        for column in range(8, 12):
+            progress.cell(row=progress.max_row, column=column).alignment = wrap
 
     costs = book.create_sheet("経費（部局別）")
     header(
@@ -250,38 +374,29 @@ def xlsx(plan: Plan, fiscal_year: int) -> bytes:
     return out.getvalue()
 
 
-class PdfUnavailable(Exception):
-    """No headless Chromium to print the report with."""
+PdfUnavailable = printing.PdfUnavailable
 
 
-def pdf(plan: Plan, fiscal_year: int) -> bytes:
-    """The HTML report printed to A4 PDF by headless Chromium (fonts embedded by Chromium)."""
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if browser is None:
-        raise PdfUnavailable(
-            "PDF needs Debian's chromium (apt-get install chromium "
-            "fonts-noto-cjk); XLSX and HTML work without it."
+def pdf(plan: Plan, fiscal_year: int, *, keep_warm: bool = True) -> bytes:
+    """The HTML report printed to A4 PDF by headless Chromium (fonts embedded by Chromium);
+    Chromium starts while the figures are computed (and stays warm unless ``keep_warm=False``)."""
+    return printing.html_to_pdf(lambda: html(plan, fiscal_year), keep=keep_warm)
+
+
+def narrative_history(plan: Plan, fiscal_year: int, limit: int = 50):
+    """Who changed the report's words of the year, and how (newest first)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from daicho.core.models import AuditEvent
+
+    ids = IndicatorNarrative.objects.filter(
+        indicator__measure__plan=plan, fiscal_year=fiscal_year
+    ).values_list("pk", flat=True)
+    return (
+        AuditEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(IndicatorNarrative),
+            object_id__in=[str(pk) for pk in ids],
         )
-    with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "report.html"
-        target = Path(folder) / "report.pdf"
-        source.write_text(html(plan, fiscal_year), encoding="utf-8")
-        subprocess.run(
-            [
-                browser,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                f"--user-data-dir={folder}/profile",
-                "--no-pdf-header-footer",
-                f"--print-to-pdf={target}",
-                source.as_uri(),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-        return target.read_bytes()
+        .select_related("content_type")
+        .order_by("-time")[:limit]
+    )

@@ -1,4 +1,5 @@
-"""Writes of the plan: load a plan file, enter a manual result, publish (freeze) a year."""
+"""Writes of the plan: load a plan file, enter a manual result, publish (freeze) a year, and the
+annual report's narrative."""
 
 from __future__ import annotations
 
@@ -19,8 +20,16 @@ from daicho.core.services import (
     object_update,
     require_policy,
 )
-from daicho.plan import selectors
-from daicho.plan.models import Indicator, IndicatorResult, Measure, Plan, TargetKind
+from daicho.plan import report, selectors
+from daicho.plan.models import (
+    Indicator,
+    IndicatorNarrative,
+    IndicatorResult,
+    Measure,
+    Plan,
+    PublishedReport,
+    TargetKind,
+)
 
 BUILTIN = {"okayama-2014": Path(__file__).resolve().parent / "data" / "okayama-2014.yaml"}
 
@@ -205,4 +214,51 @@ def year_publish(*, plan: Plan, fiscal_year: int) -> int:
         else:
             object_update(obj=result, data=data)
         count += 1
+    if count or not PublishedReport.objects.filter(plan=plan, fiscal_year=fiscal_year).exists():
+        # The report's other figures (costs, chart, risk tables) freeze with the indicators. The
+        # frozen results above are the audited record of the publication; this is their print.
+        PublishedReport.objects.update_or_create(
+            plan=plan,
+            fiscal_year=fiscal_year,
+            defaults={"figures": report.figures(plan, fiscal_year)},
+        )
     return count
+
+
+NARRATIVE_FIELDS = ("activities", "evaluation", "next_policy")
+
+
+@transaction.atomic
+def narrative_save(
+    *,
+    indicator: Indicator,
+    fiscal_year: int,
+    activities: str,
+    evaluation: str,
+    next_policy: str,
+) -> IndicatorNarrative | None:
+    """Write the report's words on an indicator for a year (IT policy); audited as any record.
+
+    Returns the narrative, or None when nothing changed (an untouched form writes no event).
+    """
+    require_policy(indicator.organisation)
+    plan = indicator.measure.plan
+    if not plan.start_year <= fiscal_year <= plan.end_year:
+        raise ValidationError(_("FY%(year)s is not a year of the plan.") % {"year": fiscal_year})
+    data = {
+        "activities": activities.strip(),
+        "evaluation": evaluation.strip(),
+        "next_policy": next_policy.strip(),
+    }
+    narrative = IndicatorNarrative.objects.filter(
+        indicator=indicator, fiscal_year=fiscal_year
+    ).first()
+    if narrative is None:
+        if not any(data.values()):
+            return None
+        return object_create(
+            obj=IndicatorNarrative(indicator=indicator, fiscal_year=fiscal_year, **data)
+        )
+    if all(getattr(narrative, k) == v for k, v in data.items()):
+        return None
+    return object_update(obj=narrative, data=data)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("report.<str:fmt>", views.ReportView.as_view(), name="report"),
     path("report/jobs/<str:token>/", views.ReportJobView.as_view(), name="report_job"),
     path("report/jobs/<str:token>/file/", views.ReportFileView.as_view(), name="report_file"),
+    path("narratives/", views.NarrativeEditView.as_view(), name="narratives"),
 ]
 
 
@@ -35,4 +36,5 @@ ACCESS = {
     "report": Access(get=RECORD_READERS, post=RECORD_READERS),
     "report_job": Access(get=answers(NOT_FOUND)),
     "report_file": Access(get=answers(NOT_FOUND)),
+    "narratives": Access(get=POLICY_EDIT, post=POLICY_EDIT),
 }

@@ -196,7 +196,7 @@ class ReportView(LoginRequiredMixin, View):
         fy = _year(request, plan)
         if fmt != "html":
             return report_start_page(request, plan, fy, fmt)
-        return HttpResponse(report.html(plan, fy))
+        return HttpResponse(report.html(plan, fy, links=_report_links(request, plan, fy)))
 
     def post(self, request, fmt):
         return report_start(request, fmt)
@@ -264,3 +264,93 @@ class ReportFileView(LoginRequiredMixin, View):
             filename=plan_jobs.file_name(job),
             content_type=plan_jobs.FORMATS[job.params["format"]].content_type,
         )
+
+
+def _report_links(request, plan, fy) -> dict[str, str]:
+    """The web report's links to its other formats (and, for the IT policy division, its words)."""
+    query = f"?plan={plan.code}&fy={fy}"
+    links = {
+        "dashboard": reverse("plan:dashboard") + query,
+        "pdf": reverse("plan:report", args=["pdf"]) + query,
+        "xlsx": reverse("plan:report", args=["xlsx"]) + query,
+    }
+    if plan.organisation_id in scope_of(request.user).policy_org_ids:
+        links["narratives"] = reverse("plan:narratives") + query
+    return links
+
+
+class NarrativeEditView(LoginRequiredMixin, View):
+    """The IT policy division writes the report's words per indicator for a year: 取組内容・評価・
+    次年度の方針, on one page grouped by measure, with the history of those words below."""
+
+    def _plan(self, request):
+        plan = selectors.plan_for(request.user, request.GET.get("plan") or request.POST.get("plan"))
+        if plan is None:
+            raise Http404
+        if plan.organisation_id not in scope_of(request.user).policy_org_ids:
+            raise PermissionDenied
+        return plan
+
+    def get(self, request):
+        plan = self._plan(request)
+        fy = _year(request, plan)
+        return render(request, "plan/narratives.html", _narrative_context(plan, fy))
+
+    def post(self, request):
+        plan = self._plan(request)
+        fy = _year(request, plan)
+        current = report.narratives(plan, fy)
+        saved = 0
+        errors = []
+        for indicator in Indicator.objects.filter(measure__plan=plan).select_related(
+            "measure__plan__organisation"
+        ):
+            prefix = f"n{indicator.pk}-"
+            if not any(prefix + f in request.POST for f in services.NARRATIVE_FIELDS):
+                continue  # not on the form that was sent
+            before = current.get(indicator.pk)
+            values = {
+                f: request.POST.get(prefix + f, getattr(before, f, ""))
+                for f in services.NARRATIVE_FIELDS
+            }
+            try:
+                if services.narrative_save(indicator=indicator, fiscal_year=fy, **values):
+                    saved += 1
+            except ValidationError as exc:
+                errors.append(f"{indicator.name}: {' '.join(exc.messages)}")
+        for error in errors:
+            messages.error(request, error)
+        if saved:
+            messages.success(
+                request, _("Saved the words of %(count)d indicators.") % {"count": saved}
+            )
+        elif not errors:
+            messages.info(request, _("Nothing changed."))
+        return redirect(f"{reverse('plan:narratives')}?plan={plan.code}&fy={fy}")
+
+
+def _narrative_context(plan, fy) -> dict:
+    words = report.narratives(plan, fy)
+    measures: dict = {}
+    for indicator in Indicator.objects.filter(measure__plan=plan).select_related("measure"):
+        n = words.get(indicator.pk)
+        measures.setdefault(indicator.measure, []).append(
+            {
+                "indicator": indicator,
+                "fields": [
+                    (f"n{indicator.pk}-{f}", label, getattr(n, f, ""))
+                    for f, label in (
+                        ("activities", _("Activities")),
+                        ("evaluation", _("Evaluation of the year")),
+                        ("next_policy", _("Policy for next year")),
+                    )
+                ],
+            }
+        )
+    return {
+        "plan": plan,
+        "fy": fy,
+        "years": plan.years(),
+        "measures": measures.items(),
+        "history": report.narrative_history(plan, fy),
+    }

@@ -32,7 +32,7 @@ class Command(DaichoCommand):
             content = report.html(plan, options["fy"]).encode("utf-8")
         elif suffix == ".pdf":
             try:
-                content = report.pdf(plan, options["fy"])
+                content = report.pdf(plan, options["fy"], keep_warm=False)  # a one-off
             except report.PdfUnavailable as exc:
                 raise CommandError(str(exc)) from None
         else:
