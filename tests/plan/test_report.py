@@ -210,24 +210,36 @@ def test_a_published_report_reads_its_frozen_figures_in_few_queries(
         report.data(plan, 2014)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_pdf_link_returns_a_pdf_with_the_words(
     client,
     world,
     plan,  # noqa: F811
     ledger,  # noqa: F811
     tmp_path,
+    settings,
 ):
+    """The report's PDF link opens the page that has the job worker print it; the file it
+    offers is a real PDF with the year's words."""
+    from daicho.core.models import Job
+
     needs_pdf_tools()
+    settings.MEDIA_ROOT = tmp_path / "media"
     write_words(world, plan, 2014)
     client.force_login(world.viewer)
     page = client.get(reverse("plan:report", args=["html"]) + "?fy=2014").content.decode()
     pdf_url = reverse("plan:report", args=["pdf"]) + "?plan=okayama-2014&amp;fy=2014"
     assert f'href="{pdf_url}"' in page
-    response = client.get(pdf_url.replace("&amp;", "&"))
+    assert client.get(pdf_url.replace("&amp;", "&")).status_code == 200
+    started = client.post(reverse("plan:report", args=["pdf"]), {"fy": "2014"})
+    job = Job.objects.get()
+    assert started.url == reverse("plan:report_job", args=[job.token])
+    response = client.get(reverse("plan:report_file", args=[job.token]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF-")
-    text = pdf_text(response.content, tmp_path)
+    content = b"".join(response.streaming_content)
+    assert content.startswith(b"%PDF-")
+    text = pdf_text(content, tmp_path)
     assert "2014年度（平成26年度）" in text and "取組状況報告" in text
     assert "目次" in text and "取組ごとの状況" in text
     assert "速報値（未公表）" in text  # FY2014 is not published here
