@@ -21,7 +21,7 @@ def costs(world):
     for n, system in enumerate(systems):
         for fy in range(2011, 2016):
             for basis in ("budget", "actual"):
-                for category in ("operation", "development"):
+                for category in ("operation", "initial"):
                     for part, item in enumerate(items, start=1):
                         CostLineFactory(
                             system=system,
