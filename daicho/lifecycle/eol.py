@@ -206,7 +206,8 @@ def _items(kind, source, rows) -> list[EolItem]:
 
 
 def _in_order(item: EolItem):
-    return (item.eol, item.kind, item.name)
+    """The listing's order: end date, kind, name, and the pk for a stable order among equals."""
+    return (item.eol, item.kind, item.name, item.pk)
 
 
 def eol_items(
