@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
     BigIntegerField,
+    BooleanField,
     Case,
     Count,
     F,
@@ -19,7 +20,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, ExtractYear
-from django.db.models.lookups import Exact, In
 
 from daicho.infra.models import (
     CloudService,
@@ -224,10 +224,11 @@ def _fiscal_year(field: str):
 def year_end_counts(organisation, fiscal_years: list[int]) -> list[dict]:
     """Per fiscal year end: physical servers, hosts, VMs, systems on the platform, on cloud.
 
-    Two queries whatever the number of years, by the same rules as ``physical_servers_on``,
-    ``platform_systems_on`` and ``cloud_systems_on``: the servers in one GROUP BY of kind and
-    fiscal years in and out of service (each year end adds up the few groups running then),
-    the systems in one aggregate with a filtered COUNT per year end."""
+    Two GROUP BY queries whatever the number of years, by the same rules as
+    ``physical_servers_on``, ``platform_systems_on`` and ``cloud_systems_on``: servers per kind
+    and fiscal years in and out of service; systems per fiscal years in and out and their
+    hosting (and cloud service use) at each year end, each worked out once per system. A year
+    end then adds up the few groups running on that day (started by then, retired after it)."""
     if not fiscal_years:
         return []
     days = {fy: datetime.date(fy + 1, 3, 31) for fy in fiscal_years}
@@ -238,39 +239,39 @@ def year_end_counts(organisation, fiscal_years: list[int]) -> list[dict]:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    systems = {}
+    then = {}
     for fy, day in days.items():
-        hosting = hosting_on(day)
-        in_service = Q(in_service_on__lte=day) & (
-            Q(retired_on__isnull=True) | Q(retired_on__gt=day)
+        then[f"hosting_{fy}"] = hosting_on(day)
+        then[f"service_{fy}"] = Case(  # a set read once per year end, not a look-up per system
+            When(pk__in=_cloud_services_on(organisation, day).values("systems"), then=True),
+            default=False,
+            output_field=BooleanField(),
         )
-        uses_cloud = Q(pk__in=_cloud_services_on(organisation, day).values("systems"))
-        systems[f"systems_{fy}"] = Count("pk", filter=in_service)
-        systems[f"platform_{fy}"] = Count(
-            "pk", filter=in_service & Q(Exact(hosting, Hosting.VIRTUALIZED))
-        )
-        systems[f"cloud_{fy}"] = Count(
-            "pk",
-            filter=in_service & (Q(In(hosting, [Hosting.CLOUD, Hosting.GOV_CLOUD])) | uses_cloud),
-        )
-    counted = InformationSystem.objects.filter(organisation=organisation).aggregate(**systems)
-    rows = {
-        fy: {
-            "physical": 0,
-            "hosts": 0,
-            "vms": 0,
-            "platform_systems": counted[f"platform_{fy}"],
-            "cloud_systems": counted[f"cloud_{fy}"],
-            "systems": counted[f"systems_{fy}"],
-        }
-        for fy in fiscal_years
-    }
-    keys = {ServerKind.PHYSICAL: "physical", ServerKind.HOST: "hosts", ServerKind.VM: "vms"}
+    system_groups = (
+        InformationSystem.objects.filter(organisation=organisation, in_service_on__isnull=False)
+        .values(start=_fiscal_year("in_service_on"), end=_fiscal_year("retired_on"), **then)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    keys = ("physical", "hosts", "vms", "platform_systems", "cloud_systems", "systems")
+    rows = {fy: dict.fromkeys(keys, 0) for fy in fiscal_years}
+    kinds = {ServerKind.PHYSICAL: "physical", ServerKind.HOST: "hosts", ServerKind.VM: "vms"}
     for group in server_groups:
-        key = keys.get(group["kind"])
+        key = kinds.get(group["kind"])
         for fy, row in rows.items():
             if key and _running(group, fy):
                 row[key] += group["n"]
+    cloud = {Hosting.CLOUD, Hosting.GOV_CLOUD}
+    for group in system_groups:
+        for fy, row in rows.items():
+            if not _running(group, fy):
+                continue
+            hosting = group[f"hosting_{fy}"]
+            row["systems"] += group["n"]
+            if hosting == Hosting.VIRTUALIZED:
+                row["platform_systems"] += group["n"]
+            if hosting in cloud or group[f"service_{fy}"]:
+                row["cloud_systems"] += group["n"]
     return [{"fiscal_year": fy, **row} for fy, row in rows.items()]
 
 
