@@ -6,7 +6,7 @@ import datetime
 import statistics
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from daicho.core import wareki
@@ -20,7 +20,7 @@ from daicho.governance.models import (
     ReviewSettings,
     Stage,
 )
-from daicho.registry.models import Basis, Category, InformationSystem
+from daicho.registry.models import Basis, Category, CostLine, InformationSystem
 
 
 def case_list(*, user):
@@ -177,15 +177,19 @@ def _over(value: int, reference: int | None, percent: int) -> float | None:
     return ratio if ratio * 100 > percent else None
 
 
-def _sum(fy: int, basis: str) -> Sum:
-    return Sum(
-        "cost_lines__amount",
-        filter=Q(
-            cost_lines__fiscal_year=fy,
-            cost_lines__basis=basis,
-            cost_lines__category=Category.OPERATION,
-        ),
+def _sum(fy: int, basis: str) -> Subquery:
+    """A system's operation costs of one fiscal year and basis: a sum over its own lines (an
+    indexed look-up per system, not a join of every line grouped by every system column)."""
+    lines = (
+        CostLine.objects.filter(
+            system=OuterRef("pk"), fiscal_year=fy, basis=basis, category=Category.OPERATION
+        )
+        .order_by()
+        .values("system")
+        .annotate(total=Sum("amount"))
+        .values("total")
     )
+    return Subquery(lines)
 
 
 def system_cost_figures(*, organisation: Organisation, fiscal_year: int, systems=None):

@@ -6,8 +6,20 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import BigIntegerField, Count, F, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Case,
+    Count,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractYear
 
 from daicho.infra.models import (
     CloudService,
@@ -17,8 +29,8 @@ from daicho.infra.models import (
     VdiPool,
     VdiUsage,
 )
-from daicho.registry.models import Hosting
-from daicho.registry.selectors import systems_in_service_on
+from daicho.registry.models import Hosting, InformationSystem
+from daicho.registry.selectors import hosting_on, systems_in_service_on
 
 
 def server_list(*, user) -> QuerySet[Server]:
@@ -63,12 +75,17 @@ def platform_systems_on(organisation, day: datetime.date):
     return systems_in_service_on(organisation, day).filter(hosting_then=Hosting.VIRTUALIZED)
 
 
-def cloud_systems_on(organisation, day: datetime.date):
-    """Systems in operation on ``day`` on cloud: hosted there, or using a cloud service then."""
-    active = CloudService.objects.filter(organisation=organisation).filter(
+def _cloud_services_on(organisation, day: datetime.date) -> QuerySet[CloudService]:
+    """Cloud services in use on ``day``."""
+    return CloudService.objects.filter(organisation=organisation).filter(
         (Q(started_on__isnull=True) | Q(started_on__lte=day))
         & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
     )
+
+
+def cloud_systems_on(organisation, day: datetime.date):
+    """Systems in operation on ``day`` on cloud: hosted there, or using a cloud service then."""
+    active = _cloud_services_on(organisation, day)
     return systems_in_service_on(organisation, day).filter(
         Q(hosting_then__in=[Hosting.CLOUD, Hosting.GOV_CLOUD]) | Q(pk__in=active.values("systems"))
     )
@@ -196,23 +213,70 @@ def platform_on(*, user, organisation, day: datetime.date) -> Platform:
     )
 
 
+def _fiscal_year(field: str):
+    """An expression for the fiscal year (April to March) a date field falls in; NULL stays."""
+    return Case(
+        When(**{f"{field}__month__lt": 4}, then=ExtractYear(field) - 1),
+        default=ExtractYear(field),
+    )
+
+
 def year_end_counts(organisation, fiscal_years: list[int]) -> list[dict]:
-    """Per fiscal year end: physical servers, hosts, VMs, systems on the platform, on cloud."""
-    rows = []
-    for fy in fiscal_years:
-        day = datetime.date(fy + 1, 3, 31)
-        physical = physical_servers_on(organisation, day)
-        rows.append(
-            {
-                "fiscal_year": fy,
-                "physical": physical.filter(kind=ServerKind.PHYSICAL).count(),
-                "hosts": physical.filter(kind=ServerKind.HOST).count(),
-                "vms": in_service_on(
-                    Server.objects.filter(organisation=organisation, kind=ServerKind.VM), day
-                ).count(),
-                "platform_systems": platform_systems_on(organisation, day).count(),
-                "cloud_systems": cloud_systems_on(organisation, day).count(),
-                "systems": systems_in_service_on(organisation, day).count(),
-            }
+    """Per fiscal year end: physical servers, hosts, VMs, systems on the platform, on cloud.
+
+    Two GROUP BY queries whatever the number of years, by the same rules as
+    ``physical_servers_on``, ``platform_systems_on`` and ``cloud_systems_on``: servers per kind
+    and fiscal years in and out of service; systems per fiscal years in and out and their
+    hosting (and cloud service use) at each year end, each worked out once per system. A year
+    end then adds up the few groups running on that day (started by then, retired after it)."""
+    if not fiscal_years:
+        return []
+    days = {fy: datetime.date(fy + 1, 3, 31) for fy in fiscal_years}
+    server_groups = (
+        Server.objects.filter(organisation=organisation)
+        .alias(started_on=Coalesce("in_service_on", "purchased_on"))
+        .values("kind", start=_fiscal_year("started_on"), end=_fiscal_year("retired_on"))
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    then = {}
+    for fy, day in days.items():
+        then[f"hosting_{fy}"] = hosting_on(day)
+        then[f"service_{fy}"] = Case(  # a set read once per year end, not a look-up per system
+            When(pk__in=_cloud_services_on(organisation, day).values("systems"), then=True),
+            default=False,
+            output_field=BooleanField(),
         )
-    return rows
+    system_groups = (
+        InformationSystem.objects.filter(organisation=organisation, in_service_on__isnull=False)
+        .values(start=_fiscal_year("in_service_on"), end=_fiscal_year("retired_on"), **then)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    keys = ("physical", "hosts", "vms", "platform_systems", "cloud_systems", "systems")
+    rows = {fy: dict.fromkeys(keys, 0) for fy in fiscal_years}
+    kinds = {ServerKind.PHYSICAL: "physical", ServerKind.HOST: "hosts", ServerKind.VM: "vms"}
+    for group in server_groups:
+        key = kinds.get(group["kind"])
+        for fy, row in rows.items():
+            if key and _running(group, fy):
+                row[key] += group["n"]
+    cloud = {Hosting.CLOUD, Hosting.GOV_CLOUD}
+    for group in system_groups:
+        for fy, row in rows.items():
+            if not _running(group, fy):
+                continue
+            hosting = group[f"hosting_{fy}"]
+            row["systems"] += group["n"]
+            if hosting == Hosting.VIRTUALIZED:
+                row["platform_systems"] += group["n"]
+            if hosting in cloud or group[f"service_{fy}"]:
+                row["cloud_systems"] += group["n"]
+    return [{"fiscal_year": fy, **row} for fy, row in rows.items()]
+
+
+def _running(group: dict, fiscal_year: int) -> bool:
+    """Whether a group started by the end of ``fiscal_year`` (or undated) and retired after."""
+    return (group["start"] is None or group["start"] <= fiscal_year) and (
+        group["end"] is None or group["end"] > fiscal_year
+    )

@@ -15,8 +15,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, CharField, F, OuterRef, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractQuarter, ExtractYear
 from django.urls import reverse
 
 _PK = "987654321"
@@ -147,6 +157,59 @@ def _at_risk(source: EolSource, organisation, as_of, within_months, unit) -> Que
     )
 
 
+_COLUMNS = (
+    "pk",
+    "item_name",
+    "unit_name",
+    "system_code",
+    "system_name",
+    "release__product__name",
+    "release__label",
+    "end_of_support",
+    "extended_end",
+    "eol_status",
+)
+
+
+def _listing(organisation, as_of, within_months, unit, kinds, status):
+    """(kind, source, rows) for each source asked for: its at-risk rows, not yet read."""
+    for kind, source in _sources.items():
+        if kinds and kind not in kinds:
+            continue
+        qs = _at_risk(source, organisation, as_of, within_months, unit)
+        if status:
+            qs = qs.filter(eol_status=status)
+        yield kind, source, qs
+
+
+def _items(kind, source, rows) -> list[EolItem]:
+    label = str(source.label)
+    pattern = reverse(source.url_name, args=[_PK])  # once, not once per row
+    return [
+        EolItem(
+            kind,
+            label,
+            pk,
+            name or "",
+            unit or "",
+            code or "",
+            system or "",
+            product,
+            release,
+            end,
+            extended,
+            state,
+            pattern.replace(_PK, str(pk)),
+        )
+        for pk, name, unit, code, system, product, release, end, extended, state in rows
+    ]
+
+
+def _in_order(item: EolItem):
+    """The listing's order: end date, kind, name, and the pk for a stable order among equals."""
+    return (item.eol, item.kind, item.name, item.pk)
+
+
 def eol_items(
     *,
     organisation,
@@ -158,63 +221,55 @@ def eol_items(
 ) -> list[EolItem]:
     """Records past end of support on ``as_of`` or reaching it within ``within_months``."""
     items: list[EolItem] = []
-    for kind, source in _sources.items():
-        if kinds and kind not in kinds:
-            continue
-        qs = _at_risk(source, organisation, as_of, within_months, unit)
-        if status:
-            qs = qs.filter(eol_status=status)
-        label = str(source.label)
-        pattern = reverse(source.url_name, args=[_PK])  # once, not once per row
-        rows = qs.values_list(
-            "pk",
-            "item_name",
-            "unit_name",
-            "system_code",
-            "system_name",
-            "release__product__name",
-            "release__label",
-            "end_of_support",
-            "extended_end",
-            "eol_status",
-        )
-        items.extend(
-            EolItem(
-                kind,
-                label,
-                pk,
-                name or "",
-                unit or "",
-                code or "",
-                system or "",
-                product,
-                release,
-                end,
-                extended,
-                state,
-                pattern.replace(_PK, str(pk)),
-            )
-            for pk, name, unit, code, system, product, release, end, extended, state in rows
-        )
-    items.sort(key=lambda i: (i.eol, i.kind, i.name))
+    for kind, source, qs in _listing(organisation, as_of, within_months, unit, kinds, status):
+        items.extend(_items(kind, source, qs.values_list(*_COLUMNS)))
+    items.sort(key=_in_order)
     return items
 
 
+def eol_items_slice(
+    *,
+    organisation,
+    as_of: datetime.date,
+    within_months: int = 12,
+    unit=None,
+    kinds: list[str] | None = None,
+    status: str | None = None,
+    start: int = 0,
+    stop: int = 100,
+) -> list[EolItem]:
+    """``eol_items(...)[start:stop]`` reading no more than ``stop`` rows of each source: each
+    source's first rows in the listing's order, merged (a page of the listing, not all of it)."""
+    items: list[EolItem] = []
+    for kind, source, qs in _listing(organisation, as_of, within_months, unit, kinds, status):
+        ordered = qs.order_by("end_of_support", F("item_name").asc(nulls_first=True), "pk")
+        items.extend(_items(kind, source, ordered.values_list(*_COLUMNS)[:stop]))
+    items.sort(key=_in_order)
+    return items[start:stop]
+
+
 def eol_counts(*, organisation, as_of: datetime.date, within_months: int = 12, unit=None):
-    """Counts computed in the database: per unit and status, and per quarter of end date."""
+    """Counts computed in the database: per unit and status, per quarter of end date and per
+    kind and status — one GROUP BY per source."""
     by_unit: Counter = Counter()
     by_quarter: Counter = Counter()
     by_kind: Counter = Counter()
-    from django.db.models import Count
-
     for kind, source in _sources.items():
         qs = _at_risk(source, organisation, as_of, within_months, unit)
-        for row in qs.values("unit_name", "eol_status").annotate(n=Count("pk")).order_by():
+        groups = (
+            qs.values(
+                "unit_name",
+                "eol_status",
+                year=ExtractYear("end_of_support"),
+                quarter=ExtractQuarter("end_of_support"),
+            )
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for row in groups:
             by_unit[(row["unit_name"] or "", row["eol_status"])] += row["n"]
             by_kind[(kind, row["eol_status"])] += row["n"]
-        for row in qs.values(eol=F("end_of_support")).annotate(n=Count("pk")).order_by():
-            day = row["eol"]
-            by_quarter[(day.year, (day.month - 1) // 3 + 1)] += row["n"]
+            by_quarter[(row["year"], row["quarter"])] += row["n"]
     return by_unit, by_quarter, by_kind
 
 

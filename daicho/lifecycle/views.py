@@ -73,6 +73,21 @@ def _options(request):
     return as_of, within, unit, kinds, status
 
 
+class _Listing:
+    """The end-of-support listing as the paginator sees it: its length known from the counts,
+    a slice read from the database when a page asks for it."""
+
+    def __init__(self, total: int, read):
+        self.total = total
+        self.read = read
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, part: slice):
+        return self.read(part.start or 0, part.stop if part.stop is not None else self.total)
+
+
 class EolView(LoginRequiredMixin, View):
     """Everything past end of support, or reaching it within N months, with a timeline."""
 
@@ -81,16 +96,16 @@ class EolView(LoginRequiredMixin, View):
         if organisation is None:
             raise PermissionDenied
         as_of, within, unit, kinds, status = _options(request)
-        items = eol.eol_items(
-            organisation=organisation,
-            as_of=as_of,
-            within_months=within,
-            unit=unit,
-            kinds=kinds or None,
-            status=status,
-        )
         fmt = request.GET.get("export")
         if fmt in exports.FORMATS:
+            items = eol.eol_items(
+                organisation=organisation,
+                as_of=as_of,
+                within_months=within,
+                unit=unit,
+                kinds=kinds or None,
+                status=status,
+            )
             return exports.download(EOL_EXPORT, items, request, f"eol-{as_of}")
         by_unit, by_quarter, by_kind = eol.eol_counts(
             organisation=organisation, as_of=as_of, within_months=within, unit=unit
@@ -108,6 +123,28 @@ class EolView(LoginRequiredMixin, View):
                 for y, q in quarters
             ],
         }
+        # The listing's figures from the counts; only the page shown is read row by row.
+        listed = {
+            state: sum(
+                n
+                for (kind, st), n in by_kind.items()
+                if st == state and (not kinds or kind in kinds) and status in (None, state)
+            )
+            for state in ("past", "within")
+        }
+        items = _Listing(
+            listed["past"] + listed["within"],
+            lambda start, stop: eol.eol_items_slice(
+                organisation=organisation,
+                as_of=as_of,
+                within_months=within,
+                unit=unit,
+                kinds=kinds or None,
+                status=status,
+                start=start,
+                stop=stop,
+            ),
+        )
         kinds_summary = [
             {
                 "kind": key,
@@ -129,8 +166,8 @@ class EolView(LoginRequiredMixin, View):
                 "status": status,
                 "page": page,
                 "total": len(items),
-                "past": sum(1 for i in items if i.status == "past"),
-                "within_count": sum(1 for i in items if i.status == "within"),
+                "past": listed["past"],
+                "within_count": listed["within"],
                 "units": sorted(units.items(), key=lambda kv: (-kv[1]["past"], kv[0])),
                 "kinds_summary": kinds_summary,
                 "chart": chart,
