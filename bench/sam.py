@@ -176,6 +176,7 @@ def peak_mb() -> float:
 
 
 FLOOR_TABLE = "bench_floor"
+TOOLS = ("skysea", "lanscope", "powershell")
 
 
 def phase_floor(folder: Path, n_rows: int) -> dict:
@@ -203,18 +204,22 @@ def phase_floor(folder: Path, n_rows: int) -> dict:
     start = time.perf_counter()
     devices = dict(Device.objects.values_list("name", "pk"))
     columns = "device_id, raw_name, publisher, raw_version, installed_on"
-    rows = sam_estate.floor_rows(folder, devices)
+    per_file = {}
     with transaction.atomic():
         cursor = connection.connection.cursor()
-        if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {FLOOR_TABLE} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            cursor.executemany(
-                f"INSERT INTO {FLOOR_TABLE} ({columns}) VALUES (?, ?, ?, ?, ?)",  # noqa: S608
-                rows,
-            )
+        for tool in TOOLS:
+            began = time.perf_counter()
+            rows = sam_estate.floor_rows(folder, tool, devices)
+            if connection.vendor == "postgresql":
+                with cursor.copy(f"COPY {FLOOR_TABLE} ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(
+                    f"INSERT INTO {FLOOR_TABLE} ({columns}) VALUES (?, ?, ?, ?, ?)",  # noqa: S608
+                    rows,
+                )
+            per_file[tool] = time.perf_counter() - began
         cursor.close()
     seconds = time.perf_counter() - start
     with connection.cursor() as cursor:
@@ -222,10 +227,7 @@ def phase_floor(folder: Path, n_rows: int) -> dict:
         count = cursor.fetchone()[0]
         cursor.execute(f"DROP TABLE {FLOOR_TABLE}")
     assert count == n_rows, f"the floor wrote {count} rows, not {n_rows}"
-    return {"seconds": seconds, "created": count}
-
-
-TOOLS = ("skysea", "lanscope", "powershell")
+    return {"seconds": seconds, "created": count, "per_file": per_file}
 
 
 def phase_import(files: dict[str, Path], profile: str | None) -> dict:
@@ -427,8 +429,11 @@ def main() -> None:
             f"{figures['base_mb']:8.0f}"
         )
     print(
-        "import per file: "
-        + ", ".join(f"{tool} {s:.2f} s" for tool, s in first["per_file"].items())
+        "per file (import / floor): "
+        + ", ".join(
+            f"{tool} {s:.2f} / {floor['per_file'][tool]:.2f} s ({s / floor['per_file'][tool]:.2f})"
+            for tool, s in first["per_file"].items()
+        )
     )
     print(
         f"import: ok={first['ok']} created={first['created']:,} rows after={first['rows']:,} "

@@ -553,8 +553,8 @@ def write_files(the_estate: Estate, folder: Path) -> dict[str, Path]:
     return paths, len(names)
 
 
-def floor_rows(folder: Path, devices: dict[str, int]):
-    """The rows of the three files as the csv module reads them (the XLSX's from its CSV twin):
+def floor_rows(folder: Path, tool: str, devices: dict[str, int]):
+    """The rows of one tool's file as the csv module reads them (the XLSX's from its CSV twin):
     (device id, raw name, publisher, raw version, installed on as ISO text or None)."""
     dates: dict[str, str | None] = {"": None}
 
@@ -565,22 +565,25 @@ def floor_rows(folder: Path, devices: dict[str, int]):
             found = dates[text] = f"{digits[:4]}-{digits[4:6]}-{digits[6:8]}"
         return found
 
-    with open(folder / "skysea.csv", encoding="cp932", newline="") as fh:
-        reader = csv.reader(fh)
-        next(reader)
-        for pc, _user, _unit, software, version, publisher, installed in reader:
-            yield devices.get(pc, 0), software, publisher, version, day(installed)
-    with open(folder / "lanscope.csv", encoding="utf-8", newline="") as fh:
-        reader = csv.reader(fh)
-        next(reader)
-        for pc, _user, _unit, software, version, publisher in reader:
-            yield devices.get(pc, 0), software, publisher, version, None
-    with open(folder / "powershell.csv", encoding="utf-16", newline="") as fh:
-        next(fh)
-        reader = csv.reader(fh)
-        next(reader)
-        for pc, software, version, publisher, installed in reader:
-            yield devices.get(pc, 0), software, publisher, version, day(installed)
+    if tool == "skysea":
+        with open(folder / "skysea.csv", encoding="cp932", newline="") as fh:
+            reader = csv.reader(fh)
+            next(reader)
+            for pc, _user, _unit, software, version, publisher, installed in reader:
+                yield devices.get(pc, 0), software, publisher, version, day(installed)
+    elif tool == "lanscope":
+        with open(folder / "lanscope.csv", encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh)
+            next(reader)
+            for pc, _user, _unit, software, version, publisher in reader:
+                yield devices.get(pc, 0), software, publisher, version, None
+    else:
+        with open(folder / "powershell.csv", encoding="utf-16", newline="") as fh:
+            next(fh)
+            reader = csv.reader(fh)
+            next(reader)
+            for pc, software, version, publisher, installed in reader:
+                yield devices.get(pc, 0), software, publisher, version, day(installed)
 
 
 def write_changed(folder: Path) -> dict[str, Path]:
