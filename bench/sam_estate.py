@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import csv
 import random
+import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -525,8 +527,12 @@ def write_files(the_estate: Estate, folder: Path) -> dict[str, Path]:
     powershell.writerow(POWERSHELL_HEADER)
     twin = csv.writer(twin_fh, lineterminator="\n")
     twin.writerow(LANSCOPE_HEADER)
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet("インストールソフトウェア")
+    # Not openpyxl's write-only mode: it writes the sheet's <dimension> after the rows, so that
+    # a reader scans the whole sheet twice. Excel writes it first, as the normal mode does, and
+    # keeps texts in a shared-string table (see shared_strings below).
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "インストールソフトウェア"
     sheet.append(["インストールソフトウェア一覧", None, "出力日時: 2025/04/01 10:00"])
     sheet.append(LANSCOPE_HEADER)
     units = the_estate.units
@@ -548,9 +554,49 @@ def write_files(the_estate: Estate, folder: Path) -> dict[str, Path]:
             else:
                 powershell.writerow((name, software, version, publisher, f"{y}{m:02d}{d:02d}"))
     book.save(paths["lanscope"])
+    shared_strings(paths["lanscope"])
     for fh in (skysea_fh, powershell_fh, twin_fh):
         fh.close()
     return paths, len(names)
+
+
+_INLINE = re.compile(
+    rb'<c r="([A-Z]+[0-9]+)" t="inlineStr"><is><t(?: xml:space="preserve")?>(.*?)</t></is></c>'
+)
+
+
+def shared_strings(path: Path) -> None:
+    """Rewrite an openpyxl workbook's inline texts as Excel stores them: each distinct text once
+    in xl/sharedStrings.xml, cells pointing at it (t="s")."""
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    table: dict[bytes, int] = {}
+
+    def shared(match: re.Match) -> bytes:
+        index = table.setdefault(match.group(2), len(table))
+        return b'<c r="%s" t="s"><v>%d</v></c>' % (match.group(1), index)
+
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = _INLINE.sub(shared, parts[sheet])
+    items = b"".join(b"<si><t>%s</t></si>" % text for text in table)
+    parts["xl/sharedStrings.xml"] = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.'
+        b'openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">%s</sst>'
+        % (len(table), len(table), items)
+    )
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+        b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdShared" Type="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
 
 
 def floor_rows(folder: Path, tool: str, devices: dict[str, int]):

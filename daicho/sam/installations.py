@@ -173,9 +173,11 @@ class Loader:
         # any other row goes through row(), which checks it and fills these caches.
         known = self.known
         dates, prints, titles = self.dates, self.prints, self.titles
+        row_mark, mask = _ROW, _MASK
         last_name: str | None = None
         last_id: Any = None
         last_attrs: tuple[str, str] | None = None
+        total = 0  # the fast rows' share of last_id's fingerprint, added to prints on a change
         chunk: list[tuple] = []
         add = chunk.append
         for number, cells in records:
@@ -193,6 +195,9 @@ class Loader:
                 or cells[i_device] != last_name
                 or (attrs_given and (cells[i_unit], cells[i_user]) != last_attrs)
             ):
+                if total:
+                    prints[last_id] = prints.get(last_id, 0) + total
+                    total = 0
                 row = self.row(number, cells)
                 if row is None:
                     last_name = None
@@ -202,7 +207,7 @@ class Loader:
                 add(row)
             else:
                 mixed, title, version = entry
-                prints[last_id] = prints.get(last_id, 0) + _ROW + ((mixed + dated[1]) & _MASK)
+                total += row_mark + ((mixed + dated[1]) & mask)
                 if title.__class__ is tuple:  # a title this load creates
                     pk = titles.get(title)
                     if pk is not None:
@@ -212,6 +217,8 @@ class Loader:
                 self.flush(chunk)
                 chunk = []
                 add = chunk.append
+        if total:
+            prints[last_id] = prints.get(last_id, 0) + total
         if chunk:
             self.flush(chunk)
         self.finish()
