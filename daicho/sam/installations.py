@@ -177,9 +177,11 @@ class Loader:
         last_name: str | None = None
         last_id: Any = None
         last_attrs: tuple[str, str] | None = None
+        last_pending = False  # last_id is the key of a device this load creates
         total = 0  # the fast rows' share of last_id's fingerprint, added to prints on a change
         chunk: list[tuple] = []
         add = chunk.append
+        pending: list[int] = []  # the chunk's rows naming a device or title not created yet
         for number, cells in records:
             if len(cells) < width:
                 cells.extend([""] * (width - len(cells)))
@@ -204,6 +206,9 @@ class Loader:
                     continue
                 last_name, last_id = cells[i_device], row[0]
                 last_attrs = (cells[i_unit], cells[i_user]) if attrs_given else None
+                last_pending = last_id.__class__ is tuple
+                if last_pending or row[1].__class__ is tuple:
+                    pending.append(len(chunk))
                 add(row)
             else:
                 mixed, title, version = entry
@@ -212,15 +217,22 @@ class Loader:
                     pk = titles.get(title)
                     if pk is not None:
                         entry[1] = title = pk
+                if last_pending or title.__class__ is tuple:
+                    pending.append(len(chunk))
                 add((last_id, title, software, publisher, raw_version, version, dated[0]))
             if len(chunk) >= CHUNK:
-                self.flush(chunk)
-                chunk = []
+                self.flush(chunk, pending)
+                chunk, pending = [], []
                 add = chunk.append
+                if last_pending:  # the device now has its id
+                    if total:
+                        prints[last_id] = prints.get(last_id, 0) + total
+                        total = 0
+                    last_id, last_pending = self.devices[last_id[1]], False
         if total:
             prints[last_id] = prints.get(last_id, 0) + total
         if chunk:
-            self.flush(chunk)
+            self.flush(chunk, pending)
         self.finish()
 
     def row(self, number: int, cells: list[str]) -> tuple | None:
@@ -441,22 +453,25 @@ class Loader:
 
     # -- writing -------------------------------------------------------------------------------
 
-    def flush(self, chunk: list[tuple]) -> None:
-        """Create the devices and titles the chunk needs, then insert its rows."""
+    def flush(self, chunk: list[tuple], pending: list[int] | None = None) -> None:
+        """Create the devices and titles the chunk needs, then insert its rows; ``pending`` lists
+        the rows naming one of them by its key (all rows are looked at when it is not given)."""
         if self.pending_devices:
             self._create_devices()
         if self.pending_titles:
             self._create_titles()
         devices, titles = self.devices, self.titles
-        if any(isinstance(r[0], tuple) or isinstance(r[1], tuple) for r in chunk):
-            chunk = [
-                (
-                    devices[r[0][1]] if isinstance(r[0], tuple) else r[0],
-                    titles[r[1]] if isinstance(r[1], tuple) else r[1],
-                    *r[2:],
-                )
-                for r in chunk
+        if pending is None:
+            pending = [
+                i for i, r in enumerate(chunk) if isinstance(r[0], tuple) or isinstance(r[1], tuple)
             ]
+        for i in pending:
+            r = chunk[i]
+            chunk[i] = (
+                devices[r[0][1]] if isinstance(r[0], tuple) else r[0],
+                titles[r[1]] if isinstance(r[1], tuple) else r[1],
+                *r[2:],
+            )
         if len(chunk) >= CHUNK and not self.index_dropped and connection.vendor == "sqlite":
             self._drop_index()
         bulk.insert(Installation, FIELDS, chunk)
