@@ -43,6 +43,7 @@ format: install
 bench: install
 	$(BIN)/python bench/registry_list.py
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/sam.py
 
 ## make messages: refresh the Japanese catalogue (keeps translations; lists what is missing)
 messages: install

@@ -111,6 +111,8 @@ class Loader:
         self.resolved: dict[tuple[str, str], tuple[Any, str]] = {}
         self.dates: dict[str, Any] = {"": (None, _hash(""))}
         self.row_hashes: dict[tuple[str, str, str], int] = {}
+        # (name, publisher, version as found) -> [row hash × _MIX, title, version]: rows seen
+        self.known: dict[tuple[str, str, str], list] = {}
         self.prints: dict[Any, int] = {}  # device id (or pending key) -> fingerprint sum
         self.units: dict[str, Any] = {}  # unit text -> OrgUnit, or the message that refused it
         self.first_attrs: dict[str, tuple[tuple[str, str], int]] = {}  # name -> (unit, user), row
@@ -163,19 +165,74 @@ class Loader:
         )
         # The file says which unit and user its devices have: they are checked once per device.
         self.attrs = "unit" in where or "user" in where
+        i_device, i_software, i_publisher, i_version, i_installed, i_unit, i_user = self.ix
+        attrs_given = self.attrs
+        # Most rows repeat what earlier rows settled: the device of the row before (inventories
+        # list a device's programs together), a program and version seen on other devices, a
+        # date seen before. Such a row takes the fast path below, with nothing to check again;
+        # any other row goes through row(), which checks it and fills these caches.
+        known = self.known
+        dates, prints, titles = self.dates, self.prints, self.titles
+        row_mark, mask = _ROW, _MASK
+        last_name: str | None = None
+        last_id: Any = None
+        last_attrs: tuple[str, str] | None = None
+        last_pending = False  # last_id is the key of a device this load creates
+        total = 0  # the fast rows' share of last_id's fingerprint, added to prints on a change
         chunk: list[tuple] = []
+        add = chunk.append
+        pending: list[int] = []  # the chunk's rows naming a device or title not created yet
         for number, cells in records:
             if len(cells) < width:
                 cells.extend([""] * (width - len(cells)))
             cells.append("")
-            row = self.row(number, cells)
-            if row is not None:
-                chunk.append(row)
-                if len(chunk) >= CHUNK:
-                    self.flush(chunk)
-                    chunk = []
+            software = cells[i_software]
+            publisher = cells[i_publisher]
+            raw_version = cells[i_version]
+            entry = known.get((software, publisher, raw_version))
+            dated = dates.get(cells[i_installed])
+            if (
+                entry is None
+                or dated is None
+                or cells[i_device] != last_name
+                or (attrs_given and (cells[i_unit], cells[i_user]) != last_attrs)
+            ):
+                if total:
+                    prints[last_id] = prints.get(last_id, 0) + total
+                    total = 0
+                row = self.row(number, cells)
+                if row is None:
+                    last_name = None
+                    continue
+                last_name, last_id = cells[i_device], row[0]
+                last_attrs = (cells[i_unit], cells[i_user]) if attrs_given else None
+                last_pending = last_id.__class__ is tuple
+                if last_pending or row[1].__class__ is tuple:
+                    pending.append(len(chunk))
+                add(row)
+            else:
+                mixed, title, version = entry
+                total += row_mark + ((mixed + dated[1]) & mask)
+                if title.__class__ is tuple:  # a title this load creates
+                    pk = titles.get(title)
+                    if pk is not None:
+                        entry[1] = title = pk
+                if last_pending or title.__class__ is tuple:
+                    pending.append(len(chunk))
+                add((last_id, title, software, publisher, raw_version, version, dated[0]))
+            if len(chunk) >= CHUNK:
+                self.flush(chunk, pending)
+                chunk, pending = [], []
+                add = chunk.append
+                if last_pending:  # the device now has its id
+                    if total:
+                        prints[last_id] = prints.get(last_id, 0) + total
+                        total = 0
+                    last_id, last_pending = self.devices[last_id[1]], False
+        if total:
+            prints[last_id] = prints.get(last_id, 0) + total
         if chunk:
-            self.flush(chunk)
+            self.flush(chunk, pending)
         self.finish()
 
     def row(self, number: int, cells: list[str]) -> tuple | None:
@@ -261,6 +318,7 @@ class Loader:
             else:
                 title = pk
                 self.resolved[(software, publisher)] = (pk, version)
+        self.known[key] = [(row_hash * _MIX) & _MASK, title, version]
         return (device_id, title, software, publisher, raw_version, version, installed_on)
 
     def _conflict(self, number: int, name: str, first, attrs) -> None:
@@ -395,22 +453,25 @@ class Loader:
 
     # -- writing -------------------------------------------------------------------------------
 
-    def flush(self, chunk: list[tuple]) -> None:
-        """Create the devices and titles the chunk needs, then insert its rows."""
+    def flush(self, chunk: list[tuple], pending: list[int] | None = None) -> None:
+        """Create the devices and titles the chunk needs, then insert its rows; ``pending`` lists
+        the rows naming one of them by its key (all rows are looked at when it is not given)."""
         if self.pending_devices:
             self._create_devices()
         if self.pending_titles:
             self._create_titles()
         devices, titles = self.devices, self.titles
-        if any(isinstance(r[0], tuple) or isinstance(r[1], tuple) for r in chunk):
-            chunk = [
-                (
-                    devices[r[0][1]] if isinstance(r[0], tuple) else r[0],
-                    titles[r[1]] if isinstance(r[1], tuple) else r[1],
-                    *r[2:],
-                )
-                for r in chunk
+        if pending is None:
+            pending = [
+                i for i, r in enumerate(chunk) if isinstance(r[0], tuple) or isinstance(r[1], tuple)
             ]
+        for i in pending:
+            r = chunk[i]
+            chunk[i] = (
+                devices[r[0][1]] if isinstance(r[0], tuple) else r[0],
+                titles[r[1]] if isinstance(r[1], tuple) else r[1],
+                *r[2:],
+            )
         if len(chunk) >= CHUNK and not self.index_dropped and connection.vendor == "sqlite":
             self._drop_index()
         bulk.insert(Installation, FIELDS, chunk)
@@ -525,10 +586,13 @@ class Loader:
 
     def finish(self) -> None:
         """Keep or replace each named device's snapshot, note the load, update the devices."""
-        prints = {
-            (self.devices[d[1]] if isinstance(d, tuple) else d): fingerprint_text(total)
-            for d, total in self.prints.items()
-        }
+        # A device created by this load may have rows under its pending key and under its id
+        # (rows after the chunk that created it): the fingerprint is the sum of both.
+        totals: dict[int, int] = {}
+        for d, total in self.prints.items():
+            device_id = self.devices[d[1]] if isinstance(d, tuple) else d
+            totals[device_id] = totals.get(device_id, 0) + total
+        prints = {d: fingerprint_text(total) for d, total in totals.items()}
         previous = self._previous_prints(sorted(prints))
         changed = sorted(d for d, text in prints.items() if previous.get(d) != text)
         same = sorted(d for d, text in prints.items() if previous.get(d) == text)

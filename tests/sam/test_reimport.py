@@ -164,3 +164,26 @@ def test_an_inventory_imported_twice_changes_nothing(world, capsys, tmp_path):
     assert changes(third) == (2, 0, 1)
     assert Installation.objects.get(raw_name="Lhaplus").raw_version == "1.76"
     assert Installation.objects.get(raw_name="Google Chrome").pk in ids
+
+
+# A PC the ledger lacks, with more programs than one chunk of the load holds.
+NEW_PC = """PC名,ソフトウェア名,バージョン,発行元,インストール日
+PC-0101,Microsoft Office Standard 2019,16.0.10827.20150,Microsoft Corporation,2024/04/01
+PC-0101,Adobe Acrobat Reader DC,24.001.20604,Adobe,2024/04/01
+PC-0101,一太郎2023,33.0.0.1,JUSTSYSTEMS CORPORATION,2024/04/01
+"""
+
+
+def test_a_new_pc_loaded_over_two_chunks_is_unchanged_the_second_time(
+    world, capsys, tmp_path, monkeypatch
+):
+    from daicho.sam import installations
+
+    monkeypatch.setattr(installations, "CHUNK", 2)  # the PC is created with its first chunk
+    path = write(tmp_path, "inventory.csv", NEW_PC)
+    first = imported(capsys, "installations", path)
+    assert changes(first) == (3, 0, 0)
+    assert first["created_refs"]["devices"] == ["PC-0101"]
+    ids = sorted(Installation.objects.values_list("pk", flat=True))
+    assert changes(imported(capsys, "installations", path)) == (0, 0, 3)
+    assert sorted(Installation.objects.values_list("pk", flat=True)) == ids
