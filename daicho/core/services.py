@@ -48,6 +48,89 @@ def object_create(
     return obj
 
 
+def objects_create_many(
+    *,
+    objs: list[models.Model],
+    organisation: Organisation | None = None,
+    validate: bool = True,
+) -> list[models.Model]:
+    """Insert many new records of one model in bulk, each with its `create` audit event, in the
+    caller's transaction: the loads of many rows (the demo) as the import engine writes them.
+
+    Each record is validated as `object_create` validates it, except the checks the database
+    makes itself (references, uniqueness, constraints), which would cost a query per row; rows go
+    in below the ORM (`core.bulk.insert`) with primary keys allocated up front, so the audit
+    events can name them. The events' values are those `audit.snapshot` gives (new records have
+    no many-to-many values yet)."""
+    import decimal
+
+    from django.db import connection
+    from django.db.backends.utils import format_number
+
+    from daicho.core import bulk
+
+    if not objs:
+        return []
+    model = type(objs[0])
+    concrete = model._meta.concrete_fields
+    fields = [f for f in concrete if not f.primary_key]
+    if validate:
+        references = [f.name for f in fields if f.is_relation]
+        for obj in objs:
+            obj.full_clean(exclude=references, validate_unique=False, validate_constraints=False)
+    # Only stamps need pre_save and only these types need the database's form of a value; the
+    # rest go to the driver as they are (Django's per-value preparation was most of the time).
+    stamped = {
+        f.attname
+        for f in fields
+        if getattr(f, "auto_now", False) or f.__dict__.get("auto_now_add", False)
+    }
+    prepared = {
+        f.attname
+        for f in fields
+        if f.get_internal_type()
+        in {
+            "DateField",
+            "DateTimeField",
+            "TimeField",
+            "DecimalField",
+            "JSONField",
+            "UUIDField",
+            "DurationField",
+            "BinaryField",
+        }
+    }
+    ids = bulk.allocate_ids(model, len(objs))
+    rows: list[tuple] = []
+    events: list[tuple] = []
+    m2m = {f.name: [] for f in model._meta.many_to_many}
+    for obj, pk in zip(objs, ids, strict=True):
+        obj.pk = pk
+        row = []
+        after: dict[str, Any] = {model._meta.pk.attname: pk}
+        for f in fields:
+            value = f.pre_save(obj, True) if f.attname in stamped else getattr(obj, f.attname)
+            if isinstance(f, models.DecimalField) and isinstance(value, decimal.Decimal):
+                after[f.attname] = format_number(value, f.max_digits, f.decimal_places)
+            else:
+                after[f.attname] = audit._jsonable(value)
+            row.append(f.get_db_prep_save(value, connection) if f.attname in prepared else value)
+        rows.append(tuple(row))
+        obj._state.adding = False
+        obj._state.db = connection.alias
+        root = obj.audit_root() if hasattr(obj, "audit_root") else obj
+        events.append((pk, str(obj), root.pk, {**after, **m2m}))
+    bulk.insert(model, [f.attname for f in fields], rows)
+    root_model = type(objs[0].audit_root()) if hasattr(objs[0], "audit_root") else None
+    audit.record_created_rows(
+        model,
+        events,
+        root=root_model,
+        organisation=organisation or getattr(objs[0], "organisation", None),
+    )
+    return list(objs)
+
+
 def object_update(
     *, obj: models.Model, data: dict[str, Any], m2m: dict[str, Iterable[Any]] | None = None
 ) -> models.Model:

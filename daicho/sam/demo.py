@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import random
 
+from daicho.core import services as core_services
 from daicho.core.models import Organisation, OrgUnit
 from daicho.lifecycle.matching import Resolver
 from daicho.sam.models import Device, DeviceStatus, DeviceType
@@ -114,6 +115,7 @@ def load(*, stdout=None) -> None:
                     status=DeviceStatus.DISPOSED if disposed_on else DeviceStatus.IN_USE,
                 )
             )
-    Device.objects.bulk_create(devices, batch_size=2000)
+    # Below the ORM, as the device import writes them, each with its audit event.
+    core_services.objects_create_many(objs=devices, organisation=organisation, validate=False)
     if stdout is not None:
         stdout.write(f"devices: {len(devices)}")
