@@ -105,7 +105,7 @@ CASES = [
         "hours": 400,
         "usage": 6000,
         "contract": (
-            "V005",
+            "V006",
             "C2013-303",
             "development",
             D(2012, 10, 1),

@@ -375,7 +375,7 @@ IT_POLICY_SYSTEMS = (
 )  # fmt: skip
 
 # Contracts that came through a procurement case: the case records them, with their vendor.
-CASE_CONTRACTS = ("C0021", "C0028")
+CASE_CONTRACTS = ("C0021", "C0022", "C0023", "C0028")
 
 ROLES = ("it_policy", "owner", "sam_officer", "viewer", "auditor")
 
