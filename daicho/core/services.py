@@ -78,43 +78,40 @@ def objects_create_many(
         references = [f.name for f in fields if f.is_relation]
         for obj in objs:
             obj.full_clean(exclude=references, validate_unique=False, validate_constraints=False)
-    # Only stamps need pre_save and only these types need the database's form of a value; the
-    # rest go to the driver as they are (Django's per-value preparation was most of the time).
-    stamped = {
-        f.attname
-        for f in fields
-        if getattr(f, "auto_now", False) or f.__dict__.get("auto_now_add", False)
-    }
-    prepared = {
-        f.attname
-        for f in fields
-        if f.get_internal_type()
-        in {
-            "DateField",
-            "DateTimeField",
-            "TimeField",
-            "DecimalField",
-            "JSONField",
-            "UUIDField",
-            "DurationField",
-            "BinaryField",
-        }
-    }
+    # Only stamps need pre_save and only some types need the database's form of a value or a
+    # JSON form for the event; the rest go as they are (Django's per-value preparation and the
+    # generic snapshot were most of the time). One plan per field, made once.
+    as_is = {"CharField", "TextField", "IntegerField", "BigIntegerField", "SmallIntegerField",
+             "PositiveIntegerField", "PositiveSmallIntegerField", "PositiveBigIntegerField",
+             "BooleanField", "ForeignKey", "OneToOneField", "EmailField", "URLField", "SlugField",
+             "FloatField"}  # fmt: skip
+    plans = []
+    for f in fields:
+        kind = f.get_internal_type()
+        stamp = getattr(f, "auto_now", False) or f.__dict__.get("auto_now_add", False)
+        if kind == "DecimalField":
+
+            def event(value, f=f):
+                if isinstance(value, decimal.Decimal):
+                    return format_number(value, f.max_digits, f.decimal_places)
+                return audit._jsonable(value)
+        else:
+            event = None if kind in as_is else audit._jsonable
+        plans.append((f, f.attname, stamp, kind not in as_is, event))
     ids = bulk.allocate_ids(model, len(objs))
     rows: list[tuple] = []
     events: list[tuple] = []
     m2m = {f.name: [] for f in model._meta.many_to_many}
+    pk_name = model._meta.pk.attname
     for obj, pk in zip(objs, ids, strict=True):
         obj.pk = pk
         row = []
-        after: dict[str, Any] = {model._meta.pk.attname: pk}
-        for f in fields:
-            value = f.pre_save(obj, True) if f.attname in stamped else getattr(obj, f.attname)
-            if isinstance(f, models.DecimalField) and isinstance(value, decimal.Decimal):
-                after[f.attname] = format_number(value, f.max_digits, f.decimal_places)
-            else:
-                after[f.attname] = audit._jsonable(value)
-            row.append(f.get_db_prep_save(value, connection) if f.attname in prepared else value)
+        after: dict[str, Any] = {pk_name: pk}
+        values = obj.__dict__
+        for f, attname, stamp, prepare, event in plans:
+            value = f.pre_save(obj, True) if stamp else values[attname]
+            after[attname] = value if event is None else event(value)
+            row.append(f.get_db_prep_save(value, connection) if prepare else value)
         rows.append(tuple(row))
         obj._state.adding = False
         obj._state.db = connection.alias
