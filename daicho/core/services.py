@@ -105,7 +105,7 @@ def objects_create_many(
     pk_name = model._meta.pk.attname
     for obj, pk in zip(objs, ids, strict=True):
         obj.pk = pk
-        row = []
+        row = [pk]  # the allocated key itself: the events and references name it
         after: dict[str, Any] = {pk_name: pk}
         values = obj.__dict__
         for f, attname, stamp, prepare, event in plans:
@@ -117,7 +117,7 @@ def objects_create_many(
         obj._state.db = connection.alias
         root = obj.audit_root() if hasattr(obj, "audit_root") else obj
         events.append((pk, str(obj), root.pk, {**after, **m2m}))
-    bulk.insert(model, [f.attname for f in fields], rows)
+    bulk.insert(model, [pk_name, *(f.attname for f in fields)], rows)
     root_model = type(objs[0].audit_root()) if hasattr(objs[0], "audit_root") else None
     audit.record_created_rows(
         model,
