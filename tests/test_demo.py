@@ -107,7 +107,7 @@ def test_the_seeds_organisation_its_departments_and_costs(demo):
 def test_cases_at_every_gate_consultations_evaluations_and_articles(demo):
     org = Organisation.objects.get(code="330001")
     cases = ProcurementCase.objects.filter(organisation=org)
-    assert cases.count() == 11
+    assert cases.count() == 13
     assert set(cases.values_list("stage", flat=True)) == {
         "planning",
         "budget",
@@ -125,7 +125,7 @@ def test_cases_at_every_gate_consultations_evaluations_and_articles(demo):
     )
     assert registry["green_procurement"].compute(org, 2014).value == Decimal(100)
     assert registry["knowledge_usage"].compute(org, 2014).value == Decimal(100)
-    assert Consultation.objects.filter(organisation=org).count() == 628
+    assert Consultation.objects.filter(organisation=org).count() == 864
     assert Evaluation.objects.filter(organisation=org).count() == 2
     assert Article.objects.filter(organisation=org).count() == 13
     viewer = User.objects.get(username="viewer")

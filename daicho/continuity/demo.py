@@ -23,6 +23,7 @@ from daicho.continuity.models import (
     RestoreTest,
     ServiceProfile,
 )
+from daicho.core import services as core_services
 from daicho.core.models import Organisation, OrgUnit
 from daicho.registry.models import InformationSystem, Status
 
@@ -253,6 +254,7 @@ def _fiscal_years_until_today(first: int) -> list[int]:
 
 
 def _backups(organisation, systems) -> None:
+    """Each operating system's backup and its yearly restore tests, written in bulk."""
     done = set(
         BackupConfig.objects.filter(system__organisation=organisation).values_list(
             "system_id", flat=True
@@ -264,6 +266,8 @@ def _backups(organisation, systems) -> None:
         )
     )
     today = timezone.localdate()
+    configs: list[BackupConfig] = []
+    tests: list[RestoreTest] = []
     for system in systems:
         if system.status != Status.OPERATING or system.pk in done:
             continue
@@ -296,7 +300,7 @@ def _backups(organisation, systems) -> None:
             fields["encrypted"] = False
         elif gap == "monthly":
             fields["frequency"] = "monthly"
-        services.backup_config_save(system=system, **fields)
+        configs.append(BackupConfig(system=system, **fields))
         if not important or gap == "never_tested" or system.pk in tested:
             continue
         years = _fiscal_years_until_today(2014)
@@ -310,13 +314,18 @@ def _backups(organisation, systems) -> None:
             minutes = rng.choice((45, 90, 120, 180, 240))
             if system.code == "S0026":
                 minutes = 150  # longer than its RTO of 2 hours: the readiness check flags it
-            services.restore_test_create(
-                system=system,
-                tested_on=day,
-                result="failure" if fy == 2014 and rng.random() < 0.05 else "success",
-                duration_minutes=minutes,
-                data_restored=fields["target"],
+            tests.append(
+                RestoreTest(
+                    system=system,
+                    tested_on=day,
+                    result="failure" if fy == 2014 and rng.random() < 0.05 else "success",
+                    duration_minutes=minutes,
+                    data_restored=fields["target"],
+                )
             )
+    # In bulk, as an import writes them (the services' one-by-one path took most of the load).
+    core_services.objects_create_many(objs=configs, organisation=organisation)
+    core_services.objects_create_many(objs=tests, organisation=organisation)
 
 
 def _bcps(systems) -> None:

@@ -2,11 +2,13 @@
 
 * FY2008: 115 physical servers serve the 74 systems that later move to the platform;
 * the virtualization platform (仮想化基盤, S0008) grows to 14 hosts by FY2013 and takes those
-  systems in FY2010–FY2013, then 4 more each year from FY2014 (the plan asks for ≥ 3);
+  systems in FY2010–FY2013 (74 run there in March 2014, as the seed says), then 4 more each year
+  from FY2014 (the plan asks for ≥ 3), systems that had their own servers until then;
   its hosts are renewed in FY2019 and FY2024 and the VMs move with them (placement history);
 * cloud: three systems on cloud services since the start, more SaaS from FY2014, and the
   government cloud for standardised business systems from FY2024;
-* a VDI pool from FY2013; software components with their end-of-support dates.
+* a VDI pool from FY2014 (a trial in 情報政策課 first); software components with their
+  end-of-support dates.
 """
 
 from __future__ import annotations
@@ -29,13 +31,26 @@ from daicho.infra.models import (
     VdiUsage,
 )
 from daicho.lifecycle.matching import Resolver
+from daicho.registry import services as registry_services
 from daicho.registry.models import Hosting, HostingChange, InformationSystem, Status
 
 D = datetime.date
 
-# (moved on, how many systems) — 58 by the end of FY2013, then 4 a year (the plan asks ≥ 3).
-MOVES = [(D(2010, 10, 1), 12), (D(2011, 10, 1), 16), (D(2012, 10, 1), 16), (D(2013, 10, 1), 14)]
-MOVES += [(D(2014, 10, 1), 4), (D(2015, 10, 1), 4), (D(2016, 10, 1), 4)]
+# (moved on, how many systems): all 70 of the registry's virtualized systems that ran before the
+# platform, so that with the 4 built on it 74 run there at the end of FY2013 (the seed's 3.3.2).
+MOVES = [(D(2010, 10, 1), 12), (D(2011, 10, 1), 16), (D(2012, 10, 1), 16), (D(2013, 10, 1), 26)]
+# Then 4 systems a year that had stayed on their own servers (the plan asks ≥ 3 a year).
+LATER_MOVES = [(D(2014, 10, 1), 4), (D(2015, 10, 1), 4), (D(2016, 10, 1), 4)]
+# SaaS taken up from FY2014: (started, name, provider, the system whose work it does).
+SAAS = [
+    (D(2014, 10, 1), "グループウェア（SaaS）", "サイボウズ（株）", "S0051"),
+    (D(2015, 4, 1), "オンライン研修サービス", "（株）ラーニングクラウド", "S0189"),
+    (D(2015, 10, 1), "アンケート集計サービス", "（株）フォームズ", "S0197"),
+    (D(2016, 4, 1), "会議録検索サービス", "（株）会議録研究所", "S0172"),
+    (D(2016, 10, 1), "庁内問合せチャットボット", "（株）AIサポート", "S0110"),
+    (D(2016, 12, 1), "公開型施設予約サービス", "（株）よやくネット", "S0041"),
+    (D(2017, 1, 10), "ウェブ会議サービス", "（株）つながるミーティング", "S0002"),
+]
 # Host generations: (in service, retired, count, OS, cores, memory GB, storage GB)
 HOSTS = [
     (D(2010, 4, 1), D(2019, 4, 1), 6, "VMware ESXi 5.0", 12, 96, 4000),
@@ -68,6 +83,12 @@ ONPREM_OS = [
     "Microsoft Windows Server 2022 Datacenter",
     "Microsoft Windows Server 2012 R2 Standard",
     "Red Hat Enterprise Linux release 9.2 (Plow)",
+]
+# The servers those systems ran on before their renewal (supported until 2020).
+FIRST_ONPREM_OS = [
+    "Microsoft Windows Server 2008 R2 Standard",
+    "Microsoft Windows Server 2012 Standard",
+    "Red Hat Enterprise Linux Server release 6.5 (Santiago)",
 ]
 COMPONENTS = [
     ("Oracle Database 11g Release 2 (11.2.0.4)", "DB"),
@@ -164,10 +185,31 @@ def load(*, stdout=None) -> None:
                     ),
                 )
             )
-    # Systems that stay on premises keep their own servers (some past end of support now).
+    # Systems that stay on premises keep their own servers (some past end of support now). Each
+    # replaces the server the system ran on before, on the same day: a renewal leaves the count
+    # of physical servers as it was, so the plan's consolidation shows as a steady decline.
     stay = [s for s in systems if s.hosting == Hosting.ON_PREMISES and s.status == Status.OPERATING]
     for system in stay[:40]:
         bought = D(rng.choice([2016, 2018, 2020, 2022]), 4, 1)
+        if system.in_service_on and system.in_service_on < bought:
+            first = max(system.in_service_on, D(2009, 4, 1))
+            earlier = random.Random(f"renewal-{system.code}")  # leaves `rng`'s draws as they were
+            physical.append(
+                server(
+                    name=f"{system.code}-SV00",
+                    kind=ServerKind.PHYSICAL,
+                    system=system,
+                    site=sites["office"],
+                    os=earlier.choice(FIRST_ONPREM_OS),
+                    cores=earlier.choice([4, 8]),
+                    memory_gb=earlier.choice([16, 32]),
+                    storage_gb=earlier.choice([600, 1200]),
+                    purchased_on=first,
+                    lease_end=D(first.year + 5, 3, 31),
+                    in_service_on=first,
+                    retired_on=bought,  # the day its successor takes over
+                )
+            )
         physical.append(
             server(
                 name=f"{system.code}-SV01",
@@ -183,6 +225,40 @@ def load(*, stdout=None) -> None:
                 in_service_on=bought,
             )
         )
+    # The systems that move in FY2014–FY2016: on their own server until the move.
+    saas = {code for *_, code in SAAS}
+    later = [
+        s
+        for s in stay[40:]
+        if s.in_service_on and s.in_service_on < D(2010, 4, 1) and s.code not in saas
+    ]
+    later_schedule = [day for day, n in LATER_MOVES for _ in range(n)]
+    recorded: set[int] = set()  # their hosting history is the service's
+    for system, day in zip(later, later_schedule, strict=False):
+        first = max(system.in_service_on, D(2009, 4, 1))
+        earlier = random.Random(f"later-{system.code}")
+        physical.append(
+            server(
+                name=f"{system.code}-SV01",
+                kind=ServerKind.PHYSICAL,
+                system=system,
+                site=sites["office"],
+                os=earlier.choice(FIRST_ONPREM_OS),
+                cores=earlier.choice([4, 8]),
+                memory_gb=earlier.choice([16, 32]),
+                storage_gb=earlier.choice([600, 1200]),
+                purchased_on=first,
+                lease_end=D(first.year + 5, 3, 31),
+                in_service_on=first,
+                retired_on=day,
+            )
+        )
+        # The move as an owner records it: the hosting history keeps the years before.
+        registry_services.system_update(
+            system=system, data={"hosting": Hosting.VIRTUALIZED}, effective_on=day
+        )
+        moved_on[system.pk] = day
+        recorded.add(system.pk)
     Server.objects.bulk_create(physical)
 
     # --- hosts, generation by generation ------------------------------------------------------
@@ -269,10 +345,12 @@ def load(*, stdout=None) -> None:
         [
             HostingChange(system_id=pk, effective_on=None, hosting=Hosting.ON_PREMISES)
             for pk in moved_on
+            if pk not in recorded
         ]
         + [
             HostingChange(system_id=pk, effective_on=day, hosting=Hosting.VIRTUALIZED)
             for pk, day in moved_on.items()
+            if pk not in recorded
         ]
     )
 
@@ -292,18 +370,8 @@ def load(*, stdout=None) -> None:
         )
         if code in by_code:
             service.systems.set([by_code[code]])
-    saas_candidates = [s for s in stay[40:] if s.in_service_on and s.in_service_on < D(2014, 4, 1)]
-    for i, (started, name, provider) in enumerate(
-        [
-            (D(2014, 10, 1), "グループウェア（SaaS）", "サイボウズ（株）"),
-            (D(2015, 4, 1), "オンライン研修サービス", "（株）ラーニングクラウド"),
-            (D(2015, 10, 1), "アンケート集計サービス", "（株）フォームズ"),
-            (D(2016, 4, 1), "会議録検索サービス", "（株）会議録研究所"),
-            (D(2016, 10, 1), "庁内問合せチャットボット", "（株）AIサポート"),
-            (D(2016, 12, 1), "公開型施設予約サービス", "（株）よやくネット"),
-            (D(2017, 4, 1), "ウェブ会議サービス", "（株）つながるミーティング"),
-        ]
-    ):
+    # Each SaaS serves the system whose work it does (the cloud ratio counts those systems).
+    for started, name, provider, code in SAAS:
         service = CloudService.objects.create(
             organisation=organisation,
             name=name,
@@ -312,8 +380,8 @@ def load(*, stdout=None) -> None:
             started_on=started,
             annual_cost=rng.choice([1_200_000, 2_400_000, 3_600_000]),
         )
-        if i < len(saas_candidates):
-            service.systems.set([saas_candidates[i]])
+        if code in by_code:
+            service.systems.set([by_code[code]])
     standard = [s for s in systems if s.standard_business and s.status == Status.OPERATING]
     gov = CloudService.objects.create(
         organisation=organisation,
@@ -327,13 +395,13 @@ def load(*, stdout=None) -> None:
     )
     gov.systems.set(standard)
 
-    # --- VDI: the pool grows every year ----------------------------------------------------------
+    # --- VDI: a trial in 情報政策課 in FY2014 (3.2.1: 当面、試験導入), then every year more -----
     pool = VdiPool.objects.create(
         organisation=organisation, name="庁内VDI（本庁・出先）", capacity=1200
     )
-    seats = [120, 180, 260, 340, 420, 520, 640, 760, 880, 950, 1000, 1040, 1080]
+    seats = [40, 120, 260, 340, 420, 520, 640, 760, 880, 950, 1000, 1040]
     VdiUsage.objects.bulk_create(
-        VdiUsage(pool=pool, measured_on=D(2014 + i, 3, 31), seats_in_use=n)
+        VdiUsage(pool=pool, measured_on=D(2015 + i, 3, 31), seats_in_use=n)
         for i, n in enumerate(seats)
     )
 

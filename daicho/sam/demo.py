@@ -2,13 +2,17 @@
 FY2013–14 (a few still in use after XP's end of support), Windows 7 to FY2019, Windows 10 to
 FY2024–25 with some still in use now, and Windows 11 today.
 
-About 20,000 device rows are written in bulk (seed data, not audited one by one)."""
+About 20,000 device rows are written in bulk, each with its audit event."""
 
 from __future__ import annotations
 
 import datetime
 import random
 
+from django.db import connection
+from django.utils import timezone
+
+from daicho.core import audit, bulk
 from daicho.core.models import Organisation, OrgUnit
 from daicho.lifecycle.matching import Resolver
 from daicho.sam.models import Device, DeviceStatus, DeviceType
@@ -73,6 +77,13 @@ GENERATIONS = [
 ]
 
 
+# The device table's columns in the order the rows below give them.
+COLUMNS = (
+    "id", "organisation_id", "name", "type", "unit_id", "user_name", "os", "release_id", "serial",
+    "cores", "purchased_on", "disposed_on", "status", "updated_at",
+)  # fmt: skip
+
+
 def _between(rng: random.Random, span: tuple[datetime.date, datetime.date]) -> datetime.date:
     return span[0] + datetime.timedelta(days=rng.randrange((span[1] - span[0]).days + 1))
 
@@ -88,7 +99,12 @@ def load(*, stdout=None) -> None:
     )
     if not units:
         return
-    devices = []
+    # Rows below the ORM as the device import writes them, each with its `create` event built by
+    # the database (twenty thousand model instances and their snapshots took most of the load).
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    ids = bulk.allocate_ids(Device, sum(count for _, count, _, _ in GENERATIONS))
+    rows = []
     number = 0
     for os_name, count, bought, disposed in GENERATIONS:
         release_id = resolver.release_id(os_name)
@@ -97,23 +113,40 @@ def load(*, stdout=None) -> None:
             unit = units[number % len(units)]
             purchased = _between(rng, bought)
             disposed_on = _between(rng, disposed) if disposed else None
-            devices.append(
-                Device(
-                    organisation=organisation,
-                    name=f"PC{number:06d}",
-                    type=DeviceType.TABLET
-                    if os_name.startswith("iPad")
-                    else rng.choice([DeviceType.DESKTOP, DeviceType.LAPTOP]),
-                    unit=unit,
-                    user_name=f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}",
-                    os=os_name,
-                    release_id=release_id,
-                    serial=f"JP{rng.randrange(10**9):09d}",
-                    purchased_on=purchased,
-                    disposed_on=disposed_on,
-                    status=DeviceStatus.DISPOSED if disposed_on else DeviceStatus.IN_USE,
+            kind = (
+                DeviceType.TABLET
+                if os_name.startswith("iPad")
+                else rng.choice([DeviceType.DESKTOP, DeviceType.LAPTOP])
+            )
+            rows.append(
+                (
+                    ids[number - 1],
+                    organisation.pk,
+                    f"PC{number:06d}",
+                    str(kind),
+                    unit.pk,
+                    f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}",
+                    os_name,
+                    release_id,
+                    f"JP{rng.randrange(10**9):09d}",
+                    None,
+                    ops.adapt_datefield_value(purchased),
+                    ops.adapt_datefield_value(disposed_on),
+                    str(DeviceStatus.DISPOSED if disposed_on else DeviceStatus.IN_USE),
+                    now,
                 )
             )
-    Device.objects.bulk_create(devices, batch_size=2000)
+    bulk.insert(Device, COLUMNS, rows)
+    where, params = bulk.ids_filter("d.id", ids)
+    audit.record_created_by_query(
+        Device,
+        alias="d",
+        after=COLUMNS,
+        text="d.name",
+        where=where,
+        params=params,
+        organisation=organisation,
+    )
+    devices = rows
     if stdout is not None:
         stdout.write(f"devices: {len(devices)}")

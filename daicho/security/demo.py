@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from daicho.core import services as core_services
 from daicho.core.models import Organisation, OrgUnit
 from daicho.registry.models import InformationSystem
 from daicho.security import services
@@ -241,14 +242,20 @@ def _training(organisation, sections) -> None:
         rng = random.Random(code)
         # Later years reach further into the staff: more people trained each year.
         pool = people[: 150 + (fy - 2014) * 110]
-        for staff_id, name, unit in rng.sample(pool, size):
-            services.attendance_save(
-                session=session,
-                staff_id=staff_id,
-                name=name,
-                unit=unit,
-                attended=rng.random() > 0.06,
-            )
+        # In bulk, as an attendance list is imported.
+        core_services.objects_create_many(
+            objs=[
+                Attendance(
+                    session=session,
+                    staff_id=staff_id,
+                    name=name,
+                    unit=unit,
+                    attended=rng.random() > 0.06,
+                )
+                for staff_id, name, unit in rng.sample(pool, size)
+            ],
+            organisation=organisation,
+        )
 
 
 def _phishing(organisation, departments) -> None:
