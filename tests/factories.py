@@ -40,8 +40,13 @@ class OrgUnitFactory(DjangoModelFactory):
     @factory.post_generation
     def set_path(obj, create, extracted, **kwargs):
         obj.path = f"{obj.parent.path if obj.parent else ''}{obj.pk}/"
+        obj.tree_key = (obj.parent.tree_key if obj.parent else "") + OrgUnit.key_part(
+            obj.sort_order, obj.pk
+        )
         obj.department_id = obj.parent.department_id if obj.parent else obj.pk
-        OrgUnit.objects.filter(pk=obj.pk).update(path=obj.path, department_id=obj.department_id)
+        OrgUnit.objects.filter(pk=obj.pk).update(
+            path=obj.path, tree_key=obj.tree_key, department_id=obj.department_id
+        )
 
 
 class UserFactory(DjangoModelFactory):

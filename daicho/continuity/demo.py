@@ -417,7 +417,7 @@ def _file_server(organisation, systems) -> None:
             system=server, started_at=start, ended_at=end, planned=planned, cause=cause
         )
     sections = list(
-        OrgUnit.objects.filter(organisation=organisation, kind="section").order_by("path")
+        OrgUnit.objects.filter(organisation=organisation, kind="section").order_by("tree_key")
     )
     rng = random.Random("fileserver")
     for index, unit in enumerate(sections):

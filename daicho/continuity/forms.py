@@ -252,7 +252,7 @@ class FindingForm(StyledModelForm):
         super().__init__(*args, **kwargs)
         self.fields["action_unit"].queryset = OrgUnit.objects.filter(
             organisation=organisation
-        ).order_by("path")
+        ).order_by("tree_key")
 
 
 class MoveForm(forms.Form):

@@ -663,7 +663,7 @@ class ServiceUsage(SystemRecord):
     class Meta:
         verbose_name = _("service usage")
         verbose_name_plural = _("service usages")
-        ordering = ["unit__path"]
+        ordering = ["unit__tree_key"]
         constraints = [
             models.UniqueConstraint(fields=["system", "unit"], name="continuity_usage_unique")
         ]

@@ -325,7 +325,7 @@ def backup_compliance(
     rows = list(
         systems.select_related("owner_unit", "owner_unit__department", "backup")
         .annotate(last_restore_on=Subquery(last_success))
-        .order_by("owner_unit__department__sort_order", "owner_unit__path", "code")
+        .order_by("owner_unit__tree_key", "code")
     )
     if standard is None:
         return None, []

@@ -17,7 +17,7 @@ FilterSet = df.FilterSet
 
 def visible_units(request):
     """The units the request's user can read, in tree order (a model choice filter's queryset)."""
-    return OrgUnit.objects.visible_to(getattr(request, "user", None)).order_by("path")
+    return OrgUnit.objects.visible_to(getattr(request, "user", None)).order_by("tree_key")
 
 
 class UnitFilterSet(FilterSet):

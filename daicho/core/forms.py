@@ -88,7 +88,7 @@ class UnitForm(forms.Form):
         units = OrgUnit.objects.filter(organisation_id__in=scope_of(user).policy_org_ids)
         if instance is not None:
             units = units.exclude(path__startswith=instance.path)
-        self.fields["parent"].queryset = units.order_by("path")
+        self.fields["parent"].queryset = units.order_by("tree_key")
         self.fields["parent"].label_from_instance = lambda u: "　" * u.depth + u.name
 
 

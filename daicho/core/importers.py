@@ -50,7 +50,7 @@ class UnitImport(Kind):
         return _key(values["code"])
 
     def export_queryset(self, user):
-        return OrgUnit.objects.visible_to(user).select_related("parent").order_by("path")
+        return OrgUnit.objects.visible_to(user).select_related("parent").order_by("tree_key")
 
     def process(self, rows, ctx):
         """Upsert by code. A unit the ledger already has under another code (made by an earlier

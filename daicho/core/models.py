@@ -160,6 +160,10 @@ class OrgUnit(CodedModel):
     is_active = models.BooleanField(_("active"), default=True)
     # Materialised path of primary keys ("12/57/"): a unit's scope is every unit below it.
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    # The same path as a sort key (each level: sort order, then primary key, fixed width), so that
+    # ordering by it lists the tree as people read it: a department before its sections, siblings
+    # by their sort order ("7/" as text sorts after "56/"; this key does not).
+    tree_key = models.CharField(max_length=400, editable=False, db_index=True, default="")
     # The top-level unit (部局) above this one (itself for a department); kept with the path.
     department = models.ForeignKey(
         "self",
@@ -176,7 +180,7 @@ class OrgUnit(CodedModel):
     class Meta:
         verbose_name = _("unit")
         verbose_name_plural = _("units")
-        ordering = ["path"]
+        ordering = ["tree_key"]
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "code"], name="core_orgunit_unique_code"
@@ -185,6 +189,11 @@ class OrgUnit(CodedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @staticmethod
+    def key_part(sort_order: int, pk: int) -> str:
+        """One level of ``tree_key``: the sort order (negative ones first) and the key."""
+        return f"{sort_order + 500_000:07d}.{pk:010d}/"
 
     @property
     def depth(self) -> int:

@@ -231,13 +231,18 @@ def organisation_create(*, name: str, code: str = "", cost_base_year: int = 2008
 def _set_path(unit: OrgUnit) -> None:
     # The parent's path as stored now (an object held in memory may predate a move).
     parent = (
-        OrgUnit.objects.values("path", "department_id").get(pk=unit.parent_id)
+        OrgUnit.objects.values("path", "tree_key", "department_id").get(pk=unit.parent_id)
         if unit.parent_id
         else None
     )
     unit.path = f"{parent['path'] if parent else ''}{unit.pk}/"
+    unit.tree_key = (parent["tree_key"] if parent else "") + OrgUnit.key_part(
+        unit.sort_order, unit.pk
+    )
     unit.department_id = parent["department_id"] if parent else unit.pk
-    OrgUnit.objects.filter(pk=unit.pk).update(path=unit.path, department_id=unit.department_id)
+    OrgUnit.objects.filter(pk=unit.pk).update(
+        path=unit.path, tree_key=unit.tree_key, department_id=unit.department_id
+    )
 
 
 @transaction.atomic
@@ -282,12 +287,15 @@ def unit_update(*, unit: OrgUnit, data: dict[str, Any]) -> OrgUnit:
         or OrgUnit.objects.values_list("path", flat=True).get(pk=new_parent.pk).startswith(old_path)
     ):
         raise ValidationError({"parent": _("A unit cannot be placed below itself.")})
+    old_key = OrgUnit.objects.values_list("tree_key", flat=True).get(pk=unit.pk)
     object_update(obj=unit, data=data)
     _set_path(unit)
-    if unit.path != old_path:
+    if unit.path != old_path or unit.tree_key != old_key:
         for child in OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk):
             OrgUnit.objects.filter(pk=child.pk).update(
-                path=unit.path + child.path[len(old_path) :], department_id=unit.department_id
+                path=unit.path + child.path[len(old_path) :],
+                tree_key=unit.tree_key + child.tree_key[len(old_key) :],
+                department_id=unit.department_id,
             )
     return unit
 

@@ -35,18 +35,13 @@ _FIELDS = UnitRow._fields
 
 
 def _tree(organisation_id: int) -> tuple[UnitRow, ...]:
-    """The organisation's units in tree order, siblings by their sort order (the path holds
-    primary keys, and as text "7/" sorts after "56/": a department created early came last)."""
-    rows = [
+    """The organisation's units in tree order, siblings by their sort order (``tree_key``)."""
+    return tuple(
         UnitRow(*values)
-        for values in OrgUnit.objects.filter(organisation_id=organisation_id).values_list(*_FIELDS)
-    ]
-    rank = {row.pk: (row.sort_order, row.code, row.pk) for row in rows}
-
-    def key(row: UnitRow) -> tuple:
-        return tuple(rank.get(int(pk), (0, "", 0)) for pk in row.path.strip("/").split("/") if pk)
-
-    return tuple(sorted(rows, key=key))
+        for values in OrgUnit.objects.filter(organisation_id=organisation_id)
+        .order_by("tree_key")
+        .values_list(*_FIELDS)
+    )
 
 
 def unit_rows(scope) -> list[UnitRow]:

@@ -324,7 +324,7 @@ class UnitListView(LoginRequiredMixin, View):
         units = (
             OrgUnit.objects.visible_to(request.user)
             .annotate(system_count=Count("systems", distinct=True))
-            .order_by("organisation_id", "path")
+            .order_by("organisation_id", "tree_key")
         )
         editable = scope_of(request.user).policy_org_ids
         return render(request, "core/unit_list.html", {"units": units, "editable_orgs": editable})

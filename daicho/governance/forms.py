@@ -146,7 +146,7 @@ class ConsultationForm(forms.ModelForm):
         scope = scope_of(user)
         self.fields["unit"].queryset = OrgUnit.objects.filter(
             organisation_id__in=scope.read_org_ids
-        ).order_by("path")
+        ).order_by("tree_key")
         self.fields["system"].queryset = InformationSystem.objects.filter(
             organisation_id__in=scope.read_org_ids
         ).order_by("code")

@@ -205,7 +205,7 @@ def system_cost_figures(*, organisation: Organisation, fiscal_year: int, systems
             actual_2=_sum(fiscal_year - 2, Basis.ACTUAL),
             actual_3=_sum(fiscal_year - 3, Basis.ACTUAL),
         )
-        .order_by("owner_unit__path", "code")
+        .order_by("owner_unit__tree_key", "code")
     )
 
 

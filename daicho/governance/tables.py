@@ -56,7 +56,10 @@ CASE_COLUMNS = [
         "system", _("System"), lambda c: f"{c.system.code} {c.system.name}", sort=("system__code",)
     ),
     Column(
-        "owner_unit", _("Owner section"), lambda c: c.owner_unit.name, sort=("owner_unit__path",)
+        "owner_unit",
+        _("Owner section"),
+        lambda c: c.owner_unit.name,
+        sort=("owner_unit__tree_key",),
     ),
     Column("kind", _("Kind"), lambda c: label(CaseKind, c.kind), sort=("kind",)),
     Column(
@@ -108,7 +111,7 @@ CONSULTATION_COLUMNS = [
         link="governance:consultation_edit",
         optional=False,
     ),
-    Column("unit", _("Section"), lambda c: c.unit.name, sort=("unit__path",)),
+    Column("unit", _("Section"), lambda c: c.unit.name, sort=("unit__tree_key",)),
     Column(
         "system",
         _("System"),

@@ -72,7 +72,7 @@ class SystemFilterSet(FilterSet):
         fields=(
             ("code", "code"),
             ("name", "name"),
-            ("owner_unit__path", "owner_unit"),
+            ("owner_unit__tree_key", "owner_unit"),
             ("status", "status"),
             ("hosting", "hosting"),
             ("in_service_on", "in_service_on"),

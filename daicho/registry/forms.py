@@ -33,7 +33,7 @@ def ownable_units(user):
             scope.unit_q("", scope.owner_paths) | Q(organisation_id__in=scope.policy_org_ids)
         )
         .filter(organisation_id__in=scope.read_org_ids)
-        .order_by("path")
+        .order_by("tree_key")
     )
 
 

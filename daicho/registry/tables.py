@@ -58,14 +58,14 @@ SYSTEM_COLUMNS = [
         "department",
         _("Department"),
         lambda s: s["department"],
-        sort=("owner_unit__department__sort_order", "owner_unit__path"),
+        sort=("owner_unit__tree_key",),
         reads=("department",),
     ),
     Column(
         "owner_unit",
         _("Owner section"),
         lambda s: s["owner_unit_name"],
-        sort=("owner_unit__path",),
+        sort=("owner_unit__tree_key",),
         reads=("owner_unit_name",),
     ),
     Column(
@@ -203,7 +203,10 @@ CONTRACT_COLUMNS = [
     ),
     Column("vendor", _("Vendor"), lambda c: c.vendor.name, sort=("vendor__name",)),
     Column(
-        "owner_unit", _("Owner section"), lambda c: c.owner_unit.name, sort=("owner_unit__path",)
+        "owner_unit",
+        _("Owner section"),
+        lambda c: c.owner_unit.name,
+        sort=("owner_unit__tree_key",),
     ),
     Column("kind", _("Kind"), lambda c: label(ContractKind, c.kind), sort=("kind",)),
     Column("start_on", _("Start"), lambda c: jdate(c.start_on), sort=("start_on",)),

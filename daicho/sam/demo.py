@@ -95,7 +95,7 @@ def load(*, stdout=None) -> None:
     rng = random.Random(6000)
     resolver = Resolver(organisation)
     units = list(
-        OrgUnit.objects.filter(organisation=organisation, parent__isnull=False).order_by("path")
+        OrgUnit.objects.filter(organisation=organisation, parent__isnull=False).order_by("tree_key")
     )
     if not units:
         return

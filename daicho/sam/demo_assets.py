@@ -163,7 +163,7 @@ def _campaign(organisation, today, sam_unit) -> None:
         OrgUnit.objects.filter(organisation=organisation, parent__isnull=False, is_active=True)
         .filter(devices__isnull=False)
         .distinct()
-        .order_by("path")
+        .order_by("tree_key")
     )
     if not units:
         return
@@ -175,7 +175,7 @@ def _campaign(organisation, today, sam_unit) -> None:
         opened_on=today - datetime.timedelta(days=21),
     )
     rng = random.Random(26)
-    for confirmation in campaign.confirmations.select_related("unit").order_by("unit__path"):
+    for confirmation in campaign.confirmations.select_related("unit").order_by("unit__tree_key"):
         if confirmation.unit_id == getattr(sam_unit, "pk", None) or rng.random() > 0.6:
             continue
         services.inventory_confirm(

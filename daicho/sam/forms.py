@@ -40,7 +40,7 @@ class DeviceForm(forms.ModelForm):
                 | Q(organisation_id__in=scope.policy_org_ids)
             )
             .filter(organisation_id__in=scope.read_org_ids)
-            .order_by("path")
+            .order_by("tree_key")
         )
         for field in self.fields.values():
             widget = field.widget
@@ -94,7 +94,7 @@ class LicenceForm(forms.ModelForm):
                 | Q(organisation_id__in=scope.policy_org_ids)
             )
             .filter(organisation_id__in=scope.read_org_ids)
-            .order_by("path")
+            .order_by("tree_key")
         )
         for field in self.fields.values():
             widget = field.widget

@@ -61,7 +61,9 @@ class CampaignOpenForm(forms.Form):
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        units = OrgUnit.objects.filter(organisation=organisation, is_active=True).order_by("path")
+        units = OrgUnit.objects.filter(organisation=organisation, is_active=True).order_by(
+            "tree_key"
+        )
         self.fields["units"].queryset = units
         self.fields["units"].initial = [u.pk for u in units if u.parent_id]
         self.fields["units"].widget.attrs["size"] = 12
@@ -134,7 +136,7 @@ class CampaignDetailView(LoginRequiredMixin, View):
                 checked=Count("checks"),
                 differences=Count("checks", filter=~Q(checks__result=CheckResult.PRESENT)),
             )
-            .order_by("unit__path")
+            .order_by("unit__tree_key")
         )
         scope = scope_of(request.user)
         return render(
@@ -224,7 +226,7 @@ class ConfirmationView(LoginRequiredMixin, View):
             services.confirmation_devices(part)
             .select_related("unit")
             .annotate(software=Count("installations", distinct=True))
-            .order_by("unit__path", "name")
+            .order_by("unit__tree_key", "name")
         )
         rows = [(d, checks.get(d.pk)) for d in devices]
         counts = {value: 0 for value in CheckResult.values}
@@ -513,7 +515,7 @@ def sam_panel(request) -> dict:
             p
             for p in campaign.confirmations.exclude(status=ConfirmationStatus.CONFIRMED)
             .select_related("unit")
-            .order_by("unit__path")
+            .order_by("unit__tree_key")
             if any(p.unit.path.startswith(path) for path in paths)
         ]
     return {

@@ -571,7 +571,7 @@ class InventoryConfirmation(models.Model):
     class Meta:
         verbose_name = _("inventory confirmation")
         verbose_name_plural = _("inventory confirmations")
-        ordering = ["unit__path"]
+        ordering = ["unit__tree_key"]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "unit"], name="sam_confirmation_unique")
         ]

@@ -18,7 +18,7 @@ DEVICE_COLUMNS = [
         optional=False,
     ),
     Column("type", _("Type"), lambda d: label(DeviceType, d.type), sort=("type",)),
-    Column("unit", _("Unit"), lambda d: d.unit.name, sort=("unit__path",)),
+    Column("unit", _("Unit"), lambda d: d.unit.name, sort=("unit__tree_key",)),
     Column("user_name", _("User"), lambda d: d.user_name, sort=("user_name",)),
     Column("os", _("OS"), lambda d: d.os, sort=("os",)),
     Column(
@@ -53,7 +53,7 @@ LICENCE_COLUMNS = [
         lambda li: "○" if li.downgrade_rights else "",
         sort=("downgrade_rights",),
     ),
-    Column("unit", _("Unit"), lambda li: li.unit.name if li.unit else "", sort=("unit__path",)),
+    Column("unit", _("Unit"), lambda li: li.unit.name if li.unit else "", sort=("unit__tree_key",)),
     Column("valid_from", _("Valid from"), lambda li: jdate(li.valid_from), sort=("valid_from",)),
     Column(
         "valid_until", _("Valid until"), lambda li: jdate(li.valid_until), sort=("valid_until",)

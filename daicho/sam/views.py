@@ -168,7 +168,7 @@ class PositionView(LoginRequiredMixin, View):
                 .filter(installations__title_id=title_id, installations__version=version)
                 .select_related("unit")
                 .distinct()
-                .order_by("unit__path", "name")
+                .order_by("unit__tree_key", "name")
             )
             if unit is not None:
                 devices = devices.filter(unit__path__startswith=unit.path)

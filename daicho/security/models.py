@@ -202,7 +202,7 @@ class Attendance(models.Model):
     class Meta:
         verbose_name = _("attendance")
         verbose_name_plural = _("attendances")
-        ordering = ["unit__path", "staff_id"]
+        ordering = ["unit__tree_key", "staff_id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "staff_id"], name="security_attendance_unique"
@@ -278,7 +278,7 @@ class PhishingResult(models.Model):
     class Meta:
         verbose_name = _("targeted-mail drill result")
         verbose_name_plural = _("targeted-mail drill results")
-        ordering = ["unit__path"]
+        ordering = ["unit__tree_key"]
         constraints = [
             models.UniqueConstraint(fields=["drill", "unit"], name="security_phishing_unique")
         ]

@@ -41,7 +41,7 @@ def attendance_by_unit(session):
         Attendance.objects.filter(session=session)
         .values("unit__code", "unit__name", "unit__path")
         .annotate(registered=Count("pk"), attended=Count("pk", filter=Q(attended=True)))
-        .order_by("unit__path")
+        .order_by("unit__tree_key")
     )
 
 

@@ -21,7 +21,7 @@ INCIDENT_COLUMNS = [
     Column("title", _("Title"), lambda i: i.title, link="security:incident_detail", optional=False),
     Column("kind", _("Kind"), lambda i: label(IncidentKind, i.kind), sort=("kind",)),
     Column("severity", _("Severity"), lambda i: label(Severity, i.severity), sort=("severity",)),
-    Column("unit", _("Unit concerned"), lambda i: i.unit.name, sort=("unit__path",)),
+    Column("unit", _("Unit concerned"), lambda i: i.unit.name, sort=("unit__tree_key",)),
     Column("personal_data", _("Personal data"), lambda i: "✓" if i.personal_data else ""),
     Column("status", _("Status"), lambda i: label(IncidentStatus, i.status), sort=("status",)),
 ]

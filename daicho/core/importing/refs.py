@@ -36,7 +36,7 @@ class UnitResolver:
         self.by_name: dict[str, list[OrgUnit]] = defaultdict(list)
         self.children: dict[int | None, dict[str, OrgUnit]] = defaultdict(dict)
         self.units: dict[int, OrgUnit] = {}
-        for unit in OrgUnit.objects.filter(organisation=ctx.organisation).order_by("path"):
+        for unit in OrgUnit.objects.filter(organisation=ctx.organisation).order_by("tree_key"):
             self.add(unit)
 
     def add(self, unit: OrgUnit) -> None:
