@@ -28,6 +28,7 @@ def small_chunks(monkeypatch):
     """The systems kind takes its rows two at a time; no pause between chunks in tests."""
     monkeypatch.setattr(engine.kinds()["systems"], "chunk_size", 2)
     monkeypatch.setattr(engine, "CHUNK_PAUSE_SECONDS", 0)
+    monkeypatch.setattr(engine, "CHUNK_SECONDS", 60)  # however slow the machine: two a time
 
 
 def _on_snapshot() -> bool:

@@ -798,6 +798,9 @@ def run(
             )
             with audit.audit_context(actor=user, channel=Channel.IMPORT, request_id=batch.batch_id):
                 if chunks:
+                    # Recorded before the first chunk: should the process die between two
+                    # chunks, what they wrote is traceable to a batch with no finish time.
+                    batch.save()
                     with _older_objects_frozen():
                         _process_in_chunks(
                             reader, the_kind, columns, ctx, progress, batch, skip_invalid
@@ -926,31 +929,41 @@ class RowParser:
         return row
 
 
-# After each chunk written in its own transaction, the import waits this long before it takes
-# SQLite's write lock again: a session waiting for the lock polls it every 100 ms at most, so it
-# gets its turn between two chunks instead of waiting for the whole import.
+# On SQLite an import writes its rows in transactions of about this many seconds each (the
+# number of rows per transaction adapts to how fast the machine writes them), and waits
+# CHUNK_PAUSE_SECONDS after each before it takes the write lock again: a session waiting for
+# the lock polls it every 100 ms at most, so it gets its turn between two transactions instead
+# of waiting for the whole import (it gives up after 20 s: settings.DATABASES timeout).
+CHUNK_SECONDS = 0.5
 CHUNK_PAUSE_SECONDS = 0.12
+FIRST_CHUNK_ROWS = 100
 
 
 def _process_in_chunks(
     reader, kind: Kind, columns: dict[str, str], ctx: Context, progress, batch, skip_invalid
 ) -> None:
-    """Parse and write the rows chunk by chunk, each chunk in a transaction of its own (see
-    run(in_chunks=True)); on a refused or failing chunk, undo the chunks already written."""
+    """Parse the rows chunk by chunk and write them in short transactions of their own (see
+    run(in_chunks=True)); on a refused or failing transaction, undo the ones already written."""
     from daicho.core.importing.services import undo_written
 
     parser = RowParser(kind, reader.headers, columns, ctx)
     done = 0
+    size = min(FIRST_CHUNK_ROWS, kind.chunk_size)
     try:
         for chunk in _chunks(reader.records(), kind.chunk_size):
             rows = [row for number, cells in chunk if (row := parser.parse(number, cells))]
             if ctx.counts["rejected"] and not skip_invalid:
                 raise _Rollback
-            if rows:
+            while rows:
+                part, rows = rows[:size], rows[size:]
+                started = time.monotonic()
                 with transaction.atomic():
-                    kind.process(rows, ctx)
+                    kind.process(part, ctx)
                     if ctx.counts["rejected"] and not skip_invalid:
-                        raise _Rollback  # this chunk's rows go with its transaction
+                        raise _Rollback  # these rows go with their transaction
+                took = time.monotonic() - started
+                fits = int(size * CHUNK_SECONDS / max(took, 0.001))
+                size = max(1, min(kind.chunk_size, size * 2, fits))
                 time.sleep(CHUNK_PAUSE_SECONDS)
             done += len(chunk)
             if progress:
