@@ -136,11 +136,13 @@ def served(shared_database, tmp_path):  # noqa: F811
     assert made.returncode == 0, made.stderr[-3000:]
     key = made.stdout.strip()
     port = _free_port()
+    log = tmp_path / "server.log"  # its tail is printed at the end: pytest shows it on failure
+    output = log.open("w")
     process = subprocess.Popen(
         [*daicho, "serve", "--port", str(port), "--threads", "2"],
         env=env,
         cwd=ROOT,
-        stdout=subprocess.PIPE,
+        stdout=output,
         stderr=subprocess.STDOUT,
         text=True,
     )
@@ -151,7 +153,7 @@ def served(shared_database, tmp_path):  # noqa: F811
             break
         except OSError:
             if process.poll() is not None:
-                pytest.fail(process.stdout.read())
+                pytest.fail(log.read_text())
             time.sleep(0.2)
     yield base, url, query, key, csv_path
     if process.poll() is None:
@@ -161,6 +163,8 @@ def served(shared_database, tmp_path):  # noqa: F811
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+    output.close()
+    print(log.read_text()[-6000:])
 
 
 @pytest.mark.slow
