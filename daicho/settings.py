@@ -11,7 +11,8 @@ Variables (all optional on a workstation):
   DAICHO_MEDIA_ROOT   where attachments are stored (default: $DAICHO_VAR_DIR/media)
   DAICHO_MAX_UPLOAD_MB  largest attachment accepted (default: 20)
   DAICHO_MAX_IMPORT_MB, DAICHO_MAX_IMPORT_ROWS  largest file one web import may be (200, 200000)
-  DAICHO_REDIS_URL    queue background jobs in Redis instead of var/jobs.sqlite3
+  DAICHO_REDIS_URL    queue background jobs and keep the shared cache (rate limits) in Redis
+                      instead of var/jobs.sqlite3 and the database's daicho_cache table
   DAICHO_LANGUAGE     default language, ja or en (default: ja)
   DAICHO_DB_CONN_MAX_AGE  seconds a worker thread keeps its database connection (default: 600)
 Sign-in, e-mail, single sign-on and hardening: see docs/operations.md "Sign-in" and docs/security.md
@@ -138,11 +139,29 @@ TEMPLATES = [
     }
 ]
 
+# "default": the store every server process shares, so a limit counted in it holds across them
+# (password-reset requests per address and per client): Django's DatabaseCache in the ledger's
+# own database (its table, daicho_cache, is made by `daicho init` and `daicho migrate`), or Redis
+# when DAICHO_REDIS_URL is set. Sign-in lockouts are counted by django-axes in the database.
+# "counters": per-request counters that must not write to the database on every API call (the
+# API's rate per token, a token's uses between writes of its last use): each process's memory,
+# or the shared Redis when there is one.
 # "memo": each process's copy of what changes seldom and is read on every page (the page frame,
 # unit trees, filter options), keyed by the language and the versions the request reads anyway,
 # so a change is seen by every process at its next request without a shared cache.
+DAICHO_REDIS_URL = env.str("DAICHO_REDIS_URL", default="")
+_redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": DAICHO_REDIS_URL}
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": {**_redis, "KEY_PREFIX": "daicho"}
+    if DAICHO_REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "daicho_cache",
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    },
+    "counters": {**_redis, "KEY_PREFIX": "daicho-counters"}
+    if DAICHO_REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "counters"},
     "memo": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "memo",
@@ -316,7 +335,6 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000  # the cost entry sheet posts a field per 
 # Background jobs (huey): queued in an SQLite file of their own beside the ledger, or in Redis
 # when DAICHO_REDIS_URL is set (redis://host:6379/0; needs `pip install redis`). `daicho serve`
 # starts the worker; DAICHO_JOBS_IMMEDIATE=1 runs each job in the request instead (development).
-DAICHO_REDIS_URL = env.str("DAICHO_REDIS_URL", default="")
 if not DAICHO_REDIS_URL:
     VAR_DIR.mkdir(parents=True, exist_ok=True)  # huey opens its queue file at start
 HUEY = {
@@ -331,7 +349,7 @@ HUEY = {
 }
 
 # API tokens: every token expires; requests per token (or signed-in user) per minute, counted
-# in each server process ("0" turns the limit off).
+# in the "counters" cache: in each server process, or across them with Redis ("0": no limit).
 DAICHO_API_TOKEN_DAYS = env.int("DAICHO_API_TOKEN_DAYS", default=90)
 DAICHO_API_TOKEN_MAX_DAYS = env.int("DAICHO_API_TOKEN_MAX_DAYS", default=366)
 DAICHO_API_RATE = env.str("DAICHO_API_RATE", default="1200/m")

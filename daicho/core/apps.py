@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,3 +15,12 @@ class CoreConfig(AppConfig):
         from daicho.core import importers, savedviews, twofactor, units  # noqa: F401 (signals)
 
         importers.register_kinds()
+        post_migrate.connect(cache_tables_create, sender=self)
+
+
+def cache_tables_create(*, using: str = "default", **kwargs) -> None:
+    """Make the shared cache's table (settings.CACHES "default": a DatabaseCache unless Redis is
+    configured) after every `migrate`, `daicho init` and test database: rate limits count in it."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=0)

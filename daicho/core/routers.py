@@ -16,8 +16,8 @@ from django.db import connections
 
 REPLICA = "replica"
 # Sign-in state is read where it was just written: a session or token made a moment ago may not
-# have reached the replica yet.
-PRIMARY_ONLY = {"sessions", "axes", "otp_totp", "django_otp", "contenttypes"}
+# have reached the replica yet; the shared cache (rate limits) counts on the primary.
+PRIMARY_ONLY = {"sessions", "axes", "otp_totp", "django_otp", "contenttypes", "django_cache"}
 PRIMARY_MODELS = {"core.apitoken", "core.user", "core.membership"}
 _allowed: contextvars.ContextVar[bool] = contextvars.ContextVar("daicho_replica", default=False)
 

@@ -14,7 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -184,7 +184,7 @@ def test_a_token_over_its_rate_gets_429_with_retry_after(world, client, monkeypa
 
     (throttle,) = api.throttle  # one instance, shared by every operation
     monkeypatch.setattr(throttle, "num_requests", 3)
-    cache.clear()
+    caches["counters"].clear()
     _t, key = token_create(user=world.viewer)
     statuses = [client.get("/api/v1/me", **_bearer(key)).status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
@@ -231,7 +231,7 @@ def test_the_rate_limit_counts_each_token_apart_even_under_threads():
 
     from daicho.core.api import TokenRateThrottle
 
-    cache.clear()
+    caches["counters"].clear()
     throttle = TokenRateThrottle("150/m")
     denied = []
 

@@ -136,11 +136,13 @@ def served(shared_database, tmp_path):  # noqa: F811
     assert made.returncode == 0, made.stderr[-3000:]
     key = made.stdout.strip()
     port = _free_port()
+    log = tmp_path / "server.log"  # its tail is printed at the end: pytest shows it on failure
+    output = log.open("w")
     process = subprocess.Popen(
         [*daicho, "serve", "--port", str(port), "--threads", "2"],
         env=env,
         cwd=ROOT,
-        stdout=subprocess.PIPE,
+        stdout=output,
         stderr=subprocess.STDOUT,
         text=True,
     )
@@ -151,7 +153,7 @@ def served(shared_database, tmp_path):  # noqa: F811
             break
         except OSError:
             if process.poll() is not None:
-                pytest.fail(process.stdout.read())
+                pytest.fail(log.read_text())
             time.sleep(0.2)
     yield base, url, query, key, csv_path
     if process.poll() is None:
@@ -161,6 +163,8 @@ def served(shared_database, tmp_path):  # noqa: F811
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+    output.close()
+    print(log.read_text()[-6000:])
 
 
 @pytest.mark.slow
@@ -206,6 +210,61 @@ def test_a_large_preview_leaves_sign_in_and_saving_free(served):
     )
     assert (status, created) == ("dry_run", ROWS)
     with uploader.open(text) as response:
+        assert f'<div class="fs-3">{ROWS}</div>' in response.read().decode()
+
+
+def _signs_in_and_saves(base: str, key: str, n: int) -> Browser:
+    """Someone else signs in (a session and last_login written) and saves through the API."""
+    colleague = Browser(base)
+    colleague.sign_in()
+    request = urllib.request.Request(
+        base + "/api/v1/vendors",
+        data=json.dumps({"code": f"V{n:04d}", "name": f"業者{n}"}).encode(),
+        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+        assert response.status == 201
+    return colleague
+
+
+def _follow(browser: Browser, path: str, base: str, key: str, start: int) -> tuple[str, int, int]:
+    """Poll a job's progress page until it is done while colleagues sign in and save; returns
+    where it led, the saves made and how many of them while the job was still running."""
+    n, during = start, 0
+    while True:
+        n += 1
+        colleague = _signs_in_and_saves(base, key, n)
+        done, text = _progress(browser if n % 2 else colleague, path)
+        if done:
+            return text, n, during
+        assert "could not be checked" not in text and "stopped with an error" not in text, text
+        during += 1
+        time.sleep(1)  # leave the worker some of the machine
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)  # PostgreSQL: the server uses the test database
+def test_a_large_confirmed_import_leaves_sign_in_and_saving_free(served):
+    """The import itself (not only its preview): every row is checked first, then written in
+    short transactions, so colleagues sign in and save while it runs and none of them fails."""
+    base, url, query, key, csv_path = served
+    uploader = Browser(base)
+    uploader.sign_in()
+    progress = uploader.upload(csv_path)
+    preview_page, saves, _ = _follow(uploader, progress, base, key, 0)
+    token = uploader.csrf(preview_page)
+    body = urllib.parse.urlencode({"csrfmiddlewaretoken": token}).encode()
+    preview_pk = re.search(r"/imports/(\d+)/", preview_page).group(1)
+    with uploader.open(f"/imports/{preview_pk}/confirm/", body) as response:
+        confirming = response.geturl().removeprefix(base)
+    assert confirming.startswith("/imports/progress/"), confirming
+    applied_page, saves, during = _follow(uploader, confirming, base, key, saves)
+    assert during >= 1, "the import ended before anyone saved"
+    assert query("SELECT COUNT(*) FROM registry_vendor") == saves
+    assert query("SELECT COUNT(*) FROM registry_informationsystem") == ROWS
+    assert query("SELECT COUNT(*) FROM core_importbatch WHERE status = 'applied'") == 1
+    assert query("SELECT created FROM core_importbatch WHERE status = 'applied'") == ROWS
+    with uploader.open(applied_page) as response:
         assert f'<div class="fs-3">{ROWS}</div>' in response.read().decode()
 
 

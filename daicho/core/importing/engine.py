@@ -15,6 +15,7 @@ import functools
 import gc
 import hashlib
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -686,19 +687,27 @@ def run(
     channel: str = Channel.IMPORT,
     progress: Callable[[int], None] | None = None,
     max_rows: int | None = None,
+    batch: ImportBatch | None = None,
+    in_chunks: bool = False,
 ) -> Result:
     """Import one file. Never raises for bad input: the Result says what was wrong.
 
     ``refuse`` names the reference kinds not to create (``create_refs=False`` adds units);
-    ``max_rows`` refuses, writing nothing, a file with more rows (the web's limit)."""
+    ``max_rows`` refuses, writing nothing, a file with more rows (the web's limit); ``batch``
+    is a batch row already claimed for this import (a confirmation), filled in here.
+    ``in_chunks`` writes each chunk of rows in a transaction of its own (SQLite's write lock is
+    then held a chunk at a time, see importing.services.import_apply): a chunk refused (a
+    rejected row, unless ``skip_invalid``) or failing is rolled back and the chunks written
+    before it are undone from their audit events, so the import still writes all or nothing.
+    Kinds that load their table in bulk (process_table) or cannot be undone from the audit log
+    are written in one transaction, as without ``in_chunks``."""
     from daicho.core.permissions import TRUSTED
 
     the_kind = kinds().get(kind)
     file_name = name or (
         os.path.basename(os.fspath(source)) if isinstance(source, str | os.PathLike) else "upload"
     )
-    batch = ImportBatch(
-        batch_id=uuid.uuid4().hex,
+    fields = dict(
         organisation=organisation,
         kind=kind,
         file_name=file_name,
@@ -717,6 +726,11 @@ def run(
         },
         status=ImportStatus.REJECTED,
     )
+    if batch is None:
+        batch = ImportBatch(batch_id=uuid.uuid4().hex, **fields)
+    else:
+        for attribute, value in fields.items():
+            setattr(batch, attribute, value)
     ctx = Context(
         organisation=organisation,
         user=user or TRUSTED,
@@ -776,17 +790,32 @@ def run(
                 raise ImportFileError(message)
             if max_rows:
                 _limit_rows(reader, max_rows)
+            chunks = (
+                in_chunks
+                and not dry_run
+                and the_kind.process_table is None
+                and the_kind.can_roll_back
+            )
             with audit.audit_context(actor=user, channel=Channel.IMPORT, request_id=batch.batch_id):
-                try:
-                    with _older_objects_frozen(), transaction.atomic():
-                        if the_kind.process_table is not None:
-                            the_kind.process_table(reader, columns, ctx, progress)
-                        else:
-                            _process(reader, the_kind, columns, ctx, progress)
-                        if dry_run or (ctx.counts["rejected"] and not skip_invalid):
-                            raise _Rollback
-                except _Rollback:
-                    pass
+                if chunks:
+                    # Recorded before the first chunk: should the process die between two
+                    # chunks, what they wrote is traceable to a batch with no finish time.
+                    batch.save()
+                    with _older_objects_frozen():
+                        _process_in_chunks(
+                            reader, the_kind, columns, ctx, progress, batch, skip_invalid
+                        )
+                else:
+                    try:
+                        with _older_objects_frozen(), transaction.atomic():
+                            if the_kind.process_table is not None:
+                                the_kind.process_table(reader, columns, ctx, progress)
+                            else:
+                                _process(reader, the_kind, columns, ctx, progress)
+                            if dry_run or (ctx.counts["rejected"] and not skip_invalid):
+                                raise _Rollback
+                    except _Rollback:
+                        pass
     except ImportFileError as exc:
         result.fatal = exc.message
     except (DatabaseError, OverflowError) as exc:  # unforeseen by the kind: nothing was written
@@ -898,6 +927,52 @@ class RowParser:
                 return None
             self.seen[digest] = number
         return row
+
+
+# On SQLite an import writes its rows in transactions of about this many seconds each (the
+# number of rows per transaction adapts to how fast the machine writes them), and waits
+# CHUNK_PAUSE_SECONDS after each before it takes the write lock again: a session waiting for
+# the lock polls it every 100 ms at most, so it gets its turn between two transactions instead
+# of waiting for the whole import (it gives up after 20 s: settings.DATABASES timeout).
+CHUNK_SECONDS = 0.5
+CHUNK_PAUSE_SECONDS = 0.12
+FIRST_CHUNK_ROWS = 100
+
+
+def _process_in_chunks(
+    reader, kind: Kind, columns: dict[str, str], ctx: Context, progress, batch, skip_invalid
+) -> None:
+    """Parse the rows chunk by chunk and write them in short transactions of their own (see
+    run(in_chunks=True)); on a refused or failing transaction, undo the ones already written."""
+    from daicho.core.importing.services import undo_written
+
+    parser = RowParser(kind, reader.headers, columns, ctx)
+    done = 0
+    size = min(FIRST_CHUNK_ROWS, kind.chunk_size)
+    try:
+        for chunk in _chunks(reader.records(), kind.chunk_size):
+            rows = [row for number, cells in chunk if (row := parser.parse(number, cells))]
+            if ctx.counts["rejected"] and not skip_invalid:
+                raise _Rollback
+            while rows:
+                part, rows = rows[:size], rows[size:]
+                started = time.monotonic()
+                with transaction.atomic():
+                    kind.process(part, ctx)
+                    if ctx.counts["rejected"] and not skip_invalid:
+                        raise _Rollback  # these rows go with their transaction
+                took = time.monotonic() - started
+                fits = int(size * CHUNK_SECONDS / max(took, 0.001))
+                size = max(1, min(kind.chunk_size, size * 2, fits))
+                time.sleep(CHUNK_PAUSE_SECONDS)
+            done += len(chunk)
+            if progress:
+                progress(done)
+    except _Rollback:
+        undo_written(batch=batch)
+    except BaseException:  # a file error further down, the database: nothing may stay written
+        undo_written(batch=batch)
+        raise
 
 
 def _process(reader, kind: Kind, columns: dict[str, str], ctx: Context, progress) -> None:

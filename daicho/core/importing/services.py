@@ -126,17 +126,64 @@ def import_preview(
         "progress": progress,
         **options,
     }
-    live = connections[DEFAULT_DB_ALIAS]
-    if live.vendor == "sqlite" and not live.in_atomic_block:
-        with _snapshot():
-            result = engine.run(**arguments)
-        result.batch.pk = None  # written again, below, into the live database
-        result.batch._state.adding = True
-    else:
-        result = engine.run(**arguments)
+    result = _away_from_the_write_lock(arguments)
     result.batch.stored_file = path
     result.batch.save()
     return result
+
+
+def _snapshot_usable() -> bool:
+    """Whether a dry run here should work on a snapshot: SQLite, outside a transaction."""
+    live = connections[DEFAULT_DB_ALIAS]
+    return live.vendor == "sqlite" and not live.in_atomic_block
+
+
+def _away_from_the_write_lock(arguments: dict) -> engine.Result:
+    """A dry run (engine.run) that leaves SQLite's write lock free: on a snapshot there, in the
+    live database elsewhere (see import_preview). The batch is not saved yet."""
+    if not _snapshot_usable():
+        return engine.run(**arguments)
+    with _snapshot():
+        result = engine.run(**arguments)
+    result.batch.pk = None  # to be written into the live database
+    result.batch._state.adding = True
+    return result
+
+
+def import_dry_run(**arguments) -> engine.Result:
+    """`daicho import --dry-run`: the preview the web makes, on the same snapshot (never the live
+    write lock on SQLite), its batch recorded in the live database. Arguments as engine.run's;
+    the CLI's operator may import, so no permission is checked here."""
+    result = _away_from_the_write_lock({**arguments, "dry_run": True})
+    result.batch.save()
+    return result
+
+
+def import_apply(*, batch: ImportBatch | None = None, **arguments) -> engine.Result:
+    """Import a file for real, all or nothing, without holding SQLite's write lock for the run.
+
+    On SQLite (outside a caller's transaction) every row is first read, parsed, resolved and
+    checked by a dry run on a snapshot of the database — reads only on the live one. A file
+    the check refuses is refused (its batch recorded as rejected) with nothing written; else
+    the rows are written chunk by chunk, each chunk in a short transaction of its own with its
+    audit events, so others sign in and save between chunks. Should a chunk be refused after
+    all (the ledger changed since the check) or fail, it is rolled back and the chunks before
+    it are undone from their audit events (engine.run(in_chunks=True)). On PostgreSQL, where a
+    transaction locks only the rows it writes, the import is one transaction. Arguments as
+    engine.run's; ``batch`` a row already claimed for it (import_confirm)."""
+    if not _snapshot_usable():
+        return engine.run(batch=batch, **arguments)
+    check = _away_from_the_write_lock({**arguments, "dry_run": True})
+    if check.fatal or (check.batch.rejected and not arguments.get("skip_invalid")):
+        refused = check.batch
+        refused.status = ImportStatus.REJECTED
+        refused.options["dry_run"] = False
+        if batch is not None:  # the claimed row records the refusal
+            refused.pk, refused.batch_id, refused._state.adding = batch.pk, batch.batch_id, False
+            refused.stored_file, refused.started_at = batch.stored_file, batch.started_at
+        refused.save()
+        return check
+    return engine.run(batch=batch, in_chunks=True, **arguments)
 
 
 def _json_options(options: dict) -> dict:
@@ -216,14 +263,16 @@ class AlreadyConfirmed(Exception):
 def import_confirm(*, preview: ImportBatch, user: User, progress=None) -> engine.Result:
     """Run a previewed import for real, with the options it was previewed with; once only.
 
-    The preview's row is locked for the whole import and records the batch that applied it,
-    in the same transaction: a second confirmation, even one sent at the same moment (a
-    double click, a resent form), waits for the first and then raises AlreadyConfirmed with
-    the applied batch, writing nothing."""
+    A short transaction locks the preview's row and claims it for a new batch (the preview's
+    confirmed_by): a second confirmation, even one sent at the same moment (a double click, a
+    resent form), reads the claim and raises AlreadyConfirmed with that batch, writing nothing.
+    The import then runs outside that transaction (import_apply: on SQLite the write lock is
+    held a chunk at a time). An import that does not apply gives the claim back, so the preview
+    can be confirmed again once what refused it is fixed."""
     with transaction.atomic():
         # SQLite takes its write lock when the transaction begins (transaction_mode IMMEDIATE),
         # PostgreSQL the row's lock here: either way the second request reads after the first
-        # committed.
+        # claimed the preview.
         preview = ImportBatch.objects.select_for_update().get(pk=preview.pk)
         if preview.user_id != user.pk:
             raise PermissionDenied(_("Only the person who uploaded the file can confirm it."))
@@ -233,8 +282,26 @@ def import_confirm(*, preview: ImportBatch, user: User, progress=None) -> engine
             raise ValidationError(_("Only a preview can be confirmed."))
         if not os.path.exists(preview.stored_file):
             raise ValidationError(_("The uploaded file is no longer kept; upload it again."))
-        options = preview.options
-        result = engine.run(
+        claimed = ImportBatch.objects.create(
+            batch_id=uuid.uuid4().hex,
+            organisation=preview.organisation,
+            kind=preview.kind,
+            file_name=preview.file_name,
+            file_digest=preview.file_digest,
+            file_size=preview.file_size,
+            user=user,
+            channel=preview.channel,
+            options={**preview.options, "dry_run": False},
+            status=ImportStatus.REJECTED,  # until the import below says otherwise
+            stored_file=preview.stored_file,
+        )
+        preview.confirmed_by = claimed
+        preview.save(update_fields=["confirmed_by"])
+    options = preview.options
+    result = None
+    try:
+        result = import_apply(
+            batch=claimed,
             kind=preview.kind,
             source=preview.stored_file,
             name=preview.file_name,
@@ -255,9 +322,11 @@ def import_confirm(*, preview: ImportBatch, user: User, progress=None) -> engine
         )
         result.batch.stored_file = preview.stored_file
         result.batch.save(update_fields=["stored_file"])
-        if result.batch.status == ImportStatus.APPLIED:
-            preview.confirmed_by = result.batch
-            preview.save(update_fields=["confirmed_by"])
+    finally:
+        if result is None or result.batch.status != ImportStatus.APPLIED:
+            ImportBatch.objects.filter(pk=preview.pk, confirmed_by=claimed).update(
+                confirmed_by=None
+            )
     return result
 
 
@@ -325,8 +394,24 @@ def batch_rollback(*, batch: ImportBatch) -> int:
         ) from None
 
 
+def undo_written(*, batch: ImportBatch) -> int:
+    """Undo, in one transaction, what an import refused part-way had written in its earlier
+    chunks (engine.run(in_chunks=True)): the before-images of its audit events, newest first.
+    The batch is then recorded as rejected, as if nothing had been written."""
+    with transaction.atomic():
+        return _undo_events(batch)
+
+
 def _undo(batch: ImportBatch) -> int:
     """Apply the before-images of the batch's events, newest first (see batch_rollback)."""
+    undone = _undo_events(batch)
+    batch.status = ImportStatus.ROLLED_BACK
+    batch.rolled_back_at = timezone.now()
+    batch.save(update_fields=["status", "rolled_back_at"])
+    return undone
+
+
+def _undo_events(batch: ImportBatch) -> int:
     events = list(
         AuditEvent.objects.filter(request_id=batch.batch_id)
         .select_related("content_type")
@@ -367,7 +452,4 @@ def _undo(batch: ImportBatch) -> int:
                 getattr(obj, name).set(value)
             audit.record(action=Action.CREATE, obj=obj, after=audit.snapshot(obj))
             undone += 1
-    batch.status = ImportStatus.ROLLED_BACK
-    batch.rolled_back_at = timezone.now()
-    batch.save(update_fields=["status", "rolled_back_at"])
     return undone

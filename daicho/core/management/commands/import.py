@@ -11,7 +11,7 @@ import tempfile
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from daicho.core.importing import engine, values
+from daicho.core.importing import engine, services, values
 from daicho.core.management.base import DaichoCommand, organisation_from
 from daicho.core.models import User
 
@@ -102,13 +102,15 @@ class Command(DaichoCommand):
             except values.CellError as exc:
                 raise CommandError(f"--effective: {exc}") from None
         progress = None if options["json"] else self._progress()
-        result = engine.run(
+        # A dry run previews as the web does, on a snapshot (never the live write lock on
+        # SQLite); an import checks every row first, then writes in short transactions.
+        run = services.import_dry_run if options["dry_run"] else services.import_apply
+        result = run(
             kind=options["kind"],
             source=source,
             name=name,
             organisation=organisation,
             user=user,
-            dry_run=options["dry_run"],
             skip_invalid=options["skip_invalid"],
             refuse=options["no_create"],
             create_refs=not options["no_create_units"],
