@@ -215,6 +215,7 @@ class MigrationImport(Kind):
                 ctx,
                 row,
                 functools.partial(self._save, ctx, found, values, data, current, depends),
+                {"on": "phase_on"},
                 denied_column="area",
             )
             if record is not None:

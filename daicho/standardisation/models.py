@@ -32,8 +32,8 @@ TARGET_REDUCTION = 30
 class Phase(models.TextChoices):
     """Where an area's migration stands, in the order it goes through them."""
 
-    NOT_STARTED = "not_started", _("Not started")
-    PLANNING = "planning", _("Planning")
+    NOT_STARTED = "not_started", _("Not started yet")
+    PLANNING = "planning", _("Planning phase")
     PROCUREMENT = "procurement", _("Procurement")
     MIGRATING = "migrating", _("Migrating")
     MIGRATED = "migrated", _("Migrated")
