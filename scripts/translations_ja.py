@@ -2324,6 +2324,7 @@ TRANSLATIONS: dict[str, str] = {
     "No longer shared: %(share)s": "共有をやめました：%(share)s",
     "Choose an organisation.": "団体を選んでください。",
     "Shared: %(share)s": "共有しました：%(share)s",
+    "The 20 areas of %(name)s": "%(name)sの20業務",
 }
 # fmt: on
 
