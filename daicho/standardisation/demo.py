@@ -1,7 +1,8 @@
 """The demo's standardisation (docs/standardisation.md, "The demo"): 倉敷市, one of the
-municipalities co-using the prefecture's systems, with its 20 business areas in several phases —
-9 migrated to the prefecture's co-used standard-conforming system, 4 to its own, 3 migrating, one
-procured late, one without a date, two under 特定移行支援 — and 運用等経費 back to FY2018.
+municipalities co-using the prefecture's systems, with its 20 business areas in several
+phases — 9 migrated to a standard-conforming system it co-uses with 岡山市 and 玉野市, 4 to its
+own, 3 migrating, one procured late, one without a date, two under 特定移行支援 — and 運用等経費
+back to FY2018.
 
 It shares its migration state with the prefecture, whose IT policy division sees it on the
 migration page. Idempotent: a second run finds the migrations and leaves them."""
@@ -53,7 +54,9 @@ SYSTEMS = [
      {2025: 18_000_000}),
 ]  # fmt: skip
 
-#: The prefecture's co-used standard-conforming system and the co-users' shares.
+#: The co-used standard-conforming system (自治体クラウド): 岡山市 runs it on the Government Cloud
+#: for itself and two neighbours, each carrying its share of the running cost.
+SHARED_OWNER = ("331007", "岡山市")
 SHARED_SYSTEM = ("STD-0001", "自治体標準準拠基幹業務システム（共同利用）")
 SHARED_COSTS = {2024: 90_000_000, 2025: 135_000_000}
 SHARES = [("332020", 40), ("332046", 20)]  # 倉敷市, 玉野市
@@ -159,10 +162,15 @@ def load(*, stdout=None) -> None:
     if Migration.objects.filter(organisation=municipality).exists():
         return
 
-    # The prefecture's co-used standard-conforming system on the Government Cloud.
+    # The co-used standard-conforming system on the Government Cloud.
+    owner = Organisation.objects.filter(code=SHARED_OWNER[0]).first()
+    if owner is None:
+        owner = Organisation.objects.create(
+            code=SHARED_OWNER[0], name=SHARED_OWNER[1], kind=OrganisationKind.MUNICIPALITY
+        )
     shared = _system(
-        prefecture,
-        _unit(prefecture),
+        owner,
+        _unit(owner),
         *SHARED_SYSTEM,
         in_service_on=D(2024, 4, 1),
         hosting=Hosting.GOV_CLOUD,
@@ -176,7 +184,7 @@ def load(*, stdout=None) -> None:
             registry_services.co_use_set(
                 system=shared, co_user=co_user, share_percent=share, started_on=D(2024, 4, 1)
             )
-    _costs(shared, _item(prefecture), SHARED_COSTS)
+    _costs(shared, _item(owner), SHARED_COSTS)
 
     # The municipality's own ledger: its systems and their running costs since FY2018.
     unit, item = _unit(municipality), _item(municipality)

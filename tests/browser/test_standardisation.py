@@ -18,6 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def kurashiki(world):
     with audit_context(actor=None, channel=Channel.CLI):
+        Organisation.objects.create(code="331007", name="岡山市", kind="municipality")
         Organisation.objects.create(code="332046", name="玉野市", kind="municipality")
         demo.load()
     organisation = Organisation.objects.get(code="332020")
@@ -67,6 +68,16 @@ def test_the_municipality_reads_its_20_areas_and_records_a_phase(page, live_serv
     assert page.locator("#at-risk-count").inner_text() == "1"
     migration = Migration.objects.get(organisation=kurashiki, area="shogai_fukushi")
     assert migration.phases.get(phase="migrated").planned_on.isoformat() == "2026-01-04"
+
+    # The costs of the 13 migrated areas against FY2018, in 千円 with △.
+    page.click("text=平成30年度比の経費")
+    page.wait_for_url("**/standardisation/costs/")
+    page.select_option("#fy", "2025")
+    page.wait_for_url("**/standardisation/costs/?*fy=2025*")
+    assert page.locator("#costs tbody tr").count() == 13
+    total = page.locator("#costs-total").inner_text()
+    assert "110,000" in total and "78,000" in total and "△32,000" in total and "29.1%" in total
+    page.screenshot(path="test-results/standardisation-costs.png", full_page=True)
 
 
 def test_the_prefecture_reads_the_municipality_that_shares(page, live_server, world, kurashiki):

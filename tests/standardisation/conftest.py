@@ -13,6 +13,7 @@ from daicho.standardisation import demo
 @pytest.fixture
 def kurashiki(world) -> Organisation:
     with audit_context(actor=None, channel=Channel.CLI):
+        Organisation.objects.create(code="331007", name="岡山市", kind="municipality")
         Organisation.objects.create(code="332046", name="玉野市", kind="municipality")
         demo.load()
     return Organisation.objects.get(code="332020")

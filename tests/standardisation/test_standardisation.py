@@ -164,8 +164,9 @@ def test_the_fy2018_comparison_of_the_demo_municipality(kurashiki):
     """運用等経費 (actual) of the areas migrated by 2026-03-31, against FY2018, by hand:
 
     The 9 基幹系 areas moved from M001 (FY2018: 90,000,000 yen, 9 areas → 10,000,000 each) to
-    the prefecture's co-used STD-0001 (FY2025: 135,000,000 yen × 倉敷市's 40 % = 54,000,000,
-    9 areas → 6,000,000 each); M001 was retired in January 2025 and costs nothing in FY2025.
+    STD-0001, 岡山市's system co-used by 倉敷市 (FY2025: 135,000,000 yen × 倉敷市's 40 %
+    = 54,000,000, 9 areas → 6,000,000 each); M001 was retired in January 2025 and costs
+    nothing in FY2025.
     The 4 welfare areas migrated on 2025-10-01 moved from M002 (FY2018: 45,000,000 yen, 9 areas
     → 5,000,000 each; FY2025, still running for the other 5: 36,000,000 → 4,000,000 each) to
     M101 (FY2025: 18,000,000 yen, own, 9 areas → 2,000,000 each): 6,000,000 each after.
