@@ -2325,6 +2325,7 @@ TRANSLATIONS: dict[str, str] = {
     "Choose an organisation.": "団体を選んでください。",
     "Shared: %(share)s": "共有しました：%(share)s",
     "The 20 areas of %(name)s": "%(name)sの20業務",
+    "Increase or decrease": "増減",
 }
 # fmt: on
 

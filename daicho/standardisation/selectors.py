@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import OuterRef, Q, Subquery, Sum
 
 from daicho.core.models import Organisation
+from daicho.core.money import reduction_ratio
 from daicho.registry.models import Category, CostLine, StandardBusiness, SystemCoUse
 from daicho.standardisation.models import (
     BASE_YEAR,
@@ -171,6 +172,11 @@ class AreaCost:
     def reduction(self) -> Decimal | None:
         return reduction_percent(self.before, self.after)
 
+    @property
+    def reduction_ratio(self) -> float | None:
+        """The reduction as a ratio, as pages show it (an increase as △)."""
+        return reduction_ratio(self.before, self.after)
+
 
 @dataclass
 class CostComparison:
@@ -197,6 +203,10 @@ class CostComparison:
     @property
     def reduction(self) -> Decimal | None:
         return reduction_percent(self.before, self.after)
+
+    @property
+    def reduction_ratio(self) -> float | None:
+        return reduction_ratio(self.before, self.after)
 
     @property
     def met(self) -> bool | None:

@@ -192,6 +192,9 @@ def test_the_costs_page_shows_thousands_of_yen_with_a_triangle(client, kurashiki
     page = client.get(reverse("standardisation:costs"), {"fy": 2025}).content.decode()
     total = page[page.index('id="costs-total"') :]
     assert "110,000" in total and "78,000" in total and "△32,000" in total and "29.1%" in total
+    # A welfare area costs more than in FY2018 (5,000千円 → 6,000千円): an increase, △20.0 %.
+    row = page[page.index('data-area="jido_teate"') :]
+    assert "1,000" in row[: row.index("</tr>")] and "△20.0%" in row[: row.index("</tr>")]
 
 
 # --- 4. the builtin plan ----------------------------------------------------------------------
