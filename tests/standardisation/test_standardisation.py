@@ -367,3 +367,20 @@ def test_the_demo_loads_twice_without_a_change(kurashiki):
         demo.load()
     assert AuditEvent.objects.count() == before
     assert Organisation.objects.filter(code="332020").count() == 1
+
+
+def test_the_migration_page_reads_in_a_fixed_number_of_queries(
+    client, kurashiki, world, django_assert_max_num_queries
+):
+    """The 20 areas in one query, the municipalities that share in one more, whatever their
+    number (tests/test_query_counts.py's rule)."""
+    client.force_login(world.policy)
+    client.get(reverse("standardisation:migrations"))  # warm the session and the caches
+    with django_assert_max_num_queries(7):
+        page = client.get(reverse("standardisation:migrations"))
+    assert page.status_code == 200
+    user = member(UserFactory(username="kura"), Role.VIEWER, None, kurashiki)
+    client.force_login(user)
+    client.get(reverse("standardisation:costs"), {"fy": 2025})
+    with django_assert_max_num_queries(9):
+        assert client.get(reverse("standardisation:costs"), {"fy": 2025}).status_code == 200
