@@ -2326,6 +2326,9 @@ TRANSLATIONS: dict[str, str] = {
     "Shared: %(share)s": "共有しました：%(share)s",
     "The 20 areas of %(name)s": "%(name)sの20業務",
     "Increase or decrease": "増減",
+    "The systems the area runs today, separated by spaces or 、.": "この業務を現在処理しているシステム（空白または「、」区切り）。",
+    "The organisation's own system, or one it co-uses (another organisation's ID).": "自団体のシステム、または共同利用する他団体のシステムのID。",
+    "Systems the migration needs first (宛名, 共通基盤), separated by spaces or 、.": "移行の前提となるシステム（宛名、共通基盤など。空白または「、」区切り）。",
 }
 # fmt: on
 

@@ -58,16 +58,17 @@ class MigrationImport(Kind):
             "現行システムID",
             v.text(),
             get=lambda m: _codes(m.current_systems.all()),
-            help="The systems the area runs today, separated by spaces or 、.",
-            example="M001",
+            help=gettext_lazy("The systems the area runs today, separated by spaces or 、."),
+            example="S0001",
         ),
         Field(
             "target_system",
             "標準準拠システムID",
             v.text(30),
             get=lambda m: m.target_system.code if m.target_system else None,
-            help="The organisation's own system, or one it co-uses (another organisation's ID).",
-            example="M101",
+            help=gettext_lazy(
+                "The organisation's own system, or one it co-uses (another organisation's ID)."
+            ),
         ),
         Field(
             "target_product",
@@ -153,8 +154,9 @@ class MigrationImport(Kind):
             "依存システムID",
             v.text(),
             get=lambda m: _codes(m.depends_on.all()),
-            help="Systems the migration needs first (宛名, 共通基盤), separated by spaces or 、.",
-            example="M005",
+            help=gettext_lazy(
+                "Systems the migration needs first (宛名, 共通基盤), separated by spaces or 、."
+            ),
         ),
         Field("note", "備考", v.text(), get=lambda m: m.note),
     ]
