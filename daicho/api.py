@@ -18,6 +18,7 @@ from daicho.core.api import router as core_router
 from daicho.governance.api import router as governance_router
 from daicho.infra.api import router as infra_router
 from daicho.lifecycle.api import router as lifecycle_router
+from daicho.plan.api import router as plan_router
 from daicho.registry.api import router as registry_router
 from daicho.sam.api import router as sam_router
 from daicho.security.api import router as security_router
@@ -79,6 +80,7 @@ api.add_router("/", lifecycle_router)
 api.add_router("/", continuity_router)
 api.add_router("/", security_router)
 api.add_router("/", governance_router)
+api.add_router("/", plan_router)
 
 
 def _errors_of(exc: DjangoValidationError) -> dict[str, list[str]]:

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "daicho.governance",
     "daicho.knowledge",
     "daicho.opendata",
+    "daicho.standardisation",
     "daicho.plan",
 ]
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("sam/", include("daicho.sam.urls")),
     path("opendata/", include("daicho.opendata.urls")),
     path("plan/", include("daicho.plan.urls")),
+    path("standardisation/", include("daicho.standardisation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

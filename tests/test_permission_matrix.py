@@ -174,6 +174,7 @@ def build_matrix_world():
     from daicho.registry import models as rm
     from daicho.sam import models as sm
     from daicho.security import models as secm
+    from daicho.standardisation import models as stm
 
     w = build_world()
     org, a = w.org, w.section_a
@@ -278,6 +279,7 @@ def build_matrix_world():
         "sam:confirmation": _make(sm.InventoryConfirmation, campaign=campaign, unit=a),
         "sam:audit": _make(sm.SamAudit, organisation=org),
         "plan:result": _make(pm.Indicator, measure=_make(pm.Measure, plan=plan), code="bcp_drills"),
+        "standardisation:migration": _make(stm.Migration, organisation=org, area="juki"),
         "import": _make(core.ImportBatch, organisation=org, kind="systems", status="previewed"),
         "attachment": attachment,
         "saved_view": _make(
@@ -381,6 +383,7 @@ def url_of(route: Route, m) -> str:
             "code": system.code,
             "case_id": m.records["governance:case"].pk,
             "action": "submit",
+            "plan_code": m.records["plan:result"].measure.plan.code,
         }
         return re.sub(r"{(\w+)}", lambda g: str(values[g.group(1)]), route.pattern)
     values = {**m.kwargs, **m.overrides.get(route.name, {})}

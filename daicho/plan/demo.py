@@ -1,4 +1,5 @@
-"""The demo organisation gets the seed's plan (okayama-2014)."""
+"""The demo organisation gets the seed's plan (okayama-2014); the municipality whose
+standardisation the demo records (倉敷市) gets the builtin standardisation-2025."""
 
 from __future__ import annotations
 
@@ -26,3 +27,7 @@ def load(*, stdout=None) -> None:
             services.year_publish(plan=plan, fiscal_year=fiscal_year)
     if stdout is not None:
         stdout.write(f"{plan.title}: {plan.start_year}–{plan.end_year}")
+    municipality = Organisation.objects.filter(code="332020").first()
+    if municipality is not None:
+        source = services.BUILTIN["standardisation-2025"].read_text(encoding="utf-8")
+        services.plan_import(organisation=municipality, data=services.plan_data(source))

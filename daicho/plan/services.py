@@ -31,7 +31,14 @@ from daicho.plan.models import (
     TargetKind,
 )
 
-BUILTIN = {"okayama-2014": Path(__file__).resolve().parent / "data" / "okayama-2014.yaml"}
+BUILTIN = {
+    "okayama-2014": Path(__file__).resolve().parent / "data" / "okayama-2014.yaml",
+    # 標準化 (daicho/standardisation): its indicators are that app's metrics.
+    "standardisation-2025": Path(__file__).resolve().parents[1]
+    / "standardisation"
+    / "data"
+    / "standardisation-2025.yaml",
+}
 
 
 def plan_data(source: str) -> dict[str, Any]:
