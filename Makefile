@@ -45,9 +45,11 @@ bench: install
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/sam.py
 
-## make messages: refresh the Japanese catalogue (keeps translations; lists what is missing)
+## make messages: add the code's new strings to the Japanese catalogue (the .po is the source:
+## translate them there) and compile it
 messages: install
-	$(BIN)/python scripts/translations_ja.py
+	cd daicho && ../$(BIN)/daicho makemessages -l ja --no-location --no-obsolete
+	cd daicho && ../$(BIN)/daicho compilemessages -l ja
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

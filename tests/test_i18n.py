@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import polib
@@ -15,9 +16,31 @@ def test_every_string_of_the_catalogue_is_translated_and_compiled():
     assert not po.untranslated_entries(), [e.msgid for e in po.untranslated_entries()][:10]
     assert not po.fuzzy_entries(), [e.msgid for e in po.fuzzy_entries()][:10]
     mo = polib.mofile(str(PO.with_suffix(".mo")))
-    compiled = {e.msgid: e.msgstr for e in mo}
-    stale = [e.msgid for e in po if not e.msgid_plural and compiled.get(e.msgid) != e.msgstr]
+    compiled = {(e.msgctxt, e.msgid): e.msgstr for e in mo}
+    stale = [
+        e.msgid for e in po if not e.msgid_plural and compiled.get((e.msgctxt, e.msgid)) != e.msgstr
+    ]
     assert not stale, f".mo is older than .po: {stale[:5]}"
+
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sdifr]|\{(\w*)\}")
+
+
+def _placeholders(text: str) -> list[str]:
+    return sorted(m.group(0) for m in _PLACEHOLDER.finditer(text))
+
+
+def test_every_translation_keeps_the_placeholders_of_its_english():
+    """A translation that drops or renames %(name)s or {name} breaks the page at run time."""
+    po = polib.pofile(str(PO))
+    wrong = []
+    for entry in po.translated_entries():
+        texts = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
+        sources = [entry.msgid, *([entry.msgid_plural] if entry.msgid_plural else [])]
+        for text in texts:
+            if all(_placeholders(text) != _placeholders(source) for source in sources):
+                wrong.append(entry.msgid)
+    assert not wrong, wrong[:5]
 
 
 # The fields a catalogue header holds (GNU gettext's PO header); anything else is a corruption.

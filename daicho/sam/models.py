@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from daicho.core.models import CodedModel, Organisation, OrgUnit
 from daicho.core.permissions import scope_of
@@ -363,7 +364,7 @@ class LicenceMetric(models.TextChoices):
     USER = "user", _("Per user")
     CORE = "core", _("Per core")
     CONCURRENT = "concurrent", _("Concurrent use")
-    SITE = "site", _("Site")
+    SITE = "site", pgettext_lazy("licence metric", "Site-wide")
 
 
 class LicenceType(models.TextChoices):

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from daicho.core.models import CodedModel, Organisation, OrganisationRecordQuerySet, OrgUnit
 from daicho.core.permissions import scope_of
@@ -34,7 +35,7 @@ class Severity(models.TextChoices):
 
 
 class IncidentStatus(models.TextChoices):
-    REPORTED = "reported", _("Reported")
+    REPORTED = "reported", pgettext_lazy("incident status", "Reported")
     INVESTIGATING = "investigating", _("Investigating")
     CONTAINED = "contained", _("Contained")
     CLOSED = "closed", _("Closed")
