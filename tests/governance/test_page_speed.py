@@ -75,7 +75,7 @@ def test_the_case_page_shows_its_review_in_a_fixed_number_of_queries(
     client.get(url)  # the session's first request does its own bookkeeping
     with django_assert_max_num_queries(20) as few:
         page = client.get(url).content.decode()
-    review = page.split('id="review"')[1].split("</table>")[0]
+    review = page.split('id="budget-review"')[1].split("</table>")[0]
     row = selectors.case_review(case)
     last_year = _by_hand(world.system_a, 2014, "budget")  # the world's line and the two above
     assert row.previous_budget == last_year

@@ -83,8 +83,10 @@ def test_the_system_page_shows_each_co_users_share_of_the_costs(
     assert "共同利用" in page and "別の市" in page and "20.00%" in page
     page = client.get(reverse("registry:co_use_list") + "?fy=2014").content.decode()
     assert "税務システム" in page and "別の市" in page
-    client.force_login(world.outsider)  # the co-user's own staff do not read the owner's ledger
-    assert "税務システム" not in client.get(reverse("registry:co_use_list")).content.decode()
+    # The co-user's own staff read the co-use (read-only), not the rest of the owner's ledger.
+    client.force_login(world.outsider)
+    assert "税務システム" in client.get(reverse("registry:co_use_list")).content.decode()
+    assert client.get(world.system_a.get_absolute_url()).status_code == 404
 
 
 def test_the_cli_adds_lists_and_removes_co_use(world, municipalities, capsys):
