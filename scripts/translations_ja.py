@@ -2385,6 +2385,16 @@ TRANSLATIONS: dict[str, str] = {
     "What was done, how it went and the policy for next year, per indicator of %(year)s: printed in the annual report (web, PDF and XLSX).": (
         "%(year)sの評価指標ごとの取組内容・評価・次年度の方針です。取組状況報告（画面・PDF・XLSX）に掲載されます。"
     ),
+    # --- hforms1: evaluation case chooser, 決算 prefill, searchable pickers ---
+    "Choose the case to evaluate (cases at the evaluation gate that you may edit).": (
+        "評価する案件を選んでください（編集できる、評価ゲートにある案件です）。"
+    ),
+    "No case at the evaluation gate that you may edit.": (
+        "編集できる評価ゲートにある案件はありません。"
+    ),
+    "From the ledger's 決算: actual 運用等経費 of %(year)s.": (
+        "台帳の決算から入力：%(year)sの運用等経費の実績"
+    ),
 }
 # fmt: on
 
