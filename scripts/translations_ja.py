@@ -2395,6 +2395,9 @@ TRANSLATIONS: dict[str, str] = {
     "From the ledger's 決算: actual 運用等経費 of %(year)s.": (
         "台帳の決算から入力：%(year)sの運用等経費の実績"
     ),
+    "Search by code or name": "コードか名前で検索",
+    "Nothing matches “%(query)s”.": "「%(query)s」に該当するものはありません。",
+    "More match: type more of the name.": "ほかにもあります。名前をもっと入力してください。",
 }
 # fmt: on
 
