@@ -58,7 +58,7 @@ def test_the_search_says_when_nothing_matches_and_when_there_are_more(client, wo
 
 def test_the_unit_search_answers_the_units_the_user_may_record_for(client, world):
     client.force_login(world.owner_b)
-    assert "くらし安全安心課" in _search(client, "unit_picker", q="課")
+    assert "県民生活部 くらし安全安心課" in _search(client, "unit_picker", q="課")
     assert "情報政策課" in _search(client, "unit_picker", q="課")
     edit = _search(client, "unit_picker", q="課", scope="edit")
     assert "くらし安全安心課" in edit and "情報政策課" not in edit
@@ -122,3 +122,16 @@ def test_the_incident_and_article_forms_save_the_systems_picked(client, world):
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert list(Article.objects.get().systems.all()) == [world.system_b]
+
+
+def test_a_search_is_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
+    for n in range(30):
+        InformationSystem.objects.create(
+            organisation=world.org, owner_unit=world.section_a, code=f"T{n:03d}", name=f"試験{n}"
+        )
+    client.force_login(world.policy)
+    client.get(reverse("unit_picker"), {"q": "課"})  # the session's first request
+    with django_assert_max_num_queries(6):
+        _search(client, "registry:system_picker", q="試験")
+    with django_assert_max_num_queries(6):
+        _search(client, "unit_picker", q="課")

@@ -120,9 +120,12 @@ class UnitPickerView(PickerSearchView):
             units = units.filter(
                 scope_.unit_q("", scope_.owner_paths) | Q(organisation_id__in=scope_.policy_org_ids)
             )
-        return units.order_by("path")
+        return units.select_related("department").order_by("path")
 
     def label(self, unit):
+        # Sections of different departments share names (総務課): say whose.
+        if unit.department_id and unit.department_id != unit.pk:
+            return f"{unit.department.name} {unit.name}"
         return unit.name
 
 
