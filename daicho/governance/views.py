@@ -385,16 +385,21 @@ class EvaluationCreateView(LoginRequiredMixin, View):
             raise PermissionDenied
         return system, case
 
-    def _fiscal_year(self):
-        """The year evaluated: ``?fiscal_year=`` when given, else the last finished one."""
+    def _fiscal_year(self, case):
+        """The year evaluated: ``?fiscal_year=`` when given, else the case's first year in
+        operation (the evaluation is due a year after), else the last finished year."""
         try:
             return wareki.parse_fiscal_year(self.request.GET.get("fiscal_year") or "")
         except wareki.WarekiError:
-            return wareki.fiscal_year_of(timezone.localdate()) - 1
+            pass
+        last_finished = wareki.fiscal_year_of(timezone.localdate()) - 1
+        if case is not None and case.in_operation_on:
+            return min(wareki.fiscal_year_of(case.in_operation_on), last_finished)
+        return last_finished
 
     def _initial(self, system, case):
         today = timezone.localdate()
-        fiscal_year = self._fiscal_year()
+        fiscal_year = self._fiscal_year(case)
         initial = {"evaluated_on": today, "fiscal_year": fiscal_year}
         if case is not None:
             initial.update(

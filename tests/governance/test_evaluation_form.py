@@ -77,3 +77,14 @@ def test_without_a_settlement_the_actual_cost_is_left_empty(client, world, case)
     # FY2014 has only a budget line in the ledger
     assert 'name="actual_cost" value=' not in page
     assert "台帳の決算" not in page
+
+
+def test_the_year_evaluated_is_the_cases_first_year_in_operation(client, world, case):
+    _at_evaluation(case)  # in operation since 2014-04-01
+    CostLineFactory(
+        system=world.system_a, fiscal_year=2014, basis="actual", amount=9_900_000, item=world.item
+    )
+    client.force_login(world.owner_a)
+    page = client.get(reverse("governance:evaluation_create") + f"?case={case.pk}").content.decode()
+    assert 'name="fiscal_year" value="2014"' in page
+    assert 'name="actual_cost" value="9900000"' in page
