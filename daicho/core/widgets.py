@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 
@@ -22,13 +23,23 @@ class PickerMixin:
         self.search_url = search_url
         self.scope = scope
 
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
+    def picker_context(self, element_id: str) -> dict:
         url = reverse(self.search_url)
         if self.scope:
             url += f"?scope={self.scope}"
-        context["picker"] = {"url": url, "multiple": self.allow_multiple_selected}
+        return {"url": url, "multiple": self.allow_multiple_selected, "id": element_id}
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["picker"] = self.picker_context(context["widget"]["attrs"].get("id", name))
         return context
+
+    def wrap(self, select_html: str, element_id: str) -> str:
+        """The picker around a select built elsewhere (the ``widget`` template filter's fast
+        path for long lists)."""
+        return render_to_string(
+            self.template_name, {"picker": self.picker_context(element_id), "select": select_html}
+        )
 
 
 class PickerSelect(PickerMixin, forms.Select):

@@ -43,3 +43,21 @@ def test_typing_part_of_a_name_picks_the_system(page, live_server, world):
     page.wait_for_selector(".alert-success")
     consultation = Consultation.objects.get()
     assert (consultation.system, consultation.unit) == (world.system_b, world.section_b)
+
+
+def test_each_pick_adds_a_system_to_an_articles_list(page, live_server, world):
+    _login(page, live_server, "policy")
+    page.goto(f"{live_server.url}/knowledge/new/")
+    search = page.locator("[data-picker]:has(#id_systems) [data-picker-search]")
+    for words in ("税務", "施設"):
+        search.fill(words)
+        match = page.locator("#id_systems_matches [data-picker-value]")
+        match.first.wait_for()
+        match.first.click()
+    chosen = page.locator("#id_systems").evaluate(
+        "s => Array.from(s.selectedOptions).map(o => o.textContent)"
+    )
+    assert chosen == ["S0001 税務システム", "S0002 公共施設予約システム"]
+    search.fill("施設")
+    page.locator("#id_systems_matches [data-picker-value]").first.wait_for()
+    page.screenshot(path="/tmp/hforms1-picker.png")
