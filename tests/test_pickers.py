@@ -135,3 +135,16 @@ def test_a_search_is_a_fixed_number_of_queries(client, world, django_assert_max_
         _search(client, "registry:system_picker", q="試験")
     with django_assert_max_num_queries(6):
         _search(client, "unit_picker", q="課")
+
+
+def test_the_four_forms_have_system_pickers(client, world):
+    client.force_login(world.policy)
+    system_search = reverse("registry:system_picker")
+    for name, scope in (
+        ("governance:case_create", "?scope=edit"),
+        ("governance:consultation_create", ""),
+        ("security:incident_create", ""),
+        ("knowledge:article_create", ""),
+    ):
+        page = client.get(reverse(name)).content.decode()
+        assert f'hx-get="{system_search}{scope}"' in page, name
