@@ -44,6 +44,7 @@ urlpatterns = [
         name="import_rollback",
     ),
     path("", views.HomeView.as_view(), name="home"),
+    path("units/picker/", views.UnitPickerView.as_view(), name="unit_picker"),
     path("login/", account_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("login/otp/", account_views.OtpVerifyView.as_view(), name="otp_verify"),
@@ -125,6 +126,8 @@ ACCESS = {
     ),
     "import_rollback": Access(post=answers(NOT_FOUND, auditor=DENIED, policy=OK, dual_policy=OK)),
     "home": Access(get=SIGNED_IN),
+    # the options of a unit picker: each member gets the units it may read (or record for)
+    "unit_picker": Access(get=SIGNED_IN),
     "login": Access(get=PUBLIC, post=PUBLIC, put=PUBLIC),
     "logout": Access(post=answers(LOGIN)),
     "otp_verify": Access(get=SIGNED_IN, post=SIGNED_IN),

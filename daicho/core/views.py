@@ -3,6 +3,7 @@ that every ledger app builds its pages from."""
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django.contrib import messages
@@ -68,6 +69,64 @@ def require_editable(obj, user) -> None:
 
 
 # --- generic views ----------------------------------------------------------------------------
+
+
+class PickerSearchView(LoginRequiredMixin, View):
+    """The options of a searchable picker (core/widgets.py) that match ``?q=``: only records the
+    user may read (``?scope=edit``: may edit), every word of the query in one of
+    ``search_fields``, at most ``limit`` of them."""
+
+    limit = 20
+    search_fields: tuple[str, ...] = ()
+
+    def get_queryset(self, user, scope: str):
+        raise NotImplementedError
+
+    def label(self, obj) -> str:
+        return str(obj)
+
+    def get(self, request):
+        # Full-width letters and digits (Ｓ０００１) and half-width kana find what they mean.
+        query = unicodedata.normalize("NFKC", request.GET.get("q", "")).strip()[:100]
+        options, more = [], False
+        if query:
+            match = Q()
+            for word in query.split():
+                any_field = Q()
+                for field in self.search_fields:
+                    any_field |= Q(**{f"{field}__icontains": word})
+                match &= any_field
+            queryset = self.get_queryset(request.user, request.GET.get("scope", ""))
+            rows = list(queryset.filter(match)[: self.limit + 1])
+            more = len(rows) > self.limit
+            options = [(row.pk, self.label(row)) for row in rows[: self.limit]]
+        return render(
+            request,
+            "core/_picker_options.html",
+            {"options": options, "more": more, "query": query},
+        )
+
+
+class UnitPickerView(PickerSearchView):
+    """Units for a unit picker: the user's organisations' (``?scope=edit``: the units the user
+    may record for, as ``registry.forms.ownable_units``)."""
+
+    search_fields = ("code", "name")
+
+    def get_queryset(self, user, scope):
+        scope_ = scope_of(user)
+        units = OrgUnit.objects.filter(organisation_id__in=scope_.read_org_ids)
+        if scope == "edit":
+            units = units.filter(
+                scope_.unit_q("", scope_.owner_paths) | Q(organisation_id__in=scope_.policy_org_ids)
+            )
+        return units.select_related("department").order_by("path")
+
+    def label(self, unit):
+        # Sections of different departments share names (総務課): say whose.
+        if unit.department_id and unit.department_id != unit.pk:
+            return f"{unit.department.name} {unit.name}"
+        return unit.name
 
 
 class ObjectListView(LoginRequiredMixin, View):

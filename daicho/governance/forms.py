@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from daicho.core.forms import FiscalYearField, WarekiDateField, YenField
 from daicho.core.models import OrgUnit
 from daicho.core.permissions import scope_of
+from daicho.core.widgets import PickerSelect
 from daicho.governance.models import (
     Consultation,
     Evaluation,
@@ -37,10 +38,15 @@ def _style(form) -> None:
 class CaseForm(forms.ModelForm):
     """The owner's part of a case: what, why, how much, and the contract to be made."""
 
-    owner_unit = UnitChoiceField(label=_("Owner section"), queryset=OrgUnit.objects.none())
+    owner_unit = UnitChoiceField(
+        label=_("Owner section"),
+        queryset=OrgUnit.objects.none(),
+        widget=PickerSelect(search_url="unit_picker", scope="edit"),
+    )
     system = SystemChoiceField(
         label=_("System"),
         queryset=InformationSystem.objects.none(),
+        widget=PickerSelect(search_url="registry:system_picker", scope="edit"),
         help_text=_("A new system is registered first with the status “Planning”."),
     )
     fiscal_year = FiscalYearField(
@@ -113,9 +119,16 @@ class CaseChoiceField(forms.ModelChoiceField):
 
 class ConsultationForm(forms.ModelForm):
     consulted_on = WarekiDateField(label=_("Date"))
-    unit = UnitChoiceField(label=_("Section"), queryset=OrgUnit.objects.none())
+    unit = UnitChoiceField(
+        label=_("Section"),
+        queryset=OrgUnit.objects.none(),
+        widget=PickerSelect(search_url="unit_picker"),
+    )
     system = SystemChoiceField(
-        label=_("System"), queryset=InformationSystem.objects.none(), required=False
+        label=_("System"),
+        queryset=InformationSystem.objects.none(),
+        required=False,
+        widget=PickerSelect(search_url="registry:system_picker"),
     )
     case = CaseChoiceField(
         label=_("Procurement case"), queryset=ProcurementCase.objects.none(), required=False

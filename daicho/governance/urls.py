@@ -59,7 +59,8 @@ ACCESS = {
     "consultation_create": Access(get=POLICY_CREATE, post=POLICY_CREATE),
     "consultation_edit": Access(get=POLICY_EDIT, post=POLICY_EDIT),
     "evaluation_list": Access(get=MEMBERS),
-    "evaluation_create": Access(get=answers(NOT_FOUND), post=answers(NOT_FOUND)),
+    # without ?case= the page lists the cases at the evaluation gate the user may edit
+    "evaluation_create": Access(get=MEMBERS, post=answers(NOT_FOUND)),
     "evaluation_detail": Access(get=RECORD_READERS),
     "budget_review": Access(
         get=answers(OK, owner=DENIED, other_owner=DENIED, sam=DENIED), post=POLICY_CREATE_HERE

@@ -380,14 +380,26 @@ class EvaluationCreateView(LoginRequiredMixin, View):
                 InformationSystem.objects, request.user, pk=request.GET["system"]
             )
         else:
-            raise Http404
+            return None, None
         if not InformationSystem.objects.editable_by(request.user).filter(pk=system.pk).exists():
             raise PermissionDenied
         return system, case
 
+    def _fiscal_year(self, case):
+        """The year evaluated: ``?fiscal_year=`` when given, else the case's first year in
+        operation (the evaluation is due a year after), else the last finished year."""
+        try:
+            return wareki.parse_fiscal_year(self.request.GET.get("fiscal_year") or "")
+        except wareki.WarekiError:
+            pass
+        last_finished = wareki.fiscal_year_of(timezone.localdate()) - 1
+        if case is not None and case.in_operation_on:
+            return min(wareki.fiscal_year_of(case.in_operation_on), last_finished)
+        return last_finished
+
     def _initial(self, system, case):
         today = timezone.localdate()
-        fiscal_year = wareki.fiscal_year_of(today) - 1
+        fiscal_year = self._fiscal_year(case)
         initial = {"evaluated_on": today, "fiscal_year": fiscal_year}
         if case is not None:
             initial.update(
@@ -401,16 +413,34 @@ class EvaluationCreateView(LoginRequiredMixin, View):
             systems=InformationSystem.objects.filter(pk=system.pk),
         ).first()
         if figures is not None and figures.actual_1:
+            # The ledger's 決算: the actual 運用等経費 of the year, said next to the field.
             initial["actual_cost"] = figures.actual_1
+            self.actual_cost_source = fiscal_year
         return initial
 
     def get(self, request):
         system, case = self._target(request)
+        if system is None:
+            return self.choose_case(request)
+        self.actual_cost_source = None
         form = EvaluationForm(initial=self._initial(system, case))
         return self.render(system, case, form)
 
+    def choose_case(self, request):
+        """Without a case or a system: the cases at the evaluation gate the user may edit."""
+        cases = (
+            ProcurementCase.objects.editable_by(request.user)
+            .filter(stage=Stage.EVALUATION)
+            .select_related("system")
+            .order_by("in_operation_on", "code")
+        )
+        return render(request, "governance/evaluation_choose.html", {"cases": cases})
+
     def post(self, request):
         system, case = self._target(request)
+        if system is None:
+            raise Http404
+        self.actual_cost_source = None
         form = EvaluationForm(request.POST)
         if form.is_valid():
             try:
@@ -428,7 +458,12 @@ class EvaluationCreateView(LoginRequiredMixin, View):
         return render(
             self.request,
             "governance/evaluation_form.html",
-            {"system": system, "case": case, "form": form},
+            {
+                "system": system,
+                "case": case,
+                "form": form,
+                "actual_cost_source": self.actual_cost_source,
+            },
             status=status,
         )
 

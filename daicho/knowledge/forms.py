@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from daicho.core import timeline
 from daicho.core.forms import WarekiDateField
 from daicho.core.permissions import scope_of
+from daicho.core.widgets import PickerSelectMultiple
 from daicho.knowledge.models import Article, ArticleKind
 from daicho.registry.models import InformationSystem
 
@@ -31,7 +32,10 @@ class ArticleForm(forms.Form):
         help_text=_("Separate with commas, e.g. 調達, クラウド"),
     )
     systems = SystemsField(
-        label=_("Systems"), queryset=InformationSystem.objects.none(), required=False
+        label=_("Systems"),
+        queryset=InformationSystem.objects.none(),
+        required=False,
+        widget=PickerSelectMultiple(search_url="registry:system_picker"),
     )
 
     def __init__(self, *args, instance: Article | None = None, user=None, **kwargs):

@@ -21,6 +21,7 @@ urlpatterns = [
     path("co-use/", views.CoUseListView.as_view(), name="co_use_list"),
     path("co-use/<int:pk>/", views.CoUseDetailView.as_view(), name="co_use_detail"),
     path("systems/", views.SystemListView.as_view(), name="system_list"),
+    path("systems/picker/", views.SystemPickerView.as_view(), name="system_picker"),
     path("systems/new/", views.SystemEditView.as_view(), name="system_create"),
     path("systems/bulk-edit/", views.SystemBulkEditView.as_view(), name="system_bulk_edit"),
     path("systems/bulk-delete/", views.SystemBulkDeleteView.as_view(), name="system_bulk_delete"),
@@ -61,6 +62,8 @@ ACCESS = {
     "co_use_detail": Access(get=RECORD_READERS),
     "system_co_use": Access(post=POLICY_EDIT),
     "system_list": Access(get=MEMBERS),
+    # the options of a system picker: each member gets the systems it may read (or edit)
+    "system_picker": Access(get=MEMBERS),
     "system_create": Access(get=OWNERS_CREATE, post=OWNERS_CREATE),
     # every selected system must be editable (403 otherwise, the other organisation's too)
     "system_bulk_edit": Access(post=BULK_EDIT),

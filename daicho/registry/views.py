@@ -25,6 +25,7 @@ from daicho.core.views import (
     ObjectDeleteView,
     ObjectEditView,
     ObjectListView,
+    PickerSearchView,
     apply_errors,
     export_response,
     get_visible_or_404,
@@ -768,3 +769,17 @@ class CoUseListView(LoginRequiredMixin, View):
             {"rows": rows, "fy": fy, "fy_error": error},
             status=400 if error else 200,
         )
+
+
+class SystemPickerView(PickerSearchView):
+    """Systems for a system picker: those the user may read (``?scope=edit``: may edit)."""
+
+    search_fields = ("code", "name")
+
+    def get_queryset(self, user, scope):
+        systems = InformationSystem.objects
+        systems = systems.editable_by(user) if scope == "edit" else systems.visible_to(user)
+        return systems.order_by("code")
+
+    def label(self, system):
+        return f"{system.code} {system.name}"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from daicho.core.forms import StyledModelForm, WarekiDateField, style
 from daicho.core.models import OrgUnit
 from daicho.core.permissions import scope_of
+from daicho.core.widgets import PickerSelect, PickerSelectMultiple
 from daicho.registry.forms import UnitChoiceField, ownable_units
 from daicho.registry.models import InformationSystem
 from daicho.security.models import Incident, IncidentStatus, PhishingDrill, TrainingSession
@@ -15,7 +16,11 @@ from daicho.security.models import Incident, IncidentStatus, PhishingDrill, Trai
 
 class IncidentForm(StyledModelForm):
     occurred_on = WarekiDateField(label=_("Occurred on"))
-    unit = UnitChoiceField(label=_("Unit concerned"), queryset=OrgUnit.objects.none())
+    unit = UnitChoiceField(
+        label=_("Unit concerned"),
+        queryset=OrgUnit.objects.none(),
+        widget=PickerSelect(search_url="unit_picker", scope="edit"),
+    )
 
     class Meta:
         model = Incident
@@ -36,7 +41,7 @@ class IncidentForm(StyledModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "measures": forms.Textarea(attrs={"rows": 3}),
-            "systems": forms.SelectMultiple(attrs={"size": 5}),
+            "systems": PickerSelectMultiple(attrs={"size": 5}, search_url="registry:system_picker"),
         }
 
     def __init__(self, *args, **kwargs):

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 
 from daicho.core import money, wareki
 from daicho.core.html import esc
+from daicho.core.widgets import PickerMixin
 
 register = template.Library()
 
@@ -105,7 +106,10 @@ def widget(bound_field) -> str:
         f"{start}{' selected' if value in selected else ''}{end}"
         for value, start, end in _options(bound_field.field)
     )
-    return mark_safe(f"<select{_attributes(attrs)}>{options}</select>")  # noqa: S308 (escaped)
+    select = mark_safe(f"<select{_attributes(attrs)}>{options}</select>")  # noqa: S308 (escaped)
+    if isinstance(w, PickerMixin):
+        return w.wrap(select, bound_field.auto_id)
+    return select
 
 
 @register.simple_tag

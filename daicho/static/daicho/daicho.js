@@ -46,3 +46,25 @@ document.addEventListener("change", function (event) {
   if (event.target.form) { syncShownWhen(event.target.form); }
 });
 document.addEventListener("DOMContentLoaded", function () { syncShownWhen(document); });
+
+// Searchable pickers (core/widgets.py): the search box shows only with JavaScript; choosing a
+// match selects it in the select below (which is what the form sends and validates).
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-picker-search]").forEach(function (box) { box.hidden = false; });
+});
+document.addEventListener("click", function (event) {
+  var choice = event.target.closest("[data-picker-value]");
+  if (!choice) { return; }
+  var picker = choice.closest("[data-picker]"), select = picker.querySelector("select");
+  var option = Array.prototype.find.call(select.options, function (o) {
+    return o.value === choice.dataset.pickerValue;
+  });
+  if (!option) { return; }
+  if (picker.hasAttribute("data-picker-multiple")) { option.selected = true; }
+  else { select.value = option.value; }
+  select.dispatchEvent(new Event("change", { bubbles: true }));
+  var box = picker.querySelector("[data-picker-search]");
+  box.value = picker.hasAttribute("data-picker-multiple") ? "" : choice.textContent;
+  picker.querySelector(".picker-matches").innerHTML = "";
+  box.focus();
+});
