@@ -2385,6 +2385,13 @@ TRANSLATIONS: dict[str, str] = {
     "What was done, how it went and the policy for next year, per indicator of %(year)s: printed in the annual report (web, PDF and XLSX).": (
         "%(year)sの評価指標ごとの取組内容・評価・次年度の方針です。取組状況報告（画面・PDF・XLSX）に掲載されます。"
     ),
+    # --- hforms2: the cost sheet with every 費目, the import preview's changes ---
+    "Enter or review one fiscal year's costs for many systems at once, every cost item side by side. Amounts in yen (1,234,000 / 1234千円 / △ not allowed). Empty a cell to remove the line. Only changed cells are saved, all together or not at all.": "1年度分の多数のシステムの経費を、費目を横に並べて一度に入力・確認します。金額は円単位（1,234,000／1234千円。△は不可）。セルを空にするとその行を削除します。変更したセルだけを、すべてまとめて保存します（一部だけ保存されることはありません）。",
+    "Total, %(fy)s": "合計（%(fy)s）",
+    "%(cell)s: not an amount in yen: %(value)s": "%(cell)s：円の金額として読めません：%(value)s",
+    "%(cell)s: an amount cannot be negative.": "%(cell)s：金額に負の値は入力できません。",
+    "Nothing was saved: correct the highlighted cells (%(cells)s).": "保存していません。強調表示したセルを修正してください（%(cells)s）。",
+    "Unknown cost item %(id)s.": "費目 %(id)s は存在しません。",
 }
 # fmt: on
 
