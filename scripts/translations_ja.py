@@ -2392,6 +2392,18 @@ TRANSLATIONS: dict[str, str] = {
     "%(cell)s: an amount cannot be negative.": "%(cell)s：金額に負の値は入力できません。",
     "Nothing was saved: correct the highlighted cells (%(cells)s).": "保存していません。強調表示したセルを修正してください（%(cells)s）。",
     "Unknown cost item %(id)s.": "費目 %(id)s は存在しません。",
+    "(empty)": "（空）",
+    "  row %(row)s %(record)s: %(fields)s": "  %(row)s行目 %(record)s: %(fields)s",
+    "  row %(row)s %(record)s: new": "  %(row)s行目 %(record)s: 新規",
+    "  … and %(n)d more changed": "  …ほか%(n)d行を変更",
+    "  … and %(n)d more new": "  …ほか%(n)d行を新規登録",
+    "What will change": "取り込みで変わる内容",
+    "What changed": "取り込みで変わった内容",
+    "new": "新規",
+    "changes by row": "行ごとの変更",
+    "… and %(counter)s more changed row": "…ほか%(counter)s行を変更",
+    "… and %(counter)s more new row": "…ほか%(counter)s行を新規登録",
+    "%(counter)s row changes nothing.": "%(counter)s 行は変更なし。",
 }
 # fmt: on
 

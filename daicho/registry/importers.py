@@ -359,6 +359,7 @@ class SystemImport(Kind):
                 system = ctx.upsert(
                     existing,
                     data,
+                    row=row,
                     update=partial(
                         services.system_update, system=existing, effective_on=ctx.effective
                     ),
@@ -925,6 +926,7 @@ class CostItemImport(Kind):
                 item = ctx.upsert(
                     existing,
                     data,
+                    row=row,
                     update=partial(services.cost_item_update, item=existing),
                     create=partial(self._create, ctx, code, items, data),
                 )
@@ -1016,6 +1018,7 @@ class VendorImport(Kind):
                 vendor = ctx.upsert(
                     existing,
                     data,
+                    row=row,
                     update=partial(services.vendor_update, vendor=existing),
                     create=partial(self._create, ctx, values.get("code"), by_code, data),
                 )
