@@ -78,3 +78,21 @@ def test_the_preview_keeps_the_first_rows_and_counts_the_rest(world, tmp_path, m
     assert [c["row"] for c in changes["created"]] == [2, 3]
     assert changes["created_more"] == 3 and changes["updated"] == []
     assert "3" in engine.row_changes_lines(result.batch)[-1]
+
+
+def test_a_costs_dry_run_lists_the_changed_amount_and_the_new_line(world, tmp_path):
+    path = write(
+        tmp_path,
+        "経費.csv",
+        "システムID,年度,予算決算,経費区分,費目,金額（円）\n"
+        "S0001,2014,予算,運用等経費,委託料,11000000\n"
+        "S0002,2014,予算,運用等経費,委託料,2000000\n",
+    )
+    result = engine.run(kind="costs", source=path, organisation=world.org, dry_run=True)
+    assert result.ok, result.problems
+    changes = engine.row_changes(result.batch)
+    [updated] = changes["updated"]
+    assert updated["row"] == 2 and updated["label"].startswith("S0001 FY2014")
+    assert [(f["before"], f["after"]) for f in updated["fields"]] == [("10,500,000", "11,000,000")]
+    [created] = changes["created"]
+    assert created["row"] == 3 and created["label"].startswith("S0002 FY2014")

@@ -196,6 +196,8 @@ def field_text(model: Any, name: str, value: Any) -> tuple[str, str]:
         from daicho.core import wareki
 
         return label, wareki.format_date(value)
+    if isinstance(value, int) and abs(value) >= 10_000:
+        return label, f"{value:,}"  # amounts in yen; years and counts stay as they are
     return label, str(value)
 
 
