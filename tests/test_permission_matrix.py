@@ -458,8 +458,8 @@ PAGE_BODIES = {
     "registry:cost_sheet": lambda m: {
         "fy": "2015",
         "basis": "budget",
-        "item": m.records["registry:cost_item"].code,
-        f"amt-{m.records['registry:system'].pk}-operation": "1000",
+        "category": "operation",
+        f"amt-{m.records['registry:system'].pk}-{m.records['registry:cost_item'].pk}": "1000",
     },
     "lifecycle:unmatched": lambda m: {
         "raw": "Matrix OS 1",

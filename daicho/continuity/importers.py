@@ -225,6 +225,7 @@ class BackupImport(_SystemRecordImport):
                     ctx.upsert,
                     existing.get(system.pk),
                     data,
+                    row=row,
                     update=lambda data, s=system: services.backup_config_save(system=s, **data),
                     create=partial(services.backup_config_save, system=system, **data),
                 ),
@@ -307,6 +308,7 @@ class RestoreTestImport(_SystemRecordImport):
                     ctx.upsert,
                     found,
                     data,
+                    row=row,
                     update=partial(services.restore_test_update, test=found),
                     create=partial(
                         services.restore_test_create,
@@ -845,6 +847,7 @@ class OutageImport(_SystemRecordImport):
                     ctx.upsert,
                     found,
                     data,
+                    row=row,
                     update=partial(services.outage_update, outage=found),
                     create=partial(
                         services.outage_create,

@@ -487,6 +487,9 @@ class ImportBatch(models.Model):
     # What the reader passed over and why (title rows above the header, 合計 rows, blank rows).
     notes = models.JSONField(default=list, blank=True)
     problems = models.JSONField(default=list, blank=True)
+    # What the first rows change (engine.MAX_ROW_CHANGES per kind), for the preview:
+    # {"created": [{row, label}], "updated": [{row, label, fields: [{label, before, after}]}]}.
+    changes = models.JSONField(_("changes by row"), default=dict, blank=True)
     # The uploaded file, kept so a previewed (dry-run) import can be confirmed without re-upload.
     stored_file = models.CharField(max_length=255, blank=True)
     # A preview (dry run) confirmed from the web: the batch that applied it. Set once, in the

@@ -159,6 +159,7 @@ class ConsultationImport(Kind):
                 record = ctx.upsert(
                     found,
                     data,
+                    row=row,
                     update=partial(services.consultation_update, consultation=found),
                     create=partial(
                         services.consultation_create,

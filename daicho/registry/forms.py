@@ -13,6 +13,7 @@ from daicho.core.permissions import scope_of
 from daicho.registry.models import (
     Availability,
     Basis,
+    Category,
     Confidentiality,
     Contract,
     CostItem,
@@ -169,8 +170,8 @@ class CostSheetForm(forms.Form):
 
     fy = FiscalYearField(label=_("Fiscal year"))
     basis = forms.ChoiceField(label=_("Basis"), choices=Basis.choices, initial=Basis.BUDGET)
-    item = forms.ModelChoiceField(
-        label=_("Cost item"), queryset=CostItem.objects.none(), to_field_name="code"
+    category = forms.ChoiceField(
+        label=_("Category"), choices=Category.choices, initial=Category.OPERATION
     )
     department = forms.ModelChoiceField(
         label=_("Department"), queryset=OrgUnit.objects.none(), required=False, to_field_name="code"
@@ -178,7 +179,6 @@ class CostSheetForm(forms.Form):
 
     def __init__(self, *args, user=None, organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = CostItem.objects.filter(organisation=organisation)
         self.fields["department"].queryset = OrgUnit.objects.filter(
             organisation=organisation, parent=None
         ).order_by("sort_order", "code")

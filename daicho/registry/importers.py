@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from daicho.core import audit, bulk
 from daicho.core.audit import Action
 from daicho.core.exports import iso
+from daicho.core.importing import engine
 from daicho.core.importing import values as v
 from daicho.core.importing.engine import Context, Field, Kind, Row, RowParser, register
 from daicho.core.importing.keys import text_key
@@ -359,6 +360,7 @@ class SystemImport(Kind):
                 system = ctx.upsert(
                     existing,
                     data,
+                    row=row,
                     update=partial(
                         services.system_update, system=existing, effective_on=ctx.effective
                     ),
@@ -642,6 +644,7 @@ class CostImport(Kind):
         in_chunk: dict[tuple, int] = {}
         created: list[tuple] = []
         to_update: list[tuple[CostLine, dict, dict]] = []
+        numbers: list[int] = []  # the row of each line to update
         for line in lines:
             number, key = line[0], line[1:6]
             old = existing.get(key)
@@ -662,6 +665,7 @@ class CostImport(Kind):
                 continue
             cost_line = CostLine(id=pk, **dict(zip(KEY_FIELDS, key, strict=True)))
             cost_line.amount, cost_line.note = amount, note
+            numbers.append(number)
             to_update.append(
                 (
                     cost_line,
@@ -671,6 +675,7 @@ class CostImport(Kind):
             )
         if created:
             self._create(created, written, ctx)
+            self._note_created(created, ctx)
         if to_update:
             CostLine.objects.bulk_update(
                 [line for line, _b, _a in to_update], ["amount", "note"], batch_size=2000
@@ -683,6 +688,22 @@ class CostImport(Kind):
                 organisation=ctx.organisation,
             )
             ctx.counts["updated"] += len(to_update)
+            for number, (line, before, after) in zip(numbers, to_update, strict=True):
+                if len(ctx.row_changes["updated"]) >= engine.MAX_ROW_CHANGES:
+                    break
+                changed = {k: v for k, v in after.items() if before[k] != v}
+                ctx.note_updated(number, line, before, changed)
+
+    @staticmethod
+    def _note_created(lines: list[tuple], ctx: Context) -> None:
+        """Keep the first new lines for the preview (named as their audit events name them)."""
+        systems, items = ctx.cache["systems_by_pk"], ctx.cache["items_by_pk"]
+        for line in lines:
+            if len(ctx.row_changes["created"]) >= engine.MAX_ROW_CHANGES:
+                break
+            cost_line = CostLine(**dict(zip(KEY_FIELDS, line[1:6], strict=True)))
+            cost_line.system, cost_line.item = systems[line[1]], items[line[5]]
+            ctx.note_created(line[0], cost_line)
 
     FIELDS = ("id", *KEY_FIELDS, "amount", "note")
 
@@ -925,6 +946,7 @@ class CostItemImport(Kind):
                 item = ctx.upsert(
                     existing,
                     data,
+                    row=row,
                     update=partial(services.cost_item_update, item=existing),
                     create=partial(self._create, ctx, code, items, data),
                 )
@@ -1016,6 +1038,7 @@ class VendorImport(Kind):
                 vendor = ctx.upsert(
                     existing,
                     data,
+                    row=row,
                     update=partial(services.vendor_update, vendor=existing),
                     create=partial(self._create, ctx, values.get("code"), by_code, data),
                 )

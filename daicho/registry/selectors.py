@@ -12,6 +12,7 @@ from daicho.registry.models import (
     Basis,
     Category,
     Contract,
+    CostItem,
     CostLine,
     InformationSystem,
     Status,
@@ -187,10 +188,15 @@ def cost_sheet_rows(
     organisation: Organisation,
     fiscal_year: int,
     basis: str,
-    item_id: int,
+    category: str,
     department: OrgUnit | None = None,
-) -> list[dict]:
-    """One row per system for the cost entry sheet: this year's amounts and last year's."""
+) -> tuple[list[CostItem], list[dict]]:
+    """The cost entry sheet: the organisation's 費目 (the columns) and one row per system.
+
+    A row holds the system, whether the user may edit it, its amount per 費目 this year
+    (``cells``, in the order of the columns; None where there is no line), its total this year
+    and last year's total, for one basis and category. Four queries whatever the size."""
+    items = list(CostItem.objects.filter(organisation=organisation).order_by("sort_order", "code"))
     systems = (
         system_list(user=user)
         .filter(organisation=organisation)
@@ -200,31 +206,42 @@ def cost_sheet_rows(
     if department is not None:
         systems = systems.filter(owner_unit__department=department)
     systems = list(systems)
-    amounts: dict[tuple[int, int, str], int] = defaultdict(int)
-    lines = CostLine.objects.filter(
-        system__in=[s.pk for s in systems],
-        fiscal_year__in=[fiscal_year, fiscal_year - 1],
-        basis=basis,
-        item_id=item_id,
-    ).values_list("system_id", "fiscal_year", "category", "amount")
-    for system_id, fy, category, amount in lines:
-        amounts[(system_id, fy, category)] += amount
+    amounts: dict[tuple[int, int, int], int] = defaultdict(int)
+    lines = (
+        CostLine.objects.filter(
+            system__in=[s.pk for s in systems],
+            fiscal_year__in=[fiscal_year, fiscal_year - 1],
+            basis=basis,
+            category=category,
+        )
+        .values_list("system_id", "fiscal_year", "item_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    previous: dict[int, int] = defaultdict(int)
+    for system_id, fy, item_id, total in lines:
+        if fy == fiscal_year:
+            amounts[(system_id, fy, item_id)] = total
+        else:
+            previous[system_id] += total
     editable = set(
         InformationSystem.objects.editable_by(user)
         .filter(pk__in=[s.pk for s in systems])
         .values_list("pk", flat=True)
     )
-    return [
-        {
-            "system": s,
-            "editable": s.pk in editable,
-            "initial": amounts.get((s.pk, fiscal_year, Category.INITIAL)),
-            "operation": amounts.get((s.pk, fiscal_year, Category.OPERATION)),
-            "previous_initial": amounts.get((s.pk, fiscal_year - 1, Category.INITIAL)),
-            "previous_operation": amounts.get((s.pk, fiscal_year - 1, Category.OPERATION)),
-        }
-        for s in systems
-    ]
+    rows = []
+    for s in systems:
+        cells = [amounts.get((s.pk, fiscal_year, item.pk)) for item in items]
+        rows.append(
+            {
+                "system": s,
+                "editable": s.pk in editable,
+                "cells": cells,
+                "total": sum(c for c in cells if c is not None),
+                "previous_total": previous.get(s.pk),
+            }
+        )
+    return items, rows
 
 
 def operation_cost_by_department(

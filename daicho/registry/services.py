@@ -200,17 +200,23 @@ def cost_sheet_save(
     organisation: Organisation,
     fiscal_year: int,
     basis: str,
-    item: CostItem,
-    amounts: dict[tuple[int, str], int | None],
+    category: str,
+    amounts: dict[tuple[int, int], int | None],
 ) -> dict[str, int]:
-    """Save a cost entry sheet: {(system id, category): yen or None to clear}; all or nothing.
+    """Save a cost entry sheet: {(system id, cost item id): yen or None to clear}; all or nothing.
 
-    Only lines that change are written (and audited); returns counts created/updated/deleted.
-    """
-    system_ids = {system_id for system_id, _category in amounts}
+    One basis and category, every 費目 of the year at once. Only lines that change are written
+    (and audited); returns counts created/updated/deleted."""
+    system_ids = {system_id for system_id, _item in amounts}
     systems = {
         s.pk: s
         for s in InformationSystem.objects.filter(organisation=organisation, pk__in=system_ids)
+    }
+    items = {
+        i.pk: i
+        for i in CostItem.objects.filter(
+            organisation=organisation, pk__in={item_id for _system, item_id in amounts}
+        )
     }
     editable = (
         set(
@@ -222,19 +228,22 @@ def cost_sheet_save(
         else set(systems)
     )
     existing = {
-        (line.system_id, line.category): line
+        (line.system_id, line.item_id): line
         for line in CostLine.objects.filter(
-            system_id__in=system_ids, fiscal_year=fiscal_year, basis=basis, item=item
+            system_id__in=system_ids, fiscal_year=fiscal_year, basis=basis, category=category
         ).select_related("system", "item")
     }
     counts = {"created": 0, "updated": 0, "deleted": 0}
-    for (system_id, category), amount in sorted(amounts.items()):
-        line = existing.get((system_id, category))
+    for (system_id, item_id), amount in sorted(amounts.items()):
+        line = existing.get((system_id, item_id))
         if (line.amount if line else None) == amount:
             continue
         system = systems.get(system_id)
         if system is None:
             raise ValidationError(_("Unknown system %(id)s.") % {"id": system_id})
+        item = items.get(item_id)
+        if item is None:
+            raise ValidationError(_("Unknown cost item %(id)s.") % {"id": item_id})
         require(
             system_id in editable,
             _("You may not edit the costs of %(system)s.") % {"system": system},

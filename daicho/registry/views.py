@@ -300,16 +300,19 @@ class CostLineDeleteView(ObjectDeleteView):
 
 
 class CostSheetView(LoginRequiredMixin, View):
-    """One fiscal year's costs of many systems on one sheet: how budget season works."""
+    """One fiscal year's costs of many systems on one sheet, every 費目 at once: how budget
+    season works. Cells are named ``amt-<system id>-<cost item id>``; only changed cells (against
+    their ``orig-`` twin) are saved, all together through the service or not at all."""
 
     def _form(self, request, data):
         organisation = request.organisation
         if organisation is None:
             raise PermissionDenied(_("You are not a member of any organisation."))
-        initial = {"fy": wareki.fiscal_year_of(timezone.localdate()), "basis": Basis.BUDGET}
-        item = CostItem.objects.filter(organisation=organisation).first()
-        if item:
-            initial["item"] = item.code
+        initial = {
+            "fy": wareki.fiscal_year_of(timezone.localdate()),
+            "basis": Basis.BUDGET,
+            "category": Category.OPERATION,
+        }
         params = {**initial, **data.dict()} if data else initial
         return CostSheetForm(params, user=request.user, organisation=organisation), organisation
 
@@ -324,28 +327,7 @@ class CostSheetView(LoginRequiredMixin, View):
         form, organisation = self._form(request, request.POST)
         errors: dict[str, str] = {}
         if form.is_valid():
-            amounts: dict[tuple[int, str], int | None] = {}
-            for key, raw in request.POST.items():
-                if not key.startswith("amt-"):
-                    continue
-                parts = key.split("-", 2)
-                if len(parts) != 3:
-                    continue
-                _prefix, system_id, category = parts
-                if category not in Category.values or not system_id.isdigit():
-                    continue
-                if raw.strip() == request.POST.get(f"orig-{system_id}-{category}", "").strip():
-                    continue  # untouched cells are not written (nor checked for permission)
-                try:
-                    amounts[(int(system_id), category)] = money.parse_yen(raw)
-                except money.MoneyError:
-                    errors[key] = _("Not an amount in yen: %(value)s") % {"value": raw}
-                else:
-                    if (
-                        amounts[(int(system_id), category)] is not None
-                        and amounts[(int(system_id), category)] < 0
-                    ):
-                        errors[key] = _("An amount cannot be negative.")
+            amounts, errors = self._posted_amounts(request.POST, organisation)
             if not errors:
                 try:
                     with transaction.atomic():
@@ -353,7 +335,7 @@ class CostSheetView(LoginRequiredMixin, View):
                             organisation=organisation,
                             fiscal_year=form.cleaned_data["fy"],
                             basis=form.cleaned_data["basis"],
-                            item=form.cleaned_data["item"],
+                            category=form.cleaned_data["category"],
                             amounts=amounts,
                         )
                 except (ValidationError, PermissionDenied) as exc:
@@ -374,48 +356,107 @@ class CostSheetView(LoginRequiredMixin, View):
                         else self._url(form)
                     )
             else:
-                messages.error(request, _("Nothing was saved: correct the highlighted cells."))
+                messages.error(
+                    request,
+                    _("Nothing was saved: correct the highlighted cells (%(cells)s).")
+                    % {"cells": "、".join(errors.values())},
+                )
         return self.render(form, organisation, errors=errors, posted=request.POST, status=400)
+
+    @staticmethod
+    def _posted_amounts(post, organisation):
+        """The changed cells of a posted sheet, parsed: ({(system id, item id): yen}, errors).
+
+        An error names the cell's system and 費目 (by its code and name) and the problem."""
+        cells: dict[tuple[int, int], tuple[str, str]] = {}
+        for key, raw in post.items():
+            parts = key.split("-")
+            if len(parts) != 3 or parts[0] != "amt" or not (parts[1] + parts[2]).isdigit():
+                continue
+            if raw.strip() == post.get(f"orig-{parts[1]}-{parts[2]}", "").strip():
+                continue  # untouched cells are not written (nor checked for permission)
+            cells[(int(parts[1]), int(parts[2]))] = (key, raw)
+        if not cells:
+            return {}, {}
+        systems = dict(
+            InformationSystem.objects.filter(
+                organisation=organisation, pk__in={s for s, _i in cells}
+            ).values_list("pk", "code")
+        )
+        items = dict(
+            CostItem.objects.filter(
+                organisation=organisation, pk__in={i for _s, i in cells}
+            ).values_list("pk", "name")
+        )
+        amounts: dict[tuple[int, int], int | None] = {}
+        errors: dict[str, str] = {}
+        for (system_id, item_id), (key, raw) in sorted(cells.items()):
+            where = f"{systems.get(system_id, system_id)} {items.get(item_id, item_id)}"
+            try:
+                amount = money.parse_yen(raw)
+            except money.MoneyError:
+                errors[key] = _("%(cell)s: not an amount in yen: %(value)s") % {
+                    "cell": where,
+                    "value": raw,
+                }
+                continue
+            if amount is not None and amount < 0:
+                errors[key] = _("%(cell)s: an amount cannot be negative.") % {"cell": where}
+                continue
+            amounts[(system_id, item_id)] = amount
+        return amounts, errors
 
     def _url(self, form):
         from urllib.parse import urlencode
 
         data = form.cleaned_data
-        query = {"fy": data["fy"], "basis": data["basis"], "item": data["item"].code}
+        query = {"fy": data["fy"], "basis": data["basis"], "category": data["category"]}
         if data.get("department"):
             query["department"] = data["department"].code
         return f"{reverse('registry:cost_sheet')}?{urlencode(query)}"
 
     def render(self, form, organisation, errors=None, posted=None, status=200):
-        rows = []
-        totals = {"initial": 0, "operation": 0, "previous_initial": 0, "previous_operation": 0}
+        items, rows = [], []
+        totals = {"per_item": [], "total": 0, "previous_total": 0}
         if form.is_valid():
             data = form.cleaned_data
-            rows = selectors.cost_sheet_rows(
+            items, rows = selectors.cost_sheet_rows(
                 user=self.request.user,
                 organisation=organisation,
                 fiscal_year=data["fy"],
                 basis=data["basis"],
-                item_id=data["item"].pk,
+                category=data["category"],
                 department=data.get("department"),
             )
+            totals["per_item"] = [
+                sum(row["cells"][i] or 0 for row in rows) for i in range(len(items))
+            ]
+            totals["total"] = sum(row["total"] for row in rows)
+            totals["previous_total"] = sum(row["previous_total"] or 0 for row in rows)
             for row in rows:
-                for key in totals:
-                    totals[key] += row[key] or 0
-                for category in Category.values:
-                    name = f"amt-{row['system'].pk}-{category}"
-                    row[f"{category}_error"] = (errors or {}).get(name)
-                    row[f"{category}_value"] = (
-                        posted.get(name)
-                        if posted is not None and name in posted
-                        else ("" if row[category] is None else f"{row[category]:,}")
+                row["inputs"] = []
+                for item, amount in zip(items, row["cells"], strict=True):
+                    name = f"amt-{row['system'].pk}-{item.pk}"
+                    orig = "" if amount is None else f"{amount:,}"
+                    row["inputs"].append(
+                        {
+                            "item": item,
+                            "name": name,
+                            "orig_name": f"orig-{row['system'].pk}-{item.pk}",
+                            "orig": orig,
+                            "amount": amount,
+                            "value": posted.get(name)
+                            if posted is not None and name in posted
+                            else orig,
+                            "error": (errors or {}).get(name),
+                        }
                     )
-                    row[f"{category}_orig"] = "" if row[category] is None else f"{row[category]:,}"
         return render(
             self.request,
             "registry/cost_sheet.html",
             {
                 "form": form,
+                "items": items,
                 "rows": rows,
                 "totals": totals,
                 "any_editable": any(r["editable"] for r in rows),

@@ -129,6 +129,7 @@ class DeviceImport(Kind):
                 device = ctx.upsert(
                     existing,
                     data,
+                    row=row,
                     update=partial(services.device_update, device=existing, resolver=resolver),
                     create=partial(
                         services.device_create,
@@ -430,6 +431,7 @@ class RuleImport(Kind):
                 rule = ctx.upsert(
                     existing,
                     data,
+                    row=row,
                     update=partial(services.rule_update, rule=existing),
                     create=partial(
                         services.rule_create,
@@ -713,6 +715,7 @@ class LicenceImport(Kind):
                 licence = ctx.upsert(
                     existing,
                     data,
+                    row=row,
                     update=partial(services.licence_update, licence=existing),
                     create=partial(services.licence_create, organisation=ctx.organisation, **data),
                 )

@@ -42,13 +42,13 @@ def test_the_cost_sheet_saves_a_typed_amount(page, live_server, world):
     page.fill("#id_password", "pw-for-tests-1")
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
-    page.goto(f"{live_server.url}/costs/sheet/?fy=2014&basis=budget&item=itaku")
-    cell = page.locator(f"input[name='amt-{world.system_b.pk}-operation']")
+    page.goto(f"{live_server.url}/costs/sheet/?fy=2014&basis=budget&category=operation")
+    cell = page.locator(f"input[name='amt-{world.system_b.pk}-{world.item.pk}']")
     cell.fill("2,500千円")
     page.click("form.sheet button.btn-primary")
     page.wait_for_selector(".alert-success")
     assert (
-        page.locator(f"input[name='amt-{world.system_b.pk}-operation']").input_value()
+        page.locator(f"input[name='amt-{world.system_b.pk}-{world.item.pk}']").input_value()
         == "2,500,000"
     )
 

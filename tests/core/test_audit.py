@@ -124,22 +124,21 @@ def test_cost_sheet_save_writes_only_changed_cells_each_audited(world, as_user):
             organisation=world.org,
             fiscal_year=2014,
             basis="budget",
-            item=world.item,
+            category="operation",
             amounts={
-                (a.pk, "operation"): 10_500_000,  # unchanged
-                (a.pk, "initial"): 3_000_000,  # new
-                (b.pk, "operation"): 2_000_000,
-            },  # new
+                (a.pk, world.item.pk): 10_500_000,  # unchanged
+                (b.pk, world.item.pk): 2_000_000,  # new
+            },
         )
-    assert counts == {"created": 2, "updated": 0, "deleted": 0}
-    assert AuditEvent.objects.filter(content_type__model="costline").count() == 2
+    assert counts == {"created": 1, "updated": 0, "deleted": 0}
+    assert AuditEvent.objects.filter(content_type__model="costline").count() == 1
     with as_user(world.policy):
         counts = services.cost_sheet_save(
             organisation=world.org,
             fiscal_year=2014,
             basis="budget",
-            item=world.item,
-            amounts={(a.pk, "operation"): 11_000_000, (b.pk, "operation"): None},
+            category="operation",
+            amounts={(a.pk, world.item.pk): 11_000_000, (b.pk, world.item.pk): None},
         )
     assert counts == {"created": 0, "updated": 1, "deleted": 1}
     assert (
@@ -154,8 +153,8 @@ def test_cost_sheet_refuses_a_cell_of_another_section_and_saves_nothing(world, a
             organisation=world.org,
             fiscal_year=2014,
             basis="budget",
-            item=world.item,
-            amounts={(world.system_a.pk, "operation"): 1, (world.system_b.pk, "operation"): 2},
+            category="operation",
+            amounts={(world.system_a.pk, world.item.pk): 1, (world.system_b.pk, world.item.pk): 2},
         )
     assert CostLine.objects.get(system=world.system_a, fiscal_year=2014).amount == 10_500_000
     assert not AuditEvent.objects.exists()

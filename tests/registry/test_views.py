@@ -275,49 +275,136 @@ def test_bulk_delete_asks_then_deletes_systems_and_their_costs(policy_client, wo
     assert AuditEvent.objects.filter(action="delete").count() == 3  # system + 2 cost lines
 
 
-def test_cost_sheet_shows_last_year_and_saves_changed_cells(policy_client, world):
+def _sheet_cells(page):
+    """{system code: {item name: amount}} and {system code: total} as the sheet shows them."""
+    items = [item.name for item in page.context["items"]]
+    rows = page.context["rows"]
+    cells = {r["system"].code: dict(zip(items, r["cells"], strict=True)) for r in rows}
+    return cells, {r["system"].code: r["total"] for r in rows}
+
+
+def test_cost_sheet_shows_every_item_with_totals_and_last_year(policy_client, world):
+    from tests.factories import CostItemFactory
+
+    hosting = CostItemFactory(organisation=world.org, code="h02", name="使用料", sort_order=200)
+    CostLineFactory(system=world.system_a, fiscal_year=2014, amount=700_000, item=hosting)
+    CostLineFactory(system=world.system_b, fiscal_year=2014, amount=300_000, item=hosting)
+    page = policy_client.get(reverse("registry:cost_sheet"), {"fy": "平成26年度"})
+    assert page.status_code == 200
+    cells, totals = _sheet_cells(page)
+    assert cells["S0001"] == {"委託料": 10_500_000, "使用料": 700_000}
+    assert cells["S0002"] == {"委託料": None, "使用料": 300_000}
+    assert totals == {"S0001": 11_200_000, "S0002": 300_000}
+    assert page.context["totals"] == {
+        "per_item": [10_500_000, 1_000_000],
+        "total": 11_500_000,
+        "previous_total": 12_000_000,
+    }
+    html = page.content.decode()
+    assert "11,500,000" in html and "11,200,000" in html
+
+
+def test_cost_sheet_saves_two_items_of_a_system_in_one_submit(policy_client, world):
+    from tests.factories import CostItemFactory
+
+    hosting = CostItemFactory(organisation=world.org, code="h02", name="使用料", sort_order=200)
+    a, b, itaku = world.system_a.pk, world.system_b.pk, world.item.pk
     url = reverse("registry:cost_sheet")
-    params = {"fy": "平成26年度", "basis": "budget", "item": "itaku"}
-    page = policy_client.get(url, params)
-    rows = {r["system"].code: r for r in page.context["rows"]}
-    assert rows["S0001"]["previous_operation"] == 12_000_000
-    assert rows["S0001"]["operation"] == 10_500_000
-    a, b = world.system_a.pk, world.system_b.pk
+    params = {"fy": "2014", "basis": "budget", "category": "operation"}
     response = policy_client.post(
-        url + "?fy=2014&basis=budget&item=itaku",
+        url,
         {
             **params,
-            f"amt-{a}-operation": "10,500,000",
-            f"orig-{a}-operation": "10,500,000",
-            f"amt-{b}-operation": "２,０００千円",
-            f"orig-{b}-operation": "",
-            f"amt-{a}-initial": "",
-            f"orig-{a}-initial": "",
+            f"amt-{a}-{itaku}": "10,500,000",  # untouched
+            f"orig-{a}-{itaku}": "10,500,000",
+            f"amt-{b}-{itaku}": "２,０００千円",
+            f"orig-{b}-{itaku}": "",
+            f"amt-{b}-{hosting.pk}": "450000",
+            f"orig-{b}-{hosting.pk}": "",
+            f"amt-{a}-{hosting.pk}": "",
+            f"orig-{a}-{hosting.pk}": "",
         },
     )
     assert response.status_code == 302
-    assert CostLine.objects.get(system_id=b, fiscal_year=2014).amount == 2_000_000
-    assert AuditEvent.objects.filter(content_type__model="costline").count() == 1
+    saved = dict(
+        CostLine.objects.filter(system_id=b, fiscal_year=2014, category="operation").values_list(
+            "item__name", "amount"
+        )
+    )
+    assert saved == {"委託料": 2_000_000, "使用料": 450_000}
+    assert AuditEvent.objects.filter(content_type__model="costline").count() == 2
+    cells, totals = _sheet_cells(policy_client.get(url, params))
+    assert totals["S0002"] == 2_450_000
 
 
-def test_cost_sheet_with_a_bad_cell_saves_nothing_and_says_which(policy_client, world):
-    a, b = world.system_a.pk, world.system_b.pk
+@pytest.mark.parametrize(("typed", "problem"), [("abc", "abc"), ("-5000", "負"), ("△5,000", "負")])
+def test_cost_sheet_with_a_bad_cell_saves_nothing_and_names_it(
+    policy_client, world, typed, problem
+):
+    a, b, itaku = world.system_a.pk, world.system_b.pk, world.item.pk
     response = policy_client.post(
         reverse("registry:cost_sheet"),
         {
             "fy": "2014",
             "basis": "budget",
-            "item": "itaku",
-            f"amt-{a}-operation": "11,000,000",
-            f"orig-{a}-operation": "10,500,000",
-            f"amt-{b}-operation": "abc",
-            f"orig-{b}-operation": "",
+            "category": "operation",
+            f"amt-{a}-{itaku}": "11,000,000",
+            f"orig-{a}-{itaku}": "10,500,000",
+            f"amt-{b}-{itaku}": typed,
+            f"orig-{b}-{itaku}": "",
+        },
+        HTTP_ACCEPT_LANGUAGE="ja",
+    )
+    assert response.status_code == 400
+    row = {r["system"].pk: r for r in response.context["rows"]}[b]
+    error = row["inputs"][0]["error"]
+    assert error.startswith("S0002 委託料") and problem in error
+    html = response.content.decode()
+    assert "S0002 委託料" in html
+    assert CostLine.objects.get(system_id=a, fiscal_year=2014).amount == 10_500_000
+    assert not CostLine.objects.filter(system_id=b).exists()
+
+
+def test_cost_sheet_shows_another_units_row_read_only_and_refuses_it(client, world):
+    a, b, itaku = world.system_a.pk, world.system_b.pk, world.item.pk
+    client.force_login(world.owner_a)
+    url = reverse("registry:cost_sheet")
+    page = client.get(url, {"fy": "2014"})
+    html = page.content.decode()
+    rows = {r["system"].code: r for r in page.context["rows"]}
+    assert rows["S0001"]["editable"] and not rows["S0002"]["editable"]
+    assert f'name="amt-{a}-{itaku}"' in html
+    assert f'name="amt-{b}-{itaku}"' not in html  # shown, not an input
+    response = client.post(
+        url,
+        {
+            "fy": "2014",
+            "basis": "budget",
+            "category": "operation",
+            f"amt-{a}-{itaku}": "9,000,000",
+            f"orig-{a}-{itaku}": "10,500,000",
+            f"amt-{b}-{itaku}": "1",  # forged
+            f"orig-{b}-{itaku}": "",
         },
     )
     assert response.status_code == 400
-    rows = {r["system"].pk: r for r in response.context["rows"]}
-    assert "abc" in rows[b]["operation_error"]
     assert CostLine.objects.get(system_id=a, fiscal_year=2014).amount == 10_500_000
+    assert not CostLine.objects.filter(system_id=b).exists()
+
+
+def test_cost_sheet_reads_in_a_fixed_number_of_queries(
+    policy_client, world, django_assert_max_num_queries
+):
+    from tests.factories import CostItemFactory, SystemFactory
+
+    for n in range(5):
+        CostItemFactory(organisation=world.org, code=f"x{n}", name=f"費目{n}", sort_order=300 + n)
+    for n in range(20):
+        system = SystemFactory(owner_unit=world.system_a.owner_unit, code=f"S9{n:03}")
+        CostLineFactory(system=system, fiscal_year=2014, amount=1000 + n, item=world.item)
+    with django_assert_max_num_queries(14):
+        page = policy_client.get(reverse("registry:cost_sheet"), {"fy": "2014"})
+    assert len(page.context["rows"]) == 22 and len(page.context["items"]) == 6
 
 
 def test_the_home_page_shows_the_reduction_against_the_base_year(policy_client, world):

@@ -39,6 +39,7 @@ from daicho.core.models import ImportBatch, ImportStatus, Organisation, User
 MAX_PROBLEMS_KEPT = 1000  # groups of problems a batch keeps (each with its rows as ranges)
 MAX_PROBLEM_DETAILS = 100_000  # single problems kept in memory for --json and the caller
 MAX_RANGES_KEPT = 500  # row ranges a kept group lists
+MAX_ROW_CHANGES = 20  # rows per kind (new, changed) whose changes a batch keeps for its preview
 
 
 # The kinds of reference a file may name that the ledger may lack. The engine's one policy:
@@ -172,6 +173,35 @@ def note_text(note: dict[str, Any]) -> str:
     return _("Blank rows %(rows)s were skipped.") % {"rows": where}
 
 
+def _row_number(row: Row | int | None) -> int | None:
+    return row.number if isinstance(row, Row) else row
+
+
+def field_text(model: Any, name: str, value: Any) -> tuple[str, str]:
+    """A model field's label and a value of it as a person reads it: the choice's name, a
+    record's name, a 和暦 date, 「はい／いいえ」, 「（空）」 for nothing."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    try:
+        model_field = model._meta.get_field(name)
+    except (AttributeError, FieldDoesNotExist):
+        model_field = None
+    label = str(getattr(model_field, "verbose_name", name))
+    if value is None or value == "":
+        return label, _("(empty)")
+    if model_field is not None and getattr(model_field, "choices", None):
+        return label, str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return label, _("Yes") if value else _("No")
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        from daicho.core import wareki
+
+        return label, wareki.format_date(value)
+    if isinstance(value, int) and abs(value) >= 10_000:
+        return label, f"{value:,}"  # amounts in yen; years and counts stay as they are
+    return label, str(value)
+
+
 class Row:
     """A parsed row: its number in the file, the parsed values, and the raw text per column."""
 
@@ -212,6 +242,11 @@ class Context:
     groups: dict[tuple[str, str], ProblemGroup] = field(default_factory=dict)
     created_refs: dict[str, list[str]] = field(default_factory=dict)  # reference kind -> names
     cache: dict[str, Any] = field(default_factory=dict)
+    # What the first rows will change, for the preview: {"created": [{row, label}],
+    # "updated": [{row, label, fields: [{label, before, after}]}]}, MAX_ROW_CHANGES of each.
+    row_changes: dict[str, list[dict]] = field(
+        default_factory=lambda: {"created": [], "updated": []}
+    )
     _rejected_rows: set[int] = field(default_factory=set)
 
     def reject(self, row: Row | int, column: str, message: str, value: str | None = None) -> None:
@@ -275,22 +310,59 @@ class Context:
         *,
         update: Callable[[dict], Any],
         create: Callable[[], Any],
+        row: Row | int | None = None,
     ) -> Any:
         """Update only what differs (or count it unchanged), or create; returns the record.
 
         `update` is called as update(data=changes) and `create` without arguments (bind them
-        with functools.partial)."""
+        with functools.partial). With ``row``, what it changes is kept for the preview."""
         if existing is None:
             record = create()
             self.counts["created"] += 1
+            self.note_created(row, record)
             return record
         changes = {k: v for k, v in data.items() if getattr(existing, k) != v}
         if changes:
+            before = {k: getattr(existing, k) for k in changes}
+            label = str(existing)  # as the ledger knows it, before the change
             update(data=changes)
             self.counts["updated"] += 1
+            self.note_updated(row, existing, before, changes, label=label)
         else:
             self.counts["unchanged"] += 1
         return existing
+
+    def note_created(self, row: Row | int | None, record: Any) -> None:
+        """Keep, for the preview, that this row adds ``record`` (the first rows only)."""
+        kept = self.row_changes["created"]
+        if len(kept) < MAX_ROW_CHANGES:
+            kept.append({"row": _row_number(row), "label": str(record)})
+
+    def note_updated(
+        self,
+        row: Row | int | None,
+        record: Any,
+        before: dict[str, Any],
+        after: dict[str, Any],
+        *,
+        label: str | None = None,
+    ) -> None:
+        """Keep, for the preview, the fields this row changes in ``record``: label, before →
+        after, as a person reads them (choice names, 和暦 dates); the first rows only."""
+        kept = self.row_changes["updated"]
+        if len(kept) >= MAX_ROW_CHANGES:
+            return
+        fields = []
+        for name, new in after.items():
+            field_label, old_text = field_text(type(record), name, before.get(name))
+            fields.append(
+                {
+                    "label": field_label,
+                    "before": old_text,
+                    "after": field_text(type(record), name, new)[1],
+                }
+            )
+        kept.append({"row": _row_number(row), "label": label or str(record), "fields": fields})
 
 
 class Kind:
@@ -443,6 +515,7 @@ class Result:
             "unchanged": b.unchanged,
             "rejected": b.rejected,
             "created_refs": b.created_refs,
+            "changes": b.changes,
             "unknown_columns": self.unknown_columns,
             "columns": self.columns,
             "error": self.fatal or None,
@@ -836,6 +909,7 @@ def run(
     for key in ("created", "updated", "unchanged", "rejected"):
         setattr(batch, key, ctx.counts[key])
     batch.created_refs = ctx.created_refs
+    batch.changes = ctx.row_changes if not result.fatal else {}
     result.groups = ctx.groups
     batch.problems = result.group_dicts(MAX_RANGES_KEPT)[:MAX_PROBLEMS_KEPT]
     batch.notes = list(result.notes)
@@ -844,6 +918,43 @@ def run(
         batch.channel = channel if channel != Channel.IMPORT else Channel.CLI
     batch.save()
     return result
+
+
+def row_changes(batch: ImportBatch) -> dict[str, Any]:
+    """What a batch changes row by row, as its preview shows it: the first rows that add a
+    record and that change one (label, before → after), how many more of each, and how many
+    rows change nothing."""
+    kept = batch.changes or {}
+    created, updated = kept.get("created", []), kept.get("updated", [])
+    return {
+        "created": created,
+        "created_more": max(batch.created - len(created), 0),
+        "updated": updated,
+        "updated_more": max(batch.updated - len(updated), 0),
+        "unchanged": batch.unchanged,
+    }
+
+
+def row_changes_lines(batch: ImportBatch) -> list[str]:
+    """The row changes as lines of text (the CLI's summary)."""
+    changes = row_changes(batch)
+    lines = []
+    for entry in changes["updated"]:
+        fields = "; ".join(f"{f['label']}: {f['before']} → {f['after']}" for f in entry["fields"])
+        lines.append(
+            _("  row %(row)s %(record)s: %(fields)s")
+            % {"row": entry["row"] or "?", "record": entry["label"], "fields": fields}
+        )
+    if changes["updated_more"]:
+        lines.append(_("  … and %(n)d more changed") % {"n": changes["updated_more"]})
+    for entry in changes["created"]:
+        lines.append(
+            _("  row %(row)s %(record)s: new")
+            % {"row": entry["row"] or "?", "record": entry["label"]}
+        )
+    if changes["created_more"]:
+        lines.append(_("  … and %(n)d more new") % {"n": changes["created_more"]})
+    return lines
 
 
 def too_many_rows(max_rows: int) -> str:

@@ -178,6 +178,7 @@ class ImportDetailView(LoginRequiredMixin, View):
                 "batch": batch,
                 "kind": kind,
                 "problems": batch.problems,
+                "changes": engine.row_changes(batch),
                 "notes": [engine.note_text(note) for note in batch.notes],
                 "created_refs": [
                     (engine.REFERENCES.get(reference, reference), names)

@@ -205,3 +205,5 @@ class Command(DaichoCommand):
         for reference, names in batch.created_refs.items():
             label = engine.REFERENCES.get(reference, reference)
             write(f"  {label}: {'、'.join(names)}")
+        for line in engine.row_changes_lines(batch):
+            write(line)
