@@ -83,7 +83,10 @@ def test_a_pdf_without_chromium_fails_with_the_reason_on_the_progress_page(
     client, world, plan, media
 ):
     client.force_login(world.policy)
-    with mock.patch("daicho.plan.report.shutil.which", return_value=None):
+    from daicho.plan import printing
+
+    missing = printing.PdfUnavailable("PDF needs Debian's chromium (apt-get install chromium).")
+    with mock.patch("daicho.plan.report.pdf", side_effect=missing):
         response = start(client, "pdf")
     job = Job.objects.get()
     assert job.state == JobState.FAILED and "chromium" in job.error
