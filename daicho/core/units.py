@@ -70,3 +70,20 @@ def units_changed(organisation_id: int) -> None:
 @receiver(post_delete, sender=OrgUnit)
 def _unit_written(sender, instance: OrgUnit, **kwargs) -> None:
     units_changed(instance.organisation_id)
+
+
+def ownable_units(user):
+    """Units the user may record systems (and cases, incidents) for: all of its organisations'
+    for IT policy, else those of its owner scope."""
+    from django.db.models import Q
+
+    from daicho.core.permissions import scope_of
+
+    scope = scope_of(user)
+    return (
+        OrgUnit.objects.filter(
+            scope.unit_q("", scope.owner_paths) | Q(organisation_id__in=scope.policy_org_ids)
+        )
+        .filter(organisation_id__in=scope.read_org_ids)
+        .order_by("tree_key")
+    )

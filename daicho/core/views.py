@@ -27,6 +27,7 @@ from daicho.core.importing.first_run import ledger_is_new
 from daicho.core.models import Attachment, AuditEvent, OrgUnit, SavedView
 from daicho.core.permissions import scope_of
 from daicho.core.tables import Column, Table
+from daicho.core.units import ownable_units
 
 
 def apply_errors(form, exc: ValidationError) -> None:
@@ -109,18 +110,16 @@ class PickerSearchView(LoginRequiredMixin, View):
 
 class UnitPickerView(PickerSearchView):
     """Units for a unit picker: the user's organisations' (``?scope=edit``: the units the user
-    may record for, as ``registry.forms.ownable_units``)."""
+    may record for, `units.ownable_units`)."""
 
     search_fields = ("code", "name")
 
     def get_queryset(self, user, scope):
-        scope_ = scope_of(user)
-        units = OrgUnit.objects.filter(organisation_id__in=scope_.read_org_ids)
         if scope == "edit":
-            units = units.filter(
-                scope_.unit_q("", scope_.owner_paths) | Q(organisation_id__in=scope_.policy_org_ids)
-            )
-        return units.select_related("department").order_by("path")
+            units = ownable_units(user)
+        else:
+            units = OrgUnit.objects.filter(organisation_id__in=scope_of(user).read_org_ids)
+        return units.select_related("department").order_by("tree_key")
 
     def label(self, unit):
         # Sections of different departments share names (総務課): say whose.

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from daicho.core.forms import FiscalYearField, WarekiDateField, YenField
 from daicho.core.models import OrgUnit
 from daicho.core.permissions import scope_of
+from daicho.core.units import ownable_units
 from daicho.core.widgets import PickerSelect
 from daicho.governance.models import (
     Consultation,
@@ -15,7 +16,7 @@ from daicho.governance.models import (
     ProcurementCase,
     ReviewSettings,
 )
-from daicho.registry.forms import UnitChoiceField, ownable_units
+from daicho.registry.forms import UnitChoiceField
 from daicho.registry.models import InformationSystem, Vendor
 
 

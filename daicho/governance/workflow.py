@@ -282,32 +282,25 @@ def fields_missing(case: ProcurementCase) -> list[str]:
     return missing
 
 
-def checklist_part_label(path: tuple[str, ...]) -> str | None:
-    """A checklist's part as people read it in the audit log: 企画 / 目的・効果… (the stage and
-    the item), from its stored path (stage, item key)."""
-    if not path or path[0] not in Stage.values:
-        return None
-    stage = Stage(path[0])
-    if len(path) == 1:
-        return str(stage.label)
-    items = {item.key: item.label for item in CHECKLISTS.get(stage, [])}
-    return f"{stage.label} / {items.get(path[1], path[1])}"
+def part_labels(lists: dict[str, list[CheckItem]]) -> Callable[[tuple[str, ...]], str | None]:
+    """How a part of a per-stage list (the checklist or the IT policy review) reads in the audit
+    log: 企画 / 目的・効果… (the stage and the item), from its stored path (stage, item key)."""
 
+    def label(path: tuple[str, ...]) -> str | None:
+        if not path or path[0] not in Stage.values:
+            return None
+        stage = Stage(path[0])
+        if len(path) == 1:
+            return str(stage.label)
+        items = {item.key: item.label for item in lists.get(stage, [])}
+        return f"{stage.label} / {items.get(path[1], path[1])}"
 
-def review_part_label(path: tuple[str, ...]) -> str | None:
-    """A review check's part as people read it: 企画 / 情報化計画との整合…"""
-    if not path or path[0] not in Stage.values:
-        return None
-    stage = Stage(path[0])
-    if len(path) == 1:
-        return str(stage.label)
-    items = {item.key: item.label for item in REVIEW_CHECKS.get(stage, [])}
-    return f"{stage.label} / {items.get(path[1], path[1])}"
+    return label
 
 
 def register_checklist_labels() -> None:
     from daicho.core import changes
 
     for model in (ProcurementCase, GateDecision):
-        changes.register_parts(model, "checklist", checklist_part_label)
-        changes.register_parts(model, "review_checks", review_part_label)
+        changes.register_parts(model, "checklist", part_labels(CHECKLISTS))
+        changes.register_parts(model, "review_checks", part_labels(REVIEW_CHECKS))

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Q
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from daicho.core.forms import FiscalYearField, WarekiDateField, YenField, style
 from daicho.core.models import Organisation, OrgUnit
-from daicho.core.permissions import scope_of
+from daicho.core.units import ownable_units
 from daicho.registry.models import (
     Availability,
     Basis,
@@ -24,18 +23,6 @@ from daicho.registry.models import (
     Status,
     Vendor,
 )
-
-
-def ownable_units(user):
-    """Units the user may record systems for: all of its organisations' for policy, else its own."""
-    scope = scope_of(user)
-    return (
-        OrgUnit.objects.filter(
-            scope.unit_q("", scope.owner_paths) | Q(organisation_id__in=scope.policy_org_ids)
-        )
-        .filter(organisation_id__in=scope.read_org_ids)
-        .order_by("tree_key")
-    )
 
 
 class UnitChoiceField(forms.ModelChoiceField):

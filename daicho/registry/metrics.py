@@ -87,14 +87,9 @@ def municipal_co_use(organisation, fiscal_year: int, **_params) -> Measurement:
     from daicho.core.models import Organisation, OrganisationKind
     from daicho.registry.models import SystemCoUse
 
-    start, end = datetime.date(fiscal_year, 4, 1), _year_end(fiscal_year)
-    co_uses = (
-        SystemCoUse.objects.filter(
-            system__organisation=organisation, co_user__kind=OrganisationKind.MUNICIPALITY
-        )
-        .filter(Q(started_on__isnull=True) | Q(started_on__lte=end))
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
-    )
+    co_uses = SystemCoUse.objects.filter(
+        system__organisation=organisation, co_user__kind=OrganisationKind.MUNICIPALITY
+    ).active_in(fiscal_year)
     co_users = Organisation.objects.filter(pk__in=co_uses.values("co_user"))
     count = co_users.count()
     url = reverse("registry:co_use_list") + "?" + urlencode({"fy": fiscal_year})

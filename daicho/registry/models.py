@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 import unicodedata
@@ -537,6 +538,13 @@ class CoUseQuerySet(models.QuerySet):
 
     def editable_by(self, user):
         return self.filter(system__organisation_id__in=scope_of(user).policy_org_ids)
+
+    def active_in(self, fiscal_year: int):
+        """Co-uses running at some time in the fiscal year (April to March)."""
+        start, end = datetime.date(fiscal_year, 4, 1), datetime.date(fiscal_year + 1, 3, 31)
+        return self.filter(Q(started_on__isnull=True) | Q(started_on__lte=end)).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=start)
+        )
 
 
 class SystemCoUse(models.Model):

@@ -298,12 +298,19 @@ def systems_in_service_on(organisation, day) -> QuerySet[InformationSystem]:
     )
 
 
+def share_of(amount: int | None, share_percent) -> int | None:
+    """A co-user's part of an amount in yen, rounded half up (None when there is no amount)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    if amount is None:
+        return None
+    return int((Decimal(amount) * share_percent / 100).quantize(0, ROUND_HALF_UP))
+
+
 def co_use_years(co_use) -> list[dict]:
     """A co-user's share per fiscal year of the co-used system's 運用等経費: for each year with
     costs while the co-use was active, the system's budget and actual totals and the co-user's
     part of each (yen, rounded half up)."""
-    from decimal import ROUND_HALF_UP, Decimal
-
     from daicho.core import wareki
     from daicho.registry.models import Basis, Category, CostLine
 
@@ -317,12 +324,6 @@ def co_use_years(co_use) -> list[dict]:
         totals.setdefault(row["fiscal_year"], {})[row["basis"]] = row["total"]
     first = wareki.fiscal_year_of(co_use.started_on) if co_use.started_on else None
     last = wareki.fiscal_year_of(co_use.ended_on) if co_use.ended_on else None
-
-    def part(amount):
-        if amount is None:
-            return None
-        return int((Decimal(amount) * co_use.share_percent / 100).quantize(0, ROUND_HALF_UP))
-
     years = []
     for fiscal_year in sorted(totals, reverse=True):
         if (first is not None and fiscal_year < first) or (last is not None and fiscal_year > last):
@@ -334,8 +335,8 @@ def co_use_years(co_use) -> list[dict]:
                 "fiscal_year": fiscal_year,
                 "budget": budget,
                 "actual": actual,
-                "share_budget": part(budget),
-                "share_actual": part(actual),
+                "share_budget": share_of(budget, co_use.share_percent),
+                "share_actual": share_of(actual, co_use.share_percent),
             }
         )
     return years
@@ -344,8 +345,6 @@ def co_use_years(co_use) -> list[dict]:
 def system_co_uses(*, system) -> list:
     """The organisations co-using a system, each with its share of the latest fiscal year's
     operation costs (運用等経費, budget) in yen."""
-    from decimal import ROUND_HALF_UP, Decimal
-
     from daicho.registry.models import Basis, Category, CostLine, SystemCoUse
 
     latest = (
@@ -358,9 +357,5 @@ def system_co_uses(*, system) -> list:
     rows = list(SystemCoUse.objects.filter(system=system).select_related("co_user"))
     for row in rows:
         row.fiscal_year = latest["fiscal_year"] if latest else None
-        row.share_yen = (
-            int((Decimal(latest["total"]) * row.share_percent / 100).quantize(0, ROUND_HALF_UP))
-            if latest
-            else None
-        )
+        row.share_yen = share_of(latest["total"] if latest else None, row.share_percent)
     return rows

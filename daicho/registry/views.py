@@ -8,7 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -784,7 +784,6 @@ class CoUseListView(LoginRequiredMixin, View):
     the co-uses active in that fiscal year."""
 
     def get(self, request):
-        import datetime
 
         from daicho.registry.models import SystemCoUse
 
@@ -799,10 +798,7 @@ class CoUseListView(LoginRequiredMixin, View):
             except wareki.WarekiError as exc:
                 error = str(exc)
         if fy is not None:
-            start, end = datetime.date(fy, 4, 1), datetime.date(fy + 1, 3, 31)
-            rows = rows.filter(Q(started_on__isnull=True) | Q(started_on__lte=end)).filter(
-                Q(ended_on__isnull=True) | Q(ended_on__gte=start)
-            )
+            rows = rows.active_in(fy)
         rows = rows.none() if error else rows.order_by("system__code", "co_user__code")
         return render(
             request,

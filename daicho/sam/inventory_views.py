@@ -198,15 +198,6 @@ class ConfirmForm(forms.Form):
     )
 
 
-def _confirms(user, unit: OrgUnit) -> bool:
-    """Whether ``user`` reviews ``unit``'s inventory: IT policy, or a SAM officer at or above it
-    (what `services.inventory_check` and the others require)."""
-    scope = scope_of(user)
-    return unit.organisation_id in scope.policy_org_ids or any(
-        unit.path.startswith(p) for p in scope.sam_paths
-    )
-
-
 class ConfirmationView(LoginRequiredMixin, View):
     """One unit's review: each device scanned, checked or marked in bulk with a reason (nothing
     counts as found unless someone said so); devices added; confirm with every device decided."""
@@ -236,7 +227,7 @@ class ConfirmationView(LoginRequiredMixin, View):
         may_act = (
             part.campaign.status == "open"
             and part.status != ConfirmationStatus.CONFIRMED
-            and _confirms(request.user, part.unit)
+            and services.is_sam_of(part.unit, request.user)
         )
         return render(
             request,
@@ -259,7 +250,7 @@ class ConfirmationView(LoginRequiredMixin, View):
 
     def post(self, request, pk):
         part = self.get_part(request, pk)
-        if not _confirms(request.user, part.unit):  # 403 whatever the form says
+        if not services.is_sam_of(part.unit, request.user):  # 403 whatever the form says
             raise PermissionDenied(_("You do not have permission to do this."))
         action = request.POST.get("action")
         try:

@@ -219,9 +219,10 @@ def licence_delete(*, licence: Licence) -> None:
 # Inventory-taking (棚卸): open → each unit reviews and confirms → close
 
 
-def _is_sam_of(unit: OrgUnit) -> bool:
-    """IT policy, or a SAM officer at or above ``unit``."""
-    scope = scope_of(actor())
+def is_sam_of(unit: OrgUnit, user=None) -> bool:
+    """Whether ``user`` (the acting user by default) is IT policy, or a SAM officer at or above
+    ``unit``: who reviews the unit's inventory."""
+    scope = scope_of(user if user is not None else actor())
     return unit.organisation_id in scope.policy_org_ids or (
         unit.organisation_id in scope.read_org_ids
         and any(unit.path.startswith(p) for p in scope.sam_paths)
@@ -292,7 +293,7 @@ def campaign_open(
 
 
 def _open_part(confirmation: InventoryConfirmation) -> None:
-    require(_is_sam_of(confirmation.unit))
+    require(is_sam_of(confirmation.unit))
     if confirmation.campaign.status != CampaignStatus.OPEN:
         raise ValidationError(_("The inventory campaign is closed."))
     if confirmation.status == ConfirmationStatus.CONFIRMED:
@@ -574,7 +575,7 @@ def inventory_remind(
         for confirmation in campaign.confirmations.exclude(
             status=ConfirmationStatus.CONFIRMED
         ).select_related("unit")
-        if policy or actor() is None or _is_sam_of(confirmation.unit)
+        if policy or actor() is None or is_sam_of(confirmation.unit)
     ]
     officers = list(
         Membership.objects.filter(
@@ -634,7 +635,7 @@ def finding_add(*, audit_record: SamAudit, unit: OrgUnit, description: str, **fi
 @transaction.atomic
 def finding_done(*, finding: AuditFinding, action: str = "") -> AuditFinding:
     """The unit (its SAM officer or owner) or IT policy records the follow-up as done."""
-    require(_may_keep(finding.unit) or _is_sam_of(finding.unit))
+    require(_may_keep(finding.unit) or is_sam_of(finding.unit))
     if finding.status == FindingStatus.DONE:
         raise ValidationError(_("This finding is already done."))
     data: dict[str, Any] = {"status": FindingStatus.DONE, "done_on": timezone.localdate()}

@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from daicho.core.forms import StyledModelForm, WarekiDateField, style
 from daicho.core.models import OrgUnit
 from daicho.core.permissions import scope_of
+from daicho.core.units import ownable_units
 from daicho.core.widgets import PickerSelect, PickerSelectMultiple
-from daicho.registry.forms import UnitChoiceField, ownable_units
+from daicho.registry.forms import UnitChoiceField
 from daicho.registry.models import InformationSystem
 from daicho.security.models import Incident, IncidentStatus, PhishingDrill, TrainingSession
 

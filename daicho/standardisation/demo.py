@@ -88,7 +88,7 @@ FUKUSHI_MIGRATING_PHASES = [
 
 
 def _unit(organisation: Organisation) -> OrgUnit:
-    unit = OrgUnit.objects.filter(organisation=organisation).order_by("path").first()
+    unit = OrgUnit.objects.filter(organisation=organisation).order_by("tree_key").first()
     if unit is None:
         unit = core_services.unit_create(
             organisation=organisation, code="K01", name="情報政策課", kind=UnitKind.SECTION

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import OuterRef, Q, Subquery, Sum
+from django.db.models import OuterRef, Subquery, Sum
 
 from daicho.core.models import Organisation
 from daicho.core.money import reduction_ratio
@@ -240,11 +240,9 @@ def _operation_costs(system_ids: set[int], years: list[int], basis: str) -> dict
 def _attribution(organisation: Organisation, systems, fiscal_year: int) -> dict[int, Decimal]:
     """The organisation's share (0–1) of each system's cost in the year: its own system less what
     its co-users carry, or the share it carries of another organisation's."""
-    start, end = datetime.date(fiscal_year, 4, 1), year_end(fiscal_year)
     active = (
         SystemCoUse.objects.filter(system__in=[s.pk for s in systems])
-        .filter(Q(started_on__isnull=True) | Q(started_on__lte=end))
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+        .active_in(fiscal_year)
         .values_list("system_id", "co_user_id", "share_percent")
     )
     carried: dict[int, Decimal] = defaultdict(Decimal)
