@@ -1,8 +1,8 @@
-"""Loads the demo organisation 岡山県 (data in demo_data.py) through the services; idempotent."""
+"""Loads the demo organisation 岡山県 (data in data/demo.yaml, expanded by demo_data.py) through
+the import engine, as an organisation loads its own files; idempotent (what exists is kept)."""
 
 from __future__ import annotations
 
-import datetime
 import functools
 import random
 
@@ -10,6 +10,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext as _
 
 from daicho.core import services
+from daicho.core.demo import import_rows
 from daicho.core.models import Membership, Organisation, OrgUnit, User
 from daicho.registry import demo_data as data
 from daicho.registry import services as registry_services
@@ -33,72 +34,79 @@ def password_hash() -> str:
     return make_password(DEMO_PASSWORD)
 
 
-def _date(iso: str | None) -> datetime.date | None:
-    return datetime.date.fromisoformat(iso) if iso else None
-
-
 def _units(organisation: Organisation) -> dict[str, OrgUnit]:
-    units = {u.code: u for u in OrgUnit.objects.filter(organisation=organisation)}
+    """The departments and their sections, as the unit import loads an official unit list."""
+    have = set(OrgUnit.objects.filter(organisation=organisation).values_list("code", flat=True))
+    rows = []
     for order, dept in enumerate(data.DEPARTMENTS, start=1):
-        parent = units.get(dept["code"]) or services.unit_create(
-            organisation=organisation,
-            code=dept["code"],
-            name=dept["name"],
-            kind="department",
-            sort_order=order,
+        rows.append(
+            {
+                "code": dept["code"],
+                "name": dept["name"],
+                "kind": "department",
+                "parent": None,
+                "sort_order": order,
+            }
         )
-        units[dept["code"]] = parent
-        for position, section in enumerate(dept["sections"], start=1):
-            if section["code"] not in units:
-                units[section["code"]] = services.unit_create(
-                    organisation=organisation,
-                    code=section["code"],
-                    name=section["name"],
-                    kind=section["kind"],
-                    parent=parent,
-                    sort_order=position,
-                )
-    return units
+        rows += [
+            {
+                "code": section["code"],
+                "name": section["name"],
+                "kind": section["kind"],
+                "parent": dept["code"],
+                "sort_order": position,
+            }
+            for position, section in enumerate(dept["sections"], start=1)
+        ]
+    rows = [row for row in rows if row["code"] not in have]
+    import_rows("units", rows, organisation=organisation, name="demo-units.csv")
+    return {u.code: u for u in OrgUnit.objects.filter(organisation=organisation)}
 
 
-def _systems(organisation, units) -> dict[str, InformationSystem]:
-    """The 202 systems, in bulk as an import writes them (each with its audit event)."""
-    systems = {s.code: s for s in InformationSystem.objects.filter(organisation=organisation)}
-    new: list[InformationSystem] = []
+def _systems(organisation) -> dict[str, InformationSystem]:
+    """The 202 systems, as the system import loads a system ledger (部局 and 課 by name)."""
+    have = set(
+        InformationSystem.objects.filter(organisation=organisation).values_list("code", flat=True)
+    )
+    depts = {d["code"]: d["name"] for d in data.DEPARTMENTS}
+    rows = []
     for row in data.SYSTEMS:
-        if row["code"] in systems:
+        if row["code"] in have:
             continue
         description = row["description"]
         if row.get("planned_in_service_on"):
             description += _(" (planned to go live on %(date)s)") % {
                 "date": row["planned_in_service_on"]
             }
-        new.append(
-            InformationSystem(
-                organisation=organisation,
-                owner_unit=units[row["section"]],
-                code=row["code"],
-                name=row["name"],
-                status=row["status"],
-                in_service_on=_date(row["in_service_on"]),
-                retired_on=_date(row["retired_on"]),
-                hosting=row["hosting"],
-                confidentiality=row["confidentiality"],
-                integrity=row["integrity"],
-                availability=row["availability"],
-                users=row["users"],
-                personal_data=row["personal_data"],
-                my_number=row["my_number"],
-                standard_business=row["standard_business"],
-                sso_integrated=row["sso"],
-                description=description,
+        rows.append(
+            {
+                "code": row["code"],
+                "name": row["name"],
+                "department": depts[row["dept"]],
+                "section": data.SECTION_INDEX[row["section"]]["name"],
+                "status": row["status"],
+                "in_service_from": row["in_service_on"],
+                "retired_on": row["retired_on"],
+                "hosting": row["hosting"],
+                "confidentiality": row["confidentiality"],
+                "integrity": row["integrity"],
+                "availability": row["availability"],
+                "users": row["users"],
+                "personal_data": _yes(row["personal_data"]),
+                "my_number": _yes(row["my_number"]),
+                "standard_business": row["standard_business"],
+                "sso_integrated": _yes(row["sso"]),
                 # The prefecture publishes its systems except the most confidential ones.
-                open_data=row["confidentiality"] != "3" and row["status"] != "planning",
-            )
+                "open_data": _yes(row["confidentiality"] != "3" and row["status"] != "planning"),
+                "description": description,
+            }
         )
-    for system in services.objects_create_many(objs=new, organisation=organisation):
-        systems[system.code] = system
-    return systems
+    import_rows("systems", rows, organisation=organisation, name="demo-systems.csv")
+    return {s.code: s for s in InformationSystem.objects.filter(organisation=organisation)}
+
+
+def _yes(flag: bool) -> str:
+    return "あり" if flag else "なし"
 
 
 def _budget(row: dict, fy: int) -> int:
@@ -112,17 +120,30 @@ def _budget(row: dict, fy: int) -> int:
     return budget
 
 
-def _cost_lines(systems, items) -> int:
-    """Budget and actual, build and operation, FY2008–FY2016, for systems without any costs yet."""
+def _cost_lines(organisation, systems) -> int:
+    """Budget and actual, build and operation, FY2008–FY2016, for systems without any costs
+    yet: a cost sheet as the cost import loads it."""
     have_costs = set(
         CostLine.objects.filter(system__in=systems.values())
         .values_list("system_id", flat=True)
         .distinct()
     )
-    lines: list[CostLine] = []
+    lines: list[dict] = []
+
+    def line(code, fy, basis, category, item, amount):
+        lines.append(
+            {
+                "system": code,
+                "fiscal_year": fy,
+                "basis": basis,
+                "category": category,
+                "item": item,
+                "amount": amount,
+            }
+        )
+
     for row in data.SYSTEMS:
-        system = systems[row["code"]]
-        if system.pk in have_costs:
+        if systems[row["code"]].pk in have_costs:
             continue
         builds = dict(row["cost_profile"]["build"])
         for fy in range(2008, LAST_FY + 1):
@@ -132,32 +153,24 @@ def _cost_lines(systems, items) -> int:
                 factor = 1.0 if basis == Basis.BUDGET else rng.uniform(0.93, 0.99)
                 if operation:
                     for code, amount in data.split_operating(operation, row["hosting"]).items():
-                        lines.append(
-                            CostLine(
-                                system=system,
-                                fiscal_year=fy,
-                                basis=basis,
-                                category=Category.OPERATION,
-                                item=items[code],
-                                amount=int(round(amount * factor, -3)),
-                            )
+                        line(
+                            row["code"],
+                            fy,
+                            basis,
+                            Category.OPERATION,
+                            code,
+                            int(round(amount * factor, -3)),
                         )
                 if builds.get(fy):
-                    lines.append(
-                        CostLine(
-                            system=system,
-                            fiscal_year=fy,
-                            basis=basis,
-                            category=Category.INITIAL,
-                            item=items[data.BUILD_ITEM],
-                            amount=int(round(builds[fy] * factor, -3)),
-                        )
+                    line(
+                        row["code"],
+                        fy,
+                        basis,
+                        Category.INITIAL,
+                        data.BUILD_ITEM,
+                        int(round(builds[fy] * factor, -3)),
                     )
-    # Below the ORM, as the cost import writes them, each line with its own audit event; the
-    # figures are the data's own, so the per-row validation is left out.
-    organisation = next(iter(systems.values())).organisation if systems else None
-    created = services.objects_create_many(objs=lines, organisation=organisation, validate=False)
-    return len(created)
+    return import_rows("costs", lines, organisation=organisation, name="demo-costs.csv")
 
 
 def load(*, stdout=None) -> None:
@@ -174,42 +187,39 @@ def load(*, stdout=None) -> None:
         )
     units = _units(organisation)
     registry_services.cost_items_seed(organisation=organisation)  # as `daicho init` does
-    items = {i.code: i for i in CostItem.objects.filter(organisation=organisation)}
-    for order, (code, name) in enumerate(data.COST_ITEMS, start=1):
-        if code not in items:
-            items[code] = registry_services.cost_item_create(
-                organisation=organisation, code=code, name=name, sort_order=order
-            )
-    systems = _systems(organisation, units)
-    line_count = _cost_lines(systems, items)
-    vendors = {v.code: v for v in Vendor.objects.filter(organisation=organisation)}
-    for row in data.VENDORS:
-        if row["code"] not in vendors:
-            vendors[row["code"]] = registry_services.vendor_create(
-                organisation=organisation,
-                code=row["code"],
-                name=row["name"],
-                corporate_number=row["corporate_number"],
-                phone=row["phone"],
-            )
-    existing_contracts = set(
-        Contract.objects.filter(organisation=organisation).values_list("code", flat=True)
-    )
-    for row in data.CONTRACTS:
-        if row["code"] in existing_contracts:
-            continue
-        registry_services.contract_create(
-            organisation=organisation,
-            owner_unit=units[row["owner_unit"]],
-            vendor=vendors[row["vendor"]],
-            code=row["code"],
-            title=row["title"],
-            systems=[systems[c] for c in row["systems"]],
-            kind=row["kind"],
-            start_on=_date(row["start_on"]),
-            end_on=_date(row["end_on"]),
-            yearly_amount=row["yearly_amount"],
-        )
+    have = set(CostItem.objects.filter(organisation=organisation).values_list("code", flat=True))
+    items = [
+        {"code": code, "name": name, "sort_order": order}
+        for order, (code, name) in enumerate(data.COST_ITEMS, start=1)
+        if code not in have
+    ]
+    import_rows("cost-items", items, organisation=organisation, name="demo-cost-items.csv")
+    have = set(Vendor.objects.filter(organisation=organisation).values_list("code", flat=True))
+    vendors = [
+        {k: row[k] for k in ("code", "name", "corporate_number", "phone")}
+        for row in data.VENDORS
+        if row["code"] not in have
+    ]
+    import_rows("vendors", vendors, organisation=organisation, name="demo-vendors.csv")
+    systems = _systems(organisation)
+    line_count = _cost_lines(organisation, systems)
+    have = set(Contract.objects.filter(organisation=organisation).values_list("code", flat=True))
+    contracts = [
+        {
+            "code": row["code"],
+            "title": row["title"],
+            "vendor": row["vendor"],
+            "owner_unit": row["owner_unit"],
+            "systems": " ".join(row["systems"]),
+            "kind": row["kind"],
+            "start_on": row["start_on"],
+            "end_on": row["end_on"],
+            "yearly_amount": row["yearly_amount"],
+        }
+        for row in data.CONTRACTS
+        if row["code"] not in have
+    ]
+    import_rows("contracts", contracts, organisation=organisation, name="demo-contracts.csv")
     for row in data.USERS:
         user = User.objects.filter(username=row["username"]).first()
         if user is None:

@@ -159,12 +159,3 @@ def test_departments_are_offered_in_the_seeds_order(org):
     departments = [u.name for u in unit_rows(scope_of(user)) if u.parent_id is None]
     assert departments == [d["name"] for d in demo_data.DEPARTMENTS]
     assert departments[1] == "県民生活部"
-
-
-def test_the_data_file_keeps_the_seeds_counts():
-    demo_data.assert_consistent()
-    summary = demo_data.summary()
-    assert summary["systems"] == 202
-    assert summary["operating_by_hosting"]["virtualized"] == 74
-    assert summary["reduction_fy2014"] == pytest.approx(0.297, abs=0.001)
-    assert not {c["code"] for c in demo_data.CONTRACTS} & {"C0021", "C0022", "C0023", "C0028"}
