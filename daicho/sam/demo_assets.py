@@ -5,14 +5,12 @@ audit with its findings."""
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import random
 
 from django.utils import timezone
 
-from daicho.core.importing import engine
+from daicho.core.demo import import_rows
 from daicho.core.models import Organisation, OrgUnit
 from daicho.sam import services
 from daicho.sam.models import (
@@ -72,9 +70,7 @@ def load(*, stdout=None) -> None:
     chosen = [d for d in ids if sam_unit and d[2] == sam_unit.pk]
     rest = [d for d in ids if not sam_unit or d[2] != sam_unit.pk]
     chosen += rng.sample(rest, min(SAMPLE - len(chosen), len(rest)))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["機器名", "ソフトウェア名", "バージョン", "発行元", "インストール日"])
+    rows = []
     for _pk, name, _unit in chosen:
         office = rng.random()
         for raw, version, publisher, share in SOFTWARE:
@@ -87,15 +83,16 @@ def load(*, stdout=None) -> None:
             elif rng.random() >= share:
                 continue
             day = today - datetime.timedelta(days=rng.randrange(30, 1500))
-            writer.writerow([name, raw, version, publisher, day.isoformat()])
-    result = engine.run(
-        kind="installations",
-        source=io.BytesIO(buffer.getvalue().encode("utf-8")),
-        name="demo-inventory.csv",
-        organisation=organisation,
-    )
-    if not result.ok:
-        raise RuntimeError(f"demo installations: {result.fatal or result.problems[:3]}")
+            rows.append(
+                {
+                    "device": name,
+                    "software": raw,
+                    "version": version,
+                    "publisher": publisher,
+                    "installed_on": day.isoformat(),
+                }
+            )
+    import_rows("installations", rows, organisation=organisation, name="demo-inventory.csv")
     _licences(organisation, today)
     _campaign(organisation, today, sam_unit)
     _audit(organisation, today)
