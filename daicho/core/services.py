@@ -131,11 +131,19 @@ def objects_create_many(
 def object_update(
     *, obj: models.Model, data: dict[str, Any], m2m: dict[str, Iterable[Any]] | None = None
 ) -> models.Model:
-    """Apply ``data`` to ``obj``, validate, save only what changed and audit the difference."""
+    """Apply ``data`` to ``obj``, validate, save only what changed and audit the difference.
+    A refused change leaves ``obj`` as it was (a form shown again, or a retry, sees the record
+    the database has)."""
     before = audit.snapshot(obj)
+    kept = {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
     for name, value in data.items():
         setattr(obj, name, value)
-    obj.full_clean()
+    try:
+        obj.full_clean()
+    except ValidationError:
+        for attname, value in kept.items():
+            setattr(obj, attname, value)
+        raise
     after = audit.snapshot(obj)
     changed = [
         f.name

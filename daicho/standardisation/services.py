@@ -100,7 +100,6 @@ def migration_phase_enter(
     """Record that the area reached ``phase`` on ``on``: the phase's actual date and the area's
     current phase (a 特定移行支援 designation with its reason and own target date)."""
     require_policy(migration.organisation)
-    migration.refresh_from_db(fields=[f.attname for f in Migration._meta.concrete_fields])
     if phase not in Phase.values:
         raise ValidationError({"phase": _("Unknown phase %(phase)s.") % {"phase": phase}})
     later = MigrationPhase.objects.filter(migration=migration, actual_on__gt=on).first()

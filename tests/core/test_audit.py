@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -65,6 +67,20 @@ def test_a_failed_write_leaves_neither_the_change_nor_an_event(world, as_user):
         services.system_update(system=world.system_a, data={"status": "retired"})  # no date
     assert InformationSystem.objects.get(pk=world.system_a.pk).status == "operating"
     assert not AuditEvent.objects.exists()
+
+
+def test_a_refused_change_leaves_the_record_in_hand_as_it_was(world, as_user):
+    """A retry with the same object (a form shown again) must see the change still to make."""
+    system = world.system_a
+    with as_user(world.policy), pytest.raises(ValidationError):
+        services.system_update(system=system, data={"status": "retired", "name": "旧システム"})
+    assert system.status == "operating" and system.name != "旧システム"
+    with as_user(world.policy):
+        services.system_update(
+            system=system, data={"status": "retired", "retired_on": datetime.date(2026, 3, 31)}
+        )
+    assert InformationSystem.objects.get(pk=system.pk).status == "retired"
+    assert AuditEvent.objects.get().after["status"] == "retired"
 
 
 def test_bulk_update_is_all_or_nothing(world, as_user):
