@@ -40,9 +40,12 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+## make bench: the speed goals of docs/performance.md (set DATABASE_URL for PostgreSQL)
 bench: install
 	$(BIN)/python bench/registry_list.py
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/report.py
+	$(BIN)/python bench/demo.py
 	$(BIN)/python bench/sam.py
 
 ## make messages: add the code's new strings to the Japanese catalogue (the .po is the source:
