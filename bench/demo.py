@@ -27,26 +27,21 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 DAICHO = str(Path(sys.executable).parent / "daicho")
 GOALS_S = {"sqlite": 30.0, "postgresql": 60.0}
+sys.path.insert(0, str(ROOT / "bench"))
 
 
 def fresh_database(scratch: Path) -> tuple[str, str]:
     """The DATABASE_URL of an empty database, and its vendor."""
+    from import_costs import recreate_database
+
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         return f"sqlite:///{scratch / 'demo.sqlite3'}", "sqlite"
-    import psycopg
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    admin = url.replace(f"/{name}", "/postgres", 1)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    recreate_database(scratch)
     return url, "postgresql"
 
 
