@@ -21,6 +21,9 @@ ratio is what Daicho's ORM, filters, permissions and templates cost; the raw SQL
 neither, and its ratio is printed beside it.
 
     .venv/bin/python bench/registry_list.py [--systems 10000] [--lines 100000] [--repeat 200]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/daicho_list_bench .venv/bin/python bench/…
+
+On PostgreSQL the database named in DATABASE_URL is created, or emptied, at the start.
 """
 
 from __future__ import annotations
@@ -165,6 +168,11 @@ def main() -> None:
     args = parser.parse_args()
     scratch = Path(args.keep or tempfile.mkdtemp(prefix="daicho-bench-"))
     scratch.mkdir(parents=True, exist_ok=True)
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.path.insert(0, str(ROOT / "bench"))
+        from import_costs import recreate_database
+
+        recreate_database(scratch)  # created, or emptied when it exists
     setup_django(scratch)
 
     from django.conf import settings
