@@ -346,7 +346,13 @@ HUEY = {
     "connection": {"url": DAICHO_REDIS_URL}
     if DAICHO_REDIS_URL
     else {"filename": str(VAR_DIR / "jobs.sqlite3")},
-    "consumer": {"workers": env.int("DAICHO_JOB_WORKERS", default=2), "worker_type": "thread"},
+    # An idle worker looks for work at least every 2 s (huey's default backs off to 10 s): a
+    # preview starts soon after its upload, and the worker stops soon after `daicho serve`.
+    "consumer": {
+        "workers": env.int("DAICHO_JOB_WORKERS", default=2),
+        "worker_type": "thread",
+        "max_delay": 2.0,
+    },
 }
 
 # API tokens: every token expires; requests per token (or signed-in user) per minute, counted
