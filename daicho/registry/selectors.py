@@ -134,6 +134,31 @@ def organisation_costs_by_year(*, user, organisation: Organisation) -> list[Year
     return _years(rows)
 
 
+def budgeted_years(*, user, organisation: Organisation) -> list[int]:
+    """The fiscal years whose operation budget is the organisation's, not a few systems' yet:
+    each year up to the last one in which at least half as many systems have an operation
+    budget as in the busiest year before it. The later years hold only what is planned ahead
+    (an approved contract's amounts for the years of its term) and would read as a 99 % cut."""
+    counts = dict(
+        CostLine.objects.visible_to(user)
+        .filter(
+            system__organisation=organisation,
+            basis=Basis.BUDGET,
+            category=Category.OPERATION,
+        )
+        .values_list("fiscal_year")
+        .annotate(systems=Count("system", distinct=True))
+        .order_by()
+    )
+    years, busiest = [], 0
+    for fy in sorted(counts):
+        if counts[fy] * 2 < busiest:
+            break
+        years.append(fy)
+        busiest = max(busiest, counts[fy])
+    return years
+
+
 def operation_cost_reduction(
     *, years: list[YearCosts], base_year: int, basis: str = Basis.BUDGET
 ) -> dict[int, float | None]:

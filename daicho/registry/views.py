@@ -661,7 +661,11 @@ def costs_panel(request) -> dict:
     organisation = request.organisation
     if not organisation:
         return {"years": []}
-    years = selectors.organisation_costs_by_year(user=request.user, organisation=organisation)
+    every_year = selectors.organisation_costs_by_year(user=request.user, organisation=organisation)
+    budgeted = set(selectors.budgeted_years(user=request.user, organisation=organisation))
+    last = max(budgeted, default=None)
+    years = [y for y in every_year if last is None or y.fiscal_year <= last]
+    later = [y.fiscal_year for y in every_year if last is not None and y.fiscal_year > last]
     base = organisation.cost_base_year
     reduction_budget = selectors.operation_cost_reduction(years=years, base_year=base)
     reduction_actual = selectors.operation_cost_reduction(
@@ -689,6 +693,7 @@ def costs_panel(request) -> dict:
         "reduction_budget": reduction_budget,
         "reduction_actual": reduction_actual,
         "chart": chart,
+        "later": (min(later), max(later)) if later else None,
     }
 
 

@@ -415,6 +415,27 @@ def test_the_home_page_shows_the_reduction_against_the_base_year(policy_client, 
     assert "総務部" in html
 
 
+def test_the_home_page_leaves_out_years_only_a_few_systems_have_budgets_for(policy_client, world):
+    """Approved contracts plan budget lines for the later years of their term: those years hold
+    a system or two, not the organisation's budget, and would read as a 99 % cut."""
+    from tests.factories import SystemFactory
+
+    CostLineFactory(system=world.system_a, fiscal_year=2008, amount=15_000_000, item=world.item)
+    for n in range(3):
+        system = SystemFactory(owner_unit=world.section_a, code=f"S05{n}")
+        for fy in (2008, 2013, 2014):
+            CostLineFactory(system=system, fiscal_year=fy, amount=1_000_000, item=world.item)
+    for fy in (2015, 2016, 2017):  # one contract's planned years
+        CostLineFactory(system=world.system_a, fiscal_year=fy, amount=300_000, item=world.item)
+    response = policy_client.get(reverse("home"))
+    costs = next(c for p, c in response.context["panels"] if p.name == "registry.costs")
+    years = [y.fiscal_year for y in costs["years"]]
+    assert years == [2008, 2013, 2014]
+    html = response.content.decode()
+    assert "2015年度（平成27年度）–2017年度（平成29年度）" in html and "表示していません" in html
+    assert "98.3%" not in html  # (18.0M - 0.3M) / 18.0M, the misleading cut
+
+
 def test_a_contract_carries_its_green_procurement_flag_through_import_and_export(
     world, tmp_path, capsys
 ):
