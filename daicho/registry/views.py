@@ -697,7 +697,38 @@ def costs_panel(request) -> dict:
     }
 
 
+def co_use_panel(request) -> dict:
+    """For an organisation that co-uses another's systems: each of them this fiscal year, with
+    its share of the system's 運用等経費 (budget) and the page that shows every year."""
+    from daicho.core import wareki
+    from daicho.registry.models import SystemCoUse
+
+    organisation = request.organisation
+    if not organisation:
+        return {"rows": []}
+    fiscal_year = wareki.fiscal_year_of(timezone.localdate())
+    co_uses = (
+        SystemCoUse.objects.visible_to(request.user)
+        .filter(co_user=organisation)
+        .active_in(fiscal_year)
+        .select_related("system", "system__organisation")
+        .order_by("system__organisation__name", "system__code")
+    )
+    rows = []
+    for co_use in co_uses:
+        years = selectors.co_use_years(co_use)
+        rows.append({"co_use": co_use, "latest": years[0] if years else None})
+    return {"rows": rows}
+
+
 def register_home_panels(home) -> None:
+    home.register(
+        "registry.co_use",
+        template="registry/_panel_co_use.html",
+        context=co_use_panel,
+        order=5,
+        width=12,
+    )
     home.register(
         "registry.departments",
         template="registry/_panel_departments.html",

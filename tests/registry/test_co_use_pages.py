@@ -62,6 +62,24 @@ def test_the_co_using_organisation_reads_its_share_per_year(client, world, share
     )
 
 
+def test_the_co_using_organisations_home_page_shows_its_share_and_the_menu_leads_there(
+    client, world, shared
+):
+    client.force_login(world.outsider)
+    html = client.get(reverse("home")).content.decode()
+    panel = html[html.index("共同利用しているシステム") :].split("</table>")[0]
+    assert world.system_a.name in panel and world.org.name in panel and "1.85%" in panel
+    # The latest year with costs while the co-use runs: FY2020, 444千円 budget, 426千円 actual.
+    assert "2020年度" in panel and ">444<" in panel and ">426<" in panel
+    assert reverse("registry:co_use_detail", args=[shared.pk]) in panel
+    assert f'href="{reverse("registry:co_use_list")}"' in html  # the menu's 共同利用
+
+
+def test_the_owners_home_page_has_no_co_use_panel(client, world, shared):
+    client.force_login(world.policy)
+    assert "共同利用しているシステム" not in client.get(reverse("home")).content.decode()
+
+
 def test_an_organisation_neither_owning_nor_co_using_sees_nothing(client, world, shared):
     from tests.factories import OrganisationFactory
 
