@@ -75,6 +75,25 @@ def test_init_seeds_the_budget_sections_it_costs_use_and_a_second_init_adds_noth
 
 
 @pytest.mark.django_db
+def test_init_adds_a_municipality_whose_administrator_holds_its_own_ledger_only(capsys):
+    from daicho.core.models import User
+    from daicho.core.permissions import scope_of
+
+    code, out, err = cli(capsys, "init", "--org-name", "岡山県", "--admin", "pref")
+    assert code == 0, err
+    code, out, err = cli(capsys, "init", "--org-name", "総社市", "--admin", "soja-admin")
+    assert code == 0, err
+    assert "総社市" in out
+    pref, city = Organisation.objects.get(name="岡山県"), Organisation.objects.get(name="総社市")
+    assert User.objects.get(username="pref").is_superuser
+    assert scope_of(User.objects.get(username="pref")).policy_org_ids == {pref.pk, city.pk}
+    admin = User.objects.get(username="soja-admin")
+    assert not admin.is_superuser
+    assert scope_of(admin).read_org_ids == {city.pk} == scope_of(admin).policy_org_ids
+    assert items_of(city) == SEEDED
+
+
+@pytest.mark.django_db
 def test_the_seed_keeps_an_item_the_organisation_already_has_under_its_own_code(capsys):
     from daicho.registry import services
 

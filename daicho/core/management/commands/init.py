@@ -14,7 +14,9 @@ from daicho.core.models import Organisation, Role, User
 
 class Command(DaichoCommand):
     help = (
-        "Create the database schema, an organisation and its administrator (prints the password)."
+        "Create the database schema, an organisation and its administrator (prints the password). "
+        "The first administrator of a server administers every organisation on it; run it again "
+        "with another organisation (a municipality) to add it with an administrator of its own."
     )
 
     def add_arguments(self, parser):
@@ -30,6 +32,10 @@ class Command(DaichoCommand):
         if User.objects.filter(username=options["admin"]).exists():
             raise CommandError(_("User %(name)s already exists.") % {"name": options["admin"]})
         with transaction.atomic():
+            # The server's first administrator runs it for every organisation it will hold; an
+            # organisation added later (a municipality on the prefecture's server) gets an
+            # administrator of its own ledger only: the IT policy role there, nothing more.
+            first = not Organisation.objects.exists()
             organisation = Organisation.objects.filter(name=options["org_name"]).first()
             if organisation is None:
                 organisation = services.object_create(
@@ -39,14 +45,23 @@ class Command(DaichoCommand):
             # brings the IT policy division with its real place in the tree; the administrator
             # holds the role organisation-wide until then.
             user, password = services.user_create(
-                username=options["admin"], password=options["password"], is_superuser=True
+                username=options["admin"], password=options["password"], is_superuser=first
             )
             services.membership_grant(
                 user=user, organisation=organisation, role=Role.IT_POLICY, unit=None
             )
             seeded = seeds.seed_organisation(organisation)
         self.stdout.write(_("Organisation: %(name)s") % {"name": organisation.name})
-        self.stdout.write(_("Administrator: %(user)s") % {"user": user.username})
+        if first:
+            self.stdout.write(
+                _("Administrator: %(user)s (of the server: every organisation)")
+                % {"user": user.username}
+            )
+        else:
+            self.stdout.write(
+                _("Administrator: %(user)s (IT policy division of %(org)s only)")
+                % {"user": user.username, "org": organisation.name}
+            )
         for seed, added in seeded:
             self.stdout.write(
                 _("%(what)s: %(count)d added") % {"what": seed.label, "count": len(added)}
