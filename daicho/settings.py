@@ -223,6 +223,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Reverse proxies in front of Daicho (their X-Forwarded-For / -Proto headers are trusted).
 # `daicho serve` listens on 127.0.0.1, so production assumes one proxy on the same host.
 DAICHO_PROXY_COUNT = env.int("DAICHO_PROXY_COUNT", default=1 if PRODUCTION else 0)
+# The proxies' addresses `daicho serve` (gunicorn) takes forwarded headers from: a proxy on
+# another machine is named here, e.g. "10.0.0.5" (comma-separated).
+DAICHO_PROXY_IPS = env.str("DAICHO_PROXY_IPS", default="127.0.0.1,::1")
 
 # Who may sign in and how: local accounts (+ optional LDAP/AD, OpenID Connect), throttled by axes.
 AUTHENTICATION_BACKENDS = ["daicho.core.signin.ThrottlingBackend"]

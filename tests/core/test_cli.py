@@ -69,6 +69,14 @@ def test_user_add_with_a_unit_by_code_or_name(world, capsys):
     assert event.channel == "cli"
 
 
+def test_user_list_names_each_roles_organisation_and_unit(world, capsys):
+    code, out, _ = run(capsys, "user", "list")
+    assert code == 0
+    lines = dict(line.split("\t") for line in out.splitlines())
+    assert lines["owner_a"] == f"owner@330001/{world.owner_a.memberships.get().unit.code}"
+    assert lines["outsider"].startswith("it_policy@332011/")
+
+
 def test_user_add_with_an_unknown_unit_exits_non_zero(world, capsys):
     code, _out, err = run(
         capsys, "user", "add", "tanaka", "--role", "owner", "--unit", "NOPE", "--org", "330001"

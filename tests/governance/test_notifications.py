@@ -86,6 +86,14 @@ def test_notify_command_prints_json_and_sends_nothing_on_dry_run(world, waiting,
     assert mailoutbox == []
 
 
+def test_notify_links_to_the_public_address_when_no_base_url_is_given(
+    world, waiting, mailoutbox, settings
+):
+    settings.DAICHO_PUBLIC_URL = "https://daicho.pref.example.lg.jp/"
+    call_command("notify", "--org", "330001", stdout=io.StringIO())
+    assert "https://daicho.pref.example.lg.jp/governance/" in mailoutbox[0].body
+
+
 def test_improvement_actions_falling_due_are_told_until_the_next_evaluation(world):
     from daicho.core import notices
 

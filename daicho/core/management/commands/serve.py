@@ -112,7 +112,9 @@ class Command(DaichoCommand):
                 "errorlog": "-",
                 "loglevel": "warning",
                 # Trust X-Forwarded-* only from the proxies Daicho is told about (settings).
-                "forwarded_allow_ips": "127.0.0.1,::1" if settings.DAICHO_PROXY_COUNT else "",
+                "forwarded_allow_ips": settings.DAICHO_PROXY_IPS
+                if settings.DAICHO_PROXY_COUNT
+                else "",
                 "proc_name": "daicho",
                 "limit_request_line": 8190,
             },

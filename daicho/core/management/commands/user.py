@@ -41,11 +41,15 @@ class Command(DaichoCommand):
             self.stdout.write(_("Sign-in of %(user)s unlocked.") % {"user": options["username"]})
             return
         if options["action"] == "list":
-            for user in User.objects.prefetch_related("memberships__unit").order_by("username"):
+            # role@organisation code/unit code ("-": the whole organisation); * a site administrator
+            users = User.objects.prefetch_related("memberships__unit", "memberships__organisation")
+            for user in users.order_by("username"):
                 roles = ", ".join(
-                    f"{m.role}@{m.unit.code if m.unit else '-'}" for m in user.memberships.all()
+                    f"{m.role}@{m.organisation.code or m.organisation.name}/"
+                    f"{m.unit.code if m.unit else '-'}"
+                    for m in user.memberships.all()
                 )
-                self.stdout.write(f"{user.username}\t{roles}")
+                self.stdout.write(f"{user.username}{' *' if user.is_superuser else ''}\t{roles}")
             return
         organisation = organisation_from(options["org"])
         unit = self._unit(organisation, options["unit"]) if options["unit"] else None

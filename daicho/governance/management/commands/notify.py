@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from daicho.core.management.base import DaichoCommand, organisation_from
@@ -16,7 +17,10 @@ class Command(DaichoCommand):
     def add_arguments(self, parser):
         parser.add_argument("--org", help="organisation code or name (default: the only one)")
         parser.add_argument(
-            "--base-url", default="", help="the site's address for links, e.g. https://daicho.lg.jp"
+            "--base-url",
+            default="",
+            help="the site's address for links, e.g. https://daicho.lg.jp "
+            "(default: DAICHO_PUBLIC_URL)",
         )
         parser.add_argument("--dry-run", action="store_true", help="list, do not send")
         parser.add_argument("--json", action="store_true", help="print one JSON document")
@@ -25,7 +29,7 @@ class Command(DaichoCommand):
         organisation = organisation_from(options["org"])
         result = send_digests(
             organisation=organisation,
-            base_url=options["base_url"].rstrip("/"),
+            base_url=(options["base_url"] or settings.DAICHO_PUBLIC_URL).rstrip("/"),
             dry_run=options["dry_run"],
         )
         if options["json"]:
