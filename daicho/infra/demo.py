@@ -16,6 +16,8 @@ from __future__ import annotations
 import datetime
 import random
 
+from django.utils.translation import gettext
+
 from daicho.core.models import Organisation
 from daicho.infra.models import (
     CloudService,
@@ -421,6 +423,9 @@ def load(*, stdout=None) -> None:
     SoftwareComponent.objects.bulk_create(components)
     if stdout is not None:
         stdout.write(
-            f"infrastructure: {Server.objects.filter(organisation=organisation).count()} servers, "
-            f"{CloudService.objects.filter(organisation=organisation).count()} cloud services"
+            gettext("Infrastructure: %(servers)d servers, %(clouds)d cloud services.")
+            % {
+                "servers": Server.objects.filter(organisation=organisation).count(),
+                "clouds": CloudService.objects.filter(organisation=organisation).count(),
+            }
         )

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from daicho.core.models import Organisation, OrganisationKind
 from daicho.registry import services
 from daicho.registry.models import InformationSystem, SystemCoUse
@@ -45,7 +47,10 @@ def load(*, stdout=None) -> None:
         )
     _co_user_account()
     if stdout is not None:
-        stdout.write(f"共同利用: {system.name}を{len(MUNICIPALITIES)}市町村と共同利用")
+        stdout.write(
+            _("Co-use: %(system)s shared with %(count)d municipalities.")
+            % {"system": system.name, "count": len(MUNICIPALITIES)}
+        )
         stdout.write(f"  {CO_USER['username']:<8} {'it_policy':<12} {CO_USER['display_name']}")
 
 

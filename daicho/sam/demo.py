@@ -11,6 +11,7 @@ import random
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from daicho.core import audit, bulk
 from daicho.core.models import Organisation, OrgUnit
@@ -149,4 +150,4 @@ def load(*, stdout=None) -> None:
     )
     devices = rows
     if stdout is not None:
-        stdout.write(f"devices: {len(devices)}")
+        stdout.write(gettext("Devices: %(count)d.") % {"count": len(devices)})

@@ -9,6 +9,7 @@ import datetime
 import random
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from daicho.core.demo import import_rows
 from daicho.core.models import Organisation, OrgUnit
@@ -98,8 +99,13 @@ def load(*, stdout=None) -> None:
     _audit(organisation, today)
     if stdout is not None:
         stdout.write(
-            f"software: {Installation.objects.filter(device__organisation=organisation).count()}"
-            f" installations on {len(chosen)} PCs"
+            _("Software: %(installations)d installations on %(pcs)d PCs.")
+            % {
+                "installations": Installation.objects.filter(
+                    device__organisation=organisation
+                ).count(),
+                "pcs": len(chosen),
+            }
         )
 
 
