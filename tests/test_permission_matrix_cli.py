@@ -28,6 +28,7 @@ from daicho.core.access import (
     cli_markdown,
 )
 from daicho.core.management.base import Refused
+from tests.core.test_cli import run as cli
 from tests.test_permission_matrix import _readme_roles
 
 pytestmark = pytest.mark.django_db
@@ -130,14 +131,11 @@ def test_the_cli_arguments_succeed_for_the_operator(matrix, action, tmp_path):
 
 def test_a_refusal_names_the_user_and_exits_non_zero(matrix, tmp_path, capsys):
     """As a user would see it: one line, exit status 1, no traceback, nothing written."""
-    from daicho.cli import main
     from daicho.sam.models import Device
 
     path = _device_file(tmp_path)
-    with pytest.raises(SystemExit) as exit_status:
-        main(["daicho", "import", "devices", path, "--org", "330001", "--as", "viewer"])
-    assert exit_status.value.code == 1
-    err = capsys.readouterr().err
+    code, _out, err = cli(capsys, "import", "devices", path, "--org", "330001", "--as", "viewer")
+    assert code == 1
     assert err.strip().splitlines() == [
         "Refused: viewer は 岡山県 の台帳を編集する権限がないため、取り込みできません。"
     ]
@@ -145,12 +143,9 @@ def test_a_refusal_names_the_user_and_exits_non_zero(matrix, tmp_path, capsys):
 
 
 def test_an_operators_command_refuses_as(capsys):
-    with pytest.raises(SystemExit) as exit_status:
-        from daicho.cli import main
-
-        main(["daicho", "backup", "x.tar.gz", "--as", "viewer"])
-    assert exit_status.value.code == 2
-    assert "unrecognized arguments: --as viewer" in capsys.readouterr().err
+    code, _out, err = cli(capsys, "backup", "x.tar.gz", "--as", "viewer")
+    assert code == 2
+    assert "unrecognized arguments: --as viewer" in err
 
 
 def test_the_generated_table_in_the_operations_guide_is_in_step():
