@@ -645,7 +645,7 @@ README_CLAIMS = {
     "sam_officer": [
         ("keep the devices, installations and licences", "sam", "sam:device_edit", "post"),
         ("keep the devices, installations and licences", "sam", "sam:licence_edit", "post"),
-        ("import them from the browser too", "sam", "import_upload", "post"),
+        ("import them from the browser", "sam", "import_upload", "post"),
         ("confirm its unit's 棚卸", "sam", "sam:confirmation", "get"),
     ],
     "viewer": [

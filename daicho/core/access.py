@@ -141,3 +141,119 @@ class Access:
 def known(**reasons: str) -> MappingProxyType:
     """Known holes of a declaration: ``METHOD_role="why"`` (e.g. ``post_viewer=...``)."""
     return MappingProxyType(reasons)
+
+
+# --- the command line -----------------------------------------------------------------------------
+#
+# Every action of Daicho's `daicho` commands (a command, or each of its sub-commands) is declared
+# too, in an ``ACCESS`` table in the command's module (sub-command name → declaration; ``""`` for a
+# command without sub-commands). A command runs as the operator at the server (the site
+# administrator, audited as ``cli``); an action that takes ``--as USER`` runs with that user's
+# permissions instead, and declares the answer each role gets through it (OK: it runs; DENIED: one
+# line saying why, a non-zero exit status, nothing written). An action without ``--as`` is the
+# operator's only and declares `OPERATOR`. The CLI matrix, tests/test_permission_matrix_cli.py,
+# runs each ``--as`` action as every role and fails on an action without a declaration.
+
+#: The declaration of an action the operator alone runs (it takes no ``--as USER``).
+OPERATOR = "operator"
+
+#: The roles a CLI action is run as through ``--as`` (every signed-in role of the matrix).
+CLI_ROLES = USER_ROLES
+
+
+def as_user(default: Answer, **per_role: Answer) -> Answers:
+    """Every role's answer to a CLI action run with ``--as`` that role's user."""
+    unknown = set(per_role) - set(CLI_ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles {sorted(unknown)}")
+    return MappingProxyType({**dict.fromkeys(CLI_ROLES, default), **per_role})
+
+
+#: Lists and exports: each user reads what its memberships let it read.
+CLI_READERS = as_user(OK)
+#: Lists of one organisation (``--org``): its members; a user of another organisation is refused.
+CLI_MEMBERS = as_user(OK, outsider=DENIED)
+#: Imports into one organisation: those who edit its ledger (its IT policy division, owners, SAM
+#: officers), each row still checked against the user's rights (here a device of section A).
+CLI_IMPORTERS = as_user(DENIED, owner=OK, sam=OK, policy=OK, dual_policy=OK, other_owner=DENIED)
+
+
+@dataclass(frozen=True)
+class CliAction:
+    """One action of a `daicho` command and its declaration (None: not declared)."""
+
+    command: str
+    action: str  # the sub-command, "" for a command without any
+    access: Answers | str | None
+    takes_as: bool
+
+    @property
+    def name(self) -> str:
+        return f"{self.command} {self.action}".strip()
+
+
+def _sub_parsers(parser) -> list[tuple[str, object]]:
+    import argparse
+
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return sorted(action.choices.items())
+    return [("", parser)]
+
+
+def daicho_commands() -> list[tuple[str, object]]:
+    """(name, command) of each of Daicho's own commands; every other command (Django's
+    ``migrate``, ``createsuperuser``, the libraries') is the operator's."""
+    from django.core.management import get_commands, load_command_class
+
+    return [
+        (name, load_command_class(app, name))
+        for name, app in sorted(get_commands().items())
+        if app.startswith("daicho.")
+    ]
+
+
+def other_commands() -> list[str]:
+    from django.core.management import get_commands
+
+    return sorted(n for n, app in get_commands().items() if not app.startswith("daicho."))
+
+
+def cli_actions(commands: list[tuple[str, object]] | None = None) -> list[CliAction]:
+    """Every action of ``commands`` (default: Daicho's) with its declaration."""
+    import sys
+
+    found = []
+    for name, command in daicho_commands() if commands is None else commands:
+        table = getattr(sys.modules[type(command).__module__], "ACCESS", {})
+        for action, parser in _sub_parsers(command.create_parser("daicho", name)):
+            takes_as = "--as" in parser._option_string_actions
+            found.append(CliAction(name, action, table.get(action), takes_as))
+    return found
+
+
+#: The columns of the generated table: the README's roles as the matrix plays them.
+CLI_COLUMNS = (
+    ("`it_policy`", "policy"),
+    ("`owner`", "owner"),
+    ("`sam_officer`", "sam"),
+    ("`viewer`", "viewer"),
+    ("`auditor`", "auditor"),
+    ("another organisation", "outsider"),
+)
+
+
+def cli_markdown() -> str:
+    """The CLI's part of the permission matrix as a Markdown table (docs/operations.md)."""
+    head = " | ".join(c for c, _ in CLI_COLUMNS)
+    lines = [f"| command | run by | {head} |", "|---|---|" + "---|" * len(CLI_COLUMNS)]
+    for a in cli_actions():
+        if a.access == OPERATOR or a.access is None:
+            who, cells = "the operator", ["—"] * len(CLI_COLUMNS)
+        else:
+            who = "the operator, or a user with `--as USER`"
+            cells = ["✓" if a.access[role] == OK else "refused" for _, role in CLI_COLUMNS]
+        lines.append(f"| `daicho {a.name}` | {who} | " + " | ".join(cells) + " |")
+    others = ", ".join(f"`{n}`" for n in other_commands())
+    lines += ["", f"Every other command is the operator's only: {others}."]
+    return "\n".join(lines) + "\n"

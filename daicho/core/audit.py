@@ -321,7 +321,8 @@ def record_created_by_query(
     One INSERT … SELECT reads the new rows (`FROM` the model's table `AS alias`, `joins`,
     `WHERE where` with `params`) and writes one event per row: its `after` is a JSON object of
     the row's `after` columns (attnames, as `snapshot` keys them), its text the SQL expression
-    `text` with `text_params` (cut to 200 characters), its root the row's `root_column`.
+    `text` with `text_params` (cut to 200 characters), its root the row's `root_column` (or a
+    column of `joins`, named with its table's alias: ``c.campaign_id``).
     The events equal those of `record_created_rows`, without a Python object or JSON encoding
     per row: for imports of a million ledger rows (docs/architecture.md, "Databases and scale").
     Returns the number of events written."""
@@ -340,7 +341,9 @@ def record_created_by_query(
         f"'{column}', {alias}.{connection.ops.quote_name(column)}" for column in after
     )
     pk = f"{alias}.{connection.ops.quote_name(model._meta.pk.column)}"
-    root_pk = f"{alias}.{connection.ops.quote_name(root_column)}" if root else pk
+    if root and "." not in root_column:
+        root_column = f"{alias}.{connection.ops.quote_name(root_column)}"
+    root_pk = root_column if root else pk
     columns = ", ".join(connection.ops.quote_name(c) for c in EVENT_COLUMNS)
     constants = [
         organisation.pk if organisation else None,

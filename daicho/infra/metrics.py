@@ -20,7 +20,7 @@ from daicho.infra.selectors import (
     vdi_seats_on,
 )
 from daicho.registry.models import Hosting
-from daicho.registry.selectors import systems_in_service_on
+from daicho.registry.selectors import systems_in_ledger_on
 
 
 def _year_end(fiscal_year: int) -> datetime.date:
@@ -28,10 +28,13 @@ def _year_end(fiscal_year: int) -> datetime.date:
 
 
 def cloud_ratio(organisation, fiscal_year: int, **_params) -> Measurement:
-    """Share of systems in operation at the year's end that run on cloud (hosting or service)."""
+    """Share of the organisation's systems at the year's end that run on cloud (hosted there, or
+    using a cloud service then). The plan's 「庁内情報システムのクラウドサービス利用割合（現状
+    1.5%）」 counts every system of its ledger, those still being planned or built among them
+    (its 3 cloud systems of 202), so they count here too (not the retired ones)."""
     day = _year_end(fiscal_year)
     on_cloud = cloud_systems_on(organisation, day)
-    total = systems_in_service_on(organisation, day).count()
+    total = systems_in_ledger_on(organisation, day).count()
     part = on_cloud.count()
     url = (
         reverse("registry:system_list")

@@ -323,6 +323,19 @@ def systems_in_service_on(organisation, day) -> QuerySet[InformationSystem]:
     )
 
 
+def systems_in_ledger_on(organisation, day) -> QuerySet[InformationSystem]:
+    """The organisation's information systems on ``day`` as the plan counts them (庁内情報システム,
+    the 202 of its 2.3 取組の適用範囲): those in operation then, and those being planned or built
+    (not in service yet, whose phase the ledger keeps); retired ones not."""
+    return InformationSystem.objects.filter(organisation=organisation).filter(
+        (
+            Q(in_service_on__lte=day)
+            | Q(in_service_on__isnull=True, status__in=[Status.PLANNING, Status.DEVELOPMENT])
+        )
+        & (Q(retired_on__isnull=True) | Q(retired_on__gt=day))
+    )
+
+
 def share_of(amount: int | None, share_percent) -> int | None:
     """A co-user's part of an amount in yen, rounded half up (None when there is no amount)."""
     from decimal import ROUND_HALF_UP, Decimal

@@ -19,7 +19,7 @@ class SamConfig(AppConfig):
         from daicho.lifecycle import eol
         from daicho.lifecycle.services import Target, register_target
         from daicho.sam import demo as sam_demo
-        from daicho.sam import demo_assets, importers, inventory_views
+        from daicho.sam import demo_assets, demo_inventory, importers, inventory_views
         from daicho.sam import eol as sam_eol
         from daicho.sam import metrics as sam_metrics
         from daicho.sam.models import Device
@@ -37,3 +37,4 @@ class SamConfig(AppConfig):
         )
         demo.register("sam", sam_demo.load, order=30)
         demo.register("sam-assets", demo_assets.load, order=35)
+        demo.register("sam-inventory", demo_inventory.load, order=36)

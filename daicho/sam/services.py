@@ -231,7 +231,9 @@ def is_sam_of(unit: OrgUnit, user=None) -> bool:
 
 def confirmation_devices(confirmation: InventoryConfirmation):
     """The devices a unit reviews: those of its subtree, except sub-units with their own part
-    in the campaign; disposed devices only when disposed during this campaign."""
+    in the campaign; disposed devices only when checked in this campaign — or, once the
+    campaign is closed, disposed after it opened (a past year's campaign lists the devices in
+    use while it ran, not those bought since)."""
     unit = confirmation.unit
     deeper = [
         path
@@ -245,9 +247,14 @@ def confirmation_devices(confirmation: InventoryConfirmation):
     )
     for path in deeper:
         devices = devices.exclude(unit__path__startswith=path)
-    return devices.filter(
-        ~Q(status=DeviceStatus.DISPOSED) | Q(inventory_checks__confirmation=confirmation)
-    ).distinct()
+    in_use = ~Q(status=DeviceStatus.DISPOSED)
+    campaign = confirmation.campaign
+    if campaign.closed_on:  # a closed campaign is history: the devices in use while it ran
+        devices = devices.filter(
+            Q(purchased_on__isnull=True) | Q(purchased_on__lte=campaign.closed_on)
+        )
+        in_use |= Q(disposed_on__gte=campaign.opened_on)
+    return devices.filter(in_use | Q(inventory_checks__confirmation=confirmation)).distinct()
 
 
 @transaction.atomic

@@ -16,10 +16,12 @@ year, follows from it so:
 * 3.1.3 情報セキュリティ事故 (0): 2 and 1 in FY2014–15, none in FY2016.
 * 3.2.1 仮想デスクトップ (対前年増): 「当面、情報政策課での試験導入」 — none in FY2013, a 40-seat
   trial in FY2014, then 120 and 260.
-* 3.2.2 クラウド利用割合 (≥ 5 %, 現状 1.5 %): the three cloud systems of March 2014
-  (電子申請サービス, 全県統合型GIS, 防災情報メール配信) are 3 of 192 systems in operation (1.6 %;
-  the plan's 1.5 % is 3 of its 202), then SaaS each year: 4, 6 and 10 of 192 (2.1 %, 3.1 %,
-  5.2 %: the target reached).
+* 3.2.2 クラウド利用割合 (≥ 5 %, 現状 1.5 %): the plan counts 庁内情報システム, every system of
+  its ledger (2.3: 202 in March 2014) whatever its phase — its 1.5 % is 3 of 202. The demo's ledger
+  of March 2014 holds 196 systems that are not retired (192 in operation, 2 being planned, 2 being
+  built; its 202 rows include six retired in FY2010–12): the three cloud systems of March 2014
+  (電子申請サービス, 全県統合型GIS, 防災情報メール配信) are 3 of 196 (1.5 %), then SaaS each year:
+  4, 6 and 10 of 196 (2.0 %, 3.1 %, 5.1 %: the target reached).
 * 3.3.2 仮想化サーバ利用システム数 (年間3システム増): 「74システム」 run on the platform in March
   2014 (74 − 47 = 27 more than a year before), then 4 a year: 78, 82, 86.
 * 3.3.3 共有ファイルサーバ: 可用性 ≥ 99 % every year (100, 99.79, 99.94, 99.99 %); 利用率 100 % as
@@ -34,8 +36,10 @@ year, follows from it so:
 * 1.3 (1) and 3.3.2, consolidation: physical machines (servers and the 14 platform hosts) fall
   every year, 66, 62, 58, 54 — servers are renewed one for one, and the four systems moving to the
   platform each year leave theirs.
-
-棚卸実施率 (3.3.4) is left out: no campaign of those years is in the demo (#16.1).
+* 3.3.4 各所属の棚卸実施率 (100 %): SAM has run since FY2013 (「平成25年度から運用」) but the plan
+  gives no figure before it, so FY2013 has no campaign; the 51 units in scope (45 sections and six
+  出先機関) finish as the use spreads to the branch offices: 43, 48 and 51 of 51 (84.3 %, 94.1 %,
+  100 %), each campaign finalised with every device of a finished unit decided.
 """
 
 from __future__ import annotations
@@ -66,10 +70,11 @@ EXPECTED = {
     "backup_compliance": (None, "93.8", "96.9", "95.3"),
     "security_incidents": ("0", "2", "1", "0"),
     "vdi_seats": (None, "40", "120", "260"),
-    "cloud_ratio": ("1.6", "2.1", "3.1", "5.2"),
+    "cloud_ratio": ("1.5", "2.0", "3.1", "5.1"),
     "virtualized_systems_increase": ("27", "4", "4", "4"),
     "fileserver_availability": ("100", "99.79", "99.94", "99.99"),
     "fileserver_usage": ("77.8", "77.8", "88.9", "100"),
+    "sam_inventory_rate": (None, "84.3", "94.1", "100"),
     "municipal_co_use": ("20", "20", "24", "27"),
     "support_cases": ("186", "214", "228", "236"),
     "cost_saving_cases": ("11", "14", "17", "19"),
@@ -159,3 +164,45 @@ def test_departments_are_offered_in_the_seeds_order(org):
     departments = [u.name for u in unit_rows(scope_of(user)) if u.parent_id is None]
     assert departments == [d["name"] for d in demo_data.DEPARTMENTS]
     assert departments[1] == "県民生活部"
+
+
+def test_the_fy2013_cloud_share_is_the_plans_3_of_the_ledgers_systems(org):
+    measured = core_metrics.metrics()["cloud_ratio"].compute(org, 2013)
+    assert (measured.value, measured.detail) == (Decimal("1.5"), "3 / 196")
+
+
+def test_each_plan_years_inventory_is_finalised_with_every_device_decided(org):
+    from daicho.sam.models import CampaignStatus, InventoryCampaign
+    from daicho.sam.services import confirmation_devices
+
+    campaigns = InventoryCampaign.objects.filter(organisation=org, fiscal_year__lte=2016)
+    assert [
+        (c.fiscal_year, c.status, c.opened_on.isoformat(), c.closed_on.isoformat())
+        for c in campaigns.order_by("fiscal_year")
+    ] == [
+        (2014, CampaignStatus.CLOSED, "2014-10-01", "2015-01-30"),
+        (2015, CampaignStatus.CLOSED, "2015-10-01", "2016-01-29"),
+        (2016, CampaignStatus.CLOSED, "2016-10-03", "2017-01-31"),
+    ]
+    for campaign in campaigns:
+        unfinished = []
+        for part in campaign.confirmations.select_related("unit", "confirmed_by"):
+            checks = part.checks.all()
+            if part.status != "confirmed":
+                unfinished.append(part.unit.name)
+                continue
+            # every device in use while the campaign ran, decided by someone on a day of it
+            assert checks.count() == confirmation_devices(part).count() > 0, part.unit.name
+            assert not checks.filter(checked_by__isnull=True).exists()
+            assert campaign.opened_on <= part.completed_on <= campaign.closed_on
+            days = {c.checked_at.date() for c in checks}
+            assert campaign.opened_on <= min(days) and max(days) <= part.completed_on
+            assert part.confirmed_by is not None
+            assert bool(part.note) == checks.filter(result="missing").exists()
+        assert len(unfinished) == {2014: 8, 2015: 3, 2016: 0}[campaign.fiscal_year]
+        methods = set(
+            campaign.confirmations.values_list("checks__method", flat=True).exclude(
+                checks__method=None
+            )
+        )
+        assert methods == {"bulk", "checked"}

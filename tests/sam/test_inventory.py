@@ -384,3 +384,35 @@ def test_a_past_year_campaign_with_its_real_dates_produces_that_years_rate(world
     old.refresh_from_db()
     assert (old.status, old.closed_on) == ("closed", D(2016, 3, 31))
     assert part(old, world.section_a).completed_on == D(2016, 2, 10)
+
+
+def test_a_closed_past_campaign_lists_the_devices_in_use_while_it_ran(world, as_user):
+    """FY2014's campaign seen today: the PC bought in 2020 and the one disposed before it opened
+    are not its devices; the one in use then and disposed in 2019 is, though nobody checked it."""
+    DeviceFactory(unit=world.section_a, name="A-2011", purchased_on=D(2011, 5, 1))
+    DeviceFactory(unit=world.section_a, name="A-2020", purchased_on=D(2020, 5, 1))
+    DeviceFactory(
+        unit=world.section_a, name="A-XP", purchased_on=D(2008, 5, 1), status="disposed",
+        disposed_on=D(2014, 6, 30),
+    )  # fmt: skip
+    DeviceFactory(
+        unit=world.section_a, name="A-W7", purchased_on=D(2012, 5, 1), status="disposed",
+        disposed_on=D(2019, 11, 30),
+    )  # fmt: skip
+    with as_user(world.policy):
+        old = services.campaign_open(
+            organisation=world.org,
+            fiscal_year=2014,
+            deadline=D(2014, 11, 28),
+            units=[world.section_a],
+            opened_on=D(2014, 10, 1),
+        )
+        a = part(old, world.section_a)
+        services.inventory_check(
+            confirmation=a, device=Device.objects.get(name="A-2011"), result=CheckResult.PRESENT
+        )
+        services.campaign_close(campaign=old, closed_on=D(2015, 1, 30))
+    a.refresh_from_db()
+    listed = sorted(services.confirmation_devices(a).values_list("name", flat=True))
+    assert listed == ["A-2011", "A-W7"]
+    assert list(services.unchecked_devices(a).values_list("name", flat=True)) == ["A-W7"]

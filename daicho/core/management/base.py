@@ -16,6 +16,10 @@ def describe(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+class Refused(CommandError):
+    """The user named by ``--as`` may not do this: one line saying why, exit status 1."""
+
+
 class DaichoCommand(BaseCommand):
     """A command whose validation and permission errors exit non-zero with a message."""
 
@@ -25,7 +29,7 @@ class DaichoCommand(BaseCommand):
         except ValidationError as exc:
             raise CommandError(describe(exc)) from None
         except PermissionDenied as exc:
-            raise CommandError(str(exc) or "permission denied") from None
+            raise Refused(str(exc) or "permission denied") from None
         except DatabaseError as exc:
             raise CommandError(
                 f"database error: {exc} (is the database reachable, and has `daicho migrate` run?)"
@@ -57,3 +61,24 @@ def organisation_from(key: str | None):
             else _("No such organisation; run `daicho init` first.")
         )
     return found[0]
+
+
+def user_from(username: str | None, organisation=None):
+    """The user named by ``--as`` (the operator, `TRUSTED`, when none is named); with
+    ``organisation``, refused unless the user is one of its members."""
+    from django.utils.translation import gettext as _
+
+    from daicho.core.models import User
+    from daicho.core.permissions import TRUSTED, scope_of
+
+    if not username:
+        return TRUSTED
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise CommandError(_("No user %(name)s.") % {"name": username})
+    if organisation is not None and organisation.pk not in scope_of(user).read_org_ids:
+        raise Refused(
+            _("%(user)s is not a member of %(org)s.")
+            % {"user": user.username, "org": organisation.name}
+        )
+    return user

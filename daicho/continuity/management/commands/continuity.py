@@ -21,16 +21,19 @@ from django.utils.translation import gettext as _
 from daicho.continuity import selectors
 from daicho.continuity.models import BackupConfig, Drill, DrillFinding, Outage, ServiceProfile
 from daicho.core import wareki
+from daicho.core.access import CLI_MEMBERS
 from daicho.core.exports import iso
-from daicho.core.management.base import DaichoCommand, organisation_from
-from daicho.core.models import User
-from daicho.core.permissions import TRUSTED, scope_of
+from daicho.core.management.base import DaichoCommand, organisation_from, user_from
 
 LISTS = ("backups", "compliance", "readiness", "drills", "actions", "availability", "outages")
 
 
 def _local(value):
     return timezone.localtime(value).isoformat() if value else None
+
+
+# Who may run it through `--as` (daicho.core.access): the organisation's members.
+ACCESS = {"": CLI_MEMBERS}
 
 
 class Command(DaichoCommand):
@@ -48,16 +51,7 @@ class Command(DaichoCommand):
 
     def handle(self, *args, **options):
         organisation = organisation_from(options["org"])
-        user = TRUSTED
-        if options["as_user"]:
-            user = User.objects.filter(username=options["as_user"]).first()
-            if user is None:
-                raise CommandError(_("No user %(name)s.") % {"name": options["as_user"]})
-            if organisation.pk not in scope_of(user).read_org_ids:
-                raise CommandError(
-                    _("%(user)s is not a member of %(org)s.")
-                    % {"user": user.username, "org": organisation.name}
-                )
+        user = user_from(options["as_user"], organisation)
         rows = getattr(self, f"list_{options['list']}")(organisation, user, options)
         if options["json"]:
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1))

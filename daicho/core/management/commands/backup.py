@@ -7,8 +7,12 @@ import json
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from daicho.core.access import OPERATOR
 from daicho.core.backup import BackupError, backup_create
 from daicho.core.management.base import DaichoCommand
+
+# Who may run it (daicho.core.access): the operator at the server only (no `--as`).
+ACCESS = {"": OPERATOR}
 
 
 class Command(DaichoCommand):

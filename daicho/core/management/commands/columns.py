@@ -7,6 +7,7 @@ from django.core.management.base import CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from daicho.core.access import OPERATOR
 from daicho.core.importing import engine
 from daicho.core.importing import values as v
 from daicho.core.management.base import DaichoCommand
@@ -129,6 +130,10 @@ def values_markdown() -> str:
                 lines.extend(["", note])
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+# Who may run it (daicho.core.access): the operator at the server only (no `--as`).
+ACCESS = {"": OPERATOR}
 
 
 class Command(DaichoCommand):

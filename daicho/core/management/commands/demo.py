@@ -6,7 +6,11 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from daicho.core import demo
+from daicho.core.access import OPERATOR
 from daicho.core.management.base import DaichoCommand
+
+# Who may run it (daicho.core.access): the operator at the server only (no `--as`).
+ACCESS = {"": OPERATOR}
 
 
 class Command(DaichoCommand):

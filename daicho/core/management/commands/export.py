@@ -7,9 +7,11 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from daicho.core import exports
-from daicho.core.management.base import DaichoCommand
-from daicho.core.models import User
-from daicho.core.permissions import TRUSTED
+from daicho.core.access import CLI_READERS
+from daicho.core.management.base import DaichoCommand, user_from
+
+# Who may run it through `--as` (daicho.core.access): each user exports what it may read.
+ACCESS = {"": CLI_READERS}
 
 
 class Command(DaichoCommand):
@@ -69,11 +71,7 @@ class Command(DaichoCommand):
             fmt = suffix if suffix in exports.FORMATS else "json"
         if fmt == "xlsx" and not output:
             raise CommandError(_("XLSX is binary: give a file with -o."))
-        user = TRUSTED
-        if options["as_user"]:
-            user = User.objects.filter(username=options["as_user"]).first()
-            if user is None:
-                raise CommandError(_("No user %(name)s.") % {"name": options["as_user"]})
+        user = user_from(options["as_user"])
         kind = kinds[options["kind"]]
         data = exports.write(kind, kind.queryset(user), fmt, codes=options["codes"])
         if output:

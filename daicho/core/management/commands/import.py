@@ -11,9 +11,13 @@ import tempfile
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from daicho.core.access import CLI_IMPORTERS
 from daicho.core.importing import engine, services, values
-from daicho.core.management.base import DaichoCommand, organisation_from
-from daicho.core.models import User
+from daicho.core.management.base import DaichoCommand, Refused, organisation_from, user_from
+from daicho.core.permissions import scope_of
+
+# Who may run it through `--as` (daicho.core.access): those who edit the organisation's ledger.
+ACCESS = {"": CLI_IMPORTERS}
 
 
 class Command(DaichoCommand):
@@ -92,9 +96,15 @@ class Command(DaichoCommand):
         organisation = organisation_from(options["org"])
         user = None
         if options["as_user"]:
-            user = User.objects.filter(username=options["as_user"]).first()
-            if user is None:
-                raise CommandError(_("No user %(name)s.") % {"name": options["as_user"]})
+            user = user_from(options["as_user"])
+            scope = scope_of(user)
+            if organisation.pk not in (
+                scope.policy_org_ids | scope.owner_org_ids | scope.sam_org_ids
+            ):
+                raise Refused(
+                    _("%(user)s does not edit the ledger of %(org)s, so may not import into it.")
+                    % {"user": user.username, "org": organisation.name}
+                )
         effective = None
         if options["effective"]:
             try:

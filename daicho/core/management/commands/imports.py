@@ -6,8 +6,12 @@ import json
 
 from django.utils.translation import gettext as _
 
+from daicho.core.access import OPERATOR
 from daicho.core.importing import services
 from daicho.core.management.base import DaichoCommand
+
+# Who may run it (daicho.core.access): the operator at the server only (no `--as`).
+ACCESS = {"purge": OPERATOR}
 
 
 class Command(DaichoCommand):

@@ -8,8 +8,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from daicho.core import seeds, services
+from daicho.core.access import OPERATOR
 from daicho.core.management.base import DaichoCommand
 from daicho.core.models import Organisation, Role, User
+
+# Who may run it (daicho.core.access): the operator at the server only (no `--as`).
+ACCESS = {"": OPERATOR}
 
 
 class Command(DaichoCommand):

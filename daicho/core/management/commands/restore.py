@@ -8,10 +8,15 @@ import sys
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from daicho.core.access import OPERATOR
 from daicho.core.backup import BackupError, backup_read, backup_restore, ledger_counts
 from daicho.core.management.base import DaichoCommand
 
 SHOWN = ("core.Organisation", "core.User", "registry.InformationSystem", "registry.CostLine")
+
+
+# Who may run it (daicho.core.access): the operator at the server only (no `--as`).
+ACCESS = {"": OPERATOR}
 
 
 class Command(DaichoCommand):

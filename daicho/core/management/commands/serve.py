@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils.translation import gettext as _
 
+from daicho.core.access import OPERATOR
 from daicho.core.management.base import DaichoCommand
 
 
@@ -25,6 +26,10 @@ def default_workers() -> int:
         return max(1, int(os.environ["DAICHO_WORKERS"]))
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return min(2 * (cores or 1) + 1, 12)
+
+
+# Who may run it (daicho.core.access): the operator at the server only (no `--as`).
+ACCESS = {"": OPERATOR}
 
 
 class Command(DaichoCommand):

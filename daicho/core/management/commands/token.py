@@ -8,8 +8,12 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from daicho.core import services
+from daicho.core.access import OPERATOR
 from daicho.core.management.base import DaichoCommand
 from daicho.core.models import ApiToken, TokenScope, User
+
+# Who may run it (daicho.core.access): the operator at the server only (no `--as`).
+ACCESS = {"create": OPERATOR, "list": OPERATOR, "revoke": OPERATOR}
 
 
 class Command(DaichoCommand):

@@ -8,8 +8,12 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from daicho.core import services
+from daicho.core.access import OPERATOR
 from daicho.core.management.base import DaichoCommand, organisation_from
 from daicho.core.models import OrgUnit, Role, User
+
+# Who may run it (daicho.core.access): the operator at the server only (no `--as`).
+ACCESS = {"add": OPERATOR, "list": OPERATOR, "unlock": OPERATOR}
 
 
 class Command(DaichoCommand):

@@ -7,8 +7,12 @@ import json
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from daicho.core.access import OPERATOR
 from daicho.core.management.base import DaichoCommand, organisation_from
 from daicho.governance.notify import send_digests
+
+# Who may run it (daicho.core.access): the operator at the server only (no `--as`).
+ACCESS = {"": OPERATOR}
 
 
 class Command(DaichoCommand):

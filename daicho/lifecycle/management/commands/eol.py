@@ -10,9 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from daicho.core import wareki
+from daicho.core.access import OPERATOR
 from daicho.core.management.base import DaichoCommand, organisation_from
 from daicho.core.models import OrgUnit
 from daicho.lifecycle import eol
+
+# Who may run it (daicho.core.access): the operator at the server only (no `--as`).
+ACCESS = {"": OPERATOR}
 
 
 class Command(DaichoCommand):

@@ -8,8 +8,12 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from daicho.core import audit
+from daicho.core.access import OPERATOR
 from daicho.core.management.base import DaichoCommand, organisation_from
 from daicho.lifecycle import selectors, services
+
+# Who may run it (daicho.core.access): the operator at the server only (no `--as`).
+ACCESS = {"update": OPERATOR, "rematch": OPERATOR, "unmatched": OPERATOR, "products": OPERATOR}
 
 
 class Command(DaichoCommand):

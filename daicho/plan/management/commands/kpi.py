@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from daicho.core import metrics
+from daicho.core.access import OPERATOR
 from daicho.core.management.base import DaichoCommand, organisation_from
 from daicho.plan import selectors
 from daicho.plan.models import Plan
@@ -17,6 +18,10 @@ def _number(value: Decimal | None):
     if value is None:
         return None
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+# Who may run it (daicho.core.access): the operator at the server only (no `--as`).
+ACCESS = {"": OPERATOR}
 
 
 class Command(DaichoCommand):

@@ -5,10 +5,14 @@ from __future__ import annotations
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from daicho.core.access import OPERATOR
 from daicho.core.management.base import DaichoCommand, organisation_from
 from daicho.core.models import Organisation
 from daicho.plan import services
 from daicho.plan.models import Plan
+
+# Who may run it (daicho.core.access): the operator at the server only (no `--as`).
+ACCESS = {"import": OPERATOR, "export": OPERATOR, "publish": OPERATOR}
 
 
 class Command(DaichoCommand):

@@ -7,9 +7,13 @@ from pathlib import Path
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from daicho.core.access import OPERATOR
 from daicho.core.management.base import DaichoCommand, organisation_from
 from daicho.plan import report
 from daicho.plan.management.commands.plan import plan_from
+
+# Who may run it (daicho.core.access): the operator at the server only (no `--as`).
+ACCESS = {"": OPERATOR}
 
 
 class Command(DaichoCommand):

@@ -10,10 +10,14 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from daicho.core import wareki
+from daicho.core.access import OPERATOR
 from daicho.core.management.base import DaichoCommand, organisation_from
 from daicho.core.models import Organisation
 from daicho.registry import services
 from daicho.registry.models import InformationSystem, SystemCoUse
+
+# Who may run it (daicho.core.access): the operator at the server only (no `--as`).
+ACCESS = {"add": OPERATOR, "list": OPERATOR, "remove": OPERATOR}
 
 
 class Command(DaichoCommand):

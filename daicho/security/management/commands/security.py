@@ -12,12 +12,10 @@ import json
 
 from django.core.management.base import CommandError
 from django.db.models import Count, Q
-from django.utils.translation import gettext as _
 
 from daicho.core import wareki
-from daicho.core.management.base import DaichoCommand, organisation_from
-from daicho.core.models import User
-from daicho.core.permissions import TRUSTED, scope_of
+from daicho.core.access import CLI_MEMBERS
+from daicho.core.management.base import DaichoCommand, organisation_from, user_from
 from daicho.security import selectors
 from daicho.security.models import Incident, TrainingSession
 
@@ -26,6 +24,10 @@ LISTS = ("incidents", "training", "phishing")
 
 def _num(value):
     return None if value is None else float(value)
+
+
+# Who may run it through `--as` (daicho.core.access): the organisation's members.
+ACCESS = {"": CLI_MEMBERS}
 
 
 class Command(DaichoCommand):
@@ -40,16 +42,7 @@ class Command(DaichoCommand):
 
     def handle(self, *args, **options):
         organisation = organisation_from(options["org"])
-        user = TRUSTED
-        if options["as_user"]:
-            user = User.objects.filter(username=options["as_user"]).first()
-            if user is None:
-                raise CommandError(_("No user %(name)s.") % {"name": options["as_user"]})
-            if organisation.pk not in scope_of(user).read_org_ids:
-                raise CommandError(
-                    _("%(user)s is not a member of %(org)s.")
-                    % {"user": user.username, "org": organisation.name}
-                )
+        user = user_from(options["as_user"], organisation)
         fy = None
         if options["fy"]:
             try:
