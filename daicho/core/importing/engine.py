@@ -356,19 +356,12 @@ class Context:
         self.counts["created"] += 1
         self.note_created(row, record)
 
-    def count_updated(
-        self,
-        row: Row | int | None,
-        record: Any,
-        before: dict[str, Any],
-        after: dict[str, Any],
-        *,
-        label: str | None = None,
-    ) -> None:
-        """Count a row that changed ``record`` (``before`` → ``after``, see differences()),
-        and keep what it changed for the preview; ``label`` names the record as it was."""
+    def count_updated(self, row: Row | int | None, *change: Any, label: str | None = None) -> None:
+        """Count a row that changed a record, and keep what it changed for the preview
+        (``change``: the record, before and after, as differences() gives them; ``label``
+        names the record as it was)."""
         self.counts["updated"] += 1
-        self.note_updated(row, record, before, after, label=label)
+        self.note_updated(row, *change, label=label)
 
     def note_created(self, row: Row | int | None, record: Any) -> None:
         """Keep, for the preview, that this row adds ``record`` (the first rows only)."""
