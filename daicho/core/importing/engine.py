@@ -462,7 +462,13 @@ class Kind:
         return []
 
     def process(self, rows: list[Row], ctx: Context) -> None:
-        """Resolve rows against the ledger and write them (or reject them through ctx)."""
+        """Resolve rows against the ledger and write them (or reject them through ctx).
+
+        Report each row through ctx so that the preview lists what it changes:
+        ``ctx.upsert(existing, data, row=row, …)``, or for a row written otherwise
+        ``ctx.count_created(row, record)`` / ``ctx.count_updated(row, record, before, after)``
+        with ``differences()`` taken before the write (tests/test_import_row_changes_kinds.py
+        holds a row-change case per kind)."""
         raise NotImplementedError
 
     def open(
