@@ -32,7 +32,7 @@ from daicho.continuity.models import (
 from daicho.core import wareki
 from daicho.core.exports import iso
 from daicho.core.importing import values as v
-from daicho.core.importing.engine import Context, Field, Kind, Row, register
+from daicho.core.importing.engine import Context, Field, Kind, Row, differences, register
 from daicho.core.importing.keys import text_key
 from daicho.core.importing.refs import unit_resolver
 from daicho.core.importing.rows import many, present, words, write
@@ -454,13 +454,12 @@ class BcpImport(_SystemRecordImport):
                 data["reviewed_on"] = None
             plan = existing.get(system.pk)
             if plan is not None:
-                changes = {k: val for k, val in data.items() if getattr(plan, k) != val}
-                same = dependencies is None or {d.pk for d in dependencies} == {
-                    d.pk for d in plan.dependencies.all()
-                }
-                if not changes and same:
+                before, after = differences(plan, data, {"dependencies": dependencies})
+                if not after:
                     ctx.counts["unchanged"] += 1
                     continue
+                label = str(plan)
+                changes = {k: val for k, val in after.items() if k in data}
                 if (
                     write(
                         ctx,
@@ -468,24 +467,23 @@ class BcpImport(_SystemRecordImport):
                         partial(
                             services.bcp_save,
                             system=system,
-                            dependencies=None if same else dependencies,
+                            dependencies=after.get("dependencies"),
                             **changes,
                         ),
                     )
                     is not None
                 ):
-                    ctx.counts["updated"] += 1
+                    ctx.count_updated(row, plan, before, after, label=label)
             elif (
-                write(
+                created := write(
                     ctx,
                     row,
                     partial(
                         services.bcp_save, system=system, dependencies=dependencies or [], **data
                     ),
                 )
-                is not None
-            ):
-                ctx.counts["created"] += 1
+            ) is not None:
+                ctx.count_created(row, created)
 
 
 class DrillImport(Kind):
@@ -599,18 +597,13 @@ class DrillImport(Kind):
                 )
                 if created is not None:
                     existing[(created.held_on, _key(created.title))] = created
-                    ctx.counts["created"] += 1
+                    ctx.count_created(row, created)
                 continue
-            changes = {k: val for k, val in data.items() if getattr(drill, k) != val}
-            same_s = systems is None or {s.pk for s in systems} == {
-                s.pk for s in drill.systems.all()
-            }
-            same_u = unit_list is None or {u.pk for u in unit_list} == {
-                u.pk for u in drill.units.all()
-            }
-            if not changes and same_s and same_u:
+            before, after = differences(drill, data, {"systems": systems, "units": unit_list})
+            if not after:
                 ctx.counts["unchanged"] += 1
                 continue
+            label = str(drill)
             if (
                 write(
                     ctx,
@@ -618,14 +611,14 @@ class DrillImport(Kind):
                     partial(
                         services.drill_update,
                         drill=drill,
-                        data=changes,
-                        systems=None if same_s else systems,
-                        units=None if same_u else unit_list,
+                        data={k: val for k, val in after.items() if k in data},
+                        systems=after.get("systems"),
+                        units=after.get("units"),
                     ),
                 )
                 is not None
             ):
-                ctx.counts["updated"] += 1
+                ctx.count_updated(row, drill, before, after, label=label)
 
 
 class FindingImport(Kind):
@@ -754,10 +747,16 @@ class FindingImport(Kind):
                 finding = write(ctx, row, create)
                 if finding is not None:
                     existing[(drill.pk, _key(finding.finding))] = finding
-                    ctx.counts["created"] += 1
+                    ctx.count_created(row, finding)
                 continue
-            changes = {k: val for k, val in data.items() if getattr(found, k) != val}
+            before, changes = differences(found, data)
             moved = bool(status) and status != found.status
+            after = dict(changes)
+            if moved:
+                before["status"], after["status"] = found.status, status
+                if values.get("done_on") and values["done_on"] != found.done_on:
+                    before["done_on"], after["done_on"] = found.done_on, values["done_on"]
+            label = str(found)
 
             def update(found=found, changes=changes, moved=moved, status=status, values=values):
                 with transaction.atomic():
@@ -772,7 +771,7 @@ class FindingImport(Kind):
             if not changes and not moved:
                 ctx.counts["unchanged"] += 1
             elif write(ctx, row, update) is not None:
-                ctx.counts["updated"] += 1
+                ctx.count_updated(row, found, before, after, label=label)
 
 
 class OutageImport(_SystemRecordImport):

@@ -86,6 +86,7 @@ class UnitImport(Kind):
                 unit = ctx.upsert(
                     existing,
                     {**data, "code": values["code"]} if existing is not None else data,
+                    row=row,
                     update=partial(services.unit_update, unit=existing),
                     create=partial(
                         services.unit_create,

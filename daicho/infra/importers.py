@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from daicho.core.exports import iso
 from daicho.core.importing import values as v
-from daicho.core.importing.engine import Context, Field, Kind, Row, register
+from daicho.core.importing.engine import Context, Field, Kind, Row, differences, register
 from daicho.core.importing.keys import text_key
 from daicho.core.importing.rows import write
 from daicho.infra import selectors, services
@@ -271,6 +271,7 @@ class ServerImport(Kind):
                     ctx.upsert,
                     existing,
                     data,
+                    row=row,
                     update=partial(
                         services.server_update,
                         server=existing,
@@ -415,16 +416,14 @@ class CloudServiceImport(Kind):
                     ),
                 )
                 if service is not None:
-                    ctx.counts["created"] += 1
+                    ctx.count_created(row, service)
                     clouds[_key(service.name)] = service
                 continue
-            changes = {k: val for k, val in data.items() if getattr(existing, k) != val}
-            same_systems = systems is None or {s.pk for s in systems} == set(
-                existing.systems.values_list("pk", flat=True)
-            )
-            if not changes and same_systems:
+            before, after = differences(existing, data, {"systems": systems})
+            if not after:
                 ctx.counts["unchanged"] += 1
                 continue
+            label = str(existing)
             if write(
                 ctx,
                 row,
@@ -432,11 +431,11 @@ class CloudServiceImport(Kind):
                 action=partial(
                     services.cloud_service_update,
                     service=existing,
-                    data=changes,
-                    systems=None if same_systems else systems,
+                    data={k: val for k, val in after.items() if k in data},
+                    systems=after.get("systems"),
                 ),
             ):
-                ctx.counts["updated"] += 1
+                ctx.count_updated(row, existing, before, after, label=label)
 
 
 # --- VDI ----------------------------------------------------------------------------------------
@@ -501,6 +500,8 @@ class VdiImport(Kind):
                 ctx.reject(row, "seats_in_use", _("Seats cannot be negative."))
                 continue
             pool = pools.get(_key(values["pool"]))
+            before: dict[str, Any] = {}
+            after: dict[str, Any] = {}
             if pool is None:
                 pool = write(
                     ctx,
@@ -516,10 +517,10 @@ class VdiImport(Kind):
                 if pool is None:
                     continue
                 pools[_key(pool.name)] = pool
-            elif (
-                values.get("capacity") is not None
-                and values["capacity"] != pool.capacity
-                and (
+            elif values.get("capacity") is not None and values["capacity"] != pool.capacity:
+                before["pool__capacity"] = pool.capacity
+                after["pool__capacity"] = values["capacity"]
+                if (
                     write(
                         ctx,
                         row,
@@ -531,9 +532,8 @@ class VdiImport(Kind):
                         ),
                     )
                     is None
-                )
-            ):
-                continue
+                ):
+                    continue
             if values.get("capacity") is not None and values["seats_in_use"] > values["capacity"]:
                 ctx.reject(
                     row,
@@ -543,10 +543,18 @@ class VdiImport(Kind):
                 )
                 continue
             existing = VdiUsage.objects.filter(pool=pool, measured_on=values["measured_on"]).first()
-            if existing is not None and existing.seats_in_use == values["seats_in_use"]:
-                ctx.counts["unchanged"] += 1
-                continue
-            if write(
+            if existing is not None:
+                label = str(existing)
+                if existing.seats_in_use != values["seats_in_use"]:
+                    before["seats_in_use"] = existing.seats_in_use
+                    after["seats_in_use"] = values["seats_in_use"]
+                if not after:
+                    ctx.counts["unchanged"] += 1
+                    continue
+                if "seats_in_use" not in after:  # only the pool's capacity changed
+                    ctx.count_updated(row, existing, before, after, label=label)
+                    continue
+            usage = write(
                 ctx,
                 row,
                 columns={},
@@ -556,8 +564,11 @@ class VdiImport(Kind):
                     measured_on=values["measured_on"],
                     seats_in_use=values["seats_in_use"],
                 ),
-            ):
-                ctx.counts["updated" if existing else "created"] += 1
+            )
+            if usage and existing:
+                ctx.count_updated(row, usage, before, after, label=label)
+            elif usage:
+                ctx.count_created(row, usage)
 
 
 # --- system components ----------------------------------------------------------------------------
@@ -657,6 +668,7 @@ class ComponentImport(Kind):
                     ctx.upsert,
                     existing,
                     data,
+                    row=row,
                     update=partial(services.component_update, component=existing),
                     create=partial(
                         services.component_create,

@@ -22,7 +22,15 @@ from daicho.core.audit import Action
 from daicho.core.exports import iso
 from daicho.core.importing import engine
 from daicho.core.importing import values as v
-from daicho.core.importing.engine import Context, Field, Kind, Row, RowParser, register
+from daicho.core.importing.engine import (
+    Context,
+    Field,
+    Kind,
+    Row,
+    RowParser,
+    differences,
+    register,
+)
 from daicho.core.importing.keys import text_key
 from daicho.core.importing.refs import unit_resolver
 from daicho.core.importing.rows import words
@@ -1209,17 +1217,17 @@ class ContractImport(Kind):
                 existing = by_title.get((_key(values["title"]), vendor.pk, values["start_on"]))
             try:
                 if existing is not None:
-                    changes = {k: val for k, val in data.items() if getattr(existing, k) != val}
-                    same_systems = linked is None or {s.pk for s in linked} == {
-                        s.pk for s in existing.systems.all()
-                    }
-                    if not changes and same_systems:
+                    before, after = differences(existing, data, {"systems": linked})
+                    if not after:
                         ctx.counts["unchanged"] += 1
                         continue
+                    label = str(existing)
                     services.contract_update(
-                        contract=existing, data=changes, systems=None if same_systems else linked
+                        contract=existing,
+                        data={k: val for k, val in after.items() if k in data},
+                        systems=after.get("systems"),
                     )
-                    ctx.counts["updated"] += 1
+                    ctx.count_updated(row, existing, before, after, label=label)
                 else:
                     contract = services.contract_create(
                         organisation=ctx.organisation,
@@ -1231,7 +1239,7 @@ class ContractImport(Kind):
                     by_title[(_key(contract.title), contract.vendor_id, contract.start_on)] = (
                         contract
                     )
-                    ctx.counts["created"] += 1
+                    ctx.count_created(row, contract)
             except ValidationError as exc:
                 ctx.reject_validation(row, exc)
             except PermissionDenied as exc:

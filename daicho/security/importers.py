@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from daicho.core import wareki
 from daicho.core.exports import iso
 from daicho.core.importing import values as v
-from daicho.core.importing.engine import Field, Kind, register
+from daicho.core.importing.engine import Field, Kind, differences, register
 from daicho.core.importing.keys import text_key
 from daicho.core.importing.refs import unit_resolver
 from daicho.core.importing.rows import many, present, write
@@ -211,11 +211,15 @@ class IncidentImport(Kind):
                 if incident is not None:
                     existing[text_key(incident.code)] = incident
                     by_title.setdefault(_natural(incident), []).append(incident)
-                    ctx.counts["created"] += 1
+                    ctx.count_created(row, incident)
                 continue
-            changes = {k: val for k, val in data.items() if getattr(found, k) != val}
-            same = systems is None or {s.pk for s in systems} == {s.pk for s in found.systems.all()}
+            before, after = differences(found, data, {"systems": systems})
+            changes = {k: val for k, val in after.items() if k in data}
+            same = "systems" not in after
             moved = bool(status) and status != found.status
+            if moved:
+                before["status"], after["status"] = found.status, status
+            label = str(found)
 
             def update(
                 found=found,
@@ -237,10 +241,10 @@ class IncidentImport(Kind):
                         )
                     return found
 
-            if not changes and same and not moved:
+            if not after:
                 ctx.counts["unchanged"] += 1
             elif write(ctx, row, update) is not None:
-                ctx.counts["updated"] += 1
+                ctx.count_updated(row, found, before, after, label=label)
 
 
 def _natural(incident: Incident) -> tuple:
@@ -367,6 +371,7 @@ class AttendanceImport(Kind):
                     ctx.upsert,
                     found,
                     data,
+                    row=row,
                     update=lambda data, s=session, found=found: services.attendance_save(
                         session=s, staff_id=found.staff_id, **{**_current(found), **data}
                     ),

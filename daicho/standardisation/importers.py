@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from daicho.core.exports import iso
 from daicho.core.importing import values as v
-from daicho.core.importing.engine import Context, Field, Kind, register
+from daicho.core.importing.engine import Context, Field, Kind, differences, register
 from daicho.core.importing.keys import text_key
 from daicho.core.importing.rows import many, present, write
 from daicho.registry.models import InformationSystem, StandardBusiness, SystemCoUse
@@ -216,7 +216,7 @@ class MigrationImport(Kind):
             record = write(
                 ctx,
                 row,
-                functools.partial(self._save, ctx, found, values, data, current, depends),
+                functools.partial(self._save, ctx, row, found, values, data, current, depends),
                 {"on": "phase_on"},
                 denied_column="area",
             )
@@ -224,10 +224,12 @@ class MigrationImport(Kind):
                 existing[record.area] = record
 
     @transaction.atomic
-    def _save(self, ctx, found, values, data, current, depends):
+    def _save(self, ctx, row, found, values, data, current, depends):
         """Create or update the area's migration, then its phase and planned completion (one
         savepoint, so a refused phase leaves nothing of the row)."""
         phase, on = values["phase"], values.get("phase_on")
+        before: dict = {}
+        after: dict = {}
         if found is None:
             special = {}
             if phase == Phase.SPECIAL:  # validated with the phase, so created with it
@@ -242,25 +244,24 @@ class MigrationImport(Kind):
             )
             changed = True
         else:
-            record = found
-            before = (
-                {k: getattr(found, k) for k in data},
-                set(found.current_systems.all()),
-                set(found.depends_on.all()),
+            record, label = found, str(found)
+            before, after = differences(
+                found, data, {"current_systems": current, "depends_on": depends}
             )
-            after = (
-                data,
-                set(current) if current is not None else before[1],
-                set(depends) if depends is not None else before[2],
-            )
-            changed = before != after
+            changed = bool(after)
             if changed:
                 services.migration_update(
                     migration=found, data=data, current_systems=current, depends_on=depends
                 )
-        if on is not None and (
-            record.phase != phase or getattr(record, "phase_reached_on", None) != on
-        ):
+        reached_on = getattr(record, "phase_reached_on", None)
+        if on is not None and (record.phase != phase or reached_on != on):
+            if record.phase != phase:
+                before["phase"], after["phase"] = record.phase, phase
+            if reached_on != on:  # the file's own column: the model keeps it in the phases
+                before[self.label_of("phase_on")], after[self.label_of("phase_on")] = (
+                    reached_on,
+                    on,
+                )
             services.migration_phase_enter(
                 migration=record,
                 phase=phase,
@@ -271,14 +272,20 @@ class MigrationImport(Kind):
             changed = True
         elif record.phase != phase:
             raise ValidationError({"phase_on": _("Give the date the area reached this phase.")})
-        if "migrated_planned_on" in values and (
-            getattr(record, "migrated_planned_on", None) != values["migrated_planned_on"]
-        ):
+        planned_on = getattr(record, "migrated_planned_on", None)
+        if "migrated_planned_on" in values and planned_on != values["migrated_planned_on"]:
+            column = self.label_of("migrated_planned_on")
+            before[column], after[column] = planned_on, values["migrated_planned_on"]
             services.migration_phase_plan(
                 migration=record, phase=Phase.MIGRATED, planned_on=values["migrated_planned_on"]
             )
             changed = True
-        ctx.counts["created" if found is None else "updated" if changed else "unchanged"] += 1
+        if found is None:
+            ctx.count_created(row, record)
+        elif changed:
+            ctx.count_updated(row, record, before, after, label=label)
+        else:
+            ctx.counts["unchanged"] += 1
         return record
 
 

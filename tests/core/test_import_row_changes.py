@@ -96,3 +96,34 @@ def test_a_costs_dry_run_lists_the_changed_amount_and_the_new_line(world, tmp_pa
     assert [(f["before"], f["after"]) for f in updated["fields"]] == [("10,500,000", "11,000,000")]
     [created] = changes["created"]
     assert created["row"] == 3 and created["label"].startswith("S0002 FY2014")
+
+
+def test_a_batch_from_before_created_refs_reads_and_rolls_back(client, world, tmp_path):
+    """Batches recorded before what an import created had its own mapping (a list of new units
+    in `units_created`, migration core 0005) and before the row changes (0010) still show and
+    still roll back."""
+    import importlib
+
+    from django.apps import apps
+
+    from daicho.core.models import OrgUnit
+
+    migration = importlib.import_module("daicho.core.migrations.0005_importbatch_created_refs")
+    path = write(tmp_path, "s.csv", FILE.splitlines(keepends=True)[0] + FILE.splitlines()[3])
+    result = engine.run(kind="systems", source=path, organisation=world.org, user=world.policy)
+    assert result.batch.status == "applied"
+    ImportBatch.objects.filter(pk=result.batch.pk).update(
+        created_refs=["くらし安全安心課"], changes={}
+    )
+    migration.units_to_references(apps, None)
+    batch = ImportBatch.objects.get(pk=result.batch.pk)
+    assert batch.created_refs == {"units": ["くらし安全安心課"]}
+    assert engine.row_changes(batch)["created"] == []
+    client.force_login(world.policy)
+    page = client.get(batch.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "くらし安全安心課" in page and 'id="row-changes"' not in page
+    client.post(reverse("import_rollback", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert batch.status == "rolled_back"
+    assert not InformationSystem.objects.filter(code="S0100").exists()
+    assert OrgUnit.objects.filter(name="くらし安全安心課").exists()  # it was not the import's

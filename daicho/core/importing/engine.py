@@ -182,13 +182,18 @@ def field_text(model: Any, name: str, value: Any) -> tuple[str, str]:
     record's name, a 和暦 date, 「はい／いいえ」, 「（空）」 for nothing."""
     from django.core.exceptions import FieldDoesNotExist
 
+    model_field = None
     try:
-        model_field = model._meta.get_field(name)
+        for part in name.split("__"):  # "pool__capacity": a field of a related record
+            model_field = model._meta.get_field(part)
+            model = model_field.related_model or model
     except (AttributeError, FieldDoesNotExist):
         model_field = None
     label = str(getattr(model_field, "verbose_name", name))
-    if value is None or value == "":
+    if value is None or value == "" or (isinstance(value, list | tuple | set) and not value):
         return label, _("(empty)")
+    if isinstance(value, list | tuple | set):  # the records a relation lists
+        return label, "、".join(str(item) for item in value)
     if model_field is not None and getattr(model_field, "choices", None):
         return label, str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
@@ -200,6 +205,23 @@ def field_text(model: Any, name: str, value: Any) -> tuple[str, str]:
     if isinstance(value, int) and abs(value) >= 10_000:
         return label, f"{value:,}"  # amounts in yen; years and counts stay as they are
     return label, str(value)
+
+
+def differences(
+    record: Any, data: dict[str, Any], related: dict[str, Any] | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(before, after) of what ``data`` changes in ``record``: its fields whose value differs,
+    and the relations of ``related`` ({name: the records the row lists, or None when the file
+    does not say}) whose records differ, as lists of records."""
+    after = {k: v for k, v in data.items() if getattr(record, k) != v}
+    before = {k: getattr(record, k) for k in after}
+    for name, records in (related or {}).items():
+        if records is None:
+            continue
+        current = list(getattr(record, name).all())
+        if {r.pk for r in current} != {r.pk for r in records}:
+            before[name], after[name] = current, list(records)
+    return before, after
 
 
 class Row:
@@ -318,19 +340,28 @@ class Context:
         with functools.partial). With ``row``, what it changes is kept for the preview."""
         if existing is None:
             record = create()
-            self.counts["created"] += 1
-            self.note_created(row, record)
+            self.count_created(row, record)
             return record
-        changes = {k: v for k, v in data.items() if getattr(existing, k) != v}
+        before, changes = differences(existing, data)
         if changes:
-            before = {k: getattr(existing, k) for k in changes}
             label = str(existing)  # as the ledger knows it, before the change
             update(data=changes)
-            self.counts["updated"] += 1
-            self.note_updated(row, existing, before, changes, label=label)
+            self.count_updated(row, existing, before, changes, label=label)
         else:
             self.counts["unchanged"] += 1
         return existing
+
+    def count_created(self, row: Row | int | None, record: Any) -> None:
+        """Count a row that added ``record``, and keep it for the preview."""
+        self.counts["created"] += 1
+        self.note_created(row, record)
+
+    def count_updated(self, row: Row | int | None, *change: Any, label: str | None = None) -> None:
+        """Count a row that changed a record, and keep what it changed for the preview
+        (``change``: the record, before and after, as differences() gives them; ``label``
+        names the record as it was)."""
+        self.counts["updated"] += 1
+        self.note_updated(row, *change, label=label)
 
     def note_created(self, row: Row | int | None, record: Any) -> None:
         """Keep, for the preview, that this row adds ``record`` (the first rows only)."""
@@ -431,7 +462,13 @@ class Kind:
         return []
 
     def process(self, rows: list[Row], ctx: Context) -> None:
-        """Resolve rows against the ledger and write them (or reject them through ctx)."""
+        """Resolve rows against the ledger and write them (or reject them through ctx).
+
+        Report each row through ctx so that the preview lists what it changes:
+        ``ctx.upsert(existing, data, row=row, …)``, or for a row written otherwise
+        ``ctx.count_created(row, record)`` / ``ctx.count_updated(row, record, before, after)``
+        with ``differences()`` taken before the write (tests/test_import_row_changes_kinds.py
+        holds a row-change case per kind)."""
         raise NotImplementedError
 
     def open(
