@@ -25,8 +25,9 @@ from django.utils.translation import gettext as _
 
 from daicho.core import audit, bulk
 from daicho.core.audit import Action
+from daicho.core.importing import engine
 from daicho.core.importing import values as v
-from daicho.core.importing.engine import MAX_ROW_CHANGES, Context, field_text
+from daicho.core.importing.engine import Context, field_text
 from daicho.core.importing.keys import text_key
 from daicho.core.importing.refs import unit_resolver
 from daicho.core.importing.values import CellError
@@ -750,7 +751,7 @@ class Loader:
             for d, number in self.first_rows.items()
         }
         created = {self.devices[name]: name for name in self.devices_created}
-        for device in sorted(created, key=lambda d: first.get(d, 0))[:MAX_ROW_CHANGES]:
+        for device in sorted(created, key=lambda d: first.get(d, 0))[: engine.MAX_ROW_CHANGES]:
             kept["created"].append(
                 {
                     "row": first.get(device),
@@ -761,7 +762,7 @@ class Loader:
         updated = sorted(
             (set(changed) | set(self.updates)) - set(created), key=lambda d: (first.get(d, 0), d)
         )
-        listed = updated[:MAX_ROW_CHANGES]
+        listed = updated[: engine.MAX_ROW_CHANGES]
         names = dict(Device.objects.filter(pk__in=listed).values_list("pk", "name"))
         units = OrgUnit.objects.in_bulk(
             {self.device_state[d][0] for d in listed if d in self.updates}
