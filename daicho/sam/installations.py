@@ -560,7 +560,8 @@ class Loader:
 
     # A large file lands in random (title, version) order: keeping that index up to date row by
     # row costs more than the load itself, so it is dropped for the load and built again after
-    # (in the same transaction, so nobody sees the table without it).
+    # (in the same transaction, so nobody sees the table without it). SQLite only: on PostgreSQL
+    # dropping an index would lock the table against its readers until the import commits.
     @staticmethod
     def _index_sql(action: str) -> str:
         # The editor only renders the statement: SQLite's cannot be entered inside a transaction.
@@ -577,14 +578,7 @@ class Loader:
 
     def _restore_index(self) -> None:
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # PostgreSQL builds no index over rows whose deferred foreign-key checks are
-                # pending: run those checks now (they would run at commit anyway).
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                cursor.execute(self._index_sql("create"))
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-            else:
-                cursor.execute(self._index_sql("create"))
+            cursor.execute(self._index_sql("create"))
         self.index_dropped = False
 
     def _create_devices(self) -> None:
