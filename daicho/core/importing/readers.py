@@ -903,9 +903,11 @@ def _rows_of(
                 chunk += rest[: rest.rfind(b"<", 0, last)] if last >= 0 else rest
             if chunk:
                 for row in ElementTree.fromstring(opening + chunk + closing):
-                    found = cells.row(row)
-                    if found is not None:
-                        yield from found
+                    texts = cells.row(row)
+                    if texts is not None:
+                        for missing in cells.missing:
+                            yield missing, []
+                        yield cells.number, texts
             if not block:
                 return
     finally:
@@ -926,9 +928,10 @@ def _pulled_rows(start: bytes, part: IO[bytes], cells: _Cells) -> Iterator[tuple
                 if tag == "sheetData":
                     sheet_data = element
             elif tag == "row" and sheet_data is not None:
-                found = cells.row(element)
-                if found is not None:
-                    yield from found
+                texts = cells.row(element)
+                if texts is not None:
+                    yield from ((missing, []) for missing in cells.missing)
+                    yield cells.number, texts
                 sheet_data.remove(element)  # rows read are let go: memory stays flat
         block = part.read(_XLSX_READ)
     parser.close()
@@ -949,6 +952,7 @@ class _Cells:
         self.columns: dict[str, int] = {}
         self.number = 0  # the last row's number
         self.next = 1  # the next row number to give (rows before it are given or skipped)
+        self.missing = range(0)
         self.tags: tuple[str, ...] = ()
 
     def _tags(self, row_tag: str) -> tuple[str, ...]:
@@ -963,8 +967,9 @@ class _Cells:
         self.columns[letters] = index
         return index
 
-    def row(self, row: Any) -> list[tuple[int, list[str]]] | None:
-        """The row (after the empty rows missing before it), or None for a row repeated."""
+    def row(self, row: Any) -> list[str] | None:
+        """The row's cell texts (``number`` its number, ``missing`` the empty rows before it
+        that the sheet leaves out), or None for a row repeated."""
         text = row.get("r")
         if text:
             try:
@@ -979,41 +984,45 @@ class _Cells:
         number = self.number
         if number < self.next:
             return None
-        out = [(n, []) for n in range(self.next, number)]
+        self.missing = range(self.next, number)
         self.next = number + 1
         V, IS, T, R = self.tags or self._tags(row.tag)  # noqa: N806
         columns, shared = self.columns, self.shared
-        found: dict[int, str] = {}
+        texts: list[str] = []
+        append = texts.append
         column = 0
         for cell in row:
             ref = cell.get("r")
             if ref:
                 letters = ref.rstrip(_DIGITS)
-                column = columns.get(letters) or self._column(letters)
+                at = columns.get(letters) or self._column(letters)
             else:
-                column += 1
+                at = column + 1
             kind = cell.get("t", "n")
             if kind == "s":
                 value = cell.findtext(V)
-                if value:
-                    found[column] = shared[int(value)]
+                value = shared[int(value)] if value else ""
             elif kind == "inlineStr":
                 inline = cell.find(IS)
                 if inline is not None:
-                    plain = inline.findtext(T)
                     runs = [r.findtext(T) or "" for r in inline.iterfind(R)]
-                    found[column] = (plain or "") + "".join(runs)
+                    value = (inline.findtext(T) or "") + "".join(runs)
+                else:
+                    value = ""
             else:
                 value = cell.findtext(V)
-                if value:
-                    found[column] = self.convert(kind, value, cell.get("s"))
-        # As openpyxl: a row is as wide as its last cell (valued or not) says.
-        texts = [""] * column
-        for at, value in found.items():
-            if at <= column:
+                value = self.convert(kind, value, cell.get("s")) if value else ""
+            # As openpyxl: a later cell of a column wins; the row is as wide as its last cell.
+            size = len(texts)
+            if at > size:
+                if at > size + 1:
+                    texts.extend([""] * (at - size - 1))
+                append(value)
+            else:
                 texts[at - 1] = value
-        out.append((number, texts))
-        return out
+            column = at
+        del texts[column:]
+        return texts
 
     def convert(self, kind: str, value: str, style: str | None) -> str:
         """A cell's text from its type, cached value and style (not for shared strings)."""
