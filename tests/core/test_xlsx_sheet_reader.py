@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from daicho.core.importing.readers import _openpyxl_rows, _sheet_rows, open_table
+from daicho.core.importing.readers import ImportFileError, _openpyxl_rows, _sheet_rows, open_table
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "adoption"
 
@@ -186,3 +186,25 @@ def test_comments_cdata_and_empty_rows_at_the_end(tmp_path):
     assert [n for n, _c in rows] == [1, 2, 3, 4, 5, 6, 7, 8, 9]
     with open_table(path) as reader:
         assert list(reader.records()) == [(2, ["PC</row>01"]), (3, ["3", "3"])]
+
+
+def test_an_empty_sheet_is_an_empty_file(tmp_path):
+    path = tmp_path / "empty.xlsx"
+    Workbook().save(path)
+    assert both_ways(path) == []
+    with pytest.raises(ImportFileError) as error:
+        open_table(path)
+    assert "ファイルが空です" in error.value.message
+
+
+@pytest.mark.parametrize("empty", ["<sheetData/>", "<sheetData />", "<x:sheetData></x:sheetData>"])
+def test_sheet_data_written_empty(tmp_path, empty):
+    path = tmp_path / "empty.xlsx"
+    Workbook().save(path)
+    prefix = "x:" if empty.startswith("<x:") else ""
+    sheet = (
+        f'<{prefix}worksheet xmlns{":x" if prefix else ""}="http://schemas.openxmlformats.org/'
+        f'spreadsheetml/2006/main">{empty}<{prefix}pageMargins left="0.7"/></{prefix}worksheet>'
+    )
+    rewrite_sheet(path, sheet.encode())
+    assert both_ways(path) == []

@@ -830,7 +830,7 @@ _DIGITS = "0123456789"
 _WORKSHEET = re.compile(
     rb"<(?:([\w.-]+):)?worksheet(?:\s+[^\s=>/]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*\s*>"
 )
-_SHEET_DATA = re.compile(rb"<(?:[\w.-]+:)?sheetData(?:\s[^>]*)?(/?)>")
+_SHEET_DATA = re.compile(rb"<(?:[\w.-]+:)?sheetData(?:\s[^>]*?)?(/?)>")
 
 
 def _sheet_rows(
@@ -869,7 +869,7 @@ def _sheet_rows(
     wrap = (root.group(0), b"</%sworksheet>" % prefix, data.group(0))
     if data.group(1):  # <sheetData/>: no rows
         part.close()
-        return iter(())
+        return (row for row in ())
     return _rows_of(
         part,
         head[data.end() :],
