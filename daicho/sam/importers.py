@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 from daicho.core.exports import iso
 from daicho.core.importing import values as v
 from daicho.core.importing.engine import Context, Field, Kind, Row, header_key, register
+from daicho.core.importing.keys import text_key
 from daicho.core.importing.refs import unit_resolver
-from daicho.core.importing.values import normalize
 from daicho.lifecycle.matching import Resolver
 from daicho.sam import services
 from daicho.sam.models import (
@@ -29,9 +29,7 @@ from daicho.sam.models import (
     SoftwareTitle,
 )
 
-
-def _key(text: str | None) -> str:
-    return normalize(text or "").lower()
+_key = text_key  # names as keys compare them (NFKC, case, spaces), as in the other areas
 
 
 class DeviceImport(Kind):

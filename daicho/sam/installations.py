@@ -25,10 +25,12 @@ from django.utils.translation import gettext as _
 
 from daicho.core import audit, bulk
 from daicho.core.audit import Action
+from daicho.core.importing import engine
 from daicho.core.importing import values as v
-from daicho.core.importing.engine import Context
+from daicho.core.importing.engine import Context, field_text
+from daicho.core.importing.keys import text_key
 from daicho.core.importing.refs import unit_resolver
-from daicho.core.importing.values import CellError, normalize
+from daicho.core.importing.values import CellError
 from daicho.core.models import OrgUnit
 from daicho.core.permissions import TRUSTED, scope_of
 from daicho.sam.models import (
@@ -43,6 +45,7 @@ from daicho.sam.models import (
 from daicho.sam.normalisation import Normaliser
 
 CHUNK = 50_000
+BIG_CHUNK = 4 * CHUNK  # a chunk is flushed between two devices' rows, or within one this long
 FIELDS = (
     "device_id",
     "title_id",
@@ -59,10 +62,6 @@ ARCHIVED = ("title_id", "raw_name", "publisher", "raw_version", "version", "inst
 _MASK = (1 << 64) - 1
 _ROW = 1 << 96
 _MIX = 0x9E3779B97F4A7C15
-
-
-def _key(text: str) -> str:
-    return normalize(text).lower()
 
 
 def _hash(text: str) -> int:
@@ -94,7 +93,7 @@ class Loader:
         self.device_state: dict[int, tuple[int, str]] = {}  # id -> (unit id, user name)
         for pk, name, unit_id, user_name in devices:
             self.devices[name] = pk
-            self.devices.setdefault(_key(name), pk)
+            self.devices.setdefault(text_key(name), pk)
             self.device_state[pk] = (unit_id, user_name)
         user = ctx.user
         if user is TRUSTED or scope_of(user).superuser:
@@ -123,6 +122,12 @@ class Loader:
         self.inserted = 0
         self.replaced = 0
         self.unchanged_rows = 0
+        # Each ledger device's current snapshot as its latest import noted it: a device whose
+        # rows in the file add up to it is skipped before its rows are inserted (see load()).
+        self.previous = self._previous_prints(self.device_state)
+        self.blocks_seen: set[int] = set()  # devices whose first run of rows has been read
+        self.skipped: dict[int, int] = {}  # device id -> rows left out (snapshot unchanged)
+        self.first_rows: dict[Any, int] = {}  # device id (or pending key) -> its first row
         self.devices_created: list[str] = []
         self.threshold = self._highest_id()
         self.index_dropped = False
@@ -182,6 +187,15 @@ class Loader:
         chunk: list[tuple] = []
         add = chunk.append
         pending: list[int] = []  # the chunk's rows naming a device or title not created yet
+        # A block is a run of rows naming one device (inventories list a device's programs
+        # together). At the end of a device's first block its fingerprint is complete in the
+        # usual case: when it is the one the ledger has, the block's rows leave the chunk
+        # before anything is inserted (a re-import writes nothing). Chunks are therefore
+        # flushed between blocks only.
+        block_name: str | None = None
+        block_start = 0
+        block_device: Any = None
+        block_may_skip = False
         for number, cells in records:
             if len(cells) < width:
                 cells.extend([""] * (width - len(cells)))
@@ -200,10 +214,23 @@ class Loader:
                 if total:
                     prints[last_id] = prints.get(last_id, 0) + total
                     total = 0
+                if cells[i_device] != block_name:
+                    if block_may_skip:
+                        self._skip_if_unchanged(chunk, pending, block_start, block_device)
+                    if len(chunk) >= CHUNK:
+                        self.flush(chunk, pending)
+                        chunk, pending = [], []
+                        add = chunk.append
+                    block_name, block_start, block_device = cells[i_device], len(chunk), None
+                    block_may_skip = False
                 row = self.row(number, cells)
                 if row is None:
                     last_name = None
                     continue
+                if block_device is None:
+                    block_device = row[0]
+                    self.first_rows.setdefault(block_device, number)
+                    block_may_skip = self._first_block(block_device, chunk, pending)
                 last_name, last_id = cells[i_device], row[0]
                 last_attrs = (cells[i_unit], cells[i_user]) if attrs_given else None
                 last_pending = last_id.__class__ is tuple
@@ -220,20 +247,74 @@ class Loader:
                 if last_pending or title.__class__ is tuple:
                     pending.append(len(chunk))
                 add((last_id, title, software, publisher, raw_version, version, dated[0]))
-            if len(chunk) >= CHUNK:
-                self.flush(chunk, pending)
-                chunk, pending = [], []
-                add = chunk.append
-                if last_pending:  # the device now has its id
-                    if total:
-                        prints[last_id] = prints.get(last_id, 0) + total
-                        total = 0
-                    last_id, last_pending = self.devices[last_id[1]], False
+                if len(chunk) >= BIG_CHUNK:  # one device with very many rows: flushed within
+                    block_may_skip = False
+                    self.flush(chunk, pending)
+                    chunk, pending = [], []
+                    add = chunk.append
+                    block_start = 0
+                    if last_pending:  # the device now has its id
+                        if total:
+                            prints[last_id] = prints.get(last_id, 0) + total
+                            total = 0
+                        last_id, last_pending = self.devices[last_id[1]], False
         if total:
             prints[last_id] = prints.get(last_id, 0) + total
+        if block_may_skip:
+            self._skip_if_unchanged(chunk, pending, block_start, block_device)
         if chunk:
             self.flush(chunk, pending)
         self.finish()
+
+    def _first_block(self, device: Any, chunk: list[tuple], pending: list[int]) -> bool:
+        """Whether the block of rows that starts here may be skipped: the device's first in
+        this file, of a device the ledger has a snapshot fingerprint for. A device met again
+        after its first block was skipped gets that block's rows back (its current rows)."""
+        if device.__class__ is tuple:  # a device this load creates
+            return False
+        if device in self.blocks_seen:
+            if device in self.skipped:
+                self._restore_skipped(device, chunk, pending)
+            return False
+        self.blocks_seen.add(device)
+        return device in self.previous
+
+    def _skip_if_unchanged(
+        self, chunk: list[tuple], pending: list[int], start: int, device: int
+    ) -> None:
+        """Leave out the block ``chunk[start:]`` when it is the device's whole snapshot as the
+        ledger has it."""
+        if fingerprint_text(self.prints.get(device, 0)) != self.previous[device]:
+            return
+        self.skipped[device] = len(chunk) - start
+        del chunk[start:]
+        while pending and pending[-1] >= start:
+            pending.pop()
+
+    def _restore_skipped(self, device: int, chunk: list[tuple], pending: list[int]) -> None:
+        """The rows of a skipped block, for a device the file names again further down: they
+        are the device's current rows (the fingerprints were equal), named by today's rules."""
+        del self.skipped[device]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT raw_name, publisher, raw_version, installed_on "  # noqa: S608
+                f'FROM "{Installation._meta.db_table}" WHERE device_id = %s AND id <= %s',
+                [device, self.threshold],
+            )
+            rows = cursor.fetchall()
+        for software, publisher, raw_version, installed_on in rows:
+            resolved = self.resolved.get((software, publisher))
+            if resolved is None:
+                resolved = self._resolve(software, publisher)
+            title, version = resolved
+            if title.__class__ is tuple:
+                pk = self.titles.get(title)
+                if pk is None:
+                    self.pending_titles.setdefault(title, self.free_of[title])
+                    pending.append(len(chunk))
+                else:
+                    title = pk
+            chunk.append((device, title, software, publisher, raw_version, version, installed_on))
 
     def row(self, number: int, cells: list[str]) -> tuple | None:
         """The table row for one file row, or None (rejected through the context)."""
@@ -402,7 +483,7 @@ class Loader:
         return True
 
     def _device(self, number: int, name: str, attrs: tuple[str, str] | None) -> Any:
-        key = _key(name)
+        key = text_key(name)
         if key in self.devices:
             device_id = self.devices[key]
             self.devices[name] = device_id
@@ -479,7 +560,8 @@ class Loader:
 
     # A large file lands in random (title, version) order: keeping that index up to date row by
     # row costs more than the load itself, so it is dropped for the load and built again after
-    # (in the same transaction, so nobody sees the table without it).
+    # (in the same transaction, so nobody sees the table without it). SQLite only: on PostgreSQL
+    # dropping an index would lock the table against its readers until the import commits.
     @staticmethod
     def _index_sql(action: str) -> str:
         # The editor only renders the statement: SQLite's cannot be entered inside a transaction.
@@ -496,14 +578,7 @@ class Loader:
 
     def _restore_index(self) -> None:
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # PostgreSQL builds no index over rows whose deferred foreign-key checks are
-                # pending: run those checks now (they would run at commit anyway).
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                cursor.execute(self._index_sql("create"))
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-            else:
-                cursor.execute(self._index_sql("create"))
+            cursor.execute(self._index_sql("create"))
         self.index_dropped = False
 
     def _create_devices(self) -> None:
@@ -516,7 +591,7 @@ class Loader:
             rows.append(
                 (pk, self.organisation.pk, name, "desktop", unit.pk, user, "", "", "in_use", now)
             )
-            self.devices[_key(name)] = pk
+            self.devices[text_key(name)] = pk
             self.devices[name] = pk
             self.devices_created.append(name)
         bulk.insert(
@@ -593,9 +668,14 @@ class Loader:
             device_id = self.devices[d[1]] if isinstance(d, tuple) else d
             totals[device_id] = totals.get(device_id, 0) + total
         prints = {d: fingerprint_text(total) for d, total in totals.items()}
-        previous = self._previous_prints(sorted(prints))
+        previous = self.previous
+        skipped = self.skipped
         changed = sorted(d for d, text in prints.items() if previous.get(d) != text)
-        same = sorted(d for d, text in prints.items() if previous.get(d) == text)
+        # Unchanged devices whose rows were inserted all the same (rows over several blocks).
+        same = sorted(
+            d for d, text in prints.items() if previous.get(d) == text and d not in skipped
+        )
+        self._note_changes(changed, totals)
         table = Installation._meta.db_table
         archive = ReplacedInstallation._meta.db_table
         load = InstallationLoad.objects.create(
@@ -650,24 +730,129 @@ class Loader:
         self._apply_updates()
         counts = self.ctx.counts
         counts["created"] += self.inserted - self.unchanged_rows
-        counts["unchanged"] += self.unchanged_rows
+        counts["unchanged"] += self.unchanged_rows + sum(self.skipped.values())
         counts["updated"] += len(self.updates)
         for name in self.devices_created:
             self.ctx.created("devices", name)
 
-    @staticmethod
-    def _previous_prints(device_ids: list[int]) -> dict[int, str]:
+    def _note_changes(self, changed: list[int], totals: dict[int, int]) -> None:
+        """For the preview, per device (not per row): the devices this load creates with their
+        number of programs, and for the first devices whose inventory or unit and user change,
+        the programs added, removed and whose version moved."""
+        kept = self.ctx.row_changes
+        first = {
+            (self.devices[d[1]] if d.__class__ is tuple else d): number
+            for d, number in self.first_rows.items()
+        }
+        created = {self.devices[name]: name for name in self.devices_created}
+        for device in sorted(created, key=lambda d: first.get(d, 0))[: engine.MAX_ROW_CHANGES]:
+            kept["created"].append(
+                {
+                    "row": first.get(device),
+                    "label": _("%(device)s (%(count)d programs)")
+                    % {"device": created[device], "count": totals.get(device, 0) >> 96},
+                }
+            )
+        updated = sorted(
+            (set(changed) | set(self.updates)) - set(created), key=lambda d: (first.get(d, 0), d)
+        )
+        listed = updated[: engine.MAX_ROW_CHANGES]
+        names = dict(Device.objects.filter(pk__in=listed).values_list("pk", "name"))
+        units = OrgUnit.objects.in_bulk(
+            {self.device_state[d][0] for d in listed if d in self.updates}
+        )
+        for device in listed:
+            fields = []
+            unit_id, user_name = self.device_state[device]
+            for name, after in self.updates.get(device, {}).items():
+                label, before = field_text(
+                    Device, name, units.get(unit_id) if name == "unit" else user_name
+                )
+                fields.append(
+                    {"label": label, "before": before, "after": field_text(Device, name, after)[1]}
+                )
+            if device in changed:
+                fields += self._inventory_changes(device)
+            kept["updated"].append(
+                {"row": first.get(device), "label": names.get(device, ""), "fields": fields}
+            )
+        kept["per_device"] = True
+        kept["created_more"] = max(len(created) - len(kept["created"]), 0)
+        kept["updated_more"] = max(len(updated) - len(listed), 0)
+
+    def _inventory_changes(self, device: int, shown: int = 5) -> list[dict[str, str]]:
+        """What the file changes in a device's inventory: the programs (by name and publisher)
+        whose version moved, those added and those removed; the first ``shown`` of each named."""
+        versions: tuple[dict, dict] = ({}, {})  # before, after: (name, publisher) -> versions
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id > %s, raw_name, publisher, raw_version "  # noqa: S608
+                f'FROM "{Installation._meta.db_table}" WHERE device_id = %s',
+                [self.threshold, device],
+            )
+            for is_new, name, publisher, raw_version in cursor.fetchall():
+                versions[bool(is_new)].setdefault((name, publisher), set()).add(raw_version)
+        before, after = versions
+
+        def listing(keys: list) -> str:
+            text = "、".join(name for name, _publisher in keys[:shown])
+            if len(keys) > shown:
+                text += _(" … and %(n)d more") % {"n": len(keys) - shown}
+            return text
+
+        def versions_text(found: set[str]) -> str:
+            return "、".join(sorted(found)) or _("(empty)")
+
+        moved = sorted(k for k in before.keys() & after.keys() if before[k] != after[k])
+        fields = [
+            {
+                "label": key[0],
+                "before": versions_text(before[key]),
+                "after": versions_text(after[key]),
+            }
+            for key in moved[:shown]
+        ]
+        if len(moved) > shown:
+            fields.append(
+                {
+                    "label": _("Other programs whose version moved"),
+                    "before": "",
+                    "after": str(len(moved) - shown),
+                }
+            )
+        added = sorted(after.keys() - before.keys())
+        if added:
+            fields.append(
+                {
+                    "label": _("Programs added (%(n)d)") % {"n": len(added)},
+                    "before": "",
+                    "after": listing(added),
+                }
+            )
+        removed = sorted(before.keys() - after.keys())
+        if removed:
+            fields.append(
+                {
+                    "label": _("Programs removed (%(n)d)") % {"n": len(removed)},
+                    "before": listing(removed),
+                    "after": "",
+                }
+            )
+        return fields
+
+    def _previous_prints(self, devices: dict[int, Any]) -> dict[int, str]:
         """The fingerprint of each device's current snapshot, as its latest import (not rolled
         back) noted it; devices loaded before fingerprints were kept have none."""
         found: dict[int, str] = {}
-        for start in range(0, len(device_ids), 500):
-            part = device_ids[start : start + 500]
-            rows = (
-                LoadedDevice.objects.filter(device_id__in=part, load__rolled_back_at__isnull=True)
-                .order_by("device_id", "-load_id")
-                .values_list("device_id", "fingerprint")
+        rows = (
+            LoadedDevice.objects.filter(
+                load__organisation=self.organisation, load__rolled_back_at__isnull=True
             )
-            for device_id, text in rows:
+            .order_by("device_id", "-load_id")
+            .values_list("device_id", "fingerprint")
+        )
+        for device_id, text in rows.iterator(chunk_size=10_000):
+            if device_id in devices:
                 found.setdefault(device_id, text)
         return found
 

@@ -301,3 +301,20 @@ def test_a_sam_officer_uploads_its_units_inventory_from_the_browser(client, worl
         {"kind": "systems", "file": SimpleUploadedFile("s.csv", systems.encode("cp932"))},
     )
     assert ImportBatch.objects.filter(kind="systems").get().rejected == 1
+
+
+def test_deleting_a_device_or_a_title_takes_its_installations_along(world, as_user):
+    """The installation table keeps no foreign keys in the database (bulk loads): Django's
+    on_delete still removes a deleted device's rows and unnames a deleted title's."""
+    from daicho.sam import services
+    from tests.sam.factories import DeviceFactory, InstallationFactory, TitleFactory
+
+    title = TitleFactory(organisation=world.org, publisher="Schezo", name="Lhaplus")
+    kept, gone = (DeviceFactory(unit=world.section_a) for _ in range(2))
+    InstallationFactory(device=kept, title=title)
+    InstallationFactory(device=gone, title=title)
+    with as_user(world.policy):
+        services.device_delete(device=gone)
+    assert list(Installation.objects.values_list("device", flat=True)) == [kept.pk]
+    title.delete()
+    assert list(Installation.objects.values_list("title", "raw_name")) == [(None, "Lhaplus")]

@@ -179,7 +179,9 @@ def test_a_new_pc_loaded_over_two_chunks_is_unchanged_the_second_time(
 ):
     from daicho.sam import installations
 
-    monkeypatch.setattr(installations, "CHUNK", 2)  # the PC is created with its first chunk
+    # The PC is created with its first chunk (one PC's rows are cut only past BIG_CHUNK).
+    monkeypatch.setattr(installations, "CHUNK", 2)
+    monkeypatch.setattr(installations, "BIG_CHUNK", 2)
     path = write(tmp_path, "inventory.csv", NEW_PC)
     first = imported(capsys, "installations", path)
     assert changes(first) == (3, 0, 0)
@@ -187,3 +189,48 @@ def test_a_new_pc_loaded_over_two_chunks_is_unchanged_the_second_time(
     ids = sorted(Installation.objects.values_list("pk", flat=True))
     assert changes(imported(capsys, "installations", path)) == (0, 0, 3)
     assert sorted(Installation.objects.values_list("pk", flat=True)) == ids
+
+
+def test_a_reimport_writes_no_installation_row(world, capsys, tmp_path, monkeypatch):
+    from daicho.core import bulk
+
+    path = write(tmp_path, "inventory.csv", INVENTORY)
+    imported(capsys, "installations", path)
+    written = []
+    insert = bulk.insert
+
+    def counting(model, fields, rows):
+        rows = list(rows)
+        if model is Installation:
+            written.extend(rows)
+        return insert(model, fields, rows)
+
+    monkeypatch.setattr(bulk, "insert", counting)
+    assert changes(imported(capsys, "installations", path)) == (0, 0, 3)
+    assert written == []  # each PC's snapshot was found unchanged before its rows were written
+    changed = INVENTORY.replace("Lhaplus,1.74", "Lhaplus,1.76")
+    imported(capsys, "installations", write(tmp_path, "inventory2.csv", changed))
+    assert sorted(r[2] for r in written) == ["Lhaplus", "Microsoft Office Professional Plus 2016"]
+
+
+def test_a_pc_named_again_further_down_keeps_all_its_programs(world, capsys, tmp_path, as_user):
+    from daicho.core.importing import services as import_services
+    from daicho.core.models import ImportBatch
+
+    def programs() -> list[str]:
+        found = Installation.objects.filter(device__name="PC-0001")
+        return sorted(found.values_list("raw_name", flat=True))
+
+    imported(capsys, "installations", write(tmp_path, "april.csv", INVENTORY))
+    # PC-0001's first rows are its whole April inventory; one more program comes further down.
+    may = INVENTORY + "PC-0001,7-Zip 23.01 (x64),23.01,Igor Pavlov,2024/05/01\n"
+    path = write(tmp_path, "may.csv", may)
+    result = imported(capsys, "installations", path)
+    assert changes(result) == (3, 0, 1)
+    assert programs() == ["7-Zip 23.01 (x64)", "Lhaplus", "Microsoft Office Professional Plus 2016"]
+    # Rolled back, May's import puts April's two programs back.
+    with as_user(world.policy):
+        import_services.batch_rollback(batch=ImportBatch.objects.get(batch_id=result["batch"]))
+    assert programs() == ["Lhaplus", "Microsoft Office Professional Plus 2016"]
+    imported(capsys, "installations", path)
+    assert changes(imported(capsys, "installations", path)) == (0, 0, 4)

@@ -963,12 +963,15 @@ def row_changes(batch: ImportBatch) -> dict[str, Any]:
     rows change nothing."""
     kept = batch.changes or {}
     created, updated = kept.get("created", []), kept.get("updated", [])
+    # A kind that sums its changes up per record of another kind (installations: per device)
+    # says how many more there are itself.
     return {
         "created": created,
-        "created_more": max(batch.created - len(created), 0),
+        "created_more": kept.get("created_more", max(batch.created - len(created), 0)),
         "updated": updated,
-        "updated_more": max(batch.updated - len(updated), 0),
+        "updated_more": kept.get("updated_more", max(batch.updated - len(updated), 0)),
         "unchanged": batch.unchanged,
+        "per_device": kept.get("per_device", False),
     }
 
 
@@ -983,14 +986,24 @@ def row_changes_lines(batch: ImportBatch) -> list[str]:
             % {"row": entry["row"] or "?", "record": entry["label"], "fields": fields}
         )
     if changes["updated_more"]:
-        lines.append(_("  … and %(n)d more changed") % {"n": changes["updated_more"]})
+        more = (
+            _("  … and %(n)d more devices changed")
+            if changes["per_device"]
+            else _("  … and %(n)d more changed")
+        )
+        lines.append(more % {"n": changes["updated_more"]})
     for entry in changes["created"]:
         lines.append(
             _("  row %(row)s %(record)s: new")
             % {"row": entry["row"] or "?", "record": entry["label"]}
         )
     if changes["created_more"]:
-        lines.append(_("  … and %(n)d more new") % {"n": changes["created_more"]})
+        more = (
+            _("  … and %(n)d more new devices")
+            if changes["per_device"]
+            else _("  … and %(n)d more new")
+        )
+        lines.append(more % {"n": changes["created_more"]})
     return lines
 
 
