@@ -7,7 +7,7 @@ from __future__ import annotations
 import gc
 
 
-def test_the_heap_is_frozen_once_a_request_is_served(client):
+def test_the_heap_is_frozen_once_a_request_is_served(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert gc.get_freeze_count() > 10_000
