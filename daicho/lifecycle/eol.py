@@ -273,23 +273,47 @@ def eol_counts(*, organisation, as_of: datetime.date, within_months: int = 12, u
     return by_unit, by_quarter, by_kind
 
 
-def eol_counts_by_kind(*, organisation, as_of: datetime.date, within_months: int = 12) -> Counter:
-    """(kind, status) → count, one GROUP BY per kind of record: what a summary needs of
-    `eol_counts` without its per-unit and per-quarter breakdowns."""
-    from django.db.models import Count
+def release_ends(organisation, release_ids) -> dict[int, datetime.date | None]:
+    """Each release's end of support for the organisation — its own override over the shared
+    date — in one query for all of them."""
+    from daicho.lifecycle.models import ProductRelease, ReleaseOverride
 
+    own = ReleaseOverride.objects.filter(
+        organisation=organisation, release=OuterRef("pk"), eol__isnull=False
+    ).values("eol")[:1]
+    return dict(
+        ProductRelease.objects.filter(pk__in=release_ids)
+        .annotate(end=Coalesce(Subquery(own), F("eol")))
+        .values_list("pk", "end")
+    )
+
+
+def eol_counts_by_kind(*, organisation, as_of: datetime.date, within_months: int = 12) -> Counter:
+    """(kind, status) → count: what a summary needs of `eol_counts`. Each kind's records in use
+    are counted per release in the database (one GROUP BY per kind), and each release's date is
+    read once (`release_ends`) — not worked out again for every record."""
+    horizon = horizon_end(as_of, within_months)
+    per_release = {
+        kind: list(
+            source.rows(organisation, as_of)
+            .filter(release__isnull=False)
+            .order_by()
+            .values_list("release")
+            .annotate(n=Count("pk"))
+        )
+        for kind, source in _sources.items()
+    }
+    ends = release_ends(organisation, {r for rows in per_release.values() for r, _n in rows})
     by_kind: Counter = Counter()
-    for kind, source in _sources.items():
-        qs = _at_risk(source, organisation, as_of, within_months, None)
-        for row in qs.values("eol_status").annotate(n=Count("pk")).order_by():
-            by_kind[(kind, row["eol_status"])] += row["n"]
+    for kind, rows in per_release.items():
+        for release_id, n in rows:
+            end = ends.get(release_id)
+            if end is not None and end <= horizon:
+                by_kind[(kind, "past" if end < as_of else "within")] += n
     return by_kind
 
 
 def past_count(*, organisation, as_of: datetime.date) -> int:
     """How many records are past end of support on ``as_of`` (the home page warning)."""
-    total = 0
-    for source in _sources.values():
-        rows = with_effective_dates(source.rows(organisation, as_of), organisation)
-        total += rows.filter(end_of_support__lt=as_of).count()
-    return total
+    by_kind = eol_counts_by_kind(organisation=organisation, as_of=as_of, within_months=0)
+    return sum(n for (_kind, status), n in by_kind.items() if status == "past")

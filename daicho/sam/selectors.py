@@ -183,8 +183,11 @@ def _device_counts(devices, organisation, *, free: bool, by_unit: bool = False, 
         return cursor.fetchall()
 
 
-def _consumption(organisation, as_of, titles_by_metric: dict[str, set[int] | None], unit):
-    """{(title, version, unit): count} per metric, counted in the database."""
+def _consumption(
+    organisation, as_of, titles_by_metric: dict[str, set[int] | None], unit, *, free: bool = True
+):
+    """{(title, version, unit): count} per metric, counted in the database (the free titles'
+    too unless ``free`` is False)."""
     devices = Device.objects.filter(organisation=organisation).in_use_on(as_of)
     if unit is not None:
         devices = devices.filter(unit__path__startswith=unit.path)
@@ -192,8 +195,9 @@ def _consumption(organisation, as_of, titles_by_metric: dict[str, set[int] | Non
     result: dict[tuple[int, str, int], int] = {}
     # Free titles (most installations: runtimes, browsers, readers) never fall short: they are
     # counted per title and version only, without the unit split the allocation needs.
-    for title_id, version, count in _device_counts(devices, organisation, free=True):
-        result[(title_id, version, None)] = count
+    if free:
+        for title_id, version, count in _device_counts(devices, organisation, free=True):
+            result[(title_id, version, None)] = count
     special: set[int] = set()
     for metric in (LicenceMetric.USER, LicenceMetric.CORE, LicenceMetric.CONCURRENT):
         special |= titles_by_metric.get(metric, set())
@@ -253,8 +257,11 @@ def compliance_position(
     as_of: datetime.date | None = None,
     unit: OrgUnit | None = None,
     title_id: int | None = None,
+    free: bool = True,
 ) -> list[PositionEntry]:
-    """The compliance position of ``organisation`` on ``as_of`` (see the module docstring)."""
+    """The compliance position of ``organisation`` on ``as_of`` (see the module docstring);
+    without the free titles' consumption when ``free`` is False (they never fall short: a
+    summary of shortfalls and their cost does without that count over most installations)."""
     as_of = as_of or datetime.date.today()
     licences_qs = Licence.objects.filter(organisation=organisation).valid_on(as_of)
     if title_id:
@@ -277,7 +284,7 @@ def compliance_position(
     titles_by_metric: dict[str, set[int]] = defaultdict(set)
     for t, metric in metrics.items():
         titles_by_metric[metric].add(t)
-    demand_rows = _consumption(organisation, as_of, titles_by_metric, unit)
+    demand_rows = _consumption(organisation, as_of, titles_by_metric, unit, free=free)
     if title_id:
         demand_rows = {k: n for k, n in demand_rows.items() if k[0] == title_id}
     title_ids = {k[0] for k in demand_rows} | set(by_title)

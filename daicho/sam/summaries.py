@@ -16,7 +16,7 @@ def position(organisation, fiscal_year: int) -> SummaryTable | None:
     as_of = min(datetime.date(fiscal_year + 1, 3, 31), datetime.date.today())
     if as_of < datetime.date(fiscal_year, 4, 1):
         return None
-    entries = selectors.compliance_position(organisation, as_of=as_of)
+    entries = selectors.compliance_position(organisation, as_of=as_of, free=False)
     if not entries:
         return None
     totals = selectors.position_totals(entries)

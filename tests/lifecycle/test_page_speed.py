@@ -102,3 +102,19 @@ def test_the_page_takes_the_same_queries_whatever_the_fleet(
     _devices(world, 120, start=1000)
     with django_assert_max_num_queries(len(few)):
         client.get(url, query)
+
+
+def test_the_plans_summary_counts_each_kind_per_release_whatever_the_fleet(
+    world, fleet, django_assert_num_queries
+):
+    """The plan dashboard's end-of-support summary (and the home page's warning): one GROUP BY
+    per kind of record and one read of the releases' dates, not a date worked out per record."""
+    queries = len(eol.sources()) + 1
+    with django_assert_num_queries(queries):
+        by_kind = eol.eol_counts_by_kind(organisation=world.org, as_of=AS_OF, within_months=120)
+    # 65 PCs on Windows XP (ended 2014-04-08), 65 on Windows 7 (2020), the 2003 R2 server (2015)
+    assert +by_kind == {("device", "past"): 65, ("device", "within"): 65, ("server", "within"): 1}
+    assert by_kind == eol.eol_counts(organisation=world.org, as_of=AS_OF, within_months=120)[2]
+    _devices(world, 120, start=1000)
+    with django_assert_num_queries(queries):
+        assert eol.past_count(organisation=world.org, as_of=AS_OF) == 125

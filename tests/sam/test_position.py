@@ -128,6 +128,32 @@ def test_a_free_title_shows_no_shortfall(world):
     assert by_version(compliance_position(world.org, as_of=TODAY)) == {"": (0, 30, 0, 0)}
 
 
+def test_the_plans_summary_shows_the_shortfalls_without_counting_the_free_titles(
+    world, office, django_assert_num_queries
+):
+    """The plan dashboard's licence summary lists shortfalls and their cost: it leaves out the
+    free titles' count (most installations: runtimes, browsers, readers), a query less."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from daicho.sam.summaries import position
+
+    reader = TitleFactory(organisation=world.org, name="Adobe Acrobat Reader", free=True)
+    install(reader, world.section_a, "", 30)
+    install(office, world.section_a, "2019", 12)
+    LicenceFactory(title=office, version="2019", quantity=10, unit_price=30_000)
+    with CaptureQueriesContext(connection) as full:
+        entries = compliance_position(world.org, as_of=TODAY)
+    with django_assert_num_queries(len(full) - 2):  # the free titles and their count
+        licensable = compliance_position(world.org, as_of=TODAY, free=False)
+    assert [e for e in entries if not e.free] == licensable
+    assert not any(e.free for e in licensable)
+    table = position(world.org, 2024)
+    assert table.rows == [["Microsoft Office Standard", "2019", 10, 12, 2]]
+    assert table.highlights[0][1] == 1
+    assert table.highlights[1][1] == "60,000"
+
+
 def test_a_licensable_title_without_licences_is_short_by_its_whole_count(world):
     hidemaru = TitleFactory(organisation=world.org, name="秀丸エディタ")
     install(hidemaru, world.section_b, "", 12)
