@@ -35,6 +35,8 @@ def page_with_total(queryset, offset: int, size: int) -> tuple[list, int]:
     systems, ``bench/registry_list.py``), and has no round trip to save: there it is two queries.
     A query with DISTINCT or a UNION is counted the usual way.
     """
+    if isinstance(queryset, list):  # a report's rows, computed in Python
+        return queryset[offset : offset + size], len(queryset)
     query = queryset.query
     if query.distinct or query.combinator or connections[queryset.db].vendor != "postgresql":
         return list(queryset[offset : offset + size]), queryset.count()
@@ -47,19 +49,46 @@ def page_with_total(queryset, offset: int, size: int) -> tuple[list, int]:
 
 @dataclass(frozen=True)
 class Column:
-    """One column: what it shows, how it sorts, whether it links to the record."""
+    """One column: what it shows, how it sorts, whether it links to the record.
+
+    By default a column shows its row's field of the same name (``field`` names another: a dict
+    row's key, or a model instance's attribute path written ``unit__name``), passed through
+    ``format`` or shown as the label of ``choices``; it sorts by that field and, on dict rows,
+    reads it alone. ``value`` computes the cell from the whole row instead; such a column sorts
+    by ``sort`` and reads ``reads`` only when given. ``sort=()`` makes a field column unsortable.
+    """
 
     name: str
     header: str
-    value: Callable[[Any], Any]
-    sort: Sequence[str] = ()  # order_by fields; empty = not sortable
+    value: Callable[[Any], Any] | None = None
+    sort: Sequence[str] | None = None  # order_by fields; () = not sortable
     link: str = ""  # URL name of the record's page (takes the pk), e.g. "registry:system_detail"
     numeric: bool = False
     optional: bool = True  # may be hidden with the column chooser
     default: bool = True  # shown when the user has not chosen columns
     # The keys of a dict row the cell shows and depends on alone (where a list reads dicts):
     # the list reads only those, and writes a cell once per distinct value on a page.
-    reads: tuple[str, ...] = ()
+    reads: tuple[str, ...] | None = None
+    field: str = ""  # the row's field the column shows (default: its name)
+    format: Callable[[Any], Any] | None = None  # applied to the field's value
+    choices: Any = None  # a TextChoices class: the column shows the value's label
+
+    def __post_init__(self) -> None:
+        computed = self.value is not None
+        field = self.field or self.name
+        set_ = object.__setattr__  # (frozen)
+        set_(self, "field", field)
+        if self.sort is None:
+            set_(self, "sort", () if computed else (field,))
+        if self.reads is None:
+            set_(self, "reads", () if computed else (field,))
+        if not computed:
+            read = _field_reader(field)
+            show = self.format
+            if self.choices is not None:
+                choices = self.choices
+                show = lambda v: label(choices, v)  # noqa: E731
+            set_(self, "value", read if show is None else (lambda r: show(read(r))))
 
     def cell(self, record: Any, pk: Any = None, url_pattern: str = "") -> str:
         """The cell's HTML: the value escaped (or as is when it is already safe HTML), linked to
@@ -69,6 +98,23 @@ class Column:
         if url_pattern:
             return f'<a href="{url_pattern.replace(_PK, str(pk))}">{html}</a>'
         return html
+
+
+def _field_reader(field: str) -> Callable[[Any], Any]:
+    """A function reading ``field`` from a row: a dict's key, or an instance's attribute path
+    (``unit__name``; None when a step on the way is None)."""
+    steps = field.split("__")
+
+    def read(record: Any) -> Any:
+        if isinstance(record, dict):
+            return record[field]
+        for step in steps:
+            if record is None:
+                return None
+            record = getattr(record, step)
+        return record
+
+    return read
 
 
 @dataclass
@@ -103,7 +149,10 @@ class Table:
         self.sort = self.request.GET.get("sort") or self.default_sort
         if self.read is not None:
             self.queryset = self.read(self.queryset, self.visible)
-        self.queryset = self.queryset.order_by(*self._order_by(self.sort))
+        if isinstance(self.queryset, list):  # a report's rows: sorted here, in their order
+            self.queryset = sorted_rows(self.queryset, self._order_by(self.sort)[:-1])
+        else:
+            self.queryset = self.queryset.order_by(*self._order_by(self.sort))
         self.page = self._page()
         self.page_range = list(
             self.page.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1)
@@ -272,6 +321,21 @@ class Table:
     @property
     def count(self) -> int:
         return self.page.paginator.count
+
+
+def sorted_rows(rows: list, order_by: Sequence[str]) -> list:
+    """A report's rows (dicts or objects) sorted as ``order_by`` would sort a queryset (empty
+    values first, as SQLite does; ties keep the rows' order)."""
+    rows = list(rows)
+    for spec in reversed(order_by):
+        read = _field_reader(spec.lstrip("-"))
+
+        def key(row, read=read):
+            value = read(row)
+            return (value is not None, value if value is not None else 0)
+
+        rows.sort(key=key, reverse=spec.startswith("-"))
+    return rows
 
 
 _label_cache: dict[tuple[type, str], dict[Any, str]] = {}
