@@ -137,6 +137,14 @@ class Table:
     # what they show); the queryset as it is when None.
     read: Callable[[Any, Sequence[Column]], Any] | None = None
     per_page_choices: Sequence[int] = (25, 50, 100, 250)
+    # A row's attributes in its <tr> (already escaped), e.g. ``class="failing"``.
+    row_attrs: Callable[[Any], str] | None = None
+    empty_text: str = ""  # what the table says when no row matches
+    # Before the names of its ``sort`` and ``page`` parameters, for a second table on a page.
+    prefix: str = ""
+    # Called with the page's rows before their cells are written: what they need, read once
+    # for the page (e.g. the organisation's own support dates of their releases).
+    prepare: Callable[[list], Any] | None = None
     rows: list[tuple[Any, Any, list[str]]] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
@@ -146,23 +154,28 @@ class Table:
             for c in self.columns
             if not c.optional or (c.name in names if names is not None else c.default)
         ]
-        self.sort = self.request.GET.get("sort") or self.default_sort
+        self.sort = self.request.GET.get(f"{self.prefix}sort") or self.default_sort
         if self.read is not None:
             self.queryset = self.read(self.queryset, self.visible)
-        if isinstance(self.queryset, list):  # a report's rows: sorted here, in their order
-            self.queryset = sorted_rows(self.queryset, self._order_by(self.sort)[:-1])
-        else:
+        # Without a sort (none asked, none by default) the rows keep their own order (a
+        # search's ranking, a report's order).
+        if isinstance(self.queryset, list):  # a report's rows: sorted here
+            if self.sort:
+                self.queryset = sorted_rows(self.queryset, self._order_by(self.sort)[:-1])
+        elif self.sort or not self.queryset.ordered:
             self.queryset = self.queryset.order_by(*self._order_by(self.sort))
         self.page = self._page()
         self.page_range = list(
             self.page.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1)
         )
         self.ellipsis = Paginator.ELLIPSIS
+        if self.prepare is not None:
+            self.prepare(self.page.object_list)
         patterns = [reverse(c.link, args=[_PK]) if c.link else "" for c in self.visible]
         written: dict[tuple, str] = {}  # a label or a date shows on many rows of a page
         for record in self.page.object_list:
             if isinstance(record, dict):
-                pk = record["id"]
+                pk = record.get("id")
                 cells = []
                 for column, pattern in zip(self.visible, patterns, strict=True):
                     if pattern or not column.reads:
@@ -182,7 +195,7 @@ class Table:
         """The page asked for (the first when the number is not one, the last when past the
         end), read with the total count in one query."""
         try:
-            number = min(max(int(self.request.GET.get("page") or 1), 1), MAX_PAGE)
+            number = min(max(int(self.request.GET.get(f"{self.prefix}page") or 1), 1), MAX_PAGE)
         except ValueError:
             number = 1
         paginator = Paginator(self.queryset, self.per_page)
@@ -207,7 +220,9 @@ class Table:
         sort's column the other way round, with its arrow)."""
         current = self.sort.lstrip("-")
         descending = self.sort.startswith("-")
-        sorted_by = query_string_with(self.request.GET, "sort", page=None)
+        sorted_by = query_string_with(
+            self.request.GET, f"{self.prefix}sort", **{f"{self.prefix}page": None}
+        )
         parts = ["<thead><tr>"]
         if self.selectable:
             label = esc(gettext("Select all"))
@@ -232,13 +247,14 @@ class Table:
         """The rows of the page as HTML table rows (with a selection box when selectable), or a
         row saying that none match."""
         if not self.rows:
-            none = esc(gettext("No records match."))
+            none = esc(self.empty_text or gettext("No records match."))
             return mark_safe(  # noqa: S308 (escaped)
                 f'<tr><td colspan="{len(self.visible) + 1}" class="text-muted">{none}</td></tr>'
             )
         parts = []
+        attrs = self.row_attrs
         for pk, record, cells in self.rows:
-            parts.append("<tr>")
+            parts.append(f"<tr {attrs(record)}>" if attrs else "<tr>")
             if self.selectable:
                 parts.append(
                     f'<td><input type="checkbox" name="pk" value="{pk}" '
@@ -256,7 +272,7 @@ class Table:
         if page.paginator.num_pages <= 1:
             return mark_safe("")
 
-        page_number = query_string_with(self.request.GET, "page")
+        page_number = query_string_with(self.request.GET, f"{self.prefix}page")
 
         def link(number: int, text: str) -> str:
             href = esc(page_number(number))

@@ -129,7 +129,14 @@ class UnitPickerView(PickerSearchView):
 
 
 class ObjectListView(LoginRequiredMixin, View):
-    """A filtered, sorted, paginated table with column choice, saved views and exports."""
+    """A filtered, sorted, paginated table with column choice, saved views and exports.
+
+    Every list page of the ledger is one. A report (a summary with its rows, such as backup
+    compliance) is one too: its ``table_rows`` returns the rows it computes as a list (dicts with
+    ``id``), which the table sorts and pages as it does a queryset, and its template extends
+    ``core/object_list.html`` to add the summary (blocks ``nav``, ``heading``, ``summary``,
+    ``below``) from ``extra_context``.
+    """
 
     template_name = "core/object_list.html"
     filterset_class: type | None = None
@@ -138,9 +145,13 @@ class ObjectListView(LoginRequiredMixin, View):
     list_name: str = ""
     title = ""
     create_url_name: str | None = None
-    export_kind: str | None = None
+    # The export kind's name (`exports.register`), or the kind itself for a report's own columns.
+    export_kind: str | exports.ExportKind | None = None
+    export_formats: tuple[str, ...] = exports.FORMATS
     bulk_actions: list[tuple[str, str]] = []
+    per_page = 50
     per_page_choices = (25, 50, 100, 250)
+    empty_text = ""  # what the table says when no row matches (default: "No records match.")
 
     def may_create(self, scope) -> bool:
         """Whether the list offers a button for a new record."""
@@ -151,10 +162,13 @@ class ObjectListView(LoginRequiredMixin, View):
 
     def table_rows(self, queryset, columns):
         """What the table's rows are read from, given the columns shown (model instances by
-        default; a list may read dicts of what its columns show, and its columns read those)."""
+        default; a list may read dicts of what its columns show, and its columns read those; a
+        report returns the list of rows it computes)."""
         return queryset
 
     describe = staticmethod(str)  # a row as the selection box's label reads it
+    row_attrs = None  # a row's <tr> attributes, as `Table.row_attrs`
+    prepare_page = None  # what a page's rows need before they are shown, as `Table.prepare`
 
     def export_rows(self, queryset):
         """The filtered rows as the list's export reads them (with what its columns follow)."""
@@ -162,17 +176,18 @@ class ObjectListView(LoginRequiredMixin, View):
 
     def get(self, request):
         queryset = self.get_queryset()
-        filterset = None
+        self.filterset = filterset = None
         invalid = False
+        export = request.GET.get("export") in self.export_formats and self.export_kind
         if self.filterset_class is not None:
-            filterset = self.filterset_class(
+            self.filterset = filterset = self.filterset_class(
                 request.GET or None, queryset=queryset, request=request
             )
             style_filter_form(filterset.form)
             if filterset.is_bound and not filterset.is_valid():
                 # A filter the list cannot apply is an error, never "everything": an export
                 # answers 400 with the reason; the page shows the form's errors and no rows.
-                if request.GET.get("export") in exports.FORMATS and self.export_kind:
+                if export:
                     return HttpResponse(
                         filter_errors_text(filterset.errors),
                         status=400,
@@ -182,15 +197,17 @@ class ObjectListView(LoginRequiredMixin, View):
                 queryset = queryset.none()
             elif filterset.is_bound:
                 queryset = filterset.qs
-        if request.GET.get("export") in exports.FORMATS and self.export_kind:
+        if export:
             return export_response(self.export_kind, self.export_rows(queryset), request)
-        per_page = request.GET.get("per_page", "50")
+        per_page = request.GET.get("per_page", "")
         per_page = (
-            int(per_page) if per_page.isdigit() and int(per_page) in self.per_page_choices else 50
+            int(per_page)
+            if per_page.isdigit() and int(per_page) in self.per_page_choices
+            else self.per_page
         )
         scope = scope_of(request.user)
         can_bulk = bool(self.bulk_actions) and scope.can_write
-        table = Table(
+        self.table = table = Table(
             columns=self.columns,
             queryset=queryset,
             read=self.table_rows,
@@ -201,6 +218,9 @@ class ObjectListView(LoginRequiredMixin, View):
             chosen=request.GET.getlist("cols") or None,
             describe=self.describe,
             per_page_choices=self.per_page_choices,
+            row_attrs=self.row_attrs,
+            empty_text=self.empty_text,
+            prepare=self.prepare_page,
         )
         saved = savedviews.saved_views(request.user, self.list_name) if self.list_name else ()
         return render(
@@ -224,6 +244,7 @@ class ObjectListView(LoginRequiredMixin, View):
         )
 
     def extra_context(self) -> dict[str, Any]:
+        """What the page shows beside its table (after the rows are read: ``self.table``)."""
         return {}
 
     def export_links(self, request) -> list[tuple[str, str]]:
@@ -231,7 +252,7 @@ class ObjectListView(LoginRequiredMixin, View):
         if not self.export_kind:
             return []
         link = query_string_with(request.GET, "export", page=None)
-        return [(fmt.upper(), f"?{link(fmt)}") for fmt in exports.FORMATS]
+        return [(fmt.upper(), f"?{link(fmt)}") for fmt in self.export_formats]
 
 
 def filter_errors_text(errors) -> str:
@@ -255,9 +276,12 @@ def style_filter_form(form) -> None:
             widget.attrs["class"] = "form-control form-control-sm"
 
 
-def export_response(kind_name: str, queryset, request) -> HttpResponse:
-    """A download of ``queryset`` as the export kind's file, in the format ``?export=`` names."""
-    return exports.download(exports.kinds()[kind_name], queryset, request, kind_name)
+def export_response(kind: str | exports.ExportKind, queryset, request) -> HttpResponse:
+    """A download of ``queryset`` as the export kind's file (a registered kind by its name),
+    in the format ``?export=`` names."""
+    if isinstance(kind, str):
+        kind = exports.kinds()[kind]
+    return exports.download(kind, queryset, request, kind.name)
 
 
 class ObjectEditView(LoginRequiredMixin, View):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from daicho.core.tables import Column
 from daicho.core.templatetags.daicho import jdate, yen
-from daicho.infra.models import ServerKind, ServiceModel
+from daicho.infra.models import ServerKind, ServiceModel, SiteKind
 
 
 def _yes(value: bool) -> str:
@@ -57,3 +59,36 @@ CLOUD_COLUMNS = [
     Column("ended_on", _("Ended on"), format=jdate),
     Column("annual_cost", _("Annual cost (yen)"), format=yen, numeric=True),
 ]
+
+VDI_POOL_COLUMNS = [
+    Column("name", _("Pool"), optional=False),
+    Column("unit", _("Unit using it"), field="unit__name", sort=("unit__tree_key",)),
+    Column("capacity", _("Seats available"), numeric=True),
+    Column("latest_seats", _("Seats in use"), numeric=True),
+    Column("latest_on", _("Counted on"), format=jdate),
+]
+
+
+def _site_servers_link(site) -> str:
+    url = reverse("infra:server_list")
+    return format_html('<a href="{}?site={}">{}</a>', url, site.pk, site.name)
+
+
+SITE_COLUMNS = [
+    Column("code", _("Code"), optional=False),
+    Column("name", _("Name"), _site_servers_link, sort=("name",), optional=False),
+    Column("kind", _("Kind"), choices=SiteKind),
+    Column("address", _("Address")),
+    Column("servers_count", _("Servers in service"), numeric=True),
+]
+
+CLUSTER_COLUMNS = [
+    Column("name", _("Name"), optional=False),
+    Column("site", _("Site"), field="site__name"),
+    Column("hosts_count", _("Hosts in service"), numeric=True),
+]
+
+
+def edit_column(url_name: str) -> Column:
+    """A column of "Edit" links to each record's edit page (for those who may edit)."""
+    return Column("edit", "", lambda r: _("Edit"), sort=(), link=url_name, optional=False)
