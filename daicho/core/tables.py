@@ -10,15 +10,23 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote_plus
 
 from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import Count, Window
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from daicho.core.audit import Action, Channel
 from daicho.core.html import esc, query_string_with
+from daicho.core.models import ImportStatus, UnitKind
+from daicho.core.templatetags.daicho import jdatetime
 
 _PK = "987654321"  # reverse() once per column with this stand-in, then put each row's pk in
 MAX_PAGE = 1_000_000  # beyond it a request asks for the last page (and offsets stay in range)
@@ -367,3 +375,85 @@ def label(choices: type, value: Any) -> str:
     if labels is None:
         labels = _label_cache[key] = {v: str(text) for v, text in choices.choices}
     return labels.get(value, value or "")
+
+
+# --- the core pages' lists (units, audit log, imports) ------------------------------------------
+
+
+def _unit_name(unit) -> str:
+    name = format_html("<strong>{}</strong>", unit.name) if unit.depth == 0 else unit.name
+    return format_html('<span class="unit-depth-{}">{}</span>', unit.depth, name)
+
+
+def _unit_systems(unit) -> str:
+    url = reverse("registry:system_list")
+    return format_html(
+        '<a href="{}?owner_unit={}">{}</a>', url, quote_plus(unit.code), unit.system_count
+    )
+
+
+def _unit_edit(unit) -> str:
+    if not unit.editable:
+        return ""
+    return format_html('<a href="{}">{}</a>', reverse("unit_edit", args=[unit.pk]), _("Edit"))
+
+
+UNIT_COLUMNS = [
+    Column("code", _("Code"), optional=False),
+    Column("name", _("Name"), _unit_name, sort=("organisation_id", "tree_key"), optional=False),
+    Column("kind", _("Kind"), choices=UnitKind),
+    Column("system_count", _("Systems"), _unit_systems, sort=("system_count",), numeric=True),
+    Column("edit", "", _unit_edit, optional=False),
+]
+
+AUDIT_COLUMNS = [
+    Column(
+        "time",
+        _("Time"),
+        format=lambda t: timezone.localtime(t).strftime("%Y-%m-%d %H:%M:%S"),
+        optional=False,
+    ),
+    Column("actor_name", _("Actor")),
+    Column("channel", _("Channel"), choices=Channel, sort=()),
+    Column("action", _("Action"), choices=Action, sort=()),
+    Column("object_repr", _("Object"), sort=()),
+    Column(
+        "changes",
+        _("Changes"),
+        lambda e: render_to_string("core/_audit_changes.html", {"record": e}),
+    ),
+]
+
+IMPORT_BADGES = {"applied": "success", "dry_run": "info", "rolled_back": "secondary"}
+
+
+def _import_status(batch) -> str:
+    return format_html(
+        '<span class="badge text-bg-{}">{}</span>',
+        IMPORT_BADGES.get(batch.status, "danger"),
+        label(ImportStatus, batch.status),
+    )
+
+
+def _import_rejected(batch):
+    if batch.rejected:
+        return batch.rejected
+    if batch.status == "rejected":
+        reason = batch.problems[0].get("message", "") if batch.problems else ""
+        return format_html('<span class="text-danger" title="{}">{}</span>', reason, _("the file"))
+    return 0
+
+
+IMPORT_COLUMNS = [
+    Column("started_at", _("Time"), format=jdatetime, link="import_detail", optional=False),
+    Column("kind", _("Kind")),
+    Column("file_name", _("File")),
+    Column(
+        "user", _("User"), lambda b: b.user.username if b.user else "cli", sort=("user__username",)
+    ),
+    Column("status", _("Status"), _import_status, sort=("status",)),
+    Column("created", _("Created"), numeric=True),
+    Column("updated", _("Updated"), numeric=True),
+    Column("unchanged", _("Unchanged"), numeric=True),
+    Column("rejected", _("Rejected"), _import_rejected, sort=("rejected",), numeric=True),
+]

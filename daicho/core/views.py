@@ -10,23 +10,23 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Value
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from daicho.core import exports, home, savedviews, services
+from daicho.core.filters import AuditEventFilterSet, UnitFilterSet
 from daicho.core.forms import AttachmentForm, NoteForm, SavedViewForm, UnitForm
 from daicho.core.html import query_string_with
 from daicho.core.importing.first_run import ledger_is_new
 from daicho.core.models import Attachment, AuditEvent, OrgUnit, SavedView
 from daicho.core.permissions import scope_of
-from daicho.core.tables import Column, Table
+from daicho.core.tables import AUDIT_COLUMNS, UNIT_COLUMNS, Column, Table
 from daicho.core.units import ownable_units
 
 
@@ -145,6 +145,7 @@ class ObjectListView(LoginRequiredMixin, View):
     list_name: str = ""
     title = ""
     create_url_name: str | None = None
+    create_label = gettext_lazy("Add")  # the text of the button for a new record
     # The export kind's name (`exports.register`), or the kind itself for a report's own columns.
     export_kind: str | exports.ExportKind | None = None
     export_formats: tuple[str, ...] = exports.FORMATS
@@ -152,6 +153,7 @@ class ObjectListView(LoginRequiredMixin, View):
     per_page = 50
     per_page_choices = (25, 50, 100, 250)
     empty_text = ""  # what the table says when no row matches (default: "No records match.")
+    table_id = ""  # the id of the table's box on the page
 
     def may_create(self, scope) -> bool:
         """Whether the list offers a button for a new record."""
@@ -236,8 +238,10 @@ class ObjectListView(LoginRequiredMixin, View):
                 "create_url": reverse(self.create_url_name)
                 if self.create_url_name and self.may_create(scope)
                 else None,
+                "create_label": self.create_label,
                 "export_links": self.export_links(request),
                 "bulk_actions": self.bulk_actions if can_bulk else [],
+                "table_id": self.table_id,
                 **self.extra_context(),
             },
             status=400 if invalid else 200,
@@ -399,17 +403,29 @@ class HomeView(LoginRequiredMixin, View):
         return render(request, "core/home.html", {"panels": panels, "new_ledger": new_ledger})
 
 
-class UnitListView(LoginRequiredMixin, View):
+class UnitListView(ObjectListView):
     """The unit tree with the number of systems each unit owns."""
 
-    def get(self, request):
-        units = (
-            OrgUnit.objects.visible_to(request.user)
-            .annotate(system_count=Count("systems", distinct=True))
-            .order_by("organisation_id", "tree_key")
+    filterset_class = UnitFilterSet
+    columns = UNIT_COLUMNS
+    default_sort = "name"  # the tree's order
+    per_page = 250
+    title = gettext_lazy("Units")
+    create_url_name = "unit_create"
+    export_kind = "units"
+
+    def may_create(self, scope) -> bool:
+        return bool(scope.policy_org_ids)
+
+    def export_rows(self, queryset):
+        return queryset.select_related("parent")
+
+    def get_queryset(self):
+        editable = scope_of(self.request.user).policy_org_ids
+        return OrgUnit.objects.visible_to(self.request.user).annotate(
+            system_count=Count("systems", distinct=True),
+            editable=Q(organisation_id__in=editable) if editable else Value(False),
         )
-        editable = scope_of(request.user).policy_org_ids
-        return render(request, "core/unit_list.html", {"units": units, "editable_orgs": editable})
 
 
 class UnitEditView(ObjectEditView):
@@ -445,51 +461,20 @@ class UnitEditView(ObjectEditView):
         return reverse("unit_list")
 
 
-AUDIT_COLUMNS = [
-    Column(
-        "time",
-        _("Time"),
-        lambda e: timezone.localtime(e.time).strftime("%Y-%m-%d %H:%M:%S"),
-        sort=("time",),
-        optional=False,
-    ),
-    Column("actor_name", _("Actor"), lambda e: e.actor_name, sort=("actor_name",)),
-    Column("channel", _("Channel"), lambda e: e.get_channel_display()),
-    Column("action", _("Action"), lambda e: e.get_action_display()),
-    Column("object_repr", _("Object"), lambda e: e.object_repr),
-    Column(
-        "changes",
-        _("Changes"),
-        lambda e: render_to_string("core/_audit_changes.html", {"record": e}),
-    ),
-]
-
-
-class AuditListView(LoginRequiredMixin, View):
+class AuditListView(ObjectListView):
     """Every write in the organisation, newest first (IT policy division and auditors)."""
 
-    def get(self, request):
-        org_ids = scope_of(request.user).audit_org_ids
+    filterset_class = AuditEventFilterSet
+    columns = AUDIT_COLUMNS
+    default_sort = "-time"
+    per_page = 100
+    title = gettext_lazy("Audit log")
+
+    def get_queryset(self):
+        org_ids = scope_of(self.request.user).audit_org_ids
         if not org_ids:
             raise PermissionDenied
-        events = AuditEvent.objects.filter(organisation_id__in=org_ids)
-        for key in ("channel", "action"):
-            if request.GET.get(key):
-                events = events.filter(**{key: request.GET[key]})
-        if request.GET.get("actor"):
-            events = events.filter(actor_name__icontains=request.GET["actor"])
-        if request.GET.get("q"):
-            events = events.filter(object_repr__icontains=request.GET["q"])
-        if request.GET.get("batch"):
-            events = events.filter(request_id=request.GET["batch"])
-        table = Table(
-            columns=AUDIT_COLUMNS,
-            queryset=events,
-            request=request,
-            default_sort="-time",
-            per_page=100,
-        )
-        return render(request, "core/audit_list.html", {"table": table})
+        return AuditEvent.objects.filter(organisation_id__in=org_ids)
 
 
 def _target(request, ct_id: int, object_id: str, *, edit: bool):

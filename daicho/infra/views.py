@@ -347,6 +347,7 @@ class SiteListView(ObjectListView):
     default_sort = "code"
     title = gettext_lazy("Sites and clusters")
     create_url_name = "infra:site_create"
+    create_label = gettext_lazy("New")
     empty_text = gettext_lazy("None yet.")
 
     def may_create(self, scope) -> bool:

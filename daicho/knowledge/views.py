@@ -32,6 +32,7 @@ class ArticleListView(ObjectListView):
     """Search and browse articles and FAQ (title matches first, then the newest)."""
 
     template_name = "knowledge/article_list.html"
+    table_id = "results"
     filterset_class = ArticleFilterSet
     columns = ARTICLE_COLUMNS
     default_sort = ""  # the search's ranking
@@ -39,6 +40,7 @@ class ArticleListView(ObjectListView):
     per_page_choices = (20, 50, 100)
     title = gettext_lazy("Knowledge base")
     create_url_name = "knowledge:article_create"
+    create_label = gettext_lazy("Write an article")
     empty_text = gettext_lazy("No articles found.")
 
     def get_queryset(self):

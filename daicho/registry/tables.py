@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.timezone import localtime
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -100,4 +102,64 @@ CONTRACT_COLUMNS = [
         lambda c: label(GreenPurchase, c.green) if c.green else "",
         default=False,
     ),
+]
+
+
+def _cost_item_actions(item) -> str:
+    if not item.editable:
+        return ""
+    edit = format_html(
+        '<a href="{}">{}</a>', reverse("registry:cost_item_edit", args=[item.pk]), _("Edit")
+    )
+    if item.line_count:
+        return edit
+    delete = reverse("registry:cost_item_delete", args=[item.pk])
+    return format_html('{} · <a href="{}">{}</a>', edit, delete, _("Delete"))
+
+
+COST_ITEM_COLUMNS = [
+    Column("code", _("Code"), optional=False),
+    Column("name", _("Name"), optional=False),
+    Column("budget_section", _("Budget section (節)")),
+    Column(
+        "sort_order", _("Sort order"), sort=("organisation_id", "sort_order", "code"), numeric=True
+    ),
+    Column("line_count", _("Cost lines"), numeric=True),
+    Column("actions", "", _cost_item_actions, optional=False),
+]
+ORGANISATION_COLUMN = Column(
+    "organisation", _("Organisation"), field="organisation__name", sort=("organisation__code",)
+)
+
+
+def _co_use_system(co_use) -> str:
+    url = reverse("registry:co_use_detail", args=[co_use.pk])
+    return format_html('<a href="{}">{}</a>', url, co_use.system.name)
+
+
+def _co_user(co_use) -> str:
+    user = co_use.co_user
+    if user.code:
+        return format_html('{} <span class="text-muted small">({})</span>', user.name, user.code)
+    return user.name
+
+
+def _period(co_use) -> str:
+    return f"{jdate(co_use.started_on) or '—'}〜{jdate(co_use.ended_on)}"
+
+
+CO_USE_COLUMNS = [
+    Column(
+        "code",
+        _("System ID"),
+        lambda c: format_html("<code>{}</code>", c.system.code),
+        sort=("system__code", "co_user__code"),
+        optional=False,
+    ),
+    Column("system", _("System"), _co_use_system, sort=("system__name",), optional=False),
+    Column("owner", _("Owning organisation"), field="system__organisation__name"),
+    Column("co_user", _("Co-using organisation"), _co_user, sort=("co_user__name",)),
+    Column("share_percent", _("Cost share"), format=lambda p: f"{p}%", numeric=True),
+    Column("period", _("Period"), _period, sort=("started_on",)),
+    Column("note", _("Note"), sort=()),
 ]

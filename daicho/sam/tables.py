@@ -5,8 +5,14 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from daicho.core.tables import Column
-from daicho.core.templatetags.daicho import jdate, yen
-from daicho.sam.models import DeviceStatus, DeviceType, LicenceMetric, LicenceType
+from daicho.core.templatetags.daicho import fy, jdate, yen
+from daicho.sam.models import (
+    CampaignStatus,
+    DeviceStatus,
+    DeviceType,
+    LicenceMetric,
+    LicenceType,
+)
 
 
 def _circle(value: bool) -> str:
@@ -64,4 +70,27 @@ TITLE_COLUMNS = [
         numeric=True,
         default=False,
     ),
+]
+
+
+def _completion(campaign) -> str:
+    return f"{round(campaign.done * 100 / campaign.units)}%" if campaign.units else ""
+
+
+CAMPAIGN_COLUMNS = [
+    Column("name", _("name"), link="sam:campaign_detail", optional=False),
+    Column("fiscal_year", _("fiscal year"), format=fy),
+    Column("deadline", _("deadline"), format=jdate),
+    Column("status", _("status"), choices=CampaignStatus),
+    Column("confirmed", _("Units confirmed"), lambda c: f"{c.done} / {c.units}", numeric=True),
+    Column("completion", _("Completion"), _completion, numeric=True),
+]
+
+AUDIT_COLUMNS = [
+    Column("name", _("name"), link="sam:audit_detail", optional=False),
+    Column("fiscal_year", _("fiscal year"), format=fy),
+    Column("held_on", _("held on"), format=jdate),
+    Column("auditor", _("auditor")),
+    Column("findings_count", _("Findings"), numeric=True),
+    Column("open_count", _("Not yet addressed"), numeric=True),
 ]

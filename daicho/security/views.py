@@ -222,6 +222,7 @@ class PhishingListView(ObjectListView):
     """The trend across targeted-mail drills, and the click rate of each unit in each."""
 
     template_name = "security/phishing_list.html"
+    table_id = "trend"
     columns = PHISHING_COLUMNS
     default_sort = "sent_on"
     title = gettext_lazy("Targeted-mail drills")

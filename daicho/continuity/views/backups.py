@@ -206,6 +206,7 @@ class StandardListView(ObjectListView):
     default_sort = "-effective_from"
     title = gettext_lazy("Backup and restore standard")
     create_url_name = "continuity:standard_create"
+    create_label = gettext_lazy("New version")
     empty_text = gettext_lazy("No backup standard yet.")
 
     def may_create(self, scope) -> bool:

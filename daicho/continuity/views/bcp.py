@@ -34,15 +34,22 @@ class BcpListView(ObjectListView):
     """Every ICT-BCP with its readiness check (contradictions first), and the coverage."""
 
     template_name = "continuity/bcp_list.html"
+    table_id = "readiness"
     filterset_class = BcpFilterSet
     columns = BCP_COLUMNS
     default_sort = "readiness"
+    export_kind = "bcp"
     title = gettext_lazy("ICT-BCP and readiness")
     empty_text = gettext_lazy("No ICT-BCP recorded.")
 
     def get_queryset(self):
         self.organisation = require_organisation(self.request.organisation)
         return selectors.bcp_list(user=self.request.user, organisation=self.organisation)
+
+    def export_rows(self, queryset):
+        if self.request.GET.get("state") == "contradictions":
+            return [p for p in queryset if any(i.contradiction for i in selectors.readiness(p))]
+        return queryset
 
     def table_rows(self, queryset, columns):
         rows = bcp_rows(queryset, selectors.readiness)

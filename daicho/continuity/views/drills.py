@@ -47,6 +47,7 @@ class DrillListView(ObjectListView):
     default_sort = "-held_on"
     title = gettext_lazy("ICT-BCP drills")
     create_url_name = "continuity:drill_create"
+    export_kind = "drills"
     empty_text = gettext_lazy("No drills recorded.")
 
     def may_create(self, scope) -> bool:
@@ -59,6 +60,9 @@ class DrillListView(ObjectListView):
             .annotate(finding_count=Count("findings", distinct=True))
             .prefetch_related("systems")
         )
+
+    def export_rows(self, queryset):
+        return queryset.prefetch_related("units")
 
     def extra_context(self):
         return {"overdue": selectors.overdue_actions(user=self.request.user)}
