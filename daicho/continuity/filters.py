@@ -7,12 +7,26 @@ import datetime
 import django_filters as df
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ChoiceField
 
 from daicho.continuity.models import BcpPlan, Drill
 from daicho.core import wareki
-from daicho.core.filters import DepartmentCodeFilter, FilterSet
+from daicho.core.filters import FilterSet
+from daicho.core.models import OrgUnit
 from daicho.core.templatetags.daicho import fy as fiscal_year_label
 from daicho.registry.models import InformationSystem
+
+
+class AnyCodeField(ChoiceField):
+    """A unit code chosen from the options, or typed (one the list does not offer finds
+    nothing)."""
+
+    def valid_value(self, value) -> bool:
+        return True
+
+
+class DepartmentFilter(df.ChoiceFilter):
+    field_class = AnyCodeField
 
 
 def _keep(queryset, name, value):
@@ -23,7 +37,10 @@ def _keep(queryset, name, value):
 class ComplianceFilterSet(FilterSet):
     """The systems checked: a department's; the failing ones (the default) or all."""
 
-    department = DepartmentCodeFilter(label=_("Department"), field_name="owner_unit")
+    # Offered as the organisation's departments; another code finds nothing (it is no error).
+    department = DepartmentFilter(
+        label=_("Department"), field_name="owner_unit__department__code", empty_label=_("All")
+    )
     state = df.ChoiceFilter(
         label=_("Show"),
         choices=[
@@ -37,6 +54,14 @@ class ComplianceFilterSet(FilterSet):
     class Meta:
         model = InformationSystem
         fields: list[str] = []
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        organisation = getattr(request, "organisation", None)
+        departments = OrgUnit.objects.filter(organisation=organisation, parent=None).order_by(
+            "tree_key"
+        )
+        self.filters["department"].extra["choices"] = [(d.code, d.name) for d in departments]
 
 
 class BcpFilterSet(FilterSet):
