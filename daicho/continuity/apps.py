@@ -17,13 +17,14 @@ class ContinuityConfig(AppConfig):
         summaries.register("backups", compute=continuity_summaries.backups, order=30)
         summaries.register("drills", compute=continuity_summaries.drills, order=40)
         from daicho.continuity import demo as continuity_demo
-        from daicho.continuity import importers, metrics, views
+        from daicho.continuity import importers, metrics
+        from daicho.continuity.views import drills
         from daicho.core import demo, home
 
         demo.register("continuity", continuity_demo.load, order=30)
         importers.register_kinds()
         metrics.register()
-        views.register_home_panels(home)
+        drills.register_home_panels(home)
         from daicho.continuity import timeline
 
         timeline.register()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import django_filters as df
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ChoiceField
 
-from daicho.core.models import OrgUnit
+from daicho.core import wareki
+from daicho.core.models import AuditEvent, OrgUnit
 from daicho.core.permissions import scope_of
 from daicho.core.units import UnitRow, unit_rows
 
@@ -33,6 +35,34 @@ class UnitFilterSet(FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
+
+
+# --- a fiscal year, as people write it ------------------------------------------------------------
+
+
+class FiscalYearField(forms.CharField):
+    """A fiscal year typed as 2014, 平成26年度 or H26; anything else is a form error."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in ("", None):
+            return None
+        try:
+            return wareki.parse_fiscal_year(value)
+        except wareki.WarekiError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class FiscalYearFilter(df.CharFilter):
+    """A fiscal year typed as 2014, 平成26年度 or H26, applied to a date field's range."""
+
+    field_class = FiscalYearField
+
+    def filter(self, qs, value):
+        if value in ("", None):
+            return qs
+        start, end = wareki.fiscal_year_range(value)
+        return qs.filter(**{f"{self.field_name}__gte": start, f"{self.field_name}__lte": end})
 
 
 # --- unit filters shared by every list kept per unit ----------------------------------------------
@@ -114,3 +144,15 @@ class DepartmentCodeFilter(UnitCodeFilter):
     """A department (a unit at the top of the tree) by its code: the records of all its units."""
 
     departments_only = True
+
+
+class AuditEventFilterSet(FilterSet):
+    """The audit log by actor, record, channel, action and import batch."""
+
+    actor = df.CharFilter(label=_("Actor"), field_name="actor_name", lookup_expr="icontains")
+    q = df.CharFilter(label=_("Object"), field_name="object_repr", lookup_expr="icontains")
+    batch = df.CharFilter(label=_("Import batch"), field_name="request_id")
+
+    class Meta:
+        model = AuditEvent
+        fields = ["channel", "action"]

@@ -10,23 +10,23 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Value
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from daicho.core import exports, home, savedviews, services
+from daicho.core.filters import AuditEventFilterSet, UnitFilterSet
 from daicho.core.forms import AttachmentForm, NoteForm, SavedViewForm, UnitForm
 from daicho.core.html import query_string_with
 from daicho.core.importing.first_run import ledger_is_new
 from daicho.core.models import Attachment, AuditEvent, OrgUnit, SavedView
 from daicho.core.permissions import scope_of
-from daicho.core.tables import Column, Table
+from daicho.core.tables import AUDIT_COLUMNS, UNIT_COLUMNS, Column, Table
 from daicho.core.units import ownable_units
 
 
@@ -129,7 +129,14 @@ class UnitPickerView(PickerSearchView):
 
 
 class ObjectListView(LoginRequiredMixin, View):
-    """A filtered, sorted, paginated table with column choice, saved views and exports."""
+    """A filtered, sorted, paginated table with column choice, saved views and exports.
+
+    Every list page of the ledger is one. A report (a summary with its rows, such as backup
+    compliance) is one too: its ``table_rows`` returns the rows it computes as a list (dicts with
+    ``id``), which the table sorts and pages as it does a queryset, and its template extends
+    ``core/object_list.html`` to add the summary (blocks ``nav``, ``heading``, ``summary``,
+    ``below``) from ``extra_context``.
+    """
 
     template_name = "core/object_list.html"
     filterset_class: type | None = None
@@ -138,9 +145,15 @@ class ObjectListView(LoginRequiredMixin, View):
     list_name: str = ""
     title = ""
     create_url_name: str | None = None
-    export_kind: str | None = None
+    create_label = gettext_lazy("Add")  # the text of the button for a new record
+    # The export kind's name (`exports.register`), or the kind itself for a report's own columns.
+    export_kind: str | exports.ExportKind | None = None
+    export_formats: tuple[str, ...] = exports.FORMATS
     bulk_actions: list[tuple[str, str]] = []
+    per_page = 50
     per_page_choices = (25, 50, 100, 250)
+    empty_text = ""  # what the table says when no row matches (default: "No records match.")
+    table_id = ""  # the id of the table's box on the page
 
     def may_create(self, scope) -> bool:
         """Whether the list offers a button for a new record."""
@@ -151,10 +164,13 @@ class ObjectListView(LoginRequiredMixin, View):
 
     def table_rows(self, queryset, columns):
         """What the table's rows are read from, given the columns shown (model instances by
-        default; a list may read dicts of what its columns show, and its columns read those)."""
+        default; a list may read dicts of what its columns show, and its columns read those; a
+        report returns the list of rows it computes)."""
         return queryset
 
     describe = staticmethod(str)  # a row as the selection box's label reads it
+    row_attrs = None  # a row's <tr> attributes, as `Table.row_attrs`
+    prepare_page = None  # what a page's rows need before they are shown, as `Table.prepare`
 
     def export_rows(self, queryset):
         """The filtered rows as the list's export reads them (with what its columns follow)."""
@@ -162,17 +178,18 @@ class ObjectListView(LoginRequiredMixin, View):
 
     def get(self, request):
         queryset = self.get_queryset()
-        filterset = None
+        self.filterset = filterset = None
         invalid = False
+        export = request.GET.get("export") in self.export_formats and self.export_kind
         if self.filterset_class is not None:
-            filterset = self.filterset_class(
+            self.filterset = filterset = self.filterset_class(
                 request.GET or None, queryset=queryset, request=request
             )
             style_filter_form(filterset.form)
             if filterset.is_bound and not filterset.is_valid():
                 # A filter the list cannot apply is an error, never "everything": an export
                 # answers 400 with the reason; the page shows the form's errors and no rows.
-                if request.GET.get("export") in exports.FORMATS and self.export_kind:
+                if export:
                     return HttpResponse(
                         filter_errors_text(filterset.errors),
                         status=400,
@@ -182,15 +199,17 @@ class ObjectListView(LoginRequiredMixin, View):
                 queryset = queryset.none()
             elif filterset.is_bound:
                 queryset = filterset.qs
-        if request.GET.get("export") in exports.FORMATS and self.export_kind:
+        if export:
             return export_response(self.export_kind, self.export_rows(queryset), request)
-        per_page = request.GET.get("per_page", "50")
+        per_page = request.GET.get("per_page", "")
         per_page = (
-            int(per_page) if per_page.isdigit() and int(per_page) in self.per_page_choices else 50
+            int(per_page)
+            if per_page.isdigit() and int(per_page) in self.per_page_choices
+            else self.per_page
         )
         scope = scope_of(request.user)
         can_bulk = bool(self.bulk_actions) and scope.can_write
-        table = Table(
+        self.table = table = Table(
             columns=self.columns,
             queryset=queryset,
             read=self.table_rows,
@@ -201,6 +220,9 @@ class ObjectListView(LoginRequiredMixin, View):
             chosen=request.GET.getlist("cols") or None,
             describe=self.describe,
             per_page_choices=self.per_page_choices,
+            row_attrs=self.row_attrs,
+            empty_text=self.empty_text,
+            prepare=self.prepare_page,
         )
         saved = savedviews.saved_views(request.user, self.list_name) if self.list_name else ()
         return render(
@@ -216,14 +238,17 @@ class ObjectListView(LoginRequiredMixin, View):
                 "create_url": reverse(self.create_url_name)
                 if self.create_url_name and self.may_create(scope)
                 else None,
+                "create_label": self.create_label,
                 "export_links": self.export_links(request),
                 "bulk_actions": self.bulk_actions if can_bulk else [],
+                "table_id": self.table_id,
                 **self.extra_context(),
             },
             status=400 if invalid else 200,
         )
 
     def extra_context(self) -> dict[str, Any]:
+        """What the page shows beside its table (after the rows are read: ``self.table``)."""
         return {}
 
     def export_links(self, request) -> list[tuple[str, str]]:
@@ -231,7 +256,7 @@ class ObjectListView(LoginRequiredMixin, View):
         if not self.export_kind:
             return []
         link = query_string_with(request.GET, "export", page=None)
-        return [(fmt.upper(), f"?{link(fmt)}") for fmt in exports.FORMATS]
+        return [(fmt.upper(), f"?{link(fmt)}") for fmt in self.export_formats]
 
 
 def filter_errors_text(errors) -> str:
@@ -255,9 +280,12 @@ def style_filter_form(form) -> None:
             widget.attrs["class"] = "form-control form-control-sm"
 
 
-def export_response(kind_name: str, queryset, request) -> HttpResponse:
-    """A download of ``queryset`` as the export kind's file, in the format ``?export=`` names."""
-    return exports.download(exports.kinds()[kind_name], queryset, request, kind_name)
+def export_response(kind: str | exports.ExportKind, queryset, request) -> HttpResponse:
+    """A download of ``queryset`` as the export kind's file (a registered kind by its name),
+    in the format ``?export=`` names."""
+    if isinstance(kind, str):
+        kind = exports.kinds()[kind]
+    return exports.download(kind, queryset, request, kind.name)
 
 
 class ObjectEditView(LoginRequiredMixin, View):
@@ -375,17 +403,29 @@ class HomeView(LoginRequiredMixin, View):
         return render(request, "core/home.html", {"panels": panels, "new_ledger": new_ledger})
 
 
-class UnitListView(LoginRequiredMixin, View):
+class UnitListView(ObjectListView):
     """The unit tree with the number of systems each unit owns."""
 
-    def get(self, request):
-        units = (
-            OrgUnit.objects.visible_to(request.user)
-            .annotate(system_count=Count("systems", distinct=True))
-            .order_by("organisation_id", "tree_key")
+    filterset_class = UnitFilterSet
+    columns = UNIT_COLUMNS
+    default_sort = "name"  # the tree's order
+    per_page = 250
+    title = gettext_lazy("Units")
+    create_url_name = "unit_create"
+    export_kind = "units"
+
+    def may_create(self, scope) -> bool:
+        return bool(scope.policy_org_ids)
+
+    def export_rows(self, queryset):
+        return queryset.select_related("parent")
+
+    def get_queryset(self):
+        editable = scope_of(self.request.user).policy_org_ids
+        return OrgUnit.objects.visible_to(self.request.user).annotate(
+            system_count=Count("systems", distinct=True),
+            editable=Q(organisation_id__in=editable) if editable else Value(False),
         )
-        editable = scope_of(request.user).policy_org_ids
-        return render(request, "core/unit_list.html", {"units": units, "editable_orgs": editable})
 
 
 class UnitEditView(ObjectEditView):
@@ -421,51 +461,20 @@ class UnitEditView(ObjectEditView):
         return reverse("unit_list")
 
 
-AUDIT_COLUMNS = [
-    Column(
-        "time",
-        _("Time"),
-        lambda e: timezone.localtime(e.time).strftime("%Y-%m-%d %H:%M:%S"),
-        sort=("time",),
-        optional=False,
-    ),
-    Column("actor_name", _("Actor"), lambda e: e.actor_name, sort=("actor_name",)),
-    Column("channel", _("Channel"), lambda e: e.get_channel_display()),
-    Column("action", _("Action"), lambda e: e.get_action_display()),
-    Column("object_repr", _("Object"), lambda e: e.object_repr),
-    Column(
-        "changes",
-        _("Changes"),
-        lambda e: render_to_string("core/_audit_changes.html", {"record": e}),
-    ),
-]
-
-
-class AuditListView(LoginRequiredMixin, View):
+class AuditListView(ObjectListView):
     """Every write in the organisation, newest first (IT policy division and auditors)."""
 
-    def get(self, request):
-        org_ids = scope_of(request.user).audit_org_ids
+    filterset_class = AuditEventFilterSet
+    columns = AUDIT_COLUMNS
+    default_sort = "-time"
+    per_page = 100
+    title = gettext_lazy("Audit log")
+
+    def get_queryset(self):
+        org_ids = scope_of(self.request.user).audit_org_ids
         if not org_ids:
             raise PermissionDenied
-        events = AuditEvent.objects.filter(organisation_id__in=org_ids)
-        for key in ("channel", "action"):
-            if request.GET.get(key):
-                events = events.filter(**{key: request.GET[key]})
-        if request.GET.get("actor"):
-            events = events.filter(actor_name__icontains=request.GET["actor"])
-        if request.GET.get("q"):
-            events = events.filter(object_repr__icontains=request.GET["q"])
-        if request.GET.get("batch"):
-            events = events.filter(request_id=request.GET["batch"])
-        table = Table(
-            columns=AUDIT_COLUMNS,
-            queryset=events,
-            request=request,
-            default_sort="-time",
-            per_page=100,
-        )
-        return render(request, "core/audit_list.html", {"table": table})
+        return AuditEvent.objects.filter(organisation_id__in=org_ids)
 
 
 def _target(request, ct_id: int, object_id: str, *, edit: bool):

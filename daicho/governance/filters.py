@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import django_filters as df
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +10,7 @@ from daicho.core import wareki
 from daicho.core.filters import (
     DepartmentCodeFilter,
     FilterSet,
+    FiscalYearFilter,
     UnitCodeFilter,
 )
 from daicho.governance.models import (
@@ -26,31 +26,6 @@ from daicho.governance.models import (
     Stage,
 )
 from daicho.registry.filters import BooleanChoiceFilter
-
-
-class FiscalYearField(forms.CharField):
-    """A fiscal year typed as 2014, 平成26年度 or H26; anything else is a form error."""
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value in ("", None):
-            return None
-        try:
-            return wareki.parse_fiscal_year(value)
-        except wareki.WarekiError as exc:
-            raise forms.ValidationError(str(exc)) from None
-
-
-class FiscalYearFilter(df.CharFilter):
-    """A fiscal year typed as 2014, 平成26年度 or H26, applied to a date field's range."""
-
-    field_class = FiscalYearField
-
-    def filter(self, qs, value):
-        if value in ("", None):
-            return qs
-        start, end = wareki.fiscal_year_range(value)
-        return qs.filter(**{f"{self.field_name}__gte": start, f"{self.field_name}__lte": end})
 
 
 class CaseFilterSet(FilterSet):

@@ -2,36 +2,31 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from daicho.core.tables import Column, label
+from daicho.core.tables import Column
 from daicho.core.templatetags.daicho import jdate, yen
-from daicho.infra.models import ServerKind, ServiceModel
+from daicho.infra.models import ServerKind, ServiceModel, SiteKind
 
 
-def _release(s) -> str:
-    return str(s.release.label) if s.release else ""
+def _yes(value: bool) -> str:
+    return "✓" if value else ""
 
 
 SERVER_COLUMNS = [
-    Column(
-        "name",
-        _("Name"),
-        lambda s: s.name,
-        sort=("name",),
-        link="infra:server_detail",
-        optional=False,
-    ),
-    Column("kind", _("Kind"), lambda s: label(ServerKind, s.kind), sort=("kind",)),
+    Column("name", _("Name"), link="infra:server_detail", optional=False),
+    Column("kind", _("Kind"), choices=ServerKind),
     Column(
         "system",
         _("System"),
         lambda s: f"{s.system.code} {s.system.name}" if s.system else "",
         sort=("system__code",),
     ),
-    Column("host", _("Host"), lambda s: s.host.name if s.host else "", sort=("host__name",)),
-    Column("site", _("Site"), lambda s: s.site.name if s.site else "", sort=("site__code",)),
-    Column("os", _("OS"), lambda s: s.os, sort=("os",)),
+    Column("host", _("Host"), field="host__name"),
+    Column("site", _("Site"), field="site__name", sort=("site__code",)),
+    Column("os", _("OS")),
     Column(
         "release",
         _("OS release"),
@@ -44,49 +39,56 @@ SERVER_COLUMNS = [
         lambda s: jdate(s.end_of_support) if s.release else "",  # the organisation's date
         sort=("end_of_support",),
     ),
-    Column("cores", _("CPU cores"), lambda s: s.cores, sort=("cores",), numeric=True),
-    Column("memory_gb", _("Memory (GB)"), lambda s: s.memory_gb, sort=("memory_gb",), numeric=True),
-    Column(
-        "storage_gb",
-        _("Storage (GB)"),
-        lambda s: s.storage_gb,
-        sort=("storage_gb",),
-        numeric=True,
-        default=False,
-    ),
-    Column(
-        "purchased_on",
-        _("Purchased on"),
-        lambda s: jdate(s.purchased_on),
-        sort=("purchased_on",),
-        default=False,
-    ),
-    Column("lease_end", _("Lease ends"), lambda s: jdate(s.lease_end), sort=("lease_end",)),
-    Column("retired_on", _("Retired on"), lambda s: jdate(s.retired_on), sort=("retired_on",)),
+    Column("cores", _("CPU cores"), numeric=True),
+    Column("memory_gb", _("Memory (GB)"), numeric=True),
+    Column("storage_gb", _("Storage (GB)"), numeric=True, default=False),
+    Column("purchased_on", _("Purchased on"), format=jdate, default=False),
+    Column("lease_end", _("Lease ends"), format=jdate),
+    Column("retired_on", _("Retired on"), format=jdate),
 ]
 
 CLOUD_COLUMNS = [
-    Column(
-        "name", _("Name"), lambda c: c.name, sort=("name",), link="infra:cloud_edit", optional=False
-    ),
-    Column("provider", _("Provider"), lambda c: c.provider, sort=("provider",)),
-    Column(
-        "service_model",
-        _("Service model"),
-        lambda c: label(ServiceModel, c.service_model),
-        sort=("service_model",),
-    ),
-    Column("government_cloud", _("Government cloud"), lambda c: "✓" if c.government_cloud else ""),
+    Column("name", _("Name"), link="infra:cloud_edit", optional=False),
+    Column("provider", _("Provider")),
+    Column("service_model", _("Service model"), choices=ServiceModel),
+    Column("government_cloud", _("Government cloud"), format=_yes, sort=()),
     Column(
         "systems", _("Systems"), lambda c: "、".join(f"{s.code} {s.name}" for s in c.systems.all())
     ),
-    Column("started_on", _("In use since"), lambda c: jdate(c.started_on), sort=("started_on",)),
-    Column("ended_on", _("Ended on"), lambda c: jdate(c.ended_on), sort=("ended_on",)),
-    Column(
-        "annual_cost",
-        _("Annual cost (yen)"),
-        lambda c: yen(c.annual_cost) if c.annual_cost is not None else "",
-        sort=("annual_cost",),
-        numeric=True,
-    ),
+    Column("started_on", _("In use since"), format=jdate),
+    Column("ended_on", _("Ended on"), format=jdate),
+    Column("annual_cost", _("Annual cost (yen)"), format=yen, numeric=True),
 ]
+
+VDI_POOL_COLUMNS = [
+    Column("name", _("Pool"), optional=False),
+    Column("unit", _("Unit using it"), field="unit__name", sort=("unit__tree_key",)),
+    Column("capacity", _("Seats available"), numeric=True),
+    Column("latest_seats", _("Seats in use"), numeric=True),
+    Column("latest_on", _("Counted on"), format=jdate),
+]
+
+
+def _site_servers_link(site) -> str:
+    url = reverse("infra:server_list")
+    return format_html('<a href="{}?site={}">{}</a>', url, site.pk, site.name)
+
+
+SITE_COLUMNS = [
+    Column("code", _("Code"), optional=False),
+    Column("name", _("Name"), _site_servers_link, sort=("name",), optional=False),
+    Column("kind", _("Kind"), choices=SiteKind),
+    Column("address", _("Address")),
+    Column("servers_count", _("Servers in service"), numeric=True),
+]
+
+CLUSTER_COLUMNS = [
+    Column("name", _("Name"), optional=False),
+    Column("site", _("Site"), field="site__name"),
+    Column("hosts_count", _("Hosts in service"), numeric=True),
+]
+
+
+def edit_column(url_name: str) -> Column:
+    """A column of "Edit" links to each record's edit page (for those who may edit)."""
+    return Column("edit", "", lambda r: _("Edit"), sort=(), link=url_name, optional=False)

@@ -7,7 +7,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.views import View
 from daicho.core import wareki
 from daicho.core.permissions import scope_of
 from daicho.core.selectors import record_history
+from daicho.core.tables import Table
 from daicho.core.views import (
     ObjectDeleteView,
     ObjectEditView,
@@ -39,7 +40,14 @@ from daicho.infra.models import (
     VdiPool,
     VdiUsage,
 )
-from daicho.infra.tables import CLOUD_COLUMNS, SERVER_COLUMNS
+from daicho.infra.tables import (
+    CLOUD_COLUMNS,
+    CLUSTER_COLUMNS,
+    SERVER_COLUMNS,
+    SITE_COLUMNS,
+    VDI_POOL_COLUMNS,
+    edit_column,
+)
 from daicho.lifecycle.eol import horizon_end, with_row_end_of_support
 from daicho.lifecycle.selectors import as_seen_by
 
@@ -228,19 +236,31 @@ class CloudDeleteView(ObjectDeleteView):
 # --- VDI ----------------------------------------------------------------------------------------
 
 
-class VdiListView(LoginRequiredMixin, View):
-    def get(self, request, form=None):
-        organisation = request.organisation
+class VdiListView(ObjectListView):
+    """The VDI pools with their latest count, the seats in use at the end of each fiscal year,
+    and the form the IT policy division records counts with."""
+
+    template_name = "infra/vdi_list.html"
+    columns = VDI_POOL_COLUMNS
+    default_sort = "name"
+    title = gettext_lazy("Virtual desktops")
+    empty_text = gettext_lazy("No VDI pools recorded.")
+    form = None
+
+    def may_edit(self) -> bool:
+        organisation = self.request.organisation
+        return bool(organisation and organisation.pk in scope_of(self.request.user).policy_org_ids)
+
+    def get_queryset(self):
         latest = VdiUsage.objects.filter(pool=OuterRef("pk")).order_by("-measured_on")
-        pools = (
-            VdiPool.objects.visible_to(request.user)
-            .select_related("unit")
-            .annotate(
-                latest_seats=Subquery(latest.values("seats_in_use")[:1]),
-                latest_on=Max("usages__measured_on"),
-            )
-            .order_by("name")
+        self.pools = VdiPool.objects.visible_to(self.request.user)
+        return self.pools.select_related("unit").annotate(
+            latest_seats=Subquery(latest.values("seats_in_use")[:1]),
+            latest_on=Max("usages__measured_on"),
         )
+
+    def extra_context(self):
+        organisation = self.request.organisation
         current_fy = wareki.fiscal_year_of(_today())
         years = []
         if organisation is not None:
@@ -248,19 +268,14 @@ class VdiListView(LoginRequiredMixin, View):
                 seats, counted = selectors.vdi_seats_on(organisation, datetime.date(fy + 1, 3, 31))
                 if counted:
                     years.append({"fiscal_year": fy, "seats": seats, "pools": counted})
-        can_edit = bool(organisation and organisation.pk in scope_of(request.user).policy_org_ids)
-        return render(
-            request,
-            "infra/vdi_list.html",
-            {
-                "pools": pools,
-                "years": years,
-                "form": form or (VdiUsageForm(user=request.user) if can_edit else None),
-                "usages": VdiUsage.objects.filter(pool__in=pools.values("pk"))
-                .select_related("pool")
-                .order_by("-measured_on", "pool__name")[:50],
-            },
-        )
+        return {
+            "years": years,
+            "form": self.form
+            or (VdiUsageForm(user=self.request.user) if self.may_edit() else None),
+            "usages": VdiUsage.objects.filter(pool__in=self.pools.values("pk"))
+            .select_related("pool")
+            .order_by("-measured_on", "pool__name")[:50],
+        }
 
     def post(self, request):
         organisation = request.organisation
@@ -275,7 +290,8 @@ class VdiListView(LoginRequiredMixin, View):
             else:
                 messages.success(request, _("Saved."))
                 return redirect("infra:vdi_list")
-        response = self.get(request, form=form)
+        self.form = form
+        response = self.get(request)
         response.status_code = 400
         return response
 
@@ -324,32 +340,52 @@ def register_home_panels(home) -> None:
 # --- sites and clusters -------------------------------------------------------------------------
 
 
-class SiteListView(LoginRequiredMixin, View):
-    """Sites and clusters with what runs there."""
+class SiteListView(ObjectListView):
+    """Sites with the servers in service at each, and the virtualization clusters."""
 
-    def get(self, request):
-        from django.db.models import Count, Q
+    template_name = "infra/site_list.html"
+    default_sort = "code"
+    title = gettext_lazy("Sites and clusters")
+    create_url_name = "infra:site_create"
+    create_label = gettext_lazy("New")
+    empty_text = gettext_lazy("None yet.")
 
-        organisation = request.organisation
-        sites = Site.objects.visible_to(request.user).annotate(
+    def may_create(self, scope) -> bool:
+        organisation = self.request.organisation
+        return bool(organisation and organisation.pk in scope.policy_org_ids)
+
+    @property
+    def columns(self):
+        if self.may_create(scope_of(self.request.user)):
+            return [*SITE_COLUMNS, edit_column("infra:site_edit")]
+        return SITE_COLUMNS
+
+    def get_queryset(self):
+        return Site.objects.visible_to(self.request.user).annotate(
             servers_count=Count("servers", filter=Q(servers__retired_on__isnull=True))
         )
+
+    def extra_context(self):
+        can_edit = self.may_create(scope_of(self.request.user))
         clusters = (
-            Cluster.objects.visible_to(request.user)
+            Cluster.objects.visible_to(self.request.user)
             .select_related("site")
             .annotate(hosts_count=Count("hosts", filter=Q(hosts__retired_on__isnull=True)))
         )
-        return render(
-            request,
-            "infra/site_list.html",
-            {
-                "sites": sites,
-                "clusters": clusters,
-                "can_edit": bool(
-                    organisation and organisation.pk in scope_of(request.user).policy_org_ids
-                ),
-            },
+        columns = (
+            [*CLUSTER_COLUMNS, edit_column("infra:cluster_edit")] if can_edit else CLUSTER_COLUMNS
         )
+        return {
+            "can_edit": can_edit,
+            "clusters": Table(
+                columns=columns,
+                queryset=clusters,
+                request=self.request,
+                default_sort="name",
+                prefix="cluster_",
+                empty_text=_("None yet."),
+            ),
+        }
 
 
 class SiteEditView(ObjectEditView):

@@ -22,15 +22,42 @@ from daicho.knowledge.text import bigrams, terms
 
 
 def article_search(*, user, query: str = "", tag: str = "", system=None, kind: str = ""):
-    """Articles the user may read matching every word of ``query``; title matches first.
+    """Articles the user may read matching every word of ``query``; title matches first."""
+    articles = Article.objects.visible_to(user)
+    if tag:
+        articles = articles.filter(tags__name=tag)
+    if system is not None:
+        articles = articles.filter(systems=system)
+    if kind:
+        articles = articles.filter(kind=kind)
+    return article_match(articles_with_views(articles), query)
+
+
+def articles_with_views(articles):
+    """The articles with their total views (``view_total``), newest first, with their author and
+    tags."""
+    views = (
+        ArticleView.objects.filter(article=OuterRef("pk"))
+        .values("article")
+        .annotate(total=Sum("count"))
+        .values("total")
+    )
+    return (
+        articles.annotate(view_total=Subquery(views))
+        .order_by("-updated_at", "-pk")
+        .select_related("author")
+        .prefetch_related("tags")
+    )
+
+
+def article_match(articles, query: str):
+    """The articles that contain every word of ``query``, title matches first.
 
     Each word narrows the candidates through the bigram index (one indexed `IN … GROUP BY`
     subquery), then the normalised text must contain the word itself.
     """
-    articles = Article.objects.visible_to(user)
-    words = terms(query)
     title_hits = []
-    for word in words:
+    for word in terms(query):
         grams = bigrams(word)
         if grams:
             candidates = (
@@ -43,29 +70,14 @@ def article_search(*, user, query: str = "", tag: str = "", system=None, kind: s
             articles = articles.filter(pk__in=candidates)
         articles = articles.filter(search_text__contains=word)
         title_hits.append(When(search_title__contains=word, then=Value(1)))
-    if tag:
-        articles = articles.filter(tags__name=tag)
-    if system is not None:
-        articles = articles.filter(systems=system)
-    if kind:
-        articles = articles.filter(kind=kind)
-    views = (
-        ArticleView.objects.filter(article=OuterRef("pk"))
-        .values("article")
-        .annotate(total=Sum("count"))
-        .values("total")
-    )
-    articles = articles.annotate(view_total=Subquery(views))
-    if title_hits:
-        articles = articles.annotate(
-            title_hit=sum(
-                (Case(hit, default=Value(0), output_field=IntegerField()) for hit in title_hits),
-                Value(0),
-            )
-        ).order_by("-title_hit", "-updated_at", "-pk")
-    else:
-        articles = articles.order_by("-updated_at", "-pk")
-    return articles.select_related("author").prefetch_related("tags")
+    if not title_hits:
+        return articles
+    return articles.annotate(
+        title_hit=sum(
+            (Case(hit, default=Value(0), output_field=IntegerField()) for hit in title_hits),
+            Value(0),
+        )
+    ).order_by("-title_hit", "-updated_at", "-pk")
 
 
 def it_policy_staff(organisation: Organisation):

@@ -9,56 +9,51 @@ import json
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from daicho.core import timeline
 from daicho.core.permissions import scope_of
-from daicho.core.views import apply_errors, get_visible_or_404
+from daicho.core.views import ObjectListView, apply_errors, get_visible_or_404
 from daicho.knowledge import selectors, services
+from daicho.knowledge.filters import ArticleFilterSet
 from daicho.knowledge.forms import ArticleForm, KarteFilterForm
-from daicho.knowledge.models import Article, ArticleKind, Tag
+from daicho.knowledge.models import Article
+from daicho.knowledge.tables import ARTICLE_COLUMNS
 from daicho.registry.models import InformationSystem
 
 
-class ArticleListView(LoginRequiredMixin, View):
-    """Search and browse articles and FAQ."""
+class ArticleListView(ObjectListView):
+    """Search and browse articles and FAQ (title matches first, then the newest)."""
 
-    def get(self, request):
-        query = request.GET.get("q", "")
-        tag = request.GET.get("tag", "")
-        kind = request.GET.get("kind", "")
-        system = None
-        if request.GET.get("system"):
-            system = (
-                InformationSystem.objects.visible_to(request.user)
-                .filter(code=request.GET["system"])
-                .first()
-            )
-        articles = selectors.article_search(
-            user=request.user, query=query, tag=tag, system=system, kind=kind
+    template_name = "knowledge/article_list.html"
+    table_id = "results"
+    filterset_class = ArticleFilterSet
+    columns = ARTICLE_COLUMNS
+    default_sort = ""  # the search's ranking
+    per_page = 20
+    per_page_choices = (20, 50, 100)
+    title = gettext_lazy("Knowledge base")
+    create_url_name = "knowledge:article_create"
+    create_label = gettext_lazy("Write an article")
+    empty_text = gettext_lazy("No articles found.")
+
+    def get_queryset(self):
+        return selectors.articles_with_views(Article.objects.visible_to(self.request.user))
+
+    def extra_context(self):
+        code = self.request.GET.get("system")
+        system = (
+            InformationSystem.objects.visible_to(self.request.user).filter(code=code).first()
+            if code
+            else None
         )
-        page = Paginator(articles, 20).get_page(request.GET.get("page"))
-        tags = Tag.objects.visible_to(request.user).order_by("name")
-        return render(
-            request,
-            "knowledge/article_list.html",
-            {
-                "page": page,
-                "query": query,
-                "tag": tag,
-                "kind": kind,
-                "kinds": ArticleKind.choices,
-                "system": system,
-                "tags": tags,
-                "can_write": scope_of(request.user).can_write,
-            },
-        )
+        return {"system": system}
 
 
 class ArticleDetailView(LoginRequiredMixin, View):

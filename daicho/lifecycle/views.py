@@ -19,10 +19,12 @@ from django.views import View
 from daicho.core import exports, wareki
 from daicho.core.models import OrgUnit
 from daicho.core.permissions import scope_of
-from daicho.core.views import ObjectEditView, apply_errors
+from daicho.core.views import ObjectEditView, ObjectListView, apply_errors
 from daicho.lifecycle import eol, selectors, services
+from daicho.lifecycle.filters import ProductFilterSet
 from daicho.lifecycle.forms import MapForm, ReleaseForm, ReleaseOverrideForm, RuleForm
 from daicho.lifecycle.models import MatchRule, ProductRelease, ReleaseOverride, SoftwareProduct
+from daicho.lifecycle.tables import PRODUCT_COLUMNS
 
 EOL_EXPORT = exports.ExportKind(
     "eol",
@@ -177,15 +179,25 @@ class EolView(LoginRequiredMixin, View):
         )
 
 
-class ProductListView(LoginRequiredMixin, View):
-    def get(self, request):
-        products = list(selectors.product_list())
-        selectors.as_seen_by([r for p in products for r in p.releases.all()], request.organisation)
-        return render(
-            request,
-            "lifecycle/product_list.html",
-            {"products": products, "today": timezone.localdate()},
-        )
+class ProductListView(ObjectListView):
+    """The products with their releases and the end of support the organisation goes by."""
+
+    template_name = "lifecycle/product_list.html"
+    filterset_class = ProductFilterSet
+    columns = PRODUCT_COLUMNS
+    default_sort = "category"
+    per_page = 100
+    title = gettext_lazy("Products and support dates")
+
+    def may_create(self, scope) -> bool:
+        return False
+
+    def get_queryset(self):
+        return selectors.product_list()
+
+    def prepare_page(self, products) -> None:
+        releases = [r for p in products for r in p.releases.all()]
+        selectors.as_seen_by(releases, self.request.organisation)
 
 
 class ProductDetailView(LoginRequiredMixin, View):

@@ -10,6 +10,7 @@ from daicho.core import wareki
 from daicho.core.filters import (
     DepartmentCodeFilter,
     FilterSet,
+    FiscalYearFilter,
     UnitCodeFilter,
 )
 from daicho.registry.models import (
@@ -26,6 +27,7 @@ from daicho.registry.models import (
     Integrity,
     StandardBusiness,
     Status,
+    SystemCoUse,
     Vendor,
 )
 
@@ -173,3 +175,16 @@ class ContractFilterSet(FilterSet):
 
     def active(self, queryset, name, value):
         return queryset.filter(start_on__lte=value, end_on__gte=value)
+
+
+class CoUseFilterSet(FilterSet):
+    """The co-uses active in a fiscal year (typed as 2014, 平成26年度 or H26)."""
+
+    fy = FiscalYearFilter(label=_("Fiscal year"), method="active_in")
+
+    class Meta:
+        model = SystemCoUse
+        fields: list[str] = []
+
+    def active_in(self, queryset, name, value):
+        return queryset.active_in(value)

@@ -8,7 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q, Value
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from daicho.core import exports, money, wareki
+from daicho.core import money, wareki
 from daicho.core.forms import AttachmentForm, NoteForm, WarekiDateField
 from daicho.core.models import Attachment
 from daicho.core.permissions import scope_of
@@ -27,14 +27,19 @@ from daicho.core.views import (
     ObjectListView,
     PickerSearchView,
     apply_errors,
-    export_response,
     get_visible_or_404,
     require_editable,
     safe_next,
 )
 from daicho.registry import sections as system_sections
 from daicho.registry import selectors, services
-from daicho.registry.filters import ContractFilterSet, SystemFilterSet, VendorFilterSet
+from daicho.registry.filters import (
+    ContractFilterSet,
+    CostItemFilterSet,
+    CoUseFilterSet,
+    SystemFilterSet,
+    VendorFilterSet,
+)
 from daicho.registry.forms import (
     ContractForm,
     CostItemForm,
@@ -52,9 +57,17 @@ from daicho.registry.models import (
     CostItem,
     CostLine,
     InformationSystem,
+    SystemCoUse,
     Vendor,
 )
-from daicho.registry.tables import CONTRACT_COLUMNS, SYSTEM_COLUMNS, VENDOR_COLUMNS
+from daicho.registry.tables import (
+    CO_USE_COLUMNS,
+    CONTRACT_COLUMNS,
+    COST_ITEM_COLUMNS,
+    ORGANISATION_COLUMN,
+    SYSTEM_COLUMNS,
+    VENDOR_COLUMNS,
+)
 
 # --- systems ------------------------------------------------------------------------------------
 
@@ -578,33 +591,46 @@ class ContractDeleteView(ObjectDeleteView):
 # --- cost items (費目) ----------------------------------------------------------------------------
 
 
-class CostItemListView(LoginRequiredMixin, View):
+class CostItemListView(ObjectListView):
     """The organisation's 費目, with the cost lines each carries: read by every member, kept by
     the IT policy division (page, API and the `cost-items` import)."""
 
-    def get(self, request):
-        items = (
-            CostItem.objects.visible_to(request.user)
-            .annotate(line_count=Count("cost_lines"))
+    template_name = "registry/cost_item_list.html"
+    filterset_class = CostItemFilterSet
+    default_sort = "sort_order"
+    per_page = 250
+    title = gettext_lazy("Cost items")
+    create_url_name = "registry:cost_item_create"
+    export_kind = "cost-items"
+    empty_text = gettext_lazy("No cost items yet.")
+
+    def may_create(self, scope) -> bool:
+        organisation = self.request.organisation
+        return organisation is not None and organisation.pk in scope.policy_org_ids
+
+    @property
+    def columns(self):
+        if len(scope_of(self.request.user).read_org_ids) > 1:
+            return [ORGANISATION_COLUMN, *COST_ITEM_COLUMNS]
+        return COST_ITEM_COLUMNS
+
+    def get_queryset(self):
+        editable = scope_of(self.request.user).policy_org_ids
+        return (
+            CostItem.objects.visible_to(self.request.user)
+            .annotate(
+                line_count=Count("cost_lines"),
+                editable=Q(organisation_id__in=editable) if editable else Value(False),
+            )
             .select_related("organisation")
             .order_by("organisation_id", "sort_order", "code")
         )
-        fmt = request.GET.get("export")
-        if fmt in exports.FORMATS:
-            return export_response("cost-items", items, request)
-        scope = scope_of(request.user)
-        organisation = request.organisation
-        return render(
-            request,
-            "registry/cost_item_list.html",
-            {
-                "items": items,
-                "editable_orgs": scope.policy_org_ids,
-                "can_add": organisation is not None and organisation.pk in scope.policy_org_ids,
-                "many_orgs": len(scope.read_org_ids) > 1,
-                "export_links": [(f.upper(), f"?export={f}") for f in exports.FORMATS],
-            },
-        )
+
+    def extra_context(self):
+        return {
+            "items": self.table.page.object_list,
+            "can_add": self.may_create(scope_of(self.request.user)),
+        }
 
 
 class CostItemEditView(ObjectEditView):
@@ -815,33 +841,25 @@ class CoUseDetailView(LoginRequiredMixin, View):
         )
 
 
-class CoUseListView(LoginRequiredMixin, View):
+class CoUseListView(ObjectListView):
     """Systems co-used (共同利用) with other organisations and their cost shares; `?fy=` keeps
     the co-uses active in that fiscal year."""
 
-    def get(self, request):
+    template_name = "registry/co_use_list.html"
+    filterset_class = CoUseFilterSet
+    columns = CO_USE_COLUMNS
+    title = gettext_lazy("Systems co-used with other organisations")
+    empty_text = gettext_lazy("No co-use recorded.")
 
-        from daicho.registry.models import SystemCoUse
+    def get_queryset(self):
+        return SystemCoUse.objects.visible_to(self.request.user).select_related(
+            "system", "co_user", "system__organisation"
+        )
 
-        rows = SystemCoUse.objects.visible_to(request.user).select_related(
-            "system", "co_user", "system__owner_unit", "system__organisation"
-        )
-        text = request.GET.get("fy", "").strip()
-        fy, error = None, ""
-        if text:
-            try:
-                fy = wareki.parse_fiscal_year(text)
-            except wareki.WarekiError as exc:
-                error = str(exc)
-        if fy is not None:
-            rows = rows.active_in(fy)
-        rows = rows.none() if error else rows.order_by("system__code", "co_user__code")
-        return render(
-            request,
-            "registry/co_use_list.html",
-            {"rows": rows, "fy": fy, "fy_error": error},
-            status=400 if error else 200,
-        )
+    def extra_context(self):
+        form = self.filterset.form
+        fy = form.cleaned_data.get("fy") if form.is_bound and form.is_valid() else None
+        return {"fy": fy}
 
 
 class SystemPickerView(PickerSearchView):

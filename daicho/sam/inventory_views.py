@@ -16,6 +16,7 @@ from django.views import View
 from daicho.core.forms import WarekiDateField
 from daicho.core.models import OrgUnit
 from daicho.core.permissions import scope_of
+from daicho.core.views import ObjectListView
 from daicho.sam import services
 from daicho.sam.models import (
     AuditFinding,
@@ -27,6 +28,7 @@ from daicho.sam.models import (
     InventoryConfirmation,
     SamAudit,
 )
+from daicho.sam.tables import AUDIT_COLUMNS, CAMPAIGN_COLUMNS
 
 
 def _styled(form: forms.Form) -> forms.Form:
@@ -77,29 +79,29 @@ def _campaigns(organisation):
     )
 
 
-class CampaignListView(LoginRequiredMixin, View):
+class CampaignListView(ObjectListView):
     """The years' inventory campaigns with their completion; IT policy opens a new one."""
 
-    def get(self, request, form=None):
-        organisation = request.organisation
-        if organisation is None:
+    template_name = "sam/campaign_list.html"
+    table_id = "campaigns"
+    columns = CAMPAIGN_COLUMNS
+    default_sort = "-fiscal_year"
+    title = gettext_lazy("Software inventory (棚卸)")
+    empty_text = gettext_lazy("No inventory campaign yet.")
+    form = None
+
+    def get_queryset(self):
+        if self.request.organisation is None:
             raise PermissionDenied
-        may_open = organisation.pk in scope_of(request.user).policy_org_ids
-        today = timezone.localdate()
-        fy = today.year if today.month >= 4 else today.year - 1
-        return render(
-            request,
-            "sam/campaign_list.html",
-            {
-                "campaigns": _campaigns(organisation),
-                "form": form
-                or (
-                    CampaignOpenForm(organisation=organisation, initial={"fiscal_year": fy})
-                    if may_open
-                    else None
-                ),
-            },
-        )
+        return _campaigns(self.request.organisation)
+
+    def extra_context(self):
+        organisation = self.request.organisation
+        if self.form is None and organisation.pk in scope_of(self.request.user).policy_org_ids:
+            today = timezone.localdate()
+            fy = today.year if today.month >= 4 else today.year - 1
+            self.form = CampaignOpenForm(organisation=organisation, initial={"fiscal_year": fy})
+        return {"form": self.form}
 
     def post(self, request):
         organisation = request.organisation
@@ -107,7 +109,8 @@ class CampaignListView(LoginRequiredMixin, View):
             raise PermissionDenied
         form = CampaignOpenForm(request.POST, organisation=organisation)
         if not form.is_valid():
-            return self.get(request, form=form)
+            self.form = form
+            return self.get(request)
         try:
             campaign = services.campaign_open(
                 organisation=organisation,
@@ -118,7 +121,8 @@ class CampaignListView(LoginRequiredMixin, View):
             )
         except ValidationError as exc:
             _errors(request, exc)
-            return self.get(request, form=form)
+            self.form = form
+            return self.get(request)
         messages.success(request, _("The inventory campaign is open."))
         return redirect(campaign)
 
@@ -335,23 +339,30 @@ class FindingForm(forms.Form):
         )
 
 
-class AuditListView(LoginRequiredMixin, View):
+class AuditListView(ObjectListView):
     """SAM audits with their open findings; IT policy records a new one."""
 
-    def get(self, request, form=None):
-        organisation = request.organisation
+    template_name = "sam/audit_list.html"
+    table_id = "audits"
+    columns = AUDIT_COLUMNS
+    default_sort = "-held_on"
+    title = gettext_lazy("SAM audits")
+    form = None
+
+    def get_queryset(self):
+        organisation = self.request.organisation
         if organisation is None:
             raise PermissionDenied
-        may_add = organisation.pk in scope_of(request.user).policy_org_ids
-        audits = SamAudit.objects.filter(organisation=organisation).annotate(
+        return SamAudit.objects.filter(organisation=organisation).annotate(
             findings_count=Count("findings"),
             open_count=Count("findings", filter=Q(findings__status="open")),
         )
-        return render(
-            request,
-            "sam/audit_list.html",
-            {"audits": audits, "form": form or (_styled(AuditForm()) if may_add else None)},
-        )
+
+    def extra_context(self):
+        organisation = self.request.organisation
+        if self.form is None and organisation.pk in scope_of(self.request.user).policy_org_ids:
+            self.form = _styled(AuditForm())
+        return {"form": self.form}
 
     def post(self, request):
         organisation = request.organisation
@@ -359,7 +370,8 @@ class AuditListView(LoginRequiredMixin, View):
             raise PermissionDenied
         form = _styled(AuditForm(request.POST))
         if not form.is_valid():
-            return self.get(request, form=form)
+            self.form = form
+            return self.get(request)
         audit_record = services.sam_audit_create(organisation=organisation, **form.cleaned_data)
         return redirect(audit_record)
 

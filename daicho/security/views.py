@@ -24,7 +24,7 @@ from daicho.core.views import (
 )
 from daicho.security import forms as f
 from daicho.security import selectors, services
-from daicho.security.filters import IncidentFilterSet
+from daicho.security.filters import IncidentFilterSet, TrainingFilterSet
 from daicho.security.models import (
     INCIDENT_TRANSITIONS,
     Incident,
@@ -32,7 +32,12 @@ from daicho.security.models import (
     PhishingDrill,
     TrainingSession,
 )
-from daicho.security.tables import INCIDENT_COLUMNS
+from daicho.security.tables import (
+    INCIDENT_COLUMNS,
+    PHISHING_COLUMNS,
+    TRAINING_COLUMNS,
+    phishing_rows,
+)
 
 
 class IncidentListView(ObjectListView):
@@ -120,28 +125,36 @@ class IncidentDeleteView(ObjectDeleteView):
 # --- training -----------------------------------------------------------------------------------
 
 
-class TrainingListView(LoginRequiredMixin, View):
-    def get(self, request):
-        organisation = require_organisation(request.organisation)
-        sessions = TrainingSession.objects.filter(organisation=organisation).annotate(
+class TrainingListView(ObjectListView):
+    """Training sessions, newest first, with the staff trained in each fiscal year."""
+
+    template_name = "security/training_list.html"
+    filterset_class = TrainingFilterSet
+    columns = TRAINING_COLUMNS
+    default_sort = "-held_on"
+    title = gettext_lazy("Staff training")
+    create_url_name = "security:training_create"
+    empty_text = gettext_lazy("No training recorded.")
+
+    def may_create(self, scope) -> bool:
+        return is_policy(self.request)
+
+    def get_queryset(self):
+        self.organisation = require_organisation(self.request.organisation)
+        return TrainingSession.objects.filter(organisation=self.organisation).annotate(
             attended=Count("attendances", filter=Q(attendances__attended=True))
         )
-        fiscal_year = request.GET.get("fiscal_year", "")
-        years = []
-        for fy in sorted({s.held_on.year - (s.held_on.month < 4) for s in sessions}, reverse=True):
-            years.append((fy, selectors.trained_staff(organisation, fy).count()))
-        if fiscal_year.isdigit():
-            import datetime
 
-            fy = int(fiscal_year)
-            sessions = sessions.filter(
-                held_on__gte=datetime.date(fy, 4, 1), held_on__lte=datetime.date(fy + 1, 3, 31)
-            )
-        return render(
-            request,
-            "security/training_list.html",
-            {"sessions": sessions, "years": years, "is_policy": is_policy(request)},
+    def extra_context(self):
+        held = TrainingSession.objects.filter(organisation=self.organisation).dates(
+            "held_on", "month"
         )
+        fiscal_years = sorted({d.year - (d.month < 4) for d in held}, reverse=True)
+        return {
+            "years": [
+                (fy, selectors.trained_staff(self.organisation, fy).count()) for fy in fiscal_years
+            ]
+        }
 
 
 class TrainingDetailView(LoginRequiredMixin, View):
@@ -205,29 +218,36 @@ class TrainingEditView(PolicyCreateMixin, ObjectEditView):
 # --- targeted-mail drills -----------------------------------------------------------------------
 
 
-class PhishingListView(LoginRequiredMixin, View):
-    def get(self, request):
-        organisation = require_organisation(request.organisation)
-        trend = selectors.phishing_trend(user=request.user, organisation=organisation)
+class PhishingListView(ObjectListView):
+    """The trend across targeted-mail drills, and the click rate of each unit in each."""
+
+    template_name = "security/phishing_list.html"
+    table_id = "trend"
+    columns = PHISHING_COLUMNS
+    default_sort = "sent_on"
+    title = gettext_lazy("Targeted-mail drills")
+    create_url_name = "security:phishing_create"
+    empty_text = gettext_lazy("No drills recorded.")
+
+    def may_create(self, scope) -> bool:
+        return is_policy(self.request)
+
+    def get_queryset(self):
+        self.organisation = require_organisation(self.request.organisation)
+        return PhishingDrill.objects.visible_to(self.request.user).filter(
+            organisation=self.organisation
+        )
+
+    def table_rows(self, queryset, columns):
+        return phishing_rows(
+            selectors.phishing_trend(user=self.request.user, organisation=self.organisation)
+        )
+
+    def extra_context(self):
         drills, unit_rows = selectors.phishing_unit_matrix(
-            user=request.user, organisation=organisation
+            user=self.request.user, organisation=self.organisation
         )
-        return render(
-            request,
-            "security/phishing_list.html",
-            {
-                "trend": trend,
-                "chart": {
-                    "labels": [r["drill"].sent_on.isoformat() for r in trend],
-                    "opened": [float(r["opened_rate"] or 0) for r in trend],
-                    "clicked": [float(r["clicked_rate"] or 0) for r in trend],
-                    "reported": [float(r["reported_rate"] or 0) for r in trend],
-                },
-                "is_policy": is_policy(request),
-                "drills": drills,
-                "unit_rows": unit_rows,
-            },
-        )
+        return {"drills": drills, "unit_rows": unit_rows}
 
 
 class PhishingDetailView(LoginRequiredMixin, View):

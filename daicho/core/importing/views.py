@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from daicho.core import jobs
@@ -18,6 +19,8 @@ from daicho.core.importing import engine, first_run, services, template
 from daicho.core.importing.forms import ImportForm
 from daicho.core.models import ImportBatch, ImportStatus, JobState
 from daicho.core.permissions import scope_of
+from daicho.core.tables import IMPORT_COLUMNS
+from daicho.core.views import ObjectListView
 
 
 def batches_visible_to(user):
@@ -29,17 +32,22 @@ def batches_visible_to(user):
     ).select_related("user")
 
 
-class ImportListView(LoginRequiredMixin, View):
-    def get(self, request):
-        batches = batches_visible_to(request.user)
-        return render(
-            request,
-            "core/import_list.html",
-            {
-                "batches": batches[:200],
-                "can_import": scope_of(request.user).can_import,
-            },
-        )
+class ImportListView(ObjectListView):
+    """The imports the user may see, newest first, with their counts."""
+
+    template_name = "core/import_list.html"
+    columns = IMPORT_COLUMNS
+    default_sort = "-started_at"
+    title = gettext_lazy("Imports")
+    create_url_name = "import_upload"
+    create_label = gettext_lazy("Import a file")
+    empty_text = gettext_lazy("No imports yet.")
+
+    def may_create(self, scope) -> bool:
+        return scope.can_import
+
+    def get_queryset(self):
+        return batches_visible_to(self.request.user).defer("changes", "created_refs")
 
 
 class FirstRunView(LoginRequiredMixin, View):
