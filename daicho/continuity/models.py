@@ -12,37 +12,19 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from daicho.core.models import CodedModel, Organisation, OrganisationRecordQuerySet, OrgUnit
-from daicho.core.permissions import scope_of
+from daicho.core.models import CodedModel, Organisation, OrgUnit
+from daicho.core.scope import Scoped, ScopedQuerySet
 from daicho.registry.models import InformationSystem, code_validator
 
 
-class SystemRecordQuerySet(models.QuerySet):
-    """Records that belong to one system: read by its organisation, edited by the system's owner
-    section (and the units above it) and the IT policy division."""
-
-    system = "system__"
-
-    def visible_to(self, user):
-        return self.filter(**{f"{self.system}organisation_id__in": scope_of(user).read_org_ids})
-
-    def editable_by(self, user):
-        scope = scope_of(user)
-        return self.filter(
-            Q(**{f"{self.system}organisation_id__in": scope.policy_org_ids})
-            | (
-                scope.unit_q(f"{self.system}owner_unit__", scope.owner_paths)
-                & Q(**{f"{self.system}organisation_id__in": scope.read_org_ids})
-            )
-        )
-
-
 class SystemRecord(models.Model):
-    """A record kept per system: its history belongs to the system's カルテ."""
+    """A record kept per system: its history belongs to the system's カルテ; the system's
+    organisation reads it, its owner section (and the units above) and IT policy edit it."""
+
+    scoped = Scoped(org="system__organisation", unit="system__owner_unit")
 
     class Meta:
         abstract = True
@@ -77,7 +59,8 @@ class ClassificationScheme(CodedModel):
     effective_from = models.DateField(_("effective from"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
 
-    objects = OrganisationRecordQuerySet.as_manager()
+    scoped = Scoped()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("classification scheme")
@@ -157,7 +140,7 @@ class SystemClassification(SystemRecord):
         ClassificationLevel, on_delete=models.CASCADE, related_name="+", verbose_name=_("level")
     )
 
-    objects = SystemRecordQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("system classification")
@@ -227,7 +210,8 @@ class BackupStandard(models.Model):
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = OrganisationRecordQuerySet.as_manager()
+    scoped = Scoped()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("backup standard")
@@ -342,7 +326,7 @@ class BackupConfig(SystemRecord):
     note = models.CharField(_("note"), max_length=500, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = SystemRecordQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("backup configuration")
@@ -383,7 +367,7 @@ class RestoreTest(SystemRecord):
     data_restored = models.CharField(_("data restored"), max_length=300, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
 
-    objects = SystemRecordQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("restore test")
@@ -448,7 +432,7 @@ class BcpPlan(SystemRecord):
     reviewed_on = models.DateField(_("last reviewed on"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = SystemRecordQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ICT-BCP")
@@ -490,7 +474,8 @@ class Drill(models.Model):
     participants = models.PositiveIntegerField(_("participants"), default=0)
     summary = models.TextField(_("summary"), blank=True)
 
-    objects = OrganisationRecordQuerySet.as_manager()
+    scoped = Scoped()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("drill")
@@ -528,22 +513,9 @@ ACTION_TRANSITIONS = {
 }
 
 
-class FindingQuerySet(models.QuerySet):
+class FindingQuerySet(ScopedQuerySet):
     """Findings are read by the organisation; their action is moved on by the IT policy division
     or the owner of the unit responsible."""
-
-    def visible_to(self, user):
-        return self.filter(drill__organisation_id__in=scope_of(user).read_org_ids)
-
-    def editable_by(self, user):
-        scope = scope_of(user)
-        return self.filter(
-            Q(drill__organisation_id__in=scope.policy_org_ids)
-            | (
-                scope.unit_q("action_unit__", scope.owner_paths)
-                & Q(drill__organisation_id__in=scope.read_org_ids)
-            )
-        )
 
     def overdue(self, on):
         return self.filter(due_on__lt=on).exclude(status=ActionStatus.ACT)
@@ -568,6 +540,7 @@ class DrillFinding(models.Model):
     done_on = models.DateField(_("done on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
 
+    scoped = Scoped(org="drill__organisation", unit="action_unit")
     objects = FindingQuerySet.as_manager()
 
     class Meta:
@@ -629,7 +602,7 @@ class ServiceProfile(SystemRecord):
         help_text=_("Announced maintenance is taken out of the service time."),
     )
 
-    objects = SystemRecordQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("service profile")
@@ -658,7 +631,7 @@ class ServiceUsage(SystemRecord):
     since = models.DateField(_("since"))
     until = models.DateField(_("until"), null=True, blank=True)
 
-    objects = SystemRecordQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("service usage")
@@ -692,7 +665,7 @@ class Outage(SystemRecord):
     cause = models.CharField(_("cause"), max_length=200)
     note = models.TextField(_("note"), blank=True)
 
-    objects = SystemRecordQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("outage")
