@@ -115,10 +115,7 @@ class UnitPickerView(PickerSearchView):
     search_fields = ("code", "name")
 
     def get_queryset(self, user, scope):
-        if scope == "edit":
-            units = ownable_units(user)
-        else:
-            units = OrgUnit.objects.filter(organisation_id__in=scope_of(user).read_org_ids)
+        units = ownable_units(user) if scope == "edit" else OrgUnit.objects.visible_to(user)
         return units.select_related("department").order_by("tree_key")
 
     def label(self, unit):

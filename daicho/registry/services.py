@@ -264,13 +264,7 @@ def cost_sheet_save(
 @transaction.atomic
 def vendor_create(*, organisation: Organisation, code: str, name: str, **fields: Any) -> Vendor:
     """Add a vendor (any member who records systems may add one)."""
-    scope = scope_of(actor())
-    owns_here = (
-        OrgUnit.objects.filter(organisation=organisation)
-        .filter(scope.unit_q("", scope.owner_paths))
-        .exists()
-    )
-    require(organisation.pk in scope.policy_org_ids or owns_here)
+    require(scope_of(actor()).writes_in(organisation.pk))
     return object_create(obj=Vendor(organisation=organisation, code=code, name=name, **fields))
 
 
