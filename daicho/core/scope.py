@@ -241,7 +241,8 @@ class Scoped:
     def __post_init__(self) -> None:
         unknown = set(self.editors) - {Role.OWNER, Role.SAM_OFFICER}
         if unknown:
-            raise ValueError(f"Only unit roles edit rows of a unit, not {sorted(unknown)}.")
+            names = ", ".join(sorted(map(str, unknown)))
+            raise ValueError(f"Only unit roles edit the rows of a unit, not {names}.")
 
     def visible_q(self, scope: Scope) -> Q:
         """Rows of the organisations the user reads."""
