@@ -15,9 +15,18 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from daicho.core import importers, savedviews, twofactor, units  # noqa: F401 (signals)
+        from daicho.core import home, importers, savedviews, twofactor, units  # noqa: F401 (signals)
+        from daicho.core.importing.first_run import first_run_panel
 
         importers.register_kinds()
+        # A new ledger's way in, above the areas' panels.
+        home.register(
+            "core.first_run",
+            template="core/_panel_first_run.html",
+            context=first_run_panel,
+            order=0,
+            width=12,
+        )
         post_migrate.connect(cache_tables_create, sender=self)
         request_finished.connect(heap_freeze, dispatch_uid="daicho.core.heap_freeze")
 

@@ -17,28 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.backends.utils import format_number
-from django.utils.translation import gettext_lazy as _
+
+from daicho.core.choices import Action, Channel
 
 if TYPE_CHECKING:
     from daicho.core.models import AuditEvent, Organisation, User
-
-
-class Channel(models.TextChoices):
-    """The door a write came through."""
-
-    WEB = "web", _("Web")
-    API = "api", _("API")
-    CLI = "cli", _("CLI")
-    IMPORT = "import", _("Import")
-    SYSTEM = "system", _("System")
-
-
-class Action(models.TextChoices):
-    """What a write did."""
-
-    CREATE = "create", _("Created")
-    UPDATE = "update", _("Updated")
-    DELETE = "delete", _("Deleted")
 
 
 @dataclass(frozen=True)

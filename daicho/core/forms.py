@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from daicho.core import money, wareki
 from daicho.core.importing.values import date_problem
 from daicho.core.models import NoteKind, OrgUnit, UnitKind
-from daicho.core.permissions import scope_of
 
 
 class WarekiDateField(forms.DateField):
@@ -85,7 +84,7 @@ class UnitForm(forms.Form):
                 **kwargs["initial"],
             }
         super().__init__(*args, **kwargs)
-        units = OrgUnit.objects.filter(organisation_id__in=scope_of(user).policy_org_ids)
+        units = OrgUnit.objects.editable_by(user)
         if instance is not None:
             units = units.exclude(path__startswith=instance.path)
         self.fields["parent"].queryset = units.order_by("tree_key")

@@ -15,8 +15,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from daicho.core.audit import Action, Channel
 from daicho.core.changes import Change, readable_changes
+from daicho.core.choices import Action, Channel, Role
+from daicho.core.scope import Scoped, ScopedQuerySet
 
 
 class CodedModel(models.Model):
@@ -47,16 +48,6 @@ class CodedModel(models.Model):
                 else:
                     errors.setdefault(NON_FIELD_ERRORS, []).append(error)
             raise ValidationError(errors) from None
-
-
-class Role(models.TextChoices):
-    """What a membership lets its user do (docs/architecture.md, "Who uses it")."""
-
-    IT_POLICY = "it_policy", _("IT policy division")
-    OWNER = "owner", _("System owner section")
-    SAM_OFFICER = "sam_officer", _("SAM officer")
-    VIEWER = "viewer", _("Viewer")
-    AUDITOR = "auditor", _("Auditor")
 
 
 class User(AbstractUser):
@@ -122,21 +113,6 @@ class UnitKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class OrganisationRecordQuerySet(models.QuerySet):
-    """Records kept for the whole organisation (units, vendors, cost items, plans): every member
-    reads them, the IT policy division edits them."""
-
-    def visible_to(self, user):
-        from daicho.core.permissions import scope_of
-
-        return self.filter(organisation_id__in=scope_of(user).read_org_ids)
-
-    def editable_by(self, user):
-        from daicho.core.permissions import scope_of
-
-        return self.filter(organisation_id__in=scope_of(user).policy_org_ids)
-
-
 class OrgUnit(CodedModel):
     """A department (部局), section (課室/所属) or branch office (出先機関) in the unit tree."""
 
@@ -175,7 +151,8 @@ class OrgUnit(CodedModel):
         verbose_name=_("department"),
     )
 
-    objects = OrganisationRecordQuerySet.as_manager()
+    scoped = Scoped()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("unit")

@@ -14,10 +14,12 @@ import secrets
 from typing import NamedTuple
 
 from django.core.cache import caches
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from daicho.core.models import Organisation, OrgUnit
+from daicho.core.models import Organisation, OrgUnit, Role
+from daicho.core.scope import scope_of
 
 
 class UnitRow(NamedTuple):
@@ -72,17 +74,14 @@ def _unit_written(sender, instance: OrgUnit, **kwargs) -> None:
     units_changed(instance.organisation_id)
 
 
-def ownable_units(user):
+def ownable_units(user, editors: tuple[str, ...] = (Role.OWNER,)):
     """Units the user may record systems (and cases, incidents) for: all of its organisations'
-    for IT policy, else those of its owner scope."""
-    from django.db.models import Q
-
-    from daicho.core.permissions import scope_of
-
+    for IT policy, else those where it holds one of ``editors`` (owners; SAM officers too for
+    devices and licences) and the units below — the units :meth:`Scope.may_own` allows."""
     scope = scope_of(user)
     return (
         OrgUnit.objects.filter(
-            scope.unit_q("", scope.owner_paths) | Q(organisation_id__in=scope.policy_org_ids)
+            scope.unit_q("", scope.paths(editors)) | Q(organisation_id__in=scope.policy_org_ids)
         )
         .filter(organisation_id__in=scope.read_org_ids)
         .order_by("tree_key")

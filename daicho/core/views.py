@@ -23,7 +23,6 @@ from daicho.core import exports, home, savedviews, services
 from daicho.core.filters import AuditEventFilterSet, UnitFilterSet
 from daicho.core.forms import AttachmentForm, NoteForm, SavedViewForm, UnitForm
 from daicho.core.html import query_string_with
-from daicho.core.importing.first_run import ledger_is_new
 from daicho.core.models import Attachment, AuditEvent, OrgUnit, SavedView
 from daicho.core.permissions import scope_of
 from daicho.core.tables import AUDIT_COLUMNS, UNIT_COLUMNS, Column, Table
@@ -115,10 +114,7 @@ class UnitPickerView(PickerSearchView):
     search_fields = ("code", "name")
 
     def get_queryset(self, user, scope):
-        if scope == "edit":
-            units = ownable_units(user)
-        else:
-            units = OrgUnit.objects.filter(organisation_id__in=scope_of(user).read_org_ids)
+        units = ownable_units(user) if scope == "edit" else OrgUnit.objects.visible_to(user)
         return units.select_related("department").order_by("tree_key")
 
     def label(self, unit):
@@ -399,8 +395,7 @@ class HomeView(LoginRequiredMixin, View):
 
     def get(self, request):
         panels = [(p, p.context(request)) for p in home.panels()]
-        new_ledger = ledger_is_new(user=request.user, organisation=request.organisation)
-        return render(request, "core/home.html", {"panels": panels, "new_ledger": new_ledger})
+        return render(request, "core/home.html", {"panels": panels})
 
 
 class UnitListView(ObjectListView):

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from daicho.core.forms import FiscalYearField, WarekiDateField, YenField
 from daicho.core.models import OrgUnit
-from daicho.core.permissions import scope_of
 from daicho.core.units import ownable_units
 from daicho.core.widgets import PickerSelect
 from daicho.governance.models import (
@@ -157,13 +156,8 @@ class ConsultationForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        scope = scope_of(user)
-        self.fields["unit"].queryset = OrgUnit.objects.filter(
-            organisation_id__in=scope.read_org_ids
-        ).order_by("tree_key")
-        self.fields["system"].queryset = InformationSystem.objects.filter(
-            organisation_id__in=scope.read_org_ids
-        ).order_by("code")
+        self.fields["unit"].queryset = OrgUnit.objects.visible_to(user).order_by("tree_key")
+        self.fields["system"].queryset = InformationSystem.objects.visible_to(user).order_by("code")
         self.fields["case"].queryset = ProcurementCase.objects.visible_to(user).order_by("-code")
         _style(self)
 

@@ -15,13 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from daicho.core import wareki
-from daicho.core.models import CodedModel, Organisation, OrganisationRecordQuerySet, OrgUnit
+from daicho.core.models import CodedModel, Organisation, OrgUnit
 from daicho.core.money import MAX_YEN
-from daicho.core.permissions import scope_of
+from daicho.core.scope import Scoped, ScopedQuerySet
 from daicho.registry.models import (
     ContractKind,
     InformationSystem,
-    OrgScopedQuerySet,
     Vendor,
     code_validator,
 )
@@ -78,10 +77,6 @@ class GreenStatus(models.TextChoices):
     YES = "yes", _("Meets the green criteria")
     NO = "no", _("Does not meet the green criteria")
     NOT_APPLICABLE = "na", _("Not applicable (services only)")
-
-
-class CaseQuerySet(OrgScopedQuerySet):
-    """Cases: read by every member, edited by the owner unit (and below) and IT policy."""
 
 
 class ProcurementCase(CodedModel):
@@ -172,7 +167,8 @@ class ProcurementCase(CodedModel):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = CaseQuerySet.as_manager()
+    scoped = Scoped(unit="owner_unit")
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("procurement case")
@@ -226,11 +222,6 @@ class DecisionAction(models.TextChoices):
     COMPLETE = "complete", _("Evaluated")
 
 
-class GateDecisionQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(case__organisation_id__in=scope_of(user).read_org_ids)
-
-
 class GateDecision(models.Model):
     """One step of a case through a gate: who did what, with which comment and checklist."""
 
@@ -253,7 +244,8 @@ class GateDecision(models.Model):
     actor_name = models.CharField(_("by"), max_length=150)
     decided_at = models.DateTimeField(_("time"), default=timezone.now)
 
-    objects = GateDecisionQuerySet.as_manager()
+    scoped = Scoped(org="case__organisation", editable=False)  # written by the case's gates
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("gate decision")
@@ -290,16 +282,6 @@ class ConsultationTopic(models.TextChoices):
     OPERATION = "operation", _("Operation and maintenance")
     SECURITY = "security", _("Security")
     OTHER = "other", _("Other")
-
-
-class ConsultationQuerySet(models.QuerySet):
-    """Consultations: read by every member, recorded and edited by the IT policy division."""
-
-    def visible_to(self, user):
-        return self.filter(organisation_id__in=scope_of(user).read_org_ids)
-
-    def editable_by(self, user):
-        return self.filter(organisation_id__in=scope_of(user).policy_org_ids)
 
 
 class Consultation(models.Model):
@@ -348,7 +330,8 @@ class Consultation(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = ConsultationQuerySet.as_manager()
+    scoped = Scoped()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("consultation")
@@ -399,10 +382,6 @@ class Conclusion(models.TextChoices):
     IMPROVE = "improve", _("Improve")
     MODERNISE = "modernise", _("Modernise")
     RETIRE = "retire", _("Retire")
-
-
-class EvaluationQuerySet(OrgScopedQuerySet):
-    unit_path = "system__owner_unit__"
 
 
 class Evaluation(models.Model):
@@ -457,7 +436,8 @@ class Evaluation(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = EvaluationQuerySet.as_manager()
+    scoped = Scoped(unit="system__owner_unit")
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("evaluation")
@@ -504,7 +484,8 @@ class ReviewSettings(models.Model):
         _("ignore requests below (yen)"), default=1_000_000, validators=YEN
     )
 
-    objects = OrganisationRecordQuerySet.as_manager()
+    scoped = Scoped()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("budget review settings")

@@ -48,14 +48,6 @@ from daicho.registry.models import (
 )
 
 
-def _may_own(unit: OrgUnit) -> bool:
-    scope = scope_of(actor())
-    return unit.organisation_id in scope.policy_org_ids or (
-        unit.organisation_id in scope.read_org_ids
-        and any(unit.path.startswith(p) for p in scope.owner_paths)
-    )
-
-
 def _is_trusted() -> bool:
     return actor() is None and audit.current().channel in (
         audit.Channel.CLI,
@@ -121,7 +113,9 @@ def case_create(
     **fields: Any,
 ) -> ProcurementCase:
     """Open a procurement case at the planning gate (the owner section or IT policy)."""
-    require(_may_own(owner_unit), _("You may only open cases for your own section."))
+    require(
+        scope_of(actor()).may_own(owner_unit), _("You may only open cases for your own section.")
+    )
     require(
         InformationSystem.objects.editable_by(actor()).filter(pk=system.pk).exists(),
         _("You may only open cases for systems you keep."),
@@ -157,7 +151,7 @@ def case_update(
     if unknown:
         raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
     if "owner_unit" in data and data["owner_unit"] != case.owner_unit:
-        require(_may_own(data["owner_unit"]))
+        require(scope_of(actor()).may_own(data["owner_unit"]))
     if "system" in data and data["system"] != case.system:
         require(
             InformationSystem.objects.editable_by(actor()).filter(pk=data["system"].pk).exists()

@@ -108,9 +108,9 @@ class CloudServiceForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["systems"].queryset = InformationSystem.objects.filter(
-            organisation_id__in=scope_of(user).read_org_ids
-        ).order_by("code")
+        self.fields["systems"].queryset = InformationSystem.objects.visible_to(user).order_by(
+            "code"
+        )
         self.fields["systems"].label_from_instance = lambda s: f"{s.code} {s.name}"
         _style(self)
 
@@ -151,9 +151,7 @@ class ClusterForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = Site.objects.filter(
-            organisation_id__in=scope_of(user).read_org_ids
-        )
+        self.fields["site"].queryset = Site.objects.visible_to(user)
         _style(self)
 
     def _post_clean(self):

@@ -10,32 +10,13 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from daicho.core.models import CodedModel, Organisation, OrganisationRecordQuerySet, OrgUnit
-from daicho.core.permissions import scope_of
+from daicho.core.models import CodedModel, Organisation, OrgUnit
+from daicho.core.scope import Scoped, ScopedQuerySet
 from daicho.lifecycle.models import ProductRelease
 from daicho.registry.models import InformationSystem
-
-
-class SystemLinkedQuerySet(models.QuerySet):
-    """Infrastructure records: every member reads them; the IT policy division edits them all,
-    a system's owner section edits the records tied to its systems."""
-
-    def visible_to(self, user):
-        return self.filter(organisation_id__in=scope_of(user).read_org_ids)
-
-    def editable_by(self, user):
-        scope = scope_of(user)
-        return self.filter(
-            Q(organisation_id__in=scope.policy_org_ids)
-            | (
-                scope.unit_q("system__owner_unit__", scope.owner_paths)
-                & Q(organisation_id__in=scope.read_org_ids)
-            )
-        )
 
 
 class SiteKind(models.TextChoices):
@@ -57,7 +38,8 @@ class Site(CodedModel):
     address = models.CharField(_("address"), max_length=300, blank=True)
     note = models.TextField(_("note"), blank=True)
 
-    objects = OrganisationRecordQuerySet.as_manager()
+    scoped = Scoped()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("site")
@@ -89,7 +71,8 @@ class Cluster(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
 
-    objects = OrganisationRecordQuerySet.as_manager()
+    scoped = Scoped()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("virtualization cluster")
@@ -176,7 +159,8 @@ class Server(CodedModel):
     note = models.TextField(_("note"), blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = SystemLinkedQuerySet.as_manager()
+    scoped = Scoped(unit="system__owner_unit")  # the system's owner section edits it
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("server")
@@ -296,7 +280,8 @@ class CloudService(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
 
-    objects = OrganisationRecordQuerySet.as_manager()
+    scoped = Scoped()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("cloud service")
@@ -338,7 +323,8 @@ class VdiPool(models.Model):
     capacity = models.PositiveIntegerField(_("seats available"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
 
-    objects = OrganisationRecordQuerySet.as_manager()
+    scoped = Scoped()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("VDI pool")
@@ -414,7 +400,8 @@ class SoftwareComponent(models.Model):
         verbose_name=_("release"),
     )
 
-    objects = SystemLinkedQuerySet.as_manager()
+    scoped = Scoped(unit="system__owner_unit")  # the system's owner section edits it
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("system component")

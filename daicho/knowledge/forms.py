@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from daicho.core import timeline
 from daicho.core.forms import WarekiDateField
-from daicho.core.permissions import scope_of
 from daicho.core.widgets import PickerSelectMultiple
 from daicho.knowledge.models import Article, ArticleKind
 from daicho.registry.models import InformationSystem
@@ -50,9 +49,9 @@ class ArticleForm(forms.Form):
                 **kwargs["initial"],
             }
         super().__init__(*args, **kwargs)
-        self.fields["systems"].queryset = InformationSystem.objects.filter(
-            organisation_id__in=scope_of(user).read_org_ids
-        ).order_by("code")
+        self.fields["systems"].queryset = InformationSystem.objects.visible_to(user).order_by(
+            "code"
+        )
         self.fields["systems"].widget.attrs.update({"size": 6})
         for field in self.fields.values():
             field.widget.attrs["class"] = (

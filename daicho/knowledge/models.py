@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from daicho.core.models import Organisation, OrganisationRecordQuerySet
-from daicho.core.permissions import scope_of
+from daicho.core.models import Organisation
+from daicho.core.scope import Scoped, ScopedQuerySet
 from daicho.registry.models import InformationSystem
 
 
@@ -24,7 +24,8 @@ class Tag(models.Model):
     )
     name = models.CharField(_("name"), max_length=50)
 
-    objects = OrganisationRecordQuerySet.as_manager()
+    scoped = Scoped()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("tag")
@@ -43,19 +44,12 @@ class ArticleKind(models.TextChoices):
     FAQ = "faq", _("FAQ")
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(ScopedQuerySet):
     """Articles: every member reads them; their author and the IT policy division edit them."""
 
-    def visible_to(self, user):
-        return self.filter(organisation_id__in=scope_of(user).read_org_ids)
-
-    def editable_by(self, user):
-        scope = scope_of(user)
+    def editable_q(self, scope, user):
         author = Q(author_id=user.pk) if getattr(user, "pk", None) else Q(pk__in=[])
-        return self.filter(
-            Q(organisation_id__in=scope.policy_org_ids)
-            | (author & Q(organisation_id__in=scope.read_org_ids))
-        )
+        return super().editable_q(scope, user) | (author & self.model.scoped.visible_q(scope))
 
 
 class Article(models.Model):
@@ -90,6 +84,7 @@ class Article(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    scoped = Scoped()
     objects = ArticleQuerySet.as_manager()
 
     class Meta:

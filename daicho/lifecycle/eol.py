@@ -8,7 +8,6 @@ on none of them and the listing runs in the database, one query per source.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections import Counter
 from collections.abc import Callable
@@ -29,9 +28,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractQuarter, ExtractYear
 from django.urls import reverse
 
+from daicho.lifecycle.horizon import horizon_end
+
 _PK = "987654321"
-# The last date a listing can be judged on: its horizon (up to 120 months) must be a date.
-LAST_AS_OF = datetime.date(datetime.MAXYEAR - 11, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -58,26 +57,6 @@ def register_source(source: EolSource) -> None:
 
 def sources() -> dict[str, EolSource]:
     return dict(_sources)
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """``day`` plus ``months``; ValueError (with the reason) past the year 9999."""
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
-        from django.utils.translation import gettext as _
-
-        raise ValueError(
-            _("%(date)s is out of range: choose a date up to %(last)s.")
-            % {"date": day.isoformat(), "last": LAST_AS_OF.isoformat()}
-        )
-    month = month % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def horizon_end(as_of: datetime.date, within_months: int) -> datetime.date:
-    """The last day counted as "within N months" of ``as_of``."""
-    return add_months(as_of, within_months)
 
 
 @dataclass(frozen=True, slots=True)

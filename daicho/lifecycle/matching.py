@@ -9,27 +9,13 @@ string no rule matches, or whose cycle has no release, stays unmatched and is li
 
 from __future__ import annotations
 
-import functools
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-
-def normalise(raw: str) -> str:
-    """NFKC (full-width to half-width), lower case, single spaces, no ™/® marks."""
-    text = unicodedata.normalize("NFKC", raw or "")
-    text = re.sub(r"\((?:tm|r)\)|[™®]", " ", text, flags=re.IGNORECASE)
-    return " ".join(text.lower().split())
-
-
-@functools.lru_cache(maxsize=1024)
-def compile_pattern(pattern: str) -> re.Pattern:
-    try:
-        return re.compile(pattern, re.IGNORECASE)
-    except re.error as exc:
-        raise ValueError(_("Not a valid regular expression: %(error)s") % {"error": exc}) from None
+from daicho.lifecycle.models import MatchRule, ProductRelease
+from daicho.lifecycle.patterns import compile_pattern, normalise
 
 
 @dataclass(frozen=True)
@@ -47,8 +33,6 @@ class Resolver:
     """The rules and releases of one organisation, loaded once, for many strings."""
 
     def __init__(self, organisation=None):
-        from daicho.lifecycle.models import MatchRule, ProductRelease
-
         rules = MatchRule.objects.select_related("product")
         rules = (
             rules.for_organisation(organisation)

@@ -11,6 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from daicho.core.models import Organisation
+from daicho.core.scope import Scoped, ScopedQuerySet
+from daicho.lifecycle.horizon import horizon_end
+from daicho.lifecycle.patterns import compile_pattern
 
 
 class Category(models.TextChoices):
@@ -100,8 +103,6 @@ class ProductRelease(models.Model):
 
     def status(self, as_of: datetime.date, within_months: int = 12) -> str:
         """`past`, `within` (ends within the horizon), `supported` or `unknown`."""
-        from daicho.lifecycle.eol import horizon_end
-
         if self.eol is None:
             return "unknown"
         if self.eol < as_of:
@@ -111,22 +112,16 @@ class ProductRelease(models.Model):
         return "supported"
 
 
-class MatchRuleQuerySet(models.QuerySet):
+class MatchRuleQuerySet(ScopedQuerySet):
+    """Rules: the shipped ones (no organisation) are everyone's to read; an organisation's own
+    are read by its members and kept by its IT policy division."""
+
     def for_organisation(self, organisation):
         """Shipped rules and the organisation's own, the organisation's first."""
         return self.filter(Q(organisation__isnull=True) | Q(organisation=organisation))
 
-    def visible_to(self, user):
-        from daicho.core.permissions import scope_of
-
-        return self.filter(
-            Q(organisation__isnull=True) | Q(organisation_id__in=scope_of(user).read_org_ids)
-        )
-
-    def editable_by(self, user):
-        from daicho.core.permissions import scope_of
-
-        return self.filter(organisation_id__in=scope_of(user).policy_org_ids)
+    def visible_q(self, scope, user):
+        return Q(organisation__isnull=True) | super().visible_q(scope, user)
 
 
 class MatchRule(models.Model):
@@ -152,6 +147,7 @@ class MatchRule(models.Model):
     priority = models.PositiveIntegerField(_("priority"), default=100)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
+    scoped = Scoped()
     objects = MatchRuleQuerySet.as_manager()
 
     class Meta:
@@ -165,24 +161,10 @@ class MatchRule(models.Model):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
-        from daicho.lifecycle.matching import compile_pattern
-
         try:
             compile_pattern(self.pattern)
         except ValueError as exc:
             raise ValidationError({"pattern": str(exc)}) from None
-
-
-class ReleaseOverrideQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from daicho.core.permissions import scope_of
-
-        return self.filter(organisation_id__in=scope_of(user).read_org_ids)
-
-    def editable_by(self, user):
-        from daicho.core.permissions import scope_of
-
-        return self.filter(organisation_id__in=scope_of(user).policy_org_ids)
 
 
 class ReleaseOverride(models.Model):
@@ -211,7 +193,8 @@ class ReleaseOverride(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = ReleaseOverrideQuerySet.as_manager()
+    scoped = Scoped()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("support date override")

@@ -478,7 +478,7 @@ def raw_name_map(*, organisation: Organisation, raw: str, release: ProductReleas
     """Map one unmatched raw name to a release: a rule matching exactly that name."""
     import re
 
-    from daicho.lifecycle.matching import normalise
+    from daicho.lifecycle.patterns import normalise
 
     return rule_create(
         organisation=organisation,

@@ -7,7 +7,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from daicho.core.models import Organisation, OrganisationRecordQuerySet
+from daicho.core.models import Organisation
+from daicho.core.scope import Scoped, ScopedQuerySet
 
 
 class Plan(models.Model):
@@ -24,7 +25,8 @@ class Plan(models.Model):
     source = models.TextField(_("source"), blank=True)
     policies = models.JSONField(default=list, blank=True)
 
-    objects = OrganisationRecordQuerySet.as_manager()
+    scoped = Scoped()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("plan")

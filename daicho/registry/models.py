@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from daicho.core import wareki
-from daicho.core.models import CodedModel, Organisation, OrganisationRecordQuerySet, OrgUnit
+from daicho.core.models import CodedModel, Organisation, OrgUnit
 from daicho.core.money import MAX_YEN
-from daicho.core.permissions import scope_of
+from daicho.core.scope import Scoped, ScopedQuerySet
 
 
 class Status(models.TextChoices):
@@ -80,32 +80,6 @@ class StandardBusiness(models.TextChoices):
     KOKUMIN_NENKIN = "kokumin_nenkin", _("National pension")
     KODOMO_KOSODATE = "kodomo_kosodate", _("Child and child-rearing support")
     JIDO_TEATE = "jido_teate", _("Child allowance")
-
-
-class OrgScopedQuerySet(models.QuerySet):
-    """Rows of one organisation, owned by a unit: read by members, edited by owners and policy.
-
-    ``unit_path`` is the lookup from the row to its owning unit's materialised path.
-    """
-
-    unit_path = "owner_unit__"
-
-    def visible_to(self, user):
-        return self.filter(organisation_id__in=scope_of(user).read_org_ids)
-
-    def editable_by(self, user):
-        scope = scope_of(user)
-        return self.filter(
-            Q(organisation_id__in=scope.policy_org_ids)
-            | (
-                scope.unit_q(self.unit_path, scope.owner_paths)
-                & Q(organisation_id__in=scope.read_org_ids)
-            )
-        )
-
-
-class SystemQuerySet(OrgScopedQuerySet):
-    """Information systems as the user may see and edit them."""
 
 
 code_validator = RegexValidator(r"^[0-9A-Za-z_.\-]+$", _("Use letters, digits, '-', '_' or '.'."))
@@ -171,7 +145,8 @@ class InformationSystem(CodedModel):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = SystemQuerySet.as_manager()
+    scoped = Scoped(unit="owner_unit")
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("information system")
@@ -237,7 +212,8 @@ class Vendor(CodedModel):
     email = models.EmailField(_("e-mail"), blank=True)
     note = models.TextField(_("note"), blank=True)
 
-    objects = OrganisationRecordQuerySet.as_manager()
+    scoped = Scoped()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("vendor")
@@ -305,7 +281,8 @@ class Contract(CodedModel):
     )
     note = models.TextField(_("note"), blank=True)
 
-    objects = OrgScopedQuerySet.as_manager()
+    scoped = Scoped(unit="owner_unit")
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("contract")
@@ -356,7 +333,8 @@ class CostItem(CodedModel):
     )
     sort_order = models.IntegerField(_("sort order"), default=0)
 
-    objects = OrganisationRecordQuerySet.as_manager()
+    scoped = Scoped()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("cost item")
@@ -415,23 +393,6 @@ class Category(models.TextChoices):
     OPERATION = "operation", _("Operation")
 
 
-class CostLineQuerySet(OrgScopedQuerySet):
-    unit_path = "system__owner_unit__"
-
-    def visible_to(self, user):
-        return self.filter(system__organisation_id__in=scope_of(user).read_org_ids)
-
-    def editable_by(self, user):
-        scope = scope_of(user)
-        return self.filter(
-            Q(system__organisation_id__in=scope.policy_org_ids)
-            | (
-                scope.unit_q(self.unit_path, scope.owner_paths)
-                & Q(system__organisation_id__in=scope.read_org_ids)
-            )
-        )
-
-
 class CostLine(models.Model):
     """What a system costs in a fiscal year: budget or actual, build or operation, by item."""
 
@@ -458,7 +419,8 @@ class CostLine(models.Model):
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
 
-    objects = CostLineQuerySet.as_manager()
+    scoped = Scoped(org="system__organisation", unit="system__owner_unit")
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("cost line")
@@ -528,16 +490,12 @@ class HostingChange(models.Model):
         return self.system.organisation
 
 
-class CoUseQuerySet(models.QuerySet):
+class CoUseQuerySet(ScopedQuerySet):
     """Co-use records are the owning organisation's: its members and the co-using
     organisation's members read them, the owner's IT policy division keeps them."""
 
-    def visible_to(self, user):
-        orgs = scope_of(user).read_org_ids
-        return self.filter(Q(system__organisation_id__in=orgs) | Q(co_user_id__in=orgs))
-
-    def editable_by(self, user):
-        return self.filter(system__organisation_id__in=scope_of(user).policy_org_ids)
+    def visible_q(self, scope, user):
+        return super().visible_q(scope, user) | Q(co_user_id__in=scope.read_org_ids)
 
     def active_in(self, fiscal_year: int):
         """Co-uses running at some time in the fiscal year (April to March)."""
@@ -572,6 +530,7 @@ class SystemCoUse(models.Model):
     ended_on = models.DateField(_("co-use until"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
+    scoped = Scoped(org="system__organisation")
     objects = CoUseQuerySet.as_manager()
 
     class Meta:

@@ -32,17 +32,6 @@ from daicho.registry.models import (
 )
 
 
-def _may_own(unit: OrgUnit) -> bool:
-    """Whether the actor may record things owned by ``unit`` (policy, or an owner above it)."""
-    if unit is None:
-        return False
-    scope = scope_of(actor())
-    return unit.organisation_id in scope.policy_org_ids or (
-        unit.organisation_id in scope.read_org_ids
-        and any(unit.path.startswith(p) for p in scope.owner_paths)
-    )
-
-
 def _may_edit(obj, model) -> bool:
     return model.objects.editable_by(actor()).filter(pk=obj.pk).exists()
 
@@ -55,7 +44,7 @@ def system_create(
     *, organisation: Organisation, owner_unit: OrgUnit, code: str, name: str, **fields: Any
 ) -> InformationSystem:
     """Register an information system in the ledger."""
-    require(_may_own(owner_unit))
+    require(scope_of(actor()).may_own(owner_unit))
     if fields.get("open_data"):
         _require_publisher(organisation)
     system = InformationSystem(
@@ -88,7 +77,7 @@ def system_update(
     if "owner_unit" in data and data["owner_unit"] != system.owner_unit:
         if data["owner_unit"] is None:
             raise ValidationError({"owner_unit": _("A system needs an owner section.")})
-        require(_may_own(data["owner_unit"]))
+        require(scope_of(actor()).may_own(data["owner_unit"]))
     if "open_data" in data and bool(data["open_data"]) != system.open_data:
         _require_publisher(system.organisation)
     object_update(obj=system, data=data)
@@ -275,13 +264,7 @@ def cost_sheet_save(
 @transaction.atomic
 def vendor_create(*, organisation: Organisation, code: str, name: str, **fields: Any) -> Vendor:
     """Add a vendor (any member who records systems may add one)."""
-    scope = scope_of(actor())
-    owns_here = (
-        OrgUnit.objects.filter(organisation=organisation)
-        .filter(scope.unit_q("", scope.owner_paths))
-        .exists()
-    )
-    require(organisation.pk in scope.policy_org_ids or owns_here)
+    require(scope_of(actor()).writes_in(organisation.pk))
     return object_create(obj=Vendor(organisation=organisation, code=code, name=name, **fields))
 
 
@@ -344,7 +327,7 @@ def contract_create(
     **fields: Any,
 ) -> Contract:
     """Record a contract for the systems it covers."""
-    require(_may_own(owner_unit))
+    require(scope_of(actor()).may_own(owner_unit))
     _check_contract_systems(organisation, systems or [])
     contract = Contract(
         organisation=organisation,
@@ -364,7 +347,7 @@ def contract_update(
     """Change a contract (and, if given, the systems it covers)."""
     require(_may_edit(contract, Contract))
     if "owner_unit" in data and data["owner_unit"] != contract.owner_unit:
-        require(_may_own(data["owner_unit"]))
+        require(scope_of(actor()).may_own(data["owner_unit"]))
     if systems is not None:
         kept = set(contract.systems.values_list("pk", flat=True))
         _check_contract_systems(contract.organisation, systems, kept)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from daicho.core.forms import WarekiDateField, YenField
 from daicho.core.models import OrgUnit
-from daicho.core.permissions import scope_of
+from daicho.core.units import ownable_units
 from daicho.sam.models import Device, Licence, SoftwareTitle
 
 
@@ -33,15 +32,7 @@ class DeviceForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        scope = scope_of(user)
-        self.fields["unit"].queryset = (
-            OrgUnit.objects.filter(
-                scope.unit_q("", scope.owner_paths + scope.sam_paths)
-                | Q(organisation_id__in=scope.policy_org_ids)
-            )
-            .filter(organisation_id__in=scope.read_org_ids)
-            .order_by("tree_key")
-        )
+        self.fields["unit"].queryset = ownable_units(user, Device.scoped.editors)
         for field in self.fields.values():
             widget = field.widget
             widget.attrs["class"] = (
@@ -84,18 +75,10 @@ class LicenceForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        scope = scope_of(user)
         self.fields["title"].queryset = SoftwareTitle.objects.visible_to(user).filter(
             free=False
         ) | SoftwareTitle.objects.filter(pk=getattr(self.instance, "title_id", None))
-        self.fields["unit"].queryset = (
-            OrgUnit.objects.filter(
-                scope.unit_q("", scope.owner_paths + scope.sam_paths)
-                | Q(organisation_id__in=scope.policy_org_ids)
-            )
-            .filter(organisation_id__in=scope.read_org_ids)
-            .order_by("tree_key")
-        )
+        self.fields["unit"].queryset = ownable_units(user, Device.scoped.editors)
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):

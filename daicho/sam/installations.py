@@ -527,10 +527,7 @@ class Loader:
         return ("device", key)
 
     def _may_keep(self, unit: OrgUnit) -> bool:
-        scope = scope_of(self.ctx.user)
-        return unit.organisation_id in scope.policy_org_ids or any(
-            unit.path.startswith(p) for p in scope.owner_paths + scope.sam_paths
-        )
+        return scope_of(self.ctx.user).may_own(unit, Device.scoped.editors)
 
     # -- writing -------------------------------------------------------------------------------
 

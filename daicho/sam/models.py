@@ -10,9 +10,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from daicho.core.choices import Role
 from daicho.core.models import CodedModel, Organisation, OrgUnit
-from daicho.core.permissions import scope_of
+from daicho.core.scope import Scoped, ScopedQuerySet
 from daicho.lifecycle.models import ProductRelease
+from daicho.sam.patterns import check_rule
 
 
 class DeviceType(models.TextChoices):
@@ -30,21 +32,8 @@ class DeviceStatus(models.TextChoices):
     DISPOSED = "disposed", _("Disposed")
 
 
-class DeviceQuerySet(models.QuerySet):
-    """Devices: members read them; policy edits all; owners and SAM officers their unit's."""
-
-    def visible_to(self, user):
-        return self.filter(organisation_id__in=scope_of(user).read_org_ids)
-
-    def editable_by(self, user):
-        scope = scope_of(user)
-        return self.filter(
-            Q(organisation_id__in=scope.policy_org_ids)
-            | (
-                scope.unit_q("unit__", scope.owner_paths + scope.sam_paths)
-                & Q(organisation_id__in=scope.read_org_ids)
-            )
-        )
+class DeviceQuerySet(ScopedQuerySet):
+    """Devices: members read them; IT policy edits all, owners and SAM officers their unit's."""
 
     def in_use_on(self, date):
         """Devices in service on ``date``: bought by then, not yet disposed."""
@@ -93,6 +82,7 @@ class Device(CodedModel):
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    scoped = Scoped(unit="unit", editors=(Role.OWNER, Role.SAM_OFFICER))
     objects = DeviceQuerySet.as_manager()
 
     class Meta:
@@ -133,16 +123,6 @@ class Device(CodedModel):
 # Titles, normalisation rules and installations
 
 
-class OrganisationScopedQuerySet(models.QuerySet):
-    """Organisation-wide SAM records: members read them; IT policy edits them."""
-
-    def visible_to(self, user):
-        return self.filter(organisation_id__in=scope_of(user).read_org_ids)
-
-    def editable_by(self, user):
-        return self.filter(organisation_id__in=scope_of(user).policy_org_ids)
-
-
 class SoftwareTitle(models.Model):
     """A piece of software as SAM counts it: publisher, title and edition; free or licensable."""
 
@@ -169,7 +149,8 @@ class SoftwareTitle(models.Model):
         _("declared peak of concurrent use"), null=True, blank=True
     )
 
-    objects = OrganisationScopedQuerySet.as_manager()
+    scoped = Scoped()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("software title")
@@ -209,7 +190,8 @@ class NormalisationRule(models.Model):
     version = models.CharField(_("version"), max_length=50, blank=True)
     free = models.BooleanField(_("free software"), default=False)
 
-    objects = OrganisationScopedQuerySet.as_manager()
+    scoped = Scoped()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("normalisation rule")
@@ -226,20 +208,11 @@ class NormalisationRule(models.Model):
         return f"{self.pattern} → {self.title}"
 
     def clean(self) -> None:
-        from daicho.sam.normalisation import check_rule
-
         errors = check_rule(
             self.pattern, self.publisher_pattern, self.title, self.edition, self.version
         )
         if errors:
             raise ValidationError(errors)
-
-
-class InstallationQuerySet(models.QuerySet):
-    """Installations follow their device: members read them, device keepers edit them."""
-
-    def visible_to(self, user):
-        return self.filter(device__organisation_id__in=scope_of(user).read_org_ids)
 
 
 class Installation(models.Model):
@@ -273,7 +246,8 @@ class Installation(models.Model):
     version = models.CharField(_("version"), max_length=50, blank=True)
     installed_on = models.DateField(_("installed on"), null=True, blank=True)
 
-    objects = InstallationQuerySet.as_manager()
+    scoped = Scoped(org="device__organisation", editable=False)  # kept by inventory imports
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("installation")
@@ -391,21 +365,8 @@ class LicenceType(models.TextChoices):
     SUBSCRIPTION = "subscription", _("Subscription")
 
 
-class LicenceQuerySet(models.QuerySet):
+class LicenceQuerySet(ScopedQuerySet):
     """Licences: members read them; IT policy edits all, owners and SAM officers their unit's."""
-
-    def visible_to(self, user):
-        return self.filter(organisation_id__in=scope_of(user).read_org_ids)
-
-    def editable_by(self, user):
-        scope = scope_of(user)
-        return self.filter(
-            Q(organisation_id__in=scope.policy_org_ids)
-            | (
-                scope.unit_q("unit__", scope.owner_paths + scope.sam_paths)
-                & Q(organisation_id__in=scope.read_org_ids)
-            )
-        )
 
     def valid_on(self, date):
         """Licences in force on ``date`` (no dates: perpetual)."""
@@ -454,6 +415,7 @@ class Licence(models.Model):
     unit_price = models.BigIntegerField(_("unit price (yen)"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    scoped = Scoped(unit="unit", editors=(Role.OWNER, Role.SAM_OFFICER))
     objects = LicenceQuerySet.as_manager()
 
     class Meta:
@@ -526,7 +488,8 @@ class InventoryCampaign(models.Model):
     opened_on = models.DateField(_("opened on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
 
-    objects = OrganisationScopedQuerySet.as_manager()
+    scoped = Scoped()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("inventory campaign")
@@ -675,7 +638,8 @@ class SamAudit(models.Model):
     held_on = models.DateField(_("held on"))
     auditor = models.CharField(_("auditor"), max_length=200, blank=True)
 
-    objects = OrganisationScopedQuerySet.as_manager()
+    scoped = Scoped()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("SAM audit")

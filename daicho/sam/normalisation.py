@@ -12,25 +12,14 @@ listed for mapping.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
+from daicho.lifecycle.patterns import compile_pattern
+from daicho.sam.data.rules import SHIPPED_RULES
+from daicho.sam.models import NormalisationRule
+from daicho.sam.patterns import expand, normalise
 
-from daicho.lifecycle.matching import compile_pattern
-
-__all__ = ["Normalised", "Normaliser", "check_rule", "normalise"]
-
-_MARKS = re.compile(r"\((?:tm|r)\)|[™®]", re.IGNORECASE)
-
-
-def normalise(raw: str) -> str:
-    """NFKC (full-width to half-width), single spaces, no ™/® marks; case kept for the groups
-    a rule takes (patterns ignore case)."""
-    text = unicodedata.normalize("NFKC", raw or "")
-    if "(" in text or "™" in text or "®" in text:
-        text = _MARKS.sub(" ", text)
-    return " ".join(text.split())
+__all__ = ["Normalised", "Normaliser"]
 
 
 @dataclass(frozen=True)
@@ -63,46 +52,10 @@ class _Rule:
     free: bool
 
 
-def _expand(match: re.Match, template: str) -> str:
-    if "\\" not in template:
-        return template
-    try:
-        return " ".join(match.expand(template).split())
-    except (re.error, IndexError):
-        return ""
-
-
-def check_rule(pattern: str, publisher_pattern: str, title: str, edition: str, version: str):
-    """Problems with a rule, by field (empty when it is usable)."""
-    errors: dict[str, str] = {}
-    compiled = None
-    for name, text in (("pattern", pattern), ("publisher_pattern", publisher_pattern)):
-        if not text:
-            continue
-        try:
-            compiled_one = compile_pattern(text)
-        except ValueError as exc:
-            errors[name] = str(exc)
-            continue
-        if name == "pattern":
-            compiled = compiled_one
-    if compiled is not None:
-        for name, text in (("title", title), ("edition", edition), ("version", version)):
-            for group in re.findall(r"\\(\d+)", text or ""):
-                if int(group) > compiled.groups:
-                    errors[name] = _(
-                        "\\%(group)s takes a group the pattern does not have (it has %(count)d)."
-                    ) % {"group": group, "count": compiled.groups}
-    return errors
-
-
 class Normaliser:
     """The rules of one organisation (its own, then the shipped ones), loaded once."""
 
     def __init__(self, organisation=None, *, shipped: bool = True):
-        from daicho.sam.data.rules import SHIPPED_RULES
-        from daicho.sam.models import NormalisationRule
-
         rules: list[_Rule] = []
         if organisation is not None:
             for r in NormalisationRule.objects.filter(organisation=organisation).order_by(
@@ -145,9 +98,9 @@ class Normaliser:
                 continue
             found = Normalised(
                 publisher=rule.publisher,
-                title=_expand(match, rule.title),
-                edition=_expand(match, rule.edition),
-                version=_expand(match, rule.version)[:50],
+                title=expand(match, rule.title),
+                edition=expand(match, rule.edition),
+                version=expand(match, rule.version)[:50],
                 free=rule.free,
             )
             if found.title:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from daicho.core import audit
-from daicho.core.models import Organisation, OrgUnit
+from daicho.core.models import Organisation, OrgUnit, Role
 from daicho.core.permissions import scope_of
 from daicho.core.services import (
     actor,
@@ -46,14 +46,8 @@ from daicho.sam.normalisation import Normaliser
 
 
 def _may_keep(unit: OrgUnit | None) -> bool:
-    """Policy, or an owner or SAM officer at or above ``unit``."""
-    if unit is None:
-        return False
-    scope = scope_of(actor())
-    return unit.organisation_id in scope.policy_org_ids or (
-        unit.organisation_id in scope.read_org_ids
-        and any(unit.path.startswith(p) for p in scope.owner_paths + scope.sam_paths)
-    )
+    """Policy, or an owner or SAM officer at or above ``unit``: who edits its devices."""
+    return scope_of(actor()).may_own(unit, Device.scoped.editors)
 
 
 @transaction.atomic
@@ -222,11 +216,7 @@ def licence_delete(*, licence: Licence) -> None:
 def is_sam_of(unit: OrgUnit, user=None) -> bool:
     """Whether ``user`` (the acting user by default) is IT policy, or a SAM officer at or above
     ``unit``: who reviews the unit's inventory."""
-    scope = scope_of(user if user is not None else actor())
-    return unit.organisation_id in scope.policy_org_ids or (
-        unit.organisation_id in scope.read_org_ids
-        and any(unit.path.startswith(p) for p in scope.sam_paths)
-    )
+    return scope_of(user if user is not None else actor()).may_own(unit, (Role.SAM_OFFICER,))
 
 
 def confirmation_devices(confirmation: InventoryConfirmation):
@@ -567,7 +557,7 @@ def inventory_remind(
     their own subtree; nobody else may."""
     from django.core.mail import send_mail
 
-    from daicho.core.models import Membership, Role
+    from daicho.core.models import Membership
 
     scope = scope_of(actor())
     policy = campaign.organisation_id in scope.policy_org_ids
@@ -666,7 +656,7 @@ def raw_name_map(
     applied at once to the installations already loaded."""
     import re
 
-    from daicho.sam.normalisation import normalise
+    from daicho.sam.patterns import normalise
 
     rule = rule_create(
         organisation=organisation,

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from daicho.core.forms import StyledModelForm, WarekiDateField, style
 from daicho.core.models import OrgUnit
-from daicho.core.permissions import scope_of
 from daicho.core.units import ownable_units
 from daicho.core.widgets import PickerSelect, PickerSelectMultiple
 from daicho.registry.forms import UnitChoiceField
@@ -50,9 +49,9 @@ class IncidentForm(StyledModelForm):
         self.fields["code"].required = False
         self.fields["code"].help_text = _("Left empty: the next number of the fiscal year.")
         self.fields["unit"].queryset = ownable_units(self.user)
-        self.fields["systems"].queryset = InformationSystem.objects.filter(
-            organisation_id__in=scope_of(self.user).read_org_ids
-        ).order_by("code")
+        self.fields["systems"].queryset = InformationSystem.objects.visible_to(self.user).order_by(
+            "code"
+        )
 
 
 class MoveForm(forms.Form):

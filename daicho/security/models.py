@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from daicho.core.models import CodedModel, Organisation, OrganisationRecordQuerySet, OrgUnit
-from daicho.core.permissions import scope_of
-from daicho.registry.models import InformationSystem, OrgScopedQuerySet, code_validator
+from daicho.core.models import CodedModel, Organisation, OrgUnit
+from daicho.core.scope import Scoped, ScopedQuerySet
+from daicho.registry.models import InformationSystem, code_validator
 
 
 class IncidentKind(models.TextChoices):
@@ -49,12 +49,6 @@ INCIDENT_TRANSITIONS = {
 }
 
 
-class IncidentQuerySet(OrgScopedQuerySet):
-    """Incidents: read by the organisation, recorded by the unit concerned and IT policy."""
-
-    unit_path = "unit__"
-
-
 class Incident(CodedModel):
     """An information security incident (情報セキュリティ事故) and how it was handled."""
 
@@ -89,7 +83,8 @@ class Incident(CodedModel):
     )
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
 
-    objects = IncidentQuerySet.as_manager()
+    scoped = Scoped(unit="unit")  # the unit concerned records it
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("security incident")
@@ -151,7 +146,8 @@ class TrainingSession(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
 
-    objects = OrganisationRecordQuerySet.as_manager()
+    scoped = Scoped()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("training session")
@@ -170,18 +166,6 @@ class TrainingSession(models.Model):
         return reverse("security:training_detail", args=[self.pk])
 
 
-class SessionRecordQuerySet(models.QuerySet):
-    """Rows of a session or drill: read by the organisation, written by the IT policy division."""
-
-    parent = "session__"
-
-    def visible_to(self, user):
-        return self.filter(**{f"{self.parent}organisation_id__in": scope_of(user).read_org_ids})
-
-    def editable_by(self, user):
-        return self.filter(**{f"{self.parent}organisation_id__in": scope_of(user).policy_org_ids})
-
-
 class Attendance(models.Model):
     """One person's attendance at a training session, with the unit they belong to."""
 
@@ -198,7 +182,8 @@ class Attendance(models.Model):
     )
     attended = models.BooleanField(_("attended"), default=True)
 
-    objects = SessionRecordQuerySet.as_manager()
+    scoped = Scoped(org="session__organisation")
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("attendance")
@@ -242,7 +227,8 @@ class PhishingDrill(models.Model):
     title = models.CharField(_("title"), max_length=200)
     scenario = models.TextField(_("mail used"), blank=True)
 
-    objects = OrganisationRecordQuerySet.as_manager()
+    scoped = Scoped()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("targeted-mail drill")
@@ -254,10 +240,6 @@ class PhishingDrill(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("security:phishing_detail", args=[self.pk])
-
-
-class PhishingResultQuerySet(SessionRecordQuerySet):
-    parent = "drill__"
 
 
 class PhishingResult(models.Model):
@@ -274,7 +256,8 @@ class PhishingResult(models.Model):
     clicked = models.PositiveIntegerField(_("clicked"), default=0)
     reported = models.PositiveIntegerField(_("reported"), default=0)
 
-    objects = PhishingResultQuerySet.as_manager()
+    scoped = Scoped(org="drill__organisation")
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("targeted-mail drill result")

@@ -30,15 +30,6 @@ from daicho.security.models import (
 )
 
 
-def _may_report(unit: OrgUnit) -> bool:
-    """The IT policy division, or an owner of the unit concerned (or a unit above it)."""
-    scope = scope_of(actor())
-    return unit.organisation_id in scope.policy_org_ids or (
-        unit.organisation_id in scope.read_org_ids
-        and any(unit.path.startswith(p) for p in scope.owner_paths)
-    )
-
-
 def _systems_of(organisation, systems) -> None:
     if any(s.organisation_id != organisation.pk for s in systems or ()):
         raise ValidationError({"systems": _("A system belongs to another organisation.")})
@@ -72,7 +63,7 @@ def incident_create(
     **fields: Any,
 ) -> Incident:
     """Record a security incident; it gets the next number of its fiscal year unless given."""
-    require(_may_report(unit), _("You may record incidents of your own units only."))
+    require(scope_of(actor()).may_own(unit), _("You may record incidents of your own units only."))
     _systems_of(organisation, systems)
     code = code or next_incident_code(organisation, occurred_on)
     if Incident.objects.filter(organisation=organisation, code=code).exists():
@@ -100,7 +91,7 @@ def incident_update(*, incident: Incident, data: dict[str, Any], systems=None) -
     require(_may_edit(incident))
     data.pop("status", None)
     if "unit" in data and data["unit"] != incident.unit:
-        require(_may_report(data["unit"]))
+        require(scope_of(actor()).may_own(data["unit"]))
     if systems is not None:
         _systems_of(incident.organisation, systems)
     return object_update(

@@ -17,8 +17,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from daicho.core.models import Organisation, OrganisationRecordQuerySet
-from daicho.core.permissions import scope_of
+from daicho.core.models import Organisation
+from daicho.core.scope import Scoped, ScopedQuerySet, scope_of
 from daicho.registry.models import InformationSystem, StandardBusiness
 
 #: The national deadline: the end of FY2025 (令和7年度末).
@@ -63,7 +63,7 @@ class Tenancy(models.TextChoices):
     SHARED = "shared", _("Shared tenancy (co-use)")
 
 
-class MigrationQuerySet(OrganisationRecordQuerySet):
+class MigrationQuerySet(ScopedQuerySet):
     """Migrations are the organisation's: its members read them, its IT policy division keeps
     them. Another organisation reads them only through `shared_with` (see MigrationShare)."""
 
@@ -129,6 +129,7 @@ class Migration(models.Model):
     note = models.TextField(_("note"), blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    scoped = Scoped()
     objects = MigrationQuerySet.as_manager()
 
     class Meta:
@@ -227,7 +228,8 @@ class MigrationShare(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = OrganisationRecordQuerySet.as_manager()
+    scoped = Scoped()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("migration share")

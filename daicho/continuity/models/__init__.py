@@ -26,7 +26,6 @@ from daicho.continuity.models.backups import (  # noqa: F401
 )
 from daicho.continuity.models.base import (  # noqa: F401
     SystemRecord,
-    SystemRecordQuerySet,
 )
 from daicho.continuity.models.bcp import (  # noqa: F401
     BcpPlan,

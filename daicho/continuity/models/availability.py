@@ -8,8 +8,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from daicho.continuity.models.base import SystemRecord, SystemRecordQuerySet
+from daicho.continuity.models.base import SystemRecord
 from daicho.core.models import OrgUnit
+from daicho.core.scope import ScopedQuerySet
 from daicho.registry.models import InformationSystem
 
 
@@ -42,7 +43,7 @@ class ServiceProfile(SystemRecord):
         help_text=_("Announced maintenance is taken out of the service time."),
     )
 
-    objects = SystemRecordQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("service profile")
@@ -71,7 +72,7 @@ class ServiceUsage(SystemRecord):
     since = models.DateField(_("since"))
     until = models.DateField(_("until"), null=True, blank=True)
 
-    objects = SystemRecordQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("service usage")
@@ -105,7 +106,7 @@ class Outage(SystemRecord):
     cause = models.CharField(_("cause"), max_length=200)
     note = models.TextField(_("note"), blank=True)
 
-    objects = SystemRecordQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("outage")

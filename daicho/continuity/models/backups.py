@@ -8,9 +8,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from daicho.continuity.models.base import SystemRecord, SystemRecordQuerySet
+from daicho.continuity.models.base import SystemRecord
 from daicho.continuity.models.classification import ClassificationLevel, ClassificationScheme
-from daicho.core.models import Organisation, OrganisationRecordQuerySet
+from daicho.core.models import Organisation
+from daicho.core.scope import Scoped, ScopedQuerySet
 from daicho.registry.models import InformationSystem
 
 
@@ -63,7 +64,8 @@ class BackupStandard(models.Model):
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = OrganisationRecordQuerySet.as_manager()
+    scoped = Scoped()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("backup standard")
@@ -178,7 +180,7 @@ class BackupConfig(SystemRecord):
     note = models.CharField(_("note"), max_length=500, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = SystemRecordQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("backup configuration")
@@ -219,7 +221,7 @@ class RestoreTest(SystemRecord):
     data_restored = models.CharField(_("data restored"), max_length=300, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
 
-    objects = SystemRecordQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("restore test")

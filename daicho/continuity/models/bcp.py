@@ -7,7 +7,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from daicho.continuity.models.base import SystemRecord, SystemRecordQuerySet
+from daicho.continuity.models.base import SystemRecord
+from daicho.core.scope import ScopedQuerySet
 from daicho.registry.models import InformationSystem
 
 
@@ -51,7 +52,7 @@ class BcpPlan(SystemRecord):
     reviewed_on = models.DateField(_("last reviewed on"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = SystemRecordQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ICT-BCP")

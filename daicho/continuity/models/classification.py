@@ -6,8 +6,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from daicho.continuity.models.base import SystemRecord, SystemRecordQuerySet
-from daicho.core.models import CodedModel, Organisation, OrganisationRecordQuerySet
+from daicho.continuity.models.base import SystemRecord
+from daicho.core.models import CodedModel, Organisation
+from daicho.core.scope import Scoped, ScopedQuerySet
 from daicho.registry.models import InformationSystem, code_validator
 
 
@@ -30,7 +31,8 @@ class ClassificationScheme(CodedModel):
     effective_from = models.DateField(_("effective from"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
 
-    objects = OrganisationRecordQuerySet.as_manager()
+    scoped = Scoped()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("classification scheme")
@@ -110,7 +112,7 @@ class SystemClassification(SystemRecord):
         ClassificationLevel, on_delete=models.CASCADE, related_name="+", verbose_name=_("level")
     )
 
-    objects = SystemRecordQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("system classification")

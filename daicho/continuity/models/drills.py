@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from daicho.core.models import Organisation, OrganisationRecordQuerySet, OrgUnit
-from daicho.core.permissions import scope_of
+from daicho.core.models import Organisation, OrgUnit
+from daicho.core.scope import Scoped, ScopedQuerySet
 from daicho.registry.models import InformationSystem
 
 
@@ -38,7 +37,8 @@ class Drill(models.Model):
     participants = models.PositiveIntegerField(_("participants"), default=0)
     summary = models.TextField(_("summary"), blank=True)
 
-    objects = OrganisationRecordQuerySet.as_manager()
+    scoped = Scoped()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("drill")
@@ -76,22 +76,9 @@ ACTION_TRANSITIONS = {
 }
 
 
-class FindingQuerySet(models.QuerySet):
+class FindingQuerySet(ScopedQuerySet):
     """Findings are read by the organisation; their action is moved on by the IT policy division
     or the owner of the unit responsible."""
-
-    def visible_to(self, user):
-        return self.filter(drill__organisation_id__in=scope_of(user).read_org_ids)
-
-    def editable_by(self, user):
-        scope = scope_of(user)
-        return self.filter(
-            Q(drill__organisation_id__in=scope.policy_org_ids)
-            | (
-                scope.unit_q("action_unit__", scope.owner_paths)
-                & Q(drill__organisation_id__in=scope.read_org_ids)
-            )
-        )
 
     def overdue(self, on):
         return self.filter(due_on__lt=on).exclude(status=ActionStatus.ACT)
@@ -116,6 +103,7 @@ class DrillFinding(models.Model):
     done_on = models.DateField(_("done on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
 
+    scoped = Scoped(org="drill__organisation", unit="action_unit")
     objects = FindingQuerySet.as_manager()
 
     class Meta:

@@ -226,3 +226,8 @@ def ledger_is_new(*, user, organisation) -> bool:
     if not organisation or kind is None:  # (a lazy None for a user of no organisation)
         return False
     return not _records(kind, user, organisation).exists()
+
+
+def first_run_panel(request) -> dict:
+    """The home page's way in for a new ledger: where to start loading the organisation's files."""
+    return {"new_ledger": ledger_is_new(user=request.user, organisation=request.organisation)}
