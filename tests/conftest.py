@@ -152,7 +152,8 @@ def _cache_cleared(settings):
     """Each test starts with an empty cache: counts kept there (password reset requests, API
     rates) do not carry over from one test to the next. The shared cache is the database's
     (a test without the database must not touch it), so each test counts under a key prefix of
-    its own there; the per-process counters are cleared."""
+    its own there; the per-process counters and memos are cleared (a memo another test left
+    under the same version would spare a query that the test's own first request must make)."""
     import copy
     import uuid
 
@@ -162,3 +163,4 @@ def _cache_cleared(settings):
     configured["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"
     settings.CACHES = configured  # Django drops the cache connections of every thread
     caches["counters"].clear()
+    caches["memo"].clear()
