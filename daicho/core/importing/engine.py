@@ -759,18 +759,18 @@ def _older_objects_frozen() -> Iterator[None]:
     A big import keeps chunks of rows alive, which triggers full collections again and again,
     each of them scanning every object of the process: about 1 s per million rows. Objects
     made during the import are collected as usual. (The freeze is process-wide: imports that
-    overlap in threads only lose some of the speed-up.) A server process whose heap was already
-    frozen (`daicho.core.apps.heap_freeze`) has it frozen again afterwards, without the
-    import's garbage."""
-    frozen_before = gc.get_freeze_count() > 0
+    overlap in threads only lose some of the speed-up.) A server process whose heap is already
+    frozen (`daicho.core.apps.heap_freeze`) is left as it is: its older objects are out of the
+    collector's sight already, and thawing them afterwards would cost a full collection of the
+    whole heap for every import."""
+    if gc.get_freeze_count() > 0:
+        yield
+        return
     gc.freeze()
     try:
         yield
     finally:
         gc.unfreeze()
-        if frozen_before:
-            gc.collect()
-            gc.freeze()
 
 
 def _chunks(rows: Iterator, size: int) -> Iterator[list]:
