@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 import django_filters as df
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +9,7 @@ from django_filters.fields import ChoiceField
 
 from daicho.continuity.models import BcpPlan, Drill
 from daicho.core import wareki
-from daicho.core.filters import FilterSet
+from daicho.core.filters import FilterSet, FiscalYearFilter
 from daicho.core.models import OrgUnit
 from daicho.core.templatetags.daicho import fy as fiscal_year_label
 from daicho.registry.models import InformationSystem
@@ -82,22 +80,11 @@ class BcpFilterSet(FilterSet):
 class DrillFilterSet(FilterSet):
     """Drills held in a fiscal year, of a kind."""
 
-    fiscal_year = df.NumberFilter(
-        label=_("Fiscal year"),
-        method="held_in",
-        min_value=wareki.MIN_FISCAL_YEAR,
-        max_value=wareki.MAX_FISCAL_YEAR,
-    )
+    fiscal_year = FiscalYearFilter(field_name="held_on", label=_("Fiscal year"))
 
     class Meta:
         model = Drill
         fields = ["kind"]
-
-    def held_in(self, queryset, name, value):
-        fy = int(value)
-        return queryset.filter(
-            held_on__gte=datetime.date(fy, 4, 1), held_on__lte=datetime.date(fy + 1, 3, 31)
-        )
 
 
 def _years():

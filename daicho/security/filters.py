@@ -8,7 +8,7 @@ import django_filters as df
 from django.utils.translation import gettext_lazy as _
 
 from daicho.core import wareki
-from daicho.core.filters import FilterSet, visible_units
+from daicho.core.filters import FilterSet, FiscalYearFilter, visible_units
 from daicho.registry.filters import BooleanChoiceFilter
 from daicho.security.models import (
     Incident,
@@ -55,19 +55,8 @@ class IncidentFilterSet(FilterSet):
 class TrainingFilterSet(FilterSet):
     """Training sessions held in a fiscal year, on a topic."""
 
-    fiscal_year = df.NumberFilter(
-        label=_("Fiscal year"),
-        method="held_in",
-        min_value=wareki.MIN_FISCAL_YEAR,
-        max_value=wareki.MAX_FISCAL_YEAR,
-    )
+    fiscal_year = FiscalYearFilter(field_name="held_on", label=_("Fiscal year"))
 
     class Meta:
         model = TrainingSession
         fields = ["topic"]
-
-    def held_in(self, queryset, name, value):
-        fy = int(value)
-        return queryset.filter(
-            held_on__gte=datetime.date(fy, 4, 1), held_on__lte=datetime.date(fy + 1, 3, 31)
-        )
