@@ -74,3 +74,17 @@ def test_a_failure_while_streaming_keeps_nothing(world):
         raise RuntimeError("the file broke off")
     assert not Device.objects.filter(pk__in=list(ids)).exists()
     assert Device.objects.filter(organisation=world.org).count() >= 0  # the connection still works
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+def test_a_large_load_brings_the_planner_statistics_up_to_date(world, monkeypatch):
+    """Statements after a bulk load in the same transaction are planned for the table as it is:
+    the statistics are refreshed there (autovacuum would see the rows only after the commit)."""
+    monkeypatch.setattr(bulk, "ANALYSE_AFTER", 10)
+    ids = bulk.allocate_ids(Device, 60)
+    with transaction.atomic():
+        bulk.insert(Device, (*FIELDS, "updated_at"), _device_rows(world, ids))
+        bulk.analyse_after_load(Device, 60)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'sam_device'")
+            assert cursor.fetchone()[0] >= 60
