@@ -187,14 +187,13 @@ def _records(kind: engine.Kind, user, organisation):
 def first_run_steps(*, user, organisation) -> list[StepState]:
     """Every step with its state: done (an import of the kind was applied, or — for a kind no
     other import creates — the ledger has its records), next (the first open step), to do."""
-    from daicho.core.importing.views import batches_visible_to
 
     kinds = engine.kinds()
     batches = ImportBatch.objects.filter(organisation=organisation).order_by()
     applied = set(
         batches.filter(status=ImportStatus.APPLIED).values_list("kind", flat=True).distinct()
     )
-    visible = batches_visible_to(user).filter(organisation=organisation).order_by()
+    visible = ImportBatch.objects.visible_to(user).filter(organisation=organisation).order_by()
     last_ids = visible.values("kind").annotate(last=Max("pk")).values("last")
     last = {b.kind: b for b in visible.filter(pk__in=last_ids)}
     steps = []

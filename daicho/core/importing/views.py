@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,15 +20,6 @@ from daicho.core.models import ImportBatch, ImportStatus, JobState
 from daicho.core.permissions import scope_of
 from daicho.core.tables import IMPORT_COLUMNS
 from daicho.core.views import ObjectListView
-
-
-def batches_visible_to(user):
-    """Policy and auditors see every import of their organisations; others their own."""
-    scope = scope_of(user)
-    return ImportBatch.objects.filter(
-        Q(organisation_id__in=scope.audit_org_ids)
-        | Q(organisation_id__in=scope.read_org_ids, user=user)
-    ).select_related("user")
 
 
 class ImportListView(ObjectListView):
@@ -47,7 +37,11 @@ class ImportListView(ObjectListView):
         return scope.can_import
 
     def get_queryset(self):
-        return batches_visible_to(self.request.user).defer("changes", "created_refs")
+        return (
+            ImportBatch.objects.visible_to(self.request.user)
+            .select_related("user")
+            .defer("changes", "created_refs")
+        )
 
 
 class FirstRunView(LoginRequiredMixin, View):
@@ -174,7 +168,7 @@ class ImportProgressView(LoginRequiredMixin, View):
 
 class ImportDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
-        batch = get_object_or_404(batches_visible_to(request.user), pk=pk)
+        batch = get_object_or_404(ImportBatch.objects.visible_to(request.user), pk=pk)
         kind = engine.kinds().get(batch.kind)
         applied = batch.status == ImportStatus.APPLIED
         refusals = kind.rollback_blockers(batch) if applied and kind and kind.can_roll_back else []
@@ -212,7 +206,7 @@ class ImportDetailView(LoginRequiredMixin, View):
 
 class ImportConfirmView(LoginRequiredMixin, View):
     def post(self, request, pk):
-        preview = get_object_or_404(batches_visible_to(request.user), pk=pk)
+        preview = get_object_or_404(ImportBatch.objects.visible_to(request.user), pk=pk)
         if preview.file_size > settings.DAICHO_IMPORT_BACKGROUND_BYTES:
             try:
                 job = services.confirm_in_background(preview=preview, user=request.user)
@@ -248,7 +242,7 @@ class ImportConfirmView(LoginRequiredMixin, View):
 
 class ImportRollbackView(LoginRequiredMixin, View):
     def post(self, request, pk):
-        batch = get_object_or_404(batches_visible_to(request.user), pk=pk)
+        batch = get_object_or_404(ImportBatch.objects.visible_to(request.user), pk=pk)
         try:
             undone = services.batch_rollback(batch=batch)
         except ValidationError as exc:
