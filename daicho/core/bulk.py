@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain, islice
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 
 def _table(model: type[models.Model]) -> str:
@@ -56,8 +56,16 @@ def ids_filter(column: str, ids: Sequence[int]) -> tuple[str, list]:
     return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(list(ids))]
 
 
-def insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[tuple]) -> None:
-    """Insert `rows` into `model`'s table (no model instances, no signals)."""
+def insert(
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Iterable[tuple],
+    *,
+    using: str = DEFAULT_DB_ALIAS,
+) -> None:
+    """Insert `rows` into `model`'s table (no model instances, no signals) of the database
+    `using` (another than the ledger's own: `daicho transfer`)."""
+    connection = connections[using]
     table = _table(model)
     columns = ", ".join(f'"{model._meta.get_field(f).column}"' for f in fields)
     connection.ensure_connection()
