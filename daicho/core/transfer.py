@@ -34,6 +34,7 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
 from django.db.migrations.executor import MigrationExecutor
+from django.db.utils import load_backend
 from django.utils.translation import gettext as _
 
 from daicho.core import bulk
@@ -134,13 +135,14 @@ def _database(url: str | None, alias: str, *, reading: bool) -> Iterator[str]:
             alias: _config(url, reading=reading),
         }
     )[alias]
-    connections.settings[alias] = config
+    # A connection of its own, not added to settings.DATABASES: nothing else (the server's
+    # routers, `close_all`) is to use it.
+    connections[alias] = load_backend(config["ENGINE"]).DatabaseWrapper(config, alias)
     try:
         yield alias
     finally:
         connections[alias].close()
         del connections[alias]
-        del connections.settings[alias]
 
 
 def _same_database(one: str, other: str) -> bool:
@@ -153,13 +155,12 @@ def _same_database(one: str, other: str) -> bool:
     return all(str(a.get(k) or "") == str(b.get(k) or "") for k in keys)
 
 
-def _connect(alias: str, which: str) -> None:
+def _connect(alias: str, message: str) -> None:
     try:
         connections[alias].ensure_connection()
     except Exception as exc:  # noqa: BLE001 (any driver's refusal is told, never a traceback)
         raise TransferError(
-            _("Cannot open the %(which)s database %(database)s: %(reason)s")
-            % {"which": which, "database": describe(alias), "reason": _reason(exc)}
+            message % {"database": describe(alias), "reason": _reason(exc)}
         ) from None
 
 
@@ -430,8 +431,8 @@ def ledger_transfer(
         _database(source_url, SOURCE, reading=True) as source,
         _database(target_url, TARGET, reading=False) as target,
     ):
-        _connect(source, _("source"))
-        _connect(target, _("target"))
+        _connect(source, _("Cannot open the source database %(database)s: %(reason)s"))
+        _connect(target, _("Cannot open the target database %(database)s: %(reason)s"))
         if _same_database(source, target):
             raise TransferError(
                 _("The source and the target are the same database (%(database)s).")
