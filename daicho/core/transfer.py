@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 import environ
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
@@ -172,9 +173,9 @@ def _reason(exc: BaseException) -> str:
 # --- Schema versions ------------------------------------------------------------------------------
 
 
-def _schema(alias: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """(migrations this Daicho has that ``alias`` lacks, migrations ``alias`` has that this
-    Daicho does not know) — both empty when the database is at this version."""
+def _pending(alias: str, newer: str) -> list[tuple[str, str]]:
+    """The migrations this Daicho has that ``alias`` lacks (none: it is at this version);
+    TransferError(``newer``) when ``alias`` has one this Daicho does not know."""
     executor = MigrationExecutor(connections[alias])
     loader = executor.loader
     installed = {config.label for config in apps.get_app_configs()}
@@ -187,7 +188,11 @@ def _schema(alias: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         (migration.app_label, migration.name)
         for migration, _backwards in executor.migration_plan(loader.graph.leaf_nodes())
     ]
-    return pending, unknown
+    if unknown:
+        raise TransferError(
+            newer % {"database": describe(alias), "migration": ".".join(unknown[0])}
+        )
+    return pending
 
 
 def _check_source(alias: str) -> None:
@@ -196,15 +201,13 @@ def _check_source(alias: str) -> None:
         raise TransferError(
             _("The source %(database)s is not a Daicho database.") % {"database": describe(alias)}
         )
-    pending, unknown = _schema(alias)
-    if unknown:
-        raise TransferError(
-            _(
-                "The source %(database)s was made by a newer version of Daicho (migration "
-                "%(migration)s is unknown here): upgrade Daicho first."
-            )
-            % {"database": describe(alias), "migration": ".".join(unknown[0])}
-        )
+    pending = _pending(
+        alias,
+        _(
+            "The source %(database)s was made by a newer version of Daicho (migration "
+            "%(migration)s is unknown here): upgrade Daicho first."
+        ),
+    )
     if pending:
         raise TransferError(
             _(
@@ -243,15 +246,13 @@ def _prepare_target(alias: str, *, replace: bool, out: Callable[[str], None]) ->
                 "rows": ", ".join(f"{label} {n:,}" for label, n in held.items()),
             }
         )
-    pending, unknown = _schema(alias)
-    if unknown:
-        raise TransferError(
-            _(
-                "The target %(database)s was made by a newer version of Daicho (migration "
-                "%(migration)s is unknown here)."
-            )
-            % {"database": describe(alias), "migration": ".".join(unknown[0])}
-        )
+    pending = _pending(
+        alias,
+        _(
+            "The target %(database)s was made by a newer version of Daicho (migration "
+            "%(migration)s is unknown here)."
+        ),
+    )
     if not pending:
         return False
     out(
@@ -403,6 +404,10 @@ def _copy(
         raise
     except errors as exc:
         raise _fail(model, exc) from None
+    finally:
+        # The target's content types now have the source's ids (or, rolled back, their own):
+        # nothing this process cached of them holds.
+        ContentType.objects.clear_cache()
 
 
 def ledger_transfer(
