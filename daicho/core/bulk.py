@@ -17,7 +17,7 @@ from contextlib import ExitStack
 from itertools import chain, islice
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 
 def _table(model: type[models.Model]) -> str:
@@ -59,12 +59,20 @@ def ids_filter(column: str, ids: Sequence[int]) -> tuple[str, list]:
     return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(list(ids))]
 
 
-def insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[tuple]) -> None:
-    """Insert `rows` into `model`'s table (no model instances, no signals)."""
+def insert(
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Iterable[tuple],
+    *,
+    using: str = DEFAULT_DB_ALIAS,
+) -> None:
+    """Insert `rows` into `model`'s table (no model instances, no signals) of the database
+    `using` (another than the ledger's own: `daicho transfer`)."""
+    connection = connections[using]
     connection.ensure_connection()
     if connection.vendor == "postgresql":
         streaming = getattr(_streaming, "inserts", None)
-        if streaming is not None:  # one COPY at a time on a connection (see Inserts)
+        if streaming is not None and using == DEFAULT_DB_ALIAS:  # one COPY at a time (Inserts)
             streaming.pause()
         with connection.cursor() as cursor, cursor.cursor.copy(_copy_sql(model, fields)) as copy:
             for row in rows:
