@@ -9,6 +9,7 @@ import datetime
 
 from daicho.continuity.demo import DATA
 from daicho.core.demo import data_rows
+from daicho.core.wareki import fiscal_year_of
 from daicho.registry.demo_data import OPERATING, SECTION_INDEX, SYSTEM_BY_CODE
 
 BACKUPS = {row["システムID"]: row for row in data_rows(DATA / "backups.csv")}
@@ -29,8 +30,7 @@ def _tested(code: str) -> list[str]:
 
 
 def _fiscal_year(day: str) -> int:
-    date = datetime.date.fromisoformat(day)
-    return date.year - (1 if date.month < 4 else 0)
+    return fiscal_year_of(datetime.date.fromisoformat(day))
 
 
 def test_every_row_names_a_system_of_the_registry_by_its_id_and_name():
@@ -65,8 +65,7 @@ def test_the_systems_that_miss_the_standard_and_why():
 def test_the_important_systems_test_a_restore_once_a_year_for_years_to_come():
     """The file runs to FY2035 (the demo loads the tests up to today): a demo loaded in a later
     year still shows this year's tests. Extend the file before FY2035 ends."""
-    today = datetime.date.today()
-    this_year = today.year - (1 if today.month < 4 else 0)
+    this_year = fiscal_year_of(datetime.date.today())
     tested = {row["システムID"] for row in TESTS}
     assert tested == {c for c in BACKUPS if _important(c)} - {"S0024"}
     for code in tested - {"S0021"}:

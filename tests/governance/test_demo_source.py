@@ -8,6 +8,7 @@ import datetime
 from collections import Counter
 
 from daicho.core.demo import data_rows
+from daicho.core.wareki import fiscal_year_of
 from daicho.governance.demo import DATA, EXTRA_USERS
 from daicho.registry.demo_data import RETIRED, SECTION_INDEX, SYSTEM_BY_CODE
 
@@ -15,8 +16,7 @@ ROWS = data_rows(DATA / "consultations.csv")
 
 
 def _fiscal_year(day: str) -> int:
-    date = datetime.date.fromisoformat(day)
-    return date.year - (1 if date.month < 4 else 0)
+    return fiscal_year_of(datetime.date.fromisoformat(day))
 
 
 def test_over_200_a_year_from_fy2014_and_more_savings_every_year():

@@ -8,6 +8,7 @@ import datetime
 from collections import Counter
 
 from daicho.core.demo import data_rows
+from daicho.core.wareki import fiscal_year_of
 from daicho.registry.demo_data import SECTION_INDEX, SYSTEM_BY_CODE
 from daicho.security.demo import DATA, TRAININGS
 
@@ -21,8 +22,7 @@ TOPICS = {
 
 
 def _fiscal_year(day: str) -> int:
-    date = datetime.date.fromisoformat(day)
-    return date.year - (1 if date.month < 4 else 0)
+    return fiscal_year_of(datetime.date.fromisoformat(day))
 
 
 def test_the_incidents_fall_to_zero_by_fy2016_and_name_what_exists():
