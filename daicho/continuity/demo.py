@@ -106,6 +106,7 @@ def _standards(organisation) -> None:
 
 
 def _new(rows: list[dict], column: str, have: set) -> list[dict]:
+    """The rows whose ``column`` names nothing the ledger has yet (what exists is kept)."""
     return [row for row in rows if row[column] not in have]
 
 
