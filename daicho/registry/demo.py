@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import random
 
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import get_hasher, make_password
 from django.utils.translation import gettext as _
 
 from daicho.core import services
@@ -28,10 +28,16 @@ DEMO_PASSWORD = "daicho-demo"
 LAST_FY = 2016
 
 
-@functools.cache
 def password_hash() -> str:
-    """The demo password hashed once for every demo user (each hash costs most of a second)."""
-    return make_password(DEMO_PASSWORD)
+    """The demo password hashed once for every demo user (each hash costs most of a second),
+    by the hasher the settings name first (a hash made before the settings changed would not
+    sign in: the tests change them)."""
+    return _password_hash(get_hasher().algorithm)
+
+
+@functools.cache
+def _password_hash(algorithm: str) -> str:
+    return make_password(DEMO_PASSWORD, hasher=algorithm)
 
 
 def _units(organisation: Organisation) -> dict[str, OrgUnit]:
