@@ -15,9 +15,10 @@ from django.views import View
 
 from daicho.core.forms import WarekiDateField
 from daicho.core.models import OrgUnit
-from daicho.core.permissions import scope_of
-from daicho.core.views import ObjectListView
+from daicho.core.permissions import require_organisation, scope_of
+from daicho.core.views import ObjectListView, is_policy
 from daicho.sam import services
+from daicho.sam.filters import NormalisationRuleFilterSet
 from daicho.sam.models import (
     AuditFinding,
     CheckMethod,
@@ -28,7 +29,12 @@ from daicho.sam.models import (
     InventoryConfirmation,
     SamAudit,
 )
-from daicho.sam.tables import AUDIT_COLUMNS, CAMPAIGN_COLUMNS
+from daicho.sam.tables import (
+    AUDIT_COLUMNS,
+    CAMPAIGN_COLUMNS,
+    RULE_COLUMNS,
+    RULE_DELETE_COLUMN,
+)
 
 
 def _styled(form: forms.Form) -> forms.Form:
@@ -432,37 +438,54 @@ class MapForm(forms.Form):
     free = forms.BooleanField(label=gettext_lazy("free software"), required=False)
 
 
-class RuleListView(LoginRequiredMixin, View):
-    """Normalisation rules (the organisation's and the shipped ones) and the installed names no
-    rule matches, each with a form to map it to a title."""
+class RuleListView(ObjectListView):
+    """Normalisation rules: the organisation's (the list, which the IT policy division adds to
+    and deletes from), the installed names no rule matches, each with a form to map it to a
+    title, and the rules shipped with Daicho."""
 
-    def get(self, request, form=None):
-        from daicho.sam.data.rules import SHIPPED_RULES
+    template_name = "sam/rules.html"
+    filterset_class = NormalisationRuleFilterSet
+    default_sort = "priority"  # the order the rules are tried in
+    list_name = "normalisation_rules"
+    title = gettext_lazy("Normalisation rules")
+    export_kind = "normalisation-rules"
+    empty_text = gettext_lazy("None yet.")
+    table_id = "rules"
+    form = None  # a rule that failed to save, shown with its errors
+
+    def may_edit(self) -> bool:
+        return is_policy(self.request)
+
+    @property
+    def columns(self):
+        return [*RULE_COLUMNS, RULE_DELETE_COLUMN] if self.may_edit() else RULE_COLUMNS
+
+    def get_queryset(self):
         from daicho.sam.models import NormalisationRule
+
+        organisation = require_organisation(self.request.organisation)
+        return NormalisationRule.objects.visible_to(self.request.user).filter(
+            organisation=organisation
+        )
+
+    def extra_context(self):
+        from daicho.sam.data.rules import SHIPPED_RULES
         from daicho.sam.selectors import unmatched_names
 
-        organisation = request.organisation
-        if organisation is None:
-            raise PermissionDenied
-        can_edit = organisation.pk in scope_of(request.user).policy_org_ids
-        return render(
-            request,
-            "sam/rules.html",
-            {
-                "own": NormalisationRule.objects.filter(organisation=organisation),
-                "shipped": SHIPPED_RULES,
-                "unmatched": unmatched_names(organisation),
-                "form": form or (_styled(RuleForm()) if can_edit else None),
-                "can_edit": can_edit,
-            },
-        )
+        can_edit = self.may_edit()
+        return {
+            "shipped": SHIPPED_RULES,
+            "unmatched": unmatched_names(self.request.organisation),
+            "form": self.form or (_styled(RuleForm()) if can_edit else None),
+            "can_edit": can_edit,
+        }
 
     def post(self, request):
         from daicho.sam.models import NormalisationRule
 
-        organisation = request.organisation
-        if organisation is None or organisation.pk not in scope_of(request.user).policy_org_ids:
+        if not self.may_edit():
             raise PermissionDenied
+        organisation = request.organisation
         action = request.POST.get("action")
         if action == "delete":
             rule = get_object_or_404(
@@ -495,10 +518,13 @@ class RuleListView(LoginRequiredMixin, View):
                 services.installations_renormalise(organisation=organisation)
             except ValidationError as exc:
                 _errors(request, exc)
-                return self.get(request, form=form)
-            messages.success(request, _("Saved."))
-            return redirect("sam:rules")
-        return self.get(request, form=form)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("sam:rules")
+        self.form = form
+        response = self.get(request)
+        response.status_code = 400
+        return response
 
 
 def sam_panel(request) -> dict:
