@@ -16,13 +16,14 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from daicho.core import wareki
-from daicho.core.permissions import scope_of
+from daicho.core.permissions import may_edit, scope_of
 from daicho.core.selectors import record_history
 from daicho.core.tables import Table
 from daicho.core.views import (
     ObjectDeleteView,
     ObjectEditView,
     ObjectListView,
+    PolicyCreateMixin,
     apply_errors,
     get_visible_or_404,
 )
@@ -93,7 +94,7 @@ class ServerDetailView(LoginRequiredMixin, View):
                 .select_related("host", "site")
                 .order_by("effective_on"),
                 "components": server.components.select_related("release__product", "system"),
-                "can_edit": Server.objects.editable_by(request.user).filter(pk=pk).exists(),
+                "can_edit": may_edit(server, request.user),
                 "history": record_history(server),
             },
         )
@@ -340,7 +341,7 @@ def register_home_panels(home) -> None:
 # --- sites and clusters -------------------------------------------------------------------------
 
 
-class SiteListView(ObjectListView):
+class SiteListView(PolicyCreateMixin, ObjectListView):
     """Sites with the servers in service at each, and the virtualization clusters."""
 
     template_name = "infra/site_list.html"
@@ -349,10 +350,6 @@ class SiteListView(ObjectListView):
     create_url_name = "infra:site_create"
     create_label = gettext_lazy("New")
     empty_text = gettext_lazy("None yet.")
-
-    def may_create(self, scope) -> bool:
-        organisation = self.request.organisation
-        return bool(organisation and organisation.pk in scope.policy_org_ids)
 
     @property
     def columns(self):
