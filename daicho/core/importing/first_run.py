@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from daicho.core.importing import engine
+from daicho.core.importing.selectors import batches_visible_to
 from daicho.core.models import ImportBatch, ImportStatus
 
 
@@ -187,8 +188,6 @@ def _records(kind: engine.Kind, user, organisation):
 def first_run_steps(*, user, organisation) -> list[StepState]:
     """Every step with its state: done (an import of the kind was applied, or — for a kind no
     other import creates — the ledger has its records), next (the first open step), to do."""
-    from daicho.core.importing.views import batches_visible_to
-
     kinds = engine.kinds()
     batches = ImportBatch.objects.filter(organisation=organisation).order_by()
     applied = set(

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,19 +16,11 @@ from django.views import View
 from daicho.core import jobs
 from daicho.core.importing import engine, first_run, services, template
 from daicho.core.importing.forms import ImportForm
-from daicho.core.models import ImportBatch, ImportStatus, JobState
+from daicho.core.importing.selectors import batches_visible_to
+from daicho.core.models import ImportStatus, JobState
 from daicho.core.permissions import scope_of
 from daicho.core.tables import IMPORT_COLUMNS
 from daicho.core.views import ObjectListView
-
-
-def batches_visible_to(user):
-    """Policy and auditors see every import of their organisations; others their own."""
-    scope = scope_of(user)
-    return ImportBatch.objects.filter(
-        Q(organisation_id__in=scope.audit_org_ids)
-        | Q(organisation_id__in=scope.read_org_ids, user=user)
-    ).select_related("user")
 
 
 class ImportListView(ObjectListView):
