@@ -384,12 +384,21 @@ def test_a_reader_sees_the_normalisation_rules_without_buttons_or_form(client, w
     assert NormalisationRule.objects.count() == 1
 
 
-def test_a_normalisation_rule_with_a_bad_pattern_is_refused_on_the_page(client, world):
+def test_a_normalisation_rule_the_service_refuses_comes_back_with_the_reason(
+    client, world, as_user
+):
+    with as_user(world.policy):
+        sam_services.rule_create(organisation=world.org, pattern="一太郎*", title="一太郎")
     client.force_login(world.policy)
-    response = client.post(reverse("sam:rules"), {"action": "add", "pattern": "", "title": "x"})
-    assert response.status_code == 400
-    assert 'name="pattern"' in response.content.decode()  # the form comes back to be corrected
-    assert not NormalisationRule.objects.exists()
+    url = reverse("sam:rules")
+    response = client.post(url, {"action": "add", "pattern": "", "title": "x"})
+    assert response.status_code == 400 and 'name="pattern"' in response.content.decode()
+    # The same pattern again: the service refuses it, and says why beside the form.
+    response = client.post(url, {"action": "add", "pattern": "一太郎*", "title": "別の名前"})
+    page = response.content.decode()
+    assert response.status_code == 400 and "既に存在します" in page  # "already exists"
+    assert 'value="別の名前"' in page  # what the user typed is kept
+    assert NormalisationRule.objects.count() == 1
 
 
 def test_the_normalisation_rules_export_imports_back(client, world, as_user):

@@ -158,6 +158,7 @@ class ObjectListView(LoginRequiredMixin, View):
     per_page = 50
     per_page_choices = (25, 50, 100, 250)
     empty_text = ""  # what the table says when no row matches (default: "No records match.")
+    form = None  # a form beside the list that did not save, shown with its errors (`refused`)
     table_id = ""  # the id of the table's box on the page
 
     def may_create(self, scope) -> bool:
@@ -255,6 +256,14 @@ class ObjectListView(LoginRequiredMixin, View):
     def extra_context(self) -> dict[str, Any]:
         """What the page shows beside its table (after the rows are read: ``self.table``)."""
         return {}
+
+    def refused(self, form) -> HttpResponse:
+        """The page again, answered 400, with a form it shows beside the list (``self.form``)
+        that did not save, for the user to correct."""
+        self.form = form
+        response = self.get(self.request)
+        response.status_code = 400
+        return response
 
     def export_links(self, request) -> list[tuple[str, str]]:
         """(label, link) of each export format of the filtered list."""

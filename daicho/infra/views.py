@@ -24,8 +24,9 @@ from daicho.core.views import (
     ObjectEditView,
     ObjectListView,
     PolicyCreateMixin,
-    apply_errors,
     get_visible_or_404,
+    is_policy,
+    save_form,
 )
 from daicho.infra import selectors, services
 from daicho.infra.filters import CloudServiceFilterSet, ServerFilterSet
@@ -246,11 +247,9 @@ class VdiListView(ObjectListView):
     default_sort = "name"
     title = gettext_lazy("Virtual desktops")
     empty_text = gettext_lazy("No VDI pools recorded.")
-    form = None
 
     def may_edit(self) -> bool:
-        organisation = self.request.organisation
-        return bool(organisation and organisation.pk in scope_of(self.request.user).policy_org_ids)
+        return is_policy(self.request)
 
     def get_queryset(self):
         latest = VdiUsage.objects.filter(pool=OuterRef("pk")).order_by("-measured_on")
@@ -279,22 +278,13 @@ class VdiListView(ObjectListView):
         }
 
     def post(self, request):
-        organisation = request.organisation
-        if organisation is None or organisation.pk not in scope_of(request.user).policy_org_ids:
+        if not self.may_edit():
             raise PermissionDenied  # the IT policy division records seats, whatever the form says
         form = VdiUsageForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                services.vdi_usage_record(**form.cleaned_data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("infra:vdi_list")
-        self.form = form
-        response = self.get(request)
-        response.status_code = 400
-        return response
+        if save_form(form, lambda data: services.vdi_usage_record(**data)):
+            messages.success(request, _("Saved."))
+            return redirect("infra:vdi_list")
+        return self.refused(form)
 
 
 # --- the home page and the system page ------------------------------------------------------------

@@ -357,7 +357,6 @@ class RuleListView(ObjectListView):
     list_name = "match_rules"
     title = gettext_lazy("Matching rules")
     table_id = "rules"
-    form = None  # a rule that failed to save, shown with its errors
 
     def may_edit(self) -> bool:
         return is_policy(self.request)  # the IT policy division keeps the rules
@@ -391,10 +390,7 @@ class RuleListView(ObjectListView):
         ):
             messages.success(request, _("Saved."))
             return redirect("lifecycle:rules")
-        self.form = form
-        response = self.get(request)
-        response.status_code = 400
-        return response
+        return self.refused(form)
 
 
 class RuleDeleteView(LoginRequiredMixin, View):

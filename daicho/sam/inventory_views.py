@@ -16,7 +16,7 @@ from django.views import View
 from daicho.core.forms import WarekiDateField
 from daicho.core.models import OrgUnit
 from daicho.core.permissions import require_organisation, scope_of
-from daicho.core.views import ObjectListView, is_policy
+from daicho.core.views import ObjectListView, is_policy, save_form
 from daicho.sam import services
 from daicho.sam.filters import NormalisationRuleFilterSet
 from daicho.sam.models import (
@@ -451,7 +451,6 @@ class RuleListView(ObjectListView):
     export_kind = "normalisation-rules"
     empty_text = gettext_lazy("None yet.")
     table_id = "rules"
-    form = None  # a rule that failed to save, shown with its errors
 
     def may_edit(self) -> bool:
         return is_policy(self.request)
@@ -512,19 +511,14 @@ class RuleListView(ObjectListView):
                 )
             return redirect("sam:rules")
         form = _styled(RuleForm(request.POST))
-        if form.is_valid():
-            try:
-                services.rule_create(organisation=organisation, **form.cleaned_data)
-                services.installations_renormalise(organisation=organisation)
-            except ValidationError as exc:
-                _errors(request, exc)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("sam:rules")
-        self.form = form
-        response = self.get(request)
-        response.status_code = 400
-        return response
+        if save_form(form, lambda data: self._add(organisation, data)):
+            messages.success(request, _("Saved."))
+            return redirect("sam:rules")
+        return self.refused(form)
+
+    def _add(self, organisation, data) -> None:
+        services.rule_create(organisation=organisation, **data)
+        services.installations_renormalise(organisation=organisation)
 
 
 def sam_panel(request) -> dict:
