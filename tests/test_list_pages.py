@@ -364,6 +364,7 @@ def test_the_normalisation_rules_list_filters_sorts_and_deletes_a_rule(client, w
     assert page.index("一太郎*") < page.index("7-Zip*")
     # The row's button submits the form outside the table with the rule it names.
     rule = NormalisationRule.objects.get(pattern="一太郎*")
+    assert client.post(url, {"action": "delete", "rule": "一"}).status_code == 404
     response = client.post(url, {"action": "delete", "rule": rule.pk})
     assert response.status_code == 302
     assert list(NormalisationRule.objects.values_list("pattern", flat=True)) == ["7-Zip*"]

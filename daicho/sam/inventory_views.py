@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from daicho.sam.models import (
     Device,
     InventoryCampaign,
     InventoryConfirmation,
+    NormalisationRule,
     SamAudit,
 )
 from daicho.sam.tables import (
@@ -460,8 +462,6 @@ class RuleListView(ObjectListView):
         return [*RULE_COLUMNS, RULE_DELETE_COLUMN] if self.may_edit() else RULE_COLUMNS
 
     def get_queryset(self):
-        from daicho.sam.models import NormalisationRule
-
         organisation = require_organisation(self.request.organisation)
         return NormalisationRule.objects.visible_to(self.request.user).filter(
             organisation=organisation
@@ -480,16 +480,15 @@ class RuleListView(ObjectListView):
         }
 
     def post(self, request):
-        from daicho.sam.models import NormalisationRule
-
         if not self.may_edit():
             raise PermissionDenied
         organisation = request.organisation
         action = request.POST.get("action")
         if action == "delete":
-            rule = get_object_or_404(
-                NormalisationRule.objects.editable_by(request.user), pk=request.POST.get("rule")
-            )
+            pk = request.POST.get("rule", "")
+            if not pk.isdigit():
+                raise Http404  # not a rule's number
+            rule = get_object_or_404(NormalisationRule.objects.editable_by(request.user), pk=pk)
             services.rule_delete(rule=rule)
             services.installations_renormalise(organisation=organisation)
             messages.success(request, _("Deleted: %(obj)s") % {"obj": rule.pattern})
