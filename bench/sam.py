@@ -24,7 +24,8 @@ database and the same run, times:
 Each timed phase runs in its own child process so that its peak RSS (VmHWM) is its own. Beside
 the wall-clock seconds (the goal's measure) it prints the phase process's CPU seconds and their
 ratio: on a machine others share, the steadier figure (SQLite works inside the process; the
-PostgreSQL server's CPU is not in it). `--keep DIR --reuse` runs again on the files and ledger
+PostgreSQL server's CPU is not in it: it has a column of its own when the server runs on this
+machine, read from /proc). `--keep DIR --reuse` runs again on the files and ledger
 generated in DIR before (SQLite).
 Goals (issue #18): import / floor ≤ 2.5 on SQLite, ≤ 3 on PostgreSQL, peak < 400 MB,
 position < 1 s.
@@ -179,6 +180,22 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
 
 
+def server_cpu() -> float | None:
+    """The CPU seconds of this connection's PostgreSQL server process so far, when the server
+    runs on this machine (read from /proc); None on SQLite or a remote server."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 FLOOR_TABLE = "bench_floor"
 TOOLS = ("skysea", "lanscope", "powershell")
 
@@ -205,7 +222,7 @@ def phase_floor(folder: Path, n_rows: int) -> dict:
             "raw_name varchar(300), publisher varchar(200), raw_version varchar(100), "
             "version varchar(50), installed_on date)"
         )
-    start, cpu = time.perf_counter(), time.process_time()
+    start, cpu, served = time.perf_counter(), time.process_time(), server_cpu()
     devices = dict(Device.objects.values_list("name", "pk"))
     columns = "device_id, raw_name, publisher, raw_version, installed_on"
     per_file = {}
@@ -226,12 +243,19 @@ def phase_floor(folder: Path, n_rows: int) -> dict:
             per_file[tool] = time.perf_counter() - began
         cursor.close()
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    served = server_cpu() - served if served is not None else None
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {FLOOR_TABLE}")  # noqa: S608
         count = cursor.fetchone()[0]
         cursor.execute(f"DROP TABLE {FLOOR_TABLE}")
     assert count == n_rows, f"the floor wrote {count} rows, not {n_rows}"
-    return {"seconds": seconds, "cpu": cpu, "created": count, "per_file": per_file}
+    return {
+        "seconds": seconds,
+        "cpu": cpu,
+        "server": served,
+        "created": count,
+        "per_file": per_file,
+    }
 
 
 def phase_import(files: dict[str, Path], profile: str | None) -> dict:
@@ -251,7 +275,7 @@ def phase_import(files: dict[str, Path], profile: str | None) -> dict:
         profiler = cProfile.Profile()
         profiler.enable()
     per_file, created, updated, rows_in, ok = {}, 0, 0, 0, True
-    start, cpu = time.perf_counter(), time.process_time()
+    start, cpu, served = time.perf_counter(), time.process_time(), server_cpu()
     for tool, path in files.items():
         began = time.perf_counter()
         result = engine.run(kind="installations", source=path, organisation=org, user=None)
@@ -264,12 +288,14 @@ def phase_import(files: dict[str, Path], profile: str | None) -> dict:
         updated += result.batch.updated
         rows_in += result.batch.created + result.batch.unchanged + result.batch.rejected
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    served = server_cpu() - served if served is not None else None
     if profiler:
         profiler.disable()
         profiler.dump_stats(profile)
     return {
         "seconds": seconds,
         "cpu": cpu,
+        "server": served,
         "per_file": per_file,
         "ok": ok,
         "rows_in": rows_in,
@@ -450,7 +476,7 @@ def main() -> None:
 
     print(
         f"{'':16} {'seconds':>9} {'rows/s':>10} {'ratio':>6} {'CPU s':>7} {'ratio':>6} "
-        f"{'peak MB':>8} {'base MB':>8}"
+        f"{'peak MB':>8} {'base MB':>8} {'server CPU s':>13}"
     )
     for name, figures in phases:
         rows = figures.get("rows_in", n_rows)
@@ -458,7 +484,8 @@ def main() -> None:
             f"{name:16} {figures['seconds']:9.2f} {rows / figures['seconds']:10,.0f} "
             f"{figures['seconds'] / floor['seconds']:6.2f} {figures['cpu']:7.2f} "
             f"{figures['cpu'] / floor['cpu']:6.2f} {figures['peak_mb']:8.0f} "
-            f"{figures['base_mb']:8.0f}"
+            f"{figures['base_mb']:8.0f} "
+            + (f"{figures['server']:13.2f}" if figures.get("server") is not None else f"{'-':>13}")
         )
     print(
         "per file (import / floor): "

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -25,12 +27,20 @@ def loaders() -> list[DemoLoader]:
     return sorted(_loaders.values(), key=lambda loader: loader.order)
 
 
-def import_rows(kind: str, rows: list[dict], *, organisation, name: str) -> int:
+def data_rows(path: Path) -> list[dict[str, str]]:
+    """The rows of a demo data file (CSV in UTF-8 with the kind's Japanese headers, as an
+    organisation's own file or Daicho's export has them), keyed by those headers."""
+    with open(path, encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def import_rows(kind: str, rows: list[dict], *, organisation, name: str, effective=None) -> int:
     """Load demo rows through the import engine, as a user's CSV file with the kind's Japanese
     headers (the demo then takes the same path as an organisation's own files, and its import
-    batches appear in the import history). Raises when the engine refuses anything: demo data
-    that does not import is a bug. Returns the number of rows."""
-    import csv
+    batches appear in the import history). Rows are keyed by column names or by the headers
+    themselves (``data_rows``); ``effective`` is the import's --effective date. Raises when the
+    engine refuses anything: demo data that does not import is a bug. Returns the number of
+    rows."""
     import io
 
     from daicho.core.importing import engine
@@ -49,6 +59,7 @@ def import_rows(kind: str, rows: list[dict], *, organisation, name: str) -> int:
         source=io.BytesIO(buffer.getvalue().encode("utf-8")),
         name=name,
         organisation=organisation,
+        effective=effective,
     )
     if not result.ok:
         raise RuntimeError(f"demo {kind}: {result.fatal or result.problems[:3]}")

@@ -353,6 +353,17 @@ class Attachment(models.Model):
         return self.name
 
 
+class SavedViewQuerySet(ScopedQuerySet):
+    """A user's own views, and those shared in the organisations they read; the owner edits
+    a view, and the IT policy division the views shared with its organisation."""
+
+    def visible_q(self, scope, user) -> Q:
+        return Q(owner=user) | Q(shared=True, organisation_id__in=scope.read_org_ids)
+
+    def editable_q(self, scope, user) -> Q:
+        return Q(owner=user) | Q(shared=True, organisation_id__in=scope.policy_org_ids)
+
+
 class SavedView(models.Model):
     """A named filter of a list page that a user can return to, and share with the organisation."""
 
@@ -365,6 +376,9 @@ class SavedView(models.Model):
     query = models.CharField(_("filter"), max_length=2000, blank=True)
     shared = models.BooleanField(_("shared with the organisation"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    scoped = Scoped()
+    objects = SavedViewQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("saved view")
@@ -428,6 +442,16 @@ class ImportStatus(models.TextChoices):
     ROLLED_BACK = "rolled_back", _("Rolled back")
 
 
+class ImportBatchQuerySet(ScopedQuerySet):
+    """The IT policy division and auditors see every import of their organisations; other
+    members their own. Only the import engine writes a batch."""
+
+    def visible_q(self, scope, user) -> Q:
+        return Q(organisation_id__in=scope.audit_org_ids) | Q(
+            organisation_id__in=scope.read_org_ids, user=user
+        )
+
+
 class ImportBatch(models.Model):
     """One import of one file: who, when, what file (digest), the counts and the problems.
 
@@ -482,6 +506,9 @@ class ImportBatch(models.Model):
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     rolled_back_at = models.DateTimeField(_("rolled back at"), null=True, blank=True)
+
+    scoped = Scoped(editable=False)
+    objects = ImportBatchQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("import batch")

@@ -57,7 +57,9 @@ class ReadReplicaRouter:
         return True  # the replica is a copy of the primary: same rows, same ids
 
     def allow_migrate(self, db, app_label, model_name=None, **hints):
-        return db == "default"  # the replica follows the primary's schema by replication
+        # The replica follows the primary's schema by replication (any other database, such as
+        # `daicho transfer`'s target, is migrated as usual).
+        return db != REPLICA
 
 
 class ReplicaReadsMiddleware:

@@ -632,13 +632,7 @@ class SavedViewSaveView(LoginRequiredMixin, View):
 
 class SavedViewDeleteView(LoginRequiredMixin, View):
     def post(self, request, pk):
-        scope = scope_of(request.user)
-        view = get_object_or_404(
-            SavedView.objects.filter(
-                Q(owner=request.user) | Q(shared=True, organisation_id__in=scope.policy_org_ids)
-            ),
-            pk=pk,
-        )
+        view = get_object_or_404(SavedView.objects.editable_by(request.user), pk=pk)
         services.saved_view_delete(view=view)
         messages.success(request, _("View deleted."))
         return redirect(safe_next(request))

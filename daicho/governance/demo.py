@@ -1,23 +1,32 @@
 """Demo data of the governance area for 岡山県: cases at every gate (one returned, one withdrawn),
 consultations FY2013–FY2016 (over 200 a year from FY2014, as the plan asks), a green purchase in
 each plan year, evaluations. Idempotent:
-nothing is added when the organisation already has cases."""
+nothing is added when the organisation already has cases.
+
+The consultations are a file under data/demo/ loaded through the import engine, as the IT
+policy division's spreadsheet would be (tests/governance/test_demo_source.py checks its story).
+Cases, their gates and evaluations, the extra users and the review settings have no import kind
+and go through the services: each case walks its gates as its owner and the IT policy division
+would, in the web's name."""
 
 from __future__ import annotations
 
 import datetime
-import random
+from pathlib import Path
 
 from django.utils.translation import gettext as _
 
 from daicho.core import audit, services
 from daicho.core.audit import Channel
+from daicho.core.demo import data_rows, import_rows
 from daicho.core.models import Membership, Organisation, OrgUnit, User
 from daicho.governance import services as gov
 from daicho.governance import workflow
 from daicho.governance.models import Consultation, ProcurementCase, ReviewSettings
 from daicho.registry import demo as registry_demo
 from daicho.registry.models import InformationSystem, Vendor
+
+DATA = Path(__file__).parent / "data" / "demo"
 
 # Staff the story needs beyond the one user per role: more of the IT policy division (the
 # knowledge indicator is a share of its staff) and the owners of two more departments.
@@ -457,80 +466,13 @@ def _fill_contract(case, row, vendors) -> None:
     )
 
 
-# --- consultations --------------------------------------------------------------------------------
-
-SUBJECTS = {
-    "planning": ["導入目的と効果の整理", "既存システムとの統合可否", "クラウドサービス利用の検討"],
-    "budget": ["運用等経費の積算根拠", "予算要求資料の確認", "過年度実績との比較"],
-    "procurement": [
-        "仕様書のセキュリティ要件",
-        "調達方式（一般競争/プロポーザル）",
-        "評価基準の作成",
-    ],
-    "contract": ["保守費見積の精査", "契約期間と更新時期", "リース契約の再リース判断"],
-    "operation": ["障害時の連絡体制", "バックアップ運用の見直し", "端末更新時期の調整"],
-    "security": ["個人情報の取扱い", "外部委託先の管理", "標的型メールへの対応"],
-    "other": ["ライセンスの整理", "市町村との共同利用", "職員研修の実施方法"],
-}
-SAVINGS = [
-    ("contract", "保守費見積の精査", "作業項目の重複を指摘し、保守費を減額した。"),
-    ("contract", "リース契約の再リース判断", "再リースにより機器更新を1年延伸した。"),
-    ("planning", "既存システムとの統合可否", "仮想化基盤への統合により個別サーバを廃止した。"),
-    ("budget", "運用等経費の積算根拠", "運用支援の人月単価を見直した。"),
-    ("other", "ライセンスの整理", "未使用ライセンスを他所属へ再配分した。"),
-]
-# consultations per fiscal year, and how many of them cut costs (the indicator: more every year)
-YEARS = {2013: (186, 11), 2014: (214, 14), 2015: (228, 17), 2016: (236, 19)}
-
-
-def _consultations(organisation, systems, policy_users) -> int:
-    units_with_systems: dict[int, list[InformationSystem]] = {}
-    for system in systems.values():
-        if system.status != "retired":
-            units_with_systems.setdefault(system.owner_unit_id, []).append(system)
-    unit_ids = sorted(units_with_systems)
-    units = {u.pk: u for u in OrgUnit.objects.filter(pk__in=unit_ids)}
-    by_actor: dict[User, list[Consultation]] = {}
-    for fiscal_year, (total, saving) in YEARS.items():
-        rng = random.Random(f"consultations-{fiscal_year}")
-        start = D(fiscal_year, 4, 1)
-        saving_at = set(rng.sample(range(total), saving))
-        for index in range(total):
-            unit = units[rng.choice(unit_ids)]
-            system = rng.choice(units_with_systems[unit.pk])
-            # busier before budget requests (autumn) and at the start of the year
-            day = start + datetime.timedelta(days=int(rng.triangular(0, 364, 200)))
-            if index in saving_at:
-                topic, subject, result = rng.choice(SAVINGS)
-                amount = rng.choice([300, 480, 600, 850, 1200, 2400, 3600]) * 1000
-            else:
-                topic = rng.choice(list(SUBJECTS))
-                subject = rng.choice(SUBJECTS[topic])
-                result = "助言した。"
-                amount = 0
-            handled_by = rng.choice(policy_users)
-            by_actor.setdefault(handled_by, []).append(
-                Consultation(
-                    organisation=organisation,
-                    consulted_on=day,
-                    unit=unit,
-                    system=system,
-                    topic=topic,
-                    subject=subject,
-                    channel=rng.choice(["phone", "phone", "email", "meeting", "document"]),
-                    result=result,
-                    cost_saving=amount,
-                    handled_by=handled_by,
-                )
-            )
-    # In bulk, as an import writes them; each under the name of the staff member who handled it.
-    count = 0
-    for handled_by, consultations in by_actor.items():
-        with audit.audit_context(actor=handled_by, channel=Channel.WEB):
-            count += len(
-                services.objects_create_many(objs=consultations, organisation=organisation)
-            )
-    return count
+def _consultations(organisation) -> int:
+    """The IT policy division's consultations, FY2013–FY2016, as its spreadsheet gives them
+    (each names the staff member who handled it)."""
+    rows = data_rows(DATA / "consultations.csv")
+    return import_rows(
+        "consultations", rows, organisation=organisation, name="demo-consultations.csv"
+    )
 
 
 def load(*, stdout=None) -> None:
@@ -545,9 +487,7 @@ def load(*, stdout=None) -> None:
     for row in CASES:
         _case(organisation, row, units, systems, vendors, users)
     if not Consultation.objects.filter(organisation=organisation).exists():
-        count = _consultations(
-            organisation, systems, [users["policy"], users["policy2"], users["policy3"]]
-        )
+        count = _consultations(organisation)
     else:
         count = 0
     if not ReviewSettings.objects.filter(organisation=organisation).exists():

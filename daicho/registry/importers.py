@@ -872,7 +872,9 @@ class RowsById:
 
 
 class CostItemImport(Kind):
-    """The organisation's 費目: upsert by code, else by name (as cost files name them)."""
+    """The organisation's 費目: upsert by code, else by name (as cost files name them).
+
+    Natural key: 費目コード; a row without one, 費目名."""
 
     name = "cost-items"
     title = gettext_lazy("Cost items")

@@ -33,7 +33,9 @@ _key = text_key  # names as keys compare them (NFKC, case, spaces), as in the ot
 
 
 class DeviceImport(Kind):
-    """Devices: upsert by device name in the organisation; the unit by code or name."""
+    """Devices: upsert by device name in the organisation; the unit by code or name.
+
+    Natural key: 機器名 (unique in the organisation)."""
 
     name = "devices"
     title = gettext_lazy("Devices")
@@ -148,7 +150,10 @@ class DeviceImport(Kind):
 
 
 class InstallationImport(Kind):
-    """Installed software per device; a file is a snapshot of the devices it names."""
+    """Installed software per device; a file is a snapshot of the devices it names.
+
+    Natural key: 機器名 — the device's rows replace its installations as a whole (a snapshot
+    equal to the last one leaves them as they were)."""
 
     name = "installations"
     title = gettext_lazy("Installations")
@@ -361,7 +366,9 @@ class InstallationImport(Kind):
 
 
 class RuleImport(Kind):
-    """Normalisation rules of the organisation: upsert by pattern (and publisher pattern)."""
+    """Normalisation rules of the organisation: upsert by pattern (and publisher pattern).
+
+    Natural key: パターン + 発行元 (as written)."""
 
     name = "normalisation-rules"
     title = gettext_lazy("Normalisation rules")
@@ -459,7 +466,10 @@ ORGANISATION_WIDE = frozenset({"全庁", "全庁共通", "全体", "共通", "�
 class LicenceImport(Kind):
     """Licences (entitlements): upsert by certificate number when given, else by what makes
     the licence (title, edition, version, unit, metric, validity): importing a file twice
-    changes nothing."""
+    changes nothing.
+
+    Natural key: 証書番号; a row without one, ソフトウェア名 + エディション + バージョン + 管理部門
+    + 単位 + 開始日 + 有効期限."""
 
     name = "licences"
     title = gettext_lazy("Licences")

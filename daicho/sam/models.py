@@ -228,6 +228,7 @@ class Installation(models.Model):
         on_delete=models.CASCADE,
         related_name="installations",
         verbose_name=_("device"),
+        db_index=False,  # the (device, id) index below serves it
         db_constraint=False,
     )
     title = models.ForeignKey(
@@ -261,7 +262,12 @@ class Installation(models.Model):
                 fields=["title", "version", "device"],
                 name="sam_inst_title_version_dev",
                 condition=models.Q(title__isnull=False),
-            )
+            ),
+            # A device's rows, and among them those older than a load (id up to the highest
+            # before it): an import moves a changed device's older rows to its previous
+            # snapshot. On the device alone, the database walked every row of the device the
+            # load had just added to find none older (about a second for 10,000 PCs).
+            models.Index(fields=["device", "id"], name="sam_inst_device_id"),
         ]
 
     def __str__(self) -> str:

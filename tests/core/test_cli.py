@@ -185,3 +185,12 @@ def test_without_org_the_one_organisation_keeping_a_ledger_is_meant(db):
     SystemFactory(owner_unit=OrgUnitFactory(organisation=other, code="X01", name="情報課"))
     with pytest.raises(CommandError):
         organisation_from(None)  # two ledgers: say which
+
+
+def test_export_help_lists_every_kind_and_the_opendata_folder(capsys):
+    code, out, _err = run(capsys, "export", "--help")
+    assert code == 0
+    listed = " ".join(out.split())  # argparse wraps the list
+    assert "opendata -o DIR" in listed or "(-o DIR): opendata" in listed
+    for kind in ("systems", "costs", "installations", "licences", "cases", "evaluations"):
+        assert kind in listed, kind

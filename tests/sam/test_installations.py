@@ -318,3 +318,35 @@ def test_deleting_a_device_or_a_title_takes_its_installations_along(world, as_us
     assert list(Installation.objects.values_list("device", flat=True)) == [kept.pk]
     title.delete()
     assert list(Installation.objects.values_list("title", "raw_name")) == [(None, "Lhaplus")]
+
+
+def test_rows_of_new_devices_and_titles_wait_for_them_and_all_land(
+    world, devices, capsys, tmp_path, monkeypatch
+):
+    """Small chunks (as PostgreSQL streams them) with new devices and titles all through the
+    file: rows naming one are held until it is created, and every row lands once, on its own
+    device and title."""
+    from daicho.sam import installations
+
+    monkeypatch.setattr(installations, "CHUNK", 3)
+    monkeypatch.setattr(installations, "STREAM_CHUNK", 3)
+    monkeypatch.setattr(installations, "HELD", 4)
+    lines = ["機器名,ソフトウェア名,バージョン,所属"]
+    expected = {}
+    for n in range(12):
+        name = f"PC{n:06d}" if n % 3 else f"NEW{n:03d}"  # every third device new to the ledger
+        programs = ["Google Chrome", f"業務ツール{n % 5}", "Lhaplus"][: 1 + n % 3]
+        lines += [f"{name},{p},1.{n},D02-S01" for p in programs]
+        expected[name] = sorted(programs)
+    path = write(tmp_path, "m.csv", "\n".join(lines) + "\n")
+    code, out, err = run(capsys, "import", "installations", path, "--json")
+    assert code == 0, out + err
+    assert json.loads(out)["created"] == sum(len(p) for p in expected.values())
+    found = {}
+    for device, raw, title in Installation.objects.values_list(
+        "device__name", "raw_name", "title__name"
+    ):
+        found.setdefault(device, []).append(raw)
+        assert title is not None or raw.startswith("業務ツール"), raw
+    assert {d: sorted(r) for d, r in found.items()} == expected
+    assert Device.objects.filter(name__startswith="NEW").count() == 4

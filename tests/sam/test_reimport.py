@@ -197,15 +197,14 @@ def test_a_reimport_writes_no_installation_row(world, capsys, tmp_path, monkeypa
     path = write(tmp_path, "inventory.csv", INVENTORY)
     imported(capsys, "installations", path)
     written = []
-    insert = bulk.insert
+    put = bulk.Inserts.put
 
-    def counting(model, fields, rows):
-        rows = list(rows)
-        if model is Installation:
+    def counting(inserts, rows):
+        if inserts.model is Installation:
             written.extend(rows)
-        return insert(model, fields, rows)
+        return put(inserts, rows)
 
-    monkeypatch.setattr(bulk, "insert", counting)
+    monkeypatch.setattr(bulk.Inserts, "put", counting)
     assert changes(imported(capsys, "installations", path)) == (0, 0, 3)
     assert written == []  # each PC's snapshot was found unchanged before its rows were written
     changed = INVENTORY.replace("Lhaplus,1.74", "Lhaplus,1.76")

@@ -14,7 +14,6 @@ from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from daicho.core.importing import engine
-from daicho.core.importing.selectors import batches_visible_to
 from daicho.core.models import ImportBatch, ImportStatus
 
 
@@ -193,7 +192,7 @@ def first_run_steps(*, user, organisation) -> list[StepState]:
     applied = set(
         batches.filter(status=ImportStatus.APPLIED).values_list("kind", flat=True).distinct()
     )
-    visible = batches_visible_to(user).filter(organisation=organisation).order_by()
+    visible = ImportBatch.objects.visible_to(user).filter(organisation=organisation).order_by()
     last_ids = visible.values("kind").annotate(last=Max("pk")).values("last")
     last = {b.kind: b for b in visible.filter(pk__in=last_ids)}
     steps = []

@@ -16,8 +16,7 @@ from django.views import View
 from daicho.core import jobs
 from daicho.core.importing import engine, first_run, services, template
 from daicho.core.importing.forms import ImportForm
-from daicho.core.importing.selectors import batches_visible_to
-from daicho.core.models import ImportStatus, JobState
+from daicho.core.models import ImportBatch, ImportStatus, JobState
 from daicho.core.permissions import scope_of
 from daicho.core.tables import IMPORT_COLUMNS
 from daicho.core.views import ObjectListView
@@ -38,7 +37,11 @@ class ImportListView(ObjectListView):
         return scope.can_import
 
     def get_queryset(self):
-        return batches_visible_to(self.request.user).defer("changes", "created_refs")
+        return (
+            ImportBatch.objects.visible_to(self.request.user)
+            .select_related("user")
+            .defer("changes", "created_refs")
+        )
 
 
 class FirstRunView(LoginRequiredMixin, View):
@@ -165,7 +168,7 @@ class ImportProgressView(LoginRequiredMixin, View):
 
 class ImportDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
-        batch = get_object_or_404(batches_visible_to(request.user), pk=pk)
+        batch = get_object_or_404(ImportBatch.objects.visible_to(request.user), pk=pk)
         kind = engine.kinds().get(batch.kind)
         applied = batch.status == ImportStatus.APPLIED
         refusals = kind.rollback_blockers(batch) if applied and kind and kind.can_roll_back else []
@@ -203,7 +206,7 @@ class ImportDetailView(LoginRequiredMixin, View):
 
 class ImportConfirmView(LoginRequiredMixin, View):
     def post(self, request, pk):
-        preview = get_object_or_404(batches_visible_to(request.user), pk=pk)
+        preview = get_object_or_404(ImportBatch.objects.visible_to(request.user), pk=pk)
         if preview.file_size > settings.DAICHO_IMPORT_BACKGROUND_BYTES:
             try:
                 job = services.confirm_in_background(preview=preview, user=request.user)
@@ -239,7 +242,7 @@ class ImportConfirmView(LoginRequiredMixin, View):
 
 class ImportRollbackView(LoginRequiredMixin, View):
     def post(self, request, pk):
-        batch = get_object_or_404(batches_visible_to(request.user), pk=pk)
+        batch = get_object_or_404(ImportBatch.objects.visible_to(request.user), pk=pk)
         try:
             undone = services.batch_rollback(batch=batch)
         except ValidationError as exc:

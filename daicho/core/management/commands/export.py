@@ -16,11 +16,19 @@ ACCESS = {"": CLI_READERS}
 
 class Command(DaichoCommand):
     help = (
-        "Export a kind of record (systems, costs, units, vendors, contracts) as CSV, XLSX or JSON."
+        "Export a kind of record (any import kind, cases, evaluations) as CSV, XLSX or JSON, "
+        "the Excel template of an import kind (--template), or the open-data files and "
+        "catalogue of every organisation into a folder (opendata -o DIR)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", help="what to export: " + ", ".join(exports.kinds()))
+        parser.add_argument(
+            "kind",
+            help="what to export: "
+            + ", ".join(exports.kinds())
+            + "; into a folder (-o DIR): "
+            + ", ".join(exports.folders()),
+        )
         parser.add_argument(
             "--format",
             choices=exports.FORMATS,
