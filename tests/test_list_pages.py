@@ -17,9 +17,11 @@ from daicho.core.audit import Channel, audit_context
 from daicho.core.models import ImportBatch
 from daicho.infra.models import Cluster, Site, VdiPool, VdiUsage
 from daicho.knowledge import services as knowledge_services
-from daicho.lifecycle.models import ProductRelease, SoftwareProduct
+from daicho.lifecycle import services as lifecycle_services
+from daicho.lifecycle.models import MatchRule, ProductRelease, SoftwareProduct
 from daicho.registry.models import SystemCoUse
-from daicho.sam.models import InventoryCampaign, SamAudit
+from daicho.sam import services as sam_services
+from daicho.sam.models import InventoryCampaign, NormalisationRule, SamAudit
 from daicho.security import services as security_services
 from tests.continuity.conftest import make_standard
 from tests.factories import CostItemFactory, OrganisationFactory, OrgUnitFactory, SystemFactory
@@ -182,6 +184,23 @@ def _co_uses(world):
         )
 
 
+def _normalisation_rules(world):
+    for _ in range(3):
+        n = next(_n)
+        sam_services.rule_create(
+            organisation=world.org, pattern=f"業務ソフト{n}*", title=f"業務ソフト{n}", priority=n
+        )
+
+
+def _match_rules(world):
+    product = SoftwareProduct.objects.get(slug="windows")
+    for _ in range(3):
+        n = next(_n)
+        lifecycle_services.rule_create(
+            organisation=world.org, pattern=f"windows {n}", product=product, cycle="10"
+        )
+
+
 PAGES = [
     ("continuity:standard_list", _standards),
     ("continuity:drill_list", _drills),
@@ -198,6 +217,8 @@ PAGES = [
     ("import_list", _imports),
     ("registry:cost_item_list", _cost_items),
     ("registry:co_use_list", _co_uses),
+    ("sam:rules", _normalisation_rules),
+    ("lifecycle:rules", _match_rules),
 ]
 
 
@@ -315,3 +336,123 @@ def test_the_knowledge_base_ranks_title_matches_first(client, world):
     client.force_login(world.viewer)
     page = client.get(reverse("knowledge:article_list") + "?q=仮想化").content.decode()
     assert page.index("仮想化の手引き") < page.index("見積の注意")
+
+
+# --- the matching-rule lists: their row buttons post forms outside the list's own ---------------
+
+
+def _delete_button(page: str, form: str) -> bool:
+    return f'form="{form}"' in page
+
+
+def test_the_normalisation_rules_list_filters_sorts_and_deletes_a_rule(client, world, as_user):
+    with as_user(world.policy):
+        sam_services.rule_create(
+            organisation=world.org, pattern="一太郎*", title="一太郎", priority=20, free=False
+        )
+        sam_services.rule_create(
+            organisation=world.org, pattern="7-Zip*", title="7-Zip", priority=10, free=True
+        )
+    client.force_login(world.policy)
+    url = reverse("sam:rules")
+    page = client.get(url).content.decode()
+    assert page.index("7-Zip*") < page.index("一太郎*")  # the order they are tried in
+    assert 'id="rule-delete"' in page and _delete_button(page, "rule-delete")
+    page = client.get(url + "?free=true").content.decode()
+    assert "7-Zip*" in page and "一太郎*" not in page
+    page = client.get(url + "?sort=-priority").content.decode()
+    assert page.index("一太郎*") < page.index("7-Zip*")
+    # The row's button submits the form outside the table with the rule it names.
+    rule = NormalisationRule.objects.get(pattern="一太郎*")
+    assert client.post(url, {"action": "delete", "rule": "一"}).status_code == 404
+    response = client.post(url, {"action": "delete", "rule": rule.pk})
+    assert response.status_code == 302
+    assert list(NormalisationRule.objects.values_list("pattern", flat=True)) == ["7-Zip*"]
+
+
+def test_a_reader_sees_the_normalisation_rules_without_buttons_or_form(client, world, as_user):
+    with as_user(world.policy):
+        sam_services.rule_create(organisation=world.org, pattern="一太郎*", title="一太郎")
+    client.force_login(world.viewer)
+    response = client.get(reverse("sam:rules"))
+    page = response.content.decode()
+    assert response.status_code == 200 and "一太郎*" in page
+    assert not _delete_button(page, "rule-delete") and 'value="add"' not in page
+    rule = NormalisationRule.objects.get()
+    assert (
+        client.post(reverse("sam:rules"), {"action": "delete", "rule": rule.pk}).status_code == 403
+    )
+    assert NormalisationRule.objects.count() == 1
+
+
+def test_a_normalisation_rule_the_service_refuses_comes_back_with_the_reason(
+    client, world, as_user
+):
+    with as_user(world.policy):
+        sam_services.rule_create(organisation=world.org, pattern="一太郎*", title="一太郎")
+    client.force_login(world.policy)
+    url = reverse("sam:rules")
+    response = client.post(url, {"action": "add", "pattern": "", "title": "x"})
+    assert response.status_code == 400 and 'name="pattern"' in response.content.decode()
+    # The same pattern again: the service refuses it, and says why beside the form.
+    response = client.post(url, {"action": "add", "pattern": "一太郎*", "title": "別の名前"})
+    page = response.content.decode()
+    assert response.status_code == 400 and "既に存在します" in page  # "already exists"
+    assert 'value="別の名前"' in page  # what the user typed is kept
+    assert NormalisationRule.objects.count() == 1
+
+
+def test_the_normalisation_rules_export_imports_back(client, world, as_user):
+    with as_user(world.policy):
+        sam_services.rule_create(organisation=world.org, pattern="一太郎*", title="一太郎")
+    client.force_login(world.viewer)
+    text = client.get(reverse("sam:rules") + "?export=csv").content.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("パターン") and "一太郎*" in text
+
+
+def test_the_matching_rules_list_shows_the_own_rules_before_the_shipped(client, world, as_user):
+    product = SoftwareProduct.objects.get(slug="windows")
+    with as_user(world.policy):
+        own = lifecycle_services.rule_create(
+            organisation=world.org, pattern="ウィンドウズ10", product=product, cycle="10"
+        )
+    shipped = MatchRule.objects.filter(organisation__isnull=True).order_by("priority", "pk")[0]
+    client.force_login(world.policy)
+    url = reverse("lifecycle:rules")
+    page = client.get(url + "?per_page=250").content.decode()
+    assert page.index("ウィンドウズ10") < page.index(shipped.pattern)
+    delete = reverse("lifecycle:rule_delete", args=[own.pk])
+    assert f'formaction="{delete}"' in page and 'id="rule-delete"' in page
+    assert page.count('form="rule-delete"') == 1  # the shipped rules are not the organisation's
+    only_shipped = client.get(url + "?kept_by=shipped&per_page=250").content.decode()
+    assert "ウィンドウズ10" not in only_shipped and shipped.pattern in only_shipped
+    assert "ウィンドウズ10" in client.get(url + "?q=ウィンドウズ").content.decode()
+    assert client.post(delete).status_code == 302
+    assert not MatchRule.objects.filter(pk=own.pk).exists()
+
+
+def test_a_reader_sees_the_matching_rules_without_buttons_or_form(client, world, as_user):
+    product = SoftwareProduct.objects.get(slug="windows")
+    with as_user(world.policy):
+        own = lifecycle_services.rule_create(
+            organisation=world.org, pattern="ウィンドウズ10", product=product, cycle="10"
+        )
+    client.force_login(world.viewer)
+    page = client.get(reverse("lifecycle:rules")).content.decode()
+    assert "ウィンドウズ10" in page
+    assert 'form="rule-delete"' not in page and 'name="pattern"' not in page
+    delete = reverse("lifecycle:rule_delete", args=[own.pk])
+    assert client.post(delete).status_code == 404
+    assert MatchRule.objects.filter(pk=own.pk).exists()
+
+
+def test_a_matching_rule_with_a_bad_pattern_is_refused_with_the_reason(client, world):
+    product = SoftwareProduct.objects.get(slug="windows")
+    client.force_login(world.policy)
+    response = client.post(
+        reverse("lifecycle:rules"),
+        {"pattern": "windows (", "product": product.pk, "cycle": "10", "priority": "1"},
+    )
+    assert response.status_code == 400
+    assert 'class="text-danger small"' in response.content.decode()
+    assert not MatchRule.objects.filter(organisation=world.org).exists()

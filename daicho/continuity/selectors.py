@@ -31,22 +31,10 @@ from daicho.continuity.models import (
     ServiceProfile,
     SystemClassification,
 )
-from daicho.core import metrics
+from daicho.core import metrics, wareki
 from daicho.core.models import OrgUnit
 from daicho.core.tables import label
 from daicho.registry.models import InformationSystem, Status
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` later (the month's last day when it is shorter)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for candidate in (31, 30, 29, 28):
-        try:
-            return datetime.date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def fiscal_year_end(fiscal_year: int) -> datetime.date:
@@ -287,7 +275,7 @@ def _check_rule(result, rule, config, last_restore_on, on) -> None:
                 )
             )
         else:
-            due = add_months(last_restore_on, rule.restore_test_months)
+            due = wareki.add_months(last_restore_on, rule.restore_test_months)
             if due < on:
                 add(
                     Shortfall(

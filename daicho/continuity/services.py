@@ -29,7 +29,7 @@ from daicho.continuity.models import (
     SystemClassification,
 )
 from daicho.core.models import Organisation, OrgUnit
-from daicho.core.permissions import scope_of
+from daicho.core.permissions import may_edit, scope_of
 from daicho.core.services import (
     actor,
     object_create,
@@ -42,14 +42,10 @@ from daicho.registry import services as registry_services
 from daicho.registry.models import InformationSystem
 
 
-def _may_edit_system(system: InformationSystem) -> bool:
-    return InformationSystem.objects.editable_by(actor()).filter(pk=system.pk).exists()
-
-
 def require_system(system: InformationSystem) -> None:
     """Only the system's owner section (or a unit above it) and the IT policy division."""
     require(
-        _may_edit_system(system),
+        may_edit(system, actor()),
         _("Only the owner section of %(system)s or the IT policy division may do this.")
         % {"system": system},
     )
@@ -497,10 +493,6 @@ def finding_create(
     )
 
 
-def _may_move(finding: DrillFinding) -> bool:
-    return DrillFinding.objects.editable_by(actor()).filter(pk=finding.pk).exists()
-
-
 @transaction.atomic
 def finding_update(*, finding: DrillFinding, data: dict[str, Any]) -> DrillFinding:
     """Change a finding or its action (due date, owner); the status moves only by transitions."""
@@ -515,7 +507,7 @@ def finding_move(
 ) -> DrillFinding:
     """Move an action along the PDCA cycle (Plan → Do → Check → Act, or back to Do)."""
     require(
-        _may_move(finding),
+        may_edit(finding, actor()),
         _("Only the responsible unit or the IT policy division may move this action."),
     )
     if status not in ACTION_TRANSITIONS[ActionStatus(finding.status)]:

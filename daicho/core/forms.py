@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from daicho.core import money, wareki
-from daicho.core.importing.values import date_problem
+from daicho.core.date_problems import date_problem
 from daicho.core.models import NoteKind, OrgUnit, UnitKind
 
 

@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from huey.contrib.djhuey import db_task
 
 from daicho.core.models import ImportBatch, Job, JobState, Organisation, User
 
@@ -40,8 +41,6 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
 
 def job_enqueue(*, kind: str, user: User, organisation: Organisation | None, params: dict) -> Job:
     """Record a job and hand it to the worker once the caller's transaction has committed."""
-    from daicho.core.tasks import job_task
-
     if kind not in HANDLERS:
         raise ValueError(f"no handler for jobs of kind {kind!r}")
     job = Job.objects.create(kind=kind, user=user, organisation=organisation, params=params)
@@ -106,3 +105,9 @@ def job_run(*, job_pk: int) -> None:
             "error": _("The work stopped with an error: %(error)s") % {"error": exc},
         }
     Job.objects.filter(pk=job.pk).update(finished_at=timezone.now(), **outcome)
+
+
+@db_task()
+def job_task(job_pk: int) -> None:
+    """The worker's task: any queued job, through its handler (`job_enqueue` queues it)."""
+    job_run(job_pk=job_pk)

@@ -278,3 +278,9 @@ class ScopedQuerySet(models.QuerySet):
 
     def editable_q(self, scope: Scope, user) -> Q:
         return self.model.scoped.editable_q(scope)
+
+
+def may_edit(obj, user) -> bool:
+    """Whether ``user`` may edit the record ``obj`` (of a model with a scoped queryset): the
+    rule its ``editable_by`` says, asked of one row in one query."""
+    return type(obj).objects.editable_by(user).filter(pk=obj.pk).exists()

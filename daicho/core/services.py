@@ -30,7 +30,7 @@ from daicho.core.models import (
     TokenScope,
     User,
 )
-from daicho.core.permissions import forget_scope, scope_of
+from daicho.core.permissions import forget_scope, may_edit, scope_of
 
 # ---------------------------------------------------------------------------------------------
 # The shared write path: validate, save, audit. Entity services add their permission checks.
@@ -196,7 +196,7 @@ def require_editable(obj: models.Model) -> None:
     """Only who may edit ``obj`` (its model's ``editable_by``) may continue."""
     manager = type(obj)._default_manager
     require(
-        hasattr(manager, "editable_by") and manager.editable_by(actor()).filter(pk=obj.pk).exists(),
+        hasattr(manager, "editable_by") and may_edit(obj, actor()),
         _("You may read this record but not change it."),
     )
 

@@ -24,7 +24,7 @@ from daicho.core.filters import AuditEventFilterSet, UnitFilterSet
 from daicho.core.forms import AttachmentForm, NoteForm, SavedViewForm, UnitForm
 from daicho.core.html import query_string_with
 from daicho.core.models import Attachment, AuditEvent, OrgUnit, SavedView
-from daicho.core.permissions import scope_of
+from daicho.core.permissions import may_edit, scope_of
 from daicho.core.tables import AUDIT_COLUMNS, UNIT_COLUMNS, Column, Table
 from daicho.core.units import ownable_units
 
@@ -57,6 +57,15 @@ def is_policy(request) -> bool:
     )
 
 
+class PolicyCreateMixin:
+    """For a list or an edit page (before ``ObjectListView`` / ``ObjectEditView``) whose new
+    records only the IT policy division of the organisation worked in adds: the list offers the
+    button and the edit page the form for a new record to it alone (403 to the others)."""
+
+    def may_create(self, scope) -> bool:
+        return is_policy(self.request)
+
+
 def get_visible_or_404(queryset, user, **lookup):
     """A record the user may read (404 otherwise: records of others are not confirmed to exist)."""
     return get_object_or_404(queryset.visible_to(user), **lookup)
@@ -64,7 +73,7 @@ def get_visible_or_404(queryset, user, **lookup):
 
 def require_editable(obj, user) -> None:
     """403 unless the user may edit ``obj``."""
-    if not type(obj).objects.editable_by(user).filter(pk=obj.pk).exists():
+    if not may_edit(obj, user):
         raise PermissionDenied(_("You may read this record but not change it."))
 
 
@@ -149,6 +158,7 @@ class ObjectListView(LoginRequiredMixin, View):
     per_page = 50
     per_page_choices = (25, 50, 100, 250)
     empty_text = ""  # what the table says when no row matches (default: "No records match.")
+    form = None  # a form beside the list that did not save, shown with its errors (`refused`)
     table_id = ""  # the id of the table's box on the page
 
     def may_create(self, scope) -> bool:
@@ -246,6 +256,14 @@ class ObjectListView(LoginRequiredMixin, View):
     def extra_context(self) -> dict[str, Any]:
         """What the page shows beside its table (after the rows are read: ``self.table``)."""
         return {}
+
+    def refused(self, form) -> HttpResponse:
+        """The page again, answered 400, with a form it shows beside the list (``self.form``)
+        that did not save, for the user to correct."""
+        self.form = form
+        response = self.get(self.request)
+        response.status_code = 400
+        return response
 
     def export_links(self, request) -> list[tuple[str, str]]:
         """(label, link) of each export format of the filtered list."""
@@ -387,6 +405,61 @@ class ObjectDeleteView(LoginRequiredMixin, View):
     success_url = "/"
 
 
+class ObjectAddFormView(LoginRequiredMixin, View):
+    """A record's page with a form that adds something to it (a scheme's levels, a drill's
+    findings, a session's attendance): whoever reads the record sees the page, whoever may edit
+    it posts the form, which :meth:`add` hands to the service; the form comes back with its
+    errors (400) or the page reloads with ``success_message``."""
+
+    model: type
+    form_class: type
+    template_name: str
+    object_name: str  # what the template calls the record
+    success_message = gettext_lazy("Saved.")
+
+    def get_object(self, pk):
+        return get_visible_or_404(self.model.objects, self.request.user, pk=pk)
+
+    def form_kwargs(self, obj) -> dict[str, Any]:
+        return {}
+
+    def add(self, obj, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def extra_context(self, obj) -> dict[str, Any]:
+        """What the page shows of the record besides the form."""
+        return {}
+
+    def success_url(self, obj) -> str:
+        return obj.get_absolute_url()
+
+    def get(self, request, pk):
+        obj = self.get_object(pk)
+        return self.render(obj, self.form_class(**self.form_kwargs(obj)))
+
+    def post(self, request, pk):
+        obj = self.get_object(pk)
+        require_editable(obj, request.user)
+        form = self.form_class(request.POST, **self.form_kwargs(obj))
+        if save_form(form, lambda data: self.add(obj, data)):
+            messages.success(request, self.success_message)
+            return redirect(self.success_url(obj))
+        return self.render(obj, form, status=400)
+
+    def render(self, obj, form, status=200):
+        return render(
+            self.request,
+            self.template_name,
+            {
+                self.object_name: obj,
+                "form": form,
+                "can_edit": may_edit(obj, self.request.user),
+                **self.extra_context(obj),
+            },
+            status=status,
+        )
+
+
 # --- pages ------------------------------------------------------------------------------------
 
 
@@ -433,15 +506,8 @@ class UnitEditView(ObjectEditView):
             raise PermissionDenied
         return obj
 
-    def get(self, request, pk=None):
-        if pk is None and not scope_of(request.user).policy_org_ids:
-            raise PermissionDenied
-        return super().get(request, pk)
-
-    def post(self, request, pk=None):
-        if pk is None and not scope_of(request.user).policy_org_ids:
-            raise PermissionDenied
-        return super().post(request, pk)
+    def may_create(self, scope) -> bool:
+        return bool(scope.policy_org_ids)  # a unit in any organisation it is the division of
 
     def save(self, form, obj):
         data = form.cleaned_data

@@ -27,6 +27,7 @@ __all__ = [
     "ERAS",
     "Era",
     "WarekiError",
+    "add_months",
     "era_year",
     "fiscal_year_of",
     "fiscal_year_range",
@@ -294,6 +295,14 @@ def parse_fiscal_year(text: str | int) -> int:
             raise WarekiError(f"西暦と和暦の年度が一致しません: {text!r}")
         return outer
     return _parse_fiscal_year_text(s, text)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later (earlier when negative), the month's last day when it is
+    shorter (1月31日 + 1 month = 2月28日); ValueError past the years a date can hold."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def fiscal_year_of(d: datetime.date) -> int:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from daicho.core import audit, wareki
 from daicho.core.audit import Action
 from daicho.core.models import Organisation, OrgUnit
-from daicho.core.permissions import scope_of
+from daicho.core.permissions import may_edit, scope_of
 from daicho.core.services import (
     actor,
     object_create,
@@ -57,7 +57,7 @@ def _is_trusted() -> bool:
 
 
 def may_edit_case(case: ProcurementCase, user) -> bool:
-    return ProcurementCase.objects.editable_by(user).filter(pk=case.pk).exists()
+    return may_edit(case, user)
 
 
 def may_decide(case: ProcurementCase, user) -> bool:
@@ -117,7 +117,7 @@ def case_create(
         scope_of(actor()).may_own(owner_unit), _("You may only open cases for your own section.")
     )
     require(
-        InformationSystem.objects.editable_by(actor()).filter(pk=system.pk).exists(),
+        may_edit(system, actor()),
         _("You may only open cases for systems you keep."),
     )
     unknown = set(fields) - EDITABLE_FIELDS
@@ -153,9 +153,7 @@ def case_update(
     if "owner_unit" in data and data["owner_unit"] != case.owner_unit:
         require(scope_of(actor()).may_own(data["owner_unit"]))
     if "system" in data and data["system"] != case.system:
-        require(
-            InformationSystem.objects.editable_by(actor()).filter(pk=data["system"].pk).exists()
-        )
+        require(may_edit(data["system"], actor()))
     data = dict(data)
     if checklist is not None:
         keys = {item.key for item in workflow.checklist_items(case)}
@@ -492,7 +490,7 @@ def evaluation_create(
 ) -> Evaluation:
     """Record a post-implementation evaluation; it completes the case it evaluates."""
     require(
-        InformationSystem.objects.editable_by(actor()).filter(pk=system.pk).exists(),
+        may_edit(system, actor()),
         _("Only the system's owner section or the IT policy division evaluates it."),
     )
     if case is not None:
@@ -524,7 +522,7 @@ def evaluation_create(
 @transaction.atomic
 def evaluation_update(*, evaluation: Evaluation, data: dict[str, Any]) -> Evaluation:
     """Correct an evaluation (the system's owner section or the IT policy division)."""
-    require(Evaluation.objects.editable_by(actor()).filter(pk=evaluation.pk).exists())
+    require(may_edit(evaluation, actor()))
     return object_update(obj=evaluation, data=data)
 
 

@@ -17,7 +17,7 @@ from django.views import View
 from daicho.core import exports, notices, wareki
 from daicho.core.forms import AttachmentForm
 from daicho.core.models import Attachment, Membership, OrgUnit, Role
-from daicho.core.permissions import scope_of
+from daicho.core.permissions import may_edit, scope_of
 from daicho.core.views import (
     ObjectDeleteView,
     ObjectEditView,
@@ -381,7 +381,7 @@ class EvaluationCreateView(LoginRequiredMixin, View):
             )
         else:
             return None, None
-        if not InformationSystem.objects.editable_by(request.user).filter(pk=system.pk).exists():
+        if not may_edit(system, request.user):
             raise PermissionDenied
         return system, case
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from daicho.core.models import Organisation
-from daicho.core.permissions import scope_of
+from daicho.core.permissions import may_edit, scope_of
 from daicho.core.services import (
     actor,
     object_create,
@@ -38,7 +38,7 @@ def _may_edit_for(organisation: Organisation, system: InformationSystem | None) 
         return True
     if system is None:
         return False
-    return InformationSystem.objects.editable_by(actor()).filter(pk=system.pk).exists()
+    return may_edit(system, actor())
 
 
 def _release_for(organisation: Organisation, raw: str, resolver: Resolver | None = None):

@@ -16,15 +16,17 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from daicho.core import wareki
-from daicho.core.permissions import scope_of
+from daicho.core.permissions import may_edit, scope_of
 from daicho.core.selectors import record_history
 from daicho.core.tables import Table
 from daicho.core.views import (
     ObjectDeleteView,
     ObjectEditView,
     ObjectListView,
-    apply_errors,
+    PolicyCreateMixin,
     get_visible_or_404,
+    is_policy,
+    save_form,
 )
 from daicho.infra import selectors, services
 from daicho.infra.filters import CloudServiceFilterSet, ServerFilterSet
@@ -93,7 +95,7 @@ class ServerDetailView(LoginRequiredMixin, View):
                 .select_related("host", "site")
                 .order_by("effective_on"),
                 "components": server.components.select_related("release__product", "system"),
-                "can_edit": Server.objects.editable_by(request.user).filter(pk=pk).exists(),
+                "can_edit": may_edit(server, request.user),
                 "history": record_history(server),
             },
         )
@@ -245,11 +247,9 @@ class VdiListView(ObjectListView):
     default_sort = "name"
     title = gettext_lazy("Virtual desktops")
     empty_text = gettext_lazy("No VDI pools recorded.")
-    form = None
 
     def may_edit(self) -> bool:
-        organisation = self.request.organisation
-        return bool(organisation and organisation.pk in scope_of(self.request.user).policy_org_ids)
+        return is_policy(self.request)
 
     def get_queryset(self):
         latest = VdiUsage.objects.filter(pool=OuterRef("pk")).order_by("-measured_on")
@@ -278,22 +278,13 @@ class VdiListView(ObjectListView):
         }
 
     def post(self, request):
-        organisation = request.organisation
-        if organisation is None or organisation.pk not in scope_of(request.user).policy_org_ids:
+        if not self.may_edit():
             raise PermissionDenied  # the IT policy division records seats, whatever the form says
         form = VdiUsageForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                services.vdi_usage_record(**form.cleaned_data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("infra:vdi_list")
-        self.form = form
-        response = self.get(request)
-        response.status_code = 400
-        return response
+        if save_form(form, lambda data: services.vdi_usage_record(**data)):
+            messages.success(request, _("Saved."))
+            return redirect("infra:vdi_list")
+        return self.refused(form)
 
 
 # --- the home page and the system page ------------------------------------------------------------
@@ -340,7 +331,7 @@ def register_home_panels(home) -> None:
 # --- sites and clusters -------------------------------------------------------------------------
 
 
-class SiteListView(ObjectListView):
+class SiteListView(PolicyCreateMixin, ObjectListView):
     """Sites with the servers in service at each, and the virtualization clusters."""
 
     template_name = "infra/site_list.html"
@@ -349,10 +340,6 @@ class SiteListView(ObjectListView):
     create_url_name = "infra:site_create"
     create_label = gettext_lazy("New")
     empty_text = gettext_lazy("None yet.")
-
-    def may_create(self, scope) -> bool:
-        organisation = self.request.organisation
-        return bool(organisation and organisation.pk in scope.policy_org_ids)
 
     @property
     def columns(self):

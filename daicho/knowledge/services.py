@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from daicho.core.models import Organisation
-from daicho.core.permissions import scope_of
+from daicho.core.permissions import may_edit, scope_of
 from daicho.core.services import actor, object_create, object_delete, object_update, require
 from daicho.knowledge.models import Article, ArticleGram, ArticleView, Tag
 from daicho.knowledge.text import bigrams, normalise, render_markdown
@@ -93,7 +93,7 @@ def article_update(
     systems: list[InformationSystem] | None = None,
 ) -> Article:
     """Change an article (its author or the IT policy division)."""
-    require(Article.objects.editable_by(actor()).filter(pk=article.pk).exists())
+    require(may_edit(article, actor()))
     m2m = {}
     if tags is not None:
         m2m["tags"] = _tags(article.organisation, tags)
@@ -110,7 +110,7 @@ def article_update(
 @transaction.atomic
 def article_delete(*, article: Article) -> None:
     """Remove an article (its author or the IT policy division)."""
-    require(Article.objects.editable_by(actor()).filter(pk=article.pk).exists())
+    require(may_edit(article, actor()))
     object_delete(obj=article)
 
 

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from daicho.core import timeline
-from daicho.core.permissions import scope_of
-from daicho.core.views import ObjectListView, apply_errors, get_visible_or_404
+from daicho.core.permissions import may_edit, scope_of
+from daicho.core.views import ObjectListView, apply_errors, get_visible_or_404, require_editable
 from daicho.knowledge import selectors, services
 from daicho.knowledge.filters import ArticleFilterSet
 from daicho.knowledge.forms import ArticleForm, KarteFilterForm
@@ -69,7 +69,7 @@ class ArticleDetailView(LoginRequiredMixin, View):
             "knowledge/article_detail.html",
             {
                 "article": article,
-                "can_edit": Article.objects.editable_by(request.user).filter(pk=pk).exists(),
+                "can_edit": may_edit(article, request.user),
             },
         )
 
@@ -82,8 +82,7 @@ class ArticleEditView(LoginRequiredMixin, View):
                 raise PermissionDenied
             return None
         article = get_visible_or_404(Article.objects, request.user, pk=pk)
-        if not Article.objects.editable_by(request.user).filter(pk=pk).exists():
-            raise PermissionDenied(_("You may read this record but not change it."))
+        require_editable(article, request.user)
         return article
 
     def get(self, request, pk=None):
@@ -135,8 +134,7 @@ class ArticleEditView(LoginRequiredMixin, View):
 class ArticleDeleteView(LoginRequiredMixin, View):
     def post(self, request, pk):
         article = get_visible_or_404(Article.objects, request.user, pk=pk)
-        if not Article.objects.editable_by(request.user).filter(pk=pk).exists():
-            raise PermissionDenied
+        require_editable(article, request.user)
         services.article_delete(article=article)
         messages.success(request, _("Deleted: %(obj)s") % {"obj": article})
         return redirect("knowledge:article_list")
@@ -187,9 +185,7 @@ class KarteView(LoginRequiredMixin, View):
                 "counts": counts,
                 "form": form,
                 "articles": system.articles.order_by("-updated_at")[:20],
-                "can_edit": InformationSystem.objects.editable_by(request.user)
-                .filter(pk=pk)
-                .exists(),
+                "can_edit": may_edit(system, request.user),
             },
         )
 

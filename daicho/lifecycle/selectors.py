@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch
 
 from daicho.lifecycle.matching import Resolver
-from daicho.lifecycle.models import MatchRule, ProductRelease, ReleaseOverride, SoftwareProduct
+from daicho.lifecycle.models import ProductRelease, ReleaseOverride, SoftwareProduct
 from daicho.lifecycle.services import targets
 
 
@@ -51,21 +51,6 @@ def unmatched_names(*, organisation) -> list[Unmatched]:
         Unmatched(raw, n, tuple(sorted(kinds[raw])), resolver.resolve(raw).reason)
         for raw, n in counts.most_common()
     ]
-
-
-def rules_for(*, organisation):
-    """The organisation's own rules, then the shipped ones, in the order they are tried."""
-    own = list(
-        MatchRule.objects.filter(organisation=organisation)
-        .select_related("product")
-        .order_by("priority", "pk")
-    )
-    shipped = list(
-        MatchRule.objects.filter(organisation__isnull=True)
-        .select_related("product")
-        .order_by("priority", "pk")
-    )
-    return own, shipped
 
 
 def as_seen_by(releases, organisation):

@@ -1,7 +1,8 @@
-"""Columns of the product list."""
+"""Columns of the product and matching-rule lists."""
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -34,3 +35,32 @@ PRODUCT_COLUMNS = [
     Column("category", _("Category"), choices=Category, sort=("category", "name")),
     Column("releases", _("Releases and end of support"), _releases),
 ]
+
+
+def _code(value: str) -> str:
+    return format_html("<code>{}</code>", value)
+
+
+def _rule_delete(rule) -> str:
+    # Shipped rules are not the organisation's to delete. The button posts the page's
+    # `rule-delete` form (outside the table: forms do not nest) to the rule's address.
+    if not rule.editable:
+        return ""
+    return format_html(
+        '<button class="btn btn-link btn-sm text-danger p-0" form="rule-delete" '
+        'formaction="{}">{}</button>',
+        reverse("lifecycle:rule_delete", args=[rule.pk]),
+        _("Delete"),
+    )
+
+
+RULE_COLUMNS = [
+    Column("pattern", _("Pattern"), format=_code, optional=False),
+    Column("product", _("Product"), field="product__name"),
+    Column("cycle", _("Release cycle")),
+    Column("priority", _("Priority"), numeric=True),
+    Column("note", _("Note")),
+    Column("shipped", _("Shipped"), format=lambda shipped: "○" if shipped else ""),
+]
+# For the IT policy division only.
+RULE_DELETE_COLUMN = Column("delete", "", _rule_delete, optional=False)

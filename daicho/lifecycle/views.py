@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q, Value
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,13 +19,19 @@ from django.views import View
 
 from daicho.core import exports, wareki
 from daicho.core.models import OrgUnit
-from daicho.core.permissions import scope_of
-from daicho.core.views import ObjectEditView, ObjectListView, apply_errors
+from daicho.core.permissions import require_organisation, scope_of
+from daicho.core.views import (
+    ObjectEditView,
+    ObjectListView,
+    apply_errors,
+    is_policy,
+    save_form,
+)
 from daicho.lifecycle import eol, selectors, services
-from daicho.lifecycle.filters import ProductFilterSet
+from daicho.lifecycle.filters import MatchRuleFilterSet, ProductFilterSet
 from daicho.lifecycle.forms import MapForm, ReleaseForm, ReleaseOverrideForm, RuleForm
 from daicho.lifecycle.models import MatchRule, ProductRelease, ReleaseOverride, SoftwareProduct
-from daicho.lifecycle.tables import PRODUCT_COLUMNS
+from daicho.lifecycle.tables import PRODUCT_COLUMNS, RULE_COLUMNS, RULE_DELETE_COLUMN
 
 EOL_EXPORT = exports.ExportKind(
     "eol",
@@ -340,40 +347,50 @@ class UnmatchedView(LoginRequiredMixin, View):
         return redirect("lifecycle:unmatched")
 
 
-class RuleListView(LoginRequiredMixin, View):
-    def get(self, request, form=None):
-        organisation = request.organisation
-        if organisation is None:
-            raise PermissionDenied
-        own, shipped = selectors.rules_for(organisation=organisation)
-        can_edit = organisation.pk in scope_of(request.user).policy_org_ids
-        return render(
-            request,
-            "lifecycle/rules.html",
-            {
-                "own": own,
-                "shipped": shipped,
-                "form": form or (RuleForm() if can_edit else None),
-                "can_edit": can_edit,
-            },
+class RuleListView(ObjectListView):
+    """The matching rules the organisation's names are read with: its own, then the shipped
+    ones, in the order they are tried; its IT policy division adds and deletes its own."""
+
+    template_name = "lifecycle/rules.html"
+    filterset_class = MatchRuleFilterSet
+    default_sort = ""  # the order the rules are tried in (get_queryset)
+    list_name = "match_rules"
+    title = gettext_lazy("Matching rules")
+    table_id = "rules"
+
+    def may_edit(self) -> bool:
+        return is_policy(self.request)  # the IT policy division keeps the rules
+
+    @property
+    def columns(self):
+        return [*RULE_COLUMNS, RULE_DELETE_COLUMN] if self.may_edit() else RULE_COLUMNS
+
+    def get_queryset(self):
+        organisation = require_organisation(self.request.organisation)
+        return (
+            MatchRule.objects.visible_to(self.request.user)
+            .for_organisation(organisation)
+            .select_related("product")
+            .annotate(
+                shipped=Q(organisation__isnull=True),
+                editable=Q(organisation=organisation) if self.may_edit() else Value(False),
+            )
+            .order_by("shipped", "priority", "pk")
         )
 
+    def extra_context(self):
+        return {"form": self.form or (RuleForm() if self.may_edit() else None)}
+
     def post(self, request):
-        organisation = request.organisation
-        if organisation is None or organisation.pk not in scope_of(request.user).policy_org_ids:
-            raise PermissionDenied  # the IT policy division keeps the rules
+        if not self.may_edit():
+            raise PermissionDenied
         form = RuleForm(request.POST)
-        if form.is_valid():
-            try:
-                services.rule_create(organisation=organisation, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("lifecycle:rules")
-        response = self.get(request, form=form)
-        response.status_code = 400
-        return response
+        if save_form(
+            form, lambda data: services.rule_create(organisation=request.organisation, **data)
+        ):
+            messages.success(request, _("Saved."))
+            return redirect("lifecycle:rules")
+        return self.refused(form)
 
 
 class RuleDeleteView(LoginRequiredMixin, View):

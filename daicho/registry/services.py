@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from daicho.core.models import Organisation, OrgUnit
-from daicho.core.permissions import scope_of
+from daicho.core.permissions import may_edit, scope_of
 from daicho.core.services import (
     actor,
     object_create,
@@ -30,11 +30,6 @@ from daicho.registry.models import (
     Vendor,
     cost_item_key,
 )
-
-
-def _may_edit(obj, model) -> bool:
-    return model.objects.editable_by(actor()).filter(pk=obj.pk).exists()
-
 
 # --- systems ------------------------------------------------------------------------------------
 
@@ -72,7 +67,7 @@ def system_update(
 
     A change of hosting is kept in the system's hosting history from ``effective_on`` (default
     today), so the year-end figures of past years stay what they were."""
-    require(_may_edit(system, InformationSystem))
+    require(may_edit(system, actor()))
     old_hosting = system.hosting
     if "owner_unit" in data and data["owner_unit"] != system.owner_unit:
         if data["owner_unit"] is None:
@@ -109,7 +104,7 @@ def hosting_change_record(
 @transaction.atomic
 def system_delete(*, system: InformationSystem) -> None:
     """Remove a system and its cost lines (each cost line is audited too)."""
-    require(_may_edit(system, InformationSystem))
+    require(may_edit(system, actor()))
     for line in system.cost_lines.select_related("item", "system"):
         object_delete(obj=line)
     object_delete(obj=system)
@@ -146,7 +141,7 @@ def cost_line_create(
     note: str = "",
 ) -> CostLine:
     """Record one cost of a system for a fiscal year."""
-    require(_may_edit(system, InformationSystem))
+    require(may_edit(system, actor()))
     if CostLine.objects.filter(
         system=system, fiscal_year=fiscal_year, basis=basis, category=category, item=item
     ).exists():
@@ -170,16 +165,16 @@ def cost_line_create(
 @transaction.atomic
 def cost_line_update(*, line: CostLine, data: dict[str, Any]) -> CostLine:
     """Correct a cost line."""
-    require(_may_edit(line, CostLine))
+    require(may_edit(line, actor()))
     if "system" in data:
-        require(_may_edit(data["system"], InformationSystem))
+        require(may_edit(data["system"], actor()))
     return object_update(obj=line, data=data)
 
 
 @transaction.atomic
 def cost_line_delete(*, line: CostLine) -> None:
     """Remove a cost line."""
-    require(_may_edit(line, CostLine))
+    require(may_edit(line, actor()))
     object_delete(obj=line)
 
 
@@ -271,14 +266,14 @@ def vendor_create(*, organisation: Organisation, code: str, name: str, **fields:
 @transaction.atomic
 def vendor_update(*, vendor: Vendor, data: dict[str, Any]) -> Vendor:
     """Correct a vendor's record (IT policy division)."""
-    require(_may_edit(vendor, Vendor))
+    require(may_edit(vendor, actor()))
     return object_update(obj=vendor, data=data)
 
 
 @transaction.atomic
 def vendor_delete(*, vendor: Vendor) -> None:
     """Remove a vendor that has no contracts."""
-    require(_may_edit(vendor, Vendor))
+    require(may_edit(vendor, actor()))
     if vendor.contracts.exists():
         raise ValidationError(_("This vendor still has contracts; delete or move them first."))
     object_delete(obj=vendor)
@@ -345,7 +340,7 @@ def contract_update(
     *, contract: Contract, data: dict[str, Any], systems: list[InformationSystem] | None = None
 ) -> Contract:
     """Change a contract (and, if given, the systems it covers)."""
-    require(_may_edit(contract, Contract))
+    require(may_edit(contract, actor()))
     if "owner_unit" in data and data["owner_unit"] != contract.owner_unit:
         require(scope_of(actor()).may_own(data["owner_unit"]))
     if systems is not None:
@@ -359,7 +354,7 @@ def contract_update(
 @transaction.atomic
 def contract_delete(*, contract: Contract) -> None:
     """Remove a contract."""
-    require(_may_edit(contract, Contract))
+    require(may_edit(contract, actor()))
     object_delete(obj=contract)
 
 

@@ -19,16 +19,16 @@ from django.views import View
 from daicho.core import money, wareki
 from daicho.core.forms import AttachmentForm, NoteForm, WarekiDateField
 from daicho.core.models import Attachment
-from daicho.core.permissions import scope_of
+from daicho.core.permissions import may_edit, scope_of
 from daicho.core.selectors import record_history
 from daicho.core.views import (
+    ObjectAddFormView,
     ObjectDeleteView,
     ObjectEditView,
     ObjectListView,
     PickerSearchView,
-    apply_errors,
+    PolicyCreateMixin,
     get_visible_or_404,
-    require_editable,
     safe_next,
 )
 from daicho.registry import sections as system_sections
@@ -120,9 +120,7 @@ class SystemDetailView(LoginRequiredMixin, View):
                     content_type=content_type, object_id=str(system.pk)
                 ),
                 "content_type": content_type,
-                "can_edit": InformationSystem.objects.editable_by(request.user)
-                .filter(pk=pk)
-                .exists(),
+                "can_edit": may_edit(system, request.user),
                 "note_form": NoteForm(),
                 "attachment_form": AttachmentForm(),
                 "hosting_changes": system.hosting_changes.order_by(
@@ -240,46 +238,31 @@ class SystemBulkDeleteView(LoginRequiredMixin, View):
 # --- costs --------------------------------------------------------------------------------------
 
 
-class SystemCostsView(LoginRequiredMixin, View):
+class SystemCostsView(ObjectAddFormView):
     """A system's cost lines, with a form to add one."""
 
-    def get(self, request, pk):
-        system = get_visible_or_404(InformationSystem.objects, request.user, pk=pk)
-        return self.render(system, CostLineForm(user=request.user, system=system))
+    model = InformationSystem
+    form_class = CostLineForm
+    template_name = "registry/system_costs.html"
+    object_name = "system"
+    success_message = gettext_lazy("Cost recorded.")
 
-    def post(self, request, pk):
-        system = get_visible_or_404(InformationSystem.objects, request.user, pk=pk)
-        require_editable(system, request.user)
-        form = CostLineForm(request.POST, user=request.user, system=system)
-        if form.is_valid():
-            try:
-                services.cost_line_create(system=system, **form.cleaned_data)
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("Cost recorded."))
-                return redirect("registry:system_costs", pk=system.pk)
-        return self.render(system, form, status=400)
+    def form_kwargs(self, system):
+        return {"user": self.request.user, "system": system}
 
-    def render(self, system, form, status=200):
+    def add(self, system, data):
+        services.cost_line_create(system=system, **data)
+
+    def extra_context(self, system):
         lines = (
             CostLine.objects.filter(system=system)
             .select_related("item")
             .order_by("-fiscal_year", "basis", "category", "item__sort_order")
         )
-        return render(
-            self.request,
-            "registry/system_costs.html",
-            {
-                "system": system,
-                "lines": lines,
-                "form": form,
-                "can_edit": InformationSystem.objects.editable_by(self.request.user)
-                .filter(pk=system.pk)
-                .exists(),
-            },
-            status=status,
-        )
+        return {"lines": lines}
+
+    def success_url(self, system):
+        return reverse("registry:system_costs", args=[system.pk])
 
 
 class CostLineEditView(ObjectEditView):
@@ -506,7 +489,7 @@ class VendorDetailView(LoginRequiredMixin, View):
                 "contracts": vendor.contracts.select_related("owner_unit").prefetch_related(
                     "systems"
                 ),
-                "can_edit": Vendor.objects.editable_by(request.user).filter(pk=pk).exists(),
+                "can_edit": may_edit(vendor, request.user),
                 "history": record_history(vendor),
             },
         )
@@ -557,7 +540,7 @@ class ContractDetailView(LoginRequiredMixin, View):
             {
                 "contract": contract,
                 "systems": contract.systems.select_related("owner_unit"),
-                "can_edit": Contract.objects.editable_by(request.user).filter(pk=pk).exists(),
+                "can_edit": may_edit(contract, request.user),
                 "history": record_history(contract),
             },
         )
@@ -591,7 +574,7 @@ class ContractDeleteView(ObjectDeleteView):
 # --- cost items (費目) ----------------------------------------------------------------------------
 
 
-class CostItemListView(ObjectListView):
+class CostItemListView(PolicyCreateMixin, ObjectListView):
     """The organisation's 費目, with the cost lines each carries: read by every member, kept by
     the IT policy division (page, API and the `cost-items` import)."""
 
@@ -603,10 +586,6 @@ class CostItemListView(ObjectListView):
     create_url_name = "registry:cost_item_create"
     export_kind = "cost-items"
     empty_text = gettext_lazy("No cost items yet.")
-
-    def may_create(self, scope) -> bool:
-        organisation = self.request.organisation
-        return organisation is not None and organisation.pk in scope.policy_org_ids
 
     @property
     def columns(self):

@@ -1,4 +1,4 @@
-"""Filters of the device and licence lists."""
+"""Filters of the device, licence and normalisation-rule lists."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from daicho.core.filters import FilterSet, visible_units
+from daicho.registry.filters import BooleanChoiceFilter
 from daicho.sam.models import (
     Device,
     DeviceStatus,
@@ -17,6 +18,7 @@ from daicho.sam.models import (
     Licence,
     LicenceMetric,
     LicenceType,
+    NormalisationRule,
     SoftwareTitle,
 )
 
@@ -111,4 +113,20 @@ class TitleFilterSet(FilterSet):
     def search(self, queryset, name, value):
         return queryset.filter(
             Q(name__icontains=value) | Q(edition__icontains=value) | Q(publisher__icontains=value)
+        )
+
+
+class NormalisationRuleFilterSet(FilterSet):
+    q = df.CharFilter(method="search", label=_("Search"))
+    free = BooleanChoiceFilter(label=_("free software"))
+
+    class Meta:
+        model = NormalisationRule
+        fields: list[str] = []
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(pattern__icontains=value)
+            | Q(publisher_pattern__icontains=value)
+            | Q(title__icontains=value)
         )

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,9 +16,10 @@ from django.views import View
 
 from daicho.core.forms import WarekiDateField
 from daicho.core.models import OrgUnit
-from daicho.core.permissions import scope_of
-from daicho.core.views import ObjectListView
+from daicho.core.permissions import require_organisation, scope_of
+from daicho.core.views import ObjectListView, is_policy, save_form
 from daicho.sam import services
+from daicho.sam.filters import NormalisationRuleFilterSet
 from daicho.sam.models import (
     AuditFinding,
     CheckMethod,
@@ -26,9 +28,15 @@ from daicho.sam.models import (
     Device,
     InventoryCampaign,
     InventoryConfirmation,
+    NormalisationRule,
     SamAudit,
 )
-from daicho.sam.tables import AUDIT_COLUMNS, CAMPAIGN_COLUMNS
+from daicho.sam.tables import (
+    AUDIT_COLUMNS,
+    CAMPAIGN_COLUMNS,
+    RULE_COLUMNS,
+    RULE_DELETE_COLUMN,
+)
 
 
 def _styled(form: forms.Form) -> forms.Form:
@@ -432,42 +440,55 @@ class MapForm(forms.Form):
     free = forms.BooleanField(label=gettext_lazy("free software"), required=False)
 
 
-class RuleListView(LoginRequiredMixin, View):
-    """Normalisation rules (the organisation's and the shipped ones) and the installed names no
-    rule matches, each with a form to map it to a title."""
+class RuleListView(ObjectListView):
+    """Normalisation rules: the organisation's (the list, which the IT policy division adds to
+    and deletes from), the installed names no rule matches, each with a form to map it to a
+    title, and the rules shipped with Daicho."""
 
-    def get(self, request, form=None):
-        from daicho.sam.data.rules import SHIPPED_RULES
-        from daicho.sam.models import NormalisationRule
-        from daicho.sam.selectors import unmatched_names
+    template_name = "sam/rules.html"
+    filterset_class = NormalisationRuleFilterSet
+    default_sort = "priority"  # the order the rules are tried in
+    list_name = "normalisation_rules"
+    title = gettext_lazy("Normalisation rules")
+    export_kind = "normalisation-rules"
+    empty_text = gettext_lazy("None yet.")
+    table_id = "rules"
 
-        organisation = request.organisation
-        if organisation is None:
-            raise PermissionDenied
-        can_edit = organisation.pk in scope_of(request.user).policy_org_ids
-        return render(
-            request,
-            "sam/rules.html",
-            {
-                "own": NormalisationRule.objects.filter(organisation=organisation),
-                "shipped": SHIPPED_RULES,
-                "unmatched": unmatched_names(organisation),
-                "form": form or (_styled(RuleForm()) if can_edit else None),
-                "can_edit": can_edit,
-            },
+    def may_edit(self) -> bool:
+        return is_policy(self.request)
+
+    @property
+    def columns(self):
+        return [*RULE_COLUMNS, RULE_DELETE_COLUMN] if self.may_edit() else RULE_COLUMNS
+
+    def get_queryset(self):
+        organisation = require_organisation(self.request.organisation)
+        return NormalisationRule.objects.visible_to(self.request.user).filter(
+            organisation=organisation
         )
 
-    def post(self, request):
-        from daicho.sam.models import NormalisationRule
+    def extra_context(self):
+        from daicho.sam.data.rules import SHIPPED_RULES
+        from daicho.sam.selectors import unmatched_names
 
-        organisation = request.organisation
-        if organisation is None or organisation.pk not in scope_of(request.user).policy_org_ids:
+        can_edit = self.may_edit()
+        return {
+            "shipped": SHIPPED_RULES,
+            "unmatched": unmatched_names(self.request.organisation),
+            "form": self.form or (_styled(RuleForm()) if can_edit else None),
+            "can_edit": can_edit,
+        }
+
+    def post(self, request):
+        if not self.may_edit():
             raise PermissionDenied
+        organisation = request.organisation
         action = request.POST.get("action")
         if action == "delete":
-            rule = get_object_or_404(
-                NormalisationRule.objects.editable_by(request.user), pk=request.POST.get("rule")
-            )
+            pk = request.POST.get("rule", "")
+            if not pk.isdigit():
+                raise Http404  # not a rule's number
+            rule = get_object_or_404(NormalisationRule.objects.editable_by(request.user), pk=pk)
             services.rule_delete(rule=rule)
             services.installations_renormalise(organisation=organisation)
             messages.success(request, _("Deleted: %(obj)s") % {"obj": rule.pattern})
@@ -489,16 +510,14 @@ class RuleListView(LoginRequiredMixin, View):
                 )
             return redirect("sam:rules")
         form = _styled(RuleForm(request.POST))
-        if form.is_valid():
-            try:
-                services.rule_create(organisation=organisation, **form.cleaned_data)
-                services.installations_renormalise(organisation=organisation)
-            except ValidationError as exc:
-                _errors(request, exc)
-                return self.get(request, form=form)
+        if save_form(form, lambda data: self._add(organisation, data)):
             messages.success(request, _("Saved."))
             return redirect("sam:rules")
-        return self.get(request, form=form)
+        return self.refused(form)
+
+    def _add(self, organisation, data) -> None:
+        services.rule_create(organisation=organisation, **data)
+        services.installations_renormalise(organisation=organisation)
 
 
 def sam_panel(request) -> dict:

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 
 from daicho.core import audit
 from daicho.core.models import Organisation, OrgUnit, Role
-from daicho.core.permissions import scope_of
+from daicho.core.permissions import may_edit, scope_of
 from daicho.core.services import (
     actor,
     object_create,
@@ -72,7 +72,7 @@ def device_update(
     *, device: Device, data: dict[str, Any], resolver: Resolver | None = None
 ) -> Device:
     """Change a device; moving it to another unit needs rights over both."""
-    require(Device.objects.editable_by(actor()).filter(pk=device.pk).exists())
+    require(may_edit(device, actor()))
     if "unit" in data and data["unit"] != device.unit:
         require(_may_keep(data["unit"]))
     if "os" in data and data["os"] != device.os:
@@ -83,7 +83,7 @@ def device_update(
 
 @transaction.atomic
 def device_delete(*, device: Device) -> None:
-    require(Device.objects.editable_by(actor()).filter(pk=device.pk).exists())
+    require(may_edit(device, actor()))
     object_delete(obj=device)
 
 
@@ -197,7 +197,7 @@ def licence_create(*, organisation: Organisation, title: SoftwareTitle, **fields
 @transaction.atomic
 def licence_update(*, licence: Licence, data: dict[str, Any]) -> Licence:
     """Change an entitlement; moving it to another unit needs rights over both."""
-    require(Licence.objects.editable_by(actor()).filter(pk=licence.pk).exists())
+    require(may_edit(licence, actor()))
     if "unit" in data and data["unit"] != licence.unit:
         require(_may_keep_licence(licence.organisation, data["unit"]))
     return object_update(obj=licence, data=data)
@@ -205,7 +205,7 @@ def licence_update(*, licence: Licence, data: dict[str, Any]) -> Licence:
 
 @transaction.atomic
 def licence_delete(*, licence: Licence) -> None:
-    require(Licence.objects.editable_by(actor()).filter(pk=licence.pk).exists())
+    require(may_edit(licence, actor()))
     object_delete(obj=licence)
 
 

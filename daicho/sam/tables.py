@@ -1,7 +1,9 @@
-"""Columns of the device and licence lists."""
+"""Columns of the SAM lists (devices, licences, titles, 棚卸 campaigns, audits, normalisation
+rules)."""
 
 from __future__ import annotations
 
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from daicho.core.tables import Column
@@ -94,3 +96,31 @@ AUDIT_COLUMNS = [
     Column("findings_count", _("Findings"), numeric=True),
     Column("open_count", _("Not yet addressed"), numeric=True),
 ]
+
+
+def code(value: str) -> str:
+    """A pattern as the user wrote it, in a fixed-width font (empty when there is none)."""
+    return format_html("<code>{}</code>", value) if value else ""
+
+
+def _rule_delete(rule) -> str:
+    # The button posts the page's `rule-delete` form (outside the table: forms do not nest).
+    return format_html(
+        '<button class="btn btn-sm btn-link text-danger p-0" form="rule-delete" name="rule" '
+        'value="{}">{}</button>',
+        rule.pk,
+        _("Delete"),
+    )
+
+
+RULE_COLUMNS = [
+    Column("priority", _("priority"), numeric=True),
+    Column("pattern", _("pattern"), format=code, optional=False),
+    Column("publisher_pattern", _("publisher"), format=code),
+    Column("title", _("title")),
+    Column("edition", _("edition")),
+    Column("version", _("version")),
+    Column("free", _("free"), format=_circle),
+]
+# For the IT policy division only.
+RULE_DELETE_COLUMN = Column("delete", "", _rule_delete, optional=False)

@@ -15,6 +15,7 @@ from django.views import View
 
 from daicho.core import exports, wareki
 from daicho.core.models import OrgUnit
+from daicho.core.permissions import may_edit
 from daicho.core.selectors import record_history
 from daicho.core.views import ObjectDeleteView, ObjectEditView, ObjectListView, get_visible_or_404
 from daicho.lifecycle.eol import with_row_end_of_support
@@ -59,7 +60,7 @@ class DeviceDetailView(LoginRequiredMixin, View):
             {
                 "device": device,
                 "eol_status": device.release.status(today) if device.release else "",
-                "can_edit": Device.objects.editable_by(request.user).filter(pk=pk).exists(),
+                "can_edit": may_edit(device, request.user),
                 "history": record_history(device),
                 "installations": device.installations.select_related("title").order_by("raw_name")[
                     :500
@@ -269,7 +270,7 @@ class LicenceDetailView(LoginRequiredMixin, View):
             "sam/licence_detail.html",
             {
                 "licence": licence,
-                "can_edit": Licence.objects.editable_by(request.user).filter(pk=pk).exists(),
+                "can_edit": may_edit(licence, request.user),
                 "history": record_history(licence),
                 "content_type": content_type,
                 "attachments": Attachment.objects.filter(

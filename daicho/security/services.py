@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from daicho.core.models import Organisation, OrgUnit
-from daicho.core.permissions import scope_of
+from daicho.core.permissions import may_edit, scope_of
 from daicho.core.services import (
     actor,
     object_create,
@@ -81,14 +81,10 @@ def incident_create(
     return object_create(obj=incident, m2m={"systems": list(systems)})
 
 
-def _may_edit(incident: Incident) -> bool:
-    return Incident.objects.editable_by(actor()).filter(pk=incident.pk).exists()
-
-
 @transaction.atomic
 def incident_update(*, incident: Incident, data: dict[str, Any], systems=None) -> Incident:
     """Correct an incident's record; the status moves only through `incident_move`."""
-    require(_may_edit(incident))
+    require(may_edit(incident, actor()))
     data.pop("status", None)
     if "unit" in data and data["unit"] != incident.unit:
         require(scope_of(actor()).may_own(data["unit"]))
@@ -102,7 +98,7 @@ def incident_update(*, incident: Incident, data: dict[str, Any], systems=None) -
 @transaction.atomic
 def incident_move(*, incident: Incident, status: str, on: datetime.date | None = None) -> Incident:
     """Move an incident: reported → investigating → contained → closed (reopened if needed)."""
-    require(_may_edit(incident))
+    require(may_edit(incident, actor()))
     allowed = INCIDENT_TRANSITIONS[IncidentStatus(incident.status)]
     if status not in allowed:
         raise ValidationError(

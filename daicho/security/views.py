@@ -12,15 +12,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from daicho.core.permissions import require_organisation, scope_of
+from daicho.core.permissions import may_edit, require_organisation, scope_of
 from daicho.core.views import (
+    ObjectAddFormView,
     ObjectDeleteView,
     ObjectEditView,
     ObjectListView,
+    PolicyCreateMixin,
     get_visible_or_404,
-    is_policy,
     require_editable,
-    save_form,
 )
 from daicho.security import forms as f
 from daicho.security import selectors, services
@@ -56,7 +56,7 @@ class IncidentListView(ObjectListView):
 class IncidentDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
         incident = get_visible_or_404(Incident.objects, request.user, pk=pk)
-        can_edit = Incident.objects.editable_by(request.user).filter(pk=pk).exists()
+        can_edit = may_edit(incident, request.user)
         return render(
             request,
             "security/incident_detail.html",
@@ -125,7 +125,7 @@ class IncidentDeleteView(ObjectDeleteView):
 # --- training -----------------------------------------------------------------------------------
 
 
-class TrainingListView(ObjectListView):
+class TrainingListView(PolicyCreateMixin, ObjectListView):
     """Training sessions, newest first, with the staff trained in each fiscal year."""
 
     template_name = "security/training_list.html"
@@ -135,9 +135,6 @@ class TrainingListView(ObjectListView):
     title = gettext_lazy("Staff training")
     create_url_name = "security:training_create"
     empty_text = gettext_lazy("No training recorded.")
-
-    def may_create(self, scope) -> bool:
-        return is_policy(self.request)
 
     def get_queryset(self):
         self.organisation = require_organisation(self.request.organisation)
@@ -157,47 +154,26 @@ class TrainingListView(ObjectListView):
         }
 
 
-class TrainingDetailView(LoginRequiredMixin, View):
-    def get(self, request, pk):
-        session = get_visible_or_404(TrainingSession.objects, request.user, pk=pk)
-        return self.render(session, f.AttendanceForm(organisation=session.organisation))
+class TrainingDetailView(ObjectAddFormView):
+    """A training session with its attendance by unit; the IT policy division records it."""
 
-    def post(self, request, pk):
-        session = get_visible_or_404(TrainingSession.objects, request.user, pk=pk)
-        require_editable(session, request.user)
-        form = f.AttendanceForm(request.POST, organisation=session.organisation)
-        if save_form(form, lambda d: services.attendance_save(session=session, **d)):
-            messages.success(request, _("Attendance recorded."))
-            return redirect(session.get_absolute_url())
-        return self.render(session, form, status=400)
+    model = TrainingSession
+    form_class = f.AttendanceForm
+    template_name = "security/training_detail.html"
+    object_name = "session"
+    success_message = gettext_lazy("Attendance recorded.")
 
-    def render(self, session, form, status=200):
-        return render(
-            self.request,
-            "security/training_detail.html",
-            {
-                "session": session,
-                "by_unit": selectors.attendance_by_unit(session),
-                "attendances": session.attendances.select_related("unit"),
-                "form": form,
-                "can_edit": TrainingSession.objects.editable_by(self.request.user)
-                .filter(pk=session.pk)
-                .exists(),
-            },
-            status=status,
-        )
+    def form_kwargs(self, session):
+        return {"organisation": session.organisation}
 
+    def add(self, session, data):
+        services.attendance_save(session=session, **data)
 
-class PolicyCreateMixin:
-    def get(self, request, pk=None):
-        if pk is None and not is_policy(request):
-            raise PermissionDenied
-        return super().get(request, pk)
-
-    def post(self, request, pk=None):
-        if pk is None and not is_policy(request):
-            raise PermissionDenied
-        return super().post(request, pk)
+    def extra_context(self, session):
+        return {
+            "by_unit": selectors.attendance_by_unit(session),
+            "attendances": session.attendances.select_related("unit"),
+        }
 
 
 class TrainingEditView(PolicyCreateMixin, ObjectEditView):
@@ -218,7 +194,7 @@ class TrainingEditView(PolicyCreateMixin, ObjectEditView):
 # --- targeted-mail drills -----------------------------------------------------------------------
 
 
-class PhishingListView(ObjectListView):
+class PhishingListView(PolicyCreateMixin, ObjectListView):
     """The trend across targeted-mail drills, and the click rate of each unit in each."""
 
     template_name = "security/phishing_list.html"
@@ -228,9 +204,6 @@ class PhishingListView(ObjectListView):
     title = gettext_lazy("Targeted-mail drills")
     create_url_name = "security:phishing_create"
     empty_text = gettext_lazy("No drills recorded.")
-
-    def may_create(self, scope) -> bool:
-        return is_policy(self.request)
 
     def get_queryset(self):
         self.organisation = require_organisation(self.request.organisation)
@@ -250,34 +223,23 @@ class PhishingListView(ObjectListView):
         return {"drills": drills, "unit_rows": unit_rows}
 
 
-class PhishingDetailView(LoginRequiredMixin, View):
-    def get(self, request, pk):
-        drill = get_visible_or_404(PhishingDrill.objects, request.user, pk=pk)
-        return self.render(drill, f.PhishingResultForm(organisation=drill.organisation))
+class PhishingDetailView(ObjectAddFormView):
+    """A targeted-mail drill with each unit's results; the IT policy division records them."""
 
-    def post(self, request, pk):
-        drill = get_visible_or_404(PhishingDrill.objects, request.user, pk=pk)
-        require_editable(drill, request.user)
-        form = f.PhishingResultForm(request.POST, organisation=drill.organisation)
-        if save_form(form, lambda d: services.phishing_result_save(drill=drill, **d)):
-            messages.success(request, _("Result recorded."))
-            return redirect(drill.get_absolute_url())
-        return self.render(drill, form, status=400)
+    model = PhishingDrill
+    form_class = f.PhishingResultForm
+    template_name = "security/phishing_detail.html"
+    object_name = "drill"
+    success_message = gettext_lazy("Result recorded.")
 
-    def render(self, drill, form, status=200):
-        return render(
-            self.request,
-            "security/phishing_detail.html",
-            {
-                "drill": drill,
-                "rows": selectors.phishing_by_unit(drill),
-                "form": form,
-                "can_edit": PhishingDrill.objects.editable_by(self.request.user)
-                .filter(pk=drill.pk)
-                .exists(),
-            },
-            status=status,
-        )
+    def form_kwargs(self, drill):
+        return {"organisation": drill.organisation}
+
+    def add(self, drill, data):
+        services.phishing_result_save(drill=drill, **data)
+
+    def extra_context(self, drill):
+        return {"rows": selectors.phishing_by_unit(drill)}
 
 
 class PhishingEditView(PolicyCreateMixin, ObjectEditView):

@@ -18,7 +18,13 @@ from daicho.core.forms import style
 from daicho.core.models import Organisation
 from daicho.core.permissions import require_organisation, scope_of
 from daicho.core.selectors import record_history
-from daicho.core.views import ObjectEditView, apply_errors, export_response, is_policy
+from daicho.core.views import (
+    ObjectEditView,
+    PolicyCreateMixin,
+    apply_errors,
+    export_response,
+    is_policy,
+)
 from daicho.registry.models import Basis
 from daicho.standardisation import selectors, services
 from daicho.standardisation.forms import MigrationForm, PhaseForm
@@ -133,7 +139,7 @@ class MigrationDetailView(LoginRequiredMixin, View):
         )
 
 
-class MigrationEditView(ObjectEditView):
+class MigrationEditView(PolicyCreateMixin, ObjectEditView):
     model = Migration
     form_class = MigrationForm
 
@@ -143,9 +149,6 @@ class MigrationEditView(ObjectEditView):
             "user": self.request.user,
             "organisation": obj.organisation if obj else self.request.organisation,
         }
-
-    def may_create(self, scope) -> bool:
-        return is_policy(self.request)
 
     def save(self, form, obj):
         data = dict(form.cleaned_data)

@@ -7,7 +7,7 @@ import pytest
 from django.apps import apps
 
 from daicho.core.models import Role
-from daicho.core.scope import Scoped, ScopedQuerySet, scope_of
+from daicho.core.scope import Scoped, ScopedQuerySet, may_edit, scope_of
 
 
 def test_may_own_follows_the_unit_tree(world):
@@ -57,3 +57,13 @@ def test_editable_rows_are_the_rows_may_own_allows(world):
         scope = scope_of(user)
         for system in InformationSystem.objects.select_related("owner_unit"):
             assert (system in editable) == scope.may_own(system.owner_unit), (user, system)
+
+
+def test_may_edit_answers_for_one_record_as_editable_by_does_for_many(world):
+    """A system: its owner section's department and the IT policy division edit it; another
+    section's owner, a viewer and another organisation's IT policy division do not."""
+    system = world.system_a  # kept by section A
+    assert may_edit(system, world.owner_a) and may_edit(system, world.policy)
+    assert not may_edit(system, world.owner_b)
+    assert not may_edit(system, world.viewer)
+    assert not may_edit(system, world.outsider)

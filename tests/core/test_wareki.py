@@ -9,6 +9,7 @@ import pytest
 from daicho.core.wareki import (
     ERAS,
     WarekiError,
+    add_months,
     era_year,
     fiscal_year_of,
     fiscal_year_range,
@@ -458,3 +459,26 @@ def test_format_fiscal_year_defaults_to_both():
 def test_format_fiscal_year_rejects_unknown_style():
     with pytest.raises(ValueError, match="unknown fiscal year style"):
         format_fiscal_year(2014, style="long")
+
+
+# --- add_months (the restore-test due date, the end-of-support horizon) -------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2014, 1, 31), 1, date(2014, 2, 28)),  # the month's last day when it is shorter
+        (date(2016, 1, 31), 1, date(2016, 2, 29)),  # a leap year
+        (date(2014, 4, 1), 12, date(2015, 4, 1)),
+        (date(2014, 11, 30), 3, date(2015, 2, 28)),  # across the year end
+        (date(2015, 3, 31), -1, date(2015, 2, 28)),
+        (date(2014, 4, 1), 0, date(2014, 4, 1)),
+    ],
+)
+def test_add_months_keeps_the_day_within_the_month(day, months, expected):
+    assert add_months(day, months) == expected
+
+
+def test_add_months_past_the_year_9999_is_a_value_error():
+    with pytest.raises(ValueError):
+        add_months(date(9999, 12, 1), 1)

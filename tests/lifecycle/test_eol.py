@@ -153,3 +153,13 @@ def test_the_eol_page_shows_the_figures_and_exports(world, fleet, client):
     ).content.decode("utf-8-sig")
     assert csv.splitlines()[0].startswith("種別,名称,所属")
     assert "PC-XP" in csv and "2014-04-08" in csv
+
+
+def test_a_horizon_past_the_year_9999_names_the_last_date_a_listing_takes():
+    import datetime
+
+    from daicho.lifecycle.horizon import LAST_AS_OF, horizon_end
+
+    with pytest.raises(ValueError) as e:
+        horizon_end(datetime.date(9999, 6, 1), 12)
+    assert LAST_AS_OF.isoformat() in str(e.value)

@@ -23,9 +23,9 @@ from daicho.continuity.models import (
     ServiceUsage,
 )
 from daicho.continuity.tables import AVAILABILITY_COLUMNS, availability_rows
-from daicho.continuity.views.common import can_edit_system, fiscal_year_asked
+from daicho.continuity.views.common import fiscal_year_asked
 from daicho.core import wareki
-from daicho.core.permissions import require_organisation
+from daicho.core.permissions import may_edit, require_organisation
 from daicho.core.views import (
     ObjectDeleteView,
     ObjectEditView,
@@ -138,7 +138,7 @@ class SystemAvailabilityView(LoginRequiredMixin, View):
                 "years": years,
                 "outages": Outage.objects.filter(system=system)[:200],
                 "usages": ServiceUsage.objects.filter(system=system).select_related("unit"),
-                "can_edit": can_edit_system(request.user, system),
+                "can_edit": may_edit(system, request.user),
                 "profile_form": forms.get("profile_form")
                 or f.ServiceProfileForm(instance=profile, user=request.user),
                 "outage_form": forms.get("outage_form") or f.OutageForm(),

@@ -32,12 +32,13 @@ from daicho.continuity.tables import (
     compliance_row_attrs,
     compliance_rows,
 )
-from daicho.continuity.views.common import can_edit_system
-from daicho.core.permissions import require_organisation
+from daicho.core.permissions import may_edit, require_organisation
 from daicho.core.views import (
+    ObjectAddFormView,
     ObjectDeleteView,
     ObjectEditView,
     ObjectListView,
+    PolicyCreateMixin,
     get_visible_or_404,
     is_policy,
     require_editable,
@@ -165,7 +166,7 @@ class SystemBackupView(LoginRequiredMixin, View):
             levels = selectors.SchemeLevels.load(standard.scheme, [system.pk])
             for axis in Axis.values:
                 choices += levels.level_of(system, axis)[1]
-        can_edit = can_edit_system(request.user, system)
+        can_edit = may_edit(system, request.user)
         return render(
             request,
             "continuity/system_backup.html",
@@ -198,7 +199,7 @@ class RestoreTestDeleteView(ObjectDeleteView):
 # --- the standard and schemes -------------------------------------------------------------------
 
 
-class StandardListView(ObjectListView):
+class StandardListView(PolicyCreateMixin, ObjectListView):
     """The versions of the backup standard (the one in force marked), and the schemes."""
 
     template_name = "continuity/standard_list.html"
@@ -208,9 +209,6 @@ class StandardListView(ObjectListView):
     create_url_name = "continuity:standard_create"
     create_label = gettext_lazy("New version")
     empty_text = gettext_lazy("No backup standard yet.")
-
-    def may_create(self, scope) -> bool:
-        return is_policy(self.request)
 
     def get_queryset(self):
         self.organisation = require_organisation(self.request.organisation)
@@ -251,87 +249,46 @@ class SchemeInstallView(LoginRequiredMixin, View):
         return redirect("continuity:standard_list")
 
 
-class SchemeDetailView(LoginRequiredMixin, View):
+class SchemeDetailView(ObjectAddFormView):
     """A scheme's levels; the IT policy division adds levels for a local variant."""
 
-    def get(self, request, pk):
-        scheme = get_visible_or_404(ClassificationScheme.objects, request.user, pk=pk)
-        return self.render(scheme, f.LevelForm())
+    model = ClassificationScheme
+    form_class = f.LevelForm
+    template_name = "continuity/scheme_detail.html"
+    object_name = "scheme"
+    success_message = gettext_lazy("Level added.")
 
-    def post(self, request, pk):
-        scheme = get_visible_or_404(ClassificationScheme.objects, request.user, pk=pk)
-        require_editable(scheme, request.user)
-        form = f.LevelForm(request.POST)
-        if save_form(form, lambda d: services.level_create(scheme=scheme, **d)):
-            messages.success(request, _("Level added."))
-            return redirect(scheme.get_absolute_url())
-        return self.render(scheme, form, status=400)
+    def add(self, scheme, data):
+        services.level_create(scheme=scheme, **data)
 
-    def render(self, scheme, form, status=200):
-        return render(
-            self.request,
-            "continuity/scheme_detail.html",
-            {
-                "scheme": scheme,
-                "levels": scheme.levels.all(),
-                "form": form,
-                "can_edit": ClassificationScheme.objects.editable_by(self.request.user)
-                .filter(pk=scheme.pk)
-                .exists(),
-            },
-            status=status,
-        )
+    def extra_context(self, scheme):
+        return {"levels": scheme.levels.all()}
 
 
-class StandardDetailView(LoginRequiredMixin, View):
-    def get(self, request, pk):
-        standard = get_visible_or_404(BackupStandard.objects, request.user, pk=pk)
-        return self.render(standard, f.RuleForm(standard=standard, user=request.user))
+class StandardDetailView(ObjectAddFormView):
+    """A version of the backup standard with its rules; the IT policy division adds rules."""
 
-    def post(self, request, pk):
-        standard = get_visible_or_404(BackupStandard.objects, request.user, pk=pk)
-        require_editable(standard, request.user)
-        form = f.RuleForm(request.POST, standard=standard, user=request.user)
+    model = BackupStandard
+    form_class = f.RuleForm
+    template_name = "continuity/standard_detail.html"
+    object_name = "standard"
+    success_message = gettext_lazy("Rule added.")
 
-        def create(data):
-            data = dict(data)
-            levels = list(data.pop("levels"))
-            services.rule_create(standard=standard, levels=levels, **data)
+    def form_kwargs(self, standard):
+        return {"standard": standard, "user": self.request.user}
 
-        if save_form(form, create):
-            messages.success(request, _("Rule added."))
-            return redirect(standard.get_absolute_url())
-        return self.render(standard, form, status=400)
+    def add(self, standard, data):
+        data = dict(data)
+        levels = list(data.pop("levels"))
+        services.rule_create(standard=standard, levels=levels, **data)
 
-    def render(self, standard, form, status=200):
-        return render(
-            self.request,
-            "continuity/standard_detail.html",
-            {
-                "standard": standard,
-                "rules": standard.rules.prefetch_related("levels"),
-                "form": form,
-                "can_edit": BackupStandard.objects.editable_by(self.request.user)
-                .filter(pk=standard.pk)
-                .exists(),
-            },
-            status=status,
-        )
+    def extra_context(self, standard):
+        return {"rules": standard.rules.prefetch_related("levels")}
 
 
-class StandardEditView(ObjectEditView):
+class StandardEditView(PolicyCreateMixin, ObjectEditView):
     model = BackupStandard
     form_class = f.StandardForm
-
-    def get(self, request, pk=None):
-        if pk is None and not is_policy(request):
-            raise PermissionDenied
-        return super().get(request, pk)
-
-    def post(self, request, pk=None):
-        if pk is None and not is_policy(request):
-            raise PermissionDenied
-        return super().post(request, pk)
 
     def save(self, form, obj):
         data = dict(form.cleaned_data)
@@ -357,11 +314,7 @@ class RuleEditView(ObjectEditView):
 
     def get_object(self, pk):
         rule = get_object_or_404(BackupRule.objects.select_related("standard"), pk=pk)
-        if (
-            not BackupStandard.objects.editable_by(self.request.user)
-            .filter(pk=rule.standard_id)
-            .exists()
-        ):
+        if not may_edit(rule.standard, self.request.user):
             get_visible_or_404(BackupStandard.objects, self.request.user, pk=rule.standard_id)
             raise PermissionDenied
         return rule

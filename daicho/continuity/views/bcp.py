@@ -17,8 +17,7 @@ from daicho.continuity.models import (
     BcpPlan,
 )
 from daicho.continuity.tables import BCP_COLUMNS, bcp_rows
-from daicho.continuity.views.common import can_edit_system
-from daicho.core.permissions import require_organisation
+from daicho.core.permissions import may_edit, require_organisation
 from daicho.core.views import (
     ObjectListView,
     get_visible_or_404,
@@ -108,7 +107,7 @@ class SystemBcpView(LoginRequiredMixin, View):
                 "plan": plan,
                 "issues": issues,
                 "form": form,
-                "can_edit": can_edit_system(self.request.user, system),
+                "can_edit": may_edit(system, self.request.user),
             },
             status=status,
         )

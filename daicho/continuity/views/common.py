@@ -1,15 +1,10 @@
-"""What several continuity pages ask: whether the user may edit a system, the fiscal year asked."""
+"""What several continuity pages ask: the fiscal year asked."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 
 from daicho.core import wareki
-from daicho.registry.models import InformationSystem
-
-
-def can_edit_system(user, system) -> bool:
-    return InformationSystem.objects.editable_by(user).filter(pk=system.pk).exists()
 
 
 def fiscal_year_asked(request) -> int:

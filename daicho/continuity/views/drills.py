@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,19 +26,19 @@ from daicho.continuity.models import (
 from daicho.continuity.tables import DRILL_COLUMNS
 from daicho.core.permissions import require_organisation
 from daicho.core.views import (
+    ObjectAddFormView,
     ObjectDeleteView,
     ObjectEditView,
     ObjectListView,
+    PolicyCreateMixin,
     get_visible_or_404,
-    is_policy,
     require_editable,
-    save_form,
 )
 
 # --- drills -------------------------------------------------------------------------------------
 
 
-class DrillListView(ObjectListView):
+class DrillListView(PolicyCreateMixin, ObjectListView):
     """The drills held, newest first, with the actions past their due date."""
 
     template_name = "continuity/drill_list.html"
@@ -49,9 +49,6 @@ class DrillListView(ObjectListView):
     create_url_name = "continuity:drill_create"
     export_kind = "drills"
     empty_text = gettext_lazy("No drills recorded.")
-
-    def may_create(self, scope) -> bool:
-        return is_policy(self.request)
 
     def get_queryset(self):
         organisation = require_organisation(self.request.organisation)
@@ -68,21 +65,23 @@ class DrillListView(ObjectListView):
         return {"overdue": selectors.overdue_actions(user=self.request.user)}
 
 
-class DrillDetailView(LoginRequiredMixin, View):
-    def get(self, request, pk):
-        drill = get_visible_or_404(Drill.objects, request.user, pk=pk)
-        return self.render(drill, f.FindingForm(organisation=drill.organisation))
+class DrillDetailView(ObjectAddFormView):
+    """A drill with its findings and the actions they call for (PDCA); the IT policy division
+    records findings, and each action's unit moves it on."""
 
-    def post(self, request, pk):
-        drill = get_visible_or_404(Drill.objects, request.user, pk=pk)
-        require_editable(drill, request.user)
-        form = f.FindingForm(request.POST, organisation=drill.organisation)
-        if save_form(form, lambda d: services.finding_create(drill=drill, **d)):
-            messages.success(request, _("Finding and action recorded."))
-            return redirect(drill.get_absolute_url())
-        return self.render(drill, form, status=400)
+    model = Drill
+    form_class = f.FindingForm
+    template_name = "continuity/drill_detail.html"
+    object_name = "drill"
+    success_message = gettext_lazy("Finding and action recorded.")
 
-    def render(self, drill, form, status=200):
+    def form_kwargs(self, drill):
+        return {"organisation": drill.organisation}
+
+    def add(self, drill, data):
+        services.finding_create(drill=drill, **data)
+
+    def extra_context(self, drill):
         today = timezone.localdate()
         movable = set(
             DrillFinding.objects.editable_by(self.request.user)
@@ -99,34 +98,12 @@ class DrillDetailView(LoginRequiredMixin, View):
             }
             for finding in drill.findings.select_related("action_unit")
         ]
-        return render(
-            self.request,
-            "continuity/drill_detail.html",
-            {
-                "drill": drill,
-                "findings": findings,
-                "form": form,
-                "can_edit": Drill.objects.editable_by(self.request.user)
-                .filter(pk=drill.pk)
-                .exists(),
-            },
-            status=status,
-        )
+        return {"findings": findings}
 
 
-class DrillEditView(ObjectEditView):
+class DrillEditView(PolicyCreateMixin, ObjectEditView):
     model = Drill
     form_class = f.DrillForm
-
-    def get(self, request, pk=None):
-        if pk is None and not is_policy(request):
-            raise PermissionDenied
-        return super().get(request, pk)
-
-    def post(self, request, pk=None):
-        if pk is None and not is_policy(request):
-            raise PermissionDenied
-        return super().post(request, pk)
 
     def save(self, form, obj):
         data = dict(form.cleaned_data)

@@ -33,6 +33,7 @@ from daicho.core import audit, bulk
 from daicho.core.audit import Channel
 from daicho.core.importing.keys import text_key
 from daicho.core.importing.readers import ImportFileError, open_table
+from daicho.core.importing.undo import undo_written
 from daicho.core.importing.values import CellError, normalize
 from daicho.core.models import ImportBatch, ImportStatus, Organisation, User
 
@@ -1111,8 +1112,6 @@ def _process_in_chunks(
 ) -> None:
     """Parse the rows chunk by chunk and write them in short transactions of their own (see
     run(in_chunks=True)); on a refused or failing transaction, undo the ones already written."""
-    from daicho.core.importing.services import undo_written
-
     parser = RowParser(kind, reader.headers, columns, ctx)
     done = 0
     size = min(FIRST_CHUNK_ROWS, kind.chunk_size)

@@ -187,7 +187,6 @@ def _records(kind: engine.Kind, user, organisation):
 def first_run_steps(*, user, organisation) -> list[StepState]:
     """Every step with its state: done (an import of the kind was applied, or — for a kind no
     other import creates — the ledger has its records), next (the first open step), to do."""
-
     kinds = engine.kinds()
     batches = ImportBatch.objects.filter(organisation=organisation).order_by()
     applied = set(
