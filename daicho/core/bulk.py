@@ -78,8 +78,7 @@ def insert(
             for row in rows:
                 copy.write_row(row)
         return
-    table = _table(model)
-    columns = ", ".join(f'"{model._meta.get_field(f).column}"' for f in fields)
+    table, columns = _table(model), _columns(model, fields)
     # Many rows per statement: SQLite pays per statement (and AUTOINCREMENT updates its
     # sequence per statement), and one of ~140 rows costs about half as much per row as 140
     # single-row ones (bench/sam.py).
@@ -188,9 +187,12 @@ class Inserts:
 _streaming = threading.local()  # the Inserts whose COPY is open on this thread's connection
 
 
+def _columns(model: type[models.Model], fields: Sequence[str]) -> str:
+    return ", ".join(f'"{model._meta.get_field(f).column}"' for f in fields)
+
+
 def _copy_sql(model: type[models.Model], fields: Sequence[str]) -> str:
-    columns = ", ".join(f'"{model._meta.get_field(f).column}"' for f in fields)
-    return f'COPY "{_table(model)}" ({columns}) FROM STDIN'  # noqa: S608
+    return f'COPY "{_table(model)}" ({_columns(model, fields)}) FROM STDIN'  # noqa: S608
 
 
 def analyse_after_load(model: type[models.Model], added: int) -> None:

@@ -570,7 +570,7 @@ class Loader:
             pending = [*pending, *range(len(chunk), len(chunk) + len(self.held))]
             chunk = chunk + self.held
             self.held = []
-        if pending:
+        if pending or settle:  # settling creates every device and title met, as before streaming
             if self.pending_devices:
                 self._create_devices()
             if self.pending_titles:
